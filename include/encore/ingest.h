@@ -1,0 +1,58 @@
+// Ingest: read play logs and daily totals, validate every line, count streams by the counting
+// rule and commit each input file to a CountStore exactly once.
+//
+// Inputs (formats: shared spec §1 and §4, doc/ingest.md): plays as CSV or JSON Lines, Spotify's
+// "Extended streaming history" JSON, and daily totals CSV; each plain, .gz or .zst. A bad line is
+// rejected with its line number and reason and kept in the store; it never stops the file unless
+// `strict` is set.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "encore/keys.h"
+#include "encore/source.h"
+#include "encore/status.h"
+#include "encore/store.h"
+
+namespace encore {
+
+struct IngestOptions {
+  std::string default_service = "spotify";  // Default: plays without a service column are Spotify's.
+  std::string history_user;                 // user id for streaming-history files (required there)
+  Tier history_tier = Tier::kPremium;       // Default: streaming-history plays are premium.
+  bool strict = false;                      // Default: reject bad lines and go on.
+  // Days more than this many days behind the newest play of the run are sealed at its end.
+  // Default: 3. Negative: never seal automatically.
+  int seal_lag_days = 3;
+  int threads = 2;                          // Default: 2 parser threads.
+  size_t block_bytes = 32u << 20;           // Default: read and parse 32 MiB at a time.
+  // Called now and then with (path, bytes of the file consumed, file size). Default: none.
+  std::function<void(const std::string&, uint64_t, uint64_t)> progress;
+};
+
+struct FileOutcome {
+  enum class State { kIngested, kAlreadyIngested, kFailed };
+  std::string path;
+  State state = State::kFailed;
+  SourceRecord source;  // fingerprint, kind and summary (also for kAlreadyIngested: this read's)
+  Status error;         // for kFailed
+};
+
+struct IngestReport {
+  std::vector<FileOutcome> files;
+  std::optional<Day> sealed_before;  // the store's seal boundary after the run
+};
+
+// Ingests files in order, one commit per file. Returns an error only when the run cannot go on
+// (store failure, strict-mode rejection); a file that cannot be read is reported in its outcome
+// and the run goes on with the next one.
+Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::string>& files,
+                                 const IngestOptions& options);
+
+// Seals every day before `before`: later plays for them are rejected as late.
+Status SealBefore(CountStore* store, Day before);
+
+}  // namespace encore

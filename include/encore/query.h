@@ -1,0 +1,53 @@
+// Reading counts back: a track's daily streams, and every daily count as daily totals.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "encore/date.h"
+#include "encore/status.h"
+#include "encore/store.h"
+
+namespace encore {
+
+struct StreamsQuery {
+  std::string track;
+  std::optional<std::string> country;  // an alpha-2 code or GLOBAL; Default: worldwide
+  std::optional<std::string> service;  // Default: all services
+  std::optional<Day> from, to;         // inclusive; Default: every day with counts
+};
+
+struct DailyStreams {
+  Day day = 0;
+  int64_t streams = 0;
+  int64_t premium = 0, free = 0, unknown = 0;
+};
+
+// One entry per day in [from, to] that has streams for the track (days without are omitted).
+// Worldwide figures: for each day and service, the GLOBAL rows of daily totals when there are
+// any, otherwise the sum over countries. kNotFound for a track the store has never counted.
+Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const StreamsQuery& q);
+
+// Writes every non-zero count in [from, to] as daily totals (shared spec §4):
+// `date,country,track,streams,tier,service`, one row per cell and tier, sorted by those columns
+// in that order. Re-ingesting the output into an empty store reproduces the counts.
+Status ExportDaily(const CountStore& store, std::optional<Day> from, std::optional<Day> to,
+                   const std::function<Status(std::string_view)>& write);
+
+}  // namespace encore
+
+namespace encore {
+
+struct TrackTotal {
+  std::string track;
+  int64_t streams = 0;
+};
+// The n tracks with the most worldwide streams in [from, to], most first (ties by track id).
+Result<std::vector<TrackTotal>> TopTracks(const CountStore& store, std::optional<Day> from,
+                                          std::optional<Day> to, size_t n);
+
+}  // namespace encore

@@ -1,0 +1,121 @@
+// CountStore: the one narrow interface through which the engine reaches stored counts.
+//
+// The local store (OpenLocalStore) keeps a directory: one compressed columnar segment per UTC day,
+// the cap state of days still open, the track and service dictionaries, the rejects of every
+// source and a manifest naming the committed state. A ClickHouse backend is meant to implement the
+// same interface. Formats: doc/formats/.
+//
+// Thread-safety: a CountStore is not safe for concurrent mutation; const methods may be called
+// from several threads while no Apply() runs. Across processes, one writer at a time holds the
+// store's lock; readers see the last committed state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "encore/date.h"
+#include "encore/keys.h"
+#include "encore/source.h"
+#include "encore/status.h"
+
+namespace encore {
+
+// The counting rule a store was created with; fixed for its lifetime, since open days keep cap
+// state that only makes sense under one rule.
+struct CountingRules {
+  uint32_t min_ms = 30000;  // Default: a play counts as a stream at 30 s or more.
+  uint32_t cap = 10;        // Default: at most 10 streams per (day, service, user, track, country).
+  bool operator==(const CountingRules&) const = default;
+};
+
+// One row of a day's counts. Rows of a day are sorted by (cell, tier), cells unique per tier.
+struct CountRow {
+  uint64_t cell = 0;
+  Tier tier = Tier::kUnknown;
+  int64_t streams = 0;
+};
+
+// The cap state of one listener for one cell of an open day: how many streams of each tier have
+// been seen, saturated at the cap. Sorted by (cell, user).
+struct CapEntry {
+  uint64_t cell = 0;
+  uint64_t user = 0;  // XXH3-64 of the user id with bit 0 cleared (doc/decisions/0002)
+  uint16_t premium = 0;
+  uint16_t free = 0;
+};
+
+// The new content of a day: replaces what the day held.
+struct DayUpdate {
+  Day day = 0;
+  std::vector<CountRow> counts;
+  std::vector<CapEntry> state;  // ignored (and dropped) when the day is sealed by the same commit
+};
+
+// Everything one atomic commit changes.
+struct CommitBatch {
+  std::vector<std::string> new_tracks;    // appended to the track dictionary in this order
+  std::vector<std::string> new_services;  // appended to the service dictionary
+  std::vector<DayUpdate> days;
+  std::optional<SourceRecord> source;     // the input file this commit takes in
+  std::vector<RejectRecord> rejects;      // that file's rejected lines
+  std::optional<Day> seal_before;         // raise the seal boundary to this day (never lowers)
+};
+
+struct StoreStats {
+  uint64_t generation = 0;
+  size_t days = 0;
+  size_t open_days = 0;
+  size_t tracks = 0;
+  size_t sources = 0;
+  int64_t streams = 0;
+  uint64_t bytes = 0;
+};
+
+class CountStore {
+ public:
+  virtual ~CountStore() = default;
+
+  virtual const CountingRules& rules() const = 0;
+  // Plays for days before this are late. nullopt: nothing sealed yet.
+  virtual std::optional<Day> sealed_before() const = 0;
+
+  virtual const std::vector<std::string>& tracks() const = 0;  // by id
+  virtual std::optional<uint32_t> FindTrack(std::string_view name) const = 0;
+  virtual const std::vector<std::string>& services() const = 0;  // by id
+
+  // Days holding counts, ascending.
+  virtual std::vector<Day> Days() const = 0;
+  virtual Result<std::vector<CountRow>> ReadCounts(Day day) const = 0;
+  // Empty for a sealed day or a day never seen.
+  virtual Result<std::vector<CapEntry>> ReadCapState(Day day) const = 0;
+
+  virtual bool HasSource(std::string_view fingerprint) const = 0;
+  virtual std::vector<SourceRecord> Sources() const = 0;
+  virtual Result<std::vector<RejectRecord>> ReadRejects(const SourceRecord& source) const = 0;
+
+  virtual StoreStats Stats() const = 0;
+
+  // Makes the batch durable and visible at once: after a crash at any point, the store is either
+  // as before or as after. Fails with kFailedPrecondition when opened read-only.
+  virtual Status Apply(CommitBatch batch) = 0;
+};
+
+struct StoreOptions {
+  bool create_if_missing = true;  // Default: a missing directory becomes a new, empty store.
+  bool read_only = false;         // Default: open for writing, taking the store's lock.
+  CountingRules rules;            // Rules for a new store; an existing store keeps its own.
+  bool sync = true;               // Default: fsync files and directories at each commit.
+};
+
+// Opens (or creates) the local store in `dir`. A writer takes an exclusive lock on dir/LOCK
+// (kFailedPrecondition when another process holds it) and removes files left by a crashed commit.
+Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir, const StoreOptions& options);
+
+// The store directory to use: `flag` if given, else $ENCORE_STORE, else ./encore-data.
+std::string DefaultStoreDir(const std::string& flag);
+
+}  // namespace encore

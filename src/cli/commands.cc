@@ -1,0 +1,386 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/format.h"
+#include "common/byte_source.h"
+#include "encore/ingest.h"
+#include "encore/query.h"
+#include "encore/simulate.h"
+#include "encore/store.h"
+
+namespace encore::cli {
+namespace {
+
+Result<Day> ParseDateFlag(const std::string& flag, const std::string& value) {
+  auto d = ParseDate(value);
+  if (!d) return Status::InvalidArgument(flag + " takes a date YYYY-MM-DD, not '" + value + "'");
+  return *d;
+}
+
+Result<std::optional<Day>> OptionalDate(const std::string& flag, const std::string& value) {
+  if (value.empty()) return std::optional<Day>();
+  ENCORE_ASSIGN_OR_RETURN(Day d, ParseDateFlag(flag, value));
+  return std::optional<Day>(d);
+}
+
+Result<std::unique_ptr<CountStore>> OpenForReading(const std::string& flag) {
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  return OpenLocalStore(DefaultStoreDir(flag), o);
+}
+
+// Progress on a terminal: one line, redrawn at most five times a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled && ::isatty(2)) {}
+  ~ProgressLine() { Clear(); }
+  std::function<void(const std::string&, uint64_t, uint64_t)> Callback() {
+    if (!enabled_) return {};
+    return [this](const std::string& path, uint64_t done, uint64_t total) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_ < std::chrono::milliseconds(200)) return;
+      last_ = now;
+      const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 0;
+      const int width = 30;
+      const int filled = static_cast<int>(frac * width);
+      std::string bar(static_cast<size_t>(filled), '#');
+      bar.resize(width, ' ');
+      std::fprintf(stderr, "\r%s [%s] %3.0f%% %s / %s   ", path.c_str(), bar.c_str(), frac * 100,
+                   Bytes(static_cast<double>(done)).c_str(), Bytes(static_cast<double>(total)).c_str());
+      std::fflush(stderr);
+      drawn_ = true;
+    };
+  }
+  void Clear() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+void PrintSummary(const FileOutcome& f) {
+  const SourceSummary& s = f.source.summary;
+  switch (f.state) {
+    case FileOutcome::State::kFailed:
+      std::printf("%s: FAILED: %s\n", f.path.c_str(), f.error.message().c_str());
+      return;
+    case FileOutcome::State::kAlreadyIngested:
+      std::printf("%s: already ingested (fingerprint %s), nothing to do\n", f.path.c_str(),
+                  f.source.fingerprint.substr(0, 16).c_str());
+      return;
+    case FileOutcome::State::kIngested: break;
+  }
+  std::printf("%s: ingested as %s (fingerprint %s)\n", f.path.c_str(), f.source.kind.c_str(),
+              f.source.fingerprint.substr(0, 16).c_str());
+  const bool totals = f.source.kind == "daily-csv";
+  std::printf("  lines read %s, %s %s, ", Thousands(static_cast<int64_t>(s.lines)).c_str(),
+              totals ? "rows" : "plays", Thousands(static_cast<int64_t>(s.plays)).c_str());
+  if (totals) {
+    std::printf("streams added %s\n", Thousands(static_cast<int64_t>(s.counted)).c_str());
+  } else {
+    std::printf("streams counted %s, plays capped %s, short plays %s\n",
+                Thousands(static_cast<int64_t>(s.counted)).c_str(),
+                Thousands(static_cast<int64_t>(s.capped)).c_str(),
+                Thousands(static_cast<int64_t>(s.short_plays)).c_str());
+  }
+  if (s.skipped) std::printf("  skipped (no track: podcasts) %s\n", Thousands(static_cast<int64_t>(s.skipped)).c_str());
+  if (s.blank_lines) std::printf("  blank lines %s\n", Thousands(static_cast<int64_t>(s.blank_lines)).c_str());
+  std::printf("  rejected lines %s", Thousands(static_cast<int64_t>(s.rejected)).c_str());
+  std::string sep = ": ";
+  for (size_t i = 0; i < kRejectReasonCount; ++i) {
+    if (!s.rejected_by[i]) continue;
+    std::printf("%s%s %s", sep.c_str(), std::string(RejectReasonName(static_cast<RejectReason>(i))).c_str(),
+                Thousands(static_cast<int64_t>(s.rejected_by[i])).c_str());
+    sep = ", ";
+  }
+  if (s.rejected) std::printf(" (encore rejects --source %s)", f.path.c_str());
+  std::printf("\n  tracks %s, unmatched tracks %s (no catalog loaded)",
+              Thousands(static_cast<int64_t>(s.tracks)).c_str(),
+              Thousands(static_cast<int64_t>(s.unmatched_tracks)).c_str());
+  if (s.first_day >= 0) {
+    std::printf(", days %s..%s", FormatDate(s.first_day).c_str(), FormatDate(s.last_day).c_str());
+  }
+  std::printf("\n");
+}
+
+}  // namespace
+
+Status PartialFailure(std::string message) { return Status::DataError("partial:" + message); }
+
+void AddSimulate(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("simulate", "Write a deterministic synthetic play log (CSV or JSON Lines)");
+  auto o = std::make_shared<SimulateOptions>();
+  auto start = std::make_shared<std::string>("2024-01-01");
+  cmd->add_option("--plays", o->plays, "Number of plays")->capture_default_str();
+  cmd->add_option("--days", o->days, "Number of days")->capture_default_str();
+  cmd->add_option("--start", *start, "First day, YYYY-MM-DD")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--out", o->out, "Output file: .csv or .jsonl, optionally .gz or .zst")->required();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
+      ENCORE_ASSIGN_OR_RETURN(SimulateReport r, Simulate(*o));
+      std::fprintf(stderr, "wrote %s plays (%s tracks, %s users of which %s bots) to %s\n",
+                   Thousands(static_cast<int64_t>(r.plays)).c_str(), Thousands(static_cast<int64_t>(r.tracks)).c_str(),
+                   Thousands(static_cast<int64_t>(r.users)).c_str(), Thousands(static_cast<int64_t>(r.bots)).c_str(),
+                   o->out.c_str());
+      return Status::Ok();
+    };
+  });
+}
+
+void AddIngest(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("ingest", "Count plays or daily totals into the store, each file exactly once");
+  struct Args {
+    std::string store, tier = "premium";
+    std::vector<std::string> files;
+    IngestOptions o;
+    uint32_t min_ms = 30000, cap = 10;
+    bool no_progress = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("files", a->files, "Input files (.csv, .jsonl, .json; plain, .gz or .zst)")->required();
+  cmd->add_option("--store", a->store, "Store directory (default: $ENCORE_STORE or ./encore-data)");
+  cmd->add_flag("--strict", a->o.strict, "Stop at the first bad line, with a non-zero exit");
+  cmd->add_option("--service", a->o.default_service, "Service of plays without a service column")->capture_default_str();
+  cmd->add_option("--user", a->o.history_user, "User id for Spotify streaming-history files");
+  cmd->add_option("--tier", a->tier, "Tier of streaming-history plays: premium or free")->capture_default_str();
+  cmd->add_option("--seal-lag", a->o.seal_lag_days, "Seal days this many days behind the newest play (-1: never)")->capture_default_str();
+  cmd->add_option("--threads", a->o.threads, "Parser threads")->capture_default_str();
+  cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")->capture_default_str();
+  cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")->capture_default_str();
+  cmd->add_flag("--no-progress", a->no_progress, "No progress bar, even on a terminal");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      if (a->tier == "premium") a->o.history_tier = Tier::kPremium;
+      else if (a->tier == "free") a->o.history_tier = Tier::kFree;
+      else return Status::InvalidArgument("--tier is premium or free");
+      if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
+      StoreOptions so;
+      so.rules = {a->min_ms, a->cap};
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(DefaultStoreDir(a->store), so));
+      if (store->rules() != so.rules && (a->min_ms != 30000 || a->cap != 10)) {
+        return Status::FailedPrecondition("this store counts with min-ms " + std::to_string(store->rules().min_ms) +
+                                          " and cap " + std::to_string(store->rules().cap) +
+                                          "; a store's rule cannot change");
+      }
+      ProgressLine progress(!a->no_progress);
+      a->o.progress = progress.Callback();
+      const auto t0 = std::chrono::steady_clock::now();
+      Result<IngestReport> report = IngestFiles(store.get(), a->files, a->o);
+      progress.Clear();
+      if (!report.ok()) return report.status();
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      size_t failed = 0;
+      SourceSummary total;
+      for (const auto& f : report->files) {
+        PrintSummary(f);
+        if (f.state == FileOutcome::State::kFailed) ++failed;
+        if (f.state == FileOutcome::State::kIngested) total.Add(f.source.summary);
+      }
+      if (report->files.size() > 1) {
+        std::printf("total: %s lines, %s streams counted, %s rejected, in %.2f s\n",
+                    Thousands(static_cast<int64_t>(total.lines)).c_str(),
+                    Thousands(static_cast<int64_t>(total.counted)).c_str(),
+                    Thousands(static_cast<int64_t>(total.rejected)).c_str(), secs);
+      }
+      if (report->sealed_before) std::printf("days before %s are sealed\n", FormatDate(*report->sealed_before).c_str());
+      if (failed) return PartialFailure(std::to_string(failed) + " of " + std::to_string(report->files.size()) + " files could not be ingested");
+      return Status::Ok();
+    };
+  });
+}
+
+void AddSeal(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("seal", "Close every day before a date: later plays for them are late");
+  auto store = std::make_shared<std::string>();
+  auto before = std::make_shared<std::string>();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--before", *before, "First day that stays open, YYYY-MM-DD")->required();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(Day d, ParseDateFlag("--before", *before));
+      StoreOptions so;
+      so.create_if_missing = false;
+      ENCORE_ASSIGN_OR_RETURN(auto s, OpenLocalStore(DefaultStoreDir(*store), so));
+      ENCORE_RETURN_IF_ERROR(SealBefore(s.get(), d));
+      std::printf("days before %s are sealed\n", FormatDate(*s->sealed_before()).c_str());
+      return Status::Ok();
+    };
+  });
+}
+
+void AddStreams(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("streams", "A track's daily streams");
+  struct Args {
+    std::string store, track, country, service, from, to, format = "table";
+    bool cumulative = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--track", a->track, "Track id")->required();
+  cmd->add_option("--country", a->country, "Country code or GLOBAL (default: worldwide)");
+  cmd->add_option("--service", a->service, "Service (default: all)");
+  cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
+  cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
+  cmd->add_flag("--cumulative", a->cumulative, "Add the running total");
+  cmd->add_option("--format", a->format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      StreamsQuery q;
+      q.track = a->track;
+      if (!a->country.empty()) q.country = a->country;
+      if (!a->service.empty()) q.service = a->service;
+      ENCORE_ASSIGN_OR_RETURN(q.from, OptionalDate("--from", a->from));
+      ENCORE_ASSIGN_OR_RETURN(q.to, OptionalDate("--to", a->to));
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
+      ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*store, q));
+      int64_t running = 0;
+      if (a->format == "json") {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : rows) {
+          running += r.streams;
+          nlohmann::json j = {{"date", FormatDate(r.day)}, {"streams", r.streams}, {"premium", r.premium},
+                              {"free", r.free}, {"unknown", r.unknown}};
+          if (a->cumulative) j["cumulative"] = running;
+          out.push_back(j);
+        }
+        std::cout << out.dump(1) << "\n";
+      } else if (a->format == "csv") {
+        std::printf("date,streams,premium,free,unknown%s\n", a->cumulative ? ",cumulative" : "");
+        for (const auto& r : rows) {
+          running += r.streams;
+          std::printf("%s,%lld,%lld,%lld,%lld", FormatDate(r.day).c_str(), static_cast<long long>(r.streams),
+                      static_cast<long long>(r.premium), static_cast<long long>(r.free), static_cast<long long>(r.unknown));
+          if (a->cumulative) std::printf(",%lld", static_cast<long long>(running));
+          std::printf("\n");
+        }
+      } else {
+        std::printf("%-10s %14s %14s %14s%s\n", "date", "streams", "premium", "free", a->cumulative ? "     cumulative" : "");
+        for (const auto& r : rows) {
+          running += r.streams;
+          std::printf("%-10s %14s %14s %14s", FormatDate(r.day).c_str(), Thousands(r.streams).c_str(),
+                      Thousands(r.premium).c_str(), Thousands(r.free).c_str());
+          if (a->cumulative) std::printf(" %14s", Thousands(running).c_str());
+          std::printf("\n");
+        }
+        if (rows.empty()) std::printf("(no streams in this period)\n");
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void AddExport(CLI::App& app, Action* action) {
+  auto* exp = app.add_subcommand("export", "Write stored counts out");
+  exp->require_subcommand(1);
+  auto* cmd = exp->add_subcommand("daily", "All daily counts as daily totals (date,country,track,streams,tier,service)");
+  struct Args {
+    std::string store, from, to, out = "-";
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
+  cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
+  cmd->add_option("--out", a->out, "Output file (.csv, .csv.gz, .csv.zst; - for stdout)")->capture_default_str();
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(auto from, OptionalDate("--from", a->from));
+      ENCORE_ASSIGN_OR_RETURN(auto to, OptionalDate("--to", a->to));
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
+      ENCORE_ASSIGN_OR_RETURN(auto sink, OpenByteSink(a->out));
+      ENCORE_RETURN_IF_ERROR(ExportDaily(*store, from, to, [&](std::string_view s) {
+        return sink->Write(s.data(), s.size());
+      }));
+      return sink->Close();
+    };
+  });
+}
+
+void AddRejects(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("rejects", "List the rejected lines kept in the store");
+  struct Args {
+    std::string store, source, reason, format = "table";
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--source", a->source, "Only this input file (path as ingested, or fingerprint prefix)");
+  cmd->add_option("--reason", a->reason, "Only this reason (bad_timestamp, late, ...)");
+  cmd->add_option("--format", a->format, "table (file:line: reason: text), jsonl, or raw (the lines only)")
+      ->check(CLI::IsMember({"table", "jsonl", "raw"}))->capture_default_str();
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      std::optional<RejectReason> reason;
+      if (!a->reason.empty()) {
+        reason = ParseRejectReason(a->reason);
+        if (!reason) return Status::InvalidArgument("unknown reason '" + a->reason + "'");
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
+      bool matched_source = a->source.empty();
+      for (const auto& src : store->Sources()) {
+        if (!a->source.empty() && src.path != a->source && src.fingerprint.rfind(a->source, 0) != 0) continue;
+        matched_source = true;
+        if (src.summary.rejected == 0) continue;
+        ENCORE_ASSIGN_OR_RETURN(auto rejects, store->ReadRejects(src));
+        for (const auto& r : rejects) {
+          if (reason && r.reason != *reason) continue;
+          const std::string why(RejectReasonName(r.reason));
+          if (a->format == "raw") {
+            std::cout << r.text << "\n";
+          } else if (a->format == "jsonl") {
+            nlohmann::json j = {{"source", src.path}, {"fingerprint", src.fingerprint}, {"line", r.line},
+                                {"reason", why}, {"text", r.text}};
+            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+          } else {
+            std::cout << src.path << ":" << r.line << ": " << why << ": " << r.text << "\n";
+          }
+        }
+      }
+      if (!matched_source) return Status::NotFound("no ingested source '" + a->source + "'");
+      return Status::Ok();
+    };
+  });
+}
+
+void AddStatus(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("status", "What the store holds");
+  auto store_flag = std::make_shared<std::string>();
+  cmd->add_option("--store", *store_flag, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store_flag);
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(*store_flag));
+      const StoreStats s = store->Stats();
+      const auto days = store->Days();
+      std::printf("store %s (generation %llu)\n", dir.c_str(), static_cast<unsigned long long>(s.generation));
+      std::printf("  rule: a stream is a play of %u ms or more; at most %u a day per user, track and country\n",
+                  store->rules().min_ms, store->rules().cap);
+      std::printf("  days %zu", s.days);
+      if (!days.empty()) std::printf(" (%s..%s)", FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str());
+      std::printf(", open %zu, sealed before %s\n", s.open_days,
+                  store->sealed_before() ? FormatDate(*store->sealed_before()).c_str() : "(none)");
+      std::printf("  streams %s, tracks %s, services %zu, sources %zu, %s on disk\n", Thousands(s.streams).c_str(),
+                  Thousands(static_cast<int64_t>(s.tracks)).c_str(), store->services().size(), s.sources,
+                  Bytes(static_cast<double>(s.bytes)).c_str());
+      for (const auto& src : store->Sources()) {
+        std::printf("  source %s  %-17s %s  %s lines, %s rejected\n", src.fingerprint.substr(0, 12).c_str(),
+                    src.kind.c_str(), src.path.c_str(), Thousands(static_cast<int64_t>(src.summary.lines)).c_str(),
+                    Thousands(static_cast<int64_t>(src.summary.rejected)).c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace encore::cli

@@ -1,0 +1,28 @@
+// The encore subcommands. Each registers itself on the CLI11 app and returns, when run, a Status
+// that main() turns into an exit code (the one table: doc/cli.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+
+#include "encore/status.h"
+
+namespace encore::cli {
+
+using Action = std::function<Status()>;
+
+// Each adds a subcommand and stores what to run in *action when it is chosen.
+void AddSimulate(CLI::App& app, Action* action);
+void AddIngest(CLI::App& app, Action* action);
+void AddSeal(CLI::App& app, Action* action);
+void AddStreams(CLI::App& app, Action* action);
+void AddExport(CLI::App& app, Action* action);
+void AddRejects(CLI::App& app, Action* action);
+void AddStatus(CLI::App& app, Action* action);
+void AddDemo(CLI::App& app, Action* action);
+
+// Exit status 1: the command finished but some input could not be read at all.
+Status PartialFailure(std::string message);
+
+}  // namespace encore::cli

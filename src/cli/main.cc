@@ -1,0 +1,60 @@
+// encore: the command line. The one place where errors become exit codes.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+
+namespace {
+
+// The exit-code table (doc/cli.md).
+int ExitCode(const encore::Status& s) {
+  using encore::StatusCode;
+  if (s.ok()) return 0;
+  if (s.message().rfind("partial:", 0) == 0) return 1;
+  switch (s.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kDataError: return 3;
+    case StatusCode::kNotFound: return 4;
+    case StatusCode::kIoError:
+    case StatusCode::kCorruption:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kInternal: return 5;
+  }
+  return 5;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"encore: stream counts, charts and records from music listening data"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "encore 0.1.0");
+  encore::cli::Action action;
+  encore::cli::AddDemo(app, &action);
+  encore::cli::AddSimulate(app, &action);
+  encore::cli::AddIngest(app, &action);
+  encore::cli::AddSeal(app, &action);
+  encore::cli::AddStreams(app, &action);
+  encore::cli::AddExport(app, &action);
+  encore::cli::AddRejects(app, &action);
+  encore::cli::AddStatus(app, &action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // 0 for --help/--version, 2 (usage) otherwise
+  }
+  encore::Status status;
+  try {
+    status = action();
+  } catch (const std::exception& e) {
+    status = encore::Status::Internal(e.what());
+  }
+  if (!status.ok()) {
+    std::string msg = status.message();
+    if (msg.rfind("partial:", 0) == 0) msg = msg.substr(8);
+    std::fprintf(stderr, "encore: %s\n", msg.c_str());
+  }
+  return ExitCode(status);
+}

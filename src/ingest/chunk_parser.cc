@@ -1,0 +1,358 @@
+#include "ingest/chunk_parser.h"
+
+#include <simdjson.h>
+
+#include "ingest/csv_scanner.h"
+
+namespace encore {
+namespace {
+
+// Parses a non-negative decimal integer of at most 18 digits, no sign, no spaces.
+bool ParseUint(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 18) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    const unsigned d = static_cast<unsigned char>(c) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+bool ValidService(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+constexpr uint64_t kMaxStreams = 1000000000000000ULL;  // 10^15 a row
+
+}  // namespace
+
+std::optional<CsvLayout> ParseCsvHeader(std::string_view header, std::string* error) {
+  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);
+  std::vector<std::string_view> names;
+  std::string scratch;
+  if (!SplitCsv(header, &names, &scratch)) {
+    *error = "the header is not valid CSV";
+    return std::nullopt;
+  }
+  CsvLayout l;
+  l.columns = names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string_view n = Trim(names[i]);
+    int* slot = nullptr;
+    if (n == "ts") slot = &l.ts;
+    else if (n == "user") slot = &l.user;
+    else if (n == "track") slot = &l.track;
+    else if (n == "ms_played") slot = &l.ms_played;
+    else if (n == "country") slot = &l.country;
+    else if (n == "tier") slot = &l.tier;
+    else if (n == "service") slot = &l.service;
+    else if (n == "date") slot = &l.date;
+    else if (n == "streams") slot = &l.streams;
+    if (slot == nullptr) continue;  // extra columns are ignored
+    if (*slot >= 0) {
+      *error = "column '" + std::string(n) + "' appears twice in the header";
+      return std::nullopt;
+    }
+    *slot = static_cast<int>(i);
+  }
+  std::string missing;
+  auto need = [&](int col, const char* name) {
+    if (col < 0) missing += missing.empty() ? name : std::string(", ") + name;
+  };
+  if (l.ts >= 0 || l.ms_played >= 0 || l.user >= 0) {
+    l.kind = CsvLayout::Kind::kPlays;
+    need(l.ts, "ts");
+    need(l.user, "user");
+    need(l.track, "track");
+    need(l.ms_played, "ms_played");
+    need(l.country, "country");
+    need(l.tier, "tier");
+    if (!missing.empty()) *error = "a plays file needs the columns " + missing;
+  } else if (l.date >= 0 || l.streams >= 0) {
+    l.kind = CsvLayout::Kind::kTotals;
+    need(l.date, "date");
+    need(l.country, "country");
+    need(l.track, "track");
+    need(l.streams, "streams");
+    need(l.tier, "tier");
+    if (!missing.empty()) *error = "a daily-totals file needs the columns " + missing;
+  } else {
+    *error = "the header names neither a plays file (ts,user,track,ms_played,country,tier) "
+             "nor a daily-totals file (date,country,track,streams,tier)";
+    return std::nullopt;
+  }
+  if (!missing.empty()) return std::nullopt;
+  return l;
+}
+
+DayBucket& ChunkParser::Bucket(Day day) {
+  if (day != last_day_) {
+    last_bucket_ = &days_[day];
+    last_day_ = day;
+  }
+  return *last_bucket_;
+}
+
+void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view raw) {
+  ++summary_.rejected;
+  ++summary_.rejected_by[static_cast<size_t>(reason)];
+  rejects_.push_back({line, reason, std::string(raw)});
+}
+
+bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view raw) {
+  if (f.ts.empty() || f.user.empty() || f.track.empty() || f.ms_played.empty() ||
+      f.country.empty() || f.tier.empty()) {
+    Reject(RejectReason::kMissingField, line, raw);
+    return false;
+  }
+  const std::optional<int64_t> ts = ParseTimestamp(f.ts);
+  const Day day = ts ? DayOfEpochSecond(*ts) : -1;
+  if (!ts || day < 0 || day > kMaxStoredDay) {
+    Reject(RejectReason::kBadTimestamp, line, raw);
+    return false;
+  }
+  if (f.user.size() > 64) {
+    Reject(RejectReason::kBadUser, line, raw);
+    return false;
+  }
+  if (f.track.size() > 64) {
+    Reject(RejectReason::kBadTrack, line, raw);
+    return false;
+  }
+  uint64_t ms;
+  if (!ParseUint(f.ms_played, &ms) || ms > 86400000) {
+    Reject(RejectReason::kBadMsPlayed, line, raw);
+    return false;
+  }
+  const std::optional<CountryCode> country = ParseCountry(f.country, false);
+  if (!country) {
+    Reject(RejectReason::kBadCountry, line, raw);
+    return false;
+  }
+  uint64_t tier_bit;
+  if (f.tier == "premium") {
+    tier_bit = 0;
+  } else if (f.tier == "free") {
+    tier_bit = 1;
+  } else {
+    Reject(RejectReason::kBadTier, line, raw);
+    return false;
+  }
+  const std::string_view service = f.service.empty() ? rules_.default_service : f.service;
+  if (!ValidService(service)) {
+    Reject(RejectReason::kBadService, line, raw);
+    return false;
+  }
+  if (rules_.sealed_before && day < *rules_.sealed_before) {
+    Reject(RejectReason::kLate, line, raw);
+    return false;
+  }
+  ++summary_.plays;
+  if (ms < rules_.min_ms) {
+    ++summary_.short_plays;
+    return true;
+  }
+  ++summary_.streams;
+  const uint32_t service_id = services_.Intern(service);
+  const uint32_t track_id = tracks_.Intern(f.track);
+  Bucket(day).plays.push_back(
+      {MakeCell(service_id, track_id, *country), (Hash64(f.user) & ~uint64_t{1}) | tier_bit});
+  return true;
+}
+
+void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& l,
+                           uint64_t line, std::string_view raw) {
+  const std::string_view date = fields[static_cast<size_t>(l.date)];
+  const std::string_view country_s = fields[static_cast<size_t>(l.country)];
+  const std::string_view track = fields[static_cast<size_t>(l.track)];
+  const std::string_view streams_s = fields[static_cast<size_t>(l.streams)];
+  const std::string_view tier_s = fields[static_cast<size_t>(l.tier)];
+  const std::string_view service_s = l.service >= 0 ? fields[static_cast<size_t>(l.service)] : "";
+  if (date.empty() || country_s.empty() || track.empty() || streams_s.empty()) {
+    Reject(RejectReason::kMissingField, line, raw);
+    return;
+  }
+  const std::optional<Day> day = ParseDate(date);
+  if (!day || *day < 0 || *day > kMaxStoredDay) {
+    Reject(RejectReason::kBadDate, line, raw);
+    return;
+  }
+  const std::optional<CountryCode> country = ParseCountry(country_s, true);
+  if (!country) {
+    Reject(RejectReason::kBadCountry, line, raw);
+    return;
+  }
+  if (track.size() > 64) {
+    Reject(RejectReason::kBadTrack, line, raw);
+    return;
+  }
+  uint64_t streams;
+  if (!ParseUint(streams_s, &streams) || streams > kMaxStreams) {
+    Reject(RejectReason::kBadStreams, line, raw);
+    return;
+  }
+  Tier tier;
+  if (tier_s == "premium") tier = Tier::kPremium;
+  else if (tier_s == "free") tier = Tier::kFree;
+  else if (tier_s.empty()) tier = Tier::kUnknown;
+  else {
+    Reject(RejectReason::kBadTier, line, raw);
+    return;
+  }
+  const std::string_view service = service_s.empty() ? rules_.default_service : service_s;
+  if (!ValidService(service)) {
+    Reject(RejectReason::kBadService, line, raw);
+    return;
+  }
+  ++summary_.plays;
+  summary_.streams += streams;
+  if (streams == 0) return;
+  const uint32_t service_id = services_.Intern(service);
+  const uint32_t track_id = tracks_.Intern(track);
+  Bucket(*day).totals.push_back(
+      {MakeCell(service_id, track_id, *country), static_cast<int64_t>(streams),
+       static_cast<uint8_t>(tier)});
+}
+
+void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout) {
+  CsvRecordReader reader(chunk, first_line, true);
+  CsvRecordReader::Record rec;
+  std::vector<std::string_view> fields;
+  std::string scratch;
+  while (reader.Next(&rec)) {
+    ++summary_.lines;
+    if (rec.raw.empty()) {
+      ++summary_.blank_lines;
+      continue;
+    }
+    if (rec.too_long) {
+      Reject(RejectReason::kRecordTooLong, rec.line, rec.raw);
+      continue;
+    }
+    if (!SplitCsv(rec.raw, &fields, &scratch) || fields.size() != layout.columns) {
+      Reject(RejectReason::kBadCsv, rec.line, rec.raw);
+      continue;
+    }
+    if (layout.kind == CsvLayout::Kind::kTotals) {
+      AddTotal(fields, layout, rec.line, rec.raw);
+      continue;
+    }
+    PlayFields f;
+    f.ts = fields[static_cast<size_t>(layout.ts)];
+    f.user = fields[static_cast<size_t>(layout.user)];
+    f.track = fields[static_cast<size_t>(layout.track)];
+    f.ms_played = fields[static_cast<size_t>(layout.ms_played)];
+    f.country = fields[static_cast<size_t>(layout.country)];
+    f.tier = fields[static_cast<size_t>(layout.tier)];
+    if (layout.service >= 0) f.service = fields[static_cast<size_t>(layout.service)];
+    AddPlay(f, rec.line, rec.raw);
+  }
+}
+
+void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
+  // The ingester guarantees SIMDJSON_PADDING readable bytes after every chunk.
+  simdjson::ondemand::parser parser;
+  CsvRecordReader reader(chunk, first_line, false);
+  CsvRecordReader::Record rec;
+  while (reader.Next(&rec)) {
+    ++summary_.lines;
+    std::string_view raw = rec.raw;
+    if (Trim(raw).empty()) {
+      ++summary_.blank_lines;
+      continue;
+    }
+    if (rec.too_long) {
+      Reject(RejectReason::kRecordTooLong, rec.line, raw);
+      continue;
+    }
+    PlayFields f;
+    simdjson::padded_string_view view(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING);
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object obj;
+    if (parser.iterate(view).get(doc) || doc.get_object().get(obj)) {
+      Reject(RejectReason::kBadJson, rec.line, raw);
+      continue;
+    }
+    std::string ts_buf, user_buf, track_buf;  // strings outlive the next field's parse
+    bool bad = false;
+    int64_t ms = -1;
+    std::string ms_text;
+    for (auto field : obj) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) {
+        bad = true;
+        break;
+      }
+      simdjson::ondemand::value v;
+      if (field.value().get(v)) {
+        bad = true;
+        break;
+      }
+      std::string_view* target = nullptr;
+      if (key == "ts") target = &f.ts;
+      else if (key == "user") target = &f.user;
+      else if (key == "track") target = &f.track;
+      else if (key == "country") target = &f.country;
+      else if (key == "tier") target = &f.tier;
+      else if (key == "service") target = &f.service;
+      else if (key == "ms_played") {
+        simdjson::ondemand::json_type t;
+        if (v.type().get(t)) {
+          bad = true;
+          break;
+        }
+        if (t != simdjson::ondemand::json_type::number || v.get_int64().get(ms) || ms < 0) {
+          ms_text = "x";  // present but not a non-negative integer
+        } else {
+          ms_text = std::to_string(ms);
+        }
+        continue;
+      } else {
+        continue;  // extra keys are ignored (their values are still validated as JSON)
+      }
+      std::string_view sv;
+      if (v.get_string().get(sv)) {
+        simdjson::ondemand::json_type t;
+        if (v.type().get(t)) {
+          bad = true;
+          break;
+        }
+        if (t == simdjson::ondemand::json_type::null) continue;  // null: as if absent
+        *target = "\x01";  // a value no validator accepts
+        continue;
+      }
+      // get_string's view lives only until the next string is unescaped: copy the fields kept.
+      std::string* keep = target == &f.ts ? &ts_buf : target == &f.user ? &user_buf
+                         : target == &f.track ? &track_buf : nullptr;
+      if (keep) {
+        keep->assign(sv);
+        *target = *keep;
+      } else {
+        *target = sv;  // country, tier, service: copied below before reuse
+      }
+    }
+    const char* trailing = nullptr;
+    if (bad || !doc.current_location().get(trailing)) {  // anything after the object is an error
+      Reject(RejectReason::kBadJson, rec.line, raw);
+      continue;
+    }
+    // country/tier/service views may point into the parser's string buffer, which holds every
+    // string unescaped during this document: still valid here.
+    f.ms_played = ms_text;
+    AddPlay(f, rec.line, raw);
+  }
+}
+
+}  // namespace encore

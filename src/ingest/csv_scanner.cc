@@ -1,0 +1,124 @@
+#include "ingest/csv_scanner.h"
+
+#include <cstring>
+
+namespace encore {
+
+Boundaries FindBoundaries(std::string_view data, bool quotes) {
+  Boundaries b;
+  const size_t half = data.size() / 2;
+  if (!quotes || std::memchr(data.data(), '"', data.size()) == nullptr) {
+    const size_t last = data.rfind('\n');
+    if (last == std::string_view::npos) return b;
+    b.last = last + 1;
+    const size_t mid = data.find('\n', half);
+    b.mid = mid == std::string_view::npos || mid + 1 >= b.last ? 0 : mid + 1;
+    return b;
+  }
+  // Quotes present: walk the records so that a quoted line end is not taken for a boundary.
+  bool in_quotes = false;
+  size_t record_start = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const char c = data[i];
+    if (c == '"') {
+      in_quotes = !in_quotes;
+    } else if (c == '\n' && (!in_quotes || i - record_start > kMaxRecordBytes)) {
+      in_quotes = false;
+      record_start = i + 1;
+      b.last = i + 1;
+      if (b.mid == 0 && i >= half) b.mid = i + 1;
+    }
+  }
+  if (b.mid >= b.last) b.mid = 0;
+  return b;
+}
+
+bool CsvRecordReader::Next(Record* rec) {
+  while (pos_ < data_.size()) {
+    const size_t start = pos_;
+    size_t end;  // index of the line end, or data_.size()
+    uint64_t newlines = 0;
+    bool too_long = false;
+    if (!quotes_) {
+      const void* nl = std::memchr(data_.data() + start, '\n', data_.size() - start);
+      end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data_.data()) : data_.size();
+    } else {
+      bool in_quotes = false;
+      end = start;
+      for (; end < data_.size(); ++end) {
+        const char c = data_[end];
+        if (c == '"') {
+          in_quotes = !in_quotes;
+        } else if (c == '\n') {
+          if (!in_quotes) break;
+          if (end - start > kMaxRecordBytes) {
+            too_long = true;
+            break;
+          }
+          ++newlines;
+        }
+      }
+    }
+    pos_ = end < data_.size() ? end + 1 : end;
+    size_t stop = end;
+    if (stop > start && data_[stop - 1] == '\r') --stop;
+    rec->raw = data_.substr(start, stop - start);
+    rec->line = line_;
+    rec->too_long = too_long || rec->raw.size() > kMaxRecordBytes;
+    line_ += newlines + 1;
+    return true;
+  }
+  return false;
+}
+
+bool SplitCsv(std::string_view raw, std::vector<std::string_view>* fields, std::string* scratch) {
+  fields->clear();
+  if (raw.find('"') == std::string_view::npos) {
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = raw.find(',', start);
+      if (comma == std::string_view::npos) {
+        fields->push_back(raw.substr(start));
+        return true;
+      }
+      fields->push_back(raw.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  // Slow path: unescaped fields go to scratch, reserved up front so views stay valid.
+  scratch->clear();
+  scratch->reserve(raw.size());
+  size_t i = 0;
+  for (;;) {
+    if (i < raw.size() && raw[i] == '"') {
+      const size_t begin = scratch->size();
+      ++i;
+      for (;;) {
+        if (i >= raw.size()) return false;  // unterminated
+        if (raw[i] == '"') {
+          if (i + 1 < raw.size() && raw[i + 1] == '"') {
+            scratch->push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        scratch->push_back(raw[i++]);
+      }
+      fields->push_back(std::string_view(*scratch).substr(begin));
+      if (i == raw.size()) return true;
+      if (raw[i] != ',') return false;  // text after the closing quote
+      ++i;
+    } else {
+      const size_t comma = raw.find(',', i);
+      const std::string_view f = raw.substr(i, comma == std::string_view::npos ? raw.size() - i : comma - i);
+      if (f.find('"') != std::string_view::npos) return false;  // stray quote
+      fields->push_back(f);
+      if (comma == std::string_view::npos) return true;
+      i = comma + 1;
+    }
+  }
+}
+
+}  // namespace encore

@@ -1,0 +1,170 @@
+#include "ingest/day_counter.h"
+
+#include <algorithm>
+
+namespace encore {
+namespace {
+
+struct Counted {
+  uint32_t premium;
+  uint32_t free;
+};
+
+// Premium first: the order-independent split of at most `cap` streams between tiers.
+inline Counted Attribute(uint32_t premium, uint32_t free, uint32_t cap) {
+  const uint32_t p = std::min(premium, cap);
+  return {p, std::min(free, cap - p)};
+}
+
+// LSD radix sort on a 64-bit key in 16-bit digits, skipping digits where all keys agree.
+template <typename T, typename KeyFn>
+void RadixSort(std::vector<T>* v, KeyFn key) {
+  if (v->size() < 256) {
+    std::sort(v->begin(), v->end(), [&](const T& a, const T& b) { return key(a) < key(b); });
+    return;
+  }
+  uint64_t all_or = 0, all_and = ~uint64_t{0};
+  for (const T& x : *v) {
+    all_or |= key(x);
+    all_and &= key(x);
+  }
+  const uint64_t varying = all_or ^ all_and;
+  std::vector<T> tmp(v->size());
+  std::vector<size_t> count(65536);
+  for (int shift = 0; shift < 64; shift += 16) {
+    if (((varying >> shift) & 0xffff) == 0) continue;
+    std::fill(count.begin(), count.end(), 0);
+    for (const T& x : *v) ++count[(key(x) >> shift) & 0xffff];
+    size_t sum = 0;
+    for (auto& c : count) {
+      const size_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (const T& x : *v) tmp[count[(key(x) >> shift) & 0xffff]++] = x;
+    v->swap(tmp);
+  }
+}
+
+}  // namespace
+
+void SortPlays(std::vector<PlayRec>* plays) {
+  // Two stable passes: by user, then by cell, gives (cell, user) order.
+  RadixSort(plays, [](const PlayRec& r) { return r.user; });
+  RadixSort(plays, [](const PlayRec& r) { return r.cell; });
+}
+
+DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* totals,
+                        const std::vector<CountRow>& old_counts,
+                        const std::vector<CapEntry>& old_state, uint32_t cap, bool keep_state) {
+  DayCountResult out;
+  SortPlays(plays);
+  std::vector<CountRow> delta;  // (cell, tier) sorted, signed changes
+  auto add_delta = [&](uint64_t cell, Tier tier, int64_t d) {
+    if (d == 0) return;
+    if (!delta.empty() && delta.back().cell == cell && delta.back().tier == tier) {
+      delta.back().streams += d;
+    } else {
+      delta.push_back({cell, tier, d});
+    }
+  };
+  if (keep_state) out.state.reserve(old_state.size() + plays->size());
+
+  size_t s = 0;  // cursor in old_state
+  const auto& p = *plays;
+  size_t i = 0;
+  int64_t cell_dp = 0, cell_df = 0;
+  uint64_t cur_cell = ~uint64_t{0};
+  auto flush_cell = [&] {
+    if (cur_cell == ~uint64_t{0}) return;
+    add_delta(cur_cell, Tier::kPremium, cell_dp);
+    add_delta(cur_cell, Tier::kFree, cell_df);
+    cell_dp = cell_df = 0;
+  };
+  while (i < p.size()) {
+    const uint64_t cell = p[i].cell;
+    const uint64_t user = p[i].user & ~uint64_t{1};
+    uint32_t np = 0, nf = 0;
+    for (; i < p.size() && p[i].cell == cell && (p[i].user & ~uint64_t{1}) == user; ++i) {
+      (p[i].user & 1) ? ++nf : ++np;
+    }
+    // Old entries before this key are untouched by the new plays.
+    while (s < old_state.size() &&
+           (old_state[s].cell < cell || (old_state[s].cell == cell && old_state[s].user < user))) {
+      if (keep_state) out.state.push_back(old_state[s]);
+      ++s;
+    }
+    uint32_t op = 0, of = 0;
+    if (s < old_state.size() && old_state[s].cell == cell && old_state[s].user == user) {
+      op = old_state[s].premium;
+      of = old_state[s].free;
+      ++s;
+    }
+    const Counted before = Attribute(op, of, cap);
+    const uint32_t sp = std::min(op + np, cap), sf = std::min(of + nf, cap);
+    const Counted after = Attribute(sp, sf, cap);
+    const uint32_t gained = after.premium + after.free - before.premium - before.free;
+    out.counted += gained;
+    out.capped += np + nf - gained;
+    if (cell != cur_cell) {
+      flush_cell();
+      cur_cell = cell;
+    }
+    cell_dp += static_cast<int64_t>(after.premium) - before.premium;
+    cell_df += static_cast<int64_t>(after.free) - before.free;
+    if (keep_state) {
+      out.state.push_back({cell, user, static_cast<uint16_t>(sp), static_cast<uint16_t>(sf)});
+    }
+  }
+  flush_cell();
+  if (keep_state) {
+    for (; s < old_state.size(); ++s) out.state.push_back(old_state[s]);
+  }
+
+  // Daily totals add without a cap.
+  if (!totals->empty()) {
+    std::sort(totals->begin(), totals->end(), [](const TotalRec& a, const TotalRec& b) {
+      return a.cell != b.cell ? a.cell < b.cell : a.tier < b.tier;
+    });
+    std::vector<CountRow> tdelta;
+    for (const auto& t : *totals) {
+      out.totals += t.streams;
+      if (!tdelta.empty() && tdelta.back().cell == t.cell &&
+          tdelta.back().tier == static_cast<Tier>(t.tier)) {
+        tdelta.back().streams += t.streams;
+      } else {
+        tdelta.push_back({t.cell, static_cast<Tier>(t.tier), t.streams});
+      }
+    }
+    std::vector<CountRow> merged;
+    merged.reserve(delta.size() + tdelta.size());
+    std::merge(delta.begin(), delta.end(), tdelta.begin(), tdelta.end(), std::back_inserter(merged),
+               [](const CountRow& a, const CountRow& b) {
+                 return a.cell != b.cell ? a.cell < b.cell : a.tier < b.tier;
+               });
+    delta.clear();
+    for (const auto& r : merged) add_delta(r.cell, r.tier, r.streams);
+  }
+
+  // New counts = old counts + delta, zero rows dropped.
+  out.counts.reserve(old_counts.size() + delta.size());
+  size_t a = 0, b = 0;
+  auto less = [](const CountRow& x, const CountRow& y) {
+    return x.cell != y.cell ? x.cell < y.cell : x.tier < y.tier;
+  };
+  while (a < old_counts.size() || b < delta.size()) {
+    CountRow r;
+    if (b >= delta.size() || (a < old_counts.size() && less(old_counts[a], delta[b]))) {
+      r = old_counts[a++];
+    } else if (a >= old_counts.size() || less(delta[b], old_counts[a])) {
+      r = delta[b++];
+    } else {
+      r = old_counts[a++];
+      r.streams += delta[b++].streams;
+    }
+    if (r.streams != 0) out.counts.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace encore

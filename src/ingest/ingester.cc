@@ -1,0 +1,97 @@
+#include <algorithm>
+
+#include "encore/ingest.h"
+#include "ingest/day_counter.h"
+#include "ingest/file_reader.h"
+
+namespace encore {
+namespace {
+
+// Counts a parsed file against the store's open days and builds its commit.
+Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap& ids,
+                               std::optional<Day> seal_before, SourceSummary* summary) {
+  CommitBatch commit;
+  const std::optional<Day> sealed = seal_before ? seal_before : store.sealed_before();
+  for (auto& [day, bucket] : batch.days) {
+    ENCORE_ASSIGN_OR_RETURN(std::vector<CountRow> old_counts, store.ReadCounts(day));
+    ENCORE_ASSIGN_OR_RETURN(std::vector<CapEntry> old_state, store.ReadCapState(day));
+    const bool keep_state = !(sealed && day < *sealed);
+    DayCountResult r = CountDay(&bucket.plays, &bucket.totals, old_counts, old_state,
+                                store.rules().cap, keep_state);
+    summary->counted += r.counted + static_cast<uint64_t>(r.totals);
+    summary->capped += r.capped;
+    bucket = DayBucket{};  // free the records as soon as they are counted
+    commit.days.push_back({day, std::move(r.counts), std::move(r.state)});
+  }
+  commit.new_tracks = std::move(ids.new_tracks);
+  commit.new_services = std::move(ids.new_services);
+  commit.rejects = std::move(batch.rejects);
+  commit.seal_before = seal_before;
+  return commit;
+}
+
+}  // namespace
+
+Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::string>& files,
+                                 const IngestOptions& options) {
+  IngestReport report;
+  std::optional<Day> newest_play;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
+    FileOutcome outcome;
+    outcome.path = path;
+    IdMap ids(*store);
+    Result<FileBatch> batch = ReadInputFile(path, *store, &ids, options);
+    if (!batch.ok()) {
+      // Strict mode stops at the first bad line; a store-wide limit stops every later file too.
+      if (options.strict || batch.status().code() == StatusCode::kFailedPrecondition) {
+        return batch.status();
+      }
+      outcome.state = FileOutcome::State::kFailed;
+      outcome.error = batch.status();
+      report.files.push_back(std::move(outcome));
+      continue;
+    }
+    outcome.source.fingerprint = batch->fingerprint;
+    outcome.source.path = path;
+    outcome.source.kind = batch->kind;
+    outcome.source.summary = batch->summary;
+    if (batch->kind != "daily-csv" && batch->summary.last_day >= 0) {
+      newest_play = std::max(newest_play.value_or(batch->summary.last_day), Day{batch->summary.last_day});
+    }
+    if (store->HasSource(batch->fingerprint)) {
+      outcome.state = FileOutcome::State::kAlreadyIngested;
+      report.files.push_back(std::move(outcome));
+      continue;
+    }
+    // The last file's commit also seals, so that days it closes keep no cap state.
+    std::optional<Day> seal;
+    const bool last = i + 1 == files.size();
+    if (last && options.seal_lag_days >= 0 && newest_play) seal = *newest_play - options.seal_lag_days;
+    if (seal && store->sealed_before() && *seal <= *store->sealed_before()) seal.reset();
+    ENCORE_ASSIGN_OR_RETURN(CommitBatch commit,
+                            CountBatch(*store, *batch, ids, seal, &outcome.source.summary));
+    commit.source = outcome.source;
+    ENCORE_RETURN_IF_ERROR(store->Apply(std::move(commit)));
+    outcome.state = FileOutcome::State::kIngested;
+    report.files.push_back(std::move(outcome));
+  }
+  // When the last file was not committed (already ingested, failed), seal on its own.
+  if (options.seal_lag_days >= 0 && newest_play) {
+    const Day seal = *newest_play - options.seal_lag_days;
+    if (!store->sealed_before() || seal > *store->sealed_before()) {
+      ENCORE_RETURN_IF_ERROR(SealBefore(store, seal));
+    }
+  }
+  report.sealed_before = store->sealed_before();
+  return report;
+}
+
+Status SealBefore(CountStore* store, Day before) {
+  if (store->sealed_before() && before <= *store->sealed_before()) return Status::Ok();
+  CommitBatch commit;
+  commit.seal_before = before;
+  return store->Apply(std::move(commit));
+}
+
+}  // namespace encore

@@ -1,0 +1,58 @@
+// A string interner: dense ids for the distinct strings of a chunk (track ids, services).
+// Not thread-safe; each parser thread has its own and the ingester maps them to store ids.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/hash.h"
+
+namespace encore {
+
+class Interner {
+ public:
+  Interner() { slots_.assign(1024, Slot{}); }
+
+  uint32_t Intern(std::string_view s) {
+    const uint64_t h = Hash64(s);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kEmpty) {
+        const auto id = static_cast<uint32_t>(names_.size());
+        names_.emplace_back(s);
+        slot = {h, id};
+        if (names_.size() * 2 > slots_.size()) Grow();
+        return id;
+      }
+      if (slot.hash == h && names_[slot.id] == s) return slot.id;
+    }
+  }
+  const std::deque<std::string>& names() const { return names_; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xffffffffu;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = kEmpty;
+  };
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == kEmpty) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::deque<std::string> names_;
+};
+
+}  // namespace encore

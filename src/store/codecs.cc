@@ -1,0 +1,139 @@
+#include "store/codecs.h"
+
+#include "common/varint.h"
+#include "store/column_file.h"
+#include "store/store_format.h"
+
+namespace encore {
+
+std::string EncodeSegment(Day day, const std::vector<CountRow>& rows) {
+  std::vector<uint64_t> cells, tiers, streams;
+  cells.reserve(rows.size());
+  tiers.reserve(rows.size());
+  streams.reserve(rows.size());
+  for (const auto& r : rows) {
+    cells.push_back(r.cell);
+    tiers.push_back(static_cast<uint64_t>(r.tier));
+    streams.push_back(ZigZag(r.streams));
+  }
+  ColumnFileWriter w(store_format::kSegmentMagic, day);
+  w.AddColumn(ColumnEncoding::kDeltaVarint, cells);
+  w.AddColumn(ColumnEncoding::kVarint, tiers);
+  w.AddColumn(ColumnEncoding::kZigZagVarint, streams);
+  return w.Finish();
+}
+
+Status DecodeSegment(const std::string& data, const std::string& name, Day day,
+                     std::vector<CountRow>* rows) {
+  ColumnFileReader r;
+  ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kSegmentMagic, 3, name));
+  if (r.tag() != day) return Status::Corruption(name + ": holds another day");
+  rows->resize(r.rows());
+  for (size_t i = 0; i < r.rows(); ++i) {
+    const uint64_t tier = r.column(1)[i];
+    if (tier > 2) return Status::Corruption(name + ": bad tier");
+    (*rows)[i] = {r.column(0)[i], static_cast<Tier>(tier), UnZigZag(r.column(2)[i])};
+  }
+  return Status::Ok();
+}
+
+std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries) {
+  std::vector<uint64_t> cells, users, premium, free;
+  for (const auto& e : entries) {
+    cells.push_back(e.cell);
+    users.push_back(e.user);
+    premium.push_back(e.premium);
+    free.push_back(e.free);
+  }
+  ColumnFileWriter w(store_format::kCapStateMagic, day);
+  w.AddColumn(ColumnEncoding::kDeltaVarint, cells);
+  w.AddColumn(ColumnEncoding::kFixed64, users);
+  w.AddColumn(ColumnEncoding::kVarint, premium);
+  w.AddColumn(ColumnEncoding::kVarint, free);
+  return w.Finish();
+}
+
+Status DecodeCapState(const std::string& data, const std::string& name, Day day,
+                      std::vector<CapEntry>* entries) {
+  ColumnFileReader r;
+  ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kCapStateMagic, 4, name));
+  if (r.tag() != day) return Status::Corruption(name + ": holds another day");
+  entries->resize(r.rows());
+  for (size_t i = 0; i < r.rows(); ++i) {
+    if (r.column(2)[i] > 0xffff || r.column(3)[i] > 0xffff) {
+      return Status::Corruption(name + ": count out of range");
+    }
+    (*entries)[i] = {r.column(0)[i], r.column(1)[i], static_cast<uint16_t>(r.column(2)[i]),
+                     static_cast<uint16_t>(r.column(3)[i])};
+  }
+  return Status::Ok();
+}
+
+std::string EncodeDictionary(const std::vector<std::string>& names) {
+  std::string payload;
+  for (const auto& n : names) {
+    PutVarint(&payload, n.size());
+    payload += n;
+  }
+  return EncodeBlobFile(store_format::kDictionaryMagic, names.size(), payload);
+}
+
+Status DecodeDictionary(const std::string& data, const std::string& name,
+                        std::vector<std::string>* names) {
+  uint64_t count;
+  std::string payload;
+  ENCORE_RETURN_IF_ERROR(DecodeBlobFile(data, store_format::kDictionaryMagic, name, &count, &payload));
+  const char* p = payload.data();
+  const char* end = p + payload.size();
+  names->clear();
+  names->reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t len;
+    if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
+      return Status::Corruption(name + ": truncated entry");
+    }
+    names->emplace_back(p, len);
+    p += len;
+  }
+  if (p != end) return Status::Corruption(name + ": trailing bytes");
+  return Status::Ok();
+}
+
+std::string EncodeRejects(const std::vector<RejectRecord>& rejects) {
+  std::string payload;
+  for (const auto& r : rejects) {
+    PutVarint(&payload, r.line);
+    payload.push_back(static_cast<char>(r.reason));
+    PutVarint(&payload, r.text.size());
+    payload += r.text;
+  }
+  return EncodeBlobFile(store_format::kRejectsMagic, rejects.size(), payload);
+}
+
+Status DecodeRejects(const std::string& data, const std::string& name,
+                     std::vector<RejectRecord>* rejects) {
+  uint64_t count;
+  std::string payload;
+  ENCORE_RETURN_IF_ERROR(DecodeBlobFile(data, store_format::kRejectsMagic, name, &count, &payload));
+  const char* p = payload.data();
+  const char* end = p + payload.size();
+  rejects->clear();
+  for (uint64_t i = 0; i < count; ++i) {
+    RejectRecord r;
+    uint64_t len;
+    if (!GetVarint(&p, end, &r.line) || p == end) return Status::Corruption(name + ": truncated");
+    const auto reason = static_cast<uint8_t>(*p++);
+    if (reason >= kRejectReasonCount) return Status::Corruption(name + ": bad reason");
+    r.reason = static_cast<RejectReason>(reason);
+    if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
+      return Status::Corruption(name + ": truncated");
+    }
+    r.text.assign(p, len);
+    p += len;
+    rejects->push_back(std::move(r));
+  }
+  if (p != end) return Status::Corruption(name + ": trailing bytes");
+  return Status::Ok();
+}
+
+}  // namespace encore

@@ -1,0 +1,29 @@
+// Encoders and decoders of the local store's typed files: day segments and cap states (column
+// files), the track dictionary and rejects (blob files). Formats: doc/formats/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "encore/source.h"
+#include "encore/store.h"
+
+namespace encore {
+
+std::string EncodeSegment(Day day, const std::vector<CountRow>& rows);
+Status DecodeSegment(const std::string& data, const std::string& name, Day day,
+                     std::vector<CountRow>* rows);
+
+std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries);
+Status DecodeCapState(const std::string& data, const std::string& name, Day day,
+                      std::vector<CapEntry>* entries);
+
+std::string EncodeDictionary(const std::vector<std::string>& names);
+Status DecodeDictionary(const std::string& data, const std::string& name,
+                        std::vector<std::string>* names);
+
+std::string EncodeRejects(const std::vector<RejectRecord>& rejects);
+Status DecodeRejects(const std::string& data, const std::string& name,
+                     std::vector<RejectRecord>* rejects);
+
+}  // namespace encore

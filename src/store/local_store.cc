@@ -1,0 +1,304 @@
+#include "store/local_store.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+#include <unordered_map>
+
+#include "store/codecs.h"
+#include "store/manifest.h"
+
+namespace encore {
+namespace {
+
+constexpr char kManifest[] = "MANIFEST";
+constexpr char kManifestTmp[] = "MANIFEST.tmp";
+constexpr char kDataDir[] = "data";
+constexpr char kRejectsDir[] = "rejects";
+
+std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class LocalStore final : public CountStore {
+ public:
+  LocalStore(std::string dir, StoreOptions options, FileSystem* fs)
+      : dir_(std::move(dir)), options_(options), fs_(fs) {}
+
+  Status Open() {
+    if (!fs_->Exists(dir_ + "/" + kManifest)) {
+      if (options_.read_only || !options_.create_if_missing) {
+        return Status::NotFound("no encore store at " + dir_);
+      }
+    }
+    if (!options_.read_only) {
+      ENCORE_RETURN_IF_ERROR(fs_->MakeDirs(dir_ + "/" + kDataDir));
+      ENCORE_RETURN_IF_ERROR(fs_->MakeDirs(dir_ + "/" + kRejectsDir));
+      ENCORE_ASSIGN_OR_RETURN(lock_, fs_->LockFile(dir_ + "/LOCK"));
+    }
+    auto data = fs_->ReadFile(dir_ + "/" + kManifest);
+    if (data.ok()) {
+      ENCORE_ASSIGN_OR_RETURN(m_, DecodeManifest(*data, dir_ + "/" + kManifest));
+    } else if (data.status().code() == StatusCode::kNotFound) {
+      m_ = Manifest{};
+      m_.rules = options_.rules;
+      ENCORE_RETURN_IF_ERROR(WriteManifest(m_));
+    } else {
+      return data.status();
+    }
+    if (!m_.tracks_file.empty()) {
+      ENCORE_ASSIGN_OR_RETURN(std::string dict, fs_->ReadFile(DataPath(m_.tracks_file)));
+      ENCORE_RETURN_IF_ERROR(DecodeDictionary(dict, DataPath(m_.tracks_file), &tracks_));
+      if (tracks_.size() != m_.track_count) {
+        return Status::Corruption(DataPath(m_.tracks_file) + ": track count disagrees with manifest");
+      }
+    }
+    track_index_.reserve(tracks_.size());
+    for (uint32_t i = 0; i < tracks_.size(); ++i) track_index_.emplace(tracks_[i], i);
+    for (size_t i = 0; i < m_.sources.size(); ++i) source_index_.emplace(m_.sources[i].record.fingerprint, i);
+    if (!options_.read_only) ENCORE_RETURN_IF_ERROR(RemoveUnreferencedFiles());
+    return Status::Ok();
+  }
+
+  const CountingRules& rules() const override { return m_.rules; }
+  std::optional<Day> sealed_before() const override { return m_.sealed_before; }
+  const std::vector<std::string>& tracks() const override { return tracks_; }
+  std::optional<uint32_t> FindTrack(std::string_view name) const override {
+    auto it = track_index_.find(std::string(name));
+    if (it == track_index_.end()) return std::nullopt;
+    return it->second;
+  }
+  const std::vector<std::string>& services() const override { return m_.services; }
+
+  std::vector<Day> Days() const override {
+    std::vector<Day> days;
+    days.reserve(m_.days.size());
+    for (const auto& kv : m_.days) days.push_back(kv.first);
+    return days;
+  }
+
+  Result<std::vector<CountRow>> ReadCounts(Day day) const override {
+    std::vector<CountRow> rows;
+    auto it = m_.days.find(day);
+    if (it == m_.days.end()) return rows;
+    const std::string path = DataPath(it->second.segment);
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    ENCORE_RETURN_IF_ERROR(DecodeSegment(data, path, day, &rows));
+    return rows;
+  }
+
+  Result<std::vector<CapEntry>> ReadCapState(Day day) const override {
+    std::vector<CapEntry> entries;
+    auto it = m_.days.find(day);
+    if (it == m_.days.end() || it->second.state.empty()) return entries;
+    const std::string path = DataPath(it->second.state);
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    ENCORE_RETURN_IF_ERROR(DecodeCapState(data, path, day, &entries));
+    return entries;
+  }
+
+  bool HasSource(std::string_view fingerprint) const override {
+    return source_index_.count(std::string(fingerprint)) > 0;
+  }
+
+  std::vector<SourceRecord> Sources() const override {
+    std::vector<SourceRecord> out;
+    out.reserve(m_.sources.size());
+    for (const auto& s : m_.sources) out.push_back(s.record);
+    return out;
+  }
+
+  Result<std::vector<RejectRecord>> ReadRejects(const SourceRecord& source) const override {
+    std::vector<RejectRecord> rejects;
+    auto it = source_index_.find(source.fingerprint);
+    if (it == source_index_.end()) return Status::NotFound("no source " + source.fingerprint);
+    const std::string& file = m_.sources[it->second].rejects;
+    if (file.empty()) return rejects;
+    const std::string path = dir_ + "/" + kRejectsDir + "/" + file;
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    ENCORE_RETURN_IF_ERROR(DecodeRejects(data, path, &rejects));
+    return rejects;
+  }
+
+  StoreStats Stats() const override {
+    StoreStats s;
+    s.generation = m_.generation;
+    s.days = m_.days.size();
+    s.tracks = tracks_.size();
+    s.sources = m_.sources.size();
+    for (const auto& [day, d] : m_.days) {
+      s.streams += d.streams;
+      if (!d.state.empty()) ++s.open_days;
+      for (const std::string* f : {&d.segment, &d.state}) {
+        if (f->empty()) continue;
+        if (auto size = fs_->FileSize(DataPath(*f)); size.ok()) s.bytes += *size;
+      }
+    }
+    return s;
+  }
+
+  Status Apply(CommitBatch batch) override {
+    if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
+    Manifest next = m_;
+    next.generation = m_.generation + 1;
+    const std::string gen = std::to_string(next.generation);
+    std::vector<std::string> written;  // paths under dir_, to sync
+    std::vector<std::string> obsolete;
+
+    if (batch.seal_before && (!next.sealed_before || *batch.seal_before > *next.sealed_before)) {
+      next.sealed_before = batch.seal_before;
+    }
+    for (const auto& s : batch.new_services) next.services.push_back(s);
+    if (next.services.size() > kMaxServices) {
+      return Status::FailedPrecondition("a store holds at most 32 services");
+    }
+    std::vector<std::string> all_tracks;
+    if (!batch.new_tracks.empty()) {
+      all_tracks = tracks_;
+      all_tracks.insert(all_tracks.end(), batch.new_tracks.begin(), batch.new_tracks.end());
+      next.tracks_file = "tracks." + gen + ".dict";
+      next.track_count = all_tracks.size();
+      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.tracks_file), EncodeDictionary(all_tracks), &written));
+      if (!m_.tracks_file.empty()) obsolete.push_back(DataPath(m_.tracks_file));
+    }
+    for (const auto& u : batch.days) {
+      const bool sealed = next.sealed_before && u.day < *next.sealed_before;
+      ManifestDay md;
+      if (auto old = next.days.find(u.day); old != next.days.end()) {
+        obsolete.push_back(DataPath(old->second.segment));
+        if (!old->second.state.empty()) obsolete.push_back(DataPath(old->second.state));
+      }
+      if (u.counts.empty() && (sealed || u.state.empty())) {
+        next.days.erase(u.day);
+        continue;
+      }
+      const std::string date = FormatDate(u.day);
+      md.segment = date + "." + gen + ".seg";
+      ENCORE_RETURN_IF_ERROR(Write(DataPath(md.segment), EncodeSegment(u.day, u.counts), &written));
+      for (const auto& r : u.counts) md.streams += r.streams;
+      md.rows = u.counts.size();
+      if (!sealed && !u.state.empty()) {
+        md.state = date + "." + gen + ".cap";
+        ENCORE_RETURN_IF_ERROR(Write(DataPath(md.state), EncodeCapState(u.day, u.state), &written));
+      }
+      next.days[u.day] = md;
+    }
+    if (next.sealed_before) {  // sealing drops the cap state of every day it closes
+      for (auto it = next.days.begin(); it != next.days.end() && it->first < *next.sealed_before; ++it) {
+        if (!it->second.state.empty()) {
+          if (m_.days.count(it->first) && m_.days.at(it->first).state == it->second.state) {
+            obsolete.push_back(DataPath(it->second.state));
+          }
+          it->second.state.clear();
+        }
+      }
+    }
+    if (batch.source) {
+      ManifestSource ms;
+      ms.record = std::move(*batch.source);
+      ms.record.generation = next.generation;
+      ms.record.ingested_at = NowUtc();
+      if (!batch.rejects.empty()) {
+        ms.rejects = ms.record.fingerprint + ".rej";
+        ENCORE_RETURN_IF_ERROR(Write(dir_ + "/" + kRejectsDir + "/" + ms.rejects,
+                                     EncodeRejects(batch.rejects), &written));
+      }
+      next.sources.push_back(std::move(ms));
+    }
+    if (options_.sync && !written.empty()) {
+      ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_ + "/" + kDataDir));
+      ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_ + "/" + kRejectsDir));
+    }
+    ENCORE_RETURN_IF_ERROR(WriteManifest(next));
+
+    // Committed. What follows only tidies up; a crash here leaves files that the next writer
+    // removes.
+    m_ = std::move(next);
+    if (!batch.new_tracks.empty()) {
+      for (const auto& t : batch.new_tracks) {
+        track_index_.emplace(t, static_cast<uint32_t>(tracks_.size()));
+        tracks_.push_back(t);
+      }
+    }
+    if (m_.sources.size() > source_index_.size()) {
+      source_index_.emplace(m_.sources.back().record.fingerprint, m_.sources.size() - 1);
+    }
+    for (const auto& path : obsolete) (void)fs_->Remove(path);
+    return Status::Ok();
+  }
+
+ private:
+  std::string DataPath(const std::string& name) const { return dir_ + "/" + kDataDir + "/" + name; }
+
+  Status Write(const std::string& path, const std::string& bytes, std::vector<std::string>* written) {
+    ENCORE_RETURN_IF_ERROR(fs_->WriteFile(path, bytes, options_.sync));
+    written->push_back(path);
+    return Status::Ok();
+  }
+
+  Status WriteManifest(const Manifest& m) {
+    ENCORE_RETURN_IF_ERROR(fs_->WriteFile(dir_ + "/" + kManifestTmp, EncodeManifest(m), options_.sync));
+    ENCORE_RETURN_IF_ERROR(fs_->Rename(dir_ + "/" + kManifestTmp, dir_ + "/" + kManifest));
+    if (options_.sync) ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_));
+    return Status::Ok();
+  }
+
+  // Files a crashed commit wrote but never made live.
+  Status RemoveUnreferencedFiles() {
+    std::set<std::string> live;
+    if (!m_.tracks_file.empty()) live.insert(m_.tracks_file);
+    for (const auto& [day, d] : m_.days) {
+      live.insert(d.segment);
+      if (!d.state.empty()) live.insert(d.state);
+    }
+    std::set<std::string> live_rejects;
+    for (const auto& s : m_.sources) {
+      if (!s.rejects.empty()) live_rejects.insert(s.rejects);
+    }
+    ENCORE_ASSIGN_OR_RETURN(auto data, fs_->List(dir_ + "/" + kDataDir));
+    for (const auto& f : data) {
+      if (!live.count(f)) ENCORE_RETURN_IF_ERROR(fs_->Remove(DataPath(f)));
+    }
+    ENCORE_ASSIGN_OR_RETURN(auto rej, fs_->List(dir_ + "/" + kRejectsDir));
+    for (const auto& f : rej) {
+      if (!live_rejects.count(f)) ENCORE_RETURN_IF_ERROR(fs_->Remove(dir_ + "/" + kRejectsDir + "/" + f));
+    }
+    return fs_->Remove(dir_ + "/" + kManifestTmp);
+  }
+
+  std::string dir_;
+  StoreOptions options_;
+  FileSystem* fs_;
+  std::unique_ptr<FileLock> lock_;
+  Manifest m_;
+  std::vector<std::string> tracks_;
+  std::unordered_map<std::string, uint32_t> track_index_;
+  std::unordered_map<std::string, size_t> source_index_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CountStore>> OpenLocalStoreWith(const std::string& dir,
+                                                       const StoreOptions& options, FileSystem* fs) {
+  auto store = std::make_unique<LocalStore>(dir, options, fs);
+  ENCORE_RETURN_IF_ERROR(store->Open());
+  return std::unique_ptr<CountStore>(std::move(store));
+}
+
+Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir, const StoreOptions& options) {
+  return OpenLocalStoreWith(dir, options, PosixFileSystem());
+}
+
+std::string DefaultStoreDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("ENCORE_STORE"); env && *env) return env;
+  return "encore-data";
+}
+
+}  // namespace encore

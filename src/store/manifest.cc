@@ -1,0 +1,132 @@
+#include "store/manifest.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "store/column_file.h"
+#include "store/store_format.h"
+
+namespace encore {
+namespace {
+
+using nlohmann::json;
+
+json SummaryToJson(const SourceSummary& s) {
+  json by = json::object();
+  for (size_t i = 0; i < kRejectReasonCount; ++i) {
+    if (s.rejected_by[i]) by[std::string(RejectReasonName(static_cast<RejectReason>(i)))] = s.rejected_by[i];
+  }
+  return {{"lines", s.lines},         {"blank_lines", s.blank_lines},
+          {"plays", s.plays},         {"streams", s.streams},
+          {"counted", s.counted},     {"capped", s.capped},
+          {"short_plays", s.short_plays}, {"skipped", s.skipped},
+          {"rejected", s.rejected},   {"rejected_by", by},
+          {"tracks", s.tracks},       {"unmatched_tracks", s.unmatched_tracks},
+          {"first_day", s.first_day}, {"last_day", s.last_day}};
+}
+
+SourceSummary SummaryFromJson(const json& j) {
+  SourceSummary s;
+  s.lines = j.at("lines");
+  s.blank_lines = j.at("blank_lines");
+  s.plays = j.at("plays");
+  s.streams = j.at("streams");
+  s.counted = j.at("counted");
+  s.capped = j.at("capped");
+  s.short_plays = j.at("short_plays");
+  s.skipped = j.at("skipped");
+  s.rejected = j.at("rejected");
+  for (const auto& [k, v] : j.at("rejected_by").items()) {
+    if (auto r = ParseRejectReason(k)) s.rejected_by[static_cast<size_t>(*r)] = v;
+  }
+  s.tracks = j.at("tracks");
+  s.unmatched_tracks = j.at("unmatched_tracks");
+  s.first_day = j.at("first_day");
+  s.last_day = j.at("last_day");
+  return s;
+}
+
+}  // namespace
+
+std::string EncodeManifest(const Manifest& m) {
+  json days = json::object();
+  for (const auto& [day, d] : m.days) {
+    days[FormatDate(day)] = {{"segment", d.segment}, {"state", d.state}, {"rows", d.rows},
+                             {"streams", d.streams}};
+  }
+  json sources = json::array();
+  for (const auto& s : m.sources) {
+    sources.push_back({{"fingerprint", s.record.fingerprint},
+                       {"path", s.record.path},
+                       {"kind", s.record.kind},
+                       {"ingested_at", s.record.ingested_at},
+                       {"generation", s.record.generation},
+                       {"rejects", s.rejects},
+                       {"summary", SummaryToJson(s.record.summary)}});
+  }
+  json body = {{"generation", m.generation},
+               {"rules", {{"min_ms", m.rules.min_ms}, {"cap", m.rules.cap}}},
+               {"sealed_before", m.sealed_before ? json(FormatDate(*m.sealed_before)) : json()},
+               {"services", m.services},
+               {"tracks", {{"file", m.tracks_file}, {"count", m.track_count}}},
+               {"days", days},
+               {"sources", sources}};
+  // Invalid UTF-8 in a path must not make the manifest unwritable.
+  const std::string text = body.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+  char header[96];
+  std::snprintf(header, sizeof header, "%s %u %08x %zu\n", store_format::kManifestHeader.data(),
+                store_format::kVersion, Crc32(text), text.size());
+  return header + text;
+}
+
+Result<Manifest> DecodeManifest(const std::string& data, const std::string& name) {
+  const size_t nl = data.find('\n');
+  unsigned version = 0, crc = 0;
+  size_t size = 0;
+  char magic[32] = {};
+  if (nl == std::string::npos ||
+      std::sscanf(data.substr(0, nl).c_str(), "%31s %u %x %zu", magic, &version, &crc, &size) != 4 ||
+      magic != store_format::kManifestHeader) {
+    return Status::Corruption(name + ": not an encore manifest");
+  }
+  if (version != store_format::kVersion) return Status::Corruption(name + ": unknown version");
+  const std::string_view text = std::string_view(data).substr(nl + 1);
+  if (text.size() != size || Crc32(text) != crc) {
+    return Status::Corruption(name + ": checksum or length mismatch");
+  }
+  try {
+    const json j = json::parse(text);
+    Manifest m;
+    m.generation = j.at("generation");
+    m.rules.min_ms = j.at("rules").at("min_ms");
+    m.rules.cap = j.at("rules").at("cap");
+    if (!j.at("sealed_before").is_null()) {
+      m.sealed_before = ParseDate(j.at("sealed_before").get<std::string>());
+      if (!m.sealed_before) return Status::Corruption(name + ": bad sealed_before");
+    }
+    m.services = j.at("services").get<std::vector<std::string>>();
+    m.tracks_file = j.at("tracks").at("file");
+    m.track_count = j.at("tracks").at("count");
+    for (const auto& [k, v] : j.at("days").items()) {
+      const auto day = ParseDate(k);
+      if (!day) return Status::Corruption(name + ": bad day " + k);
+      m.days[*day] = {v.at("segment"), v.at("state"), v.at("rows"), v.at("streams")};
+    }
+    for (const auto& s : j.at("sources")) {
+      ManifestSource ms;
+      ms.record.fingerprint = s.at("fingerprint");
+      ms.record.path = s.at("path");
+      ms.record.kind = s.at("kind");
+      ms.record.ingested_at = s.at("ingested_at");
+      ms.record.generation = s.at("generation");
+      ms.record.summary = SummaryFromJson(s.at("summary"));
+      ms.rejects = s.at("rejects");
+      m.sources.push_back(std::move(ms));
+    }
+    return m;
+  } catch (const json::exception& e) {
+    return Status::Corruption(name + ": " + e.what());
+  }
+}
+
+}  // namespace encore

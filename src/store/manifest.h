@@ -1,0 +1,42 @@
+// The manifest names the committed state of a local store: every live file and the facts that
+// are not in them. It is replaced atomically (write, fsync, rename, fsync the directory) at each
+// commit. Format: doc/formats/manifest.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "encore/store.h"
+
+namespace encore {
+
+struct ManifestDay {
+  std::string segment;  // file name under data/
+  std::string state;    // cap state file under data/, empty when none (sealed or no plays)
+  uint64_t rows = 0;
+  int64_t streams = 0;
+};
+
+struct ManifestSource {
+  SourceRecord record;
+  std::string rejects;  // file name under rejects/, empty when the source rejected nothing
+};
+
+struct Manifest {
+  uint64_t generation = 0;
+  CountingRules rules;
+  std::optional<Day> sealed_before;
+  std::vector<std::string> services;
+  std::string tracks_file;  // under data/, empty when no tracks yet
+  uint64_t track_count = 0;
+  std::map<Day, ManifestDay> days;
+  std::vector<ManifestSource> sources;
+};
+
+std::string EncodeManifest(const Manifest& m);
+Result<Manifest> DecodeManifest(const std::string& data, const std::string& name);
+
+}  // namespace encore
