@@ -99,8 +99,10 @@ class CountStore {
 
   virtual StoreStats Stats() const = 0;
 
-  // Makes the batch durable and visible at once: after a crash at any point, the store is either
-  // as before or as after. Fails with kFailedPrecondition when opened read-only.
+  // Makes the batch durable and visible at once: after a crash or a failed call at any point, the
+  // store is either as before or as after (a failure to sync the directory after the manifest
+  // was renamed leaves it as after). After a failed call the object refuses further commits:
+  // reopen the store. Fails with kFailedPrecondition when opened read-only.
   virtual Status Apply(CommitBatch batch) = 0;
 };
 

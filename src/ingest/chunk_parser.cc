@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "ingest/csv_scanner.h"
 
 namespace encore {
@@ -232,22 +234,53 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
   std::vector<std::string_view> fields;
   std::string scratch;
   while (reader.Next(&rec)) {
-    ++summary_.lines;
-    if (rec.raw.empty()) {
-      ++summary_.blank_lines;
+    const bool multi_line = rec.raw.find('\n') != std::string_view::npos;
+    summary_.lines += 1 + static_cast<uint64_t>(std::count(rec.raw.begin(), rec.raw.end(), '\n'));
+    if (multi_line && (rec.too_long || !SplitCsv(rec.raw, &fields, &scratch) ||
+                       fields.size() != layout.columns)) {
+      // A stray quote opened a field that swallowed the following lines: take the lines one by
+      // one instead, so that only the broken one is rejected.
+      std::string_view rest = rec.raw;
+      for (uint64_t line = rec.line; !rest.empty() || line == rec.line; ++line) {
+        const size_t nl = rest.find('\n');
+        std::string_view one = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        if (!one.empty() && one.back() == '\r') one.remove_suffix(1);
+        ParseCsvRecord(one, line, layout, &fields, &scratch, /*split_lines=*/true);
+        if (nl == std::string_view::npos) break;
+      }
       continue;
     }
     if (rec.too_long) {
       Reject(RejectReason::kRecordTooLong, rec.line, rec.raw);
       continue;
     }
-    if (!SplitCsv(rec.raw, &fields, &scratch) || fields.size() != layout.columns) {
-      Reject(RejectReason::kBadCsv, rec.line, rec.raw);
-      continue;
+    ParseCsvRecord(rec.raw, rec.line, layout, &fields, &scratch, false);
+  }
+}
+
+void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
+                                 std::vector<std::string_view>* fields_ptr, std::string* scratch,
+                                 bool single_line) {
+  std::vector<std::string_view>& fields = *fields_ptr;
+  {
+    if (raw.empty()) {
+      ++summary_.blank_lines;
+      return;
+    }
+    if (raw.size() > kMaxRecordBytes) {
+      Reject(RejectReason::kRecordTooLong, line, raw);
+      return;
+    }
+    // A single line cut out of a broken multi-line record may not open a quote it cannot close.
+    if (!SplitCsv(raw, &fields, scratch) || fields.size() != layout.columns ||
+        (single_line && raw.find('\n') != std::string_view::npos)) {
+      Reject(RejectReason::kBadCsv, line, raw);
+      return;
     }
     if (layout.kind == CsvLayout::Kind::kTotals) {
-      AddTotal(fields, layout, rec.line, rec.raw);
-      continue;
+      AddTotal(fields, layout, line, raw);
+      return;
     }
     PlayFields f;
     f.ts = fields[static_cast<size_t>(layout.ts)];
@@ -257,7 +290,7 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
     f.country = fields[static_cast<size_t>(layout.country)];
     f.tier = fields[static_cast<size_t>(layout.tier)];
     if (layout.service >= 0) f.service = fields[static_cast<size_t>(layout.service)];
-    AddPlay(f, rec.line, rec.raw);
+    AddPlay(f, line, raw);
   }
 }
 

@@ -54,6 +54,8 @@ class ChunkParser {
   void AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& layout,
                 uint64_t line, std::string_view raw);
   DayBucket& Bucket(Day day);
+  void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
+                      std::vector<std::string_view>* fields, std::string* scratch, bool single_line);
 
   ParseRules rules_;
   Interner tracks_;

@@ -61,6 +61,10 @@ bool CsvRecordReader::Next(Record* rec) {
     }
     pos_ = end < data_.size() ? end + 1 : end;
     size_t stop = end;
+    if (end == data_.size() && stop > start && data_[stop - 1] == '\n') {
+      --stop;  // an open quote ran to the end of the chunk: its last line end is not data
+      --newlines;
+    }
     if (stop > start && data_[stop - 1] == '\r') --stop;
     rec->raw = data_.substr(start, stop - start);
     rec->line = line_;

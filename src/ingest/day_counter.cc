@@ -20,7 +20,7 @@ inline Counted Attribute(uint32_t premium, uint32_t free, uint32_t cap) {
 template <typename T, typename KeyFn>
 void RadixSort(std::vector<T>* v, KeyFn key) {
   if (v->size() < 256) {
-    std::sort(v->begin(), v->end(), [&](const T& a, const T& b) { return key(a) < key(b); });
+    std::stable_sort(v->begin(), v->end(), [&](const T& a, const T& b) { return key(a) < key(b); });
     return;
   }
   uint64_t all_or = 0, all_and = ~uint64_t{0};

@@ -102,6 +102,7 @@ Status ReadRecords(const std::string& path, Format format, ByteSource* src, cons
     }
     std::string_view data(buf.data(), have);
     size_t start = 0;
+    if (csv && !layout && eof && have == 0) break;  // an empty file: reported below
     if (csv && !layout) {
       const size_t nl = data.find('\n');
       if (nl == std::string_view::npos && !eof) {  // a header longer than a block

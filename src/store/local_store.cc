@@ -145,6 +145,16 @@ class LocalStore final : public CountStore {
 
   Status Apply(CommitBatch batch) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
+    if (failed_) {
+      return Status::FailedPrecondition("an earlier commit failed; reopen the store to see what it holds");
+    }
+    Status s = ApplyOnce(std::move(batch));
+    failed_ = !s.ok();
+    return s;
+  }
+
+ private:
+  Status ApplyOnce(CommitBatch batch) {
     Manifest next = m_;
     next.generation = m_.generation + 1;
     const std::string gen = std::to_string(next.generation);
@@ -233,7 +243,6 @@ class LocalStore final : public CountStore {
     return Status::Ok();
   }
 
- private:
   std::string DataPath(const std::string& name) const { return dir_ + "/" + kDataDir + "/" + name; }
 
   Status Write(const std::string& path, const std::string& bytes, std::vector<std::string>* written) {
@@ -276,6 +285,7 @@ class LocalStore final : public CountStore {
   StoreOptions options_;
   FileSystem* fs_;
   std::unique_ptr<FileLock> lock_;
+  bool failed_ = false;  // after a failed commit the in-memory view may be stale
   Manifest m_;
   std::vector<std::string> tracks_;
   std::unordered_map<std::string, uint32_t> track_index_;

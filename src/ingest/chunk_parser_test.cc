@@ -1,0 +1,102 @@
+#include "ingest/chunk_parser.h"
+
+#include <gtest/gtest.h>
+
+namespace encore {
+namespace {
+
+CsvLayout PlaysLayout() {
+  std::string error;
+  return *ParseCsvHeader("ts,user,track,ms_played,country,tier", &error);
+}
+
+struct Case {
+  const char* line;
+  std::optional<RejectReason> reason;  // nullopt: accepted
+};
+
+}  // namespace
+
+TEST(ChunkParser, RejectsEachDocumentedCaseWithItsReason) {
+  const Case cases[] = {
+      {"2024-01-01T10:00:00Z,u1,t1,30000,US,premium", std::nullopt},
+      {"2024-01-01T10:00:00+09:00,u1,t1,29999,KR,free", std::nullopt},
+      {"2024-01-01T10:00:00Z,u1,t1,30000,US", RejectReason::kBadCsv},
+      {"2024-01-01T10:00:00Z,u1,t1,30000,US,premium,extra", RejectReason::kBadCsv},
+      {"2024-01-01T10:00:00Z,\"u1,t1,30000,US,premium", RejectReason::kBadCsv},
+      {",u1,t1,30000,US,premium", RejectReason::kMissingField},
+      {"2024-01-01T10:00:00Z,u1,,30000,US,premium", RejectReason::kMissingField},
+      {"2024-01-01 10:00:00,u1,t1,30000,US,premium", RejectReason::kBadTimestamp},
+      {"1969-12-31T10:00:00Z,u1,t1,30000,US,premium", RejectReason::kBadTimestamp},
+      {"2024-01-01T10:00:00Z,uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu,t1,30000,US,premium",
+       RejectReason::kBadUser},
+      {"2024-01-01T10:00:00Z,u1,ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt,30000,US,premium",
+       RejectReason::kBadTrack},
+      {"2024-01-01T10:00:00Z,u1,t1,-5,US,premium", RejectReason::kBadMsPlayed},
+      {"2024-01-01T10:00:00Z,u1,t1,86400001,US,premium", RejectReason::kBadMsPlayed},
+      {"2024-01-01T10:00:00Z,u1,t1,3e4,US,premium", RejectReason::kBadMsPlayed},
+      {"2024-01-01T10:00:00Z,u1,t1,30000,us,premium", RejectReason::kBadCountry},
+      {"2024-01-01T10:00:00Z,u1,t1,30000,XX,premium", RejectReason::kBadCountry},
+      {"2024-01-01T10:00:00Z,u1,t1,30000,US,family", RejectReason::kBadTier},
+      {"2023-12-01T10:00:00Z,u1,t1,30000,US,premium", RejectReason::kLate},
+  };
+  ParseRules rules;
+  rules.default_service = "spotify";
+  rules.sealed_before = DayFromCivil(2023, 12, 15);
+  std::string chunk;
+  for (const auto& c : cases) chunk += std::string(c.line) + "\n";
+  ChunkParser p(rules);
+  p.ParseCsv(chunk, 2, PlaysLayout());
+  size_t expected_rejects = 0;
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    if (!cases[i].reason) continue;
+    ASSERT_LT(expected_rejects, p.rejects().size());
+    const RejectRecord& r = p.rejects()[expected_rejects++];
+    EXPECT_EQ(r.line, i + 2) << cases[i].line;
+    EXPECT_EQ(r.reason, *cases[i].reason) << cases[i].line;
+    EXPECT_EQ(r.text, cases[i].line);
+  }
+  EXPECT_EQ(p.rejects().size(), expected_rejects);
+  EXPECT_EQ(p.summary().plays, 2u);
+  EXPECT_EQ(p.summary().streams, 1u);
+  EXPECT_EQ(p.summary().short_plays, 1u);
+  EXPECT_EQ(p.summary().lines, std::size(cases));
+}
+
+TEST(ChunkParser, ReadsJsonLinesAndRejectsBadOnes) {
+  ParseRules rules;
+  rules.default_service = "spotify";
+  const std::string chunk =
+      R"({"ts":"2024-01-01T10:00:00Z","user":"u1","track":"t1","ms_played":40000,"country":"US","tier":"free","extra":[1,2]})"
+      "\n"
+      R"({"ts":"2024-01-01T10:00:00Z","user":"u1","track":"t1","ms_played":"40000","country":"US","tier":"free"})"
+      "\n"
+      R"({"ts":"2024-01-01T10:00:00Z","user":"u1","track":"t1","ms_played":40000,"country":"US"})"
+      "\n"
+      "not json\n"
+      R"({"ts":"2024-01-01T10:00:00Z","user":"u1","track":"t1","ms_played":40000,"country":"US","tier":"free"} x)"
+      "\n" +
+      std::string(64, ' ');  // the padding the ingester provides
+  ChunkParser p(rules);
+  p.ParseJsonLines(std::string_view(chunk).substr(0, chunk.size() - 64), 1);
+  ASSERT_EQ(p.rejects().size(), 4u);
+  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kBadMsPlayed);
+  EXPECT_EQ(p.rejects()[1].reason, RejectReason::kMissingField);
+  EXPECT_EQ(p.rejects()[2].reason, RejectReason::kBadJson);
+  EXPECT_EQ(p.rejects()[3].reason, RejectReason::kBadJson);
+  EXPECT_EQ(p.summary().streams, 1u);
+}
+
+TEST(CsvHeader, NamesWhatIsMissing) {
+  std::string error;
+  EXPECT_FALSE(ParseCsvHeader("ts,user,track,country,tier", &error));
+  EXPECT_NE(error.find("ms_played"), std::string::npos);
+  EXPECT_FALSE(ParseCsvHeader("a,b,c", &error));
+  EXPECT_FALSE(ParseCsvHeader("ts,user,track,ms_played,country,tier,ts", &error));
+  EXPECT_NE(error.find("twice"), std::string::npos);
+  auto l = ParseCsvHeader("\xEF\xBB\xBF" "date,country,track,streams,tier", &error);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->kind, CsvLayout::Kind::kTotals);
+}
+
+}  // namespace encore
