@@ -234,8 +234,8 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
   std::vector<std::string_view> fields;
   std::string scratch;
   while (reader.Next(&rec)) {
-    const bool multi_line = rec.raw.find('\n') != std::string_view::npos;
-    summary_.lines += 1 + static_cast<uint64_t>(std::count(rec.raw.begin(), rec.raw.end(), '\n'));
+    const bool multi_line = rec.lines > 1;
+    summary_.lines += rec.lines;
     if (multi_line && (rec.too_long || !SplitCsv(rec.raw, &fields, &scratch) ||
                        fields.size() != layout.columns)) {
       // A stray quote opened a field that swallowed the following lines: take the lines one by

@@ -39,10 +39,9 @@ bool CsvRecordReader::Next(Record* rec) {
     size_t end;  // index of the line end, or data_.size()
     uint64_t newlines = 0;
     bool too_long = false;
-    if (!quotes_) {
-      const void* nl = std::memchr(data_.data() + start, '\n', data_.size() - start);
-      end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data_.data()) : data_.size();
-    } else {
+    const void* nl = std::memchr(data_.data() + start, '\n', data_.size() - start);
+    end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data_.data()) : data_.size();
+    if (quotes_ && std::memchr(data_.data() + start, '"', end - start) != nullptr) {
       bool in_quotes = false;
       end = start;
       for (; end < data_.size(); ++end) {
@@ -68,6 +67,7 @@ bool CsvRecordReader::Next(Record* rec) {
     if (stop > start && data_[stop - 1] == '\r') --stop;
     rec->raw = data_.substr(start, stop - start);
     rec->line = line_;
+    rec->lines = newlines + 1;
     rec->too_long = too_long || rec->raw.size() > kMaxRecordBytes;
     line_ += newlines + 1;
     return true;
@@ -77,17 +77,24 @@ bool CsvRecordReader::Next(Record* rec) {
 
 bool SplitCsv(std::string_view raw, std::vector<std::string_view>* fields, std::string* scratch) {
   fields->clear();
-  if (raw.find('"') == std::string_view::npos) {
-    size_t start = 0;
-    for (;;) {
-      const size_t comma = raw.find(',', start);
-      if (comma == std::string_view::npos) {
-        fields->push_back(raw.substr(start));
-        return true;
+  {
+    // Fast path: no quote anywhere in the record.
+    const char* p = raw.data();
+    const char* end = p + raw.size();
+    const char* field = p;
+    for (; p < end; ++p) {
+      if (*p == ',') {
+        fields->emplace_back(field, static_cast<size_t>(p - field));
+        field = p + 1;
+      } else if (*p == '"') {
+        break;
       }
-      fields->push_back(raw.substr(start, comma - start));
-      start = comma + 1;
     }
+    if (p == end) {
+      fields->emplace_back(field, static_cast<size_t>(end - field));
+      return true;
+    }
+    fields->clear();
   }
   // Slow path: unescaped fields go to scratch, reserved up front so views stay valid.
   scratch->clear();

@@ -29,6 +29,7 @@ class CsvRecordReader {
   struct Record {
     std::string_view raw;  // without its line end
     uint64_t line = 0;     // line where it starts
+    uint64_t lines = 1;    // physical lines it spans
     bool too_long = false; // over kMaxRecordBytes: cut at the first line end after the limit
   };
   // False at the end of the chunk.

@@ -145,15 +145,17 @@ Status ReadRecords(const std::string& path, Format format, ByteSource* src, cons
       }
     };
     if (split) {
-      const std::string_view a = work.substr(0, mid), c = work.substr(mid);
-      const auto a_lines = static_cast<uint64_t>(std::count(a.begin(), a.end(), '\n'));
-      std::thread t([&] { parse(second, c, line + a_lines); });
-      parse(first, a, line);
+      // The second half numbers its lines from 0; once the first half has counted its lines, the
+      // numbers are shifted into place.
+      std::thread t([&] { parse(second, work.substr(mid), 0); });
+      parse(first, work.substr(0, mid), line);
       t.join();
+      const uint64_t shift = line + first.summary().lines;
+      for (auto& r : second.rejects()) r.line += shift;
     } else {
       parse(first, work, line);
     }
-    line += static_cast<uint64_t>(std::count(work.begin(), work.end(), '\n'));
+    line += first.summary().lines + (split ? second.summary().lines : 0);
     if (options.strict) {
       ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects()));
       ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects()));

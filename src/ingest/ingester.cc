@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <thread>
 
 #include "encore/ingest.h"
 #include "ingest/day_counter.h"
@@ -8,20 +9,43 @@ namespace encore {
 namespace {
 
 // Counts a parsed file against the store's open days and builds its commit.
+// Days are independent: they are counted on `threads` threads, each taking every n-th day.
 Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap& ids,
-                               std::optional<Day> seal_before, SourceSummary* summary) {
+                               std::optional<Day> seal_before, int threads, SourceSummary* summary) {
   CommitBatch commit;
   const std::optional<Day> sealed = seal_before ? seal_before : store.sealed_before();
-  for (auto& [day, bucket] : batch.days) {
-    ENCORE_ASSIGN_OR_RETURN(std::vector<CountRow> old_counts, store.ReadCounts(day));
-    ENCORE_ASSIGN_OR_RETURN(std::vector<CapEntry> old_state, store.ReadCapState(day));
-    const bool keep_state = !(sealed && day < *sealed);
-    DayCountResult r = CountDay(&bucket.plays, &bucket.totals, old_counts, old_state,
-                                store.rules().cap, keep_state);
-    summary->counted += r.counted + static_cast<uint64_t>(r.totals);
-    summary->capped += r.capped;
-    bucket = DayBucket{};  // free the records as soon as they are counted
-    commit.days.push_back({day, std::move(r.counts), std::move(r.state)});
+  std::vector<std::pair<Day, DayBucket*>> work;
+  for (auto& [day, bucket] : batch.days) work.emplace_back(day, &bucket);
+  commit.days.resize(work.size());
+  std::vector<Status> errors(work.size());
+  std::vector<uint64_t> counted(work.size()), capped(work.size());
+  auto count_some = [&](size_t first, size_t step) {
+    for (size_t i = first; i < work.size(); i += step) {
+      const auto [day, bucket] = work[i];
+      auto old_counts = store.ReadCounts(day);
+      auto old_state = store.ReadCapState(day);
+      if (!old_counts.ok() || !old_state.ok()) {
+        errors[i] = old_counts.ok() ? old_state.status() : old_counts.status();
+        continue;
+      }
+      const bool keep_state = !(sealed && day < *sealed);
+      DayCountResult r = CountDay(&bucket->plays, &bucket->totals, *old_counts, *old_state,
+                                  store.rules().cap, keep_state);
+      counted[i] = r.counted + static_cast<uint64_t>(r.totals);
+      capped[i] = r.capped;
+      *bucket = DayBucket{};  // free the records as soon as they are counted
+      commit.days[i] = {day, std::move(r.counts), std::move(r.state)};
+    }
+  };
+  const size_t n = static_cast<size_t>(std::max(1, threads));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(count_some, t, n);
+  count_some(0, n);
+  for (auto& t : pool) t.join();
+  for (size_t i = 0; i < work.size(); ++i) {
+    ENCORE_RETURN_IF_ERROR(errors[i]);
+    summary->counted += counted[i];
+    summary->capped += capped[i];
   }
   commit.new_tracks = std::move(ids.new_tracks);
   commit.new_services = std::move(ids.new_services);
@@ -70,7 +94,7 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     if (last && options.seal_lag_days >= 0 && newest_play) seal = *newest_play - options.seal_lag_days;
     if (seal && store->sealed_before() && *seal <= *store->sealed_before()) seal.reset();
     ENCORE_ASSIGN_OR_RETURN(CommitBatch commit,
-                            CountBatch(*store, *batch, ids, seal, &outcome.source.summary));
+                            CountBatch(*store, *batch, ids, seal, options.threads, &outcome.source.summary));
     commit.source = outcome.source;
     ENCORE_RETURN_IF_ERROR(store->Apply(std::move(commit)));
     outcome.state = FileOutcome::State::kIngested;
