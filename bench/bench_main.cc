@@ -34,6 +34,8 @@ struct Sample {
 // Runs argv, capturing stdout, measuring wall time and the child's peak RSS.
 Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
   const std::string out_path = "/tmp/encore-bench-" + std::to_string(::getpid()) + ".out";
+  std::fflush(stdout);  // or the child inherits, and writes again, what is still buffered
+  std::fflush(stderr);
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {

@@ -1,6 +1,7 @@
 #include "encore/date.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace encore {
 namespace {
@@ -78,7 +79,7 @@ std::string FormatDate(Day d) {
   int y;
   unsigned m, dd;
   CivilFromDay(d, &y, &m, &dd);
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, dd);
   return buf;
 }
@@ -87,8 +88,18 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   // Shortest: YYYY-MM-DDTHH:MM:SSZ (20 bytes).
   if (s.size() < 20 || s.size() > 40) return std::nullopt;
   const char* p = s.data();
+  // Logs come roughly in time order: most lines share the previous line's date.
+  thread_local char last_date[10] = {};
+  thread_local int64_t last_day = 0;
   int64_t day;
-  if (!ParseDatePrefix(p, &day) || p[10] != 'T') return std::nullopt;
+  if (std::memcmp(p, last_date, 10) == 0) {
+    day = last_day;
+  } else {
+    if (!ParseDatePrefix(p, &day)) return std::nullopt;
+    std::memcpy(last_date, p, 10);
+    last_day = day;
+  }
+  if (p[10] != 'T') return std::nullopt;
   int hh, mm, ss;
   if (!Digits(p + 11, 2, &hh) || p[13] != ':' || !Digits(p + 14, 2, &mm) || p[16] != ':' ||
       !Digits(p + 17, 2, &ss)) {

@@ -49,9 +49,18 @@ void RadixSort(std::vector<T>* v, KeyFn key) {
 }  // namespace
 
 void SortPlays(std::vector<PlayRec>* plays) {
-  // Two stable passes: by user, then by cell, gives (cell, user) order.
-  RadixSort(plays, [](const PlayRec& r) { return r.user; });
+  // By cell with a radix sort, then each cell's few records by user.
   RadixSort(plays, [](const PlayRec& r) { return r.cell; });
+  auto& v = *plays;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i + 1;
+    while (j < v.size() && v[j].cell == v[i].cell) ++j;
+    if (j - i > 1) {
+      std::sort(v.begin() + static_cast<long>(i), v.begin() + static_cast<long>(j),
+                [](const PlayRec& a, const PlayRec& b) { return a.user < b.user; });
+    }
+    i = j;
+  }
 }
 
 DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* totals,

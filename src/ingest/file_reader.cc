@@ -249,10 +249,17 @@ IdMap::IdMap(const CountStore& store) : store_(store), store_tracks_(store.track
 }
 
 uint32_t IdMap::Track(std::string_view name) {
-  if (auto id = store_.FindTrack(name)) return *id;
-  auto [it, inserted] = tracks_.emplace(std::string(name), static_cast<uint32_t>(store_tracks_ + new_tracks.size()));
-  if (inserted) new_tracks.emplace_back(name);
-  return it->second;
+  const uint32_t index = seen_.Intern(name);
+  if (index < seen_ids_.size()) return seen_ids_[index];
+  uint32_t id;
+  if (auto known = store_.FindTrack(name)) {
+    id = *known;
+  } else {
+    id = static_cast<uint32_t>(store_tracks_ + new_tracks.size());
+    new_tracks.emplace_back(name);
+  }
+  seen_ids_.push_back(id);
+  return id;
 }
 
 Result<uint32_t> IdMap::Service(std::string_view name) {

@@ -8,6 +8,7 @@
 
 #include "encore/ingest.h"
 #include "encore/store.h"
+#include "ingest/interner.h"
 #include "ingest/records.h"
 
 namespace encore {
@@ -23,7 +24,8 @@ class IdMap {
 
  private:
   const CountStore& store_;
-  std::unordered_map<std::string, uint32_t> tracks_;    // new tracks only
+  Interner seen_;                     // every track name met in this file
+  std::vector<uint32_t> seen_ids_;    // its store id, by Interner index
   std::unordered_map<std::string, uint32_t> services_;  // all
   size_t store_tracks_;
 };
