@@ -60,7 +60,8 @@ Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
   s.output = ss.str();
   std::filesystem::remove(out_path);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "encore-bench: %s failed (status %d):\n%s\n", argv[0].c_str(), status, s.output.c_str());
+    std::fprintf(stderr, "encore-bench: %s failed (status %d):\n%s\n", argv[0].c_str(), status,
+                 s.output.c_str());
     std::exit(1);
   }
   return s;
@@ -77,7 +78,8 @@ long long CountedFromEncore(const std::string& out) {
   const size_t at = out.find("streams counted ");
   if (at == std::string::npos) return -1;
   long long v = 0;
-  for (size_t i = at + 16; i < out.size() && (std::isdigit(static_cast<unsigned char>(out[i])) || out[i] == ','); ++i) {
+  for (size_t i = at + 16;
+       i < out.size() && (std::isdigit(static_cast<unsigned char>(out[i])) || out[i] == ','); ++i) {
     if (out[i] != ',') v = v * 10 + (out[i] - '0');
   }
   return v;
@@ -114,35 +116,49 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--workload") workload = next();
-    else if (a == "--plays") plays_arg = next();
-    else if (a == "--runs") runs = std::atoi(next().c_str());
-    else if (a == "--warmup") warmup = std::atoi(next().c_str());
-    else if (a == "--data") data = next();
-    else if (a == "--encore") encore = next();
-    else if (a == "--no-peer") peer = false;
+    if (a == "--workload")
+      workload = next();
+    else if (a == "--plays")
+      plays_arg = next();
+    else if (a == "--runs")
+      runs = std::atoi(next().c_str());
+    else if (a == "--warmup")
+      warmup = std::atoi(next().c_str());
+    else if (a == "--data")
+      data = next();
+    else if (a == "--encore")
+      encore = next();
+    else if (a == "--no-peer")
+      peer = false;
     else {
-      std::fprintf(stderr, "usage: encore-bench [--workload ingest_plays_csv] [--plays N[,N...]] [--runs N] "
-                           "[--warmup N] [--data DIR] [--encore PATH] [--no-peer]\n");
+      std::fprintf(
+          stderr,
+          "usage: encore-bench [--workload ingest_plays_csv] [--plays N[,N...]] [--runs N] "
+          "[--warmup N] [--data DIR] [--encore PATH] [--no-peer]\n");
       return 2;
     }
   }
   if (workload != "ingest_plays_csv") {
-    std::fprintf(stderr, "encore-bench: unknown workload '%s' (known: ingest_plays_csv)\n", workload.c_str());
+    std::fprintf(stderr, "encore-bench: unknown workload '%s' (known: ingest_plays_csv)\n",
+                 workload.c_str());
     return 2;
   }
   std::filesystem::create_directories(data);
   if (peer && !std::filesystem::exists(source_dir + "/node_modules/@duckdb/node-api")) {
-    std::fprintf(stderr, "encore-bench: installing the DuckDB peer (npm install in %s)\n", source_dir.c_str());
+    std::fprintf(stderr, "encore-bench: installing the DuckDB peer (npm install in %s)\n",
+                 source_dir.c_str());
     Run({"npm", "install", "--no-audit", "--no-fund", "--silent"}, source_dir);
   }
-  std::printf("| workload | plays | input | tool | median wall s | rows/s | MB/s | peak RSS MiB | streams |\n");
+  std::printf(
+      "| workload | plays | input | tool | median wall s | rows/s | MB/s | peak RSS MiB | streams "
+      "|\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (long long plays : ParseList(plays_arg)) {
     const std::string csv = data + "/plays-" + std::to_string(plays) + ".csv";
     if (!std::filesystem::exists(csv)) {
       std::fprintf(stderr, "encore-bench: simulating %lld plays into %s\n", plays, csv.c_str());
-      Run({encore, "simulate", "--plays", std::to_string(plays), "--days", "30", "--seed", "1", "--out", csv});
+      Run({encore, "simulate", "--plays", std::to_string(plays), "--days", "30", "--seed", "1",
+           "--out", csv});
     }
     const double mb = static_cast<double>(std::filesystem::file_size(csv)) / 1e6;
     const std::string store = data + "/store-bench";
@@ -166,22 +182,29 @@ int main(int argc, char** argv) {
         ratio.push_back(d.wall / e.wall);
       }
       std::fprintf(stderr, "  run %d: encore %.2f s %.0f MiB%s\n", r - warmup + 1, e.wall, e.rss_mb,
-                   peer ? (", duckdb " + std::to_string(d.wall) + " s " + std::to_string(static_cast<int>(d.rss_mb)) + " MiB").c_str() : "");
+                   peer ? (", duckdb " + std::to_string(d.wall) + " s " +
+                           std::to_string(static_cast<int>(d.rss_mb)) + " MiB")
+                              .c_str()
+                        : "");
     }
     std::filesystem::remove_all(store);
-    auto row = [&](const char* tool, const std::vector<double>& wall, const std::vector<double>& rss, long long streams) {
+    auto row = [&](const char* tool, const std::vector<double>& wall,
+                   const std::vector<double>& rss, long long streams) {
       const double w = Median(wall);
-      std::printf("| %s | %lld | %.0f MB | %s | %.2f | %.2fM | %.0f | %.0f | %lld |\n", workload.c_str(), plays, mb,
-                  tool, w, static_cast<double>(plays) / w / 1e6, mb / w, Median(rss), streams);
+      std::printf("| %s | %lld | %.0f MB | %s | %.2f | %.2fM | %.0f | %.0f | %lld |\n",
+                  workload.c_str(), plays, mb, tool, w, static_cast<double>(plays) / w / 1e6,
+                  mb / w, Median(rss), streams);
     };
     row("encore", e_wall, e_rss, e_streams);
     if (peer) {
       row("duckdb", d_wall, d_rss, d_streams);
-      std::printf("\nplays %lld: duckdb/encore wall time, median of %d paired runs: %.2fx (min %.2fx, max %.2fx); "
-                  "peak RSS encore/duckdb %.2f; streams agree: %s\n\n",
-                  plays, runs, Median(ratio), *std::min_element(ratio.begin(), ratio.end()),
-                  *std::max_element(ratio.begin(), ratio.end()), Median(e_rss) / Median(d_rss),
-                  e_streams == d_streams ? "yes" : "NO");
+      std::printf(
+          "\nplays %lld: duckdb/encore wall time, median of %d paired runs: %.2fx (min %.2fx, max "
+          "%.2fx); "
+          "peak RSS encore/duckdb %.2f; streams agree: %s\n\n",
+          plays, runs, Median(ratio), *std::min_element(ratio.begin(), ratio.end()),
+          *std::max_element(ratio.begin(), ratio.end()), Median(e_rss) / Median(d_rss),
+          e_streams == d_streams ? "yes" : "NO");
       if (e_streams != d_streams) return 1;
     }
   }

@@ -15,8 +15,10 @@ bool Has(const std::string& haystack, const std::string& needle) {
 
 TEST(CliErrors, MissingFileIsNamedAndTheRestIsIngested) {
   TempDir dir("missing");
-  WriteText(dir / "ok.csv", "ts,user,track,ms_played,country,tier\n2024-01-01T00:00:00Z,u,t,40000,US,free\n");
-  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "nope.csv") + " " + Quote(dir / "ok.csv"));
+  WriteText(dir / "ok.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-01T00:00:00Z,u,t,40000,US,free\n");
+  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " +
+                                Quote(dir / "nope.csv") + " " + Quote(dir / "ok.csv"));
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(Has(r.out, "nope.csv: FAILED: cannot open")) << r.out;
   EXPECT_TRUE(Has(r.out, "ok.csv: ingested")) << r.out;
@@ -26,11 +28,15 @@ TEST(CliErrors, MissingFileIsNamedAndTheRestIsIngested) {
 TEST(CliErrors, HeaderWithoutRequiredColumns) {
   TempDir dir("header");
   WriteText(dir / "h.csv", "ts,user,track,country,tier\n");
-  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "h.csv"));
+  const RunResult r =
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "h.csv"));
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(Has(r.out, "h.csv:1: a plays file needs the columns ms_played")) << r.out;
   WriteText(dir / "empty.csv", "");
-  EXPECT_TRUE(Has(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "empty.csv")).out, "empty file"));
+  EXPECT_TRUE(Has(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "empty.csv"))
+          .out,
+      "empty file"));
 }
 
 TEST(CliErrors, StrictModeStopsAtTheFirstBadLine) {
@@ -38,7 +44,8 @@ TEST(CliErrors, StrictModeStopsAtTheFirstBadLine) {
   WriteText(dir / "b.csv",
             "ts,user,track,ms_played,country,tier\n2024-01-01T00:00:00Z,u,t,40000,US,free\n"
             "2024-01-01T00:00:00Z,u,t,40000,USA,free\n2024-01-01T00:00:00Z,u,t,-1,US,free\n");
-  const RunResult r = RunEncore("ingest --strict --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "b.csv"));
+  const RunResult r = RunEncore("ingest --strict --no-progress --store " + Quote(dir / "s") + " " +
+                                Quote(dir / "b.csv"));
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(Has(r.err, "b.csv:3: bad_country (strict mode)")) << r.err;
   // Nothing was committed.
@@ -48,12 +55,16 @@ TEST(CliErrors, StrictModeStopsAtTheFirstBadLine) {
 TEST(CliErrors, CorruptCompressedInput) {
   TempDir dir("gz");
   WriteText(dir / "x.csv.gz", "this is not gzip data at all");
-  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "x.csv.gz"));
+  const RunResult r =
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "x.csv.gz"));
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(Has(r.out, "x.csv.gz: FAILED: ")) << r.out;
   EXPECT_TRUE(Has(r.out, "gzip")) << r.out;
   WriteText(dir / "x.csv.zst", "\x28\xb5\x2f\xfd garbage");
-  EXPECT_TRUE(Has(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "x.csv.zst")).out, "zstd"));
+  EXPECT_TRUE(Has(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "x.csv.zst"))
+          .out,
+      "zstd"));
 }
 
 TEST(CliErrors, BadArgumentsAreUsageErrors) {
@@ -63,29 +74,44 @@ TEST(CliErrors, BadArgumentsAreUsageErrors) {
   EXPECT_TRUE(Has(r.err, "--start takes a date YYYY-MM-DD, not '2024-13-01'")) << r.err;
   EXPECT_EQ(RunEncore("frobnicate").code, 2);
   EXPECT_EQ(RunEncore("streams").code, 2);  // --track is required
-  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "none") + " --track t").code, 4);  // no store
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "none") + " --track t").code,
+            4);  // no store
 }
 
 TEST(CliErrors, LatePlaysAreRejectedAndKept) {
   TempDir dir("late");
-  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
-  WriteText(dir / "b.csv", "ts,user,track,ms_played,country,tier\n2024-01-02T00:00:00Z,u,t,40000,US,free\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv")).code, 0);
-  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "b.csv"));
+  WriteText(dir / "a.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
+  WriteText(dir / "b.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-02T00:00:00Z,u,t,40000,US,free\n");
+  ASSERT_EQ(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv"))
+          .code,
+      0);
+  const RunResult r =
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "b.csv"));
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(Has(r.out, "late 1")) << r.out;
   const RunResult rej = RunEncore("rejects --reason late --store " + Quote(dir / "s"));
   EXPECT_TRUE(Has(rej.out, "b.csv:2: late: 2024-01-02T00:00:00Z,u,t,40000,US,free")) << rej.out;
   // An explicit seal works the same way.
   EXPECT_EQ(RunEncore("seal --before 2024-01-11 --store " + Quote(dir / "s")).code, 0);
-  WriteText(dir / "c.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T05:00:00Z,u,t,40000,US,free\n");
-  EXPECT_TRUE(Has(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "c.csv")).out, "late 1"));
+  WriteText(dir / "c.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-10T05:00:00Z,u,t,40000,US,free\n");
+  EXPECT_TRUE(
+      Has(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "c.csv"))
+              .out,
+          "late 1"));
 }
 
 TEST(CliErrors, CorruptStoreFileIsReported) {
   TempDir dir("corrupt");
-  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv")).code, 0);
+  WriteText(dir / "a.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
+  ASSERT_EQ(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv"))
+          .code,
+      0);
   for (const auto& e : std::filesystem::directory_iterator(dir / "s/data")) {
     if (e.path().extension() == ".seg") {
       std::string bytes = ReadText(e.path().string());
@@ -100,9 +126,14 @@ TEST(CliErrors, CorruptStoreFileIsReported) {
 
 TEST(CliErrors, TheCountingRuleOfAStoreCannotChange) {
   TempDir dir("rule");
-  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress --cap 5 --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv")).code, 0);
-  const RunResult r = RunEncore("ingest --no-progress --cap 20 --store " + Quote(dir / "s") + " " + Quote(dir / "a.csv"));
+  WriteText(dir / "a.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress --cap 5 --store " + Quote(dir / "s") + " " +
+                      Quote(dir / "a.csv"))
+                .code,
+            0);
+  const RunResult r = RunEncore("ingest --no-progress --cap 20 --store " + Quote(dir / "s") + " " +
+                                Quote(dir / "a.csv"));
   EXPECT_EQ(r.code, 5);
   EXPECT_TRUE(Has(r.err, "cap 5")) << r.err;
 }

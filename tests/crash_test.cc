@@ -1,7 +1,7 @@
 // Crash safety: an ingest killed with SIGKILL at random moments, then run again, must leave a
 // store identical to a clean run's (same counts, same rejects, same sources).
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,7 +63,8 @@ TEST(Crash, KilledIngestsFinishWithIdenticalResults) {
     SimulateOptions so;
     so.plays = 40000;
     so.days = 6;
-    so.seed = static_cast<uint64_t>(100 + i);  // overlapping days and listeners: the cap spans files
+    so.seed =
+        static_cast<uint64_t>(100 + i);  // overlapping days and listeners: the cap spans files
     so.out = dir / ("part" + std::to_string(i) + (i % 2 ? ".csv.zst" : ".jsonl"));
     ASSERT_TRUE(Simulate(so).ok());
     files.push_back(so.out);
@@ -78,7 +79,9 @@ TEST(Crash, KilledIngestsFinishWithIdenticalResults) {
 
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(Wait(Start(args_for(dir / "clean"))), 0);
-  const auto clean_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto clean_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   const std::string expected = Snapshot(dir / "clean");
   ASSERT_NE(expected.find("premium"), std::string::npos);
 
@@ -91,7 +94,8 @@ TEST(Crash, KilledIngestsFinishWithIdenticalResults) {
     const int kills = 1 + static_cast<int>(run % 2);
     for (int k = 0; k < kills; ++k) {
       const pid_t pid = Start(args_for(store));
-      std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<uint64_t>(clean_us)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(rng() % static_cast<uint64_t>(clean_us)));
       ::kill(pid, SIGKILL);
       const int status = Wait(pid);
       if (WIFSIGNALED(status)) ++killed_mid_run;

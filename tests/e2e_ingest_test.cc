@@ -54,11 +54,13 @@ class Sql {
   ~Sql() { sqlite3_close(db_); }
   void Exec(const std::string& sql) {
     char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+        << (err ? err : "");
   }
   sqlite3_stmt* Prepare(const std::string& sql) {
     sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
     return st;
   }
 
@@ -89,24 +91,40 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
     bool bad = rng() % 250 == 0;
     if (bad) {
       switch (rng() % 7) {
-        case 0: f.pop_back(); break;                        // a field short
-        case 1: f[0][10] = ' '; break;                      // no T in the timestamp
-        case 2: f[3] = "-1"; break;                         // negative ms_played
-        case 3: f[3] = "abc"; break;
-        case 4: f[4] = "u" + f[4].substr(1); break;         // lower-case country
-        case 5: f[5] = "family"; break;                     // unknown tier
-        case 6: f[0] = "2024-02-30T10:00:00Z"; break;       // no such date
+        case 0:
+          f.pop_back();
+          break;  // a field short
+        case 1:
+          f[0][10] = ' ';
+          break;  // no T in the timestamp
+        case 2:
+          f[3] = "-1";
+          break;  // negative ms_played
+        case 3:
+          f[3] = "abc";
+          break;
+        case 4:
+          f[4] = "u" + f[4].substr(1);
+          break;  // lower-case country
+        case 5:
+          f[5] = "family";
+          break;  // unknown tier
+        case 6:
+          f[0] = "2024-02-30T10:00:00Z";
+          break;  // no such date
       }
     }
     const size_t p = rng() % kParts;
     parts[p].push_back(f);
     corrupt[p].push_back(bad);
   }
-  const std::vector<std::string> names = {"a.csv", "b.csv.gz", "c.csv.zst", "d.jsonl", "e.jsonl.zst"};
+  const std::vector<std::string> names = {"a.csv", "b.csv.gz", "c.csv.zst", "d.jsonl",
+                                          "e.jsonl.zst"};
   std::multiset<std::string> corrupted_texts;
   Sql sql;
-  sql.Exec("CREATE TABLE csv(file, line, nfields, ts, user, track, ms_played, country, tier);"
-           "CREATE TABLE jsonl(file, line, doc);");
+  sql.Exec(
+      "CREATE TABLE csv(file, line, nfields, ts, user, track, ms_played, country, tier);"
+      "CREATE TABLE jsonl(file, line, doc);");
   sqlite3_stmt* ins_csv = sql.Prepare("INSERT INTO csv VALUES(?,?,?,?,?,?,?,?,?)");
   sqlite3_stmt* ins_json = sql.Prepare("INSERT INTO jsonl VALUES(?,?,?)");
   sql.Exec("BEGIN");
@@ -138,7 +156,8 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
         sqlite3_bind_int64(ins_csv, 3, static_cast<int64_t>(f.size()));
         for (int k = 0; k < 6; ++k) {
           if (static_cast<size_t>(k) < f.size()) {
-            sqlite3_bind_text(ins_csv, 4 + k, f[static_cast<size_t>(k)].c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins_csv, 4 + k, f[static_cast<size_t>(k)].c_str(), -1,
+                              SQLITE_TRANSIENT);
           } else {
             sqlite3_bind_null(ins_csv, 4 + k);
           }
@@ -186,7 +205,8 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
       SELECT day, country, track, 'free', SUM(cf) FROM capped GROUP BY 1, 2, 3 HAVING SUM(cf) > 0;
   )");
 
-  std::vector<std::string> order = {dir / names[0], dir / names[1], dir / names[2], dir / names[3], dir / names[4]};
+  std::vector<std::string> order = {dir / names[0], dir / names[1], dir / names[2], dir / names[3],
+                                    dir / names[4]};
   std::shuffle(order.begin(), order.end(), rng);
   std::string args = "ingest --no-progress --store " + Quote(dir / "store");
   for (const auto& f : order) args += " " + Quote(f);
@@ -214,7 +234,8 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
   sqlite3_stmt* q = sql.Prepare("SELECT day, country, track, tier, streams FROM expected");
   while (sqlite3_step(q) == SQLITE_ROW) {
     std::string key;
-    for (int c = 0; c < 4; ++c) key += std::string(c ? "," : "") + reinterpret_cast<const char*>(sqlite3_column_text(q, c));
+    for (int c = 0; c < 4; ++c)
+      key += std::string(c ? "," : "") + reinterpret_cast<const char*>(sqlite3_column_text(q, c));
     want[key] = sqlite3_column_int64(q, 4);
   }
   sqlite3_finalize(q);
@@ -224,7 +245,9 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
   for (const auto& [k, v] : want) {
     auto it = got.find(k);
     if (it == got.end() || it->second != v) {
-      if (++mismatches <= 5) ADD_FAILURE() << k << ": encore " << (it == got.end() ? -1 : it->second) << ", SQLite " << v;
+      if (++mismatches <= 5)
+        ADD_FAILURE() << k << ": encore " << (it == got.end() ? -1 : it->second) << ", SQLite "
+                      << v;
     }
   }
   EXPECT_EQ(mismatches, 0u);
@@ -251,26 +274,33 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
 
   // An export re-ingested into a new store gives the same counts.
   WriteText(dir / "export.csv", exported.out);
-  const RunResult reimport = RunEncore("ingest --no-progress --store " + Quote(dir / "store2") + " " + Quote(dir / "export.csv"));
+  const RunResult reimport = RunEncore("ingest --no-progress --store " + Quote(dir / "store2") +
+                                       " " + Quote(dir / "export.csv"));
   ASSERT_EQ(reimport.code, 0) << reimport.err;
   EXPECT_EQ(RunEncore("export daily --store " + Quote(dir / "store2")).out, exported.out);
 }
 
 TEST(EndToEnd, StreamsQueryMatchesTheExport) {
   TempDir dir("streams");
-  WriteText(dir / "t.csv",
-            "date,country,track,streams,tier\n"
-            "2024-01-01,US,song,100,premium\n2024-01-01,US,song,50,free\n2024-01-01,GB,song,7,\n"
-            "2024-01-02,US,song,10,premium\n2024-01-02,GLOBAL,song,1000,\n2024-01-03,KR,other,5,free\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "t.csv")).code, 0);
-  const RunResult csv = RunEncore("streams --store " + Quote(dir / "s") + " --track song --cumulative --format csv");
+  WriteText(
+      dir / "t.csv",
+      "date,country,track,streams,tier\n"
+      "2024-01-01,US,song,100,premium\n2024-01-01,US,song,50,free\n2024-01-01,GB,song,7,\n"
+      "2024-01-02,US,song,10,premium\n2024-01-02,GLOBAL,song,1000,\n2024-01-03,KR,other,5,free\n");
+  ASSERT_EQ(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "t.csv"))
+          .code,
+      0);
+  const RunResult csv =
+      RunEncore("streams --store " + Quote(dir / "s") + " --track song --cumulative --format csv");
   ASSERT_EQ(csv.code, 0) << csv.err;
   // Worldwide: the sum over countries, unless GLOBAL rows exist for the day.
   EXPECT_EQ(csv.out,
             "date,streams,premium,free,unknown,cumulative\n"
             "2024-01-01,157,100,50,7,157\n"
             "2024-01-02,1000,0,0,1000,1157\n");
-  const RunResult us = RunEncore("streams --store " + Quote(dir / "s") + " --track song --country US --format json");
+  const RunResult us =
+      RunEncore("streams --store " + Quote(dir / "s") + " --track song --country US --format json");
   EXPECT_NE(us.out.find("\"streams\": 10"), std::string::npos);
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track nope").code, 4);
 }
@@ -283,15 +313,33 @@ TEST(EndToEnd, StreamingHistoryCountsOneListener) {
   {"ts": "2023-05-01T11:00:00Z", "ms_played": 1800000, "conn_country": "DE", "spotify_track_uri": null, "episode_name": "A podcast"},
   {"ts": "2023-05-01 12:00", "ms_played": 200000, "conn_country": "DE", "spotify_track_uri": "spotify:track:abc"}
 ])");
-  const RunResult no_user = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "Streaming_History_Audio_2023.json"));
+  const RunResult no_user = RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " +
+                                      Quote(dir / "Streaming_History_Audio_2023.json"));
   EXPECT_EQ(no_user.code, 1);
   EXPECT_NE(no_user.out.find("--user"), std::string::npos);
-  const RunResult r = RunEncore("ingest --no-progress --user me --store " + Quote(dir / "s") + " " + Quote(dir / "Streaming_History_Audio_2023.json"));
+  const RunResult r = RunEncore("ingest --no-progress --user me --store " + Quote(dir / "s") + " " +
+                                Quote(dir / "Streaming_History_Audio_2023.json"));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("skipped (no track: podcasts) 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bad_timestamp 1"), std::string::npos) << r.out;
-  const RunResult s = RunEncore("streams --store " + Quote(dir / "s") + " --track spotify:track:abc --format csv");
+  const RunResult s =
+      RunEncore("streams --store " + Quote(dir / "s") + " --track spotify:track:abc --format csv");
   EXPECT_EQ(s.out, "date,streams,premium,free,unknown\n2023-05-01,1,1,0,0\n");
+}
+
+}  // namespace encore::test
+
+namespace encore::test {
+
+TEST(EndToEnd, DemoTellsItsStoryFromTheData) {
+  TempDir dir("demo");
+  const RunResult r = RunEncore("demo --plays 30000 --store " + Quote(dir / "demo"));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("late-and-broken.csv:9: late: 2024-01-02T12:00:00Z"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("already ingested, nothing changed"), std::string::npos);
+  EXPECT_NE(r.out.find("== 6. The store: 31 days"), std::string::npos);
+  std::filesystem::remove_all(dir / "demo-input");
 }
 
 }  // namespace encore::test

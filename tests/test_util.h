@@ -57,10 +57,12 @@ class TempDir {
 // Runs `encore ARGS` (ARGS already shell-quoted where needed), capturing both outputs.
 inline RunResult RunEncore(const std::string& args) {
   static int counter = 0;
-  const std::string base = (std::filesystem::temp_directory_path() /
-                            ("encore-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-                               .string();
-  const std::string cmd = std::string(ENCORE_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
+  const std::string base =
+      (std::filesystem::temp_directory_path() /
+       ("encore-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+          .string();
+  const std::string cmd =
+      std::string(ENCORE_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
   const int status = std::system(cmd.c_str());
   RunResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -20,15 +20,16 @@
 namespace encore {
 
 struct IngestOptions {
-  std::string default_service = "spotify";  // Default: plays without a service column are Spotify's.
-  std::string history_user;                 // user id for streaming-history files (required there)
-  Tier history_tier = Tier::kPremium;       // Default: streaming-history plays are premium.
-  bool strict = false;                      // Default: reject bad lines and go on.
+  std::string default_service =
+      "spotify";                       // Default: plays without a service column are Spotify's.
+  std::string history_user;            // user id for streaming-history files (required there)
+  Tier history_tier = Tier::kPremium;  // Default: streaming-history plays are premium.
+  bool strict = false;                 // Default: reject bad lines and go on.
   // Days more than this many days behind the newest play of the run are sealed at its end.
   // Default: 3. Negative: never seal automatically.
   int seal_lag_days = 3;
-  int threads = 2;                          // Default: 2 parser threads.
-  size_t block_bytes = 32u << 20;           // Default: read and parse 32 MiB at a time.
+  int threads = 2;                 // Default: 2 parser threads.
+  size_t block_bytes = 32u << 20;  // Default: read and parse 32 MiB at a time.
   // Called now and then with (path, bytes of the file consumed, file size). Default: none.
   std::function<void(const std::string&, uint64_t, uint64_t)> progress;
 };

@@ -16,11 +16,11 @@
 namespace encore {
 
 struct SimulateOptions {
-  uint64_t plays = 1000000;                   // Default: one million plays.
-  int days = 30;                              // Default: 30 days.
-  Day start = DayFromCivil(2024, 1, 1);       // Default: 2024-01-01.
-  uint64_t seed = 1;                          // Default: 1.
-  std::string out;                            // .csv or .jsonl, optionally .gz/.zst; "-" = stdout CSV
+  uint64_t plays = 1000000;              // Default: one million plays.
+  int days = 30;                         // Default: 30 days.
+  Day start = DayFromCivil(2024, 1, 1);  // Default: 2024-01-01.
+  uint64_t seed = 1;                     // Default: 1.
+  std::string out;                       // .csv or .jsonl, optionally .gz/.zst; "-" = stdout CSV
 };
 
 struct SimulateReport {

@@ -12,20 +12,20 @@ namespace encore {
 // Why a line was not counted. Names (RejectReasonName) are stable: they appear in summaries, in
 // the rejects listing and in doc/ingest.md.
 enum class RejectReason : uint8_t {
-  kBadCsv = 0,        // wrong number of fields, stray quote, unterminated quote
-  kBadJson,           // not a JSON object, or a key of the wrong type
-  kMissingField,      // a required field is absent or empty
-  kBadTimestamp,      // ts is not ISO-8601 with a zone, or outside 1970..2149
-  kBadUser,           // user not 1..64 bytes
-  kBadTrack,          // track not 1..64 bytes
-  kBadMsPlayed,       // ms_played not an integer 0..86,400,000
-  kBadCountry,        // not an assigned ISO 3166-1 alpha-2 code in upper case (or ZZ)
-  kBadTier,           // tier not premium/free (plays) or premium/free/empty (totals)
-  kBadService,        // service not [a-z0-9_]{1,32}, or more than 32 services in one store
-  kBadDate,           // date not a real YYYY-MM-DD in 1970..2149
-  kBadStreams,        // streams not an integer 0..10^15
-  kLate,              // a play for a day already sealed
-  kRecordTooLong,     // a record over 1 MiB (a runaway quote): cut at the next line end
+  kBadCsv = 0,     // wrong number of fields, stray quote, unterminated quote
+  kBadJson,        // not a JSON object, or a key of the wrong type
+  kMissingField,   // a required field is absent or empty
+  kBadTimestamp,   // ts is not ISO-8601 with a zone, or outside 1970..2149
+  kBadUser,        // user not 1..64 bytes
+  kBadTrack,       // track not 1..64 bytes
+  kBadMsPlayed,    // ms_played not an integer 0..86,400,000
+  kBadCountry,     // not an assigned ISO 3166-1 alpha-2 code in upper case (or ZZ)
+  kBadTier,        // tier not premium/free (plays) or premium/free/empty (totals)
+  kBadService,     // service not [a-z0-9_]{1,32}, or more than 32 services in one store
+  kBadDate,        // date not a real YYYY-MM-DD in 1970..2149
+  kBadStreams,     // streams not an integer 0..10^15
+  kLate,           // a play for a day already sealed
+  kRecordTooLong,  // a record over 1 MiB (a runaway quote): cut at the next line end
   kCount
 };
 inline constexpr size_t kRejectReasonCount = static_cast<size_t>(RejectReason::kCount);
@@ -34,19 +34,19 @@ std::optional<RejectReason> ParseRejectReason(std::string_view name);
 
 // Counters for one input file (or a sum of them).
 struct SourceSummary {
-  uint64_t lines = 0;          // physical lines read (records for JSON arrays)
-  uint64_t blank_lines = 0;    // empty lines, skipped
-  uint64_t plays = 0;          // valid play records (or valid totals rows)
-  uint64_t streams = 0;        // plays at or over the stream threshold, before the cap
-  uint64_t counted = 0;        // streams that counted, after the cap (totals: sum of streams)
-  uint64_t capped = 0;         // streams over the per-day cap, not counted
-  uint64_t short_plays = 0;    // plays under the threshold
-  uint64_t skipped = 0;        // entries skipped by rule (podcast entries of a streaming history)
-  uint64_t rejected = 0;       // lines rejected, all reasons
+  uint64_t lines = 0;        // physical lines read (records for JSON arrays)
+  uint64_t blank_lines = 0;  // empty lines, skipped
+  uint64_t plays = 0;        // valid play records (or valid totals rows)
+  uint64_t streams = 0;      // plays at or over the stream threshold, before the cap
+  uint64_t counted = 0;      // streams that counted, after the cap (totals: sum of streams)
+  uint64_t capped = 0;       // streams over the per-day cap, not counted
+  uint64_t short_plays = 0;  // plays under the threshold
+  uint64_t skipped = 0;      // entries skipped by rule (podcast entries of a streaming history)
+  uint64_t rejected = 0;     // lines rejected, all reasons
   std::array<uint64_t, kRejectReasonCount> rejected_by{};  // by reason
-  uint64_t tracks = 0;         // distinct track ids seen
-  uint64_t unmatched_tracks = 0;  // of which not in the catalog
-  int32_t first_day = -1;      // first and last UTC day counted, -1 when none
+  uint64_t tracks = 0;                                     // distinct track ids seen
+  uint64_t unmatched_tracks = 0;                           // of which not in the catalog
+  int32_t first_day = -1;  // first and last UTC day counted, -1 when none
   int32_t last_day = -1;
 
   void Add(const SourceSummary& o);

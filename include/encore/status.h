@@ -19,7 +19,8 @@ enum class StatusCode {
   kNotFound,            // a named thing (track, file, store) does not exist
   kIoError,             // the operating system refused a read, write, sync or rename
   kCorruption,          // a stored file failed its checks (magic, version, checksum, bounds)
-  kFailedPrecondition,  // the store is not in a state that allows the request (locked, rules differ)
+  kFailedPrecondition,  // the store is not in a state that allows the request (locked, rules
+                        // differ)
   kDataError,           // input data was rejected (strict mode, unreadable header)
   kInternal,
 };
@@ -33,7 +34,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return {}; }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
@@ -58,7 +61,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }
@@ -82,9 +85,9 @@ class [[nodiscard]] Result {
 #define ENCORE_CONCAT_INNER(a, b) a##b
 #define ENCORE_CONCAT(a, b) ENCORE_CONCAT_INNER(a, b)
 
-#define ENCORE_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::encore::Status encore_status_ = (expr);     \
+#define ENCORE_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::encore::Status encore_status_ = (expr);        \
     if (!encore_status_.ok()) return encore_status_; \
   } while (0)
 

@@ -60,9 +60,9 @@ struct CommitBatch {
   std::vector<std::string> new_tracks;    // appended to the track dictionary in this order
   std::vector<std::string> new_services;  // appended to the service dictionary
   std::vector<DayUpdate> days;
-  std::optional<SourceRecord> source;     // the input file this commit takes in
-  std::vector<RejectRecord> rejects;      // that file's rejected lines
-  std::optional<Day> seal_before;         // raise the seal boundary to this day (never lowers)
+  std::optional<SourceRecord> source;  // the input file this commit takes in
+  std::vector<RejectRecord> rejects;   // that file's rejected lines
+  std::optional<Day> seal_before;      // raise the seal boundary to this day (never lowers)
 };
 
 struct StoreStats {
@@ -115,7 +115,8 @@ struct StoreOptions {
 
 // Opens (or creates) the local store in `dir`. A writer takes an exclusive lock on dir/LOCK
 // (kFailedPrecondition when another process holds it) and removes files left by a crashed commit.
-Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir, const StoreOptions& options);
+Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
+                                                   const StoreOptions& options);
 
 // The store directory to use: `flag` if given, else $ENCORE_STORE, else ./encore-data.
 std::string DefaultStoreDir(const std::string& flag);

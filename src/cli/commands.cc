@@ -53,7 +53,8 @@ class ProgressLine {
       std::string bar(static_cast<size_t>(filled), '#');
       bar.resize(width, ' ');
       std::fprintf(stderr, "\r%s [%s] %3.0f%% %s / %s   ", path.c_str(), bar.c_str(), frac * 100,
-                   Bytes(static_cast<double>(done)).c_str(), Bytes(static_cast<double>(total)).c_str());
+                   Bytes(static_cast<double>(done)).c_str(),
+                   Bytes(static_cast<double>(total)).c_str());
       std::fflush(stderr);
       drawn_ = true;
     };
@@ -79,7 +80,8 @@ void PrintSummary(const FileOutcome& f) {
       std::printf("%s: already ingested (fingerprint %s), nothing to do\n", f.path.c_str(),
                   f.source.fingerprint.substr(0, 16).c_str());
       return;
-    case FileOutcome::State::kIngested: break;
+    case FileOutcome::State::kIngested:
+      break;
   }
   std::printf("%s: ingested as %s (fingerprint %s)\n", f.path.c_str(), f.source.kind.c_str(),
               f.source.fingerprint.substr(0, 16).c_str());
@@ -94,13 +96,17 @@ void PrintSummary(const FileOutcome& f) {
                 Thousands(static_cast<int64_t>(s.capped)).c_str(),
                 Thousands(static_cast<int64_t>(s.short_plays)).c_str());
   }
-  if (s.skipped) std::printf("  skipped (no track: podcasts) %s\n", Thousands(static_cast<int64_t>(s.skipped)).c_str());
-  if (s.blank_lines) std::printf("  blank lines %s\n", Thousands(static_cast<int64_t>(s.blank_lines)).c_str());
+  if (s.skipped)
+    std::printf("  skipped (no track: podcasts) %s\n",
+                Thousands(static_cast<int64_t>(s.skipped)).c_str());
+  if (s.blank_lines)
+    std::printf("  blank lines %s\n", Thousands(static_cast<int64_t>(s.blank_lines)).c_str());
   std::printf("  rejected lines %s", Thousands(static_cast<int64_t>(s.rejected)).c_str());
   std::string sep = ": ";
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (!s.rejected_by[i]) continue;
-    std::printf("%s%s %s", sep.c_str(), std::string(RejectReasonName(static_cast<RejectReason>(i))).c_str(),
+    std::printf("%s%s %s", sep.c_str(),
+                std::string(RejectReasonName(static_cast<RejectReason>(i))).c_str(),
                 Thousands(static_cast<int64_t>(s.rejected_by[i])).c_str());
     sep = ", ";
   }
@@ -119,29 +125,33 @@ void PrintSummary(const FileOutcome& f) {
 Status PartialFailure(std::string message) { return Status::DataError("partial:" + message); }
 
 void AddSimulate(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("simulate", "Write a deterministic synthetic play log (CSV or JSON Lines)");
+  auto* cmd = app.add_subcommand("simulate",
+                                 "Write a deterministic synthetic play log (CSV or JSON Lines)");
   auto o = std::make_shared<SimulateOptions>();
   auto start = std::make_shared<std::string>("2024-01-01");
   cmd->add_option("--plays", o->plays, "Number of plays")->capture_default_str();
   cmd->add_option("--days", o->days, "Number of days")->capture_default_str();
   cmd->add_option("--start", *start, "First day, YYYY-MM-DD")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  cmd->add_option("--out", o->out, "Output file: .csv or .jsonl, optionally .gz or .zst")->required();
+  cmd->add_option("--out", o->out, "Output file: .csv or .jsonl, optionally .gz or .zst")
+      ->required();
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
       ENCORE_ASSIGN_OR_RETURN(SimulateReport r, Simulate(*o));
       std::fprintf(stderr, "wrote %s plays (%s tracks, %s users of which %s bots) to %s\n",
-                   Thousands(static_cast<int64_t>(r.plays)).c_str(), Thousands(static_cast<int64_t>(r.tracks)).c_str(),
-                   Thousands(static_cast<int64_t>(r.users)).c_str(), Thousands(static_cast<int64_t>(r.bots)).c_str(),
-                   o->out.c_str());
+                   Thousands(static_cast<int64_t>(r.plays)).c_str(),
+                   Thousands(static_cast<int64_t>(r.tracks)).c_str(),
+                   Thousands(static_cast<int64_t>(r.users)).c_str(),
+                   Thousands(static_cast<int64_t>(r.bots)).c_str(), o->out.c_str());
       return Status::Ok();
     };
   });
 }
 
 void AddIngest(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("ingest", "Count plays or daily totals into the store, each file exactly once");
+  auto* cmd = app.add_subcommand(
+      "ingest", "Count plays or daily totals into the store, each file exactly once");
   struct Args {
     std::string store, tier = "premium";
     std::vector<std::string> files;
@@ -150,30 +160,40 @@ void AddIngest(CLI::App& app, Action* action) {
     bool no_progress = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("files", a->files, "Input files (.csv, .jsonl, .json; plain, .gz or .zst)")->required();
+  cmd->add_option("files", a->files, "Input files (.csv, .jsonl, .json; plain, .gz or .zst)")
+      ->required();
   cmd->add_option("--store", a->store, "Store directory (default: $ENCORE_STORE or ./encore-data)");
   cmd->add_flag("--strict", a->o.strict, "Stop at the first bad line, with a non-zero exit");
-  cmd->add_option("--service", a->o.default_service, "Service of plays without a service column")->capture_default_str();
+  cmd->add_option("--service", a->o.default_service, "Service of plays without a service column")
+      ->capture_default_str();
   cmd->add_option("--user", a->o.history_user, "User id for Spotify streaming-history files");
-  cmd->add_option("--tier", a->tier, "Tier of streaming-history plays: premium or free")->capture_default_str();
-  cmd->add_option("--seal-lag", a->o.seal_lag_days, "Seal days this many days behind the newest play (-1: never)")->capture_default_str();
+  cmd->add_option("--tier", a->tier, "Tier of streaming-history plays: premium or free")
+      ->capture_default_str();
+  cmd->add_option("--seal-lag", a->o.seal_lag_days,
+                  "Seal days this many days behind the newest play (-1: never)")
+      ->capture_default_str();
   cmd->add_option("--threads", a->o.threads, "Parser threads")->capture_default_str();
-  cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")->capture_default_str();
-  cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")->capture_default_str();
+  cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
+      ->capture_default_str();
+  cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
+      ->capture_default_str();
   cmd->add_flag("--no-progress", a->no_progress, "No progress bar, even on a terminal");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      if (a->tier == "premium") a->o.history_tier = Tier::kPremium;
-      else if (a->tier == "free") a->o.history_tier = Tier::kFree;
-      else return Status::InvalidArgument("--tier is premium or free");
+      if (a->tier == "premium")
+        a->o.history_tier = Tier::kPremium;
+      else if (a->tier == "free")
+        a->o.history_tier = Tier::kFree;
+      else
+        return Status::InvalidArgument("--tier is premium or free");
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
       StoreOptions so;
       so.rules = {a->min_ms, a->cap};
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(DefaultStoreDir(a->store), so));
       if (store->rules() != so.rules && (a->min_ms != 30000 || a->cap != 10)) {
-        return Status::FailedPrecondition("this store counts with min-ms " + std::to_string(store->rules().min_ms) +
-                                          " and cap " + std::to_string(store->rules().cap) +
-                                          "; a store's rule cannot change");
+        return Status::FailedPrecondition(
+            "this store counts with min-ms " + std::to_string(store->rules().min_ms) + " and cap " +
+            std::to_string(store->rules().cap) + "; a store's rule cannot change");
       }
       ProgressLine progress(!a->no_progress);
       a->o.progress = progress.Callback();
@@ -181,7 +201,8 @@ void AddIngest(CLI::App& app, Action* action) {
       Result<IngestReport> report = IngestFiles(store.get(), a->files, a->o);
       progress.Clear();
       if (!report.ok()) return report.status();
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       size_t failed = 0;
       SourceSummary total;
       for (const auto& f : report->files) {
@@ -195,15 +216,20 @@ void AddIngest(CLI::App& app, Action* action) {
                     Thousands(static_cast<int64_t>(total.counted)).c_str(),
                     Thousands(static_cast<int64_t>(total.rejected)).c_str(), secs);
       }
-      if (report->sealed_before) std::printf("days before %s are sealed\n", FormatDate(*report->sealed_before).c_str());
-      if (failed) return PartialFailure(std::to_string(failed) + " of " + std::to_string(report->files.size()) + " files could not be ingested");
+      if (report->sealed_before)
+        std::printf("days before %s are sealed\n", FormatDate(*report->sealed_before).c_str());
+      if (failed)
+        return PartialFailure(std::to_string(failed) + " of " +
+                              std::to_string(report->files.size()) +
+                              " files could not be ingested");
       return Status::Ok();
     };
   });
 }
 
 void AddSeal(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("seal", "Close every day before a date: later plays for them are late");
+  auto* cmd =
+      app.add_subcommand("seal", "Close every day before a date: later plays for them are late");
   auto store = std::make_shared<std::string>();
   auto before = std::make_shared<std::string>();
   cmd->add_option("--store", *store, "Store directory");
@@ -234,7 +260,9 @@ void AddStreams(CLI::App& app, Action* action) {
   cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
   cmd->add_flag("--cumulative", a->cumulative, "Add the running total");
-  cmd->add_option("--format", a->format, "table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}))->capture_default_str();
+  cmd->add_option("--format", a->format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
   cmd->add_option("--store", a->store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -251,8 +279,11 @@ void AddStreams(CLI::App& app, Action* action) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : rows) {
           running += r.streams;
-          nlohmann::json j = {{"date", FormatDate(r.day)}, {"streams", r.streams}, {"premium", r.premium},
-                              {"free", r.free}, {"unknown", r.unknown}};
+          nlohmann::json j = {{"date", FormatDate(r.day)},
+                              {"streams", r.streams},
+                              {"premium", r.premium},
+                              {"free", r.free},
+                              {"unknown", r.unknown}};
           if (a->cumulative) j["cumulative"] = running;
           out.push_back(j);
         }
@@ -261,17 +292,20 @@ void AddStreams(CLI::App& app, Action* action) {
         std::printf("date,streams,premium,free,unknown%s\n", a->cumulative ? ",cumulative" : "");
         for (const auto& r : rows) {
           running += r.streams;
-          std::printf("%s,%lld,%lld,%lld,%lld", FormatDate(r.day).c_str(), static_cast<long long>(r.streams),
-                      static_cast<long long>(r.premium), static_cast<long long>(r.free), static_cast<long long>(r.unknown));
+          std::printf("%s,%lld,%lld,%lld,%lld", FormatDate(r.day).c_str(),
+                      static_cast<long long>(r.streams), static_cast<long long>(r.premium),
+                      static_cast<long long>(r.free), static_cast<long long>(r.unknown));
           if (a->cumulative) std::printf(",%lld", static_cast<long long>(running));
           std::printf("\n");
         }
       } else {
-        std::printf("%-10s %14s %14s %14s%s\n", "date", "streams", "premium", "free", a->cumulative ? "     cumulative" : "");
+        std::printf("%-10s %14s %14s %14s%s\n", "date", "streams", "premium", "free",
+                    a->cumulative ? "     cumulative" : "");
         for (const auto& r : rows) {
           running += r.streams;
-          std::printf("%-10s %14s %14s %14s", FormatDate(r.day).c_str(), Thousands(r.streams).c_str(),
-                      Thousands(r.premium).c_str(), Thousands(r.free).c_str());
+          std::printf("%-10s %14s %14s %14s", FormatDate(r.day).c_str(),
+                      Thousands(r.streams).c_str(), Thousands(r.premium).c_str(),
+                      Thousands(r.free).c_str());
           if (a->cumulative) std::printf(" %14s", Thousands(running).c_str());
           std::printf("\n");
         }
@@ -285,14 +319,16 @@ void AddStreams(CLI::App& app, Action* action) {
 void AddExport(CLI::App& app, Action* action) {
   auto* exp = app.add_subcommand("export", "Write stored counts out");
   exp->require_subcommand(1);
-  auto* cmd = exp->add_subcommand("daily", "All daily counts as daily totals (date,country,track,streams,tier,service)");
+  auto* cmd = exp->add_subcommand(
+      "daily", "All daily counts as daily totals (date,country,track,streams,tier,service)");
   struct Args {
     std::string store, from, to, out = "-";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
-  cmd->add_option("--out", a->out, "Output file (.csv, .csv.gz, .csv.zst; - for stdout)")->capture_default_str();
+  cmd->add_option("--out", a->out, "Output file (.csv, .csv.gz, .csv.zst; - for stdout)")
+      ->capture_default_str();
   cmd->add_option("--store", a->store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -300,9 +336,8 @@ void AddExport(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto to, OptionalDate("--to", a->to));
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
       ENCORE_ASSIGN_OR_RETURN(auto sink, OpenByteSink(a->out));
-      ENCORE_RETURN_IF_ERROR(ExportDaily(*store, from, to, [&](std::string_view s) {
-        return sink->Write(s.data(), s.size());
-      }));
+      ENCORE_RETURN_IF_ERROR(ExportDaily(
+          *store, from, to, [&](std::string_view s) { return sink->Write(s.data(), s.size()); }));
       return sink->Close();
     };
   });
@@ -314,10 +349,13 @@ void AddRejects(CLI::App& app, Action* action) {
     std::string store, source, reason, format = "table";
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--source", a->source, "Only this input file (path as ingested, or fingerprint prefix)");
+  cmd->add_option("--source", a->source,
+                  "Only this input file (path as ingested, or fingerprint prefix)");
   cmd->add_option("--reason", a->reason, "Only this reason (bad_timestamp, late, ...)");
-  cmd->add_option("--format", a->format, "table (file:line: reason: text), jsonl, or raw (the lines only)")
-      ->check(CLI::IsMember({"table", "jsonl", "raw"}))->capture_default_str();
+  cmd->add_option("--format", a->format,
+                  "table (file:line: reason: text), jsonl, or raw (the lines only)")
+      ->check(CLI::IsMember({"table", "jsonl", "raw"}))
+      ->capture_default_str();
   cmd->add_option("--store", a->store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -329,7 +367,8 @@ void AddRejects(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
       bool matched_source = a->source.empty();
       for (const auto& src : store->Sources()) {
-        if (!a->source.empty() && src.path != a->source && src.fingerprint.rfind(a->source, 0) != 0) continue;
+        if (!a->source.empty() && src.path != a->source && src.fingerprint.rfind(a->source, 0) != 0)
+          continue;
         matched_source = true;
         if (src.summary.rejected == 0) continue;
         ENCORE_ASSIGN_OR_RETURN(auto rejects, store->ReadRejects(src));
@@ -339,8 +378,11 @@ void AddRejects(CLI::App& app, Action* action) {
           if (a->format == "raw") {
             std::cout << r.text << "\n";
           } else if (a->format == "jsonl") {
-            nlohmann::json j = {{"source", src.path}, {"fingerprint", src.fingerprint}, {"line", r.line},
-                                {"reason", why}, {"text", r.text}};
+            nlohmann::json j = {{"source", src.path},
+                                {"fingerprint", src.fingerprint},
+                                {"line", r.line},
+                                {"reason", why},
+                                {"text", r.text}};
             std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
           } else {
             std::cout << src.path << ":" << r.line << ": " << why << ": " << r.text << "\n";
@@ -363,19 +405,24 @@ void AddStatus(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(*store_flag));
       const StoreStats s = store->Stats();
       const auto days = store->Days();
-      std::printf("store %s (generation %llu)\n", dir.c_str(), static_cast<unsigned long long>(s.generation));
-      std::printf("  rule: a stream is a play of %u ms or more; at most %u a day per user, track and country\n",
-                  store->rules().min_ms, store->rules().cap);
+      std::printf("store %s (generation %llu)\n", dir.c_str(),
+                  static_cast<unsigned long long>(s.generation));
+      std::printf(
+          "  rule: a stream is a play of %u ms or more; at most %u a day per user, track and "
+          "country\n",
+          store->rules().min_ms, store->rules().cap);
       std::printf("  days %zu", s.days);
-      if (!days.empty()) std::printf(" (%s..%s)", FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str());
+      if (!days.empty())
+        std::printf(" (%s..%s)", FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str());
       std::printf(", open %zu, sealed before %s\n", s.open_days,
                   store->sealed_before() ? FormatDate(*store->sealed_before()).c_str() : "(none)");
-      std::printf("  streams %s, tracks %s, services %zu, sources %zu, %s on disk\n", Thousands(s.streams).c_str(),
-                  Thousands(static_cast<int64_t>(s.tracks)).c_str(), store->services().size(), s.sources,
-                  Bytes(static_cast<double>(s.bytes)).c_str());
+      std::printf("  streams %s, tracks %s, services %zu, sources %zu, %s on disk\n",
+                  Thousands(s.streams).c_str(), Thousands(static_cast<int64_t>(s.tracks)).c_str(),
+                  store->services().size(), s.sources, Bytes(static_cast<double>(s.bytes)).c_str());
       for (const auto& src : store->Sources()) {
-        std::printf("  source %s  %-17s %s  %s lines, %s rejected\n", src.fingerprint.substr(0, 12).c_str(),
-                    src.kind.c_str(), src.path.c_str(), Thousands(static_cast<int64_t>(src.summary.lines)).c_str(),
+        std::printf("  source %s  %-17s %s  %s lines, %s rejected\n",
+                    src.fingerprint.substr(0, 12).c_str(), src.kind.c_str(), src.path.c_str(),
+                    Thousands(static_cast<int64_t>(src.summary.lines)).c_str(),
                     Thousands(static_cast<int64_t>(src.summary.rejected)).c_str());
       }
       return Status::Ok();

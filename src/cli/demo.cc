@@ -16,26 +16,31 @@
 namespace encore::cli {
 
 void AddDemo(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("demo", "Simulate a month of plays, ingest them and show what was counted");
+  auto* cmd = app.add_subcommand(
+      "demo", "Simulate a month of plays, ingest them and show what was counted");
   struct Args {
     std::string store = "encore-demo";
     uint64_t plays = 3000000;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--store", a->store, "Demo store directory (replaced if it holds an earlier demo)")->capture_default_str();
+  cmd->add_option("--store", a->store,
+                  "Demo store directory (replaced if it holds an earlier demo)")
+      ->capture_default_str();
   cmd->add_option("--plays", a->plays, "Plays to simulate")->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
       namespace fs = std::filesystem;
       std::error_code ec;
       if (fs::exists(a->store) && !fs::exists(fs::path(a->store) / "MANIFEST")) {
-        return Status::FailedPrecondition(a->store + " exists and is not an encore store; choose another --store");
+        return Status::FailedPrecondition(
+            a->store + " exists and is not an encore store; choose another --store");
       }
       fs::remove_all(a->store, ec);
       const fs::path input = fs::path(a->store + "-input");
       fs::create_directories(input, ec);
 
-      std::printf("== 1. Simulate January 2024: %s plays\n", Thousands(static_cast<int64_t>(a->plays)).c_str());
+      std::printf("== 1. Simulate January 2024: %s plays\n",
+                  Thousands(static_cast<int64_t>(a->plays)).c_str());
       SimulateOptions so;
       so.plays = a->plays;
       so.days = 31;
@@ -44,7 +49,8 @@ void AddDemo(CLI::App& app, Action* action) {
       so.out = (input / "plays-2024-01.csv.zst").string();
       ENCORE_ASSIGN_OR_RETURN(SimulateReport sim, Simulate(so));
       std::printf("   %s tracks, %s listeners (%s bots replaying one track all day) -> %s\n",
-                  Thousands(static_cast<int64_t>(sim.tracks)).c_str(), Thousands(static_cast<int64_t>(sim.users)).c_str(),
+                  Thousands(static_cast<int64_t>(sim.tracks)).c_str(),
+                  Thousands(static_cast<int64_t>(sim.users)).c_str(),
                   Thousands(static_cast<int64_t>(sim.bots)).c_str(), so.out.c_str());
       const std::string broken = (input / "late-and-broken.csv").string();
       {
@@ -60,27 +66,38 @@ void AddDemo(CLI::App& app, Action* action) {
           << "2024-01-02T12:00:00Z,u00000042,QZENC2000000,181000,US,premium\n";
       }
 
-      std::printf("\n== 2. Ingest into %s (the last file has broken lines and one late play)\n", a->store.c_str());
+      std::printf(
+          "\n== 2. Ingest the month into %s, then a file with broken lines and one late play\n",
+          a->store.c_str());
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(a->store, StoreOptions{}));
       IngestOptions io;
-      ENCORE_ASSIGN_OR_RETURN(IngestReport report, IngestFiles(store.get(), {so.out, broken}, io));
+      ENCORE_ASSIGN_OR_RETURN(IngestReport month, IngestFiles(store.get(), {so.out}, io));
+      std::printf("   days before %s are now sealed (3 days behind the newest play)\n",
+                  month.sealed_before ? FormatDate(*month.sealed_before).c_str() : "(none)");
+      ENCORE_ASSIGN_OR_RETURN(IngestReport report, IngestFiles(store.get(), {broken}, io));
+      report.files.insert(report.files.begin(), month.files.begin(), month.files.end());
       for (const auto& f : report.files) {
         const SourceSummary& s = f.source.summary;
-        std::printf("   %s: %s lines, %s plays, %s streams counted, %s capped, %s short plays, %s rejected\n",
-                    fs::path(f.path).filename().c_str(), Thousands(static_cast<int64_t>(s.lines)).c_str(),
-                    Thousands(static_cast<int64_t>(s.plays)).c_str(), Thousands(static_cast<int64_t>(s.counted)).c_str(),
-                    Thousands(static_cast<int64_t>(s.capped)).c_str(), Thousands(static_cast<int64_t>(s.short_plays)).c_str(),
-                    Thousands(static_cast<int64_t>(s.rejected)).c_str());
+        std::printf(
+            "   %s: %s lines, %s plays, %s streams counted, %s capped, %s short plays, %s "
+            "rejected\n",
+            fs::path(f.path).filename().c_str(), Thousands(static_cast<int64_t>(s.lines)).c_str(),
+            Thousands(static_cast<int64_t>(s.plays)).c_str(),
+            Thousands(static_cast<int64_t>(s.counted)).c_str(),
+            Thousands(static_cast<int64_t>(s.capped)).c_str(),
+            Thousands(static_cast<int64_t>(s.short_plays)).c_str(),
+            Thousands(static_cast<int64_t>(s.rejected)).c_str());
       }
-      std::printf("   days before %s sealed; the play for 2024-01-02 arrived late and was kept as a reject\n",
-                  report.sealed_before ? FormatDate(*report.sealed_before).c_str() : "(none)");
-      std::printf("   rejected lines, as `encore rejects --store %s` lists them:\n", a->store.c_str());
+      std::printf(
+          "   the play for 2024-01-02 came after its day was sealed: rejected as late, and kept\n");
+      std::printf("   rejected lines, as `encore rejects --store %s` lists them:\n",
+                  a->store.c_str());
       for (const auto& src : store->Sources()) {
         ENCORE_ASSIGN_OR_RETURN(auto rejects, store->ReadRejects(src));
         for (const auto& r : rejects) {
           std::printf("     %s:%llu: %s: %s\n", fs::path(src.path).filename().c_str(),
-                      static_cast<unsigned long long>(r.line), std::string(RejectReasonName(r.reason)).c_str(),
-                      r.text.c_str());
+                      static_cast<unsigned long long>(r.line),
+                      std::string(RejectReasonName(r.reason)).c_str(), r.text.c_str());
         }
       }
 
@@ -88,13 +105,16 @@ void AddDemo(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(IngestReport again, IngestFiles(store.get(), {so.out, broken}, io));
       for (const auto& f : again.files) {
         std::printf("   %s: %s\n", fs::path(f.path).filename().c_str(),
-                    f.state == FileOutcome::State::kAlreadyIngested ? "already ingested, nothing changed" : "ingested?!");
+                    f.state == FileOutcome::State::kAlreadyIngested
+                        ? "already ingested, nothing changed"
+                        : "ingested?!");
       }
 
       std::printf("\n== 4. Most streamed tracks of January 2024\n");
       ENCORE_ASSIGN_OR_RETURN(auto top, TopTracks(*store, std::nullopt, std::nullopt, 10));
       for (size_t i = 0; i < top.size(); ++i) {
-        std::printf("   %2zu. %s %14s\n", i + 1, top[i].track.c_str(), Thousands(top[i].streams).c_str());
+        std::printf("   %2zu. %s %14s\n", i + 1, top[i].track.c_str(),
+                    Thousands(top[i].streams).c_str());
       }
       if (!top.empty()) {
         std::printf("\n== 5. Daily streams of %s (encore streams --track %s --cumulative)\n",
@@ -103,11 +123,13 @@ void AddDemo(CLI::App& app, Action* action) {
         q.track = top[0].track;
         ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*store, q));
         int64_t running = 0;
-        std::printf("   %-10s %12s %12s %12s %14s\n", "date", "streams", "premium", "free", "cumulative");
+        std::printf("   %-10s %12s %12s %12s %14s\n", "date", "streams", "premium", "free",
+                    "cumulative");
         for (const auto& r : rows) {
           running += r.streams;
-          std::printf("   %-10s %12s %12s %12s %14s\n", FormatDate(r.day).c_str(), Thousands(r.streams).c_str(),
-                      Thousands(r.premium).c_str(), Thousands(r.free).c_str(), Thousands(running).c_str());
+          std::printf("   %-10s %12s %12s %12s %14s\n", FormatDate(r.day).c_str(),
+                      Thousands(r.streams).c_str(), Thousands(r.premium).c_str(),
+                      Thousands(r.free).c_str(), Thousands(running).c_str());
         }
       }
       const StoreStats st = store->Stats();
@@ -116,7 +138,9 @@ void AddDemo(CLI::App& app, Action* action) {
                   Bytes(static_cast<double>(st.bytes)).c_str());
       std::printf("   try: build/release/src/encore streams --store %s --track %s --country US\n",
                   a->store.c_str(), top.empty() ? "QZENC2000000" : top[0].track.c_str());
-      std::printf("        build/release/src/encore export daily --store %s --from 2024-01-31 | head\n", a->store.c_str());
+      std::printf(
+          "        build/release/src/encore export daily --store %s --from 2024-01-31 | head\n",
+          a->store.c_str());
       return Status::Ok();
     };
   });

@@ -13,14 +13,19 @@ int ExitCode(const encore::Status& s) {
   if (s.ok()) return 0;
   if (s.message().rfind("partial:", 0) == 0) return 1;
   switch (s.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kDataError: return 3;
-    case StatusCode::kNotFound: return 4;
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kDataError:
+      return 3;
+    case StatusCode::kNotFound:
+      return 4;
     case StatusCode::kIoError:
     case StatusCode::kCorruption:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kInternal: return 5;
+    case StatusCode::kInternal:
+      return 5;
   }
   return 5;
 }

@@ -14,7 +14,8 @@ namespace encore {
 namespace {
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Status Errno(const std::string& what, const std::string& path) {
@@ -152,7 +153,8 @@ class ZstdSource final : public ByteSource {
       const size_t rc = ZSTD_decompressStream(z_, &ob, &ib);
       in_pos_ = ib.pos;
       if (ZSTD_isError(rc)) {
-        return Status::DataError(in_.path() + ": corrupt zstd data (" + ZSTD_getErrorName(rc) + ")");
+        return Status::DataError(in_.path() + ": corrupt zstd data (" + ZSTD_getErrorName(rc) +
+                                 ")");
       }
       last_hint_ = rc;
     }
@@ -317,7 +319,8 @@ Result<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {
       ENCORE_RETURN_IF_ERROR(s->Open(path));
       return std::unique_ptr<ByteSource>(std::move(s));
     }
-    case Compression::kNone: break;
+    case Compression::kNone:
+      break;
   }
   auto s = std::make_unique<PlainSource>();
   ENCORE_RETURN_IF_ERROR(s->Open(path));
@@ -336,7 +339,8 @@ Result<std::unique_ptr<ByteSink>> OpenByteSink(const std::string& path) {
       ENCORE_RETURN_IF_ERROR(s->Open(path));
       return std::unique_ptr<ByteSink>(std::move(s));
     }
-    case Compression::kNone: break;
+    case Compression::kNone:
+      break;
   }
   auto s = std::make_unique<PlainSink>();
   ENCORE_RETURN_IF_ERROR(s->Open(path));

@@ -41,7 +41,8 @@ bool ParseDatePrefix(const char* p, int64_t* day) {
       !Digits(p + 8, 2, &d)) {
     return false;
   }
-  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(m))) {
+  if (m < 1 || m > 12 || d < 1 ||
+      static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(m))) {
     return false;
   }
   *day = DaysFromCivil64(y, static_cast<unsigned>(m), static_cast<unsigned>(d));

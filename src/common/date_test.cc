@@ -30,8 +30,10 @@ TEST(Timestamp, ConvertsOffsetsToUtc) {
   EXPECT_EQ(*ParseTimestamp("2024-01-01T09:30:00+09:00"), z);
   EXPECT_EQ(*ParseTimestamp("2023-12-31T21:30:00-03:00"), z);
   EXPECT_EQ(*ParseTimestamp("2024-01-01T00:30:00.123456789Z"), z);
-  EXPECT_EQ(DayOfEpochSecond(*ParseTimestamp("2024-01-01T08:59:59+09:00")), DayFromCivil(2023, 12, 31));
-  EXPECT_EQ(DayOfEpochSecond(*ParseTimestamp("2024-01-01T09:00:00+09:00")), DayFromCivil(2024, 1, 1));
+  EXPECT_EQ(DayOfEpochSecond(*ParseTimestamp("2024-01-01T08:59:59+09:00")),
+            DayFromCivil(2023, 12, 31));
+  EXPECT_EQ(DayOfEpochSecond(*ParseTimestamp("2024-01-01T09:00:00+09:00")),
+            DayFromCivil(2024, 1, 1));
 }
 
 TEST(Timestamp, RejectsMalformedInput) {

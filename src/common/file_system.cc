@@ -103,7 +103,8 @@ class Posix final : public FileSystem {
       pos = dir.find('/', pos + 1);
       cur = dir.substr(0, pos);
       if (cur.empty()) continue;
-      if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return Errno("cannot create directory", cur);
+      if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+        return Errno("cannot create directory", cur);
     }
     return Status::Ok();
   }
@@ -124,7 +125,8 @@ class Posix final : public FileSystem {
       const std::string name = e->d_name;
       if (name == "." || name == "..") continue;
       struct stat st;
-      if (::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(name);
+      if (::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        names.push_back(name);
     }
     ::closedir(d);
     return names;
@@ -143,8 +145,8 @@ class Posix final : public FileSystem {
       const int err = errno;
       ::close(fd);
       if (err == EWOULDBLOCK) {
-        return Status::FailedPrecondition("the store is in use by another encore process (" +
-                                          path + " is locked)");
+        return Status::FailedPrecondition("the store is in use by another encore process (" + path +
+                                          " is locked)");
       }
       errno = err;
       return Errno("cannot lock", path);

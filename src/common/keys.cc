@@ -31,9 +31,12 @@ constexpr std::array<bool, 676> kTable = BuildTable();
 
 std::string_view TierName(Tier t) {
   switch (t) {
-    case Tier::kPremium: return "premium";
-    case Tier::kFree: return "free";
-    case Tier::kUnknown: return "";
+    case Tier::kPremium:
+      return "premium";
+    case Tier::kFree:
+      return "free";
+    case Tier::kUnknown:
+      return "";
   }
   return "";
 }

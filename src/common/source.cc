@@ -5,9 +5,9 @@
 namespace encore {
 namespace {
 constexpr std::string_view kNames[kRejectReasonCount] = {
-    "bad_csv",    "bad_json",    "missing_field", "bad_timestamp", "bad_user",
-    "bad_track",  "bad_ms_played", "bad_country", "bad_tier",      "bad_service",
-    "bad_date",   "bad_streams", "late",          "record_too_long"};
+    "bad_csv",   "bad_json",      "missing_field", "bad_timestamp",  "bad_user",
+    "bad_track", "bad_ms_played", "bad_country",   "bad_tier",       "bad_service",
+    "bad_date",  "bad_streams",   "late",          "record_too_long"};
 }  // namespace
 
 std::string_view RejectReasonName(RejectReason r) {

@@ -4,14 +4,22 @@ namespace encore {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kIoError: return "io_error";
-    case StatusCode::kCorruption: return "corruption";
-    case StatusCode::kFailedPrecondition: return "failed_precondition";
-    case StatusCode::kDataError: return "data_error";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kIoError:
+      return "io_error";
+    case StatusCode::kCorruption:
+      return "corruption";
+    case StatusCode::kFailedPrecondition:
+      return "failed_precondition";
+    case StatusCode::kDataError:
+      return "data_error";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

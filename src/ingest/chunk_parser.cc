@@ -32,7 +32,8 @@ bool ValidService(std::string_view s) {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -53,15 +54,24 @@ std::optional<CsvLayout> ParseCsvHeader(std::string_view header, std::string* er
   for (size_t i = 0; i < names.size(); ++i) {
     const std::string_view n = Trim(names[i]);
     int* slot = nullptr;
-    if (n == "ts") slot = &l.ts;
-    else if (n == "user") slot = &l.user;
-    else if (n == "track") slot = &l.track;
-    else if (n == "ms_played") slot = &l.ms_played;
-    else if (n == "country") slot = &l.country;
-    else if (n == "tier") slot = &l.tier;
-    else if (n == "service") slot = &l.service;
-    else if (n == "date") slot = &l.date;
-    else if (n == "streams") slot = &l.streams;
+    if (n == "ts")
+      slot = &l.ts;
+    else if (n == "user")
+      slot = &l.user;
+    else if (n == "track")
+      slot = &l.track;
+    else if (n == "ms_played")
+      slot = &l.ms_played;
+    else if (n == "country")
+      slot = &l.country;
+    else if (n == "tier")
+      slot = &l.tier;
+    else if (n == "service")
+      slot = &l.service;
+    else if (n == "date")
+      slot = &l.date;
+    else if (n == "streams")
+      slot = &l.streams;
     if (slot == nullptr) continue;  // extra columns are ignored
     if (*slot >= 0) {
       *error = "column '" + std::string(n) + "' appears twice in the header";
@@ -91,8 +101,9 @@ std::optional<CsvLayout> ParseCsvHeader(std::string_view header, std::string* er
     need(l.tier, "tier");
     if (!missing.empty()) *error = "a daily-totals file needs the columns " + missing;
   } else {
-    *error = "the header names neither a plays file (ts,user,track,ms_played,country,tier) "
-             "nor a daily-totals file (date,country,track,streams,tier)";
+    *error =
+        "the header names neither a plays file (ts,user,track,ms_played,country,tier) "
+        "nor a daily-totals file (date,country,track,streams,tier)";
     return std::nullopt;
   }
   if (!missing.empty()) return std::nullopt;
@@ -206,9 +217,12 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
     return;
   }
   Tier tier;
-  if (tier_s == "premium") tier = Tier::kPremium;
-  else if (tier_s == "free") tier = Tier::kFree;
-  else if (tier_s.empty()) tier = Tier::kUnknown;
+  if (tier_s == "premium")
+    tier = Tier::kPremium;
+  else if (tier_s == "free")
+    tier = Tier::kFree;
+  else if (tier_s.empty())
+    tier = Tier::kUnknown;
   else {
     Reject(RejectReason::kBadTier, line, raw);
     return;
@@ -223,9 +237,8 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
   if (streams == 0) return;
   const uint32_t service_id = services_.Intern(service);
   const uint32_t track_id = tracks_.Intern(track);
-  Bucket(*day).totals.push_back(
-      {MakeCell(service_id, track_id, *country), static_cast<int64_t>(streams),
-       static_cast<uint8_t>(tier)});
+  Bucket(*day).totals.push_back({MakeCell(service_id, track_id, *country),
+                                 static_cast<int64_t>(streams), static_cast<uint8_t>(tier)});
 }
 
 void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout) {
@@ -311,7 +324,8 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
       continue;
     }
     PlayFields f;
-    simdjson::padded_string_view view(raw.data(), raw.size(), raw.size() + simdjson::SIMDJSON_PADDING);
+    simdjson::padded_string_view view(raw.data(), raw.size(),
+                                      raw.size() + simdjson::SIMDJSON_PADDING);
     simdjson::ondemand::document doc;
     simdjson::ondemand::object obj;
     if (parser.iterate(view).get(doc) || doc.get_object().get(obj)) {
@@ -334,12 +348,18 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
         break;
       }
       std::string_view* target = nullptr;
-      if (key == "ts") target = &f.ts;
-      else if (key == "user") target = &f.user;
-      else if (key == "track") target = &f.track;
-      else if (key == "country") target = &f.country;
-      else if (key == "tier") target = &f.tier;
-      else if (key == "service") target = &f.service;
+      if (key == "ts")
+        target = &f.ts;
+      else if (key == "user")
+        target = &f.user;
+      else if (key == "track")
+        target = &f.track;
+      else if (key == "country")
+        target = &f.country;
+      else if (key == "tier")
+        target = &f.tier;
+      else if (key == "service")
+        target = &f.service;
       else if (key == "ms_played") {
         simdjson::ondemand::json_type t;
         if (v.type().get(t)) {
@@ -363,12 +383,14 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
           break;
         }
         if (t == simdjson::ondemand::json_type::null) continue;  // null: as if absent
-        *target = "\x01";  // a value no validator accepts
+        *target = "\x01";                                        // a value no validator accepts
         continue;
       }
       // get_string's view lives only until the next string is unescaped: copy the fields kept.
-      std::string* keep = target == &f.ts ? &ts_buf : target == &f.user ? &user_buf
-                         : target == &f.track ? &track_buf : nullptr;
+      std::string* keep = target == &f.ts      ? &ts_buf
+                          : target == &f.user  ? &user_buf
+                          : target == &f.track ? &track_buf
+                                               : nullptr;
       if (keep) {
         keep->assign(sv);
         *target = *keep;

@@ -51,11 +51,12 @@ class ChunkParser {
   SourceSummary& summary() { return summary_; }
 
  private:
-  void AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& layout,
-                uint64_t line, std::string_view raw);
+  void AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& layout, uint64_t line,
+                std::string_view raw);
   DayBucket& Bucket(Day day);
   void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
-                      std::vector<std::string_view>* fields, std::string* scratch, bool single_line);
+                      std::vector<std::string_view>* fields, std::string* scratch,
+                      bool single_line);
 
   ParseRules rules_;
   Interner tracks_;

@@ -28,9 +28,11 @@ TEST(ChunkParser, RejectsEachDocumentedCaseWithItsReason) {
       {"2024-01-01T10:00:00Z,u1,,30000,US,premium", RejectReason::kMissingField},
       {"2024-01-01 10:00:00,u1,t1,30000,US,premium", RejectReason::kBadTimestamp},
       {"1969-12-31T10:00:00Z,u1,t1,30000,US,premium", RejectReason::kBadTimestamp},
-      {"2024-01-01T10:00:00Z,uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu,t1,30000,US,premium",
+      {"2024-01-01T10:00:00Z,uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu,t1,"
+       "30000,US,premium",
        RejectReason::kBadUser},
-      {"2024-01-01T10:00:00Z,u1,ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt,30000,US,premium",
+      {"2024-01-01T10:00:00Z,u1,ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt,"
+       "30000,US,premium",
        RejectReason::kBadTrack},
       {"2024-01-01T10:00:00Z,u1,t1,-5,US,premium", RejectReason::kBadMsPlayed},
       {"2024-01-01T10:00:00Z,u1,t1,86400001,US,premium", RejectReason::kBadMsPlayed},
@@ -94,7 +96,10 @@ TEST(CsvHeader, NamesWhatIsMissing) {
   EXPECT_FALSE(ParseCsvHeader("a,b,c", &error));
   EXPECT_FALSE(ParseCsvHeader("ts,user,track,ms_played,country,tier,ts", &error));
   EXPECT_NE(error.find("twice"), std::string::npos);
-  auto l = ParseCsvHeader("\xEF\xBB\xBF" "date,country,track,streams,tier", &error);
+  auto l = ParseCsvHeader(
+      "\xEF\xBB\xBF"
+      "date,country,track,streams,tier",
+      &error);
   ASSERT_TRUE(l);
   EXPECT_EQ(l->kind, CsvLayout::Kind::kTotals);
 }

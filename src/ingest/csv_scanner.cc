@@ -142,7 +142,8 @@ bool SplitCsv(std::string_view raw, std::vector<std::string_view>* fields, std::
       ++i;
     } else {
       const size_t comma = raw.find(',', i);
-      const std::string_view f = raw.substr(i, comma == std::string_view::npos ? raw.size() - i : comma - i);
+      const std::string_view f =
+          raw.substr(i, comma == std::string_view::npos ? raw.size() - i : comma - i);
       if (f.find('"') != std::string_view::npos) return false;  // stray quote
       fields->push_back(f);
       if (comma == std::string_view::npos) return true;

@@ -27,10 +27,10 @@ class CsvRecordReader {
       : data_(chunk), line_(first_line), quotes_(quotes) {}
 
   struct Record {
-    std::string_view raw;  // without its line end
-    uint64_t line = 0;     // line where it starts
-    uint64_t lines = 1;    // physical lines it spans
-    bool too_long = false; // over kMaxRecordBytes: cut at the first line end after the limit
+    std::string_view raw;   // without its line end
+    uint64_t line = 0;      // line where it starts
+    uint64_t lines = 1;     // physical lines it spans
+    bool too_long = false;  // over kMaxRecordBytes: cut at the first line end after the limit
   };
   // False at the end of the chunk.
   bool Next(Record* rec);

@@ -15,7 +15,8 @@ TEST(SplitCsv, HandlesQuotingPerRfc4180) {
   bool ok;
   EXPECT_EQ(Split("a,b,,c", &ok), (std::vector<std::string>{"a", "b", "", "c"}));
   EXPECT_TRUE(ok);
-  EXPECT_EQ(Split(R"("a,b","say ""hi""",c)", &ok), (std::vector<std::string>{"a,b", "say \"hi\"", "c"}));
+  EXPECT_EQ(Split(R"("a,b","say ""hi""",c)", &ok),
+            (std::vector<std::string>{"a,b", "say \"hi\"", "c"}));
   EXPECT_TRUE(ok);
   EXPECT_EQ(Split("\"line\nbreak\",x", &ok), (std::vector<std::string>{"line\nbreak", "x"}));
   EXPECT_TRUE(ok);

@@ -15,7 +15,8 @@ namespace encore {
 namespace {
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 enum class Format { kCsv, kJsonLines, kStreamingHistory };
@@ -45,7 +46,8 @@ class BatchBuilder {
       service_map.push_back(id);
     }
     auto remap = [&](uint64_t cell) {
-      return MakeCell(service_map[CellService(cell)], track_map[CellTrack(cell)], CellCountry(cell));
+      return MakeCell(service_map[CellService(cell)], track_map[CellTrack(cell)],
+                      CellCountry(cell));
     };
     for (auto& [day, bucket] : chunk.days()) {
       DayBucket& dst = batch_->days[day];
@@ -263,7 +265,8 @@ uint32_t IdMap::Track(std::string_view name) {
 }
 
 Result<uint32_t> IdMap::Service(std::string_view name) {
-  auto [it, inserted] = services_.emplace(std::string(name), static_cast<uint32_t>(services_.size()));
+  auto [it, inserted] =
+      services_.emplace(std::string(name), static_cast<uint32_t>(services_.size()));
   if (inserted) {
     if (services_.size() > kMaxServices) {
       services_.erase(it);

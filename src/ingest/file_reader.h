@@ -24,16 +24,16 @@ class IdMap {
 
  private:
   const CountStore& store_;
-  Interner seen_;                     // every track name met in this file
-  std::vector<uint32_t> seen_ids_;    // its store id, by Interner index
+  Interner seen_;                                       // every track name met in this file
+  std::vector<uint32_t> seen_ids_;                      // its store id, by Interner index
   std::unordered_map<std::string, uint32_t> services_;  // all
   size_t store_tracks_;
 };
 
 struct FileBatch {
-  std::string kind;         // see SourceRecord::kind
+  std::string kind;  // see SourceRecord::kind
   std::string fingerprint;
-  SourceSummary summary;    // counted and capped are filled in by counting
+  SourceSummary summary;  // counted and capped are filled in by counting
   std::map<Day, DayBucket> days;
   std::vector<RejectRecord> rejects;  // sorted by line
   std::vector<uint32_t> track_ids;    // distinct store track ids seen

@@ -11,7 +11,8 @@ namespace {
 // Counts a parsed file against the store's open days and builds its commit.
 // Days are independent: they are counted on `threads` threads, each taking every n-th day.
 Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap& ids,
-                               std::optional<Day> seal_before, int threads, SourceSummary* summary) {
+                               std::optional<Day> seal_before, int threads,
+                               SourceSummary* summary) {
   CommitBatch commit;
   const std::optional<Day> sealed = seal_before ? seal_before : store.sealed_before();
   std::vector<std::pair<Day, DayBucket*>> work;
@@ -81,7 +82,8 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     outcome.source.kind = batch->kind;
     outcome.source.summary = batch->summary;
     if (batch->kind != "daily-csv" && batch->summary.last_day >= 0) {
-      newest_play = std::max(newest_play.value_or(batch->summary.last_day), Day{batch->summary.last_day});
+      newest_play =
+          std::max(newest_play.value_or(batch->summary.last_day), Day{batch->summary.last_day});
     }
     if (store->HasSource(batch->fingerprint)) {
       outcome.state = FileOutcome::State::kAlreadyIngested;
@@ -91,10 +93,12 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     // The last file's commit also seals, so that days it closes keep no cap state.
     std::optional<Day> seal;
     const bool last = i + 1 == files.size();
-    if (last && options.seal_lag_days >= 0 && newest_play) seal = *newest_play - options.seal_lag_days;
+    if (last && options.seal_lag_days >= 0 && newest_play)
+      seal = *newest_play - options.seal_lag_days;
     if (seal && store->sealed_before() && *seal <= *store->sealed_before()) seal.reset();
-    ENCORE_ASSIGN_OR_RETURN(CommitBatch commit,
-                            CountBatch(*store, *batch, ids, seal, options.threads, &outcome.source.summary));
+    ENCORE_ASSIGN_OR_RETURN(
+        CommitBatch commit,
+        CountBatch(*store, *batch, ids, seal, options.threads, &outcome.source.summary));
     commit.source = outcome.source;
     ENCORE_RETURN_IF_ERROR(store->Apply(std::move(commit)));
     outcome.state = FileOutcome::State::kIngested;

@@ -42,26 +42,26 @@ class Rng {
 
 struct Market {
   const char* code;
-  double weight;      // share of plays, roughly by market size
-  int offset_minutes; // local UTC offset used for some log lines (0: always Z)
+  double weight;       // share of plays, roughly by market size
+  int offset_minutes;  // local UTC offset used for some log lines (0: always Z)
 };
 
 // About 70 markets; weights are relative.
 constexpr Market kMarkets[] = {
-    {"US", 22, 0},  {"GB", 6, 0},   {"DE", 6, 0},   {"BR", 6, -180}, {"MX", 5, 0},
-    {"FR", 4, 0},   {"JP", 4, 540}, {"ES", 3, 0},   {"IT", 3, 0},    {"CA", 3, 0},
-    {"AU", 2.5, 0}, {"NL", 2, 0},   {"SE", 2, 0},   {"PL", 2, 0},    {"KR", 2, 540},
-    {"IN", 3, 330}, {"ID", 2, 0},   {"PH", 2, 0},   {"AR", 1.5, 0},  {"CL", 1.2, 0},
-    {"CO", 1.2, 0}, {"PE", 0.8, 0}, {"TR", 1.2, 0}, {"RU", 0.5, 0},  {"UA", 0.4, 0},
-    {"NO", 0.8, 0}, {"DK", 0.8, 0}, {"FI", 0.7, 0}, {"BE", 0.9, 0},  {"AT", 0.7, 0},
-    {"CH", 0.8, 0}, {"PT", 0.7, 0}, {"IE", 0.6, 0}, {"NZ", 0.5, 0},  {"ZA", 0.6, 0},
-    {"NG", 0.5, 0}, {"EG", 0.4, 0}, {"MA", 0.3, 0}, {"KE", 0.2, 0},  {"SA", 0.5, 0},
-    {"AE", 0.5, 0}, {"IL", 0.4, 0}, {"TH", 0.8, 0}, {"VN", 0.8, 0},  {"MY", 0.6, 0},
-    {"SG", 0.5, 0}, {"TW", 0.7, 0}, {"HK", 0.4, 0}, {"CZ", 0.5, 0},  {"HU", 0.4, 0},
-    {"RO", 0.5, 0}, {"GR", 0.4, 0}, {"BG", 0.2, 0}, {"HR", 0.2, 0},  {"SK", 0.2, 0},
-    {"SI", 0.1, 0}, {"LT", 0.1, 0}, {"LV", 0.1, 0}, {"EE", 0.1, 0},  {"IS", 0.05, 0},
-    {"LU", 0.05, 0}, {"CR", 0.2, 0}, {"GT", 0.2, 0}, {"EC", 0.3, 0}, {"UY", 0.15, 0},
-    {"PY", 0.1, 0}, {"BO", 0.1, 0}, {"DO", 0.2, 0}, {"PA", 0.1, 0},  {"PK", 0.3, 0},
+    {"US", 22, 0},   {"GB", 6, 0},   {"DE", 6, 0},   {"BR", 6, -180}, {"MX", 5, 0},
+    {"FR", 4, 0},    {"JP", 4, 540}, {"ES", 3, 0},   {"IT", 3, 0},    {"CA", 3, 0},
+    {"AU", 2.5, 0},  {"NL", 2, 0},   {"SE", 2, 0},   {"PL", 2, 0},    {"KR", 2, 540},
+    {"IN", 3, 330},  {"ID", 2, 0},   {"PH", 2, 0},   {"AR", 1.5, 0},  {"CL", 1.2, 0},
+    {"CO", 1.2, 0},  {"PE", 0.8, 0}, {"TR", 1.2, 0}, {"RU", 0.5, 0},  {"UA", 0.4, 0},
+    {"NO", 0.8, 0},  {"DK", 0.8, 0}, {"FI", 0.7, 0}, {"BE", 0.9, 0},  {"AT", 0.7, 0},
+    {"CH", 0.8, 0},  {"PT", 0.7, 0}, {"IE", 0.6, 0}, {"NZ", 0.5, 0},  {"ZA", 0.6, 0},
+    {"NG", 0.5, 0},  {"EG", 0.4, 0}, {"MA", 0.3, 0}, {"KE", 0.2, 0},  {"SA", 0.5, 0},
+    {"AE", 0.5, 0},  {"IL", 0.4, 0}, {"TH", 0.8, 0}, {"VN", 0.8, 0},  {"MY", 0.6, 0},
+    {"SG", 0.5, 0},  {"TW", 0.7, 0}, {"HK", 0.4, 0}, {"CZ", 0.5, 0},  {"HU", 0.4, 0},
+    {"RO", 0.5, 0},  {"GR", 0.4, 0}, {"BG", 0.2, 0}, {"HR", 0.2, 0},  {"SK", 0.2, 0},
+    {"SI", 0.1, 0},  {"LT", 0.1, 0}, {"LV", 0.1, 0}, {"EE", 0.1, 0},  {"IS", 0.05, 0},
+    {"LU", 0.05, 0}, {"CR", 0.2, 0}, {"GT", 0.2, 0}, {"EC", 0.3, 0},  {"UY", 0.15, 0},
+    {"PY", 0.1, 0},  {"BO", 0.1, 0}, {"DO", 0.2, 0}, {"PA", 0.1, 0},  {"PK", 0.3, 0},
 };
 constexpr size_t kMarketCount = sizeof kMarkets / sizeof kMarkets[0];
 
@@ -150,7 +150,8 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
   const uint64_t n_users = std::clamp<uint64_t>(o.plays / 25, 200, 4000000);
   const uint64_t per_day = std::max<uint64_t>(1, o.plays / static_cast<uint64_t>(o.days));
   const double bot_share = 0.015;
-  const uint64_t n_bots = std::max<uint64_t>(1, static_cast<uint64_t>(bot_share * static_cast<double>(per_day) / 300));
+  const uint64_t n_bots =
+      std::max<uint64_t>(1, static_cast<uint64_t>(bot_share * static_cast<double>(per_day) / 300));
   report.tracks = n_tracks;
   report.users = n_users;
   report.bots = n_bots;
@@ -161,8 +162,9 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
     std::snprintf(t.id, sizeof t.id, "QZENC%02u%05u", static_cast<unsigned>(20 + i / 100000),
                   static_cast<unsigned>(i % 100000));
     t.base = 1.0 / std::pow(static_cast<double>(i + 1), 0.9);
-    t.release = rng.Uniform() < 0.6 ? o.start - 1 - static_cast<Day>(rng.Below(720))
-                                    : o.start + static_cast<Day>(rng.Below(static_cast<uint64_t>(o.days)));
+    t.release = rng.Uniform() < 0.6
+                    ? o.start - 1 - static_cast<Day>(rng.Below(720))
+                    : o.start + static_cast<Day>(rng.Below(static_cast<uint64_t>(o.days)));
     t.duration_ms = 120000 + static_cast<uint32_t>(rng.Below(180000));
   }
   std::vector<double> market_cdf(kMarketCount);
@@ -213,10 +215,12 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
       } else {
         const double u = rng.Uniform();
         user = n_bots + static_cast<uint64_t>(u * u * static_cast<double>(n_users - n_bots));
-        track = static_cast<uint64_t>(std::upper_bound(cdf.begin(), cdf.end(), rng.Uniform() * total) - cdf.begin());
+        track = static_cast<uint64_t>(
+            std::upper_bound(cdf.begin(), cdf.end(), rng.Uniform() * total) - cdf.begin());
         if (track >= n_tracks) track = n_tracks - 1;
       }
-      const uint8_t market = rng.Uniform() < 0.03 ? static_cast<uint8_t>(rng.Below(kMarketCount)) : user_market[user];
+      const uint8_t market =
+          rng.Uniform() < 0.03 ? static_cast<uint8_t>(rng.Below(kMarketCount)) : user_market[user];
       const double r = rng.Uniform();
       uint64_t ms;
       if (r < 0.245) {
@@ -229,7 +233,8 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
         ms = 30001 + rng.Below(tracks[track].duration_ms - 30000);
       }
       // Some markets log local time with an offset; half their lines, so both forms occur.
-      const int offset = (kMarkets[market].offset_minutes != 0 && (k & 1)) ? kMarkets[market].offset_minutes : 0;
+      const int offset =
+          (kMarkets[market].offset_minutes != 0 && (k & 1)) ? kMarkets[market].offset_minutes : 0;
       const char* tier = user_free[user] ? "free" : "premium";
       if (jsonl) {
         w.Add("{\"ts\":\"");

@@ -82,7 +82,8 @@ Status DecodeDictionary(const std::string& data, const std::string& name,
                         std::vector<std::string>* names) {
   uint64_t count;
   std::string payload;
-  ENCORE_RETURN_IF_ERROR(DecodeBlobFile(data, store_format::kDictionaryMagic, name, &count, &payload));
+  ENCORE_RETURN_IF_ERROR(
+      DecodeBlobFile(data, store_format::kDictionaryMagic, name, &count, &payload));
   const char* p = payload.data();
   const char* end = p + payload.size();
   names->clear();

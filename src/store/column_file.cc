@@ -95,7 +95,8 @@ Status ColumnFileReader::Parse(std::string_view data, std::string_view magic,
     return Status::Corruption(name + ": checksum mismatch");
   }
   const char* p = data.data() + 8;
-  if (GetFixed32(p) != store_format::kVersion) return Status::Corruption(name + ": unknown version");
+  if (GetFixed32(p) != store_format::kVersion)
+    return Status::Corruption(name + ": unknown version");
   const uint32_t ncols = GetFixed32(p + 4);
   rows_ = GetFixed64(p + 8);
   tag_ = static_cast<int64_t>(GetFixed64(p + 16));

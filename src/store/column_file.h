@@ -13,10 +13,10 @@
 namespace encore {
 
 enum class ColumnEncoding : uint8_t {
-  kVarint = 1,       // LEB128
-  kDeltaVarint = 2,  // LEB128 of the difference to the previous value; values must not decrease
-  kZigZagVarint = 3, // LEB128 of the zig-zag of a signed value
-  kFixed64 = 4,      // 8 bytes little-endian
+  kVarint = 1,        // LEB128
+  kDeltaVarint = 2,   // LEB128 of the difference to the previous value; values must not decrease
+  kZigZagVarint = 3,  // LEB128 of the zig-zag of a signed value
+  kFixed64 = 4,       // 8 bytes little-endian
 };
 
 class ColumnFileWriter {

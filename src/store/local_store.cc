@@ -56,12 +56,14 @@ class LocalStore final : public CountStore {
       ENCORE_ASSIGN_OR_RETURN(std::string dict, fs_->ReadFile(DataPath(m_.tracks_file)));
       ENCORE_RETURN_IF_ERROR(DecodeDictionary(dict, DataPath(m_.tracks_file), &tracks_));
       if (tracks_.size() != m_.track_count) {
-        return Status::Corruption(DataPath(m_.tracks_file) + ": track count disagrees with manifest");
+        return Status::Corruption(DataPath(m_.tracks_file) +
+                                  ": track count disagrees with manifest");
       }
     }
     track_index_.reserve(tracks_.size());
     for (uint32_t i = 0; i < tracks_.size(); ++i) track_index_.emplace(tracks_[i], i);
-    for (size_t i = 0; i < m_.sources.size(); ++i) source_index_.emplace(m_.sources[i].record.fingerprint, i);
+    for (size_t i = 0; i < m_.sources.size(); ++i)
+      source_index_.emplace(m_.sources[i].record.fingerprint, i);
     if (!options_.read_only) ENCORE_RETURN_IF_ERROR(RemoveUnreferencedFiles());
     return Status::Ok();
   }
@@ -146,7 +148,8 @@ class LocalStore final : public CountStore {
   Status Apply(CommitBatch batch) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
     if (failed_) {
-      return Status::FailedPrecondition("an earlier commit failed; reopen the store to see what it holds");
+      return Status::FailedPrecondition(
+          "an earlier commit failed; reopen the store to see what it holds");
     }
     Status s = ApplyOnce(std::move(batch));
     failed_ = !s.ok();
@@ -174,7 +177,8 @@ class LocalStore final : public CountStore {
       all_tracks.insert(all_tracks.end(), batch.new_tracks.begin(), batch.new_tracks.end());
       next.tracks_file = "tracks." + gen + ".dict";
       next.track_count = all_tracks.size();
-      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.tracks_file), EncodeDictionary(all_tracks), &written));
+      ENCORE_RETURN_IF_ERROR(
+          Write(DataPath(next.tracks_file), EncodeDictionary(all_tracks), &written));
       if (!m_.tracks_file.empty()) obsolete.push_back(DataPath(m_.tracks_file));
     }
     for (const auto& u : batch.days) {
@@ -200,7 +204,8 @@ class LocalStore final : public CountStore {
       next.days[u.day] = md;
     }
     if (next.sealed_before) {  // sealing drops the cap state of every day it closes
-      for (auto it = next.days.begin(); it != next.days.end() && it->first < *next.sealed_before; ++it) {
+      for (auto it = next.days.begin(); it != next.days.end() && it->first < *next.sealed_before;
+           ++it) {
         if (!it->second.state.empty()) {
           if (m_.days.count(it->first) && m_.days.at(it->first).state == it->second.state) {
             obsolete.push_back(DataPath(it->second.state));
@@ -245,14 +250,16 @@ class LocalStore final : public CountStore {
 
   std::string DataPath(const std::string& name) const { return dir_ + "/" + kDataDir + "/" + name; }
 
-  Status Write(const std::string& path, const std::string& bytes, std::vector<std::string>* written) {
+  Status Write(const std::string& path, const std::string& bytes,
+               std::vector<std::string>* written) {
     ENCORE_RETURN_IF_ERROR(fs_->WriteFile(path, bytes, options_.sync));
     written->push_back(path);
     return Status::Ok();
   }
 
   Status WriteManifest(const Manifest& m) {
-    ENCORE_RETURN_IF_ERROR(fs_->WriteFile(dir_ + "/" + kManifestTmp, EncodeManifest(m), options_.sync));
+    ENCORE_RETURN_IF_ERROR(
+        fs_->WriteFile(dir_ + "/" + kManifestTmp, EncodeManifest(m), options_.sync));
     ENCORE_RETURN_IF_ERROR(fs_->Rename(dir_ + "/" + kManifestTmp, dir_ + "/" + kManifest));
     if (options_.sync) ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_));
     return Status::Ok();
@@ -276,7 +283,8 @@ class LocalStore final : public CountStore {
     }
     ENCORE_ASSIGN_OR_RETURN(auto rej, fs_->List(dir_ + "/" + kRejectsDir));
     for (const auto& f : rej) {
-      if (!live_rejects.count(f)) ENCORE_RETURN_IF_ERROR(fs_->Remove(dir_ + "/" + kRejectsDir + "/" + f));
+      if (!live_rejects.count(f))
+        ENCORE_RETURN_IF_ERROR(fs_->Remove(dir_ + "/" + kRejectsDir + "/" + f));
     }
     return fs_->Remove(dir_ + "/" + kManifestTmp);
   }
@@ -295,13 +303,15 @@ class LocalStore final : public CountStore {
 }  // namespace
 
 Result<std::unique_ptr<CountStore>> OpenLocalStoreWith(const std::string& dir,
-                                                       const StoreOptions& options, FileSystem* fs) {
+                                                       const StoreOptions& options,
+                                                       FileSystem* fs) {
   auto store = std::make_unique<LocalStore>(dir, options, fs);
   ENCORE_RETURN_IF_ERROR(store->Open());
   return std::unique_ptr<CountStore>(std::move(store));
 }
 
-Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir, const StoreOptions& options) {
+Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
+                                                   const StoreOptions& options) {
   return OpenLocalStoreWith(dir, options, PosixFileSystem());
 }
 

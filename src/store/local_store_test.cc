@@ -24,13 +24,21 @@ class FailingFileSystem final : public FileSystem {
   Status Rename(const std::string& a, const std::string& b) override {
     return Spend() ? real_->Rename(a, b) : Status::IoError("injected");
   }
-  Status SyncDir(const std::string& d) override { return Spend() ? real_->SyncDir(d) : Status::IoError("injected"); }
-  Status Remove(const std::string& p) override { return Spend() ? real_->Remove(p) : Status::IoError("injected"); }
+  Status SyncDir(const std::string& d) override {
+    return Spend() ? real_->SyncDir(d) : Status::IoError("injected");
+  }
+  Status Remove(const std::string& p) override {
+    return Spend() ? real_->Remove(p) : Status::IoError("injected");
+  }
   Status MakeDirs(const std::string& d) override { return real_->MakeDirs(d); }
   bool Exists(const std::string& p) const override { return real_->Exists(p); }
-  Result<std::vector<std::string>> List(const std::string& d) const override { return real_->List(d); }
+  Result<std::vector<std::string>> List(const std::string& d) const override {
+    return real_->List(d);
+  }
   Result<uint64_t> FileSize(const std::string& p) const override { return real_->FileSize(p); }
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override { return real_->LockFile(p); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override {
+    return real_->LockFile(p);
+  }
   bool exhausted() const { return budget_ < 0; }
 
  private:
@@ -40,7 +48,8 @@ class FailingFileSystem final : public FileSystem {
 };
 
 std::string TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("encore-" + name + "-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("encore-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   return dir.string();
 }
@@ -118,7 +127,8 @@ TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) {
     EXPECT_EQ((*rows)[0].streams, 100);
     // No file is left that the manifest does not name.
     size_t files = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data")) files += e.is_regular_file();
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
+      files += e.is_regular_file();
     EXPECT_EQ(files, committed ? 5u : 3u) << budget;  // dict + (seg + cap) per day
     std::filesystem::remove_all(dir);
     if (committed && !fs.exhausted()) break;
@@ -160,7 +170,8 @@ TEST(Codecs, DetectCorruption) {
     bad[i] = static_cast<char>(bad[i] ^ 0x40);
     EXPECT_EQ(DecodeSegment(bad, "x", 5, &rows).code(), StatusCode::kCorruption) << i;
   }
-  EXPECT_EQ(DecodeSegment(seg.substr(0, seg.size() - 1), "x", 5, &rows).code(), StatusCode::kCorruption);
+  EXPECT_EQ(DecodeSegment(seg.substr(0, seg.size() - 1), "x", 5, &rows).code(),
+            StatusCode::kCorruption);
   std::vector<std::string> names;
   EXPECT_EQ(DecodeDictionary(seg, "x", &names).code(), StatusCode::kCorruption);  // wrong magic
 }

@@ -14,15 +14,23 @@ using nlohmann::json;
 json SummaryToJson(const SourceSummary& s) {
   json by = json::object();
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
-    if (s.rejected_by[i]) by[std::string(RejectReasonName(static_cast<RejectReason>(i)))] = s.rejected_by[i];
+    if (s.rejected_by[i])
+      by[std::string(RejectReasonName(static_cast<RejectReason>(i)))] = s.rejected_by[i];
   }
-  return {{"lines", s.lines},         {"blank_lines", s.blank_lines},
-          {"plays", s.plays},         {"streams", s.streams},
-          {"counted", s.counted},     {"capped", s.capped},
-          {"short_plays", s.short_plays}, {"skipped", s.skipped},
-          {"rejected", s.rejected},   {"rejected_by", by},
-          {"tracks", s.tracks},       {"unmatched_tracks", s.unmatched_tracks},
-          {"first_day", s.first_day}, {"last_day", s.last_day}};
+  return {{"lines", s.lines},
+          {"blank_lines", s.blank_lines},
+          {"plays", s.plays},
+          {"streams", s.streams},
+          {"counted", s.counted},
+          {"capped", s.capped},
+          {"short_plays", s.short_plays},
+          {"skipped", s.skipped},
+          {"rejected", s.rejected},
+          {"rejected_by", by},
+          {"tracks", s.tracks},
+          {"unmatched_tracks", s.unmatched_tracks},
+          {"first_day", s.first_day},
+          {"last_day", s.last_day}};
 }
 
 SourceSummary SummaryFromJson(const json& j) {
@@ -51,8 +59,8 @@ SourceSummary SummaryFromJson(const json& j) {
 std::string EncodeManifest(const Manifest& m) {
   json days = json::object();
   for (const auto& [day, d] : m.days) {
-    days[FormatDate(day)] = {{"segment", d.segment}, {"state", d.state}, {"rows", d.rows},
-                             {"streams", d.streams}};
+    days[FormatDate(day)] = {
+        {"segment", d.segment}, {"state", d.state}, {"rows", d.rows}, {"streams", d.streams}};
   }
   json sources = json::array();
   for (const auto& s : m.sources) {
@@ -85,7 +93,8 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
   size_t size = 0;
   char magic[32] = {};
   if (nl == std::string::npos ||
-      std::sscanf(data.substr(0, nl).c_str(), "%31s %u %x %zu", magic, &version, &crc, &size) != 4 ||
+      std::sscanf(data.substr(0, nl).c_str(), "%31s %u %x %zu", magic, &version, &crc, &size) !=
+          4 ||
       magic != store_format::kManifestHeader) {
     return Status::Corruption(name + ": not an encore manifest");
   }
