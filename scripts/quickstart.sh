@@ -2,13 +2,14 @@
 # The README's quick start: install what is missing (Debian 12, as root), build, then either run
 # the demo or run every test.
 #   bash scripts/quickstart.sh demo   # build (release) and run `encore demo`
-#   bash scripts/quickstart.sh test   # build (debug, ASan+UBSan, warnings as errors) and run ctest
+#   bash scripts/quickstart.sh test   # the fuzzers, the tests under TSan, then every test under ASan+UBSan
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-demo}
 packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsimdjson-dev
-          libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev)
+          libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev
+          clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -36,6 +37,15 @@ case "$what" in
   test)
     preset=debug
     [[ "${CI:-}" == "true" ]] && preset=ci
+    # Every parser of outside input under libFuzzer (clang, ASan+UBSan), 20 s each.
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$jobs"
+    ctest --preset fuzz -j "$jobs"
+    # The threaded code under ThreadSanitizer (the kill -9 test adds nothing there and is slow).
+    cmake --preset tsan >/dev/null
+    cmake --build --preset tsan -j "$jobs"
+    ctest --preset tsan -j "$jobs" -E '^Crash\.'
+    # Then every unit and end-to-end test (its summary is the last line).
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset" -j "$jobs"
     ctest --preset "$preset" -j "$jobs"

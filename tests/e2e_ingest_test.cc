@@ -303,6 +303,19 @@ TEST(EndToEnd, StreamsQueryMatchesTheExport) {
       RunEncore("streams --store " + Quote(dir / "s") + " --track song --country US --format json");
   EXPECT_NE(us.out.find("\"streams\": 10"), std::string::npos);
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track nope").code, 4);
+
+  // Counts are kept per service: plays of two services, one cap each.
+  WriteText(dir / "p.csv",
+            "ts,user,track,ms_played,country,tier,service\n"
+            "2024-01-05T10:00:00Z,u1,song,40000,US,free,spotify\n"
+            "2024-01-05T10:00:00Z,u1,song,40000,US,free,apple_music\n"
+            "2024-01-05T10:00:00Z,u1,song,40000,US,free,\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "p.csv")).code, 0);
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --from 2024-01-05 --service apple_music --format csv").out,
+            "date,streams,premium,free,unknown\n2024-01-05,1,0,1,0\n");
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --from 2024-01-05 --format csv").out,
+            "date,streams,premium,free,unknown\n2024-01-05,3,0,3,0\n");
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --service tidal").code, 4);
 }
 
 TEST(EndToEnd, StreamingHistoryCountsOneListener) {

@@ -1,5 +1,7 @@
 #include "ingest/chunk_parser.h"
 
+#include "ingest/csv_scanner.h"
+
 #include <gtest/gtest.h>
 
 namespace encore {
@@ -102,6 +104,48 @@ TEST(CsvHeader, NamesWhatIsMissing) {
       &error);
   ASSERT_TRUE(l);
   EXPECT_EQ(l->kind, CsvLayout::Kind::kTotals);
+}
+
+}  // namespace encore
+
+namespace encore {
+
+TEST(ChunkParser, DailyTotalsRejectsAndServices) {
+  std::string error;
+  const CsvLayout l = *ParseCsvHeader("date,country,track,streams,tier,service", &error);
+  ParseRules rules;
+  rules.default_service = "spotify";
+  const std::string chunk =
+      "2024-01-01,GLOBAL,t1,1000,,\n"                 // ok: unknown tier, default service
+      "2024-01-01,US,t1,10,premium,apple_music\n"     // ok
+      "2024-02-30,US,t1,10,premium,spotify\n"         // bad_date
+      "2024-01-01,US,t1,1e3,premium,spotify\n"        // bad_streams
+      "2024-01-01,US,t1,10,premium,Apple Music\n"     // bad_service
+      "2024-01-01,US,t1,10,family,spotify\n"          // bad_tier
+      "2024-01-01,USA,t1,10,premium,spotify\n";       // bad_country
+  ChunkParser p(rules);
+  p.ParseCsv(chunk, 2, l);
+  ASSERT_EQ(p.rejects().size(), 5u);
+  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kBadDate);
+  EXPECT_EQ(p.rejects()[1].reason, RejectReason::kBadStreams);
+  EXPECT_EQ(p.rejects()[2].reason, RejectReason::kBadService);
+  EXPECT_EQ(p.rejects()[3].reason, RejectReason::kBadTier);
+  EXPECT_EQ(p.rejects()[4].reason, RejectReason::kBadCountry);
+  EXPECT_EQ(p.services().size(), 2u);  // spotify, apple_music
+  EXPECT_EQ(p.summary().streams, 1010u);
+}
+
+TEST(ChunkParser, RejectsARecordOverTheLimit) {
+  ParseRules rules;
+  rules.default_service = "spotify";
+  std::string error;
+  const std::string chunk = "2024-01-01T10:00:00Z,u1," + std::string(kMaxRecordBytes, 't') +
+                            ",30000,US,premium\n2024-01-01T10:00:00Z,u1,t1,30000,US,premium\n";
+  ChunkParser p(rules);
+  p.ParseCsv(chunk, 1, *ParseCsvHeader("ts,user,track,ms_played,country,tier", &error));
+  ASSERT_EQ(p.rejects().size(), 1u);
+  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kRecordTooLong);
+  EXPECT_EQ(p.summary().streams, 1u);
 }
 
 }  // namespace encore
