@@ -1,13 +1,17 @@
 // encore-bench: named workloads, timed as whole processes (wall time and peak RSS from wait4),
 // a warm-up then several runs, and a peer on the same input in the same run.
 //
-//   encore-bench [--workload ingest_plays_csv] [--plays 10000000,50000000] [--runs 5]
+//   encore-bench [--workload ingest_plays_csv|reingest_plays_csv] [--plays 10000000,50000000]
+//   [--runs 5]
 //                [--warmup 1] [--data DIR] [--encore PATH] [--no-peer]
 //
 // ingest_plays_csv: `encore ingest` of a simulated plays CSV into a new store (parse, validate,
 // cap, aggregate, durable commit), against DuckDB (npm @duckdb/node-api) computing the same
 // capped daily counts with SQL straight from the same file in memory (bench/duckdb_peer.mjs).
 // Both report their total of counted streams; the run fails if they disagree.
+//
+// reingest_plays_csv: `encore ingest` of the same file into a store that already holds it (the
+// exactly-once no-op: probe, then fingerprint without parsing). No peer.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -131,18 +135,22 @@ int main(int argc, char** argv) {
     else if (a == "--no-peer")
       peer = false;
     else {
-      std::fprintf(
-          stderr,
-          "usage: encore-bench [--workload ingest_plays_csv] [--plays N[,N...]] [--runs N] "
-          "[--warmup N] [--data DIR] [--encore PATH] [--no-peer]\n");
+      std::fprintf(stderr,
+                   "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv] [--plays "
+                   "N[,N...]] [--runs N] "
+                   "[--warmup N] [--data DIR] [--encore PATH] [--no-peer]\n");
       return 2;
     }
   }
-  if (workload != "ingest_plays_csv") {
-    std::fprintf(stderr, "encore-bench: unknown workload '%s' (known: ingest_plays_csv)\n",
-                 workload.c_str());
+  if (workload != "ingest_plays_csv" && workload != "reingest_plays_csv") {
+    std::fprintf(
+        stderr,
+        "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv)\n",
+        workload.c_str());
     return 2;
   }
+  const bool reingest = workload == "reingest_plays_csv";
+  if (reingest) peer = false;
   std::filesystem::create_directories(data);
   if (peer && !std::filesystem::exists(source_dir + "/node_modules/@duckdb/node-api")) {
     std::fprintf(stderr, "encore-bench: installing the DuckDB peer (npm install in %s)\n",
@@ -164,10 +172,20 @@ int main(int argc, char** argv) {
     const std::string store = data + "/store-bench";
     std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
     long long e_streams = -1, d_streams = -1;
-    for (int r = 0; r < warmup + runs; ++r) {
+    if (reingest) {
       std::filesystem::remove_all(store);
+      e_streams =
+          CountedFromEncore(Run({encore, "ingest", "--no-progress", "--store", store, csv}).output);
+    }
+    for (int r = 0; r < warmup + runs; ++r) {
+      if (!reingest) std::filesystem::remove_all(store);
       const Sample e = Run({encore, "ingest", "--no-progress", "--store", store, csv});
-      e_streams = CountedFromEncore(e.output);
+      if (!reingest) e_streams = CountedFromEncore(e.output);
+      if (reingest && e.output.find("already ingested") == std::string::npos) {
+        std::fprintf(stderr, "encore-bench: the re-ingest was not a no-op:\n%s\n",
+                     e.output.c_str());
+        return 1;
+      }
       Sample d;
       if (peer) {
         d = Run({"node", source_dir + "/duckdb_peer.mjs", std::filesystem::absolute(csv).string()});

@@ -139,3 +139,31 @@ TEST(CliErrors, TheCountingRuleOfAStoreCannotChange) {
 }
 
 }  // namespace encore::test
+
+#include "common/byte_source.h"
+
+namespace encore::test {
+
+TEST(ExactlyOnce, ReingestIsANoOpUnderAnyNameOrCompression) {
+  TempDir dir("once");
+  const std::string text =
+      "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n";
+  WriteText(dir / "a.csv", text);
+  WriteText(dir / "copy.csv", text);
+  auto sink = OpenByteSink(dir / "a.csv.zst");
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(text.data(), text.size()).ok());
+  ASSERT_TRUE((*sink)->Close().ok());
+  const std::string store = " --no-progress --store " + Quote(dir / "s") + " ";
+  ASSERT_EQ(RunEncore("ingest" + store + Quote(dir / "a.csv")).code, 0);
+  for (const char* name : {"a.csv", "copy.csv", "a.csv.zst"}) {
+    const RunResult r = RunEncore("ingest" + store + Quote(dir / name));
+    EXPECT_EQ(r.code, 0);
+    EXPECT_TRUE(Has(r.out, "already ingested")) << name << ": " << r.out;
+  }
+  EXPECT_TRUE(Has(RunEncore("status --store " + Quote(dir / "s")).out, "sources 1"));
+  EXPECT_EQ(RunEncore("streams --format csv --track t --store " + Quote(dir / "s")).out,
+            "date,streams,premium,free,unknown\n2024-01-10,1,0,1,0\n");
+}
+
+}  // namespace encore::test

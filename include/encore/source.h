@@ -62,6 +62,9 @@ struct RejectRecord {
 // An input file the store has taken in, exactly once, by content fingerprint.
 struct SourceRecord {
   std::string fingerprint;  // 32 hex digits: XXH3-128 of the decompressed content
+  // A cheap look at the file as stored: its size and XXH3-64 of its first and last 64 KiB. A new
+  // file with a known probe is fingerprinted (no parsing) to tell a re-ingest fast.
+  std::string probe;
   std::string path;         // as given on the command line
   std::string kind;         // "plays-csv", "plays-jsonl", "streaming-history", "daily-csv"
   std::string ingested_at;  // UTC timestamp of the commit

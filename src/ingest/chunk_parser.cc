@@ -367,7 +367,7 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
           break;
         }
         if (t != simdjson::ondemand::json_type::number || v.get_int64().get(ms) || ms < 0) {
-          ms_text = "x";  // present but not a non-negative integer
+          ms_text.assign(1, 'x');  // present but not a non-negative integer
         } else {
           ms_text = std::to_string(ms);
         }

@@ -1,8 +1,8 @@
 #include "ingest/chunk_parser.h"
 
-#include "ingest/csv_scanner.h"
-
 #include <gtest/gtest.h>
+
+#include "ingest/csv_scanner.h"
 
 namespace encore {
 namespace {
@@ -116,13 +116,13 @@ TEST(ChunkParser, DailyTotalsRejectsAndServices) {
   ParseRules rules;
   rules.default_service = "spotify";
   const std::string chunk =
-      "2024-01-01,GLOBAL,t1,1000,,\n"                 // ok: unknown tier, default service
-      "2024-01-01,US,t1,10,premium,apple_music\n"     // ok
-      "2024-02-30,US,t1,10,premium,spotify\n"         // bad_date
-      "2024-01-01,US,t1,1e3,premium,spotify\n"        // bad_streams
-      "2024-01-01,US,t1,10,premium,Apple Music\n"     // bad_service
-      "2024-01-01,US,t1,10,family,spotify\n"          // bad_tier
-      "2024-01-01,USA,t1,10,premium,spotify\n";       // bad_country
+      "2024-01-01,GLOBAL,t1,1000,,\n"              // ok: unknown tier, default service
+      "2024-01-01,US,t1,10,premium,apple_music\n"  // ok
+      "2024-02-30,US,t1,10,premium,spotify\n"      // bad_date
+      "2024-01-01,US,t1,1e3,premium,spotify\n"     // bad_streams
+      "2024-01-01,US,t1,10,premium,Apple Music\n"  // bad_service
+      "2024-01-01,US,t1,10,family,spotify\n"       // bad_tier
+      "2024-01-01,USA,t1,10,premium,spotify\n";    // bad_country
   ChunkParser p(rules);
   p.ParseCsv(chunk, 2, l);
   ASSERT_EQ(p.rejects().size(), 5u);

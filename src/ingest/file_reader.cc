@@ -1,8 +1,13 @@
 #include "ingest/file_reader.h"
 
+#include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 #include <unordered_set>
 
@@ -245,6 +250,42 @@ Status ReadStreamingHistory(const std::string& path, ByteSource* src, const Pars
 }
 
 }  // namespace
+
+Result<std::string> ProbeFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return Status::IoError("cannot stat " + path);
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  constexpr size_t kEdge = 64 << 10;
+  std::string head(std::min<uint64_t>(kEdge, size), '\0'),
+      tail(std::min<uint64_t>(kEdge, size), '\0');
+  const bool ok = ::pread(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()) &&
+                  ::pread(fd, tail.data(), tail.size(), static_cast<off_t>(size - tail.size())) ==
+                      static_cast<ssize_t>(tail.size());
+  ::close(fd);
+  if (!ok) return Status::IoError("cannot read " + path);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%llu-%016llx-%016llx", static_cast<unsigned long long>(size),
+                static_cast<unsigned long long>(Hash64(head)),
+                static_cast<unsigned long long>(Hash64(tail)));
+  return std::string(buf);
+}
+
+Result<std::string> FingerprintFile(const std::string& path) {
+  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
+  Fingerprinter fp;
+  std::vector<char> buf(4 << 20);
+  for (;;) {
+    ENCORE_ASSIGN_OR_RETURN(size_t got, src->Read(buf.data(), buf.size()));
+    if (got == 0) break;
+    fp.Update(std::string_view(buf.data(), got));
+  }
+  return fp.Hex();
+}
 
 IdMap::IdMap(const CountStore& store) : store_(store), store_tracks_(store.tracks().size()) {
   for (uint32_t i = 0; i < store.services().size(); ++i) services_.emplace(store.services()[i], i);

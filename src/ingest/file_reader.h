@@ -39,6 +39,11 @@ struct FileBatch {
   std::vector<uint32_t> track_ids;    // distinct store track ids seen
 };
 
+// The probe of a file (see SourceRecord::probe).
+Result<std::string> ProbeFile(const std::string& path);
+// The content fingerprint of a file, reading (and decompressing) it without parsing.
+Result<std::string> FingerprintFile(const std::string& path);
+
 // Reads and parses `path`. kDataError for a file that cannot be read as any input format,
 // and in strict mode for its first bad line.
 Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store, IdMap* ids,

@@ -65,6 +65,7 @@ std::string EncodeManifest(const Manifest& m) {
   json sources = json::array();
   for (const auto& s : m.sources) {
     sources.push_back({{"fingerprint", s.record.fingerprint},
+                       {"probe", s.record.probe},
                        {"path", s.record.path},
                        {"kind", s.record.kind},
                        {"ingested_at", s.record.ingested_at},
@@ -124,6 +125,7 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
     for (const auto& s : j.at("sources")) {
       ManifestSource ms;
       ms.record.fingerprint = s.at("fingerprint");
+      ms.record.probe = s.value("probe", "");
       ms.record.path = s.at("path");
       ms.record.kind = s.at("kind");
       ms.record.ingested_at = s.at("ingested_at");
