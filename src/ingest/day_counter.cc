@@ -55,9 +55,16 @@ void SortPlays(std::vector<PlayRec>* plays) {
   for (size_t i = 0; i < v.size();) {
     size_t j = i + 1;
     while (j < v.size() && v[j].cell == v[i].cell) ++j;
-    if (j - i > 1) {
+    if (j - i > 24) {
       std::sort(v.begin() + static_cast<long>(i), v.begin() + static_cast<long>(j),
                 [](const PlayRec& a, const PlayRec& b) { return a.user < b.user; });
+    } else {
+      for (size_t k = i + 1; k < j; ++k) {  // insertion sort: most cells hold a few plays
+        const PlayRec x = v[k];
+        size_t m = k;
+        for (; m > i && v[m - 1].user > x.user; --m) v[m] = v[m - 1];
+        v[m] = x;
+      }
     }
     i = j;
   }

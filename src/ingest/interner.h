@@ -2,7 +2,9 @@
 // Not thread-safe; each parser thread has its own and the ingester maps them to store ids.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -24,11 +26,20 @@ class Interner {
       if (slot.id == kEmpty) {
         const auto id = static_cast<uint32_t>(names_.size());
         names_.emplace_back(s);
-        slot = {h, id};
+        slot.hash = h;
+        slot.id = id;
+        slot.len = static_cast<uint32_t>(s.size());
+        std::memcpy(slot.inline_key, s.data(), std::min(s.size(), sizeof slot.inline_key));
         if (names_.size() * 2 > slots_.size()) Grow();
         return id;
       }
-      if (slot.hash == h && names_[slot.id] == s) return slot.id;
+      // Keys of up to 16 bytes (ISRCs, most ids) compare inside the slot, without a cache miss
+      // on the stored name.
+      if (slot.hash == h && slot.len == s.size() &&
+          (s.size() <= sizeof slot.inline_key ? std::memcmp(slot.inline_key, s.data(), s.size()) == 0
+                                               : names_[slot.id] == s)) {
+        return slot.id;
+      }
     }
   }
   const std::deque<std::string>& names() const { return names_; }
@@ -39,6 +50,8 @@ class Interner {
   struct Slot {
     uint64_t hash = 0;
     uint32_t id = kEmpty;
+    uint32_t len = 0;
+    char inline_key[16] = {};
   };
   void Grow() {
     std::vector<Slot> old(slots_.size() * 2);

@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "encore/simulate.h"
+
+namespace encore {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string Make(const std::string& name, uint64_t seed) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            (name + "-" + std::to_string(::getpid()) + ".csv"))
+                               .string();
+  SimulateOptions o;
+  o.plays = 50000;
+  o.days = 7;
+  o.seed = seed;
+  o.out = path;
+  EXPECT_TRUE(Simulate(o).ok());
+  std::string text = Slurp(path);
+  std::filesystem::remove(path);
+  return text;
+}
+
+}  // namespace
+
+TEST(Simulate, SameOptionsSameBytes) {
+  const std::string a = Make("sim-a", 3), b = Make("sim-b", 3), c = Make("sim-c", 4);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Simulate, HasTheShapeTheCountingRuleNeeds) {
+  std::stringstream ss(Make("sim-shape", 3));
+  std::string line;
+  std::getline(ss, line);
+  EXPECT_EQ(line, "ts,user,track,ms_played,country,tier");
+  size_t n = 0, short_plays = 0, at_30s = 0, offsets = 0;
+  std::map<std::string, size_t> per_user_track_day;
+  std::map<std::string, size_t> countries;
+  while (std::getline(ss, line)) {
+    ++n;
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string field;
+    while (std::getline(ls, field, ',')) f.push_back(field);
+    ASSERT_EQ(f.size(), 6u) << line;
+    const long ms = std::stol(f[3]);
+    short_plays += ms < 30000;
+    at_30s += ms == 30000;
+    offsets += f[0].back() != 'Z';
+    ++per_user_track_day[f[0].substr(0, 10) + f[1] + f[2]];
+    ++countries[f[4]];
+  }
+  EXPECT_EQ(n, 50000u);
+  EXPECT_NEAR(static_cast<double>(short_plays) / static_cast<double>(n), 0.245, 0.02);
+  EXPECT_GT(at_30s, 50u);
+  EXPECT_GT(offsets, 100u);  // some lines carry a local offset instead of Z
+  EXPECT_GE(countries.size(), 60u);
+  size_t max_replays = 0;
+  for (const auto& [k, v] : per_user_track_day) max_replays = std::max(max_replays, v);
+  EXPECT_GT(max_replays, 100u);  // a bot replays one track hundreds of times a day
+}
+
+}  // namespace encore
