@@ -167,3 +167,17 @@ TEST(ExactlyOnce, ReingestIsANoOpUnderAnyNameOrCompression) {
 }
 
 }  // namespace encore::test
+
+namespace encore::test {
+
+TEST(CliErrors, AStoreIsNotCreatedInsideADirectoryOfOtherFiles) {
+  TempDir dir("notastore");
+  WriteText(dir / "precious.txt", "keep me");
+  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n");
+  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir.path()) + " " + Quote(dir / "a.csv"));
+  EXPECT_EQ(r.code, 5);
+  EXPECT_TRUE(Has(r.err, "is not empty and is not an encore store")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "MANIFEST"));
+}
+
+}  // namespace encore::test

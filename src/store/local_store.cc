@@ -36,6 +36,13 @@ class LocalStore final : public CountStore {
       if (options_.read_only || !options_.create_if_missing) {
         return Status::NotFound("no encore store at " + dir_);
       }
+      // Never scatter a store into a directory that holds something else.
+      ENCORE_ASSIGN_OR_RETURN(auto files, fs_->List(dir_));
+      for (const auto& f : files) {
+        if (f != "LOCK" && f != kManifestTmp) {
+          return Status::FailedPrecondition(dir_ + " is not empty and is not an encore store");
+        }
+      }
     }
     if (!options_.read_only) {
       ENCORE_RETURN_IF_ERROR(fs_->MakeDirs(dir_ + "/" + kDataDir));
