@@ -125,13 +125,13 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
         !Digits(p + i + 4, 2, &om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
-    offset = (oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
+    offset = (int64_t{oh} * 3600 + int64_t{om} * 60) * (s[i] == '+' ? 1 : -1);
     i += 6;
   } else {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return day * 86400 + hh * 3600 + mm * 60 + ss - offset;
+  return day * 86400 + int64_t{hh} * 3600 + int64_t{mm} * 60 + ss - offset;
 }
 
 }  // namespace encore

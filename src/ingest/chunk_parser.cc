@@ -259,7 +259,7 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
         std::string_view one = rest.substr(0, nl);
         rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
         if (!one.empty() && one.back() == '\r') one.remove_suffix(1);
-        ParseCsvRecord(one, line, layout, &fields, &scratch, /*split_lines=*/true);
+        ParseCsvRecord(one, line, layout, &fields, &scratch, /*single_line=*/true);
         if (nl == std::string_view::npos) break;
       }
       continue;
