@@ -37,7 +37,9 @@ struct Sample {
 
 // Runs argv, capturing stdout, measuring wall time and the child's peak RSS.
 Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
-  const std::string out_path = "/tmp/encore-bench-" + std::to_string(::getpid()) + ".out";
+  const std::string out_path =
+      (std::filesystem::temp_directory_path() / ("encore-bench-" + std::to_string(::getpid()) + ".out"))
+          .string();
   std::fflush(stdout);  // or the child inherits, and writes again, what is still buffered
   std::fflush(stderr);
   const auto t0 = std::chrono::steady_clock::now();

@@ -172,7 +172,6 @@ Status ReadRecords(const std::string& path, Format format, ByteSource* src, cons
     const size_t consumed = start + end;
     std::memmove(buf.data(), buf.data() + consumed, have - consumed);
     have -= consumed;
-    if (eof && have > 0) continue;  // cannot happen: at eof the whole rest is parsed
     if (options.progress) options.progress(path, src->consumed(), src->file_size());
   }
   if (csv && !layout) return Status::DataError(path + ": empty file (no CSV header)");
