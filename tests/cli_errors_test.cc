@@ -181,3 +181,22 @@ TEST(CliErrors, AStoreIsNotCreatedInsideADirectoryOfOtherFiles) {
 }
 
 }  // namespace encore::test
+
+namespace encore::test {
+
+TEST(Cli, ProgressBarOnlyOnATerminal) {
+  TempDir dir("progress");
+  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
+  const RunResult piped = RunEncore("ingest --store " + Quote(dir / "s1") + " " + Quote(dir / "a.csv"));
+  EXPECT_EQ(piped.code, 0);
+  EXPECT_EQ(piped.err, "");  // not a terminal: no progress at all
+  // script(1) gives the command a pseudo-terminal and records what it draws.
+  const std::string cmd = std::string(ENCORE_BINARY) + " ingest --store " + Quote(dir / "s2") + " " + Quote(dir / "a.csv");
+  const std::string run = "script -qfec " + Quote(cmd) + " " + Quote(dir / "tty.log") + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(run.c_str()), 0);
+  const std::string drawn = ReadText(dir / "tty.log");
+  EXPECT_TRUE(Has(drawn, "] 100% ")) << drawn;
+  EXPECT_TRUE(Has(drawn, "\r\033[K")) << drawn;  // and cleared before the summary
+}
+
+}  // namespace encore::test
