@@ -5,7 +5,7 @@
 #include <string>
 
 #include "ingest/chunk_parser.h"
-#include "ingest/csv_scanner.h"
+#include "common/csv_scanner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

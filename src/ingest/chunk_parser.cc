@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "ingest/csv_scanner.h"
+#include "common/csv_scanner.h"
 
 namespace encore {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/csv_scanner.h"
+#include "common/csv_scanner.h"
 
 namespace encore {
 namespace {

@@ -14,7 +14,7 @@
 #include "common/byte_source.h"
 #include "common/hash.h"
 #include "ingest/chunk_parser.h"
-#include "ingest/csv_scanner.h"
+#include "common/csv_scanner.h"
 
 namespace encore {
 namespace {

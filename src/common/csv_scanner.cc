@@ -1,4 +1,4 @@
-#include "ingest/csv_scanner.h"
+#include "common/csv_scanner.h"
 
 #include <algorithm>
 #include <cstring>
