@@ -174,7 +174,8 @@ TEST(CliErrors, AStoreIsNotCreatedInsideADirectoryOfOtherFiles) {
   TempDir dir("notastore");
   WriteText(dir / "precious.txt", "keep me");
   WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n");
-  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir.path()) + " " + Quote(dir / "a.csv"));
+  const RunResult r =
+      RunEncore("ingest --no-progress --store " + Quote(dir.path()) + " " + Quote(dir / "a.csv"));
   EXPECT_EQ(r.code, 5);
   EXPECT_TRUE(Has(r.err, "is not empty and is not an encore store")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "MANIFEST"));
@@ -186,8 +187,10 @@ namespace encore::test {
 
 TEST(Cli, ProgressBarOnlyOnATerminal) {
   TempDir dir("progress");
-  WriteText(dir / "a.csv", "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
-  const RunResult piped = RunEncore("ingest --store " + Quote(dir / "s1") + " " + Quote(dir / "a.csv"));
+  WriteText(dir / "a.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-10T00:00:00Z,u,t,40000,US,free\n");
+  const RunResult piped =
+      RunEncore("ingest --store " + Quote(dir / "s1") + " " + Quote(dir / "a.csv"));
   EXPECT_EQ(piped.code, 0);
   EXPECT_EQ(piped.err, "");  // not a terminal: no progress at all
   // script(1) gives the command a pseudo-terminal and records what it draws. A machine without
@@ -195,8 +198,10 @@ TEST(Cli, ProgressBarOnlyOnATerminal) {
   if (std::system("script -qfec true /dev/null >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "no pseudo-terminal can be had here (script(1) failed): progress bar untested";
   }
-  const std::string cmd = std::string(ENCORE_BINARY) + " ingest --store " + Quote(dir / "s2") + " " + Quote(dir / "a.csv");
-  const std::string run = "script -qfec " + Quote(cmd) + " " + Quote(dir / "tty.log") + " >/dev/null 2>&1";
+  const std::string cmd = std::string(ENCORE_BINARY) + " ingest --store " + Quote(dir / "s2") +
+                          " " + Quote(dir / "a.csv");
+  const std::string run =
+      "script -qfec " + Quote(cmd) + " " + Quote(dir / "tty.log") + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(run.c_str()), 0);
   const std::string drawn = ReadText(dir / "tty.log");
   EXPECT_TRUE(Has(drawn, "] 100% ")) << drawn;

@@ -310,12 +310,20 @@ TEST(EndToEnd, StreamsQueryMatchesTheExport) {
             "2024-01-05T10:00:00Z,u1,song,40000,US,free,spotify\n"
             "2024-01-05T10:00:00Z,u1,song,40000,US,free,apple_music\n"
             "2024-01-05T10:00:00Z,u1,song,40000,US,free,\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "p.csv")).code, 0);
-  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --from 2024-01-05 --service apple_music --format csv").out,
+  ASSERT_EQ(
+      RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "p.csv"))
+          .code,
+      0);
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") +
+                      " --track song --from 2024-01-05 --service apple_music --format csv")
+                .out,
             "date,streams,premium,free,unknown\n2024-01-05,1,0,1,0\n");
-  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --from 2024-01-05 --format csv").out,
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") +
+                      " --track song --from 2024-01-05 --format csv")
+                .out,
             "date,streams,premium,free,unknown\n2024-01-05,3,0,3,0\n");
-  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --service tidal").code, 4);
+  EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --service tidal").code,
+            4);
 }
 
 TEST(EndToEnd, StreamingHistoryCountsOneListener) {
@@ -351,7 +359,12 @@ TEST(EndToEnd, DemoTellsItsStoryFromTheData) {
   EXPECT_NE(r.out.find("late-and-broken.csv:9: late: 2024-01-02T12:00:00Z"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("already ingested, nothing changed"), std::string::npos);
-  EXPECT_NE(r.out.find("== 6. The store: 31 days"), std::string::npos);
+  EXPECT_NE(r.out.find("== 7. The store: 31 days"), std::string::npos);
+  EXPECT_NE(r.out.find("Jung Kook (jungkook): person from KR (Asia), debut 2013-06-13"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("-> jk-seven-band (song \"Seven\", version band, 6 versions known)"),
+            std::string::npos);
   std::filesystem::remove_all(dir / "demo-input");
 }
 

@@ -59,8 +59,28 @@ struct CatalogIssue {
   std::string ToString() const;  // "artists.csv:7: unknown group 'bts' in member_of"
 };
 
+// A catalog table row: column name -> value (lists `;`-joined, as in the files), and the line it
+// came from (0 when it came from the store).
+struct CatalogRow {
+  uint64_t line = 0;
+  std::map<std::string, std::string> values;
+  const std::string& operator[](const std::string& k) const {
+    static const std::string kEmpty;
+    auto it = values.find(k);
+    return it == values.end() ? kEmpty : it->second;
+  }
+};
+struct CatalogTables {
+  std::vector<CatalogRow> artists, releases, tracks;
+};
+
 class Catalog {
  public:
+  // Reads one catalog CSV file into rows (false when the file does not exist).
+  static bool ReadTable(const std::string& path, std::vector<CatalogRow>* rows,
+                        std::vector<CatalogIssue>* issues);
+  // Validates rows and builds the catalog; kDataError with *issues filled on any problem.
+  static Result<Catalog> Build(const CatalogTables& tables, std::vector<CatalogIssue>* issues);
   // Reads DIR/artists.csv, DIR/releases.csv and DIR/tracks.csv (releases and tracks optional).
   // All or nothing: on any problem, returns kDataError and fills *issues with every one found.
   static Result<Catalog> Load(const std::string& dir, std::vector<CatalogIssue>* issues);
@@ -97,5 +117,47 @@ class Catalog {
 // The continent of an ISO 3166-1 alpha-2 country ("Asia", "Europe", "North America",
 // "South America", "Africa", "Oceania"); empty when unknown.
 std::string_view ContinentOf(std::string_view country);
+
+}  // namespace encore
+
+namespace encore {
+
+// What a catalog import changed, per table.
+struct CatalogChanges {
+  size_t total = 0, added = 0, changed = 0, removed = 0;
+};
+struct CatalogImportReport {
+  CatalogChanges artists, releases, tracks;
+};
+
+// Validates the catalog files in catalog_dir and, only if they are sound, replaces the catalog
+// kept in store_dir (catalog.sqlite) in one transaction; re-importing upserts and reports what
+// changed. On any problem nothing changes: kDataError, with *issues filled.
+Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
+                                          const std::string& store_dir,
+                                          std::vector<CatalogIssue>* issues);
+
+// The catalog kept in store_dir; an empty catalog when none was ever imported.
+Result<Catalog> LoadStoredCatalog(const std::string& store_dir);
+
+}  // namespace encore
+
+namespace encore {
+
+// What `encore resolve` shows: a query "Artist - Title" matched to the catalog, and why.
+struct Resolution {
+  std::string artist_part, title_part;         // the query, split at its first " - "
+  std::vector<std::string> primary, featured;  // the credit's names
+  std::vector<std::string> unknown_artists;    // credited names the catalog does not know
+  std::vector<const Artist*> artists;          // the known primary artists
+  std::string base_title;                      // the title without its version parts
+  std::string version_kind, version_label;     // VersionKindName and the version text
+  std::string song_key;                        // the key every version of the song shares
+  std::vector<const Track*> versions;          // the catalog's tracks of that song
+  const Track* match = nullptr;                // the version the query names, if the catalog has it
+};
+// Never merges a name it does not know with another: an unknown artist or song leaves `match`
+// null and `versions` empty.
+Resolution Resolve(const Catalog& catalog, std::string_view query);
 
 }  // namespace encore

@@ -1,6 +1,7 @@
 #include "encore/catalog.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -13,16 +14,7 @@
 namespace encore {
 namespace {
 
-// A CSV file read whole: its rows as name -> value maps, with line numbers.
-struct Row {
-  uint64_t line;
-  std::map<std::string, std::string> values;
-  const std::string& operator[](const std::string& k) const {
-    static const std::string kEmpty;
-    auto it = values.find(k);
-    return it == values.end() ? kEmpty : it->second;
-  }
-};
+using Row = CatalogRow;
 
 bool ReadCsv(const std::string& path, const std::string& file,
              const std::vector<std::string>& required, std::vector<Row>* rows,
@@ -118,19 +110,37 @@ std::string CatalogIssue::ToString() const {
   return file + (line ? ":" + std::to_string(line) : "") + ": " + reason;
 }
 
+bool Catalog::ReadTable(const std::string& path, std::vector<CatalogRow>* rows,
+                        std::vector<CatalogIssue>* issues) {
+  return ReadCsv(path, std::filesystem::path(path).filename().string(), {}, rows, issues);
+}
+
 Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>* issues) {
+  CatalogTables tables;
+  const size_t before = issues->size();
+  if (!ReadCsv(dir + "/artists.csv", "artists.csv", {"artist_id", "name", "kind", "country"},
+               &tables.artists, issues)) {
+    return Status::NotFound("no artists.csv in " + dir);
+  }
+  ReadCsv(dir + "/releases.csv", "releases.csv", {"release_id", "title", "type", "date", "artists"},
+          &tables.releases, issues);
+  ReadCsv(dir + "/tracks.csv", "tracks.csv", {"track_id", "title", "primary"}, &tables.tracks,
+          issues);
+  auto c = Build(tables, issues);
+  if (issues->size() > before) {
+    return Status::DataError(std::to_string(issues->size() - before) +
+                             " problems in the catalog at " + dir);
+  }
+  return c;
+}
+
+Result<Catalog> Catalog::Build(const CatalogTables& tables, std::vector<CatalogIssue>* issues) {
   Catalog c;
   const size_t issues_before = issues->size();
   auto issue = [&](const std::string& file, uint64_t line, std::string reason) {
     issues->push_back({file, line, std::move(reason)});
   };
-
-  // artists.csv
-  std::vector<Row> rows;
-  if (!ReadCsv(dir + "/artists.csv", "artists.csv", {"artist_id", "name", "kind", "country"}, &rows,
-               issues)) {
-    return Status::NotFound("no artists.csv in " + dir);
-  }
+  const std::vector<Row>& rows = tables.artists;
   std::vector<uint64_t> artist_lines;
   for (const Row& r : rows) {
     Artist a;
@@ -232,10 +242,8 @@ Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>*
   }
 
   // releases.csv
-  rows.clear();
-  if (ReadCsv(dir + "/releases.csv", "releases.csv",
-              {"release_id", "title", "type", "date", "artists"}, &rows, issues)) {
-    for (const Row& r : rows) {
+  {
+    for (const Row& r : tables.releases) {
       Release rel;
       rel.id = r["release_id"];
       rel.title = r["title"];
@@ -268,9 +276,8 @@ Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>*
   }
 
   // tracks.csv
-  rows.clear();
-  if (ReadCsv(dir + "/tracks.csv", "tracks.csv", {"track_id", "title", "primary"}, &rows, issues)) {
-    for (const Row& r : rows) {
+  {
+    for (const Row& r : tables.tracks) {
       Track t;
       t.id = r["track_id"];
       t.isrc = r["isrc"];
@@ -310,7 +317,7 @@ Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>*
 
   if (issues->size() > issues_before) {
     return Status::DataError(std::to_string(issues->size() - issues_before) +
-                             " problems in the catalog at " + dir);
+                             " problems in the catalog");
   }
   for (size_t i = 0; i < c.artists_.size(); ++i) {
     c.artist_names_.emplace(NormalizeName(c.artists_[i].name), i);

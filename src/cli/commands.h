@@ -6,7 +6,9 @@
 #include <functional>
 #include <memory>
 
+#include "encore/catalog.h"
 #include "encore/status.h"
+#include "encore/store.h"
 
 namespace encore::cli {
 
@@ -21,6 +23,13 @@ void AddExport(CLI::App& app, Action* action);
 void AddRejects(CLI::App& app, Action* action);
 void AddStatus(CLI::App& app, Action* action);
 void AddDemo(CLI::App& app, Action* action);
+void AddCatalog(CLI::App& app, Action* action);
+void AddArtist(CLI::App& app, Action* action);
+void AddResolve(CLI::App& app, Action* action);
+
+// Prints an artist's profile (kind, country, groups, personas, releases, tracks and, when a
+// count store is given, their streams), as a table or as JSON.
+Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, bool as_json);
 
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);

@@ -8,7 +8,9 @@
 #include <fstream>
 
 #include "cli/commands.h"
+#include "cli/demo_catalog.h"
 #include "cli/format.h"
+#include "encore/catalog.h"
 #include "encore/ingest.h"
 #include "encore/query.h"
 #include "encore/simulate.h"
@@ -132,8 +134,30 @@ void AddDemo(CLI::App& app, Action* action) {
                       Thousands(r.free).c_str(), Thousands(running).c_str());
         }
       }
+      std::printf("\n== 6. The catalog: the demo world (encore catalog import), names resolved\n");
+      const auto catalog_dir = input / "catalog";
+      fs::create_directories(catalog_dir, ec);
+      std::ofstream(catalog_dir / "artists.csv") << kDemoArtists;
+      std::ofstream(catalog_dir / "releases.csv") << kDemoReleases;
+      std::ofstream(catalog_dir / "tracks.csv") << kDemoTracks;
+      std::vector<CatalogIssue> issues;
+      ENCORE_ASSIGN_OR_RETURN(CatalogImportReport imported,
+                              ImportCatalog(catalog_dir.string(), a->store, &issues));
+      std::printf("   %zu artists, %zu releases, %zu tracks\n", imported.artists.total,
+                  imported.releases.total, imported.tracks.total);
+      ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(a->store));
+      for (const char* q : {"JK - Seven (Band Ver.)",
+                            "Jungkook feat. Latto - Seven (Explicit Ver.)", "Agust D - Haegeum"}) {
+        const Resolution r = Resolve(catalog, q);
+        std::printf("   resolve \"%s\" -> %s (song \"%s\", version %s, %zu versions known)\n", q,
+                    r.match ? r.match->id.c_str() : "(none)", r.base_title.c_str(),
+                    r.version_kind.c_str(), r.versions.size());
+      }
+      std::printf("\n   encore artist jungkook --store %s\n", a->store.c_str());
+      ENCORE_RETURN_IF_ERROR(PrintArtist(catalog, *catalog.ArtistById("jungkook"), nullptr, false));
+
       const StoreStats st = store->Stats();
-      std::printf("\n== 6. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
+      std::printf("\n== 7. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
                   Thousands(st.streams).c_str(), Thousands(static_cast<int64_t>(st.tracks)).c_str(),
                   Bytes(static_cast<double>(st.bytes)).c_str());
       std::printf("   try: build/release/src/encore streams --store %s --track %s --country US\n",

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   encore::cli::AddExport(app, &action);
   encore::cli::AddRejects(app, &action);
   encore::cli::AddStatus(app, &action);
+  encore::cli::AddCatalog(app, &action);
+  encore::cli::AddArtist(app, &action);
+  encore::cli::AddResolve(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

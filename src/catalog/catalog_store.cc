@@ -1,0 +1,182 @@
+// The catalog's place in a store: DIR/catalog.sqlite, one table per catalog file, each row the
+// file's columns as a JSON object keyed by the row's id. SQLite gives the all-or-nothing import.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "encore/catalog.h"
+
+namespace encore {
+namespace {
+
+constexpr const char* kTables[] = {"artists", "releases", "tracks"};
+constexpr const char* kIdColumns[] = {"artist_id", "release_id", "track_id"};
+
+class Db {
+ public:
+  ~Db() { sqlite3_close(db_); }
+  Status Open(const std::string& path, bool create) {
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    return Exec(
+        "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+        "CREATE TABLE IF NOT EXISTS artists(id TEXT PRIMARY KEY, row TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS releases(id TEXT PRIMARY KEY, row TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS tracks(id TEXT PRIMARY KEY, row TEXT NOT NULL);");
+  }
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      Status s = Status::IoError(std::string("catalog store: ") + (err ? err : "error"));
+      sqlite3_free(err);
+      return s;
+    }
+    return Status::Ok();
+  }
+  // id -> row JSON text of a table.
+  Result<std::map<std::string, std::string>> Rows(const std::string& table) {
+    std::map<std::string, std::string> out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, ("SELECT id, row FROM " + table).c_str(), -1, &st, nullptr) !=
+        SQLITE_OK) {
+      return Status::Corruption(std::string("catalog store: ") + sqlite3_errmsg(db_));
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] =
+          reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  Status Put(const std::string& table, const std::string& id, const std::string& row) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, ("INSERT OR REPLACE INTO " + table + "(id, row) VALUES(?, ?)").c_str(),
+                       -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, row.c_str(), -1, SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE
+               ? Status::Ok()
+               : Status::IoError(std::string("catalog store: ") + sqlite3_errmsg(db_));
+  }
+  Status Delete(const std::string& table, const std::string& id) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, ("DELETE FROM " + table + " WHERE id = ?").c_str(), -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE
+               ? Status::Ok()
+               : Status::IoError(std::string("catalog store: ") + sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string RowJson(const CatalogRow& r) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : r.values) j[k] = v;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<CatalogRow>& TableOf(CatalogTables& t, size_t i) {
+  return i == 0 ? t.artists : i == 1 ? t.releases : t.tracks;
+}
+
+}  // namespace
+
+Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
+                                          const std::string& store_dir,
+                                          std::vector<CatalogIssue>* issues) {
+  // Validate first: nothing is written unless the whole catalog is sound.
+  ENCORE_ASSIGN_OR_RETURN(Catalog parsed, Catalog::Load(catalog_dir, issues));
+  (void)parsed;
+  CatalogTables tables;
+  {
+    // Re-read the rows as they are in the files, to keep every column (extra ones included).
+    std::vector<CatalogIssue> ignored;
+    for (size_t i = 0; i < 3; ++i) {
+      Catalog::ReadTable(catalog_dir + "/" + kTables[i] + ".csv", &TableOf(tables, i), &ignored);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(store_dir, ec);
+  Db db;
+  ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/catalog.sqlite", true));
+  ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  CatalogImportReport report;
+  for (size_t i = 0; i < 3; ++i) {
+    CatalogChanges& ch = i == 0 ? report.artists : i == 1 ? report.releases : report.tracks;
+    auto old = db.Rows(kTables[i]);
+    if (!old.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return old.status();
+    }
+    std::map<std::string, std::string> seen;
+    for (const CatalogRow& r : TableOf(tables, i)) {
+      const std::string& id = r[kIdColumns[i]];
+      const std::string row = RowJson(r);
+      seen[id] = row;
+      auto it = old->find(id);
+      if (it == old->end())
+        ++ch.added;
+      else if (it->second != row)
+        ++ch.changed;
+      if (it == old->end() || it->second != row) {
+        if (Status s = db.Put(kTables[i], id, row); !s.ok()) {
+          (void)db.Exec("ROLLBACK");
+          return s;
+        }
+      }
+    }
+    for (const auto& [id, row] : *old) {
+      if (seen.count(id)) continue;
+      ++ch.removed;
+      if (Status s = db.Delete(kTables[i], id); !s.ok()) {
+        (void)db.Exec("ROLLBACK");
+        return s;
+      }
+    }
+    ch.total = seen.size();
+  }
+  ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  return report;
+}
+
+Result<Catalog> LoadStoredCatalog(const std::string& store_dir) {
+  CatalogTables tables;
+  const std::string path = store_dir + "/catalog.sqlite";
+  if (std::filesystem::exists(path)) {
+    Db db;
+    ENCORE_RETURN_IF_ERROR(db.Open(path, false));
+    for (size_t i = 0; i < 3; ++i) {
+      ENCORE_ASSIGN_OR_RETURN(auto rows, db.Rows(kTables[i]));
+      for (const auto& [id, text] : rows) {
+        CatalogRow r;
+        try {
+          const nlohmann::json parsed = nlohmann::json::parse(text);  // outlives the loop over it
+          for (const auto& [k, v] : parsed.items()) r.values[k] = v.get<std::string>();
+        } catch (const nlohmann::json::exception& e) {
+          return Status::Corruption(path + ": bad row " + id + ": " + e.what());
+        }
+        TableOf(tables, i).push_back(std::move(r));
+      }
+    }
+  }
+  std::vector<CatalogIssue> issues;
+  auto c = Catalog::Build(tables, &issues);
+  if (!c.ok()) {
+    return Status::Corruption(path + ": the stored catalog does not validate: " +
+                              (issues.empty() ? c.status().message() : issues.front().ToString()));
+  }
+  return c;
+}
+
+}  // namespace encore

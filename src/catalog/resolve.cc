@@ -1,0 +1,74 @@
+#include <algorithm>
+
+#include "catalog/names.h"
+#include "encore/catalog.h"
+
+namespace encore {
+namespace {
+
+// A credit string made of the catalog's names for known artists (so that aliases key alike).
+std::string CanonicalCredit(const Catalog& c, const std::vector<std::string>& names,
+                            std::vector<const Artist*>* known, std::vector<std::string>* unknown) {
+  std::string credit;
+  for (const auto& name : names) {
+    const auto found = c.FindArtists(name);
+    std::string use = name;
+    if (found.size() == 1) {
+      use = found[0]->name;
+      if (known) known->push_back(found[0]);
+    } else if (unknown) {
+      unknown->push_back(name);  // unknown, or ambiguous: not guessed
+    }
+    credit += (credit.empty() ? "" : " & ") + use;
+  }
+  return credit;
+}
+
+std::string TrackSongKey(const Catalog& c, const Track& t) {
+  std::vector<std::string> names;
+  for (const auto& id : t.primary) names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
+  return SongKey(CanonicalCredit(c, names, nullptr, nullptr), t.title);
+}
+
+}  // namespace
+
+Resolution Resolve(const Catalog& catalog, std::string_view query) {
+  Resolution r;
+  const size_t dash = query.find(" - ");
+  r.artist_part = std::string(dash == std::string_view::npos ? "" : query.substr(0, dash));
+  r.title_part = std::string(dash == std::string_view::npos ? query : query.substr(dash + 3));
+  const Credit credit = SplitCredit(r.artist_part);
+  r.primary = credit.primary;
+  r.featured = credit.featured;
+  const ParsedTitle title = ParseTitle(r.title_part);
+  for (const auto& f : title.featured) r.featured.push_back(f);
+  r.base_title = title.base;
+  r.version_kind = std::string(VersionKindName(title.kind));
+  r.version_label = title.label;
+  const std::string credit_text =
+      CanonicalCredit(catalog, r.primary, &r.artists, &r.unknown_artists);
+  r.song_key = SongKey(credit_text, r.title_part);
+  if (!r.unknown_artists.empty() || r.primary.empty()) return r;
+  for (const auto& t : catalog.tracks()) {
+    if (TrackSongKey(catalog, t) == r.song_key) r.versions.push_back(&t);
+  }
+  // The version: same kind and, for named versions, the same label; the original when the query
+  // names none; on a tie, the earliest release.
+  for (const Track* t : r.versions) {
+    const ParsedTitle tt = ParseTitle(t->title);
+    const bool kind_ok = tt.kind == title.kind || (title.kind == VersionKind::kOriginal &&
+                                                   tt.kind == VersionKind::kExplicit);
+    const bool label_ok = title.kind != VersionKind::kNamed && title.kind != VersionKind::kRemix
+                              ? true
+                              : NormalizeName(tt.label) == NormalizeName(title.label);
+    if (!kind_ok || !label_ok) continue;
+    auto date = [&](const Track* x) {
+      const Release* rel = catalog.ReleaseById(x->release_id);
+      return rel ? rel->date : Day{kMaxStoredDay};
+    };
+    if (!r.match || date(t) < date(r.match)) r.match = t;
+  }
+  return r;
+}
+
+}  // namespace encore

@@ -1,0 +1,285 @@
+// encore catalog import | artist | resolve
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "encore/catalog.h"
+#include "encore/query.h"
+#include "encore/store.h"
+
+namespace encore::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Period(const Membership& m) {
+  return (m.from ? FormatDate(*m.from) : std::string("?")) + ".." +
+         (m.to ? FormatDate(*m.to) : std::string(""));
+}
+
+// Streams counted for a track id in the store; nullopt when the store or the track is unknown.
+std::optional<int64_t> TrackStreams(const CountStore* store, const std::string& id) {
+  if (!store || !store->FindTrack(id)) return std::nullopt;
+  StreamsQuery q;
+  q.track = id;
+  auto rows = QueryStreams(*store, q);
+  if (!rows.ok()) return std::nullopt;
+  int64_t sum = 0;
+  for (const auto& r : *rows) sum += r.streams;
+  return sum;
+}
+
+Result<std::unique_ptr<CountStore>> MaybeOpenStore(const std::string& dir) {
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  auto s = OpenLocalStore(dir, o);
+  if (!s.ok() && s.status().code() == StatusCode::kNotFound) return std::unique_ptr<CountStore>();
+  return s;
+}
+
+}  // namespace
+
+Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, bool as_json) {
+  json j = {{"id", a.id},
+            {"name", a.name},
+            {"kind", ArtistKindName(a.kind)},
+            {"country", a.country},
+            {"continent", ContinentOf(a.country)},
+            {"aliases", a.aliases},
+            {"tags", a.tags},
+            {"begin", a.begin ? json(FormatDate(*a.begin)) : json()}};
+  json groups = json::array(), members = json::array(), personas = json::array();
+  for (const auto& m : a.member_of) {
+    const Artist* g = c.ArtistById(m.group_id);
+    groups.push_back(
+        {{"id", m.group_id}, {"name", g ? g->name : m.group_id}, {"period", Period(m)}});
+  }
+  if (a.kind == ArtistKind::kGroup) {
+    for (const Artist* m : c.MembersOf(a, std::nullopt))
+      members.push_back({{"id", m->id}, {"name", m->name}});
+  }
+  for (const Artist* p : c.Personas(a)) personas.push_back({{"id", p->id}, {"name", p->name}});
+  j["member_of"] = groups;
+  j["members"] = members;
+  j["personas"] = personas;
+  if (a.kind == ArtistKind::kProject) j["persona_of"] = a.persona_of;
+  json releases = json::array();
+  std::vector<const Release*> own;
+  for (const auto& r : c.releases()) {
+    if (std::find(r.artists.begin(), r.artists.end(), a.id) != r.artists.end()) own.push_back(&r);
+  }
+  std::sort(own.begin(), own.end(), [](const Release* x, const Release* y) {
+    return x->date != y->date ? x->date < y->date : x->title < y->title;
+  });
+  for (const Release* rp : own) {
+    const Release& r = *rp;
+    releases.push_back({{"id", r.id},
+                        {"title", r.title},
+                        {"type", ReleaseTypeName(r.type)},
+                        {"date", FormatDate(r.date)}});
+  }
+  j["releases"] = releases;
+  int64_t total = 0;
+  bool any_counted = false;
+  auto tracks = [&](bool featured) {
+    json out = json::array();
+    auto list = c.TracksOf(a, featured);
+    auto date = [&](const Track* t) {
+      const Release* r = c.ReleaseById(t->release_id);
+      return r ? r->date : Day{kMaxStoredDay};
+    };
+    std::sort(list.begin(), list.end(), [&](const Track* x, const Track* y) {
+      return date(x) != date(y) ? date(x) < date(y) : x->title < y->title;
+    });
+    for (const Track* t : list) {
+      json tj = {{"id", t->id}, {"title", t->title}, {"release", t->release_id}};
+      if (auto s = TrackStreams(store, t->id)) {
+        tj["streams"] = *s;
+        if (!featured) total += *s, any_counted = true;
+      }
+      out.push_back(tj);
+    }
+    return out;
+  };
+  j["tracks"] = tracks(false);
+  j["featured_on"] = tracks(true);
+  if (any_counted) j["streams"] = total;
+  if (as_json) {
+    std::cout << j.dump(1) << "\n";
+    return Status::Ok();
+  }
+  std::printf("%s (%s): %s from %s", a.name.c_str(), a.id.c_str(),
+              std::string(ArtistKindName(a.kind)).c_str(), a.country.c_str());
+  if (!ContinentOf(a.country).empty())
+    std::printf(" (%s)", std::string(ContinentOf(a.country)).c_str());
+  if (a.begin) std::printf(", debut %s", FormatDate(*a.begin).c_str());
+  std::printf("\n");
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  if (!a.aliases.empty()) std::printf("  also known as: %s\n", list(a.aliases).c_str());
+  if (!a.tags.empty()) std::printf("  tags: %s\n", list(a.tags).c_str());
+  if (a.kind == ArtistKind::kProject) {
+    const Artist* p = c.ArtistById(a.persona_of);
+    std::printf("  a persona of: %s\n", p ? p->name.c_str() : a.persona_of.c_str());
+  }
+  for (const auto& g : groups) {
+    std::printf("  member of: %s (%s)\n", g["name"].get<std::string>().c_str(),
+                g["period"].get<std::string>().c_str());
+  }
+  if (!members.empty()) {
+    std::string s;
+    for (const auto& m : members) s += (s.empty() ? "" : ", ") + m["name"].get<std::string>();
+    std::printf("  members: %s\n", s.c_str());
+  }
+  for (const auto& p : personas)
+    std::printf("  persona: %s\n", p["name"].get<std::string>().c_str());
+  if (!releases.empty()) std::printf("  releases:\n");
+  for (const auto& r : releases) {
+    std::printf("    %s  %-6s %s\n", r["date"].get<std::string>().c_str(),
+                r["type"].get<std::string>().c_str(), r["title"].get<std::string>().c_str());
+  }
+  for (const char* key : {"tracks", "featured_on"}) {
+    if (j[key].empty()) continue;
+    std::printf("  %s:%s\n", key == std::string("tracks") ? "tracks" : "featured on",
+                store ? "                                          streams" : "");
+    for (const auto& t : j[key]) {
+      std::printf("    %-50s %14s\n", t["title"].get<std::string>().c_str(),
+                  t.contains("streams") ? Thousands(t["streams"].get<int64_t>()).c_str()
+                                        : (store ? "-" : ""));
+    }
+  }
+  if (any_counted)
+    std::printf("  streams counted as primary artist: %s\n", Thousands(total).c_str());
+  return Status::Ok();
+}
+
+void AddCatalog(CLI::App& app, Action* action) {
+  auto* cat = app.add_subcommand("catalog", "The catalog of artists, releases and tracks");
+  cat->require_subcommand(1);
+  auto* imp = cat->add_subcommand("import",
+                                  "Import artists.csv, releases.csv, tracks.csv (all or nothing)");
+  auto dir = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  imp->add_option("dir", *dir, "Directory with the catalog files")->required();
+  imp->add_option("--store", *store, "Store directory");
+  imp->callback([=] {
+    *action = [=]() -> Status {
+      std::vector<CatalogIssue> issues;
+      auto report = ImportCatalog(*dir, DefaultStoreDir(*store), &issues);
+      for (const auto& i : issues)
+        std::fprintf(stderr, "%s/%s\n", dir->c_str(), i.ToString().c_str());
+      if (!report.ok()) {
+        if (!issues.empty())
+          return Status::DataError(std::to_string(issues.size()) +
+                                   " problems; the catalog is unchanged");
+        return report.status();
+      }
+      auto line = [](const char* name, const CatalogChanges& c) {
+        std::printf("%-9s %6zu  (%zu added, %zu changed, %zu removed)\n", name, c.total, c.added,
+                    c.changed, c.removed);
+      };
+      line("artists", report->artists);
+      line("releases", report->releases);
+      line("tracks", report->tracks);
+      return Status::Ok();
+    };
+  });
+}
+
+void AddArtist(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "artist", "An artist's profile: kind, country, groups, personas, releases, tracks, streams");
+  auto name = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("name", *name, "Name, alias or id (any spelling)")->required();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--format", *format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store);
+      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
+      const auto found = c.FindArtists(*name);
+      if (found.empty())
+        return Status::NotFound("no artist '" + *name + "' in the catalog of " + dir);
+      if (found.size() > 1) {
+        std::string ids;
+        for (const Artist* a : found) ids += " " + a->id + " (" + a->name + ")";
+        return Status::InvalidArgument("'" + *name + "' names several artists:" + ids +
+                                       "; give an id");
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
+      return PrintArtist(c, *found[0], counts.get(), *format == "json");
+    };
+  });
+}
+
+void AddResolve(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "resolve", "Match \"Artist - Title\" to a catalog song and version, and say why");
+  auto query = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("query", *query, "\"Artist - Title\"")->required();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--format", *format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(DefaultStoreDir(*store)));
+      const Resolution r = Resolve(c, *query);
+      json artists = json::array(), versions = json::array();
+      for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
+      for (const Track* t : r.versions)
+        versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
+      json j = {{"query", *query},
+                {"artist", r.artist_part},
+                {"title", r.title_part},
+                {"primary", r.primary},
+                {"featured", r.featured},
+                {"unknown_artists", r.unknown_artists},
+                {"artists", artists},
+                {"song", r.base_title},
+                {"version_kind", r.version_kind},
+                {"version", r.version_label},
+                {"song_key", r.song_key},
+                {"versions", versions},
+                {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
+      if (*format == "json") {
+        std::cout << j.dump(1) << "\n";
+      } else {
+        std::printf("query:    %s\n", query->c_str());
+        std::string names;
+        for (const Artist* a : r.artists)
+          names += (names.empty() ? "" : ", ") + a->name + " (" + a->id + ")";
+        std::printf("artists:  %s\n", names.empty() ? "(none known)" : names.c_str());
+        for (const auto& u : r.unknown_artists)
+          std::printf("unknown:  '%s' is not in the catalog (or names several artists)\n",
+                      u.c_str());
+        std::printf("song:     %s   [key %s]\n", r.base_title.c_str(), r.song_key.c_str());
+        std::printf("version:  %s%s\n", r.version_kind.c_str(),
+                    r.version_label.empty() ? "" : (" (" + r.version_label + ")").c_str());
+        std::printf("versions of this song in the catalog: %zu\n", r.versions.size());
+        for (const Track* t : r.versions)
+          std::printf("  %s %-22s %s\n", t == r.match ? "*" : " ", t->id.c_str(), t->title.c_str());
+        if (!r.match)
+          std::printf("no catalog track matches this %s\n",
+                      r.versions.empty() ? "song" : "version");
+      }
+      if (!r.match) return Status::NotFound("not resolved: " + *query);
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace encore::cli

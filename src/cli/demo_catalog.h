@@ -1,0 +1,10 @@
+// The demo world's catalog files (catalog/demo/), built into the binary.
+#pragma once
+
+namespace encore::cli {
+
+extern const char* const kDemoArtists;
+extern const char* const kDemoReleases;
+extern const char* const kDemoTracks;
+
+}  // namespace encore::cli
