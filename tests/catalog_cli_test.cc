@@ -69,6 +69,21 @@ TEST(CatalogCli, ArtistProfilesAndResolution) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "\"id\": \"jk-seven-band\"")) << r.out;
   EXPECT_TRUE(Has(r.out, "\"version_kind\": \"band\""));
+  // Tracks and releases, by id, "Artist - Title" or title.
+  r = RunEncore("track \"Seven (Band Ver.)\"" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "Seven (feat. Latto) (Band Ver.) (jk-seven-band)")) << r.out;
+  EXPECT_TRUE(Has(r.out, "by Jung Kook, featuring Latto (solo)"));
+  EXPECT_TRUE(Has(r.out, "other version: Seven (feat. Latto) (Clean Ver.) (jk-seven-clean)"));
+  EXPECT_TRUE(Has(RunEncore("track \"Agust D - Haegeum\" --format json" + store).out,
+                  "\"id\": \"agustd-haegeum\""));
+  r = RunEncore("release golden" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "GOLDEN (golden): album by Jung Kook, 2023-11-03")) << r.out;
+  EXPECT_TRUE(Has(r.out, "Seven (feat. Latto) (Explicit Ver.)"));
+  EXPECT_EQ(RunEncore("release \"No Such Album\"" + store).code, 4);
+  EXPECT_EQ(RunEncore("track \"No Such Song\"" + store).code, 4);
+
   // Unknown artist or song: reported, never matched to something else.
   r = RunEncore("resolve \"Jung Kok - Seven\"" + store);
   EXPECT_EQ(r.code, 4);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "catalog/names.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "encore/catalog.h"
@@ -277,6 +278,191 @@ void AddResolve(CLI::App& app, Action* action) {
                       r.versions.empty() ? "song" : "version");
       }
       if (!r.match) return Status::NotFound("not resolved: " + *query);
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace encore::cli
+
+namespace encore::cli {
+namespace {
+
+std::string Names(const Catalog& c, const std::vector<std::string>& ids) {
+  std::string s;
+  for (const auto& id : ids) {
+    const Artist* a = c.ArtistById(id);
+    s += (s.empty() ? "" : ", ") + (a ? a->name : id);
+  }
+  return s;
+}
+
+// Tracks a name means: an id or ISRC, "Artist - Title", or a title alone.
+std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) {
+  if (const Track* t = c.TrackById(name)) return {t};
+  if (name.find(" - ") != std::string::npos) {
+    const Resolution r = Resolve(c, name);
+    if (r.match) return {r.match};
+    return r.versions;
+  }
+  // A title alone: the tracks of that song title and, when the query names a version, of that
+  // version only.
+  std::vector<const Track*> out;
+  const ParsedTitle q = ParseTitle(name);
+  const std::string want = NormalizeName(q.base);
+  for (const auto& t : c.tracks()) {
+    const ParsedTitle p = ParseTitle(t.title);
+    if (NormalizeName(p.base) != want) continue;
+    if (q.kind != VersionKind::kOriginal &&
+        (p.kind != q.kind || ((q.kind == VersionKind::kNamed || q.kind == VersionKind::kRemix) &&
+                              NormalizeName(p.label) != NormalizeName(q.label)))) {
+      continue;
+    }
+    out.push_back(&t);
+  }
+  return out;
+}
+
+json TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
+  const ParsedTitle p = ParseTitle(t.title);
+  const Release* r = c.ReleaseById(t.release_id);
+  json j = {{"id", t.id},
+            {"isrc", t.isrc},
+            {"title", t.title},
+            {"song", p.base},
+            {"version_kind", VersionKindName(p.kind)},
+            {"version", p.label},
+            {"release",
+             r ? json{{"id", r->id}, {"title", r->title}, {"date", FormatDate(r->date)}} : json()},
+            {"duration_ms", t.duration_ms ? json(*t.duration_ms) : json()},
+            {"primary", t.primary},
+            {"featured", t.featured},
+            {"solo", c.IsSolo(t)}};
+  if (auto s = TrackStreams(store, t.id)) j["streams"] = *s;
+  return j;
+}
+
+}  // namespace
+
+void AddTrack(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "track", "A track: release, credits, version, other versions of the song, streams");
+  auto name = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("name", *name, "Track id, ISRC, \"Artist - Title\" or a title")->required();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--format", *format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store);
+      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
+      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
+      const auto found = FindTracks(c, *name);
+      if (found.empty())
+        return Status::NotFound("no track '" + *name + "' in the catalog of " + dir);
+      json out = json::array();
+      for (const Track* t : found) {
+        json j = TrackJson(c, *t, counts.get());
+        std::vector<std::string> names;
+        for (const auto& id : t->primary)
+          names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
+        std::string credit;
+        for (const auto& n : names) credit += (credit.empty() ? "" : " & ") + n;
+        const Resolution same = Resolve(c, credit + " - " + t->title);
+        json others = json::array();
+        for (const Track* v : same.versions) {
+          if (v != t) others.push_back({{"id", v->id}, {"title", v->title}});
+        }
+        j["other_versions"] = others;
+        out.push_back(j);
+      }
+      if (*format == "json") {
+        std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+        return Status::Ok();
+      }
+      for (const auto& j : out) {
+        std::printf("%s (%s)\n", j["title"].get<std::string>().c_str(),
+                    j["id"].get<std::string>().c_str());
+        std::printf("  by %s", Names(c, j["primary"].get<std::vector<std::string>>()).c_str());
+        if (!j["featured"].empty())
+          std::printf(", featuring %s",
+                      Names(c, j["featured"].get<std::vector<std::string>>()).c_str());
+        std::printf("%s\n", j["solo"].get<bool>() ? " (solo)" : "");
+        if (!j["release"].is_null()) {
+          std::printf("  on %s (%s)\n", j["release"]["title"].get<std::string>().c_str(),
+                      j["release"]["date"].get<std::string>().c_str());
+        }
+        std::printf("  song \"%s\", version %s%s\n", j["song"].get<std::string>().c_str(),
+                    j["version_kind"].get<std::string>().c_str(),
+                    j["version"].get<std::string>().empty()
+                        ? ""
+                        : (" (" + j["version"].get<std::string>() + ")").c_str());
+        if (j.contains("streams"))
+          std::printf("  streams %s\n", Thousands(j["streams"].get<int64_t>()).c_str());
+        for (const auto& v : j["other_versions"]) {
+          std::printf("  other version: %s (%s)\n", v["title"].get<std::string>().c_str(),
+                      v["id"].get<std::string>().c_str());
+        }
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void AddRelease(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("release", "A release: type, date, artists and its tracks");
+  auto name = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("name", *name, "Release id or title")->required();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--format", *format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store);
+      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
+      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
+      std::vector<const Release*> found;
+      if (const Release* r = c.ReleaseById(*name)) found.push_back(r);
+      for (const auto& r : c.releases()) {
+        if (found.empty() && NormalizeName(r.title) == NormalizeName(*name)) found.push_back(&r);
+      }
+      if (found.empty())
+        return Status::NotFound("no release '" + *name + "' in the catalog of " + dir);
+      json out = json::array();
+      for (const Release* r : found) {
+        json tracks = json::array();
+        for (const auto& t : c.tracks()) {
+          if (t.release_id == r->id) tracks.push_back(TrackJson(c, t, counts.get()));
+        }
+        out.push_back({{"id", r->id},
+                       {"title", r->title},
+                       {"type", ReleaseTypeName(r->type)},
+                       {"date", FormatDate(r->date)},
+                       {"artists", r->artists},
+                       {"tracks", tracks}});
+      }
+      if (*format == "json") {
+        std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+        return Status::Ok();
+      }
+      for (const auto& j : out) {
+        std::printf("%s (%s): %s by %s, %s\n", j["title"].get<std::string>().c_str(),
+                    j["id"].get<std::string>().c_str(), j["type"].get<std::string>().c_str(),
+                    Names(c, j["artists"].get<std::vector<std::string>>()).c_str(),
+                    j["date"].get<std::string>().c_str());
+        int n = 0;
+        for (const auto& t : j["tracks"]) {
+          std::printf("  %2d. %-50s %-12s%s\n", ++n, t["title"].get<std::string>().c_str(),
+                      t["version_kind"].get<std::string>().c_str(),
+                      t.contains("streams") ? Thousands(t["streams"].get<int64_t>()).c_str() : "");
+        }
+      }
       return Status::Ok();
     };
   });

@@ -26,6 +26,8 @@ void AddDemo(CLI::App& app, Action* action);
 void AddCatalog(CLI::App& app, Action* action);
 void AddArtist(CLI::App& app, Action* action);
 void AddResolve(CLI::App& app, Action* action);
+void AddTrack(CLI::App& app, Action* action);
+void AddRelease(CLI::App& app, Action* action);
 
 // Prints an artist's profile (kind, country, groups, personas, releases, tracks and, when a
 // count store is given, their streams), as a table or as JSON.

@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   encore::cli::AddCatalog(app, &action);
   encore::cli::AddArtist(app, &action);
   encore::cli::AddResolve(app, &action);
+  encore::cli::AddTrack(app, &action);
+  encore::cli::AddRelease(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
