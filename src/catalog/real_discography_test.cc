@@ -34,31 +34,6 @@ std::string Csv(const std::string& s) {
   return out + "\"";
 }
 
-std::vector<std::map<std::string, std::string>> ReadRows(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string data = ss.str();
-  if (data.rfind("\xEF\xBB\xBF", 0) == 0) data.erase(0, 3);
-  CsvRecordReader reader(data, 1, true);
-  CsvRecordReader::Record rec;
-  std::vector<std::string_view> f;
-  std::string scratch;
-  std::vector<std::string> header;
-  std::vector<std::map<std::string, std::string>> rows;
-  while (reader.Next(&rec)) {
-    if (rec.raw.empty() || !SplitCsv(rec.raw, &f, &scratch)) continue;
-    if (header.empty()) {
-      header.assign(f.begin(), f.end());
-      continue;
-    }
-    std::map<std::string, std::string> row;
-    for (size_t i = 0; i < f.size() && i < header.size(); ++i) row[header[i]] = std::string(f[i]);
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 // Converts the eight discographies into artists.csv, releases.csv and tracks.csv in `out`.
 void Convert(const std::filesystem::path& in, const std::filesystem::path& out) {
   // The people and the group, as the files name them; SUGA's solo releases here are all Agust D's.
@@ -83,13 +58,16 @@ void Convert(const std::filesystem::path& in, const std::filesystem::path& out) 
   std::map<std::string, std::string> release_line;
   for (const char* file : {"bts", "rm", "jin", "suga", "jhope", "jimin", "v", "jungkook"}) {
     const std::string owner = file;
-    for (const auto& row : ReadRows(in / (owner + "_v14.csv"))) {
+    std::vector<CatalogRow> rows;
+    std::vector<CatalogIssue> ignored;
+    ASSERT_TRUE(Catalog::ReadTable((in / (owner + "_v14.csv")).string(), &rows, &ignored));
+    for (const auto& row : rows) {
       auto map_artist = [&](const std::string& name) {
         const std::string id = ids.count(name) ? ids.at(name) : "";
         return owner == "suga" && id == "suga" ? std::string("agustd") : id;
       };
       std::string primary;
-      std::string performed = row.at("performed_by");
+      std::string performed = row["performed_by"];
       for (char& c : performed) c = c == ':' ? ';' : c;
       std::stringstream ps(performed);
       for (std::string name; std::getline(ps, name, ';');) {
@@ -99,21 +77,21 @@ void Convert(const std::filesystem::path& in, const std::filesystem::path& out) 
       }
       if (primary.empty()) primary = owner == "suga" ? "agustd" : owner;  // instrumentals
       std::string featured;
-      for (const auto& name : SplitCredit(row.at("featured")).primary) {
+      for (const auto& name : SplitCredit(row["featured"]).primary) {
         std::string& id = featured_ids[name];
         if (id.empty()) id = "f-" + NormalizeName(name) + "-" + std::to_string(featured_ids.size());
         featured += (featured.empty() ? "" : ";") + id;
       }
       const std::string release =
-          owner + "-" + NormalizeName(row.at("album_title")) + "-" + row.at("album_rd");
+          owner + "-" + NormalizeName(row["album_title"]) + "-" + row["album_rd"];
       if (!release_line.count(release)) {
-        release_line[release] = release + "," + Csv(row.at("album_title")) + ",TYPE," +
-                                row.at("album_rd") + "," + (owner == "suga" ? "agustd" : owner) +
+        release_line[release] = release + "," + Csv(row["album_title"]) + ",TYPE," +
+                                row["album_rd"] + "," + (owner == "suga" ? "agustd" : owner) +
                                 "\n";
       }
       ++release_tracks[release];
-      tracks << row.at("id") << ",," << Csv(row.at("track_title")) << "," << release << ","
-             << row.at("spotify_track_duration_ms") << "," << primary << "," << featured << "\n";
+      tracks << row["id"] << ",," << Csv(row["track_title"]) << "," << release << ","
+             << row["spotify_track_duration_ms"] << "," << primary << "," << featured << "\n";
     }
   }
   for (const auto& [id, line] : release_line) {

@@ -1,6 +1,7 @@
 // encore catalog import | artist | resolve
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,38 @@ Result<std::unique_ptr<CountStore>> MaybeOpenStore(const std::string& dir) {
   auto s = OpenLocalStore(dir, o);
   if (!s.ok() && s.status().code() == StatusCode::kNotFound) return std::unique_ptr<CountStore>();
   return s;
+}
+
+// A catalog query command: one required argument, --store and --format; its body gets the
+// store's catalog and (when the store holds counts) the count store.
+struct QueryContext {
+  const std::string& arg;
+  const std::string& dir;
+  const Catalog& catalog;
+  const CountStore* counts;
+  bool json;
+};
+
+void AddCatalogQuery(CLI::App& app, Action* action, const char* name, const char* help,
+                     const char* arg_name, const char* arg_help,
+                     std::function<Status(const QueryContext&)> body) {
+  auto* cmd = app.add_subcommand(name, help);
+  auto arg = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option(arg_name, *arg, arg_help)->required();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->add_option("--format", *format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store);
+      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
+      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
+      return body({*arg, dir, c, counts.get(), *format == "json"});
+    };
+  });
 }
 
 }  // namespace
@@ -195,92 +228,73 @@ void AddCatalog(CLI::App& app, Action* action) {
 }
 
 void AddArtist(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand(
-      "artist", "An artist's profile: kind, country, groups, personas, releases, tracks, streams");
-  auto name = std::make_shared<std::string>();
-  auto store = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  cmd->add_option("name", *name, "Name, alias or id (any spelling)")->required();
-  cmd->add_option("--store", *store, "Store directory");
-  cmd->add_option("--format", *format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  cmd->callback([=] {
-    *action = [=]() -> Status {
-      const std::string dir = DefaultStoreDir(*store);
-      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
-      const auto found = c.FindArtists(*name);
-      if (found.empty())
-        return Status::NotFound("no artist '" + *name + "' in the catalog of " + dir);
-      if (found.size() > 1) {
-        std::string ids;
-        for (const Artist* a : found) ids += " " + a->id + " (" + a->name + ")";
-        return Status::InvalidArgument("'" + *name + "' names several artists:" + ids +
-                                       "; give an id");
-      }
-      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
-      return PrintArtist(c, *found[0], counts.get(), *format == "json");
-    };
-  });
+  AddCatalogQuery(
+      app, action, "artist",
+      "An artist's profile: kind, country, groups, personas, releases, tracks, streams", "name",
+      "Name, alias or id (any spelling)", [](const QueryContext& q) -> Status {
+        const Catalog& c = q.catalog;
+        const auto found = c.FindArtists(q.arg);
+        if (found.empty())
+          return Status::NotFound("no artist '" + q.arg + "' in the catalog of " + q.dir);
+        if (found.size() > 1) {
+          std::string ids;
+          for (const Artist* a : found) ids += " " + a->id + " (" + a->name + ")";
+          return Status::InvalidArgument("'" + q.arg + "' names several artists:" + ids +
+                                         "; give an id");
+        }
+        return PrintArtist(c, *found[0], q.counts, q.json);
+      });
 }
 
 void AddResolve(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand(
-      "resolve", "Match \"Artist - Title\" to a catalog song and version, and say why");
-  auto query = std::make_shared<std::string>();
-  auto store = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  cmd->add_option("query", *query, "\"Artist - Title\"")->required();
-  cmd->add_option("--store", *store, "Store directory");
-  cmd->add_option("--format", *format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  cmd->callback([=] {
-    *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(DefaultStoreDir(*store)));
-      const Resolution r = Resolve(c, *query);
-      json artists = json::array(), versions = json::array();
-      for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
-      for (const Track* t : r.versions)
-        versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
-      json j = {{"query", *query},
-                {"artist", r.artist_part},
-                {"title", r.title_part},
-                {"primary", r.primary},
-                {"featured", r.featured},
-                {"unknown_artists", r.unknown_artists},
-                {"artists", artists},
-                {"song", r.base_title},
-                {"version_kind", r.version_kind},
-                {"version", r.version_label},
-                {"song_key", r.song_key},
-                {"versions", versions},
-                {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
-      if (*format == "json") {
-        std::cout << j.dump(1) << "\n";
-      } else {
-        std::printf("query:    %s\n", query->c_str());
-        std::string names;
-        for (const Artist* a : r.artists)
-          names += (names.empty() ? "" : ", ") + a->name + " (" + a->id + ")";
-        std::printf("artists:  %s\n", names.empty() ? "(none known)" : names.c_str());
-        for (const auto& u : r.unknown_artists)
-          std::printf("unknown:  '%s' is not in the catalog (or names several artists)\n",
-                      u.c_str());
-        std::printf("song:     %s   [key %s]\n", r.base_title.c_str(), r.song_key.c_str());
-        std::printf("version:  %s%s\n", r.version_kind.c_str(),
-                    r.version_label.empty() ? "" : (" (" + r.version_label + ")").c_str());
-        std::printf("versions of this song in the catalog: %zu\n", r.versions.size());
+  AddCatalogQuery(
+      app, action, "resolve", "Match \"Artist - Title\" to a catalog song and version, and say why",
+      "query", "\"Artist - Title\"", [](const QueryContext& q) -> Status {
+        const Catalog& c = q.catalog;
+        const Resolution r = Resolve(c, q.arg);
+        json artists = json::array(), versions = json::array();
+        for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
         for (const Track* t : r.versions)
-          std::printf("  %s %-22s %s\n", t == r.match ? "*" : " ", t->id.c_str(), t->title.c_str());
-        if (!r.match)
-          std::printf("no catalog track matches this %s\n",
-                      r.versions.empty() ? "song" : "version");
-      }
-      if (!r.match) return Status::NotFound("not resolved: " + *query);
-      return Status::Ok();
-    };
-  });
+          versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
+        json j = {
+            {"query", q.arg},
+            {"artist", r.artist_part},
+            {"title", r.title_part},
+            {"primary", r.primary},
+            {"featured", r.featured},
+            {"unknown_artists", r.unknown_artists},
+            {"artists", artists},
+            {"song", r.base_title},
+            {"version_kind", r.version_kind},
+            {"version", r.version_label},
+            {"song_key", r.song_key},
+            {"versions", versions},
+            {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
+        if (q.json) {
+          std::cout << j.dump(1) << "\n";
+        } else {
+          std::printf("query:    %s\n", q.arg.c_str());
+          std::string names;
+          for (const Artist* a : r.artists)
+            names += (names.empty() ? "" : ", ") + a->name + " (" + a->id + ")";
+          std::printf("artists:  %s\n", names.empty() ? "(none known)" : names.c_str());
+          for (const auto& u : r.unknown_artists)
+            std::printf("unknown:  '%s' is not in the catalog (or names several artists)\n",
+                        u.c_str());
+          std::printf("song:     %s   [key %s]\n", r.base_title.c_str(), r.song_key.c_str());
+          std::printf("version:  %s%s\n", r.version_kind.c_str(),
+                      r.version_label.empty() ? "" : (" (" + r.version_label + ")").c_str());
+          std::printf("versions of this song in the catalog: %zu\n", r.versions.size());
+          for (const Track* t : r.versions)
+            std::printf("  %s %-22s %s\n", t == r.match ? "*" : " ", t->id.c_str(),
+                        t->title.c_str());
+          if (!r.match)
+            std::printf("no catalog track matches this %s\n",
+                        r.versions.empty() ? "song" : "version");
+        }
+        if (!r.match) return Status::NotFound("not resolved: " + q.arg);
+        return Status::Ok();
+      });
 }
 
 }  // namespace encore::cli
@@ -345,127 +359,106 @@ json TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
 }  // namespace
 
 void AddTrack(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand(
-      "track", "A track: release, credits, version, other versions of the song, streams");
-  auto name = std::make_shared<std::string>();
-  auto store = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  cmd->add_option("name", *name, "Track id, ISRC, \"Artist - Title\" or a title")->required();
-  cmd->add_option("--store", *store, "Store directory");
-  cmd->add_option("--format", *format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  cmd->callback([=] {
-    *action = [=]() -> Status {
-      const std::string dir = DefaultStoreDir(*store);
-      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
-      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
-      const auto found = FindTracks(c, *name);
-      if (found.empty())
-        return Status::NotFound("no track '" + *name + "' in the catalog of " + dir);
-      json out = json::array();
-      for (const Track* t : found) {
-        json j = TrackJson(c, *t, counts.get());
-        std::vector<std::string> names;
-        for (const auto& id : t->primary)
-          names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
-        std::string credit;
-        for (const auto& n : names) credit += (credit.empty() ? "" : " & ") + n;
-        const Resolution same = Resolve(c, credit + " - " + t->title);
-        json others = json::array();
-        for (const Track* v : same.versions) {
-          if (v != t) others.push_back({{"id", v->id}, {"title", v->title}});
+  AddCatalogQuery(
+      app, action, "track",
+      "A track: release, credits, version, other versions of the song, streams", "name",
+      "Track id, ISRC, \"Artist - Title\" or a title", [](const QueryContext& q) -> Status {
+        const Catalog& c = q.catalog;
+        const auto found = FindTracks(c, q.arg);
+        if (found.empty())
+          return Status::NotFound("no track '" + q.arg + "' in the catalog of " + q.dir);
+        json out = json::array();
+        for (const Track* t : found) {
+          json j = TrackJson(c, *t, q.counts);
+          std::vector<std::string> names;
+          for (const auto& id : t->primary)
+            names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
+          std::string credit;
+          for (const auto& n : names) credit += (credit.empty() ? "" : " & ") + n;
+          const Resolution same = Resolve(c, credit + " - " + t->title);
+          json others = json::array();
+          for (const Track* v : same.versions) {
+            if (v != t) others.push_back({{"id", v->id}, {"title", v->title}});
+          }
+          j["other_versions"] = others;
+          out.push_back(j);
         }
-        j["other_versions"] = others;
-        out.push_back(j);
-      }
-      if (*format == "json") {
-        std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+        if (q.json) {
+          std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+          return Status::Ok();
+        }
+        for (const auto& j : out) {
+          std::printf("%s (%s)\n", j["title"].get<std::string>().c_str(),
+                      j["id"].get<std::string>().c_str());
+          std::printf("  by %s", Names(c, j["primary"].get<std::vector<std::string>>()).c_str());
+          if (!j["featured"].empty())
+            std::printf(", featuring %s",
+                        Names(c, j["featured"].get<std::vector<std::string>>()).c_str());
+          std::printf("%s\n", j["solo"].get<bool>() ? " (solo)" : "");
+          if (!j["release"].is_null()) {
+            std::printf("  on %s (%s)\n", j["release"]["title"].get<std::string>().c_str(),
+                        j["release"]["date"].get<std::string>().c_str());
+          }
+          std::printf("  song \"%s\", version %s%s\n", j["song"].get<std::string>().c_str(),
+                      j["version_kind"].get<std::string>().c_str(),
+                      j["version"].get<std::string>().empty()
+                          ? ""
+                          : (" (" + j["version"].get<std::string>() + ")").c_str());
+          if (j.contains("streams"))
+            std::printf("  streams %s\n", Thousands(j["streams"].get<int64_t>()).c_str());
+          for (const auto& v : j["other_versions"]) {
+            std::printf("  other version: %s (%s)\n", v["title"].get<std::string>().c_str(),
+                        v["id"].get<std::string>().c_str());
+          }
+        }
         return Status::Ok();
-      }
-      for (const auto& j : out) {
-        std::printf("%s (%s)\n", j["title"].get<std::string>().c_str(),
-                    j["id"].get<std::string>().c_str());
-        std::printf("  by %s", Names(c, j["primary"].get<std::vector<std::string>>()).c_str());
-        if (!j["featured"].empty())
-          std::printf(", featuring %s",
-                      Names(c, j["featured"].get<std::vector<std::string>>()).c_str());
-        std::printf("%s\n", j["solo"].get<bool>() ? " (solo)" : "");
-        if (!j["release"].is_null()) {
-          std::printf("  on %s (%s)\n", j["release"]["title"].get<std::string>().c_str(),
-                      j["release"]["date"].get<std::string>().c_str());
-        }
-        std::printf("  song \"%s\", version %s%s\n", j["song"].get<std::string>().c_str(),
-                    j["version_kind"].get<std::string>().c_str(),
-                    j["version"].get<std::string>().empty()
-                        ? ""
-                        : (" (" + j["version"].get<std::string>() + ")").c_str());
-        if (j.contains("streams"))
-          std::printf("  streams %s\n", Thousands(j["streams"].get<int64_t>()).c_str());
-        for (const auto& v : j["other_versions"]) {
-          std::printf("  other version: %s (%s)\n", v["title"].get<std::string>().c_str(),
-                      v["id"].get<std::string>().c_str());
-        }
-      }
-      return Status::Ok();
-    };
-  });
+      });
 }
 
 void AddRelease(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("release", "A release: type, date, artists and its tracks");
-  auto name = std::make_shared<std::string>();
-  auto store = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("table");
-  cmd->add_option("name", *name, "Release id or title")->required();
-  cmd->add_option("--store", *store, "Store directory");
-  cmd->add_option("--format", *format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  cmd->callback([=] {
-    *action = [=]() -> Status {
-      const std::string dir = DefaultStoreDir(*store);
-      ENCORE_ASSIGN_OR_RETURN(Catalog c, LoadStoredCatalog(dir));
-      ENCORE_ASSIGN_OR_RETURN(auto counts, MaybeOpenStore(dir));
-      std::vector<const Release*> found;
-      if (const Release* r = c.ReleaseById(*name)) found.push_back(r);
-      for (const auto& r : c.releases()) {
-        if (found.empty() && NormalizeName(r.title) == NormalizeName(*name)) found.push_back(&r);
-      }
-      if (found.empty())
-        return Status::NotFound("no release '" + *name + "' in the catalog of " + dir);
-      json out = json::array();
-      for (const Release* r : found) {
-        json tracks = json::array();
-        for (const auto& t : c.tracks()) {
-          if (t.release_id == r->id) tracks.push_back(TrackJson(c, t, counts.get()));
+  AddCatalogQuery(
+      app, action, "release", "A release: type, date, artists and its tracks", "name",
+      "Release id or title", [](const QueryContext& q) -> Status {
+        const Catalog& c = q.catalog;
+        std::vector<const Release*> found;
+        if (const Release* r = c.ReleaseById(q.arg)) found.push_back(r);
+        for (const auto& r : c.releases()) {
+          if (found.empty() && NormalizeName(r.title) == NormalizeName(q.arg)) found.push_back(&r);
         }
-        out.push_back({{"id", r->id},
-                       {"title", r->title},
-                       {"type", ReleaseTypeName(r->type)},
-                       {"date", FormatDate(r->date)},
-                       {"artists", r->artists},
-                       {"tracks", tracks}});
-      }
-      if (*format == "json") {
-        std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+        if (found.empty())
+          return Status::NotFound("no release '" + q.arg + "' in the catalog of " + q.dir);
+        json out = json::array();
+        for (const Release* r : found) {
+          json tracks = json::array();
+          for (const auto& t : c.tracks()) {
+            if (t.release_id == r->id) tracks.push_back(TrackJson(c, t, q.counts));
+          }
+          out.push_back({{"id", r->id},
+                         {"title", r->title},
+                         {"type", ReleaseTypeName(r->type)},
+                         {"date", FormatDate(r->date)},
+                         {"artists", r->artists},
+                         {"tracks", tracks}});
+        }
+        if (q.json) {
+          std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+          return Status::Ok();
+        }
+        for (const auto& j : out) {
+          std::printf("%s (%s): %s by %s, %s\n", j["title"].get<std::string>().c_str(),
+                      j["id"].get<std::string>().c_str(), j["type"].get<std::string>().c_str(),
+                      Names(c, j["artists"].get<std::vector<std::string>>()).c_str(),
+                      j["date"].get<std::string>().c_str());
+          int n = 0;
+          for (const auto& t : j["tracks"]) {
+            std::printf(
+                "  %2d. %-50s %-12s%s\n", ++n, t["title"].get<std::string>().c_str(),
+                t["version_kind"].get<std::string>().c_str(),
+                t.contains("streams") ? Thousands(t["streams"].get<int64_t>()).c_str() : "");
+          }
+        }
         return Status::Ok();
-      }
-      for (const auto& j : out) {
-        std::printf("%s (%s): %s by %s, %s\n", j["title"].get<std::string>().c_str(),
-                    j["id"].get<std::string>().c_str(), j["type"].get<std::string>().c_str(),
-                    Names(c, j["artists"].get<std::vector<std::string>>()).c_str(),
-                    j["date"].get<std::string>().c_str());
-        int n = 0;
-        for (const auto& t : j["tracks"]) {
-          std::printf("  %2d. %-50s %-12s%s\n", ++n, t["title"].get<std::string>().c_str(),
-                      t["version_kind"].get<std::string>().c_str(),
-                      t.contains("streams") ? Thousands(t["streams"].get<int64_t>()).c_str() : "");
-        }
-      }
-      return Status::Ok();
-    };
-  });
+      });
 }
 
 }  // namespace encore::cli
