@@ -9,6 +9,7 @@
 
 #include "catalog/names.h"
 #include "common/csv_scanner.h"
+#include "common/strings.h"
 #include "encore/keys.h"
 
 namespace encore {
@@ -63,10 +64,7 @@ std::vector<std::string> SplitList(const std::string& s) {
   std::string cur;
   for (char c : s + ";") {
     if (c == ';') {
-      while (!cur.empty() && cur.back() == ' ') cur.pop_back();
-      size_t i = 0;
-      while (i < cur.size() && cur[i] == ' ') ++i;
-      if (i < cur.size()) out.push_back(cur.substr(i));
+      if (const std::string_view name = Trim(cur); !name.empty()) out.emplace_back(name);
       cur.clear();
     } else {
       cur += c;

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "common/strings.h"
+
 namespace encore {
 namespace {
 
@@ -32,12 +34,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool StartsWithWord(std::string_view lower, std::string_view word) {

@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include "shared_data.h"
+
 namespace encore {
 
 TEST(NormalizeName, IgnoresCaseSpacingPunctuationAndDiacritics) {
@@ -81,19 +83,7 @@ TEST(ParseTitle, KeepsTheSongAndNamesTheVersion) {
 // The real discographies: every "Seven" title of Jung Kook's resolves to the song "Seven", and
 // distinct versions are told apart.
 TEST(ParseTitle, RealDiscographyVersionsOfSeven) {
-  const std::filesystem::path file = "../shared/data/catalog/jungkook_v14.csv";
-  std::filesystem::path path;
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / file)) {
-      path = dir / file;
-      break;
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  if (path.empty()) {
-    if (std::getenv("CI")) FAIL() << "../shared/data is missing: the real-data tests cannot run";
-    GTEST_SKIP() << "REAL DATA MISSING: ../shared/data/catalog not found beside the repository";
-  }
+  ENCORE_REQUIRE_SHARED_DATA(path, "catalog/jungkook_v14.csv");
   std::ifstream in(path);
   std::string line;
   std::set<std::string> kinds;
@@ -119,13 +109,6 @@ TEST(ParseTitle, RealDiscographyVersionsOfSeven) {
 
 namespace encore {
 namespace {
-
-std::filesystem::path SharedData(const std::string& rel) {
-  for (auto dir = std::filesystem::current_path();; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "../shared/data" / rel)) return dir / "../shared/data" / rel;
-    if (dir == dir.parent_path()) return {};
-  }
-}
 
 // A minimal RFC 4180 split for the test, independent of the ingest parser.
 std::vector<std::string> CsvFields(const std::string& line) {
@@ -154,11 +137,7 @@ std::vector<std::string> CsvFields(const std::string& line) {
 }  // namespace
 
 TEST(SongKey, OneSongUnderEverySpellingOfTheHot100) {
-  const auto path = SharedData("billboard-hot-100/hot100_all_weeks.csv");
-  if (path.empty()) {
-    if (std::getenv("CI")) FAIL() << "../shared/data is missing: the real-data tests cannot run";
-    GTEST_SKIP() << "REAL DATA MISSING: ../shared/data/billboard-hot-100 not found";
-  }
+  ENCORE_REQUIRE_SHARED_DATA(path, "billboard-hot-100/hot100_all_weeks.csv");
   std::ifstream in(path);
   std::string line;
   std::getline(in, line);

@@ -15,17 +15,10 @@
 #include "catalog/names.h"
 #include "common/csv_scanner.h"
 #include "encore/catalog.h"
+#include "shared_data.h"
 
 namespace encore {
 namespace {
-
-std::filesystem::path SharedCatalog() {
-  for (auto dir = std::filesystem::current_path();; dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "../shared/data/catalog"))
-      return dir / "../shared/data/catalog";
-    if (dir == dir.parent_path()) return {};
-  }
-}
 
 std::string Csv(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -86,8 +79,7 @@ void Convert(const std::filesystem::path& in, const std::filesystem::path& out) 
           owner + "-" + NormalizeName(row["album_title"]) + "-" + row["album_rd"];
       if (!release_line.count(release)) {
         release_line[release] = release + "," + Csv(row["album_title"]) + ",TYPE," +
-                                row["album_rd"] + "," + (owner == "suga" ? "agustd" : owner) +
-                                "\n";
+                                row["album_rd"] + "," + (owner == "suga" ? "agustd" : owner) + "\n";
       }
       ++release_tracks[release];
       tracks << row["id"] << ",," << Csv(row["track_title"]) << "," << release << ","
@@ -110,11 +102,7 @@ void Convert(const std::filesystem::path& in, const std::filesystem::path& out) 
 }  // namespace
 
 TEST(RealDiscography, ImportsAndAnswers) {
-  const auto in = SharedCatalog();
-  if (in.empty()) {
-    if (std::getenv("CI")) FAIL() << "../shared/data is missing: the real-data tests cannot run";
-    GTEST_SKIP() << "REAL DATA MISSING: ../shared/data/catalog not found beside the repository";
-  }
+  ENCORE_REQUIRE_SHARED_DATA(in, "catalog");
   const auto out =
       std::filesystem::temp_directory_path() / ("encore-discography-" + std::to_string(::getpid()));
   std::filesystem::create_directories(out);

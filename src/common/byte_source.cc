@@ -10,17 +10,11 @@
 #include <cstring>
 #include <vector>
 
+#include "common/file_system.h"
+#include "common/strings.h"
+
 namespace encore {
 namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-Status Errno(const std::string& what, const std::string& path) {
-  return Status::IoError(what + " " + path + ": " + std::strerror(errno));
-}
 
 class FdReader {
  public:
@@ -30,9 +24,9 @@ class FdReader {
   Status Open(const std::string& path) {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return Errno("cannot open", path);
+    if (fd_ < 0) return ErrnoStatus("cannot open", path);
     struct stat st;
-    if (::fstat(fd_, &st) != 0) return Errno("cannot stat", path);
+    if (::fstat(fd_, &st) != 0) return ErrnoStatus("cannot stat", path);
     if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + " is a directory");
     size_ = static_cast<uint64_t>(st.st_size);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -45,7 +39,7 @@ class FdReader {
         consumed_ += static_cast<uint64_t>(r);
         return static_cast<size_t>(r);
       }
-      if (errno != EINTR) return Errno("cannot read", path_);
+      if (errno != EINTR) return ErrnoStatus("cannot read", path_);
     }
   }
   uint64_t consumed() const { return consumed_; }
@@ -182,7 +176,7 @@ class FdSink {
       return Status::Ok();
     }
     fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Errno("cannot create", path);
+    if (fd_ < 0) return ErrnoStatus("cannot create", path);
     return Status::Ok();
   }
   Status Write(const char* p, size_t n) {
@@ -190,7 +184,7 @@ class FdSink {
       const ssize_t w = ::write(fd_, p, n);
       if (w < 0) {
         if (errno == EINTR) continue;
-        return Errno("cannot write", path_);
+        return ErrnoStatus("cannot write", path_);
       }
       p += w;
       n -= static_cast<size_t>(w);
@@ -200,7 +194,7 @@ class FdSink {
   Status Close() {
     if (fd_ > 2 && ::close(fd_) != 0) {
       fd_ = -1;
-      return Errno("cannot close", path_);
+      return ErrnoStatus("cannot close", path_);
     }
     fd_ = -1;
     return Status::Ok();

@@ -12,10 +12,6 @@
 namespace encore {
 namespace {
 
-Status Errno(const std::string& what, const std::string& path) {
-  return Status::IoError(what + " " + path + ": " + std::strerror(errno));
-}
-
 class PosixLock final : public FileLock {
  public:
   explicit PosixLock(int fd) : fd_(fd) {}
@@ -29,14 +25,14 @@ class Posix final : public FileSystem {
  public:
   Status WriteFile(const std::string& path, std::string_view data, bool sync) override {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Errno("cannot create", path);
+    if (fd < 0) return ErrnoStatus("cannot create", path);
     const char* p = data.data();
     size_t n = data.size();
     while (n > 0) {
       const ssize_t w = ::write(fd, p, n);
       if (w < 0) {
         if (errno == EINTR) continue;
-        Status s = Errno("cannot write", path);
+        Status s = ErrnoStatus("cannot write", path);
         ::close(fd);
         return s;
       }
@@ -44,11 +40,11 @@ class Posix final : public FileSystem {
       n -= static_cast<size_t>(w);
     }
     if (sync && ::fdatasync(fd) != 0) {
-      Status s = Errno("cannot sync", path);
+      Status s = ErrnoStatus("cannot sync", path);
       ::close(fd);
       return s;
     }
-    if (::close(fd) != 0) return Errno("cannot close", path);
+    if (::close(fd) != 0) return ErrnoStatus("cannot close", path);
     return Status::Ok();
   }
 
@@ -56,7 +52,7 @@ class Posix final : public FileSystem {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) return Status::NotFound("no file " + path);
-      return Errno("cannot open", path);
+      return ErrnoStatus("cannot open", path);
     }
     std::string out;
     struct stat st;
@@ -66,7 +62,7 @@ class Posix final : public FileSystem {
       const ssize_t r = ::read(fd, buf, sizeof buf);
       if (r < 0) {
         if (errno == EINTR) continue;
-        Status s = Errno("cannot read", path);
+        Status s = ErrnoStatus("cannot read", path);
         ::close(fd);
         return s;
       }
@@ -78,21 +74,22 @@ class Posix final : public FileSystem {
   }
 
   Status Rename(const std::string& from, const std::string& to) override {
-    if (::rename(from.c_str(), to.c_str()) != 0) return Errno("cannot rename to " + to + ":", from);
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return ErrnoStatus("cannot rename to " + to + ":", from);
     return Status::Ok();
   }
 
   Status SyncDir(const std::string& dir) override {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return Errno("cannot open directory", dir);
+    if (fd < 0) return ErrnoStatus("cannot open directory", dir);
     const int rc = ::fsync(fd);
     ::close(fd);
-    if (rc != 0) return Errno("cannot sync directory", dir);
+    if (rc != 0) return ErrnoStatus("cannot sync directory", dir);
     return Status::Ok();
   }
 
   Status Remove(const std::string& path) override {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Errno("cannot remove", path);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus("cannot remove", path);
     return Status::Ok();
   }
 
@@ -104,7 +101,7 @@ class Posix final : public FileSystem {
       cur = dir.substr(0, pos);
       if (cur.empty()) continue;
       if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
-        return Errno("cannot create directory", cur);
+        return ErrnoStatus("cannot create directory", cur);
     }
     return Status::Ok();
   }
@@ -118,7 +115,7 @@ class Posix final : public FileSystem {
     DIR* d = ::opendir(dir.c_str());
     if (!d) {
       if (errno == ENOENT) return std::vector<std::string>{};
-      return Errno("cannot list", dir);
+      return ErrnoStatus("cannot list", dir);
     }
     std::vector<std::string> names;
     while (const dirent* e = ::readdir(d)) {
@@ -134,13 +131,13 @@ class Posix final : public FileSystem {
 
   Result<uint64_t> FileSize(const std::string& path) const override {
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+    if (::stat(path.c_str(), &st) != 0) return ErrnoStatus("cannot stat", path);
     return static_cast<uint64_t>(st.st_size);
   }
 
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Errno("cannot open lock file", path);
+    if (fd < 0) return ErrnoStatus("cannot open lock file", path);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       ::close(fd);
@@ -149,13 +146,17 @@ class Posix final : public FileSystem {
                                           " is locked)");
       }
       errno = err;
-      return Errno("cannot lock", path);
+      return ErrnoStatus("cannot lock", path);
     }
     return std::unique_ptr<FileLock>(new PosixLock(fd));
   }
 };
 
 }  // namespace
+
+Status ErrnoStatus(const std::string& what, const std::string& path) {
+  return Status::IoError(what + " " + path + ": " + std::strerror(errno));
+}
 
 FileSystem* PosixFileSystem() {
   static Posix* fs = new Posix;

@@ -36,6 +36,9 @@ class FileSystem {
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
 };
 
+// kIoError "WHAT PATH: <strerror(errno)>", for a system call that just failed.
+Status ErrnoStatus(const std::string& what, const std::string& path);
+
 // The real thing. Thread-safe; never destroyed.
 FileSystem* PosixFileSystem();
 

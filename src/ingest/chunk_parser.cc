@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/csv_scanner.h"
+#include "common/strings.h"
 
 namespace encore {
 namespace {
@@ -28,13 +29,6 @@ bool ValidService(std::string_view s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
   return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 constexpr uint64_t kMaxStreams = 1000000000000000ULL;  // 10^15 a row
@@ -276,35 +270,33 @@ void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvL
                                  std::vector<std::string_view>* fields_ptr, std::string* scratch,
                                  bool single_line) {
   std::vector<std::string_view>& fields = *fields_ptr;
-  {
-    if (raw.empty()) {
-      ++summary_.blank_lines;
-      return;
-    }
-    if (raw.size() > kMaxRecordBytes) {
-      Reject(RejectReason::kRecordTooLong, line, raw);
-      return;
-    }
-    // A single line cut out of a broken multi-line record may not open a quote it cannot close.
-    if (!SplitCsv(raw, &fields, scratch) || fields.size() != layout.columns ||
-        (single_line && raw.find('\n') != std::string_view::npos)) {
-      Reject(RejectReason::kBadCsv, line, raw);
-      return;
-    }
-    if (layout.kind == CsvLayout::Kind::kTotals) {
-      AddTotal(fields, layout, line, raw);
-      return;
-    }
-    PlayFields f;
-    f.ts = fields[static_cast<size_t>(layout.ts)];
-    f.user = fields[static_cast<size_t>(layout.user)];
-    f.track = fields[static_cast<size_t>(layout.track)];
-    f.ms_played = fields[static_cast<size_t>(layout.ms_played)];
-    f.country = fields[static_cast<size_t>(layout.country)];
-    f.tier = fields[static_cast<size_t>(layout.tier)];
-    if (layout.service >= 0) f.service = fields[static_cast<size_t>(layout.service)];
-    AddPlay(f, line, raw);
+  if (raw.empty()) {
+    ++summary_.blank_lines;
+    return;
   }
+  if (raw.size() > kMaxRecordBytes) {
+    Reject(RejectReason::kRecordTooLong, line, raw);
+    return;
+  }
+  // A single line cut out of a broken multi-line record may not open a quote it cannot close.
+  if (!SplitCsv(raw, &fields, scratch) || fields.size() != layout.columns ||
+      (single_line && raw.find('\n') != std::string_view::npos)) {
+    Reject(RejectReason::kBadCsv, line, raw);
+    return;
+  }
+  if (layout.kind == CsvLayout::Kind::kTotals) {
+    AddTotal(fields, layout, line, raw);
+    return;
+  }
+  PlayFields f;
+  f.ts = fields[static_cast<size_t>(layout.ts)];
+  f.user = fields[static_cast<size_t>(layout.user)];
+  f.track = fields[static_cast<size_t>(layout.track)];
+  f.ms_played = fields[static_cast<size_t>(layout.ms_played)];
+  f.country = fields[static_cast<size_t>(layout.country)];
+  f.tier = fields[static_cast<size_t>(layout.tier)];
+  if (layout.service >= 0) f.service = fields[static_cast<size_t>(layout.service)];
+  AddPlay(f, line, raw);
 }
 
 void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
@@ -332,7 +324,6 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
       Reject(RejectReason::kBadJson, rec.line, raw);
       continue;
     }
-    std::string ts_buf, user_buf, track_buf;  // strings outlive the next field's parse
     bool bad = false;
     int64_t ms = -1;
     std::string ms_text;
@@ -386,25 +377,15 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
         *target = "\x01";                                        // a value no validator accepts
         continue;
       }
-      // get_string's view lives only until the next string is unescaped: copy the fields kept.
-      std::string* keep = target == &f.ts      ? &ts_buf
-                          : target == &f.user  ? &user_buf
-                          : target == &f.track ? &track_buf
-                                               : nullptr;
-      if (keep) {
-        keep->assign(sv);
-        *target = *keep;
-      } else {
-        *target = sv;  // country, tier, service: copied below before reuse
-      }
+      // Each string is unescaped to its own place in the parser's buffer, valid until the parser
+      // takes the next document: no copy is needed.
+      *target = sv;
     }
     const char* trailing = nullptr;
     if (bad || !doc.current_location().get(trailing)) {  // anything after the object is an error
       Reject(RejectReason::kBadJson, rec.line, raw);
       continue;
     }
-    // country/tier/service views may point into the parser's string buffer, which holds every
-    // string unescaped during this document: still valid here.
     f.ms_played = ms_text;
     AddPlay(f, rec.line, raw);
   }

@@ -12,17 +12,14 @@
 #include <unordered_set>
 
 #include "common/byte_source.h"
-#include "common/hash.h"
-#include "ingest/chunk_parser.h"
 #include "common/csv_scanner.h"
+#include "common/file_system.h"
+#include "common/hash.h"
+#include "common/strings.h"
+#include "ingest/chunk_parser.h"
 
 namespace encore {
 namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 enum class Format { kCsv, kJsonLines, kStreamingHistory };
 
@@ -252,7 +249,7 @@ Status ReadStreamingHistory(const std::string& path, ByteSource* src, const Pars
 
 Result<std::string> ProbeFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) return ErrnoStatus("cannot open", path);
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     ::close(fd);

@@ -61,28 +61,27 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
                                  const IngestOptions& options) {
   IngestReport report;
   std::optional<Day> newest_play;
+  std::vector<SourceRecord> sources = store->Sources();  // refreshed after each commit
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& path = files[i];
     FileOutcome outcome;
     outcome.path = path;
     // A file that looks like a known one is fingerprinted first: a re-ingest costs one read.
     Result<std::string> probe = ProbeFile(path);
-    if (probe.ok()) {
-      std::optional<SourceRecord> known;
-      for (const auto& s : store->Sources()) {
-        if (s.probe == *probe) known = s;
-      }
-      if (known) {
-        Result<std::string> fp = FingerprintFile(path);
-        if (fp.ok() && store->HasSource(*fp)) {
-          for (const auto& s : store->Sources()) {
-            if (s.fingerprint == *fp) outcome.source = s;
-          }
+    const bool looks_known =
+        probe.ok() && std::any_of(sources.begin(), sources.end(),
+                                  [&](const SourceRecord& s) { return s.probe == *probe; });
+    if (looks_known) {
+      if (Result<std::string> fp = FingerprintFile(path); fp.ok()) {
+        auto known = std::find_if(sources.begin(), sources.end(),
+                                  [&](const SourceRecord& s) { return s.fingerprint == *fp; });
+        if (known != sources.end()) {
+          outcome.source = *known;
           outcome.source.path = path;
           outcome.state = FileOutcome::State::kAlreadyIngested;
-          if (outcome.source.kind != "daily-csv" && outcome.source.summary.last_day >= 0) {
-            newest_play = std::max(newest_play.value_or(outcome.source.summary.last_day),
-                                   Day{outcome.source.summary.last_day});
+          if (known->kind != "daily-csv" && known->summary.last_day >= 0) {
+            newest_play = std::max(newest_play.value_or(known->summary.last_day),
+                                   Day{known->summary.last_day});
           }
           report.files.push_back(std::move(outcome));
           continue;
@@ -126,6 +125,7 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
         CountBatch(*store, *batch, ids, seal, options.threads, &outcome.source.summary));
     commit.source = outcome.source;
     ENCORE_RETURN_IF_ERROR(store->Apply(std::move(commit)));
+    sources = store->Sources();
     outcome.state = FileOutcome::State::kIngested;
     report.files.push_back(std::move(outcome));
   }
