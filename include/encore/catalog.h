@@ -156,8 +156,10 @@ struct Resolution {
   std::vector<const Track*> versions;          // the catalog's tracks of that song
   const Track* match = nullptr;                // the version the query names, if the catalog has it
 };
-// Never merges a name it does not know with another: an unknown artist or song leaves `match`
-// null and `versions` empty.
+// The song is the catalog's tracks with the query's title (without version parts) whose primary
+// artists include the credit's lead artist (its first name, by name or alias). Never merges a name
+// it does not know with another: an unknown lead artist or song leaves `match` null and
+// `versions` empty; other unknown credited names are listed in `unknown_artists`.
 Resolution Resolve(const Catalog& catalog, std::string_view query);
 
 }  // namespace encore

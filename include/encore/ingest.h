@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "encore/catalog.h"
 #include "encore/keys.h"
 #include "encore/source.h"
 #include "encore/status.h"
@@ -30,6 +31,10 @@ struct IngestOptions {
   int seal_lag_days = 3;
   int threads = 2;                 // Default: 2 parser threads.
   size_t block_bytes = 32u << 20;  // Default: read and parse 32 MiB at a time.
+  // The catalog to match play track ids against (a catalog track id or ISRC); tracks it does not
+  // know are still counted, under their own id, and reported as unmatched. Default: none (every
+  // track is unmatched).
+  const Catalog* catalog = nullptr;
   // Called now and then with (path, bytes of the file consumed, file size). Default: none.
   std::function<void(const std::string&, uint64_t, uint64_t)> progress;
 };

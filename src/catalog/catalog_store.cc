@@ -1,5 +1,7 @@
 // The catalog's place in a store: DIR/catalog.sqlite, one table per catalog file, each row the
-// file's columns as a JSON object keyed by the row's id. SQLite gives the all-or-nothing import.
+// file's columns as a JSON object keyed by the row's id, with its position in the file (seq) so
+// that the order of the files (a release's track order) is kept. SQLite gives the all-or-nothing
+// import.
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -23,11 +25,22 @@ class Db {
       return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
     }
     sqlite3_busy_timeout(db_, 10000);
-    return Exec(
-        "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
-        "CREATE TABLE IF NOT EXISTS artists(id TEXT PRIMARY KEY, row TEXT NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS releases(id TEXT PRIMARY KEY, row TEXT NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS tracks(id TEXT PRIMARY KEY, row TEXT NOT NULL);");
+    ENCORE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"));
+    for (const char* table : kTables) {
+      const std::string t = table;
+      ENCORE_RETURN_IF_ERROR(
+          Exec("CREATE TABLE IF NOT EXISTS " + t +
+               "(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, row TEXT NOT NULL)"));
+      // Catalogs stored before the order was kept have no seq column: add it (order then by id).
+      sqlite3_stmt* probe = nullptr;
+      const bool has_seq = sqlite3_prepare_v2(db_, ("SELECT seq FROM " + t).c_str(), -1, &probe,
+                                              nullptr) == SQLITE_OK;
+      sqlite3_finalize(probe);
+      if (!has_seq)
+        ENCORE_RETURN_IF_ERROR(
+            Exec("ALTER TABLE " + t + " ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"));
+    }
+    return Status::Ok();
   }
   Status Exec(const std::string& sql) {
     char* err = nullptr;
@@ -38,27 +51,32 @@ class Db {
     }
     return Status::Ok();
   }
-  // id -> row JSON text of a table.
-  Result<std::map<std::string, std::string>> Rows(const std::string& table) {
-    std::map<std::string, std::string> out;
+  // (id, row JSON text) of a table, in file order.
+  Result<std::vector<std::pair<std::string, std::string>>> Rows(const std::string& table) {
+    std::vector<std::pair<std::string, std::string>> out;
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, ("SELECT id, row FROM " + table).c_str(), -1, &st, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db_, ("SELECT id, row FROM " + table + " ORDER BY seq, id").c_str(), -1,
+                           &st, nullptr) != SQLITE_OK) {
       return Status::Corruption(std::string("catalog store: ") + sqlite3_errmsg(db_));
     }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] =
-          reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+                       reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      return Status::Corruption(std::string("catalog store: ") + sqlite3_errmsg(db_));
     return out;
   }
-  Status Put(const std::string& table, const std::string& id, const std::string& row) {
+  Status Put(const std::string& table, const std::string& id, int64_t seq, const std::string& row) {
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, ("INSERT OR REPLACE INTO " + table + "(id, row) VALUES(?, ?)").c_str(),
-                       -1, &st, nullptr);
+    sqlite3_prepare_v2(
+        db_, ("INSERT OR REPLACE INTO " + table + "(id, seq, row) VALUES(?, ?, ?)").c_str(), -1,
+        &st, nullptr);
     sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, row.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_text(st, 3, row.c_str(), -1, SQLITE_TRANSIENT);
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE
@@ -114,29 +132,30 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
   CatalogImportReport report;
   for (size_t i = 0; i < 3; ++i) {
     CatalogChanges& ch = i == 0 ? report.artists : i == 1 ? report.releases : report.tracks;
-    auto old = db.Rows(kTables[i]);
-    if (!old.ok()) {
+    auto old_rows = db.Rows(kTables[i]);
+    if (!old_rows.ok()) {
       (void)db.Exec("ROLLBACK");
-      return old.status();
+      return old_rows.status();
     }
+    const std::map<std::string, std::string> old(old_rows->begin(), old_rows->end());
     std::map<std::string, std::string> seen;
+    int64_t seq = 0;
     for (const CatalogRow& r : TableOf(tables, i)) {
       const std::string& id = r[kIdColumns[i]];
       const std::string row = RowJson(r);
       seen[id] = row;
-      auto it = old->find(id);
-      if (it == old->end())
+      auto it = old.find(id);
+      if (it == old.end())
         ++ch.added;
       else if (it->second != row)
         ++ch.changed;
-      if (it == old->end() || it->second != row) {
-        if (Status s = db.Put(kTables[i], id, row); !s.ok()) {
-          (void)db.Exec("ROLLBACK");
-          return s;
-        }
+      // Every row is written, so that its position follows the file even when it is unchanged.
+      if (Status s = db.Put(kTables[i], id, seq++, row); !s.ok()) {
+        (void)db.Exec("ROLLBACK");
+        return s;
       }
     }
-    for (const auto& [id, row] : *old) {
+    for (const auto& [id, row] : old) {
       if (seen.count(id)) continue;
       ++ch.removed;
       if (Status s = db.Delete(kTables[i], id); !s.ok()) {

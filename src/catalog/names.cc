@@ -52,7 +52,9 @@ bool ContainsWord(std::string_view lower, std::string_view word) {
   return false;
 }
 
-// Splits names joined by ", ", " & ", " x " (not "/", which is part of names such as HUNTR/X).
+// Splits names joined by ", ", " & ", " and ", " x ", " / " (not an unspaced "/", which is part
+// of names such as HUNTR/X). A band named "A & B" splits too, alike under every spelling; the
+// catalog matches such a credit whole first (see Resolve).
 std::vector<std::string> SplitNames(std::string_view s) {
   std::vector<std::string> out;
   const std::string lower = Lower(s);
@@ -65,6 +67,10 @@ std::vector<std::string> SplitNames(std::string_view s) {
     size_t skip = 0;
     if (s[i] == ',' || s[i] == '&')
       skip = 1;
+    else if (s.compare(i, 3, " / ") == 0)
+      skip = 3;  // "Zayn / Taylor Swift"
+    else if (lower.compare(i, 5, " and ") == 0)
+      skip = 5;  // Billboard's "Young Thug And Travis Scott"
     else if (s[i] == ':' && i + 1 < s.size() && s[i + 1] == ' ')
       skip = 2;  // "Group: members"
     else if (lower.compare(i, 3, " x ") == 0 && i > 0 && i + 3 < s.size() &&
@@ -241,14 +247,9 @@ std::string_view VersionKindName(VersionKind k) {
 }
 
 std::string SongKey(std::string_view artist_credit, std::string_view title) {
-  std::vector<std::string> artists;
-  for (const auto& name : SplitCredit(artist_credit).primary)
-    artists.push_back(NormalizeName(name));
-  std::sort(artists.begin(), artists.end());
-  artists.erase(std::unique(artists.begin(), artists.end()), artists.end());
-  std::string key = NormalizeName(ParseTitle(title).base);
-  for (const auto& a : artists) key += "|" + a;
-  return key;
+  const Credit credit = SplitCredit(artist_credit);
+  return NormalizeName(ParseTitle(title).base) + "|" +
+         (credit.primary.empty() ? std::string() : NormalizeName(credit.primary.front()));
 }
 
 ParsedTitle ParseTitle(std::string_view title) {
@@ -272,12 +273,27 @@ ParsedTitle ParseTitle(std::string_view title) {
     }
     base.push_back(title[i++]);
   }
-  // "Song - Remix Name": a dashed suffix that names a version is a part too.
-  if (const size_t dash = base.find(" - "); dash != std::string::npos) {
+  // "Song - Remix Name", "Song - From \"Film\"", "Song - Bonus Track": services print versions and
+  // subtitles after a dash; the suffix is a part too (a version when it names one).
+  // "Cold Sweat - Part 1" is a title of its own (a record's side), so "Part"/"Pt" stays.
+  if (const size_t dash = base.find(" - "); dash != std::string::npos && dash > 0) {
     const std::string suffix(Trim(std::string_view(base).substr(dash + 3)));
-    if (Classify(Lower(suffix)) != VersionKind::kOriginal) {
+    const std::string lower = Lower(suffix);
+    if (!StartsWithWord(lower, "part") && !StartsWithWord(lower, "pt") &&
+        !StartsWithWord(lower, "pt.")) {
       parts.push_back(suffix);
       base.resize(dash);
+    }
+  }
+  // "LOYALTY. FEAT. RIHANNA.": a feature written into the title without brackets.
+  {
+    const std::string lower = Lower(base);
+    for (std::string_view marker : {" feat. ", " ft. ", " featuring "}) {
+      if (const size_t at = lower.find(marker); at != std::string::npos && at > 0) {
+        parts.push_back("feat. " + base.substr(at + marker.size()));
+        base.resize(at);
+        break;
+      }
     }
   }
   t.base = std::string(Trim(base));

@@ -24,12 +24,6 @@ std::string CanonicalCredit(const Catalog& c, const std::vector<std::string>& na
   return credit;
 }
 
-std::string TrackSongKey(const Catalog& c, const Track& t) {
-  std::vector<std::string> names;
-  for (const auto& id : t.primary) names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
-  return SongKey(CanonicalCredit(c, names, nullptr, nullptr), t.title);
-}
-
 }  // namespace
 
 Resolution Resolve(const Catalog& catalog, std::string_view query) {
@@ -37,7 +31,10 @@ Resolution Resolve(const Catalog& catalog, std::string_view query) {
   const size_t dash = query.find(" - ");
   r.artist_part = std::string(dash == std::string_view::npos ? "" : query.substr(0, dash));
   r.title_part = std::string(dash == std::string_view::npos ? query : query.substr(dash + 3));
-  const Credit credit = SplitCredit(r.artist_part);
+  Credit credit = SplitCredit(r.artist_part);
+  // A name the catalog knows whole ("Simon & Garfunkel") is not split into two.
+  if (credit.primary.size() > 1 && catalog.FindArtists(r.artist_part).size() == 1)
+    credit = {{r.artist_part}, {}};
   r.primary = credit.primary;
   r.featured = credit.featured;
   const ParsedTitle title = ParseTitle(r.title_part);
@@ -48,9 +45,16 @@ Resolution Resolve(const Catalog& catalog, std::string_view query) {
   const std::string credit_text =
       CanonicalCredit(catalog, r.primary, &r.artists, &r.unknown_artists);
   r.song_key = SongKey(credit_text, r.title_part);
-  if (!r.unknown_artists.empty() || r.primary.empty()) return r;
+  // The song: the same title, with the credit's lead artist among the track's primary artists
+  // (publishers list co-artists differently, but the lead first). Other credited names the
+  // catalog does not know are reported and do not block the match; an unknown lead does.
+  if (r.primary.empty()) return r;
+  const std::vector<const Artist*> lead = catalog.FindArtists(r.primary.front());
+  if (lead.size() != 1) return r;
+  const std::string base = NormalizeName(r.base_title);
   for (const auto& t : catalog.tracks()) {
-    if (TrackSongKey(catalog, t) == r.song_key) r.versions.push_back(&t);
+    if (std::find(t.primary.begin(), t.primary.end(), lead[0]->id) == t.primary.end()) continue;
+    if (NormalizeName(ParseTitle(t.title).base) == base) r.versions.push_back(&t);
   }
   // The version: same kind and, for named versions, the same label; the original when the query
   // names none; on a tie, the earliest release.

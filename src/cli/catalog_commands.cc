@@ -22,15 +22,19 @@ std::string Period(const Membership& m) {
          (m.to ? FormatDate(*m.to) : std::string(""));
 }
 
-// Streams counted for a track id in the store; nullopt when the store or the track is unknown.
-std::optional<int64_t> TrackStreams(const CountStore* store, const std::string& id) {
-  if (!store || !store->FindTrack(id)) return std::nullopt;
-  StreamsQuery q;
-  q.track = id;
-  auto rows = QueryStreams(*store, q);
-  if (!rows.ok()) return std::nullopt;
-  int64_t sum = 0;
-  for (const auto& r : *rows) sum += r.streams;
+// Streams counted for a catalog track: plays name it by its id or its ISRC (shared spec §1), so
+// both are summed. nullopt when there is no store or it has counted neither.
+Result<std::optional<int64_t>> TrackStreams(const CountStore* store, const Track& t) {
+  if (!store) return std::optional<int64_t>();
+  std::optional<int64_t> sum;
+  for (const std::string* id : {&t.id, &t.isrc}) {
+    if (id->empty() || (id == &t.isrc && t.isrc == t.id) || !store->FindTrack(*id)) continue;
+    StreamsQuery q;
+    q.track = *id;
+    ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*store, q));
+    sum = sum.value_or(0);
+    for (const auto& r : rows) *sum += r.streams;
+  }
   return sum;
 }
 
@@ -119,6 +123,7 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
   j["releases"] = releases;
   int64_t total = 0;
   bool any_counted = false;
+  Status error;
   auto tracks = [&](bool featured) {
     json out = json::array();
     auto list = c.TracksOf(a, featured);
@@ -126,14 +131,21 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
       const Release* r = c.ReleaseById(t->release_id);
       return r ? r->date : Day{kMaxStoredDay};
     };
-    std::sort(list.begin(), list.end(), [&](const Track* x, const Track* y) {
-      return date(x) != date(y) ? date(x) < date(y) : x->title < y->title;
-    });
+    // By release date, and within a release in the catalog's (the tracklist's) order.
+    std::stable_sort(list.begin(), list.end(),
+                     [&](const Track* x, const Track* y) { return date(x) < date(y); });
     for (const Track* t : list) {
-      json tj = {{"id", t->id}, {"title", t->title}, {"release", t->release_id}};
-      if (auto s = TrackStreams(store, t->id)) {
-        tj["streams"] = *s;
-        if (!featured) total += *s, any_counted = true;
+      const Release* rel = c.ReleaseById(t->release_id);
+      json tj = {{"id", t->id},
+                 {"title", t->title},
+                 {"release", t->release_id},
+                 {"release_title", rel ? rel->title : ""}};
+      auto s = TrackStreams(store, *t);
+      if (!s.ok()) {
+        if (error.ok()) error = s.status();
+      } else if (*s) {
+        tj["streams"] = **s;
+        if (!featured) total += **s, any_counted = true;
       }
       out.push_back(tj);
     }
@@ -141,7 +153,29 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
   };
   j["tracks"] = tracks(false);
   j["featured_on"] = tracks(true);
+  ENCORE_RETURN_IF_ERROR(error);
   if (any_counted) j["streams"] = total;
+  // Songs: every version of a song together (the totals "all versions combined" rules need).
+  json songs = json::array();
+  {
+    std::map<std::string, size_t> index;  // song key -> position in songs
+    for (const auto& tj : j["tracks"]) {
+      const Track* t = c.TrackById(tj["id"].get<std::string>());
+      std::string credit;
+      for (const auto& id : t->primary) credit += (credit.empty() ? "" : " & ") + id;
+      const std::string key = SongKey(credit, t->title);
+      auto [it, added] = index.emplace(key, songs.size());
+      if (added) {
+        songs.push_back(
+            {{"song", ParseTitle(t->title).base}, {"key", key}, {"tracks", json::array()}});
+      }
+      json& song = songs[it->second];
+      song["tracks"].push_back(t->id);
+      if (tj.contains("streams"))
+        song["streams"] = song.value("streams", int64_t{0}) + tj["streams"].get<int64_t>();
+    }
+  }
+  j["songs"] = songs;
   if (as_json) {
     std::cout << j.dump(1) << "\n";
     return Status::Ok();
@@ -179,14 +213,27 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
     std::printf("    %s  %-6s %s\n", r["date"].get<std::string>().c_str(),
                 r["type"].get<std::string>().c_str(), r["title"].get<std::string>().c_str());
   }
+  auto streams = [&](const json& x) {
+    return x.contains("streams") ? Thousands(x["streams"].get<int64_t>()) : (store ? "-" : "");
+  };
   for (const char* key : {"tracks", "featured_on"}) {
     if (j[key].empty()) continue;
-    std::printf("  %s:%s\n", key == std::string("tracks") ? "tracks" : "featured on",
-                store ? "                                          streams" : "");
+    std::printf("  %-40s %-24s %14s\n",
+                key == std::string("tracks") ? "tracks:" : "featured on:", "release",
+                store ? "streams" : "");
     for (const auto& t : j[key]) {
-      std::printf("    %-50s %14s\n", t["title"].get<std::string>().c_str(),
-                  t.contains("streams") ? Thousands(t["streams"].get<int64_t>()).c_str()
-                                        : (store ? "-" : ""));
+      std::printf("    %-38s %-24s %14s\n", t["title"].get<std::string>().c_str(),
+                  t["release_title"].get<std::string>().c_str(), streams(t).c_str());
+    }
+  }
+  if (store && !songs.empty()) {
+    std::printf("  %-65s %14s\n", "songs (all versions):", "streams");
+    for (const auto& sj : songs) {
+      std::printf(
+          "    %-38s %-24s %14s\n", sj["song"].get<std::string>().c_str(),
+          (std::to_string(sj["tracks"].size()) + " track" + (sj["tracks"].size() == 1 ? "" : "s"))
+              .c_str(),
+          streams(sj).c_str());
     }
   }
   if (any_counted)
@@ -284,13 +331,25 @@ void AddResolve(CLI::App& app, Action* action) {
           std::printf("song:     %s   [key %s]\n", r.base_title.c_str(), r.song_key.c_str());
           std::printf("version:  %s%s\n", r.version_kind.c_str(),
                       r.version_label.empty() ? "" : (" (" + r.version_label + ")").c_str());
-          std::printf("versions of this song in the catalog: %zu\n", r.versions.size());
+          std::printf("versions of this song in the catalog: %zu%s\n", r.versions.size(),
+                      r.versions.empty() || r.artists.empty()
+                          ? ""
+                          : (" (title \"" + r.base_title + "\" with lead artist " +
+                             r.artists.front()->name + " among the primary artists)")
+                                .c_str());
           for (const Track* t : r.versions)
             std::printf("  %s %-22s %s\n", t == r.match ? "*" : " ", t->id.c_str(),
                         t->title.c_str());
-          if (!r.match)
+          if (r.match) {
+            std::printf("matched:  %s, the %s\n", r.match->id.c_str(),
+                        r.version_kind == "original"
+                            ? "original (the earliest release of the song's plain or explicit "
+                              "version)"
+                            : ("version of kind " + r.version_kind).c_str());
+          } else {
             std::printf("no catalog track matches this %s\n",
                         r.versions.empty() ? "song" : "version");
+          }
         }
         if (!r.match) return Status::NotFound("not resolved: " + q.arg);
         return Status::Ok();
@@ -337,7 +396,7 @@ std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) 
   return out;
 }
 
-json TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
+Result<json> TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
   const ParsedTitle p = ParseTitle(t.title);
   const Release* r = c.ReleaseById(t.release_id);
   json j = {{"id", t.id},
@@ -352,7 +411,8 @@ json TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
             {"primary", t.primary},
             {"featured", t.featured},
             {"solo", c.IsSolo(t)}};
-  if (auto s = TrackStreams(store, t.id)) j["streams"] = *s;
+  ENCORE_ASSIGN_OR_RETURN(auto streams, TrackStreams(store, t));
+  if (streams) j["streams"] = *streams;
   return j;
 }
 
@@ -369,7 +429,7 @@ void AddTrack(CLI::App& app, Action* action) {
           return Status::NotFound("no track '" + q.arg + "' in the catalog of " + q.dir);
         json out = json::array();
         for (const Track* t : found) {
-          json j = TrackJson(c, *t, q.counts);
+          ENCORE_ASSIGN_OR_RETURN(json j, TrackJson(c, *t, q.counts));
           std::vector<std::string> names;
           for (const auto& id : t->primary)
             names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
@@ -431,7 +491,9 @@ void AddRelease(CLI::App& app, Action* action) {
         for (const Release* r : found) {
           json tracks = json::array();
           for (const auto& t : c.tracks()) {
-            if (t.release_id == r->id) tracks.push_back(TrackJson(c, t, q.counts));
+            if (t.release_id != r->id) continue;
+            ENCORE_ASSIGN_OR_RETURN(json tj, TrackJson(c, t, q.counts));
+            tracks.push_back(std::move(tj));
           }
           out.push_back({{"id", r->id},
                          {"title", r->title},

@@ -70,7 +70,7 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-void PrintSummary(const FileOutcome& f) {
+void PrintSummary(const FileOutcome& f, bool have_catalog) {
   const SourceSummary& s = f.source.summary;
   switch (f.state) {
     case FileOutcome::State::kFailed:
@@ -111,9 +111,10 @@ void PrintSummary(const FileOutcome& f) {
     sep = ", ";
   }
   if (s.rejected) std::printf(" (encore rejects --source %s)", f.path.c_str());
-  std::printf("\n  tracks %s, unmatched tracks %s (no catalog loaded)",
+  std::printf("\n  tracks %s, not in the catalog %s%s",
               Thousands(static_cast<int64_t>(s.tracks)).c_str(),
-              Thousands(static_cast<int64_t>(s.unmatched_tracks)).c_str());
+              Thousands(static_cast<int64_t>(s.unmatched_tracks)).c_str(),
+              have_catalog ? "" : " (no catalog imported)");
   if (s.first_day >= 0) {
     std::printf(", days %s..%s", FormatDate(s.first_day).c_str(), FormatDate(s.last_day).c_str());
   }
@@ -135,9 +136,16 @@ void AddSimulate(CLI::App& app, Action* action) {
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   cmd->add_option("--out", o->out, "Output file: .csv or .jsonl, optionally .gz or .zst")
       ->required();
+  auto world = std::make_shared<std::string>();
+  cmd->add_option("--world", *world,
+                  "Also play a catalog's tracks: demo (the demo world) or a catalog directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
+      if (!world->empty()) {
+        ENCORE_ASSIGN_OR_RETURN(const Catalog c, LoadWorld(*world));
+        o->world = WorldTracks(c);
+      }
       ENCORE_ASSIGN_OR_RETURN(SimulateReport r, Simulate(*o));
       std::fprintf(stderr, "wrote %s plays (%s tracks, %s users of which %s bots) to %s\n",
                    Thousands(static_cast<int64_t>(r.plays)).c_str(),
@@ -195,6 +203,9 @@ void AddIngest(CLI::App& app, Action* action) {
             "this store counts with min-ms " + std::to_string(store->rules().min_ms) + " and cap " +
             std::to_string(store->rules().cap) + "; a store's rule cannot change");
       }
+      const std::string dir = DefaultStoreDir(a->store);
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+      a->o.catalog = &catalog;
       ProgressLine progress(!a->no_progress);
       a->o.progress = progress.Callback();
       const auto t0 = std::chrono::steady_clock::now();
@@ -206,7 +217,7 @@ void AddIngest(CLI::App& app, Action* action) {
       size_t failed = 0;
       SourceSummary total;
       for (const auto& f : report->files) {
-        PrintSummary(f);
+        PrintSummary(f, !catalog.artists().empty());
         if (f.state == FileOutcome::State::kFailed) ++failed;
         if (f.state == FileOutcome::State::kIngested) total.Add(f.source.summary);
       }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "encore/catalog.h"
+#include "encore/simulate.h"
 #include "encore/status.h"
 #include "encore/store.h"
 
@@ -32,6 +33,14 @@ void AddRelease(CLI::App& app, Action* action);
 // Prints an artist's profile (kind, country, groups, personas, releases, tracks and, when a
 // count store is given, their streams), as a table or as JSON.
 Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, bool as_json);
+
+// The world `--world` names: "demo" (the demo world built into the binary) or a catalog
+// directory; and the tracks of a catalog as the simulator plays them (songs rank in catalog order,
+// other versions of a song a tenth as popular).
+Result<Catalog> LoadWorld(const std::string& world);
+std::vector<WorldTrack> WorldTracks(const Catalog& c);
+// Writes the demo world's catalog files into dir.
+Status WriteDemoCatalog(const std::string& dir);
 
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);

@@ -8,7 +8,6 @@
 #include <fstream>
 
 #include "cli/commands.h"
-#include "cli/demo_catalog.h"
 #include "cli/format.h"
 #include "encore/catalog.h"
 #include "encore/ingest.h"
@@ -41,7 +40,19 @@ void AddDemo(CLI::App& app, Action* action) {
       const fs::path input = fs::path(a->store + "-input");
       fs::create_directories(input, ec);
 
-      std::printf("== 1. Simulate January 2024: %s plays\n",
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(a->store, StoreOptions{}));
+      std::printf("== 1. The catalog: the demo world (encore catalog import)\n");
+      const auto catalog_dir = input / "catalog";
+      ENCORE_RETURN_IF_ERROR(WriteDemoCatalog(catalog_dir.string()));
+      std::vector<CatalogIssue> issues;
+      ENCORE_ASSIGN_OR_RETURN(CatalogImportReport imported,
+                              ImportCatalog(catalog_dir.string(), a->store, &issues));
+      std::printf("   %zu artists, %zu releases, %zu tracks -> %s/catalog.sqlite\n",
+                  imported.artists.total, imported.releases.total, imported.tracks.total,
+                  a->store.c_str());
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(a->store));
+
+      std::printf("\n== 2. Simulate January 2024: %s plays of the demo world and a long tail\n",
                   Thousands(static_cast<int64_t>(a->plays)).c_str());
       SimulateOptions so;
       so.plays = a->plays;
@@ -49,6 +60,7 @@ void AddDemo(CLI::App& app, Action* action) {
       so.start = DayFromCivil(2024, 1, 1);
       so.seed = 2024;
       so.out = (input / "plays-2024-01.csv.zst").string();
+      so.world = WorldTracks(catalog);
       ENCORE_ASSIGN_OR_RETURN(SimulateReport sim, Simulate(so));
       std::printf("   %s tracks, %s listeners (%s bots replaying one track all day) -> %s\n",
                   Thousands(static_cast<int64_t>(sim.tracks)).c_str(),
@@ -69,10 +81,10 @@ void AddDemo(CLI::App& app, Action* action) {
       }
 
       std::printf(
-          "\n== 2. Ingest the month into %s, then a file with broken lines and one late play\n",
+          "\n== 3. Ingest the month into %s, then a file with broken lines and one late play\n",
           a->store.c_str());
-      ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(a->store, StoreOptions{}));
       IngestOptions io;
+      io.catalog = &catalog;
       ENCORE_ASSIGN_OR_RETURN(IngestReport month, IngestFiles(store.get(), {so.out}, io));
       std::printf("   days before %s are now sealed (3 days behind the newest play)\n",
                   month.sealed_before ? FormatDate(*month.sealed_before).c_str() : "(none)");
@@ -82,13 +94,15 @@ void AddDemo(CLI::App& app, Action* action) {
         const SourceSummary& s = f.source.summary;
         std::printf(
             "   %s: %s lines, %s plays, %s streams counted, %s capped, %s short plays, %s "
-            "rejected\n",
+            "rejected; %s tracks, %s not in the catalog\n",
             fs::path(f.path).filename().c_str(), Thousands(static_cast<int64_t>(s.lines)).c_str(),
             Thousands(static_cast<int64_t>(s.plays)).c_str(),
             Thousands(static_cast<int64_t>(s.counted)).c_str(),
             Thousands(static_cast<int64_t>(s.capped)).c_str(),
             Thousands(static_cast<int64_t>(s.short_plays)).c_str(),
-            Thousands(static_cast<int64_t>(s.rejected)).c_str());
+            Thousands(static_cast<int64_t>(s.rejected)).c_str(),
+            Thousands(static_cast<int64_t>(s.tracks)).c_str(),
+            Thousands(static_cast<int64_t>(s.unmatched_tracks)).c_str());
       }
       std::printf(
           "   the play for 2024-01-02 came after its day was sealed: rejected as late, and kept\n");
@@ -103,7 +117,7 @@ void AddDemo(CLI::App& app, Action* action) {
         }
       }
 
-      std::printf("\n== 3. Ingest the same files again: exactly once\n");
+      std::printf("\n== 4. Ingest the same files again: exactly once\n");
       ENCORE_ASSIGN_OR_RETURN(IngestReport again, IngestFiles(store.get(), {so.out, broken}, io));
       for (const auto& f : again.files) {
         std::printf("   %s: %s\n", fs::path(f.path).filename().c_str(),
@@ -112,14 +126,24 @@ void AddDemo(CLI::App& app, Action* action) {
                         : "ingested?!");
       }
 
-      std::printf("\n== 4. Most streamed tracks of January 2024\n");
+      std::printf("\n== 5. Most streamed tracks of January 2024\n");
       ENCORE_ASSIGN_OR_RETURN(auto top, TopTracks(*store, std::nullopt, std::nullopt, 10));
       for (size_t i = 0; i < top.size(); ++i) {
-        std::printf("   %2zu. %s %14s\n", i + 1, top[i].track.c_str(),
-                    Thousands(top[i].streams).c_str());
+        const Track* t = catalog.TrackById(top[i].track);
+        std::string what = "(not in the catalog)";
+        if (t) {
+          what.clear();
+          for (const auto& id : t->primary) {
+            const Artist* ar = catalog.ArtistById(id);
+            what += (what.empty() ? "" : " & ") + (ar ? ar->name : id);
+          }
+          what += " - " + t->title;
+        }
+        std::printf("   %2zu. %-24s %12s  %s\n", i + 1, top[i].track.c_str(),
+                    Thousands(top[i].streams).c_str(), what.c_str());
       }
       if (!top.empty()) {
-        std::printf("\n== 5. Daily streams of %s (encore streams --track %s --cumulative)\n",
+        std::printf("\n== 6. Daily streams of %s (encore streams --track %s --cumulative)\n",
                     top[0].track.c_str(), top[0].track.c_str());
         StreamsQuery q;
         q.track = top[0].track;
@@ -134,18 +158,7 @@ void AddDemo(CLI::App& app, Action* action) {
                       Thousands(r.free).c_str(), Thousands(running).c_str());
         }
       }
-      std::printf("\n== 6. The catalog: the demo world (encore catalog import), names resolved\n");
-      const auto catalog_dir = input / "catalog";
-      fs::create_directories(catalog_dir, ec);
-      std::ofstream(catalog_dir / "artists.csv") << kDemoArtists;
-      std::ofstream(catalog_dir / "releases.csv") << kDemoReleases;
-      std::ofstream(catalog_dir / "tracks.csv") << kDemoTracks;
-      std::vector<CatalogIssue> issues;
-      ENCORE_ASSIGN_OR_RETURN(CatalogImportReport imported,
-                              ImportCatalog(catalog_dir.string(), a->store, &issues));
-      std::printf("   %zu artists, %zu releases, %zu tracks\n", imported.artists.total,
-                  imported.releases.total, imported.tracks.total);
-      ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(a->store));
+      std::printf("\n== 7. Names resolved against the catalog (encore resolve)\n");
       for (const char* q : {"JK - Seven (Band Ver.)",
                             "Jungkook feat. Latto - Seven (Explicit Ver.)", "Agust D - Haegeum"}) {
         const Resolution r = Resolve(catalog, q);
@@ -153,11 +166,12 @@ void AddDemo(CLI::App& app, Action* action) {
                     r.match ? r.match->id.c_str() : "(none)", r.base_title.c_str(),
                     r.version_kind.c_str(), r.versions.size());
       }
-      std::printf("\n   encore artist jungkook --store %s\n", a->store.c_str());
-      ENCORE_RETURN_IF_ERROR(PrintArtist(catalog, *catalog.ArtistById("jungkook"), nullptr, false));
+      std::printf("\n== 8. encore artist jungkook --store %s\n", a->store.c_str());
+      ENCORE_RETURN_IF_ERROR(
+          PrintArtist(catalog, *catalog.ArtistById("jungkook"), store.get(), false));
 
       const StoreStats st = store->Stats();
-      std::printf("\n== 7. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
+      std::printf("\n== 9. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
                   Thousands(st.streams).c_str(), Thousands(static_cast<int64_t>(st.tracks)).c_str(),
                   Bytes(static_cast<double>(st.bytes)).c_str());
       std::printf("   try: build/release/src/encore streams --store %s --track %s --country US\n",

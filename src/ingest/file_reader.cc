@@ -33,7 +33,8 @@ Format FormatOf(const std::string& path) {
 // Moves a chunk's records into the batch, mapping chunk-local ids to store ids.
 class BatchBuilder {
  public:
-  BatchBuilder(FileBatch* batch, IdMap* ids) : batch_(batch), ids_(ids) {}
+  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog)
+      : batch_(batch), ids_(ids), catalog_(catalog) {}
 
   Status Merge(ChunkParser& chunk) {
     std::vector<uint32_t> track_map, service_map;
@@ -41,7 +42,10 @@ class BatchBuilder {
     for (const auto& name : chunk.tracks().names()) {
       const uint32_t id = ids_->Track(name);
       track_map.push_back(id);
-      if (seen_.insert(id).second) batch_->track_ids.push_back(id);
+      if (seen_.insert(id).second) {
+        batch_->track_ids.push_back(id);
+        if (!catalog_ || !catalog_->TrackById(name)) ++batch_->unmatched_tracks;
+      }
     }
     for (const auto& name : chunk.services().names()) {
       ENCORE_ASSIGN_OR_RETURN(uint32_t id, ids_->Service(name));
@@ -71,6 +75,7 @@ class BatchBuilder {
  private:
   FileBatch* batch_;
   IdMap* ids_;
+  const Catalog* catalog_;
   std::unordered_set<uint32_t> seen_;
 };
 
@@ -93,7 +98,7 @@ Status ReadRecords(const std::string& path, Format format, ByteSource* src, cons
   uint64_t line = 1;
   bool eof = false;
   std::optional<CsvLayout> layout;
-  BatchBuilder builder(batch, ids);
+  BatchBuilder builder(batch, ids, options.catalog);
   while (!eof || have > 0) {
     while (!eof && have + pad < buf.size()) {
       ENCORE_ASSIGN_OR_RETURN(size_t got, src->Read(buf.data() + have, buf.size() - pad - have));
@@ -241,7 +246,7 @@ Status ReadStreamingHistory(const std::string& path, ByteSource* src, const Pars
     chunk.AddPlay(f, index, raw);
   }
   if (options.strict) ENCORE_RETURN_IF_ERROR(StrictCheck(path, chunk.rejects()));
-  BatchBuilder builder(batch, ids);
+  BatchBuilder builder(batch, ids, options.catalog);
   return builder.Merge(chunk);
 }
 
@@ -334,7 +339,7 @@ Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store
             [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
   batch.fingerprint = fp.Hex();
   batch.summary.tracks = batch.track_ids.size();
-  batch.summary.unmatched_tracks = batch.track_ids.size();  // no catalog yet: none match
+  batch.summary.unmatched_tracks = batch.unmatched_tracks;
   for (const auto& [day, bucket] : batch.days) {
     if (bucket.plays.empty() && bucket.totals.empty()) continue;
     if (batch.summary.first_day < 0) batch.summary.first_day = day;

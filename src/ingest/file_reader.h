@@ -37,6 +37,7 @@ struct FileBatch {
   std::map<Day, DayBucket> days;
   std::vector<RejectRecord> rejects;  // sorted by line
   std::vector<uint32_t> track_ids;    // distinct store track ids seen
+  uint64_t unmatched_tracks = 0;      // of those, not in the catalog
 };
 
 // The probe of a file (see SourceRecord::probe).

@@ -66,7 +66,7 @@ constexpr Market kMarkets[] = {
 constexpr size_t kMarketCount = sizeof kMarkets / sizeof kMarkets[0];
 
 struct Track {
-  char id[13];
+  std::string id;
   Day release;
   double base;
   uint32_t duration_ms;
@@ -146,7 +146,15 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
 
   Rng rng(o.seed);
   SimulateReport report;
-  const uint64_t n_tracks = std::clamp<uint64_t>(o.plays / 2000, 50, 200000);
+  for (const WorldTrack& t : o.world) {
+    if (t.id.empty() || t.id.size() > 64 || t.id.find_first_of(",\"\n\r") != std::string::npos)
+      return Status::InvalidArgument("world track id '" + t.id + "' is not 1-64 plain bytes");
+    if (t.duration_ms <= 30000 || !(t.weight > 0))
+      return Status::InvalidArgument("world track '" + t.id +
+                                     "' needs a duration over 30 s and a weight");
+  }
+  const uint64_t n_world = o.world.size();
+  const uint64_t n_tracks = n_world + std::clamp<uint64_t>(o.plays / 2000, 50, 200000);
   const uint64_t n_users = std::clamp<uint64_t>(o.plays / 25, 200, 4000000);
   const uint64_t per_day = std::max<uint64_t>(1, o.plays / static_cast<uint64_t>(o.days));
   const double bot_share = 0.015;
@@ -159,9 +167,17 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
   std::vector<Track> tracks(n_tracks);
   for (uint64_t i = 0; i < n_tracks; ++i) {
     Track& t = tracks[i];
-    std::snprintf(t.id, sizeof t.id, "QZENC%02u%05u", static_cast<unsigned>(20 + i / 100000),
-                  static_cast<unsigned>(i % 100000));
-    t.base = 1.0 / std::pow(static_cast<double>(i + 1), 0.9);
+    if (i < n_world) {
+      const WorldTrack& w = o.world[i];
+      t = {w.id, w.release, w.weight, w.duration_ms};
+      continue;
+    }
+    const uint64_t k = i - n_world;
+    char id[16];
+    std::snprintf(id, sizeof id, "QZENC%02u%05u", static_cast<unsigned>(20 + k / 100000),
+                  static_cast<unsigned>(k % 100000));
+    t.id = id;
+    t.base = 1.0 / std::pow(static_cast<double>(k + 1), 0.9);
     t.release = rng.Uniform() < 0.6
                     ? o.start - 1 - static_cast<Day>(rng.Below(720))
                     : o.start + static_cast<Day>(rng.Below(static_cast<uint64_t>(o.days)));
@@ -180,7 +196,8 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
     user_free[u] = rng.Uniform() < 0.55;
   }
   std::vector<uint32_t> bot_track(n_bots);
-  for (auto& t : bot_track) t = static_cast<uint32_t>(rng.Below(std::min<uint64_t>(50, n_tracks)));
+  for (auto& t : bot_track)
+    t = static_cast<uint32_t>(n_world + rng.Below(std::min<uint64_t>(50, n_tracks - n_world)));
 
   ENCORE_ASSIGN_OR_RETURN(auto sink, OpenByteSink(o.out));
   LineWriter w(sink.get());

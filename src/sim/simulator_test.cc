@@ -19,9 +19,9 @@ std::string Slurp(const std::string& path) {
 }
 
 std::string Make(const std::string& name, uint64_t seed) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            (name + "-" + std::to_string(::getpid()) + ".csv"))
-                               .string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".csv"))
+          .string();
   SimulateOptions o;
   o.plays = 50000;
   o.days = 7;
