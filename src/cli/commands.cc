@@ -15,13 +15,14 @@
 #include "encore/store.h"
 
 namespace encore::cli {
-namespace {
 
 Result<Day> ParseDateFlag(const std::string& flag, const std::string& value) {
   auto d = ParseDate(value);
   if (!d) return Status::InvalidArgument(flag + " takes a date YYYY-MM-DD, not '" + value + "'");
   return *d;
 }
+
+namespace {
 
 Result<std::optional<Day>> OptionalDate(const std::string& flag, const std::string& value) {
   if (value.empty()) return std::optional<Day>();

@@ -42,6 +42,11 @@ std::vector<WorldTrack> WorldTracks(const Catalog& c);
 // Writes the demo world's catalog files into dir.
 Status WriteDemoCatalog(const std::string& dir);
 
+// A date flag's value, YYYY-MM-DD (kInvalidArgument naming the flag otherwise).
+Result<Day> ParseDateFlag(const std::string& flag, const std::string& value);
+
+void AddChart(CLI::App& app, Action* action);
+
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);
 

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   encore::cli::AddResolve(app, &action);
   encore::cli::AddTrack(app, &action);
   encore::cli::AddRelease(app, &action);
+  encore::cli::AddChart(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

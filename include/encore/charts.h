@@ -1,0 +1,180 @@
+// Charts: published chart history (shared spec §6 and the publishers' own files), kept in the
+// store; chart runs computed from positions (last week, peak, weeks on chart, streak); and the
+// check of those against what the publishers printed. See doc/charts.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "encore/date.h"
+#include "encore/status.h"
+
+namespace encore {
+
+// One entry of a chart as its publisher printed it.
+struct ChartEntry {
+  int position = 0;  // 1-based
+  std::string title, artist;
+  std::string id;  // the publisher's id of the entry where printed (Spotify's track URI)
+  std::optional<int> last_week, peak, weeks;  // as printed; nullopt where none was printed
+  std::optional<int64_t> metric;              // streams or points where printed
+  std::string song;                           // the entry's identity on this chart: see EntryKey
+  uint64_t line = 0;                          // line of its source file (0: not from a file)
+  bool repaired = false;  // its position was restored, or it was reconstructed (RepairEditions)
+};
+
+// One chart edition: a chart name ("billboard-hot-100"), its date and its entries by position.
+struct ChartEdition {
+  std::string chart;
+  Day date = 0;
+  std::vector<ChartEntry> entries;
+};
+
+// The identity of a chart entry from week to week: the publisher's id where it prints one,
+// otherwise the normalised full title (versions and subtitles kept: a chart lists "Patricia" and
+// "Patricia - Twist" apart) and the normalised lead artist.
+std::string EntryKey(const std::string& id, const std::string& artist, const std::string& title);
+
+// A problem in a chart file: file, 1-based line (0: the file as a whole), reason.
+struct ChartIssue {
+  std::string file;
+  uint64_t line = 0;
+  std::string reason;
+  std::string ToString() const;
+};
+
+// The formats ReadChartFile recognises, by their header.
+enum class ChartFileFormat {
+  kSpec,             // shared spec §6: chart,date,position,title,artist,last_week,peak,weeks
+  kHot100,           // chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart
+  kBillboard200Old,  // date,title,artist,current,previous,peak,weeks,new (previous 0: new)
+  kBillboard200New,  // chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart
+  kSpotifyWeekly,    // rank,uri,artist_names,track_name,source,peak_rank,previous_rank,...
+  kUk,               // chart_date,position ("Number1"),title,artist,last_week,peak_position,...
+};
+
+// A row of a chart file that could not be read: kept with its line, reason and text.
+struct ChartReject {
+  uint64_t line = 0;
+  std::string reason, text;
+};
+
+struct ChartFile {
+  ChartFileFormat format = ChartFileFormat::kSpec;
+  std::string fingerprint;             // XXH3-128 of the decompressed content
+  std::vector<ChartEdition> editions;  // by chart and date
+  uint64_t rows = 0;                   // rows read into editions
+  std::vector<ChartReject> rejects;    // malformed rows, by line
+};
+
+// Reads a published chart file (plain, .gz or .zst) in any format above. `chart` names the chart
+// for formats that do not (default: billboard-hot-100, billboard-200, spotify-<region>-weekly
+// from the file name, uk-singles or uk-albums from the file name). A malformed row is rejected
+// (ChartFile::rejects) and the rest is read; a file that is not a chart file at all (unknown
+// header, no date where the format needs one from the name, no rows) is kDataError with the
+// problem in *issues.
+Result<ChartFile> ReadChartFile(const std::string& path, const std::string& chart,
+                                std::vector<ChartIssue>* issues);
+
+// What the chart history holds.
+struct ChartSummary {
+  std::string chart;
+  size_t editions = 0, entries = 0;
+  Day first = 0, last = 0;
+};
+struct ChartImportReport {
+  bool already_imported = false;  // the same content was imported before: nothing changed
+  size_t editions = 0, entries = 0;
+  size_t replaced = 0;  // editions that replaced ones imported before from another file
+  std::vector<std::string> charts;
+};
+
+// The chart history kept in a store directory (charts.sqlite).
+class ChartHistory {
+ public:
+  virtual ~ChartHistory() = default;
+  // Imports one file's editions in one transaction; a file is imported once (by content).
+  virtual Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) = 0;
+  virtual Result<std::vector<ChartSummary>> Charts() = 0;
+  // The rejected rows of every imported file: (file path, reject).
+  virtual Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() = 0;
+  // Every edition of a chart in date order, optionally within [from, to].
+  virtual Result<std::vector<ChartEdition>> Editions(const std::string& chart,
+                                                     std::optional<Day> from = std::nullopt,
+                                                     std::optional<Day> to = std::nullopt) = 0;
+};
+// Opens (creating when `create`) the chart history of a store directory.
+Result<std::unique_ptr<ChartHistory>> OpenChartHistory(const std::string& store_dir, bool create);
+
+// One identity for entries that share a key or a publisher id (Spotify's track URI), so that a
+// song keeps its run when the publisher changes its title or credit, or its id.
+std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions);
+
+// Repairs of known defects of published chart data, made from the publisher's own columns:
+// - a missing edition (the next edition's printed last-week column disagrees with the edition
+//   before it for most rows, at most two periods back): reconstructed from that column (the
+//   entries that went on to the next edition, at their printed last-week positions), dated a
+//   period before the next edition, or the day before it when the data has no room for it;
+// - a short edition (fewer entries than usual, the positions below the missing entry renumbered
+//   in the source): positions restored from the next edition's last-week column, and the
+//   missing entry put back when it is on the next edition.
+struct ChartRepair {
+  Day date = 0;      // the edition repaired or reconstructed
+  std::string what;  // "reconstructed 98 entries of a missing edition", …
+  size_t rows = 0;   // entries whose position was restored or which were reconstructed
+};
+std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
+                                         std::vector<ChartRepair>* repairs);
+
+// An entry's run statistics as computed from the positions of the editions before it.
+struct RunStats {
+  std::optional<int> last;  // position on the previous edition; nullopt when not on it
+  int peak = 0;             // best position so far, this edition included
+  int weeks = 0;            // editions on the chart so far (cumulative over all runs)
+  int streak = 0;           // consecutive editions on the chart up to this one
+  int weeks_at_peak = 0;    // editions so far at the current peak position
+  bool debut = false;       // first edition on the chart
+  bool reentry = false;     // back after being off the chart
+  bool carried_in = false;  // its earlier history came from the printed columns (below)
+};
+// Stats for every entry of `editions` (in date order), by edition and position index, from the
+// positions alone, except where the data cannot know a song's earlier history: on the first
+// edition of the data or after a gap in it (more than one and a half periods since the one
+// before), and for a song never seen that prints more weeks on chart than the data has editions
+// since then, the entry carries in its printed peak, weeks and last week (marked carried_in).
+std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& editions);
+// "NEW", "RE", "=", "+3", "-2": an entry's movement.
+std::string Movement(const RunStats& s, int position);
+
+// The check of the printed columns against the ones computed from the positions.
+struct VerifyOptions {
+  // Columns checked. Default: last week, peak and weeks (Billboard). Spotify's weeks_on_chart is
+  // checked as cumulative weeks too; `weeks_as_streak` checks it as a streak instead.
+  bool weeks_as_streak = false;
+  // Repair missing and short editions first (RepairEditions). Default: yes.
+  bool repair = true;
+};
+struct Disagreement {
+  Day date = 0;
+  ChartEntry entry;
+  RunStats computed;
+  std::string cls;  // the class: see doc/charts.md
+};
+struct VerifyReport {
+  std::string chart;
+  size_t editions = 0, rows = 0;
+  size_t agree = 0;                                        // rows agreeing on every printed column
+  size_t last_agree = 0, peak_agree = 0, weeks_agree = 0;  // per column
+  size_t last_rows = 0, peak_rows = 0, weeks_rows = 0;     // rows that print the column
+  std::map<std::string, size_t> classes;                   // class -> rows
+  std::vector<ChartRepair> repairs;                        // what was repaired before the check
+  std::vector<Disagreement> disagreements;                 // every one, in date and position order
+};
+VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEdition>& editions,
+                         const VerifyOptions& options);
+
+}  // namespace encore

@@ -1,0 +1,278 @@
+// The chart history of a store: DIR/charts.sqlite. One SQLite transaction per imported file;
+// a file is imported once (by the XXH3-128 of its content); an edition imported again from
+// another file replaces the earlier one whole.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <limits>
+
+#include "encore/charts.h"
+
+namespace encore {
+namespace {
+
+constexpr const char* kSchema =
+    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,"
+    " path TEXT NOT NULL, rows INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS editions(chart TEXT NOT NULL, date INTEGER NOT NULL,"
+    " source INTEGER NOT NULL, PRIMARY KEY(chart, date));"
+    "CREATE TABLE IF NOT EXISTS entries(chart TEXT NOT NULL, date INTEGER NOT NULL,"
+    " position INTEGER NOT NULL, title TEXT NOT NULL, artist TEXT NOT NULL, id TEXT NOT NULL,"
+    " song TEXT NOT NULL, last_week INTEGER, peak INTEGER, weeks INTEGER, metric INTEGER,"
+    " line INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entries_by_edition ON entries(chart, date, position);"
+    "CREATE TABLE IF NOT EXISTS rejects(source INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, text TEXT NOT NULL);";
+
+// A prepared statement, finalised when it goes.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  sqlite3_stmt* get() const { return st_; }
+  bool ok() const { return st_ != nullptr; }
+  void Bind(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(st_, i, v); }
+  void Bind(int i, const std::optional<int>& v) {
+    if (v)
+      sqlite3_bind_int64(st_, i, *v);
+    else
+      sqlite3_bind_null(st_, i);
+  }
+  void Bind(int i, const std::optional<int64_t>& v) {
+    if (v)
+      sqlite3_bind_int64(st_, i, *v);
+    else
+      sqlite3_bind_null(st_, i);
+  }
+  int Step() { return sqlite3_step(st_); }
+  void Reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+};
+
+std::optional<int> OptInt(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int(st, col);
+}
+std::string Text(sqlite3_stmt* st, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, col))) : std::string();
+}
+
+class SqliteChartHistory final : public ChartHistory {
+ public:
+  ~SqliteChartHistory() override { sqlite3_close(db_); }
+
+  Status Open(const std::string& path, bool create) {
+    path_ = path;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK)
+      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
+    sqlite3_busy_timeout(db_, 10000);
+    return Exec(kSchema);
+  }
+
+  Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) override {
+    ChartImportReport report;
+    ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status s = ImportInTransaction(file, path, &report);
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
+    if (report.already_imported) {
+      ENCORE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+      return report;
+    }
+    ENCORE_RETURN_IF_ERROR(Exec("COMMIT"));
+    return report;
+  }
+
+  Result<std::vector<ChartSummary>> Charts() override {
+    Stmt st(db_,
+            "SELECT e.chart, COUNT(DISTINCT e.date), COUNT(*), MIN(e.date), MAX(e.date)"
+            " FROM entries e GROUP BY e.chart ORDER BY e.chart");
+    if (!st.ok()) return Error();
+    std::vector<ChartSummary> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      ChartSummary c;
+      c.chart = Text(st.get(), 0);
+      c.editions = static_cast<size_t>(sqlite3_column_int64(st.get(), 1));
+      c.entries = static_cast<size_t>(sqlite3_column_int64(st.get(), 2));
+      c.first = sqlite3_column_int(st.get(), 3);
+      c.last = sqlite3_column_int(st.get(), 4);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+  Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() override {
+    Stmt st(db_,
+            "SELECT s.path, r.line, r.reason, r.text FROM rejects r JOIN sources s"
+            " ON s.id = r.source ORDER BY s.path, r.line");
+    if (!st.ok()) return Error();
+    std::vector<std::pair<std::string, ChartReject>> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back({Text(st.get(), 0),
+                     {static_cast<uint64_t>(sqlite3_column_int64(st.get(), 1)), Text(st.get(), 2),
+                      Text(st.get(), 3)}});
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+  Result<std::vector<ChartEdition>> Editions(const std::string& chart, std::optional<Day> from,
+                                             std::optional<Day> to) override {
+    Stmt st(db_,
+            "SELECT date, position, title, artist, id, song, last_week, peak, weeks, metric, line"
+            " FROM entries WHERE chart = ? AND date >= ? AND date <= ?"
+            " ORDER BY date, position, rowid");
+    if (!st.ok()) return Error();
+    st.Bind(1, chart);
+    st.Bind(2, static_cast<int64_t>(from.value_or(std::numeric_limits<Day>::min())));
+    st.Bind(3, static_cast<int64_t>(to.value_or(kMaxStoredDay)));
+    std::vector<ChartEdition> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      sqlite3_stmt* r = st.get();
+      const Day date = sqlite3_column_int(r, 0);
+      if (out.empty() || out.back().date != date) out.push_back({chart, date, {}});
+      ChartEntry e;
+      e.position = sqlite3_column_int(r, 1);
+      e.title = Text(r, 2);
+      e.artist = Text(r, 3);
+      e.id = Text(r, 4);
+      e.song = Text(r, 5);
+      e.last_week = OptInt(r, 6);
+      e.peak = OptInt(r, 7);
+      e.weeks = OptInt(r, 8);
+      if (sqlite3_column_type(r, 9) != SQLITE_NULL) e.metric = sqlite3_column_int64(r, 9);
+      e.line = static_cast<uint64_t>(sqlite3_column_int64(r, 10));
+      out.back().entries.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+ private:
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      Status s = Status::IoError(path_ + ": " + (err ? err : "error"));
+      sqlite3_free(err);
+      return s;
+    }
+    return Status::Ok();
+  }
+  Status Error() const { return Status::IoError(path_ + ": " + sqlite3_errmsg(db_)); }
+
+  Status ImportInTransaction(const ChartFile& file, const std::string& path,
+                             ChartImportReport* report) {
+    {
+      Stmt st(db_, "SELECT 1 FROM sources WHERE fingerprint = ?");
+      if (!st.ok()) return Error();
+      st.Bind(1, file.fingerprint);
+      if (st.Step() == SQLITE_ROW) {
+        report->already_imported = true;
+        return Status::Ok();
+      }
+    }
+    Stmt src(db_, "INSERT INTO sources(fingerprint, path, rows) VALUES(?, ?, ?)");
+    if (!src.ok()) return Error();
+    src.Bind(1, file.fingerprint);
+    src.Bind(2, path);
+    src.Bind(3, static_cast<int64_t>(file.rows));
+    if (src.Step() != SQLITE_DONE) return Error();
+    const int64_t source = sqlite3_last_insert_rowid(db_);
+    Stmt rej(db_, "INSERT INTO rejects(source, line, reason, text) VALUES(?, ?, ?, ?)");
+    if (!rej.ok()) return Error();
+    for (const ChartReject& r : file.rejects) {
+      rej.Bind(1, source);
+      rej.Bind(2, static_cast<int64_t>(r.line));
+      rej.Bind(3, r.reason);
+      rej.Bind(4, r.text);
+      if (rej.Step() != SQLITE_DONE) return Error();
+      rej.Reset();
+    }
+    Stmt find(db_, "SELECT 1 FROM editions WHERE chart = ? AND date = ?");
+    Stmt drop(db_, "DELETE FROM entries WHERE chart = ? AND date = ?");
+    Stmt edition(db_, "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)");
+    Stmt entry(db_,
+               "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
+               " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!find.ok() || !drop.ok() || !edition.ok() || !entry.ok()) return Error();
+    for (const ChartEdition& ed : file.editions) {
+      find.Bind(1, ed.chart);
+      find.Bind(2, static_cast<int64_t>(ed.date));
+      const bool exists = find.Step() == SQLITE_ROW;
+      find.Reset();
+      if (exists) {
+        ++report->replaced;
+        drop.Bind(1, ed.chart);
+        drop.Bind(2, static_cast<int64_t>(ed.date));
+        if (drop.Step() != SQLITE_DONE) return Error();
+        drop.Reset();
+      }
+      edition.Bind(1, ed.chart);
+      edition.Bind(2, static_cast<int64_t>(ed.date));
+      edition.Bind(3, source);
+      if (edition.Step() != SQLITE_DONE) return Error();
+      edition.Reset();
+      for (const ChartEntry& e : ed.entries) {
+        entry.Bind(1, ed.chart);
+        entry.Bind(2, static_cast<int64_t>(ed.date));
+        entry.Bind(3, static_cast<int64_t>(e.position));
+        entry.Bind(4, e.title);
+        entry.Bind(5, e.artist);
+        entry.Bind(6, e.id);
+        entry.Bind(7, e.song);
+        entry.Bind(8, e.last_week);
+        entry.Bind(9, e.peak);
+        entry.Bind(10, e.weeks);
+        entry.Bind(11, e.metric);
+        entry.Bind(12, static_cast<int64_t>(e.line));
+        if (entry.Step() != SQLITE_DONE) return Error();
+        entry.Reset();
+        ++report->entries;
+      }
+      ++report->editions;
+      if (report->charts.empty() || report->charts.back() != ed.chart)
+        report->charts.push_back(ed.chart);
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ChartHistory>> OpenChartHistory(const std::string& store_dir, bool create) {
+  const std::string path = store_dir + "/charts.sqlite";
+  if (!create && !std::filesystem::exists(path))
+    return Status::NotFound("no chart history in " + store_dir + " (encore chart import)");
+  if (create) {
+    std::error_code ec;
+    std::filesystem::create_directories(store_dir, ec);
+  }
+  auto h = std::make_unique<SqliteChartHistory>();
+  ENCORE_RETURN_IF_ERROR(h->Open(path, create));
+  return std::unique_ptr<ChartHistory>(std::move(h));
+}
+
+}  // namespace encore

@@ -1,0 +1,536 @@
+// `encore chart`: import published charts, list them, show an edition with its movements, a
+// song's or an artist's chart runs, and the check of the printed columns (doc/charts.md).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "catalog/names.h"
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "common/strings.h"
+#include "encore/charts.h"
+
+namespace encore::cli {
+namespace {
+
+using json = nlohmann::json;
+
+// The files a path names: the file itself, or every .csv (.gz, .zst) under a directory, sorted.
+std::vector<std::string> ChartFiles(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return {path};
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const std::string p = it->path().string();
+    if (it->is_regular_file() &&
+        (EndsWith(p, ".csv") || EndsWith(p, ".csv.gz") || EndsWith(p, ".csv.zst")))
+      out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::unique_ptr<ChartHistory>> OpenHistory(const std::string& store, bool create) {
+  return OpenChartHistory(DefaultStoreDir(store), create);
+}
+
+// The chart's summary, or kNotFound listing the charts there are.
+Result<ChartSummary> FindChart(ChartHistory& h, const std::string& name) {
+  ENCORE_ASSIGN_OR_RETURN(auto charts, h.Charts());
+  std::string known;
+  for (const auto& c : charts) {
+    if (c.chart == name) return c;
+    known += (known.empty() ? "" : ", ") + c.chart;
+  }
+  return Status::NotFound("no chart '" + name + "' in the chart history (charts: " +
+                          (known.empty() ? "none; encore chart import" : known) + ")");
+}
+
+std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
+
+void AddImport(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "import", "Import published charts: shared spec §6 files or the publishers' own CSVs");
+  struct Args {
+    std::vector<std::string> paths;
+    std::string chart, store;
+    bool strict = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("paths", a->paths, "Chart files or directories of them")->required();
+  cmd->add_flag("--strict", a->strict, "Import no file with a malformed row");
+  cmd->add_option("--chart", a->chart,
+                  "Chart name for files that do not name one (default: from the format)");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const auto t0 = std::chrono::steady_clock::now();
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, true));
+      size_t files = 0, failed = 0, already = 0, editions = 0, entries = 0, replaced = 0;
+      size_t rejected = 0;
+      std::set<std::string> charts;
+      for (const auto& path : a->paths) {
+        for (const auto& file : ChartFiles(path)) {
+          ++files;
+          std::vector<ChartIssue> issues;
+          auto read = ReadChartFile(file, a->chart, &issues);
+          if (!read.ok()) {
+            ++failed;
+            std::fprintf(stderr, "encore: %s: %s\n", file.c_str(), read.status().message().c_str());
+            for (const auto& i : issues) std::fprintf(stderr, "  %s\n", i.ToString().c_str());
+            continue;
+          }
+          if (a->strict && !read->rejects.empty()) {
+            ++failed;
+            const ChartReject& r = read->rejects.front();
+            std::fprintf(stderr, "encore: %s:%llu: %s (strict mode): %s\n", file.c_str(),
+                         static_cast<unsigned long long>(r.line), r.reason.c_str(), r.text.c_str());
+            continue;
+          }
+          ENCORE_ASSIGN_OR_RETURN(ChartImportReport r, history->Import(*read, file));
+          if (r.already_imported) {
+            ++already;
+            continue;
+          }
+          for (const ChartReject& x : read->rejects) {
+            std::printf("  %s:%llu: rejected: %s: %s\n", file.c_str(),
+                        static_cast<unsigned long long>(x.line), x.reason.c_str(), x.text.c_str());
+          }
+          rejected += read->rejects.size();
+          editions += r.editions;
+          entries += r.entries;
+          replaced += r.replaced;
+          charts.insert(r.charts.begin(), r.charts.end());
+        }
+      }
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf(
+          "%zu files: %s editions, %s entries imported (%zu editions replaced), %zu rows "
+          "rejected, %zu files already imported, %zu failed, in %.2f s\n",
+          files, Thousands(static_cast<int64_t>(editions)).c_str(),
+          Thousands(static_cast<int64_t>(entries)).c_str(), replaced, rejected, already, failed,
+          secs);
+      ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+      for (const auto& c : all) {
+        if (!charts.count(c.chart)) continue;
+        std::printf("  %-24s %s editions, %s..%s, %s entries\n", c.chart.c_str(),
+                    Thousands(static_cast<int64_t>(c.editions)).c_str(),
+                    FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
+                    Thousands(static_cast<int64_t>(c.entries)).c_str());
+      }
+      if (failed && failed == files) return Status::DataError("no chart file could be imported");
+      if (failed)
+        return PartialFailure(std::to_string(failed) + " of " + std::to_string(files) +
+                              " chart files could not be imported");
+      return Status::Ok();
+    };
+  });
+}
+
+void AddList(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand("list", "The charts in the chart history");
+  auto store = std::make_shared<std::string>();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(*store, false));
+      ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+      for (const auto& c : all) {
+        std::printf("%-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
+                    Thousands(static_cast<int64_t>(c.editions)).c_str(),
+                    FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
+                    Thousands(static_cast<int64_t>(c.entries)).c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void AddRejects(CLI::App* chart, Action* action) {
+  auto* cmd =
+      chart->add_subcommand("rejects", "The rows of imported chart files that were rejected");
+  auto store = std::make_shared<std::string>();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(*store, false));
+      ENCORE_ASSIGN_OR_RETURN(auto all, history->Rejects());
+      for (const auto& [path, r] : all) {
+        std::printf("%s:%llu: %s: %s\n", path.c_str(), static_cast<unsigned long long>(r.line),
+                    r.reason.c_str(), r.text.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+json VerifyJson(const VerifyReport& r, size_t examples) {
+  json classes = json::object();
+  std::map<std::string, size_t> shown;
+  json list = json::array();
+  for (const auto& d : r.disagreements) {
+    if (shown[d.cls]++ >= examples) continue;
+    list.push_back({{"date", FormatDate(d.date)},
+                    {"position", d.entry.position},
+                    {"title", d.entry.title},
+                    {"artist", d.entry.artist},
+                    {"printed",
+                     {{"last_week", d.entry.last_week ? json(*d.entry.last_week) : json()},
+                      {"peak", d.entry.peak ? json(*d.entry.peak) : json()},
+                      {"weeks", d.entry.weeks ? json(*d.entry.weeks) : json()}}},
+                    {"computed",
+                     {{"last_week", d.computed.last ? json(*d.computed.last) : json()},
+                      {"peak", d.computed.peak},
+                      {"weeks", d.computed.weeks},
+                      {"streak", d.computed.streak}}},
+                    {"class", d.cls}});
+  }
+  for (const auto& [c, n] : r.classes) classes[c] = n;
+  json repairs = json::array();
+  for (const auto& rp : r.repairs)
+    repairs.push_back({{"date", FormatDate(rp.date)}, {"what", rp.what}, {"rows", rp.rows}});
+  auto pct = [](size_t a, size_t b) {
+    return b ? 100.0 * static_cast<double>(a) / static_cast<double>(b) : 100.0;
+  };
+  return {{"chart", r.chart},
+          {"editions", r.editions},
+          {"rows", r.rows},
+          {"agree", r.agree},
+          {"agree_percent", pct(r.agree, r.rows)},
+          {"last_week", {{"rows", r.last_rows}, {"agree", r.last_agree}}},
+          {"peak", {{"rows", r.peak_rows}, {"agree", r.peak_agree}}},
+          {"weeks", {{"rows", r.weeks_rows}, {"agree", r.weeks_agree}}},
+          {"classes", classes},
+          {"repairs", repairs},
+          {"examples", list}};
+}
+
+void AddVerify(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "verify",
+      "Recompute last week, peak and weeks on chart from the positions and compare them with "
+      "the printed ones");
+  struct Args {
+    std::vector<std::string> charts;
+    std::string store, format = "table";
+    size_t examples = 3;
+    bool streak = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("charts", a->charts, "Chart names (default: every chart)");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->add_option("--examples", a->examples, "Disagreements shown per class")
+      ->capture_default_str();
+  cmd->add_flag("--weeks-as-streak", a->streak,
+                "Check the printed weeks as a streak (reset on re-entry), not cumulative");
+  cmd->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const auto t0 = std::chrono::steady_clock::now();
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
+      std::vector<std::string> names = a->charts;
+      if (names.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+        for (const auto& c : all) names.push_back(c.chart);
+      }
+      json out = json::array();
+      for (const auto& name : names) {
+        ENCORE_RETURN_IF_ERROR(FindChart(*history, name).status());
+        ENCORE_ASSIGN_OR_RETURN(auto editions, history->Editions(name));
+        VerifyOptions o;
+        o.weeks_as_streak = a->streak;
+        const VerifyReport r = VerifyChart(name, editions, o);
+        if (a->format == "json") {
+          out.push_back(VerifyJson(r, a->examples));
+          continue;
+        }
+        auto pct = [](size_t x, size_t n) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%.2f%%",
+                        n ? 100.0 * static_cast<double>(x) / static_cast<double>(n) : 100.0);
+          return std::string(buf);
+        };
+        std::printf("%s: %s editions, %s rows; all printed columns agree on %s rows (%s)\n",
+                    name.c_str(), Thousands(static_cast<int64_t>(r.editions)).c_str(),
+                    Thousands(static_cast<int64_t>(r.rows)).c_str(),
+                    Thousands(static_cast<int64_t>(r.agree)).c_str(), pct(r.agree, r.rows).c_str());
+        std::printf("  last week %s of %s (%s), peak %s of %s (%s), weeks %s of %s (%s)%s\n",
+                    Thousands(static_cast<int64_t>(r.last_agree)).c_str(),
+                    Thousands(static_cast<int64_t>(r.last_rows)).c_str(),
+                    pct(r.last_agree, r.last_rows).c_str(),
+                    Thousands(static_cast<int64_t>(r.peak_agree)).c_str(),
+                    Thousands(static_cast<int64_t>(r.peak_rows)).c_str(),
+                    pct(r.peak_agree, r.peak_rows).c_str(),
+                    Thousands(static_cast<int64_t>(r.weeks_agree)).c_str(),
+                    Thousands(static_cast<int64_t>(r.weeks_rows)).c_str(),
+                    pct(r.weeks_agree, r.weeks_rows).c_str(),
+                    a->streak ? " (weeks as a streak)" : "");
+        for (size_t k = 0; k < r.repairs.size(); ++k) {
+          const ChartRepair& rp = r.repairs[k];
+          if (k == a->examples && r.repairs.size() > k + 1) {
+            std::printf("  … and %zu more repairs (--format json lists them all)\n",
+                        r.repairs.size() - k);
+            break;
+          }
+          std::printf("  repaired %s: %s (%zu rows)\n", FormatDate(rp.date).c_str(),
+                      rp.what.c_str(), rp.rows);
+        }
+        if (!r.classes.empty()) std::printf("  disagreements by class:\n");
+        for (const auto& [cls, n] : r.classes) {
+          std::printf("    %8s  %s\n", Thousands(static_cast<int64_t>(n)).c_str(), cls.c_str());
+          size_t shown = 0;
+          for (const auto& d : r.disagreements) {
+            if (d.cls != cls || shown++ >= a->examples) continue;
+            std::printf("              %s #%d %s - %s: printed %s/%s/%s, computed %s/%d/%d\n",
+                        FormatDate(d.date).c_str(), d.entry.position, d.entry.artist.c_str(),
+                        d.entry.title.c_str(), Opt(d.entry.last_week).c_str(),
+                        Opt(d.entry.peak).c_str(), Opt(d.entry.weeks).c_str(),
+                        Opt(d.computed.last).c_str(), d.computed.peak,
+                        a->streak ? d.computed.streak : d.computed.weeks);
+          }
+        }
+      }
+      if (a->format == "json") {
+        std::cout << out.dump(1) << "\n";
+      } else {
+        std::printf("(last/peak/weeks; checked in %.2f s)\n",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+// `encore chart NAME --date D`: the edition on D (or the last one before it).
+Status ShowChart(const std::string& store, const std::string& name, const std::string& date_flag,
+                 size_t top, const std::string& format) {
+  ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(store, false));
+  ENCORE_ASSIGN_OR_RETURN(ChartSummary c, FindChart(*history, name));
+  Day date = c.last;
+  if (!date_flag.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(date, ParseDateFlag("--date", date_flag));
+  }
+  if (date < c.first || date > c.last + 6) {
+    return Status::NotFound("no " + name + " edition on " + FormatDate(date) + ": the data runs " +
+                            FormatDate(c.first) + ".." + FormatDate(c.last));
+  }
+  ENCORE_ASSIGN_OR_RETURN(auto stored, history->Editions(name, std::nullopt, date));
+  if (stored.empty())
+    return Status::NotFound("no " + name + " edition on or before " + FormatDate(date));
+  std::vector<ChartRepair> repairs;
+  const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+  const auto runs = ComputeRuns(editions);
+  const ChartEdition& ed = editions.back();
+  const auto& stats = runs.back();
+  const bool metric = std::any_of(ed.entries.begin(), ed.entries.end(),
+                                  [](const ChartEntry& e) { return e.metric.has_value(); });
+  if (format == "json") {
+    json rows = json::array();
+    for (size_t j = 0; j < ed.entries.size() && j < top; ++j) {
+      const ChartEntry& e = ed.entries[j];
+      const RunStats& r = stats[j];
+      json row = {{"position", e.position},
+                  {"movement", Movement(r, e.position)},
+                  {"title", e.title},
+                  {"artist", e.artist},
+                  {"last_week", r.last ? json(*r.last) : json()},
+                  {"peak", r.peak},
+                  {"weeks", r.weeks},
+                  {"streak", r.streak}};
+      if (e.metric) row["metric"] = *e.metric;
+      rows.push_back(row);
+    }
+    std::cout << json{{"chart", name}, {"date", FormatDate(ed.date)}, {"entries", rows}}.dump(1)
+              << "\n";
+    return Status::Ok();
+  }
+  std::printf(
+      "%s dated %s%s\n", name.c_str(), FormatDate(ed.date).c_str(),
+      ed.date != date ? (" (the last edition on or before " + FormatDate(date) + ")").c_str() : "");
+  std::printf("%4s %5s  %-40s %-28s %4s %4s %4s %6s%s\n", "pos", "move", "title", "artist", "last",
+              "peak", "wks", "streak", metric ? "        streams" : "");
+  for (size_t j = 0; j < ed.entries.size() && j < top; ++j) {
+    const ChartEntry& e = ed.entries[j];
+    const RunStats& r = stats[j];
+    std::printf("%4d %5s  %-40.40s %-28.28s %4s %4d %4d %6d%s\n", e.position,
+                Movement(r, e.position).c_str(), e.title.c_str(), e.artist.c_str(),
+                Opt(r.last).c_str(), r.peak, r.weeks, r.streak,
+                e.metric ? ("  " + Pad(Thousands(*e.metric), 13)).c_str() : "");
+  }
+  return Status::Ok();
+}
+
+// A song's or an artist's runs on every chart of the history (or one).
+void AddRun(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "run", "Chart runs of a song (\"Artist - Title\") or an artist: debut, peak, weeks");
+  struct Args {
+    std::string query, artist, chart, store, format = "table";
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("song", a->query, "\"Artist - Title\" (every version and spelling of the song)");
+  cmd->add_option("--artist", a->artist, "Every entry crediting this artist");
+  cmd->add_option("--chart", a->chart, "One chart (default: every chart)");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      if (a->query.empty() == a->artist.empty())
+        return Status::InvalidArgument("give a song (\"Artist - Title\") or --artist NAME");
+      std::string want_song, want_artist = NormalizeName(a->artist);
+      if (!a->query.empty()) {
+        const size_t dash = a->query.find(" - ");
+        if (dash == std::string::npos)
+          return Status::InvalidArgument("a song is \"Artist - Title\"");
+        want_song = SongKey(a->query.substr(0, dash), a->query.substr(dash + 3));
+      }
+      auto matches = [&](const ChartEntry& e) {
+        if (!want_song.empty()) return SongKey(e.artist, e.title) == want_song;
+        const Credit c = SplitCredit(e.artist);
+        for (const auto* list : {&c.primary, &c.featured})
+          for (const auto& n : *list)
+            if (NormalizeName(n) == want_artist) return true;
+        for (const auto& n : ParseTitle(e.title).featured)
+          if (NormalizeName(n) == want_artist) return true;
+        return NormalizeName(e.artist) == want_artist;
+      };
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
+      std::vector<std::string> names;
+      if (!a->chart.empty()) {
+        ENCORE_RETURN_IF_ERROR(FindChart(*history, a->chart).status());
+        names.push_back(a->chart);
+      } else {
+        ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+        for (const auto& c : all) names.push_back(c.chart);
+      }
+      json out = json::array();
+      for (const auto& name : names) {
+        ENCORE_ASSIGN_OR_RETURN(auto stored, history->Editions(name));
+        std::vector<ChartRepair> repairs;
+        const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+        const auto runs = ComputeRuns(editions);
+        // Per identity on this chart: its run, in order of debut.
+        std::map<std::string, json> by_song;
+        std::vector<std::string> order;
+        for (size_t i = 0; i < editions.size(); ++i) {
+          for (size_t j = 0; j < editions[i].entries.size(); ++j) {
+            const ChartEntry& e = editions[i].entries[j];
+            if (!matches(e)) continue;
+            const RunStats& r = runs[i][j];
+            auto [it, added] = by_song.try_emplace(e.song);
+            json& s = it->second;
+            if (added) {
+              order.push_back(e.song);
+              s = {{"chart", name},
+                   {"title", e.title},
+                   {"artist", e.artist},
+                   {"debut", {{"date", FormatDate(editions[i].date)}, {"position", e.position}}},
+                   {"peak", e.position},
+                   {"peak_date", FormatDate(editions[i].date)},
+                   {"weeks_at_peak", 0},
+                   {"weeks", 0},
+                   {"weeks_at_1", 0},
+                   {"longest_streak", 0},
+                   {"reentries", json::array()},
+                   {"exits", json::array()},
+                   {"positions", json::array()}};
+            }
+            if (e.position < s["peak"].get<int>()) {
+              s["peak"] = e.position;
+              s["peak_date"] = FormatDate(editions[i].date);
+            }
+            s["weeks_at_peak"] = r.weeks_at_peak;
+            s["weeks"] = r.weeks;
+            if (e.position == 1) s["weeks_at_1"] = s["weeks_at_1"].get<int>() + 1;
+            s["longest_streak"] = std::max(s["longest_streak"].get<int>(), r.streak);
+            if (r.reentry) s["reentries"].push_back(FormatDate(editions[i].date));
+            s["last"] = FormatDate(editions[i].date);
+            s["last_index"] = i;
+            s["positions"].push_back({FormatDate(editions[i].date), e.position});
+          }
+        }
+        for (const auto& song : order) {
+          json& s = by_song[song];
+          // Exits: the editions after each last week of a run.
+          const auto& pos = s["positions"];
+          for (size_t k = 0; k < pos.size(); ++k) {
+            const bool last_of_run =
+                k + 1 == pos.size() || std::find(s["reentries"].begin(), s["reentries"].end(),
+                                                 pos[k + 1][0]) != s["reentries"].end();
+            if (last_of_run &&
+                !(k + 1 == pos.size() && s["last_index"].get<size_t>() + 1 == editions.size()))
+              s["exits"].push_back(pos[k][0]);
+          }
+          s.erase("last_index");
+          out.push_back(s);
+        }
+      }
+      if (out.empty()) return Status::NotFound("no chart entry matches");
+      if (a->format == "json") {
+        std::cout << out.dump(1) << "\n";
+        return Status::Ok();
+      }
+      for (const auto& s : out) {
+        std::printf("%s: %s - %s\n", s["chart"].get<std::string>().c_str(),
+                    s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str());
+        std::printf("  debut %s at No. %d; peak No. %d (%s, %d week%s there); %d weeks on chart",
+                    s["debut"]["date"].get<std::string>().c_str(),
+                    s["debut"]["position"].get<int>(), s["peak"].get<int>(),
+                    s["peak_date"].get<std::string>().c_str(), s["weeks_at_peak"].get<int>(),
+                    s["weeks_at_peak"].get<int>() == 1 ? "" : "s", s["weeks"].get<int>());
+        if (s["weeks_at_1"].get<int>()) std::printf(", %d at No. 1", s["weeks_at_1"].get<int>());
+        std::printf("; longest streak %d; last %s\n", s["longest_streak"].get<int>(),
+                    s["last"].get<std::string>().c_str());
+        for (const auto& d : s["reentries"])
+          std::printf("  re-entry %s\n", d.get<std::string>().c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace
+
+void AddChart(CLI::App& app, Action* action) {
+  auto* chart = app.add_subcommand(
+      "chart", "Charts: show an edition, import published ones, runs, verify (doc/charts.md)");
+  struct Args {
+    std::string name, date, store, format = "table";
+    size_t top = 100;
+  };
+  auto a = std::make_shared<Args>();
+  chart->add_option("name", a->name, "Chart name (encore chart list)");
+  chart->add_option("--date", a->date, "Chart date YYYY-MM-DD (default: the latest)");
+  chart->add_option("--top", a->top, "Entries shown")->capture_default_str();
+  chart->add_option("--store", a->store, "Store directory");
+  chart->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  AddImport(chart, action);
+  AddList(chart, action);
+  AddVerify(chart, action);
+  AddRun(chart, action);
+  AddRejects(chart, action);
+  chart->callback([=] {
+    if (!chart->get_subcommands().empty()) return;
+    *action = [=]() -> Status {
+      if (a->name.empty())
+        return Status::InvalidArgument("name a chart (encore chart list), or a subcommand");
+      return ShowChart(a->store, a->name, a->date, a->top, a->format);
+    };
+  });
+}
+
+}  // namespace encore::cli

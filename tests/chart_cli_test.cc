@@ -1,0 +1,126 @@
+// `encore chart` from the command line: import (rejected rows kept, exactly once), an edition
+// with its movements, chart runs, the check against the printed columns, and the errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "shared_data.h"
+#include "test_util.h"
+
+namespace encore::test {
+namespace {
+
+bool Has(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+// Three weekly editions in the shared spec §6 format, printed faithfully, and one bad row.
+const char* kChart =
+    "chart,date,position,title,artist,last_week,peak,weeks\n"
+    "test-hot,2024-01-06,1,Alpha,Ann,,1,1\n"
+    "test-hot,2024-01-06,2,Beta,Bob feat. Cy,,2,1\n"
+    "test-hot,2024-01-06,3,Gamma,Gus,,3,1\n"
+    "test-hot,2024-01-13,1,Beta,Bob feat. Cy,2,1,2\n"
+    "test-hot,2024-01-13,2,Alpha,Ann,1,1,2\n"
+    "test-hot,2024-01-13,3,Delta,Dee & Ann,,3,1\n"
+    "test-hot,2024-01-13,x,Broken,Row,,1,1\n"
+    "test-hot,2024-01-20,1,Beta,Bob feat. Cy,1,1,3\n"
+    "test-hot,2024-01-20,2,Gamma,Gus,,2,2\n"
+    "test-hot,2024-01-20,3,Alpha,Ann,2,1,3\n";
+
+}  // namespace
+
+TEST(ChartCli, ImportShowRunVerifyAndErrors) {
+  TempDir dir("chart-cli");
+  const std::string store = " --store " + Quote(dir / "s");
+  WriteText(dir / "chart.csv", kChart);
+  RunResult r = RunEncore("chart import " + Quote(dir / "chart.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "chart.csv:8: rejected: position is not a number from 1: 'x'")) << r.out;
+  EXPECT_TRUE(Has(r.out, "3 editions, 9 entries imported")) << r.out;
+  EXPECT_TRUE(Has(RunEncore("chart rejects" + store).out, "chart.csv:8: position is not a number"));
+  r = RunEncore("chart import " + Quote(dir / "chart.csv") + store);
+  EXPECT_TRUE(Has(r.out, "1 files already imported")) << r.out;
+  EXPECT_TRUE(Has(RunEncore("chart list" + store).out, "test-hot"));
+
+  // The edition of 2024-01-20: movements, re-entry, last week, peak, weeks and streak.
+  r = RunEncore("chart test-hot --date 2024-01-20" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "test-hot dated 2024-01-20")) << r.out;
+  r = RunEncore("chart test-hot --date 2024-01-20 --format json" + store);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["entries"].size(), 3u);
+  EXPECT_EQ(j["entries"][0]["movement"], "=");
+  EXPECT_EQ(j["entries"][1]["movement"], "RE");
+  EXPECT_EQ(j["entries"][1]["weeks"], 2);
+  EXPECT_EQ(j["entries"][1]["streak"], 1);
+  EXPECT_EQ(j["entries"][2]["movement"], "-1");
+  EXPECT_EQ(j["entries"][2]["peak"], 1);
+  // A date between editions shows the last one before it.
+  EXPECT_TRUE(Has(RunEncore("chart test-hot --date 2024-01-16" + store).out,
+                  "the last edition on or before 2024-01-16"));
+
+  // Runs: a song in any spelling, an artist as lead or featured.
+  r = RunEncore("chart run \"Bob - Beta\" --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto run = nlohmann::json::parse(r.out);
+  ASSERT_EQ(run.size(), 1u);
+  EXPECT_EQ(run[0]["debut"]["date"], "2024-01-06");
+  EXPECT_EQ(run[0]["debut"]["position"], 2);
+  EXPECT_EQ(run[0]["peak"], 1);
+  EXPECT_EQ(run[0]["weeks_at_1"], 2);
+  EXPECT_EQ(run[0]["weeks"], 3);
+  r = RunEncore("chart run --artist Ann --format json" + store);
+  EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u) << r.out;    // Alpha, and Delta (Dee & Ann)
+  EXPECT_EQ(RunEncore("chart run --artist Cy" + store).code, 0);  // featured
+
+  // The printed columns agree with the positions.
+  r = RunEncore("chart verify test-hot" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "all printed columns agree on 9 rows (100.00%)")) << r.out;
+
+  // Errors: unknown chart (the known ones listed), a date outside the data, a bad date, not a
+  // chart file, a store without charts.
+  r = RunEncore("chart no-such-chart" + store);
+  EXPECT_EQ(r.code, 4);
+  EXPECT_TRUE(Has(r.err, "no chart 'no-such-chart'") && Has(r.err, "test-hot")) << r.err;
+  r = RunEncore("chart test-hot --date 2023-01-01" + store);
+  EXPECT_EQ(r.code, 4);
+  EXPECT_TRUE(Has(r.err, "the data runs 2024-01-06..2024-01-20")) << r.err;
+  EXPECT_EQ(RunEncore("chart test-hot --date 2024-02-30" + store).code, 2);
+  WriteText(dir / "plays.csv", "ts,user,track,ms_played,country,tier\n");
+  r = RunEncore("chart import " + Quote(dir / "plays.csv") + store);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(Has(r.err, "plays.csv:1: not a chart file")) << r.err;
+  r = RunEncore("chart verify --store " + Quote(dir / "empty"));
+  EXPECT_EQ(r.code, 4);
+  EXPECT_TRUE(Has(r.err, "no chart history")) << r.err;
+}
+
+// The whole Hot 100 history through the command line: imported, verified, and Seven's run.
+TEST(ChartCli, Hot100HistoryImportedAndVerified) {
+  ENCORE_REQUIRE_SHARED_DATA(path, "billboard-hot-100");
+  TempDir dir("chart-cli-hot100");
+  const std::string store = " --store " + Quote(dir / "s");
+  RunResult r = RunEncore("chart import " + Quote(path) + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "billboard-hot-100        3,549 editions, 1958-08-04..2026-08-08"))
+      << r.out;
+  r = RunEncore("chart verify billboard-hot-100 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto v = nlohmann::json::parse(r.out)[0];
+  EXPECT_EQ(v["rows"], 354887);
+  EXPECT_GE(v["agree_percent"].get<double>(), 99.5);
+  r = RunEncore("chart run \"Jung Kook - Seven\" --chart billboard-hot-100 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto run = nlohmann::json::parse(r.out);
+  ASSERT_EQ(run.size(), 1u) << r.out;
+  EXPECT_EQ(run[0]["debut"]["date"], "2023-07-29");
+  EXPECT_EQ(run[0]["debut"]["position"], 1);
+  EXPECT_EQ(run[0]["weeks"], 15);
+  EXPECT_EQ(run[0]["reentries"], nlohmann::json::array({"2023-11-18"}));
+  r = RunEncore("chart billboard-hot-100 --date 2023-07-29 --top 1" + store);
+  EXPECT_TRUE(Has(r.out, "   1   NEW  Seven")) << r.out;
+}
+
+}  // namespace encore::test
