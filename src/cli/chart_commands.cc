@@ -2,9 +2,11 @@
 // song's or an artist's chart runs, and the check of the printed columns (doc/charts.md).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -13,6 +15,8 @@
 #include "cli/format.h"
 #include "common/strings.h"
 #include "encore/charts.h"
+#include "encore/compile.h"
+#include "encore/methodology.h"
 
 namespace encore::cli {
 namespace {
@@ -54,6 +58,14 @@ Result<ChartSummary> FindChart(ChartHistory& h, const std::string& name) {
 }
 
 std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
+
+// Points as a reader wants them: whole numbers with separators, small ones with decimals.
+std::string Points(double v) {
+  if (v >= 1000 || v == std::floor(v)) return Thousands(std::llround(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
 
 void AddImport(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
@@ -141,10 +153,24 @@ void AddList(CLI::App* chart, Action* action) {
   cmd->add_option("--store", *store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(*store, false));
-      ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+      std::printf("compiled from the store's counts (methodologies built in):\n");
+      const Day today = std::numeric_limits<Day>::max();
+      for (const auto& m : BuiltinMethodologies()) {
+        std::string regions;
+        if (const auto* r = m.Get("regions", today))
+          for (const auto& x : *r) regions += (regions.empty() ? "" : " ") + x;
+        std::printf("  %-26s %-5s %-22s %s\n", m.name.c_str(), m.Word("period", today).c_str(),
+                    regions.c_str(), m.Word("title", today).c_str());
+      }
+      auto history = OpenHistory(*store, false);
+      if (!history.ok()) {
+        std::printf("published (encore chart import): none\n");
+        return Status::Ok();
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto all, (*history)->Charts());
+      std::printf("published (encore chart import):\n");
       for (const auto& c : all) {
-        std::printf("%-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
+        std::printf("  %-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
                     Thousands(static_cast<int64_t>(c.editions)).c_str(),
                     FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
                     Thousands(static_cast<int64_t>(c.entries)).c_str());
@@ -501,17 +527,190 @@ void AddRun(CLI::App* chart, Action* action) {
   });
 }
 
+// The region a compiled chart is asked for: --country, else the methodology's first region.
+std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
+  if (!country.empty()) {
+    if (country == "GLOBAL" || country == "global") return "global";
+    return country;
+  }
+  const auto* regions = m.Get("regions", date);
+  if (!regions || regions->empty() || (*regions)[0] == "countries") return "global";
+  return (*regions)[0];
+}
+
+struct CompiledContext {
+  std::unique_ptr<CountStore> store;
+  Catalog catalog;
+};
+
+Result<CompiledContext> OpenCounts(const std::string& flag) {
+  CompiledContext c;
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  const std::string dir = DefaultStoreDir(flag);
+  ENCORE_ASSIGN_OR_RETURN(c.store, OpenLocalStore(dir, o));
+  ENCORE_ASSIGN_OR_RETURN(c.catalog, LoadStoredCatalog(dir));
+  return c;
+}
+
+Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const std::string& flag) {
+  const auto days = store.Days();
+  if (days.empty())
+    return Status::NotFound("the store has no counts to compile " + m.name + " from");
+  Day chart_date;
+  if (!flag.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(Day date, ParseDateFlag("--date", flag));
+    chart_date = ChartDateOnOrBefore(m, date);
+  } else {
+    // The latest chart whose whole period is counted.
+    chart_date = ChartDateOnOrBefore(m, days.back());
+    while (ChartPeriod(m, chart_date)->second > days.back())
+      chart_date -= NextChartDate(m, chart_date) - chart_date;
+    while (ChartPeriod(m, NextChartDate(m, chart_date))->second <= days.back())
+      chart_date = NextChartDate(m, chart_date);
+  }
+  auto period = ChartPeriod(m, chart_date);
+  if (!period.ok()) return period.status();
+  if (period->second < days.front() || period->first > days.back()) {
+    return Status::NotFound("no " + m.name + " chart dated " + FormatDate(chart_date) +
+                            ": the counts run " + FormatDate(days.front()) + ".." +
+                            FormatDate(days.back()));
+  }
+  return chart_date;
+}
+
+Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
+                    const std::string& date_flag, const std::string& country, size_t top,
+                    const std::string& format) {
+  ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(store_flag));
+  ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, *ctx.store, date_flag));
+  const std::string region = RegionOf(m, date, country);
+  const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
+  ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*ctx.store, catalog, m, date, region));
+  const CompiledChart& c = series.back();
+  const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
+  const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
+                            m.Number("weight free", date, 0) == 1;
+  if (format == "json") {
+    json rows = json::array();
+    for (size_t j = 0; j < c.edition.entries.size() && j < top; ++j) {
+      const ChartEntry& e = c.edition.entries[j];
+      const RunStats& r = c.runs[j];
+      rows.push_back({{"position", e.position},
+                      {"movement", Movement(r, e.position)},
+                      {"title", e.title},
+                      {"artist", e.artist},
+                      {"tracks", c.points[j].tracks},
+                      {"last_week", r.last ? json(*r.last) : json()},
+                      {"peak", r.peak},
+                      {"weeks", r.weeks},
+                      {"streak", r.streak},
+                      {streams_only ? "streams" : unit, c.points[j].points}});
+    }
+    std::cout << json{{"chart", m.name},
+                      {"region", region},
+                      {"date", FormatDate(c.date)},
+                      {"period", {FormatDate(c.from), FormatDate(c.to)}},
+                      {"notes", c.notes},
+                      {"entries", rows}}
+                     .dump(1)
+              << "\n";
+    return Status::Ok();
+  }
+  std::printf("%s (%s), %s, dated %s: %s..%s\n", m.name.c_str(), m.Word("title", date).c_str(),
+              region.c_str(), FormatDate(c.date).c_str(), FormatDate(c.from).c_str(),
+              FormatDate(c.to).c_str());
+  std::printf("%4s %5s  %-40s %-28s %4s %4s %4s %6s %14s\n", "pos", "move", "title", "artist",
+              "last", "peak", "wks", "streak", streams_only ? "streams" : unit.c_str());
+  for (size_t j = 0; j < c.edition.entries.size() && j < top; ++j) {
+    const ChartEntry& e = c.edition.entries[j];
+    const RunStats& r = c.runs[j];
+    std::printf("%4d %5s  %-40.40s %-28.28s %4s %4d %4d %6d %14s\n", e.position,
+                Movement(r, e.position).c_str(), e.title.c_str(), e.artist.c_str(),
+                Opt(r.last).c_str(), r.peak, r.weeks, r.streak, Points(c.points[j].points).c_str());
+  }
+  for (const auto& n : c.notes) std::printf("note: %s\n", n.c_str());
+  return Status::Ok();
+}
+
+void AddExplain(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "explain", "Why a track has its place on a compiled chart: points by component and rule");
+  struct Args {
+    std::string name, date, track, country, store;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("name", a->name, "A compiled chart (encore chart list)")->required();
+  cmd->add_option("--date", a->date, "Chart date (default: the latest)");
+  cmd->add_option("--track", a->track, "Store track id, catalog track id or title")->required();
+  cmd->add_option("--country", a->country, "Region: a country code or GLOBAL");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const ChartMethod* m = FindMethodology(a->name);
+      if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
+      ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
+      ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
+      const std::string region = RegionOf(*m, date, a->country);
+      const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c,
+                              CompileChart(*ctx.store, catalog, *m, date, region, true));
+      const size_t size = static_cast<size_t>(m->Number("size", date, 100));
+      std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
+                  FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
+      for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+        const ChartEntry& e = c.edition.entries[j];
+        const auto& tracks = c.points[j].tracks;
+        const Track* t = catalog ? catalog->TrackById(a->track) : nullptr;
+        const bool hit = std::find(tracks.begin(), tracks.end(), a->track) != tracks.end() ||
+                         (t && std::find(tracks.begin(), tracks.end(), t->id) != tracks.end()) ||
+                         NormalizeName(e.title) == NormalizeName(a->track);
+        if (!hit) continue;
+        std::printf("%s by %s: No. %d%s with %s %s\n", e.title.c_str(),
+                    e.artist.empty() ? "(not in the catalog)" : e.artist.c_str(), e.position,
+                    j < size ? "" : (" (outside the top " + std::to_string(size) + ")").c_str(),
+                    Points(c.points[j].points).c_str(),
+                    m->Word("unit", date, "track") == "album" ? "units" : "points");
+        std::printf("  tracks counted: ");
+        for (size_t k = 0; k < tracks.size(); ++k)
+          std::printf("%s%s", k ? ", " : "", tracks[k].c_str());
+        std::printf("\n");
+        for (const auto& line : c.points[j].lines) std::printf("  %s\n", line.c_str());
+        if (j > 0) {
+          std::printf("  No. %d above it has %s\n", c.edition.entries[j - 1].position,
+                      Points(c.points[j - 1].points).c_str());
+        }
+        if (j + 1 < c.edition.entries.size()) {
+          std::printf("  No. %d below it has %s\n", c.edition.entries[j + 1].position,
+                      Points(c.points[j + 1].points).c_str());
+        }
+        std::printf(
+            "  ties: more points first; on equal points more premium streams, then the "
+            "identity\n");
+        for (const auto& n : c.notes) std::printf("  rule: %s\n", n.c_str());
+        return Status::Ok();
+      }
+      return Status::NotFound("'" + a->track + "' has no streams counted for " + m->name + " " +
+                              region + " dated " + FormatDate(date));
+    };
+  });
+}
+
 }  // namespace
 
 void AddChart(CLI::App& app, Action* action) {
   auto* chart = app.add_subcommand(
       "chart", "Charts: show an edition, import published ones, runs, verify (doc/charts.md)");
   struct Args {
-    std::string name, date, store, format = "table";
+    std::string name, date, store, country, format = "table";
     size_t top = 100;
   };
   auto a = std::make_shared<Args>();
   chart->add_option("name", a->name, "Chart name (encore chart list)");
+  chart->add_option(
+      "--country", a->country,
+      "Region of a compiled chart: a country code, GLOBAL (default: the chart's first)");
   chart->add_option("--date", a->date, "Chart date YYYY-MM-DD (default: the latest)");
   chart->add_option("--top", a->top, "Entries shown")->capture_default_str();
   chart->add_option("--store", a->store, "Store directory");
@@ -523,11 +722,14 @@ void AddChart(CLI::App& app, Action* action) {
   AddVerify(chart, action);
   AddRun(chart, action);
   AddRejects(chart, action);
+  AddExplain(chart, action);
   chart->callback([=] {
     if (!chart->get_subcommands().empty()) return;
     *action = [=]() -> Status {
       if (a->name.empty())
         return Status::InvalidArgument("name a chart (encore chart list), or a subcommand");
+      if (const ChartMethod* m = FindMethodology(a->name))
+        return ShowCompiled(*m, a->store, a->date, a->country, a->top, a->format);
       return ShowChart(a->store, a->name, a->date, a->top, a->format);
     };
   });

@@ -1,0 +1,323 @@
+// Charts compiled from counts: golden scenarios for each rule (ties, regions, era switches of the
+// weights, versions combined, the three-track rule, album units, recurrent removal), and the
+// Spotify-style chart cross-checked against SQLite SQL over the same input.
+#include "encore/compile.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "encore/ingest.h"
+
+namespace encore {
+namespace {
+
+class CompileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("encore-compile-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Counts daily totals (shared spec §4) into a fresh store.
+  std::unique_ptr<CountStore> Store(const std::string& daily) {
+    const std::string path = (dir_ / ("daily-" + std::to_string(++files_) + ".csv")).string();
+    std::ofstream(path) << "date,country,track,streams,tier\n" << daily;
+    StoreOptions so;
+    so.sync = false;
+    auto store = OpenLocalStore((dir_ / "store").string(), so);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    IngestOptions io;
+    io.seal_lag_days = -1;
+    auto r = IngestFiles(store->get(), {path}, io);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return std::move(*store);
+  }
+
+  Catalog LoadCatalog(const std::string& artists, const std::string& releases,
+                      const std::string& tracks) {
+    const auto c = dir_ / "catalog";
+    std::filesystem::create_directories(c);
+    std::ofstream(c / "artists.csv") << "artist_id,name,kind,country\n" << artists;
+    std::ofstream(c / "releases.csv") << "release_id,title,type,date,artists\n" << releases;
+    std::ofstream(c / "tracks.csv")
+        << "track_id,isrc,title,release_id,duration_ms,primary,featured\n"
+        << tracks;
+    std::vector<CatalogIssue> issues;
+    auto cat = Catalog::Load(c.string(), &issues);
+    EXPECT_TRUE(cat.ok()) << (issues.empty() ? cat.status().message() : issues[0].ToString());
+    return std::move(*cat);
+  }
+
+  static std::vector<std::string> Titles(const CompiledChart& c) {
+    std::vector<std::string> out;
+    for (const auto& e : c.edition.entries) out.push_back(e.title);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  int files_ = 0;
+};
+
+ChartMethod Method(const std::string& text) {
+  std::vector<MethodologyIssue> issues;
+  auto m = ParseMethodology("test.chart", text, &issues);
+  EXPECT_TRUE(m.ok()) << (issues.empty() ? "" : issues[0].ToString());
+  return m->front();
+}
+
+}  // namespace
+
+TEST_F(CompileTest, SpotifyDailyRegionsAndTies) {
+  const ChartMethod* m = FindMethodology("spotify-daily");
+  ASSERT_NE(m, nullptr);
+  // d: GLOBAL rows win over the sum of countries; c and e tie on streams, c has more premium;
+  // f and g tie exactly and are ordered by id.
+  auto store = Store(
+      "2024-03-01,US,a,500,premium\n"
+      "2024-03-01,GB,a,100,free\n"
+      "2024-03-01,US,b,300,premium\n"
+      "2024-03-01,KR,b,350,free\n"
+      "2024-03-01,US,c,200,premium\n"
+      "2024-03-01,US,e,100,premium\n"
+      "2024-03-01,GB,e,100,free\n"
+      "2024-03-01,KR,d,10,premium\n"
+      "2024-03-01,GLOBAL,d,900,\n"
+      "2024-03-01,US,g,50,free\n"
+      "2024-03-01,US,f,50,free\n");
+  const Day day = DayFromCivil(2024, 3, 1);
+  auto global = CompileChart(*store, nullptr, *m, day, "global");
+  ASSERT_TRUE(global.ok()) << global.status().message();
+  EXPECT_EQ(Titles(*global), (std::vector<std::string>{"d", "b", "a", "c", "e", "f", "g"}));
+  EXPECT_EQ(global->edition.entries[0].metric, 900);
+  auto us = CompileChart(*store, nullptr, *m, day, "US");
+  ASSERT_TRUE(us.ok());
+  EXPECT_EQ(Titles(*us), (std::vector<std::string>{"a", "b", "c", "e", "f", "g"}));
+  EXPECT_EQ(CompileChart(*store, nullptr, *m, day, "XX").status().code(),
+            StatusCode::kInvalidArgument);
+  // Weekly: Friday..Thursday, dated the Thursday; a Friday is not a chart date.
+  const ChartMethod* w = FindMethodology("spotify-weekly");
+  EXPECT_EQ(ChartDateOnOrBefore(*w, day), DayFromCivil(2024, 2, 29));
+  auto period = ChartPeriod(*w, DayFromCivil(2024, 3, 7));
+  ASSERT_TRUE(period.ok());
+  EXPECT_EQ(period->first, day);
+  EXPECT_FALSE(ChartPeriod(*w, day).ok());
+}
+
+// The Hot 100-style weights change with the charts dated 2018-07-14 and 2026-01-17: a free-heavy
+// song beats a premium-heavy one before the first switch and not after it.
+TEST_F(CompileTest, Hot100EraSwitches) {
+  const ChartMethod* m = FindMethodology("hot-100-style");
+  ASSERT_NE(m, nullptr);
+  std::string daily;
+  for (const char* d : {"2018-06-22", "2018-06-29", "2026-01-02"}) {
+    daily += std::string(d) + ",US,premium-song,1000,premium\n";
+    daily += std::string(d) + ",US,free-song,1400,free\n";
+    daily += std::string(d) + ",US,free-song,1,premium\n";
+  }
+  auto store = Store(daily);
+  // Tracking week 2018-06-22..28 -> chart dated 2018-07-07 (old weights: every stream 1).
+  auto before = CompileChart(*store, nullptr, *m, DayFromCivil(2018, 7, 7), "US");
+  ASSERT_TRUE(before.ok()) << before.status().message();
+  EXPECT_EQ(Titles(*before), (std::vector<std::string>{"free-song", "premium-song"}));
+  EXPECT_DOUBLE_EQ(before->points[0].points, 1401);
+  // 2018-06-29..07-05 -> chart dated 2018-07-14: free streams weigh a third.
+  auto after = CompileChart(*store, nullptr, *m, DayFromCivil(2018, 7, 14), "US");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(Titles(*after), (std::vector<std::string>{"premium-song", "free-song"}));
+  EXPECT_NEAR(after->points[1].points, 1 + 1400 * 0.333333, 1e-6);
+  // 2026-01-02..08 -> chart dated 2026-01-17: free streams weigh 0.4 (1 : 2.5).
+  auto y2026 = CompileChart(*store, nullptr, *m, DayFromCivil(2026, 1, 17), "US");
+  ASSERT_TRUE(y2026.ok());
+  EXPECT_NEAR(y2026->points[1].points, 1 + 1400 * 0.4, 1e-6);
+  EXPECT_EQ(y2026->points[1].lines.size(), 2u);
+  EXPECT_NE(y2026->points[1].lines[1].find("free streams 1,400 x 0.4"), std::string::npos)
+      << y2026->points[1].lines[1];
+}
+
+// UK-style: versions combined into one song; an artist's fourth song as lead is not eligible,
+// while a featured credit does not count towards the three.
+TEST_F(CompileTest, UkVersionsCombinedAndTheThreeTrackRule) {
+  const ChartMethod* m = FindMethodology("uk-singles-style");
+  ASSERT_NE(m, nullptr);
+  const Catalog catalog = LoadCatalog(
+      "a,Ann,person,GB\nb,Bob,person,US\n",
+      "r1,One,single,2024-01-01,a\nr2,Two,single,2024-01-01,b\n",
+      "s1,,Song One,r1,,a,\ns1-remix,,Song One (Club Remix),r1,,a,\ns2,,Song Two,r1,,a,\n"
+      "s3,,Song Three,r1,,a,\ns4,,Song Four,r1,,a,\nb1,,Bob Song (feat. Ann),r2,,b,a\n");
+  std::string daily;
+  const std::pair<const char*, int> streams[] = {{"s1", 5000}, {"s1-remix", 4000}, {"s2", 6000},
+                                                 {"s3", 5500}, {"s4", 5200},       {"b1", 5100}};
+  for (const auto& [t, n] : streams)
+    daily += "2024-03-01,GB," + std::string(t) + "," + std::to_string(n) + ",premium\n";
+  auto store = Store(daily);
+  // Friday 2024-03-01 .. Thursday 03-07, dated Friday 03-08.
+  auto c = CompileChart(*store, &catalog, *m, DayFromCivil(2024, 3, 8), "GB");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(Titles(*c),
+            (std::vector<std::string>{"Song One", "Song Two", "Song Three", "Bob Song"}));
+  EXPECT_DOUBLE_EQ(c->points[0].points, 90);  // (5,000 + 4,000) premium streams / 100
+  EXPECT_EQ(c->points[0].tracks, (std::vector<std::string>{"s1", "s1-remix"}));
+  bool noted = false;
+  for (const auto& n : c->notes) noted = noted || n.find("Song Four by Ann") != std::string::npos;
+  EXPECT_TRUE(noted);
+  // The rule took effect in July 2017: a chart dated before it keeps the fourth song.
+  const ChartMethod rule = *m;
+  EXPECT_EQ(rule.Number("max-per-lead-artist", DayFromCivil(2017, 6, 30), 0), 0);
+  EXPECT_EQ(rule.Number("max-per-lead-artist", DayFromCivil(2017, 7, 7), 0), 3);
+}
+
+// Billboard 200-style album units: streams of an album's tracks at 1,250 premium / 3,750 free
+// per unit from 2018-07-14, and 1,000 / 2,500 from 2026-01-17.
+TEST_F(CompileTest, AlbumUnitsByEra) {
+  const ChartMethod* m = FindMethodology("billboard-200-style");
+  ASSERT_NE(m, nullptr);
+  const Catalog catalog = LoadCatalog("a,Ann,person,GB\n", "al,Album,album,2020-01-01,a\n",
+                                      "t1,,One,al,,a,\nt2,,Two,al,,a,\n");
+  auto store = Store(
+      "2025-01-03,US,t1,2500,premium\n2025-01-03,US,t2,7500,free\n"
+      "2026-01-02,US,t1,2500,premium\n2026-01-02,US,t2,7500,free\n");
+  auto y2025 = CompileChart(*store, &catalog, *m, DayFromCivil(2025, 1, 18), "US");
+  ASSERT_TRUE(y2025.ok()) << y2025.status().message();
+  ASSERT_EQ(y2025->edition.entries.size(), 1u);
+  EXPECT_EQ(y2025->edition.entries[0].title, "Album");
+  EXPECT_NEAR(y2025->points[0].points, 2500.0 / 1250 + 7500.0 / 3750, 1e-3);
+  auto y2026 = CompileChart(*store, &catalog, *m, DayFromCivil(2026, 1, 17), "US");
+  ASSERT_TRUE(y2026.ok());
+  EXPECT_NEAR(y2026->points[0].points, 2500.0 / 1000 + 7500.0 / 2500, 1e-3);
+  EXPECT_EQ(CompileChart(*store, nullptr, *m, DayFromCivil(2026, 1, 17), "US").status().code(),
+            StatusCode::kFailedPrecondition);  // album units need the catalog
+}
+
+// Recurrent removal (a small methodology for the test: below No. 2 after 3 weeks): a song that
+// has been on for 3 weeks and falls below No. 2 while descending leaves the chart.
+TEST_F(CompileTest, RecurrentRemoval) {
+  const ChartMethod m = Method(
+      "chart tiny\n period week\n week-starts friday\n chart-date end\n size 3\n regions US\n"
+      " weight premium 1\n recurrent 2 3\n");
+  std::string daily;
+  // Friday weeks from 2024-03-01. "old" leads for 3 weeks then fades; "x", "y", "z" steady.
+  const int old_streams[] = {900, 800, 700, 100, 90};
+  for (int w = 0; w < 5; ++w) {
+    const Day d = DayFromCivil(2024, 3, 1) + 7 * w;
+    daily += FormatDate(d) + ",US,old," + std::to_string(old_streams[w]) + ",premium\n";
+    daily += FormatDate(d) + ",US,x,500,premium\n";
+    daily += FormatDate(d) + ",US,y,400,premium\n";
+    daily += FormatDate(d) + ",US,z," + std::to_string(50 + w) + ",premium\n";
+  }
+  auto store = Store(daily);
+  auto series = CompileSeries(*store, nullptr, m, DayFromCivil(2024, 4, 4), "US");
+  ASSERT_TRUE(series.ok()) << series.status().message();
+  ASSERT_EQ(series->size(), 5u);
+  EXPECT_EQ(Titles((*series)[0]), (std::vector<std::string>{"old", "x", "y"}));
+  // Week 4: "old" (3 weeks on) drops to No. 3, below No. 2, descending: removed; z comes in.
+  EXPECT_EQ(Titles((*series)[3]), (std::vector<std::string>{"x", "y", "z"}));
+  bool noted = false;
+  for (const auto& n : (*series)[3].notes)
+    noted = noted || n.find("recurrent") != std::string::npos;
+  EXPECT_TRUE(noted);
+  EXPECT_EQ((*series)[3].runs[2].weeks, 1);
+  EXPECT_TRUE((*series)[3].runs[2].debut);
+  EXPECT_EQ((*series)[4].runs[0].weeks, 5);
+  // The built-in Hot 100-style rules by era.
+  const ChartMethod* hot = FindMethodology("hot-100-style");
+  EXPECT_EQ(hot->All("recurrent", DayFromCivil(2024, 1, 6)).size(), 2u);
+  EXPECT_EQ(hot->All("recurrent", DayFromCivil(2025, 10, 18)).size(), 3u);
+}
+
+// The Spotify-style daily chart of every country and the world against SQLite SQL over the
+// same daily totals: the same entries in the same order.
+TEST_F(CompileTest, SpotifyDailyAgreesWithSql) {
+  std::ostringstream daily;
+  uint64_t x = 12345;
+  auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
+  const char* countries[] = {"US", "GB", "KR", "BR"};
+  for (int t = 0; t < 400; ++t) {
+    for (const char* c : countries) {
+      if (next() % 3 == 0) continue;
+      daily << "2024-03-01," << c << ",t" << t << "," << (next() >> 33) % 5000 << ",premium\n";
+      daily << "2024-03-01," << c << ",t" << t << "," << (next() >> 33) % 5000 << ",free\n";
+    }
+  }
+  const std::string text = daily.str();
+  auto store = Store(text);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  sqlite3_exec(db, "CREATE TABLE d(country TEXT, track TEXT, streams INT, tier TEXT)", nullptr,
+               nullptr, nullptr);
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO d VALUES(?, ?, ?, ?)", -1, &ins, nullptr);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string v; std::getline(ls, v, ',');) f.push_back(v);
+    sqlite3_bind_text(ins, 1, f[1].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 2, f[2].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 3, std::stoll(f[3]));
+    sqlite3_bind_text(ins, 4, f[4].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  const ChartMethod* m = FindMethodology("spotify-daily");
+  for (const std::string region : {"global", "US", "GB", "KR", "BR"}) {
+    const std::string where = region == "global" ? "" : " WHERE country = '" + region + "'";
+    const std::string sql =
+        "SELECT track, SUM(streams) s, SUM(CASE tier WHEN 'premium' THEN streams ELSE 0 END) p "
+        "FROM d" +
+        where + " GROUP BY track HAVING s > 0 ORDER BY s DESC, p DESC, track LIMIT 200";
+    std::vector<std::string> expected;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      expected.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    auto c = CompileChart(*store, nullptr, *m, DayFromCivil(2024, 3, 1), region);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(Titles(*c), expected) << region;
+    EXPECT_EQ(expected.size(), 200u);
+  }
+  sqlite3_close(db);
+}
+
+TEST(Methodology, TheBuiltInFilesParseAndBadOnesAreNamedByLine) {
+  EXPECT_GE(BuiltinMethodologies().size(), 7u);
+  for (const char* name :
+       {"spotify-daily", "spotify-weekly", "hot-100-style", "billboard-200-style",
+        "global-200-style", "global-200-excl-us-style", "uk-singles-style"}) {
+    EXPECT_NE(FindMethodology(name), nullptr) << name;
+  }
+  std::vector<MethodologyIssue> issues;
+  auto m = ParseMethodology("bad.chart",
+                            "size 3\n"
+                            "chart x\n"
+                            "  period fortnight\n"
+                            "  weight premium one\n"
+                            "  weight vinyl 1\n"
+                            "  colour blue\n"
+                            "  size 3 from 2024-02-30\n",
+                            &issues);
+  EXPECT_EQ(m.status().code(), StatusCode::kDataError);
+  std::vector<std::string> got;
+  for (const auto& i : issues) got.push_back(i.ToString());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "bad.chart:1: a setting before any `chart NAME` line",
+                     "bad.chart:3: period is day, week or hour, not 'fortnight'",
+                     "bad.chart:4: 'weight premium' takes numbers",
+                     "bad.chart:5: unknown weight 'vinyl' (premium, free, unknown, track-sale, "
+                     "album-sale, airplay)",
+                     "bad.chart:6: unknown setting 'colour'",
+                     "bad.chart:7: 'from' takes a date YYYY-MM-DD, not '2024-02-30'",
+                     "bad.chart:2: chart x has no period"}));
+}
+
+}  // namespace encore
