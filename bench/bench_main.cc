@@ -12,6 +12,14 @@
 //
 // reingest_plays_csv: `encore ingest` of the same file into a store that already holds it (the
 // exactly-once no-op: probe, then fingerprint without parsing). No peer.
+//
+// compile_day_charts: `encore chart compile spotify-daily` of one simulated day of N plays
+// (counted once beforehand): the global chart and every country's, each a Top 200, kept in the
+// chart history; then the same command again (unchanged: served by the cache check).
+// compile_week_hot100: `encore chart compile hot-100-style` of a simulated week of N plays.
+// import_verify_hot100: `encore chart import` of the whole Billboard Hot 100 history into a new
+// store, then `encore chart verify billboard-hot-100` (--hot100 PATH; default
+// ../shared/data/billboard-hot-100).
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,9 +45,9 @@ struct Sample {
 
 // Runs argv, capturing stdout, measuring wall time and the child's peak RSS.
 Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
-  const std::string out_path =
-      (std::filesystem::temp_directory_path() / ("encore-bench-" + std::to_string(::getpid()) + ".out"))
-          .string();
+  const std::string out_path = (std::filesystem::temp_directory_path() /
+                                ("encore-bench-" + std::to_string(::getpid()) + ".out"))
+                                   .string();
   std::fflush(stdout);  // or the child inherits, and writes again, what is still buffered
   std::fflush(stderr);
   const auto t0 = std::chrono::steady_clock::now();
@@ -71,6 +79,102 @@ Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
     std::exit(1);
   }
   return s;
+}
+
+double Median(std::vector<double> v);
+
+// "compiled in 12.3 ms" -> 12.3
+double CompiledMs(const std::string& out) {
+  const size_t at = out.find("compiled in ");
+  return at == std::string::npos ? -1 : std::atof(out.c_str() + at + 12);
+}
+
+// The chart workloads: whole processes, medians of `runs` after `warmup`.
+int ChartWorkloads(const std::string& workload, const std::string& encore, const std::string& data,
+                   const std::vector<long long>& plays_list, int runs, int warmup,
+                   const std::string& hot100) {
+  std::printf("| workload | input | command | median wall ms | in-process ms | peak RSS MiB |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  auto report = [&](const std::string& input, const std::string& what,
+                    const std::vector<double>& wall, const std::vector<double>& inproc,
+                    const std::vector<double>& rss) {
+    std::printf("| %s | %s | %s | %.1f | %s | %.0f |\n", workload.c_str(), input.c_str(),
+                what.c_str(), Median(wall) * 1000,
+                inproc.empty() ? "-" : std::to_string(Median(inproc)).substr(0, 6).c_str(),
+                Median(rss));
+    std::fflush(stdout);
+  };
+  if (workload == "import_verify_hot100") {
+    const std::string store = data + "/store-hot100";
+    std::vector<double> imp, ver, total, rss_i, rss_v;
+    for (int r = 0; r < warmup + runs; ++r) {
+      std::filesystem::remove_all(store);
+      const Sample i = Run({encore, "chart", "import", hot100, "--store", store});
+      const Sample v = Run({encore, "chart", "verify", "billboard-hot-100", "--store", store});
+      if (v.output.find("agree on") == std::string::npos) {
+        std::fprintf(stderr, "encore-bench: verify printed no agreement:\n%s\n", v.output.c_str());
+        return 1;
+      }
+      if (r < warmup) continue;
+      imp.push_back(i.wall), ver.push_back(v.wall), total.push_back(i.wall + v.wall);
+      rss_i.push_back(i.rss_mb), rss_v.push_back(v.rss_mb);
+      std::fprintf(stderr, "  run %d: import %.2f s, verify %.2f s\n", r - warmup + 1, i.wall,
+                   v.wall);
+    }
+    std::filesystem::remove_all(store);
+    report("Hot 100, 354,887 rows", "chart import", imp, {}, rss_i);
+    report("Hot 100, 354,887 rows", "chart verify", ver, {}, rss_v);
+    report("Hot 100, 354,887 rows", "import + verify", total, {}, rss_i);
+    return 0;
+  }
+  const bool day = workload == "compile_day_charts";
+  for (long long plays : plays_list) {
+    const std::string tag = (day ? "day-" : "week-") + std::to_string(plays);
+    const std::string csv = data + "/plays-" + tag + ".csv", store = data + "/store-" + tag;
+    if (!std::filesystem::exists(store + "/MANIFEST")) {
+      if (!std::filesystem::exists(csv)) {
+        std::fprintf(stderr, "encore-bench: simulating %lld plays into %s\n", plays, csv.c_str());
+        Run({encore, "simulate", "--plays", std::to_string(plays), "--days", day ? "1" : "7",
+             "--start", "2024-01-05", "--seed", "1", "--out", csv});
+      }
+      std::fprintf(stderr, "encore-bench: counting %s into %s\n", csv.c_str(), store.c_str());
+      std::filesystem::remove_all(store);
+      Run({encore, "ingest", "--no-progress", "--seal-lag", "-1", "--store", store, csv});
+    }
+    const std::vector<std::string> cmd =
+        day ? std::vector<std::string>{encore,   "chart",      "compile", "spotify-daily",
+                                       "--date", "2024-01-05", "--store", store}
+            : std::vector<std::string>{encore,   "chart",      "compile", "hot-100-style",
+                                       "--date", "2024-01-20", "--store", store};
+    std::vector<double> wall, inproc, rss, cached_wall, cached_rss;
+    std::string summary;
+    for (int r = 0; r < warmup + runs; ++r) {
+      std::filesystem::remove(store + "/charts.sqlite");
+      const Sample s = Run(cmd);
+      const Sample again = Run(cmd);
+      if (again.output.find("unchanged") == std::string::npos) {
+        std::fprintf(stderr, "encore-bench: compiling again was not a no-op:\n%s\n",
+                     again.output.c_str());
+        return 1;
+      }
+      if (r < warmup) continue;
+      summary = s.output;
+      wall.push_back(s.wall), inproc.push_back(CompiledMs(s.output) / 1000),
+          rss.push_back(s.rss_mb);
+      cached_wall.push_back(again.wall), cached_rss.push_back(again.rss_mb);
+      std::fprintf(stderr, "  run %d: %.1f ms (compile %.1f ms), again %.1f ms\n", r - warmup + 1,
+                   s.wall * 1000, CompiledMs(s.output), again.wall * 1000);
+    }
+    const std::string input =
+        std::to_string(plays / 1000000) + "M plays, " + (day ? "1 day" : "7 days");
+    std::vector<double> inproc_ms;
+    for (double x : inproc) inproc_ms.push_back(x * 1000);
+    report(input, day ? "compile spotify-daily, all regions" : "compile hot-100-style", wall,
+           inproc_ms, rss);
+    report(input, "the same again (unchanged)", cached_wall, {}, cached_rss);
+    std::fprintf(stderr, "%s", summary.c_str());
+  }
+  return 0;
 }
 
 double Median(std::vector<double> v) {
@@ -108,6 +212,7 @@ std::vector<long long> ParseList(const std::string& s) {
 
 int main(int argc, char** argv) {
   std::string workload = "ingest_plays_csv", data = "bench/data", encore, plays_arg = "10000000";
+  std::string hot100 = "../shared/data/billboard-hot-100";
   int runs = 5, warmup = 1;
   bool peer = true;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
@@ -136,18 +241,27 @@ int main(int argc, char** argv) {
       encore = next();
     else if (a == "--no-peer")
       peer = false;
+    else if (a == "--hot100")
+      hot100 = next();
     else {
       std::fprintf(stderr,
-                   "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv] [--plays "
+                   "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv|"
+                   "compile_day_charts|compile_week_hot100|import_verify_hot100] [--plays "
                    "N[,N...]] [--runs N] "
-                   "[--warmup N] [--data DIR] [--encore PATH] [--no-peer]\n");
+                   "[--warmup N] [--data DIR] [--encore PATH] [--no-peer] [--hot100 PATH]\n");
       return 2;
     }
+  }
+  if (workload == "compile_day_charts" || workload == "compile_week_hot100" ||
+      workload == "import_verify_hot100") {
+    std::filesystem::create_directories(data);
+    return ChartWorkloads(workload, encore, data, ParseList(plays_arg), runs, warmup, hot100);
   }
   if (workload != "ingest_plays_csv" && workload != "reingest_plays_csv") {
     std::fprintf(
         stderr,
-        "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv)\n",
+        "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv, "
+        "compile_day_charts, compile_week_hot100, import_verify_hot100)\n",
         workload.c_str());
     return 2;
   }

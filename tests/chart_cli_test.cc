@@ -97,6 +97,75 @@ TEST(ChartCli, ImportShowRunVerifyAndErrors) {
   EXPECT_TRUE(Has(r.err, "no chart history")) << r.err;
 }
 
+// Charts compiled from counts: plays of the demo world, its catalog imported.
+TEST(ChartCli, CompiledFromCountsExplainedAndKept) {
+  TempDir dir("chart-cli-compiled");
+  const std::string store = " --store " + Quote(dir / "s");
+  const std::string plays = dir / "plays.csv";
+  ASSERT_EQ(RunEncore("simulate --plays 40000 --days 14 --start 2024-01-05 --world demo --out " +
+                      Quote(plays))
+                .code,
+            0);
+  ASSERT_EQ(
+      RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store)
+          .code,
+      0);
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(plays) + store).code, 0);
+  EXPECT_TRUE(Has(RunEncore("chart list" + store).out, "spotify-weekly"));
+
+  // The latest weekly chart fully counted: Friday 2024-01-12 .. Thursday 01-18.
+  RunResult r = RunEncore("chart spotify-weekly --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["date"], "2024-01-18");
+  EXPECT_EQ(j["period"], nlohmann::json::array({"2024-01-12", "2024-01-18"}));
+  bool seven = false;
+  for (const auto& e : j["entries"]) {
+    if (e["tracks"] != nlohmann::json::array({"jk-seven"})) continue;
+    seven = true;
+    EXPECT_EQ(e["weeks"], 2);
+    EXPECT_EQ(e["title"], "Seven (feat. Latto) (Explicit Ver.)");
+    EXPECT_EQ(e["artist"], "Jung Kook feat. Latto");
+  }
+  EXPECT_TRUE(seven) << r.out;
+  for (size_t i = 1; i < j["entries"].size(); ++i)  // ranked by streams
+    EXPECT_GE(j["entries"][i - 1]["streams"].get<double>(),
+              j["entries"][i]["streams"].get<double>());
+  r = RunEncore("chart spotify-weekly --date 2024-01-11 --country KR" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "spotify-weekly (Spotify-style Weekly Top 200), KR, dated 2024-01-11"))
+      << r.out;
+
+  // Explain: the streams of each tier times its weight.
+  r = RunEncore("chart explain spotify-weekly --track jk-seven" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "Seven (feat. Latto) (Explicit Ver.) by Jung Kook feat. Latto: No. "))
+      << r.out;
+  EXPECT_TRUE(Has(r.out, "premium streams ") && Has(r.out, " x 1 = ")) << r.out;
+
+  // Compile and keep; again is a no-op; the kept editions read like any other.
+  r = RunEncore("chart compile spotify-daily --from 2024-01-05 --to 2024-01-07" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "spotify-daily 2024-01-07 (2024-01-07..2024-01-07):")) << r.out;
+  r = RunEncore("chart compile spotify-daily --from 2024-01-05 --to 2024-01-07" + store);
+  EXPECT_TRUE(Has(r.out, "spotify-daily 2024-01-06: unchanged since it was compiled")) << r.out;
+  r = RunEncore("chart spotify-daily:global --date 2024-01-07 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["entries"][0]["weeks"], 3);
+  // UK-style: versions combined, the three-track rule noted.
+  r = RunEncore("chart uk-singles-style" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "not eligible (more than 3 songs as lead artist)")) << r.out;
+
+  // Errors: a date before the counts, a region the chart is not compiled for.
+  r = RunEncore("chart spotify-weekly --date 2023-06-01" + store);
+  EXPECT_EQ(r.code, 4);
+  EXPECT_TRUE(Has(r.err, "the counts run 2024-01-05..2024-01-18")) << r.err;
+  r = RunEncore("chart hot-100-style --country KR" + store);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "compiled for US, not 'KR'")) << r.err;
+}
+
 // The whole Hot 100 history through the command line: imported, verified, and Seven's run.
 TEST(ChartCli, Hot100HistoryImportedAndVerified) {
   ENCORE_REQUIRE_SHARED_DATA(path, "billboard-hot-100");

@@ -103,6 +103,12 @@ class ChartHistory {
   // The rejected rows of every imported file: (file path, reject).
   virtual Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() = 0;
   // Every edition of a chart in date order, optionally within [from, to].
+  // Compiled charts: the inputs token a chart family's date was compiled from (nullopt: never),
+  // and storing its editions (one per region, replacing earlier ones) with that token, at once.
+  virtual Result<std::optional<std::string>> CompiledInputs(const std::string& family,
+                                                            Day date) = 0;
+  virtual Status StoreCompiled(const std::string& family, Day date, const std::string& inputs,
+                               const std::vector<ChartEdition>& editions) = 0;
   virtual Result<std::vector<ChartEdition>> Editions(const std::string& chart,
                                                      std::optional<Day> from = std::nullopt,
                                                      std::optional<Day> to = std::nullopt) = 0;

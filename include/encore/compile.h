@@ -48,6 +48,13 @@ Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catal
                                    const ChartMethod& m, Day date, const std::string& region,
                                    bool all = false);
 
+// Every region's chart of one chart date — the global one and each country with counts, or the
+// regions the methodology names — reading the period's counts once. Entries carry their points
+// (no component lines: CompileChart explains one entry).
+Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
+                                                     const Catalog* catalog, const ChartMethod& m,
+                                                     Day date);
+
 // Every chart from the first chart date covering the store's first day up to `last` (a chart
 // date), in order, with runs (last week, peak, weeks, streak) and recurrent removal applied.
 Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const Catalog* catalog,

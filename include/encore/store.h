@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,13 @@ class CountStore {
   // Days holding counts, ascending.
   virtual std::vector<Day> Days() const = 0;
   virtual Result<std::vector<CountRow>> ReadCounts(Day day) const = 0;
+  // The same rows, in order, handed to `fn` a batch at a time without holding the whole day
+  // (what compiling charts over big days uses). An error from `fn` stops the scan.
+  virtual Status ScanCounts(
+      Day day, const std::function<Status(const CountRow* rows, size_t n)>& fn) const = 0;
+  // A token that changes whenever the day's counts change ("" for a day without counts): what
+  // compiled charts are cached by.
+  virtual std::string DayVersion(Day day) const = 0;
   // Empty for a sealed day or a day never seen.
   virtual Result<std::vector<CapEntry>> ReadCapState(Day day) const = 0;
 

@@ -24,7 +24,9 @@ constexpr const char* kSchema =
     " line INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entries_by_edition ON entries(chart, date, position);"
     "CREATE TABLE IF NOT EXISTS rejects(source INTEGER NOT NULL, line INTEGER NOT NULL,"
-    " reason TEXT NOT NULL, text TEXT NOT NULL);";
+    " reason TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS compiled(family TEXT NOT NULL, date INTEGER NOT NULL,"
+    " inputs TEXT NOT NULL, PRIMARY KEY(family, date));";
 
 // A prepared statement, finalised when it goes.
 class Stmt {
@@ -135,6 +137,28 @@ class SqliteChartHistory final : public ChartHistory {
     return out;
   }
 
+  Result<std::optional<std::string>> CompiledInputs(const std::string& family, Day date) override {
+    Stmt st(db_, "SELECT inputs FROM compiled WHERE family = ? AND date = ?");
+    if (!st.ok()) return Error();
+    st.Bind(1, family);
+    st.Bind(2, static_cast<int64_t>(date));
+    const int rc = st.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(Text(st.get(), 0));
+    if (rc != SQLITE_DONE) return Error();
+    return std::optional<std::string>();
+  }
+
+  Status StoreCompiled(const std::string& family, Day date, const std::string& inputs,
+                       const std::vector<ChartEdition>& editions) override {
+    ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status s = StoreCompiledInTransaction(family, date, inputs, editions);
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
+    return Exec("COMMIT");
+  }
+
   Result<std::vector<ChartEdition>> Editions(const std::string& chart, std::optional<Day> from,
                                              std::optional<Day> to) override {
     Stmt st(db_,
@@ -179,6 +203,46 @@ class SqliteChartHistory final : public ChartHistory {
     return Status::Ok();
   }
   Status Error() const { return Status::IoError(path_ + ": " + sqlite3_errmsg(db_)); }
+
+  Status StoreCompiledInTransaction(const std::string& family, Day date, const std::string& inputs,
+                                    const std::vector<ChartEdition>& editions) {
+    // Every region of the family's date goes: regions without counts any more must not stay.
+    Stmt drop(db_, "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
+    Stmt drop_ed(db_, "DELETE FROM editions WHERE date = ? AND chart >= ? AND chart < ?");
+    Stmt mark(db_, "INSERT OR REPLACE INTO compiled(family, date, inputs) VALUES(?, ?, ?)");
+    Stmt edition(db_, "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, 0)");
+    Stmt entry(db_,
+               "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
+               " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, '', ?, NULL, NULL, NULL, ?, 0)");
+    if (!drop.ok() || !drop_ed.ok() || !mark.ok() || !edition.ok() || !entry.ok()) return Error();
+    for (Stmt* st : {&drop, &drop_ed}) {
+      st->Bind(1, static_cast<int64_t>(date));
+      st->Bind(2, family + ":");
+      st->Bind(3, family + ";");  // ':' + 1
+      if (st->Step() != SQLITE_DONE) return Error();
+    }
+    for (const ChartEdition& ed : editions) {
+      edition.Bind(1, ed.chart);
+      edition.Bind(2, static_cast<int64_t>(date));
+      if (edition.Step() != SQLITE_DONE) return Error();
+      edition.Reset();
+      for (const ChartEntry& e : ed.entries) {
+        entry.Bind(1, ed.chart);
+        entry.Bind(2, static_cast<int64_t>(date));
+        entry.Bind(3, static_cast<int64_t>(e.position));
+        entry.Bind(4, e.title);
+        entry.Bind(5, e.artist);
+        entry.Bind(6, e.song);
+        entry.Bind(7, e.metric);
+        if (entry.Step() != SQLITE_DONE) return Error();
+        entry.Reset();
+      }
+    }
+    mark.Bind(1, family);
+    mark.Bind(2, static_cast<int64_t>(date));
+    mark.Bind(3, inputs);
+    return mark.Step() == SQLITE_DONE ? Status::Ok() : Error();
+  }
 
   Status ImportInTransaction(const ChartFile& file, const std::string& path,
                              ChartImportReport* report) {

@@ -61,15 +61,15 @@ struct TrackStreams {
   int64_t tier[3] = {0, 0, 0};
 };
 
-Result<std::unordered_map<uint32_t, TrackStreams>> PeriodStreams(const CountStore& store,
-                                                                 const ChartMethod& m, Day from,
-                                                                 Day to,
-                                                                 const std::string& region) {
-  std::set<uint32_t> services;
-  const auto* wanted = m.Get("services", to);
-  for (uint32_t s = 0; s < store.services().size(); ++s) {
-    if (!wanted || std::find(wanted->begin(), wanted->end(), store.services()[s]) != wanted->end())
-      services.insert(s);
+Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const CountStore& store,
+                                                                     const ChartMethod& m, Day from,
+                                                                     Day to,
+                                                                     const std::string& region) {
+  std::vector<char> wanted(store.services().size());
+  const auto* services = m.Get("services", to);
+  for (size_t s = 0; s < wanted.size(); ++s) {
+    wanted[s] = !services || std::find(services->begin(), services->end(), store.services()[s]) !=
+                                 services->end();
   }
   std::optional<CountryCode> country;
   const bool global = region == "global", excl_us = region == "global-excl-us";
@@ -78,46 +78,59 @@ Result<std::unordered_map<uint32_t, TrackStreams>> PeriodStreams(const CountStor
     if (!country) return Status::InvalidArgument("not a region: '" + region + "'");
   }
   const CountryCode us = *ParseCountry("US", false);
-  std::unordered_map<uint32_t, TrackStreams> out;
-  const std::vector<Day> days = store.Days();
-  for (Day d : days) {
+  // Dense by track id: the days' rows come sorted by (service, track, country).
+  std::vector<TrackStreams> by_track(store.tracks().size());
+  std::vector<char> seen(store.tracks().size());
+  for (Day d : store.Days()) {
     if (d < from || d > to) continue;
-    ENCORE_ASSIGN_OR_RETURN(auto rows, store.ReadCounts(d));
-    if (country) {
-      for (const CountRow& r : rows) {
-        if (CellCountry(r.cell) != *country || !services.count(CellService(r.cell))) continue;
-        out[CellTrack(r.cell)].tier[static_cast<size_t>(r.tier)] += r.streams;
-      }
-      continue;
-    }
-    // Worldwide, per (track, service): the GLOBAL rows where the day has them, else the sum over
-    // countries (the rule of QueryStreams); without the US where asked.
-    struct Sums {
-      int64_t countries[3] = {0, 0, 0}, global[3] = {0, 0, 0}, us[3] = {0, 0, 0};
-      bool has_global = false;
-    };
-    std::unordered_map<uint64_t, Sums> sums;  // (service, track) -> sums
-    for (const CountRow& r : rows) {
-      if (!services.count(CellService(r.cell))) continue;
-      Sums& s = sums[r.cell >> kCountryBits];
-      const size_t t = static_cast<size_t>(r.tier);
-      const CountryCode c = CellCountry(r.cell);
-      if (c == kGlobalCountry) {
-        s.global[t] += r.streams;
-        s.has_global = true;
-      } else {
-        s.countries[t] += r.streams;
-        if (c == us) s.us[t] += r.streams;
-      }
-    }
-    for (const auto& [key, s] : sums) {
-      TrackStreams& ts = out[static_cast<uint32_t>(key & 0xffffffffULL)];
+    uint64_t group = UINT64_MAX;
+    int64_t countries[3] = {0, 0, 0}, glob[3] = {0, 0, 0}, us_sum[3] = {0, 0, 0};
+    bool has_global = false;
+    auto flush = [&] {
+      if (group == UINT64_MAX || country) return;
+      const uint32_t track = static_cast<uint32_t>(group & 0xffffffffULL);
       for (size_t t = 0; t < 3; ++t) {
-        const int64_t base = s.has_global ? s.global[t] : s.countries[t];
-        ts.tier[t] += excl_us ? std::max<int64_t>(0, base - s.us[t]) : base;
+        const int64_t base = has_global ? glob[t] : countries[t];
+        by_track[track].tier[t] += excl_us ? std::max<int64_t>(0, base - us_sum[t]) : base;
+        countries[t] = glob[t] = us_sum[t] = 0;
       }
-    }
+      seen[track] = 1;
+      has_global = false;
+    };
+    ENCORE_RETURN_IF_ERROR(store.ScanCounts(d, [&](const CountRow* rows, size_t n) {
+      for (size_t i = 0; i < n; ++i) {
+        const CountRow& r = rows[i];
+        if (!wanted[CellService(r.cell)]) continue;
+        const CountryCode c = CellCountry(r.cell);
+        const size_t t = static_cast<size_t>(r.tier);
+        if (country) {
+          if (c != *country) continue;
+          by_track[CellTrack(r.cell)].tier[t] += r.streams;
+          seen[CellTrack(r.cell)] = 1;
+          continue;
+        }
+        // Worldwide, per (service, track): the GLOBAL rows where the day has them, else the sum
+        // over countries (the rule of QueryStreams); without the US where asked.
+        const uint64_t g = r.cell >> kCountryBits;
+        if (g != group) {
+          flush();
+          group = g;
+        }
+        if (c == kGlobalCountry) {
+          glob[t] += r.streams;
+          has_global = true;
+        } else {
+          countries[t] += r.streams;
+          if (c == us) us_sum[t] += r.streams;
+        }
+      }
+      return Status::Ok();
+    }));
+    flush();
   }
+  std::vector<std::pair<uint32_t, TrackStreams>> out;
+  for (uint32_t t = 0; t < by_track.size(); ++t)
+    if (seen[t]) out.emplace_back(t, by_track[t]);
   return out;
 }
 
@@ -315,6 +328,210 @@ Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catal
   ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, date, region));
   Finish(m, &c, all);
   return c;
+}
+
+Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
+                                                     const Catalog* catalog, const ChartMethod& m,
+                                                     Day date) {
+  ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(m, date));
+  const auto* regions = m.Get("regions", date);
+  bool by_country = !regions, global = !regions;
+  std::vector<std::string> fixed;
+  if (regions) {
+    for (const auto& r : *regions) {
+      if (r == "countries")
+        by_country = true;
+      else if (r == "global")
+        global = true;
+      else
+        fixed.push_back(r);
+    }
+  }
+  const bool countries_wanted = by_country;
+  const bool slow = m.Word("unit", date, "track") == "album" ||
+                    m.Word("combine-versions", date, "no") == "yes" ||
+                    m.Number("max-per-lead-artist", date, 0) > 0 || !by_country;
+  std::vector<CompiledChart> out;
+  if (slow) {
+    // Region by region (a handful of regions: the methodology names them).
+    if (global) fixed.insert(fixed.begin(), "global");
+    for (const auto& r : fixed) {
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(store, catalog, m, date, r));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+  // One pass over the period's counts: per country, and worldwide by the GLOBAL rule.
+  std::vector<char> wanted_service(store.services().size());
+  const auto* services = m.Get("services", date);
+  size_t n_wanted = 0;
+  for (size_t s = 0; s < wanted_service.size(); ++s) {
+    wanted_service[s] = !services || std::find(services->begin(), services->end(),
+                                               store.services()[s]) != services->end();
+    n_wanted += wanted_service[s];
+  }
+  std::vector<Day> days;
+  for (Day d : store.Days())
+    if (d >= period.first && d <= period.second) days.push_back(d);
+  const double w[3] = {m.Number("weight premium", date, 0), m.Number("weight free", date, 0),
+                       m.Number("weight unknown", date, 0)};
+  const size_t size = static_cast<size_t>(m.Number("size", date, 100));
+  const auto& names = store.tracks();
+  struct Acc {
+    uint32_t track;
+    int64_t t[3];
+  };
+  struct Item {
+    double points;
+    Acc acc;
+  };
+  // Ties: more points, then more premium streams, then the track id.
+  auto better = [&](const Item& a, const Item& b) {
+    if (a.points != b.points) return a.points > b.points;
+    if (a.acc.t[0] != b.acc.t[0]) return a.acc.t[0] > b.acc.t[0];
+    return names[a.acc.track] < names[b.acc.track];
+  };
+  // Per region (countries by code, kGlobalCountry for the world): the best `size` so far, as a
+  // heap whose top is the worst of them.
+  std::vector<std::vector<Item>> best(kGlobalCountry + 1);
+  auto offer = [&](CountryCode region, const Acc& acc) {
+    if (!acc.t[0] && !acc.t[1] && !acc.t[2]) return;
+    const Item item{static_cast<double>(acc.t[0]) * w[0] + static_cast<double>(acc.t[1]) * w[1] +
+                        static_cast<double>(acc.t[2]) * w[2],
+                    acc};
+    auto& h = best[region];
+    if (h.size() < size) {
+      h.push_back(item);
+      std::push_heap(h.begin(), h.end(), better);
+    } else if (size && better(item, h.front())) {
+      std::pop_heap(h.begin(), h.end(), better);
+      h.back() = item;
+      std::push_heap(h.begin(), h.end(), better);
+    }
+  };
+  // With one day and one service every (track, country) is met once, so each can be offered as
+  // soon as its rows are read. Otherwise sums per region are gathered first.
+  const bool direct = days.size() == 1 && n_wanted == 1;
+  std::vector<std::vector<Acc>> by_region(direct ? 0 : kGlobalCountry + 1);
+  auto emit = [&](CountryCode region, const Acc& acc) {
+    if (direct) {
+      offer(region, acc);
+      return;
+    }
+    auto& list = by_region[region];
+    if (!list.empty() && list.back().track == acc.track) {
+      for (size_t t = 0; t < 3; ++t) list.back().t[t] += acc.t[t];
+    } else {
+      list.push_back(acc);
+    }
+  };
+  for (Day d : days) {
+    // The rows come sorted by (service, track, country), tiers together.
+    uint64_t group = UINT64_MAX, cell = UINT64_MAX;
+    Acc country_acc{0, {0, 0, 0}}, countries{0, {0, 0, 0}}, glob{0, {0, 0, 0}};
+    bool has_global = false;
+    auto flush_cell = [&] {
+      if (cell == UINT64_MAX) return;
+      const CountryCode c = CellCountry(cell);
+      if (c != kGlobalCountry && countries_wanted) emit(c, country_acc);
+      country_acc = {CellTrack(cell), {0, 0, 0}};
+    };
+    auto flush_group = [&] {
+      if (group == UINT64_MAX) return;
+      if (global) emit(kGlobalCountry, has_global ? glob : countries);
+      countries = {0, {0, 0, 0}};
+      glob = {0, {0, 0, 0}};
+      has_global = false;
+    };
+    ENCORE_RETURN_IF_ERROR(store.ScanCounts(d, [&](const CountRow* rows, size_t n) {
+      for (size_t i = 0; i < n; ++i) {
+        const CountRow& r = rows[i];
+        if (!wanted_service[CellService(r.cell)]) continue;
+        if (r.cell != cell) {
+          flush_cell();
+          cell = r.cell;
+          country_acc.track = CellTrack(r.cell);
+          const uint64_t g = r.cell >> kCountryBits;
+          if (g != group) {
+            flush_group();
+            group = g;
+            countries.track = glob.track = CellTrack(r.cell);
+          }
+        }
+        const size_t t = static_cast<size_t>(r.tier);
+        if (CellCountry(r.cell) == kGlobalCountry) {
+          glob.t[t] += r.streams;
+          has_global = true;
+        } else {
+          country_acc.t[t] += r.streams;
+          countries.t[t] += r.streams;
+        }
+      }
+      return Status::Ok();
+    }));
+    flush_cell();
+    flush_group();
+  }
+  if (!direct) {
+    for (CountryCode region = 0; region <= kGlobalCountry; ++region) {
+      auto& list = by_region[region];
+      if (list.empty()) continue;
+      std::sort(list.begin(), list.end(),
+                [](const Acc& x, const Acc& y) { return x.track < y.track; });
+      size_t o = 0;
+      for (size_t i = 0; i < list.size(); ++i) {
+        if (o && list[o - 1].track == list[i].track) {
+          for (size_t t = 0; t < 3; ++t) list[o - 1].t[t] += list[i].t[t];
+        } else {
+          list[o++] = list[i];
+        }
+      }
+      list.resize(o);
+      for (const Acc& acc : list) offer(region, acc);
+      std::vector<Acc>().swap(list);
+    }
+  }
+  auto chart = [&](CountryCode region, const std::string& name) {
+    auto& h = best[region];
+    std::sort_heap(h.begin(), h.end(), better);  // best first
+    CompiledChart c;
+    c.chart = m.name;
+    c.region = name;
+    c.date = date;
+    c.from = period.first;
+    c.to = period.second;
+    c.edition.chart = m.name + ":" + name;
+    c.edition.date = date;
+    for (size_t i = 0; i < h.size(); ++i) {
+      const Acc& a = h[i].acc;
+      const std::string& track = names[a.track];
+      ChartEntry e;
+      e.position = static_cast<int>(i + 1);
+      e.song = track;
+      e.title = track;
+      if (const Track* t = catalog ? catalog->TrackById(track) : nullptr) {
+        e.title = t->title;
+        e.artist = Names(*catalog, t->primary);
+        if (!t->featured.empty()) e.artist += " feat. " + Names(*catalog, t->featured);
+        e.song = t->id;
+      }
+      e.metric = static_cast<int64_t>(std::llround(h[i].points));
+      PointsBreakdown p;
+      p.points = h[i].points;
+      p.premium = a.t[0];
+      p.free = a.t[1];
+      p.unknown = a.t[2];
+      p.tracks = {track};
+      c.edition.entries.push_back(std::move(e));
+      c.points.push_back(std::move(p));
+    }
+    out.push_back(std::move(c));
+  };
+  if (global && !best[kGlobalCountry].empty()) chart(kGlobalCountry, "global");
+  for (CountryCode cc = 0; cc < kGlobalCountry; ++cc) {
+    if (!best[cc].empty()) chart(cc, CountryName(cc));
+  }
+  return out;
 }
 
 Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const Catalog* catalog,

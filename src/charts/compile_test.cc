@@ -269,6 +269,17 @@ TEST_F(CompileTest, SpotifyDailyAgreesWithSql) {
   }
   sqlite3_finalize(ins);
   const ChartMethod* m = FindMethodology("spotify-daily");
+  // Every region at once (one pass over the counts) gives the same charts as one by one.
+  auto all = CompileAllRegions(*store, nullptr, *m, DayFromCivil(2024, 3, 1));
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 5u);  // global and the four countries
+  for (const CompiledChart& c : *all) {
+    auto one = CompileChart(*store, nullptr, *m, DayFromCivil(2024, 3, 1), c.region);
+    ASSERT_TRUE(one.ok());
+    EXPECT_EQ(Titles(c), Titles(*one)) << c.region;
+    for (size_t i = 0; i < c.points.size(); ++i)
+      EXPECT_EQ(c.points[i].points, one->points[i].points) << c.region << " " << i;
+  }
   for (const std::string region : {"global", "US", "GB", "KR", "BR"}) {
     const std::string where = region == "global" ? "" : " WHERE country = '" + region + "'";
     const std::string sql =

@@ -13,6 +13,7 @@
 #include "catalog/names.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "common/hash.h"
 #include "common/strings.h"
 #include "encore/charts.h"
 #include "encore/compile.h"
@@ -697,6 +698,107 @@ void AddExplain(CLI::App* chart, Action* action) {
   });
 }
 
+// What a compiled chart depends on besides the counts: the catalog's names and credits.
+std::string CatalogDigest(const Catalog& c) {
+  Fingerprinter fp;
+  for (const auto& a : c.artists()) fp.Update(a.id + "\x1f" + a.name + "\x1e");
+  for (const auto& r : c.releases()) fp.Update(r.id + "\x1f" + r.title + "\x1e");
+  for (const auto& t : c.tracks()) {
+    std::string row = t.id + "\x1f" + t.isrc + "\x1f" + t.title + "\x1f" + t.release_id;
+    for (const auto& p : t.primary) row += "\x1f" + p;
+    row += "\x1d";
+    for (const auto& f : t.featured) row += "\x1f" + f;
+    fp.Update(row + "\x1e");
+  }
+  return fp.Hex();
+}
+
+void AddCompile(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "compile",
+      "Compile a chart for every region (or one) and keep it in the chart history; an unchanged "
+      "period is not compiled again");
+  struct Args {
+    std::string name, date, from, to, store;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("name", a->name, "A compiled chart (encore chart list)")->required();
+  cmd->add_option("--date", a->date, "Chart date (default: the latest with its period counted)");
+  cmd->add_option("--from", a->from, "First chart date of a range");
+  cmd->add_option("--to", a->to, "Last chart date of a range");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const ChartMethod* m = FindMethodology(a->name);
+      if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
+      ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, true));
+      const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
+      const std::string catalog_digest = catalog ? CatalogDigest(*catalog) : "";
+      Day first, last;
+      if (!a->from.empty() || !a->to.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(first,
+                                CompiledDate(*m, *ctx.store, a->from.empty() ? a->to : a->from));
+        ENCORE_ASSIGN_OR_RETURN(last,
+                                CompiledDate(*m, *ctx.store, a->to.empty() ? a->from : a->to));
+      } else {
+        ENCORE_ASSIGN_OR_RETURN(first, CompiledDate(*m, *ctx.store, a->date));
+        last = first;
+      }
+      for (Day d = first; d <= last; d = NextChartDate(*m, d)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(*m, d));
+        std::string inputs = m->fingerprint + "|" + catalog_digest;
+        for (Day x = period.first; x <= period.second; ++x)
+          inputs += "|" + ctx.store->DayVersion(x);
+        Fingerprinter fp;
+        fp.Update(inputs);
+        const std::string token = fp.Hex();
+        ENCORE_ASSIGN_OR_RETURN(auto before, history->CompiledInputs(m->name, d));
+        if (before && *before == token) {
+          std::printf(
+              "%s %s: unchanged since it was compiled (%.1f ms)\n", m->name.c_str(),
+              FormatDate(d).c_str(),
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count());
+          continue;
+        }
+        std::vector<CompiledChart> charts;
+        if (m->All("recurrent", d).empty()) {
+          ENCORE_ASSIGN_OR_RETURN(charts, CompileAllRegions(*ctx.store, catalog, *m, d));
+        } else {
+          // Recurrent removal needs the chart's history: the series up to this date.
+          for (const auto& region : *m->Get("regions", d)) {
+            ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*ctx.store, catalog, *m, d, region));
+            charts.push_back(std::move(series.back()));
+          }
+        }
+        const double compile_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        std::vector<ChartEdition> editions;
+        size_t entries = 0;
+        for (auto& c : charts) {
+          entries += c.edition.entries.size();
+          editions.push_back(std::move(c.edition));
+        }
+        ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, d, token, editions));
+        std::printf(
+            "%s %s (%s..%s): %zu regions, %s entries, compiled in %.1f ms, kept in %.1f ms "
+            "(as %s:REGION)\n",
+            m->name.c_str(), FormatDate(d).c_str(), FormatDate(period.first).c_str(),
+            FormatDate(period.second).c_str(), editions.size(),
+            Thousands(static_cast<int64_t>(entries)).c_str(), compile_ms,
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count() -
+                compile_ms,
+            m->name.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 void AddChart(CLI::App& app, Action* action) {
@@ -723,6 +825,7 @@ void AddChart(CLI::App& app, Action* action) {
   AddRun(chart, action);
   AddRejects(chart, action);
   AddExplain(chart, action);
+  AddCompile(chart, action);
   chart->callback([=] {
     if (!chart->get_subcommands().empty()) return;
     *action = [=]() -> Status {

@@ -1,5 +1,7 @@
 #include "store/codecs.h"
 
+#include <algorithm>
+
 #include "common/varint.h"
 #include "store/column_file.h"
 #include "store/store_format.h"
@@ -23,18 +25,45 @@ std::string EncodeSegment(Day day, const std::vector<CountRow>& rows) {
   return w.Finish();
 }
 
-Status DecodeSegment(const std::string& data, const std::string& name, Day day,
-                     std::vector<CountRow>* rows) {
+Status ScanSegment(const std::string& data, const std::string& name, Day day,
+                   const std::function<Status(const CountRow*, size_t)>& fn) {
   ColumnFileReader r;
-  ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kSegmentMagic, 3, name));
+  ENCORE_RETURN_IF_ERROR(r.Open(data, store_format::kSegmentMagic, 3, name));
   if (r.tag() != day) return Status::Corruption(name + ": holds another day");
-  rows->resize(r.rows());
-  for (size_t i = 0; i < r.rows(); ++i) {
-    const uint64_t tier = r.column(1)[i];
-    if (tier > 2) return Status::Corruption(name + ": bad tier");
-    (*rows)[i] = {r.column(0)[i], static_cast<Tier>(tier), UnZigZag(r.column(2)[i])};
+  constexpr size_t kBatch = 4096;
+  uint64_t cells[kBatch], tiers[kBatch], streams[kBatch];
+  CountRow batch[kBatch];
+  Status error;
+  for (uint64_t left = r.rows(); left > 0;) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, kBatch));
+    const size_t a = r.NextValues(0, cells, want, &error);
+    const size_t b = r.NextValues(1, tiers, want, &error);
+    const size_t c = r.NextValues(2, streams, want, &error);
+    ENCORE_RETURN_IF_ERROR(error);
+    if (a != want || b != want || c != want) return Status::Corruption(name + ": column truncated");
+    for (size_t i = 0; i < want; ++i) {
+      if (tiers[i] > 2) return Status::Corruption(name + ": bad tier");
+      batch[i] = {cells[i], static_cast<Tier>(tiers[i]), UnZigZag(streams[i])};
+    }
+    ENCORE_RETURN_IF_ERROR(fn(batch, want));
+    left -= want;
+  }
+  uint64_t extra;
+  for (size_t col = 0; col < 3; ++col) {
+    if (r.NextValues(col, &extra, 1, &error) != 0 || !error.ok())
+      return Status::Corruption(name + ": trailing bytes in column");
   }
   return Status::Ok();
+}
+
+Status DecodeSegment(const std::string& data, const std::string& name, Day day,
+                     std::vector<CountRow>* rows) {
+  rows->clear();
+  return ScanSegment(data, name, day, [&](const CountRow* batch, size_t n) {
+    if (rows->empty()) rows->reserve(n);
+    rows->insert(rows->end(), batch, batch + n);
+    return Status::Ok();
+  });
 }
 
 std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries) {

@@ -2,6 +2,7 @@
 // files), the track dictionary and rejects (blob files). Formats: doc/formats/.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace encore {
 std::string EncodeSegment(Day day, const std::vector<CountRow>& rows);
 Status DecodeSegment(const std::string& data, const std::string& name, Day day,
                      std::vector<CountRow>* rows);
+// Decodes a segment batch by batch, handing each batch to `fn` (no whole-day vector).
+Status ScanSegment(const std::string& data, const std::string& name, Day day,
+                   const std::function<Status(const CountRow*, size_t)>& fn);
 
 std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries);
 Status DecodeCapState(const std::string& data, const std::string& name, Day day,

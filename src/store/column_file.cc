@@ -85,8 +85,9 @@ std::string ColumnFileWriter::Finish() const {
   return out;
 }
 
-Status ColumnFileReader::Parse(std::string_view data, std::string_view magic,
-                               size_t expected_columns, const std::string& name) {
+Status ColumnFileReader::Open(std::string_view data, std::string_view magic,
+                              size_t expected_columns, const std::string& name) {
+  name_ = name;
   if (data.size() < kHeaderSize + 4 || data.substr(0, 8) != magic) {
     return Status::Corruption(name + ": not a column file of the expected kind");
   }
@@ -105,39 +106,99 @@ Status ColumnFileReader::Parse(std::string_view data, std::string_view magic,
   }
   size_t off = kHeaderSize + ncols * kColumnDirEntry;
   if (off + 4 > data.size()) return Status::Corruption(name + ": truncated column directory");
-  columns_.assign(ncols, {});
-  std::string raw;
+  raw_.assign(ncols, {});
   for (uint32_t c = 0; c < ncols; ++c) {
     const char* dir = data.data() + kHeaderSize + c * kColumnDirEntry;
     const auto enc = static_cast<ColumnEncoding>(static_cast<uint8_t>(dir[0]));
+    if (enc != ColumnEncoding::kFixed64 && enc != ColumnEncoding::kVarint &&
+        enc != ColumnEncoding::kZigZagVarint && enc != ColumnEncoding::kDeltaVarint) {
+      return Status::Corruption(name + ": unknown column encoding");
+    }
     const uint64_t size = GetFixed64(dir + 8);
     if (size > data.size() - 4 - off) return Status::Corruption(name + ": column out of bounds");
-    ENCORE_RETURN_IF_ERROR(Decompress(data.substr(off, size), name, &raw));
+    raw_[c].encoding = enc;
+    ENCORE_RETURN_IF_ERROR(Decompress(data.substr(off, size), name, &raw_[c].bytes));
+    raw_[c].at = raw_[c].bytes.data();
     off += size;
-    auto& col = columns_[c];
-    col.resize(rows_);
-    const char* q = raw.data();
-    const char* end = q + raw.size();
-    uint64_t prev = 0;
-    for (uint64_t r = 0; r < rows_; ++r) {
-      uint64_t v;
-      if (enc == ColumnEncoding::kFixed64) {
-        if (end - q < 8) return Status::Corruption(name + ": column truncated");
-        v = GetFixed64(q);
-        q += 8;
-      } else if (enc == ColumnEncoding::kVarint || enc == ColumnEncoding::kZigZagVarint ||
-                 enc == ColumnEncoding::kDeltaVarint) {
-        if (!GetVarint(&q, end, &v)) return Status::Corruption(name + ": column truncated");
-        if (enc == ColumnEncoding::kDeltaVarint) v = prev += v;
-      } else {
-        return Status::Corruption(name + ": unknown column encoding");
-      }
-      col[r] = v;
-    }
-    if (q != end) return Status::Corruption(name + ": trailing bytes in column");
   }
   if (off + 4 != data.size()) return Status::Corruption(name + ": trailing bytes");
+  next_row_ = 0;
   return Status::Ok();
+}
+
+bool ColumnFileReader::Next(uint64_t* values, Status* error) {
+  if (next_row_ == rows_) {
+    for (const Raw& r : raw_) {
+      if (r.at != r.bytes.data() + r.bytes.size()) {
+        *error = Status::Corruption(name_ + ": trailing bytes in column");
+        return false;
+      }
+    }
+    return false;
+  }
+  for (size_t c = 0; c < raw_.size(); ++c) {
+    Raw& r = raw_[c];
+    const char* end = r.bytes.data() + r.bytes.size();
+    uint64_t v;
+    if (r.encoding == ColumnEncoding::kFixed64) {
+      if (end - r.at < 8) {
+        *error = Status::Corruption(name_ + ": column truncated");
+        return false;
+      }
+      v = GetFixed64(r.at);
+      r.at += 8;
+    } else {
+      if (!GetVarint(&r.at, end, &v)) {
+        *error = Status::Corruption(name_ + ": column truncated");
+        return false;
+      }
+      if (r.encoding == ColumnEncoding::kDeltaVarint) v = r.prev += v;
+    }
+    values[c] = v;
+  }
+  ++next_row_;
+  return true;
+}
+
+size_t ColumnFileReader::NextValues(size_t column, uint64_t* out, size_t n, Status* error) {
+  Raw& r = raw_[column];
+  const char* end = r.bytes.data() + r.bytes.size();
+  size_t i = 0;
+  if (r.encoding == ColumnEncoding::kFixed64) {
+    for (; i < n && end - r.at >= 8; ++i, r.at += 8) out[i] = GetFixed64(r.at);
+  } else if (r.encoding == ColumnEncoding::kDeltaVarint) {
+    uint64_t prev = r.prev;
+    for (; i < n && r.at < end; ++i) {
+      uint64_t v;
+      if (!GetVarint(&r.at, end, &v)) {
+        *error = Status::Corruption(name_ + ": column truncated");
+        return 0;
+      }
+      out[i] = prev += v;
+    }
+    r.prev = prev;
+  } else {
+    for (; i < n && r.at < end; ++i) {
+      if (!GetVarint(&r.at, end, &out[i])) {
+        *error = Status::Corruption(name_ + ": column truncated");
+        return 0;
+      }
+    }
+  }
+  return i;
+}
+
+Status ColumnFileReader::Parse(std::string_view data, std::string_view magic,
+                               size_t expected_columns, const std::string& name) {
+  ENCORE_RETURN_IF_ERROR(Open(data, magic, expected_columns, name));
+  columns_.assign(raw_.size(), {});
+  for (auto& col : columns_) col.reserve(rows_);
+  std::vector<uint64_t> row(raw_.size());
+  Status error;
+  while (Next(row.data(), &error)) {
+    for (size_t c = 0; c < row.size(); ++c) columns_[c].push_back(row[c]);
+  }
+  return error;
 }
 
 std::string EncodeBlobFile(std::string_view magic, uint64_t count, std::string_view payload) {

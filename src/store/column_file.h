@@ -36,17 +36,36 @@ class ColumnFileWriter {
 
 class ColumnFileReader {
  public:
-  // Checks magic, version, checksum and every bound; columns are decoded in Parse().
+  // Checks magic, version, checksum and every bound, and decompresses the columns; then either
+  // Parse() decodes them whole, or Next() decodes them row by row (no column is materialised).
+  Status Open(std::string_view data, std::string_view magic, size_t expected_columns,
+              const std::string& name);
+  // Open() and every column decoded into column(i).
   Status Parse(std::string_view data, std::string_view magic, size_t expected_columns,
                const std::string& name);
   int64_t tag() const { return tag_; }
   uint64_t rows() const { return rows_; }
   const std::vector<uint64_t>& column(size_t i) const { return columns_[i]; }
+  // After Open(): the next row's values into values[0..columns); false after the last row, or
+  // on corruption (then *error is set). At the end, checks that every column was used up.
+  bool Next(uint64_t* values, Status* error);
+  // After Open(): the next n values of one column into out (columns are read independently;
+  // read them in step to read rows). Returns how many were decoded; fewer than n at the end of
+  // the column, 0 with *error set on corruption. Do not mix with Next().
+  size_t NextValues(size_t column, uint64_t* out, size_t n, Status* error);
 
  private:
+  std::string name_;
   int64_t tag_ = 0;
-  uint64_t rows_ = 0;
+  uint64_t rows_ = 0, next_row_ = 0;
   std::vector<std::vector<uint64_t>> columns_;
+  struct Raw {
+    ColumnEncoding encoding;
+    std::string bytes;
+    const char* at = nullptr;
+    uint64_t prev = 0;
+  };
+  std::vector<Raw> raw_;
 };
 
 // Blob files: a header, one zstd-compressed payload of `count` records, a checksum.

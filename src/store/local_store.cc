@@ -104,6 +104,20 @@ class LocalStore final : public CountStore {
     return rows;
   }
 
+  Status ScanCounts(Day day,
+                    const std::function<Status(const CountRow*, size_t)>& fn) const override {
+    auto it = m_.days.find(day);
+    if (it == m_.days.end()) return Status::Ok();
+    const std::string path = DataPath(it->second.segment);
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    return ScanSegment(data, path, day, fn);
+  }
+
+  std::string DayVersion(Day day) const override {
+    auto it = m_.days.find(day);
+    return it == m_.days.end() ? std::string() : it->second.segment;
+  }
+
   Result<std::vector<CapEntry>> ReadCapState(Day day) const override {
     std::vector<CapEntry> entries;
     auto it = m_.days.find(day);
