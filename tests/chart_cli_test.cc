@@ -166,6 +166,66 @@ TEST(ChartCli, CompiledFromCountsExplainedAndKept) {
   EXPECT_TRUE(Has(r.err, "compiled for US, not 'KR'")) << r.err;
 }
 
+// Sales and airplay through `encore ingest`: validated, rejected lines kept and listed, exactly
+// once, strict mode; and the hourly iTunes-style chart of every country.
+TEST(ChartCli, SalesAndAirplayIngestedAndStoreCharts) {
+  TempDir dir("chart-cli-sales");
+  const std::string store = " --store " + Quote(dir / "s");
+  std::string sales = "ts,store,country,item,format,units\n";
+  // Seven leads in 3 countries within the first hours; another song leads in JP.
+  for (const char* c : {"US", "GB", "KR"}) {
+    sales += std::string("2023-07-14T04:10:00Z,itunes,") + c + ",jk-seven,track,50\n";
+    sales += std::string("2023-07-14T04:20:00Z,itunes,") + c + ",miley-flowers,track,10\n";
+  }
+  sales += "2023-07-14T04:30:00Z,itunes,JP,miley-flowers,track,20\n";
+  sales += "2023-07-14T04:31:00Z,itunes,JP,jk-seven,track,5\n";
+  sales += "2023-07-14 04:32:00,itunes,JP,jk-seven,track,5\n";    // bad timestamp
+  sales += "2023-07-14T04:33:00Z,itunes,XX,jk-seven,track,5\n";   // bad country
+  sales += "2023-07-14T04:34:00Z,itunes,JP,jk-seven,single,5\n";  // bad format
+  WriteText(dir / "sales.csv", sales);
+  WriteText(dir / "airplay.csv", "date,country,track,audience\n2023-07-17,US,jk-seven,12000\n");
+  RunResult r = RunEncore("ingest --no-progress " + Quote(dir / "sales.csv") + " " +
+                          Quote(dir / "airplay.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "sales, 11 lines, 8 rows taken in, 205 units, 3 rejected")) << r.out;
+  EXPECT_TRUE(Has(r.out, "airplay, 1 lines, 1 rows taken in, 12,000 audience, 0 rejected"))
+      << r.out;
+  r = RunEncore("rejects" + store);
+  EXPECT_TRUE(Has(r.out, "sales.csv:10: bad_timestamp: 2023-07-14 04:32:00")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sales.csv:11: bad_country:")) << r.out;
+  EXPECT_TRUE(Has(r.out, "sales.csv:12: bad_format:")) << r.out;
+  EXPECT_TRUE(Has(RunEncore("rejects --reason bad_format" + store).out, "single"));
+  // The same content again, even compressed under another name: nothing changes.
+  ASSERT_EQ(
+      std::system(
+          ("gzip -c " + Quote(dir / "sales.csv") + " > " + Quote(dir / "copy.csv.gz")).c_str()),
+      0);
+  r = RunEncore("ingest --no-progress " + Quote(dir / "copy.csv.gz") + store);
+  EXPECT_TRUE(Has(r.out, "already ingested")) << r.out;
+  // Strict: the first bad line stops the file, nothing of it is kept.
+  WriteText(dir / "bad.csv",
+            "ts,store,country,item,format,units\n"
+            "2023-07-15T00:00:00Z,itunes,US,jk-seven,track,1000\n"
+            "2023-07-15T00:00:00Z,itunes,US,jk-seven,track,0\n");
+  r = RunEncore("ingest --strict --no-progress " + Quote(dir / "bad.csv") + store);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(Has(r.err, "bad.csv:3: bad_units (strict mode)")) << r.err;
+
+  // The store chart: No. 1 per country at 05:00 UTC, and one country's chart.
+  r = RunEncore("chart itunes-style --date 2023-07-14T05 --all-regions --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["number_ones"].size(), 2u) << r.out;
+  EXPECT_EQ(j["number_ones"][0]["item"], "jk-seven");
+  EXPECT_EQ(j["number_ones"][0]["countries"], nlohmann::json::array({"GB", "KR", "US"}));
+  EXPECT_EQ(j["number_ones"][1]["countries"], nlohmann::json::array({"JP"}));
+  r = RunEncore("chart itunes-style --date 2023-07-14T05 --country JP" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "   1  miley-flowers")) << r.out;  // no catalog here: the item ids
+  EXPECT_EQ(RunEncore("chart itunes-style --date 2023-07-14T03 --country US" + store).code, 0);
+  EXPECT_EQ(RunEncore("chart itunes-style --country US" + store).code, 2);  // hourly: needs --date
+}
+
 // The whole Hot 100 history through the command line: imported, verified, and Seven's run.
 TEST(ChartCli, Hot100HistoryImportedAndVerified) {
   ENCORE_REQUIRE_SHARED_DATA(path, "billboard-hot-100");

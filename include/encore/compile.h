@@ -11,6 +11,7 @@
 #include "encore/catalog.h"
 #include "encore/charts.h"
 #include "encore/methodology.h"
+#include "encore/sales.h"
 #include "encore/store.h"
 
 namespace encore {
@@ -44,21 +45,30 @@ struct CompiledChart {
 // country code, as the methodology allows). The catalog names the entries and is needed for
 // combined versions, album units and the three-track rule; without it entries are store tracks.
 // `all`: every entry with streams, ranked, not only the chart's size.
+// `sales`: sales and airplay for the components that use them (none: they add nothing).
 Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catalog,
                                    const ChartMethod& m, Day date, const std::string& region,
-                                   bool all = false);
+                                   bool all = false, SalesData* sales = nullptr);
 
 // Every region's chart of one chart date — the global one and each country with counts, or the
 // regions the methodology names — reading the period's counts once. Entries carry their points
 // (no component lines: CompileChart explains one entry).
 Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
                                                      const Catalog* catalog, const ChartMethod& m,
-                                                     Day date);
+                                                     Day date, SalesData* sales = nullptr);
 
 // Every chart from the first chart date covering the store's first day up to `last` (a chart
 // date), in order, with runs (last week, peak, weeks, streak) and recurrent removal applied.
 Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const Catalog* catalog,
                                                  const ChartMethod& m, Day last,
-                                                 const std::string& region);
+                                                 const std::string& region,
+                                                 SalesData* sales = nullptr);
+
+// A store chart (period `hour`, iTunes-style): items of `format track` ranked by units sold at
+// the methodology's stores in the `window` hours up to and including the hour starting at
+// `hour_ts` (UTC seconds), in `country`. Ties: more units, then the item id.
+Result<CompiledChart> CompileStoreChart(SalesData& sales, const Catalog* catalog,
+                                        const ChartMethod& m, int64_t hour_ts,
+                                        const std::string& country);
 
 }  // namespace encore

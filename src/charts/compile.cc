@@ -136,7 +136,7 @@ Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const Count
 
 // Ranks every identity of the period (no size cut): edition entries with their points.
 Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
-                              Day date, const std::string& region) {
+                              Day date, const std::string& region, SalesData* sales) {
   ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(m, date));
   const auto* regions = m.Get("regions", date);
   bool allowed = !regions;
@@ -218,6 +218,89 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
     c.notes.push_back(std::to_string(no_album) +
                       " tracks with streams are on no catalog release: they count for no album");
   }
+  // Sales and airplay, for the methodologies that weigh them.
+  struct Extra {
+    const char* component;  // the weight's name
+    const char* label;
+    std::map<std::string, int64_t> per_item;
+  };
+  std::vector<Extra> extras;
+  const double w_track_sale = m.Number("weight track-sale", date, 0);
+  const double w_album_sale = m.Number("weight album-sale", date, 0);
+  const double w_airplay = m.Number("weight airplay", date, 0);
+  if (sales && (w_track_sale > 0 || w_album_sale > 0 || w_airplay > 0)) {
+    const std::string country = region == "global" || region == "global-excl-us" ? "" : region;
+    const int64_t from = static_cast<int64_t>(c.from) * 86400,
+                  to = static_cast<int64_t>(c.to) * 86400 + 86399;
+    auto units = [&](const std::string& format) -> Result<std::map<std::string, int64_t>> {
+      ENCORE_ASSIGN_OR_RETURN(auto all, sales->Units(from, to, format, country, ""));
+      if (region == "global-excl-us") {
+        ENCORE_ASSIGN_OR_RETURN(auto us, sales->Units(from, to, format, "US", ""));
+        for (const auto& [item, n] : us) all[item] -= n;
+      }
+      return all;
+    };
+    if (w_track_sale > 0) {
+      ENCORE_ASSIGN_OR_RETURN(auto u, units("track"));
+      extras.push_back({"track-sale", "track sales", std::move(u)});
+    }
+    if (w_album_sale > 0) {
+      ENCORE_ASSIGN_OR_RETURN(auto u, units("album"));
+      extras.push_back({"album-sale", "album sales", std::move(u)});
+    }
+    if (w_airplay > 0) {
+      // Airplay weeks may end later than the tracking week (Billboard: Monday to Sunday).
+      const std::string ends = m.Word("airplay-week", date, "end");
+      const int shift = ends.size() > 4 ? std::atoi(ends.c_str() + 4) : 0;
+      ENCORE_ASSIGN_OR_RETURN(auto a, sales->Audience(c.from + shift, c.to + shift, country));
+      if (region == "global-excl-us") {
+        ENCORE_ASSIGN_OR_RETURN(auto us, sales->Audience(c.from + shift, c.to + shift, "US"));
+        for (const auto& [item, n] : us) a[item] -= n;
+      }
+      extras.push_back({"airplay", "airplay audience", std::move(a)});
+    }
+  }
+  for (const Extra& x : extras) {
+    const double weight = m.Number(std::string("weight ") + x.component, date, 0);
+    for (const auto& [item, n] : x.per_item) {
+      if (n <= 0) continue;
+      // The item's entry: as for streams (a release for album sales).
+      const bool album_item = std::string(x.component) == "album-sale";
+      const Track* t = catalog && !album_item ? catalog->TrackById(item) : nullptr;
+      const Release* r = nullptr;
+      if (album_item && catalog) r = catalog->ReleaseById(item);
+      if (album && !album_item) r = t ? catalog->ReleaseById(t->release_id) : nullptr;
+      std::string key = t ? t->id : item, title = t ? t->title : item, artist, lead;
+      if (t) {
+        artist = Names(*catalog, t->primary);
+        if (!t->featured.empty()) artist += " feat. " + Names(*catalog, t->featured);
+        lead = t->primary.empty() ? "" : t->primary.front();
+      }
+      if (album) {
+        if (!r) continue;  // a sale of nothing on a catalog release
+        key = "release:" + r->id;
+        title = r->title;
+        artist = Names(*catalog, r->artists);
+        lead = r->artists.empty() ? "" : r->artists.front();
+      } else if (album_item) {
+        continue;  // album sales count on album charts only
+      } else if (combine && t) {
+        std::string credit;
+        for (const auto& id : t->primary) {
+          const Artist* ar = catalog->ArtistById(id);
+          credit += (credit.empty() ? "" : " & ") + (ar ? ar->name : id);
+        }
+        key = "song:" + SongKey(credit, t->title);
+        title = ParseTitle(t->title).base;
+      }
+      Group& g = groups[key];
+      if (g.key.empty()) g = {key, title, artist, lead, {}};
+      const double pts = static_cast<double>(n) * weight;
+      g.p.points += pts;
+      g.p.lines.push_back(std::string(x.label) + " " + Thousands(n) + " (" + item + ") x " +
+                          Num(weight) + " = " + Num(pts));
+    }
+  }
   std::vector<Group*> ranked;
   ranked.reserve(groups.size());
   for (auto& [key, g] : groups) {
@@ -240,10 +323,10 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
     return a->key < b->key;
   });
   for (const char* comp : {"track-sale", "album-sale", "airplay"}) {
-    if (m.Number(std::string("weight ") + comp, date, 0) > 0) {
+    if (m.Number(std::string("weight ") + comp, date, 0) > 0 && !sales) {
       c.notes.push_back(std::string(comp) +
-                        " is a component of this methodology; encore has no such input yet, so "
-                        "it adds nothing");
+                        " is a component of this methodology; the store has no sales or airplay "
+                        "(encore ingest sales.csv / airplay.csv), so it adds nothing");
     }
   }
   for (Group* g : ranked) {
@@ -324,15 +407,69 @@ Day NextChartDate(const ChartMethod& m, Day date) { return date + (Weekly(m, dat
 
 Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catalog,
                                    const ChartMethod& m, Day date, const std::string& region,
-                                   bool all) {
-  ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, date, region));
+                                   bool all, SalesData* sales) {
+  ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, date, region, sales));
   Finish(m, &c, all);
+  return c;
+}
+
+Result<CompiledChart> CompileStoreChart(SalesData& sales, const Catalog* catalog,
+                                        const ChartMethod& m, int64_t hour_ts,
+                                        const std::string& country) {
+  const Day day = static_cast<Day>(hour_ts >= 0 ? hour_ts / 86400 : (hour_ts - 86399) / 86400);
+  if (m.Word("period", day) != "hour")
+    return Status::InvalidArgument(m.name + " is not an hourly store chart");
+  if (!ParseCountry(country, false))
+    return Status::InvalidArgument("a store chart is per country, not '" + country + "'");
+  const int64_t hour = hour_ts - ((hour_ts % 3600) + 3600) % 3600;
+  const int64_t window = static_cast<int64_t>(m.Number("window", day, 24));
+  const auto* stores = m.Get("stores", day);
+  std::map<std::string, int64_t> units;
+  for (const std::string& store : stores ? *stores : std::vector<std::string>{""}) {
+    ENCORE_ASSIGN_OR_RETURN(
+        auto u, sales.Units(hour - (window - 1) * 3600, hour + 3599, "track", country, store));
+    for (const auto& [item, n] : u) units[item] += n;
+  }
+  std::vector<std::pair<std::string, int64_t>> ranked(units.begin(), units.end());
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  const size_t size = static_cast<size_t>(m.Number("size", day, 100));
+  if (ranked.size() > size) ranked.resize(size);
+  CompiledChart c;
+  c.chart = m.name;
+  c.region = country;
+  c.date = day;
+  c.from = static_cast<Day>((hour - (window - 1) * 3600) / 86400);
+  c.to = day;
+  c.edition.chart = m.name + ":" + country;
+  c.edition.date = day;
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    ChartEntry e;
+    e.position = static_cast<int>(i + 1);
+    e.song = e.title = ranked[i].first;
+    if (const Track* t = catalog ? catalog->TrackById(ranked[i].first) : nullptr) {
+      e.title = t->title;
+      e.artist = Names(*catalog, t->primary);
+      if (!t->featured.empty()) e.artist += " feat. " + Names(*catalog, t->featured);
+      e.song = t->id;
+    }
+    e.metric = ranked[i].second;
+    PointsBreakdown p;
+    p.points = static_cast<double>(ranked[i].second);
+    p.tracks = {ranked[i].first};
+    p.lines = {"track sales " + Thousands(ranked[i].second) + " in the " + std::to_string(window) +
+               " hours to " + FormatDate(day) + " " +
+               std::to_string((hour % 86400 + 86400) % 86400 / 3600) + ":59 UTC"};
+    c.edition.entries.push_back(std::move(e));
+    c.points.push_back(std::move(p));
+  }
   return c;
 }
 
 Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
                                                      const Catalog* catalog, const ChartMethod& m,
-                                                     Day date) {
+                                                     Day date, SalesData* sales) {
   ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(m, date));
   const auto* regions = m.Get("regions", date);
   bool by_country = !regions, global = !regions;
@@ -348,15 +485,18 @@ Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
     }
   }
   const bool countries_wanted = by_country;
-  const bool slow = m.Word("unit", date, "track") == "album" ||
-                    m.Word("combine-versions", date, "no") == "yes" ||
-                    m.Number("max-per-lead-artist", date, 0) > 0 || !by_country;
+  const bool slow =
+      m.Word("unit", date, "track") == "album" || m.Word("combine-versions", date, "no") == "yes" ||
+      m.Number("max-per-lead-artist", date, 0) > 0 || !by_country ||
+      (sales &&
+       (m.Number("weight track-sale", date, 0) > 0 || m.Number("weight airplay", date, 0) > 0));
   std::vector<CompiledChart> out;
   if (slow) {
     // Region by region (a handful of regions: the methodology names them).
     if (global) fixed.insert(fixed.begin(), "global");
     for (const auto& r : fixed) {
-      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(store, catalog, m, date, r));
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c,
+                              CompileChart(store, catalog, m, date, r, false, sales));
       out.push_back(std::move(c));
     }
     return out;
@@ -536,7 +676,7 @@ Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
 
 Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const Catalog* catalog,
                                                  const ChartMethod& m, Day last,
-                                                 const std::string& region) {
+                                                 const std::string& region, SalesData* sales) {
   const std::vector<Day> days = store.Days();
   if (days.empty()) return Status::NotFound("the store has no counts");
   ENCORE_RETURN_IF_ERROR(ChartPeriod(m, last).status());
@@ -554,7 +694,7 @@ Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const 
   std::vector<CompiledChart> out;
   int index = 0;
   for (Day d = first; d <= last; d = NextChartDate(m, d), ++index) {
-    ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, d, region));
+    ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, d, region, sales));
     // Recurrent removal: a song on the chart more than N weeks that falls below No. X while
     // descending leaves the chart (rules by era).
     const auto rules = m.All("recurrent", d);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "encore/ingest.h"
+#include "encore/sales.h"
 
 namespace encore {
 namespace {
@@ -300,8 +301,69 @@ TEST_F(CompileTest, SpotifyDailyAgreesWithSql) {
   sqlite3_close(db);
 }
 
+// Sales and airplay weigh in where the methodology says: Hot 100-style track sales and airplay
+// (Monday-Sunday), Billboard 200-style album sales, and the hourly iTunes-style store chart.
+TEST_F(CompileTest, SalesAndAirplayComponents) {
+  const Catalog catalog = LoadCatalog("a,Ann,person,GB\n", "al,Album,album,2020-01-01,a\n",
+                                      "t1,,One,al,,a,\nt2,,Two,al,,a,\n");
+  // Tracking week Friday 2024-03-01 .. Thursday 03-07 (chart dated Saturday 03-16); the airplay
+  // week Monday 03-04 .. Sunday 03-10.
+  auto store = Store("2024-03-01,US,t1,1000,premium\n2024-03-01,US,t2,1200,premium\n");
+  const std::string sales_path = (dir_ / "sales.csv").string();
+  std::ofstream(sales_path) << "ts,store,country,item,format,units\n"
+                               "2024-03-02T10:00:00Z,itunes,US,t1,track,150\n"
+                               "2024-03-02T10:30:00Z,amazon,US,t1,track,100\n"
+                               "2024-03-02T11:00:00Z,itunes,GB,t1,track,999\n"  // not US
+                               "2024-03-08T11:00:00Z,itunes,US,t1,track,999\n"  // next week
+                               "2024-03-03T09:00:00Z,physical,US,al,album,7\n"
+                               "2024-03-03T09:00:00Z,itunes,US,t2,track,-1\n";  // rejected
+  const std::string air_path = (dir_ / "airplay.csv").string();
+  std::ofstream(air_path) << "date,country,track,audience\n"
+                             "2024-03-10,US,t2,1000000\n"   // Sunday: in the airplay week
+                             "2024-03-03,US,t2,5000000\n";  // before it
+  auto sr = IngestExtraInput((dir_ / "store").string(), sales_path, false);
+  ASSERT_TRUE(sr.ok()) << sr.status().message();
+  EXPECT_EQ(sr->rows, 5u);
+  ASSERT_EQ(sr->rejects.size(), 1u);
+  EXPECT_EQ(sr->rejects[0].line, 7u);
+  EXPECT_EQ(sr->rejects[0].reason, "bad_units");
+  ASSERT_TRUE(IngestExtraInput((dir_ / "store").string(), air_path, false).ok());
+  EXPECT_TRUE(IngestExtraInput((dir_ / "store").string(), sales_path, false)->already_ingested);
+  auto sales = OpenSalesData((dir_ / "store").string());
+  ASSERT_TRUE(sales.ok() && *sales);
+
+  const ChartMethod* hot = FindMethodology("hot-100-style");
+  auto c =
+      CompileChart(*store, &catalog, *hot, DayFromCivil(2024, 3, 16), "US", false, sales->get());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(Titles(*c), (std::vector<std::string>{"Two", "One"}));
+  EXPECT_NEAR(c->points[0].points, 1200 + 1000000 * 1e-4, 1e-9);  // streams + airplay
+  EXPECT_NEAR(c->points[1].points, 1000 + 250, 1e-9);             // streams + track sales
+  EXPECT_TRUE(c->notes.empty());
+  const ChartMethod* b200 = FindMethodology("billboard-200-style");
+  auto albums =
+      CompileChart(*store, &catalog, *b200, DayFromCivil(2024, 3, 16), "US", false, sales->get());
+  ASSERT_TRUE(albums.ok()) << albums.status().message();
+  ASSERT_EQ(albums->edition.entries.size(), 1u);
+  // 7 album sales + 250 track sales x 0.1 + 2,200 premium streams / 1,250.
+  EXPECT_NEAR(albums->points[0].points, 7 + 25 + 2200.0 / 1250, 1e-3);
+
+  // Hourly store chart: the 24 hours up to 2024-03-02 10:59 UTC in the US, iTunes only.
+  const ChartMethod* itunes = FindMethodology("itunes-style");
+  ASSERT_NE(itunes, nullptr);
+  auto hour =
+      CompileStoreChart(**sales, &catalog, *itunes, *ParseTimestamp("2024-03-02T10:00:00Z"), "US");
+  ASSERT_TRUE(hour.ok()) << hour.status().message();
+  ASSERT_EQ(hour->edition.entries.size(), 1u);
+  EXPECT_EQ(hour->edition.entries[0].metric, 150);  // amazon does not count
+  auto before =
+      CompileStoreChart(**sales, &catalog, *itunes, *ParseTimestamp("2024-03-02T09:00:00Z"), "US");
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->edition.entries.empty());
+}
+
 TEST(Methodology, TheBuiltInFilesParseAndBadOnesAreNamedByLine) {
-  EXPECT_GE(BuiltinMethodologies().size(), 7u);
+  EXPECT_GE(BuiltinMethodologies().size(), 8u);
   for (const char* name :
        {"spotify-daily", "spotify-weekly", "hot-100-style", "billboard-200-style",
         "global-200-style", "global-200-excl-us-style", "uk-singles-style"}) {

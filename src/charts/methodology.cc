@@ -34,6 +34,9 @@ constexpr KeySpec kKeys[] = {
     {"combine-versions", 1, false},
     {"max-per-lead-artist", 1, false},
     {"services", -1, false},
+    {"stores", -1, false},
+    {"window", 1, false},
+    {"airplay-week", 1, false},
 };
 const std::set<std::string> kComponents = {"premium",    "free",       "unknown",
                                            "track-sale", "album-sale", "airplay"};
@@ -190,7 +193,7 @@ Result<std::vector<ChartMethod>> ParseMethodology(const std::string& file, const
     const std::string& w0 = v.words[0];
     bool ok = true;
     if (words[0] == "weight" || words[0] == "size" || words[0] == "max-per-lead-artist" ||
-        words[0] == "recurrent") {
+        words[0] == "recurrent" || words[0] == "window") {
       for (const auto& w : v.words) ok = ok && IsNumber(w);
       if (!ok) issue("'" + key + "' takes numbers");
     } else if (key == "period") {
@@ -199,9 +202,9 @@ Result<std::vector<ChartMethod>> ParseMethodology(const std::string& file, const
     } else if (key == "week-starts") {
       ok = kWeekdays.count(w0) > 0;
       if (!ok) issue("week-starts takes a weekday, not '" + w0 + "'");
-    } else if (key == "chart-date") {
+    } else if (key == "chart-date" || key == "airplay-week") {
       ok = w0 == "end" || (w0.rfind("end+", 0) == 0 && IsNumber(w0.substr(4)));
-      if (!ok) issue("chart-date is end or end+N (days after the period's last day)");
+      if (!ok) issue(key + " is end or end+N (days after the period's last day)");
     } else if (key == "unit") {
       ok = w0 == "track" || w0 == "album";
       if (!ok) issue("unit is track or album");

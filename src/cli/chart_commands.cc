@@ -18,6 +18,7 @@
 #include "encore/charts.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
+#include "encore/sales.h"
 
 namespace encore::cli {
 namespace {
@@ -542,6 +543,7 @@ std::string RegionOf(const ChartMethod& m, Day date, const std::string& country)
 struct CompiledContext {
   std::unique_ptr<CountStore> store;
   Catalog catalog;
+  std::unique_ptr<SalesData> sales;  // null: no sales or airplay taken in
 };
 
 Result<CompiledContext> OpenCounts(const std::string& flag) {
@@ -552,6 +554,7 @@ Result<CompiledContext> OpenCounts(const std::string& flag) {
   const std::string dir = DefaultStoreDir(flag);
   ENCORE_ASSIGN_OR_RETURN(c.store, OpenLocalStore(dir, o));
   ENCORE_ASSIGN_OR_RETURN(c.catalog, LoadStoredCatalog(dir));
+  ENCORE_ASSIGN_OR_RETURN(c.sales, OpenSalesData(dir));
   return c;
 }
 
@@ -588,7 +591,8 @@ Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
   ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, *ctx.store, date_flag));
   const std::string region = RegionOf(m, date, country);
   const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-  ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*ctx.store, catalog, m, date, region));
+  ENCORE_ASSIGN_OR_RETURN(auto series,
+                          CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
   const CompiledChart& c = series.back();
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
   const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
@@ -635,6 +639,97 @@ Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
   return Status::Ok();
 }
 
+// An hourly store chart: one country's, or every country's No. 1.
+Status ShowStoreChart(const ChartMethod& m, const std::string& store_flag,
+                      const std::string& date_flag, const std::string& country, bool all_regions,
+                      size_t top, const std::string& format) {
+  ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(store_flag));
+  if (!ctx.sales)
+    return Status::NotFound(m.name +
+                            " is compiled from sales: the store has none (encore ingest "
+                            "sales.csv)");
+  if (date_flag.empty())
+    return Status::InvalidArgument(m.name + " is hourly: --date YYYY-MM-DDTHH (UTC)");
+  auto ts = ParseTimestamp(date_flag.size() == 13 ? date_flag + ":00:00Z" : date_flag);
+  if (!ts)
+    return Status::InvalidArgument("--date takes YYYY-MM-DDTHH or a timestamp, not '" + date_flag +
+                                   "'");
+  const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
+  std::vector<std::string> countries;
+  if (all_regions) {
+    const int64_t window =
+        static_cast<int64_t>(m.Number("window", static_cast<Day>(*ts / 86400), 24));
+    const auto* stores = m.Get("stores", static_cast<Day>(*ts / 86400));
+    for (const auto& st : stores ? *stores : std::vector<std::string>{""}) {
+      ENCORE_ASSIGN_OR_RETURN(auto cs, ctx.sales->Countries(*ts - (window - 1) * 3600 - *ts % 3600,
+                                                            *ts - *ts % 3600 + 3599, st));
+      countries.insert(countries.end(), cs.begin(), cs.end());
+    }
+    std::sort(countries.begin(), countries.end());
+    countries.erase(std::unique(countries.begin(), countries.end()), countries.end());
+  } else {
+    countries.push_back(country.empty() ? "US" : country);
+  }
+  json out = json::array();
+  std::map<std::string, std::vector<std::string>> number_ones;  // item -> countries
+  std::map<std::string, std::string> titles;
+  for (const auto& c : countries) {
+    ENCORE_ASSIGN_OR_RETURN(CompiledChart chart, CompileStoreChart(*ctx.sales, catalog, m, *ts, c));
+    if (all_regions) {
+      if (!chart.edition.entries.empty()) {
+        const ChartEntry& e = chart.edition.entries[0];
+        number_ones[e.song].push_back(c);
+        titles[e.song] = e.title + (e.artist.empty() ? "" : " by " + e.artist);
+      }
+      continue;
+    }
+    if (format == "json") {
+      json rows = json::array();
+      for (size_t j = 0; j < chart.edition.entries.size() && j < top; ++j) {
+        const ChartEntry& e = chart.edition.entries[j];
+        rows.push_back({{"position", e.position},
+                        {"title", e.title},
+                        {"artist", e.artist},
+                        {"item", chart.points[j].tracks[0]},
+                        {"units", *e.metric}});
+      }
+      std::cout
+          << json{{"chart", m.name}, {"country", c}, {"hour", date_flag}, {"entries", rows}}.dump(1)
+          << "\n";
+      return Status::Ok();
+    }
+    std::printf("%s, %s, the %s hours to the hour of %s\n", m.name.c_str(), c.c_str(),
+                Points(m.Number("window", chart.date, 24)).c_str(), date_flag.c_str());
+    std::printf("%4s  %-40s %-28s %10s\n", "pos", "title", "artist", "units");
+    for (size_t j = 0; j < chart.edition.entries.size() && j < top; ++j) {
+      const ChartEntry& e = chart.edition.entries[j];
+      std::printf("%4d  %-40.40s %-28.28s %10s\n", e.position, e.title.c_str(), e.artist.c_str(),
+                  Thousands(*e.metric).c_str());
+    }
+  }
+  if (all_regions) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> list(number_ones.begin(),
+                                                                       number_ones.end());
+    std::sort(list.begin(), list.end(),
+              [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+    if (format == "json") {
+      for (const auto& [song, cs] : list)
+        out.push_back({{"item", song}, {"title", titles[song]}, {"countries", cs}});
+      std::cout << json{{"chart", m.name}, {"hour", date_flag}, {"number_ones", out}}.dump(1)
+                << "\n";
+      return Status::Ok();
+    }
+    std::printf("%s at %s: No. 1 in %zu countries with sales\n", m.name.c_str(), date_flag.c_str(),
+                countries.size());
+    for (const auto& [song, cs] : list) {
+      std::string l;
+      for (const auto& c : cs) l += (l.empty() ? "" : " ") + c;
+      std::printf("  %3zu  %s: %s\n", cs.size(), titles[song].c_str(), l.c_str());
+    }
+  }
+  return Status::Ok();
+}
+
 void AddExplain(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
       "explain", "Why a track has its place on a compiled chart: points by component and rule");
@@ -655,8 +750,8 @@ void AddExplain(CLI::App* chart, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
       const std::string region = RegionOf(*m, date, a->country);
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-      ENCORE_ASSIGN_OR_RETURN(CompiledChart c,
-                              CompileChart(*ctx.store, catalog, *m, date, region, true));
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
+                                                            true, ctx.sales.get()));
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
       std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
                   FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
@@ -765,11 +860,13 @@ void AddCompile(CLI::App* chart, Action* action) {
         }
         std::vector<CompiledChart> charts;
         if (m->All("recurrent", d).empty()) {
-          ENCORE_ASSIGN_OR_RETURN(charts, CompileAllRegions(*ctx.store, catalog, *m, d));
+          ENCORE_ASSIGN_OR_RETURN(charts,
+                                  CompileAllRegions(*ctx.store, catalog, *m, d, ctx.sales.get()));
         } else {
           // Recurrent removal needs the chart's history: the series up to this date.
           for (const auto& region : *m->Get("regions", d)) {
-            ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*ctx.store, catalog, *m, d, region));
+            ENCORE_ASSIGN_OR_RETURN(
+                auto series, CompileSeries(*ctx.store, catalog, *m, d, region, ctx.sales.get()));
             charts.push_back(std::move(series.back()));
           }
         }
@@ -807,9 +904,12 @@ void AddChart(CLI::App& app, Action* action) {
   struct Args {
     std::string name, date, store, country, format = "table";
     size_t top = 100;
+    bool all_regions = false;
   };
   auto a = std::make_shared<Args>();
   chart->add_option("name", a->name, "Chart name (encore chart list)");
+  chart->add_flag("--all-regions", a->all_regions,
+                  "Hourly store charts: the No. 1 of every country with sales");
   chart->add_option(
       "--country", a->country,
       "Region of a compiled chart: a country code, GLOBAL (default: the chart's first)");
@@ -831,8 +931,12 @@ void AddChart(CLI::App& app, Action* action) {
     *action = [=]() -> Status {
       if (a->name.empty())
         return Status::InvalidArgument("name a chart (encore chart list), or a subcommand");
-      if (const ChartMethod* m = FindMethodology(a->name))
+      if (const ChartMethod* m = FindMethodology(a->name)) {
+        if (m->Word("period", std::numeric_limits<Day>::max()) == "hour")
+          return ShowStoreChart(*m, a->store, a->date, a->country, a->all_regions, a->top,
+                                a->format);
         return ShowCompiled(*m, a->store, a->date, a->country, a->top, a->format);
+      }
       return ShowChart(a->store, a->name, a->date, a->top, a->format);
     };
   });

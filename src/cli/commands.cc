@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/format.h"
 #include "common/byte_source.h"
 #include "encore/ingest.h"
 #include "encore/query.h"
+#include "encore/sales.h"
 #include "encore/simulate.h"
 #include "encore/store.h"
 
@@ -207,10 +209,49 @@ void AddIngest(CLI::App& app, Action* action) {
       const std::string dir = DefaultStoreDir(a->store);
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
       a->o.catalog = &catalog;
+      // Sales and airplay files (spec §2, §3) go to their own table; the rest are plays or
+      // daily totals.
+      std::vector<std::string> count_files;
+      size_t extra_failed = 0;
+      for (const auto& f : a->files) {
+        auto kind = DetectExtraInput(f);
+        if (!kind.ok() || !*kind) {
+          count_files.push_back(f);
+          continue;
+        }
+        auto r = IngestExtraInput(dir, f, a->o.strict);
+        if (!r.ok()) {
+          if (a->o.strict && r.status().code() == StatusCode::kDataError) return r.status();
+          std::fprintf(stderr, "encore: %s\n", r.status().message().c_str());
+          ++extra_failed;
+          continue;
+        }
+        const bool sales = r->kind == ExtraInput::kSales;
+        if (r->already_ingested) {
+          std::printf("%s: already ingested (same content), nothing changed\n", f.c_str());
+          continue;
+        }
+        std::printf("%s: %s, %s lines, %s rows taken in, %s %s, %zu rejected%s\n", f.c_str(),
+                    sales ? "sales" : "airplay", Thousands(static_cast<int64_t>(r->lines)).c_str(),
+                    Thousands(static_cast<int64_t>(r->rows)).c_str(),
+                    Thousands(static_cast<int64_t>(r->units)).c_str(), sales ? "units" : "audience",
+                    r->rejects.size(), r->rejects.empty() ? "" : " (encore rejects lists them)");
+        for (size_t i = 0; i < r->rejects.size() && i < 5; ++i) {
+          std::printf("  %s:%llu: %s: %s\n", f.c_str(),
+                      static_cast<unsigned long long>(r->rejects[i].line),
+                      r->rejects[i].reason.c_str(), r->rejects[i].text.c_str());
+        }
+      }
+      if (count_files.empty()) {
+        if (extra_failed)
+          return PartialFailure(std::to_string(extra_failed) + " of " +
+                                std::to_string(a->files.size()) + " files could not be ingested");
+        return Status::Ok();
+      }
       ProgressLine progress(!a->no_progress);
       a->o.progress = progress.Callback();
       const auto t0 = std::chrono::steady_clock::now();
-      Result<IngestReport> report = IngestFiles(store.get(), a->files, a->o);
+      Result<IngestReport> report = IngestFiles(store.get(), count_files, a->o);
       progress.Clear();
       if (!report.ok()) return report.status();
       const double secs =
@@ -230,10 +271,9 @@ void AddIngest(CLI::App& app, Action* action) {
       }
       if (report->sealed_before)
         std::printf("days before %s are sealed\n", FormatDate(*report->sealed_before).c_str());
-      if (failed)
-        return PartialFailure(std::to_string(failed) + " of " +
-                              std::to_string(report->files.size()) +
-                              " files could not be ingested");
+      if (failed || extra_failed)
+        return PartialFailure(std::to_string(failed + extra_failed) + " of " +
+                              std::to_string(a->files.size()) + " files could not be ingested");
       return Status::Ok();
     };
   });
@@ -371,11 +411,28 @@ void AddRejects(CLI::App& app, Action* action) {
   cmd->add_option("--store", a->store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
+      // Reasons of plays and daily totals, and of sales and airplay files.
+      static const std::set<std::string> kExtraReasons = {
+          "bad_csv",    "bad_timestamp", "bad_store", "bad_country", "bad_item",
+          "bad_format", "bad_units",     "bad_date",  "bad_track",   "bad_audience"};
       std::optional<RejectReason> reason;
       if (!a->reason.empty()) {
         reason = ParseRejectReason(a->reason);
-        if (!reason) return Status::InvalidArgument("unknown reason '" + a->reason + "'");
+        if (!reason && !kExtraReasons.count(a->reason))
+          return Status::InvalidArgument("unknown reason '" + a->reason + "'");
       }
+      auto print = [&](const std::string& path, const std::string& fingerprint, uint64_t line,
+                       const std::string& why, const std::string& text) {
+        if (a->format == "raw") {
+          std::cout << text << "\n";
+        } else if (a->format == "jsonl") {
+          nlohmann::json j = {{"source", path}, {"line", line}, {"reason", why}, {"text", text}};
+          if (!fingerprint.empty()) j["fingerprint"] = fingerprint;
+          std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        } else {
+          std::cout << path << ":" << line << ": " << why << ": " << text << "\n";
+        }
+      };
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
       bool matched_source = a->source.empty();
       for (const auto& src : store->Sources()) {
@@ -385,20 +442,19 @@ void AddRejects(CLI::App& app, Action* action) {
         if (src.summary.rejected == 0) continue;
         ENCORE_ASSIGN_OR_RETURN(auto rejects, store->ReadRejects(src));
         for (const auto& r : rejects) {
-          if (reason && r.reason != *reason) continue;
           const std::string why(RejectReasonName(r.reason));
-          if (a->format == "raw") {
-            std::cout << r.text << "\n";
-          } else if (a->format == "jsonl") {
-            nlohmann::json j = {{"source", src.path},
-                                {"fingerprint", src.fingerprint},
-                                {"line", r.line},
-                                {"reason", why},
-                                {"text", r.text}};
-            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-          } else {
-            std::cout << src.path << ":" << r.line << ": " << why << ": " << r.text << "\n";
-          }
+          if (!a->reason.empty() && why != a->reason) continue;
+          print(src.path, src.fingerprint, r.line, why, r.text);
+        }
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto sales, OpenSalesData(DefaultStoreDir(a->store)));
+      if (sales) {
+        ENCORE_ASSIGN_OR_RETURN(auto extra, sales->Rejects());
+        for (const auto& [path, r] : extra) {
+          if (!a->source.empty() && path != a->source) continue;
+          matched_source = true;
+          if (!a->reason.empty() && r.reason != a->reason) continue;
+          print(path, "", r.line, r.reason, r.text);
         }
       }
       if (!matched_source) return Status::NotFound("no ingested source '" + a->source + "'");

@@ -1,0 +1,387 @@
+// Sales and airplay: validated, counted exactly once, kept in store_dir/sales.sqlite.
+#include "encore/sales.h"
+
+#include <sqlite3.h>
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <tuple>
+
+#include "common/byte_source.h"
+#include "common/csv_scanner.h"
+#include "common/hash.h"
+#include "common/strings.h"
+#include "encore/keys.h"
+
+namespace encore {
+namespace {
+
+constexpr const char* kSchema =
+    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,"
+    " path TEXT NOT NULL, kind TEXT NOT NULL, lines INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " rejected INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sales(hour INTEGER NOT NULL, store TEXT NOT NULL,"
+    " country TEXT NOT NULL, item TEXT NOT NULL, format TEXT NOT NULL, units INTEGER NOT NULL,"
+    " PRIMARY KEY(hour, store, country, item, format)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS airplay(day INTEGER NOT NULL, country TEXT NOT NULL,"
+    " track TEXT NOT NULL, audience INTEGER NOT NULL, PRIMARY KEY(day, country, track))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rejects(source INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, text TEXT NOT NULL);";
+
+const std::vector<std::string> kSalesColumns = {"ts",   "store",  "country",
+                                                "item", "format", "units"};
+const std::vector<std::string> kAirplayColumns = {"date", "country", "track", "audience"};
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// Column positions of the needed columns in a header; nullopt when one is missing.
+std::optional<std::vector<size_t>> Columns(const std::vector<std::string_view>& header,
+                                           const std::vector<std::string>& needed) {
+  std::vector<size_t> at;
+  for (const auto& n : needed) {
+    size_t i = 0;
+    while (i < header.size() && Trim(header[i]) != n) ++i;
+    if (i == header.size()) return std::nullopt;
+    at.push_back(i);
+  }
+  return at;
+}
+
+Result<std::string> ReadAll(const std::string& path, size_t limit = SIZE_MAX) {
+  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
+  std::string data;
+  std::vector<char> buf(1 << 20);
+  while (data.size() < limit) {
+    ENCORE_ASSIGN_OR_RETURN(size_t n, src->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    data.append(buf.data(), n);
+  }
+  return data;
+}
+
+std::vector<std::string_view> HeaderOf(std::string_view data) {
+  if (data.rfind("\xEF\xBB\xBF", 0) == 0) data.remove_prefix(3);
+  std::string_view line = data.substr(0, data.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = line.find(',', start);
+    out.push_back(Trim(line.substr(start, comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+class Db {
+ public:
+  ~Db() { sqlite3_close(db_); }
+  Status Open(const std::string& path, bool create) {
+    path_ = path;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK)
+      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
+    sqlite3_busy_timeout(db_, 10000);
+    return Exec(kSchema);
+  }
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      Status s = Status::IoError(path_ + ": " + (err ? err : "error"));
+      sqlite3_free(err);
+      return s;
+    }
+    return Status::Ok();
+  }
+  Status Error() const { return Status::IoError(path_ + ": " + sqlite3_errmsg(db_)); }
+  sqlite3_stmt* Prepare(const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql, -1, &st, nullptr);
+    return st;
+  }
+  sqlite3* db() { return db_; }
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+struct StmtGuard {
+  sqlite3_stmt* st;
+  ~StmtGuard() { sqlite3_finalize(st); }
+};
+
+void BindText(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+std::string ColumnText(sqlite3_stmt* st, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, i))) : std::string();
+}
+
+class SqliteSalesData final : public SalesData {
+ public:
+  Status Open(const std::string& path) { return db_.Open(path, false); }
+
+  Result<std::map<std::string, int64_t>> Units(int64_t from, int64_t to, const std::string& format,
+                                               const std::string& country,
+                                               const std::string& store) override {
+    StmtGuard g{db_.Prepare(
+        "SELECT item, SUM(units) FROM sales WHERE hour >= ? AND hour <= ? AND format = ?"
+        " AND (? = '' OR country = ?) AND (? = '' OR store = ?) GROUP BY item")};
+    if (!g.st) return db_.Error();
+    sqlite3_bind_int64(g.st, 1, from / 3600);
+    sqlite3_bind_int64(g.st, 2, to / 3600);
+    BindText(g.st, 3, format);
+    BindText(g.st, 4, country);
+    BindText(g.st, 5, country);
+    BindText(g.st, 6, store);
+    BindText(g.st, 7, store);
+    std::map<std::string, int64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW)
+      out[ColumnText(g.st, 0)] = sqlite3_column_int64(g.st, 1);
+    if (rc != SQLITE_DONE) return db_.Error();
+    return out;
+  }
+
+  Result<std::map<std::string, int64_t>> Audience(Day from, Day to,
+                                                  const std::string& country) override {
+    StmtGuard g{
+        db_.Prepare("SELECT track, SUM(audience) FROM airplay WHERE day >= ? AND day <= ?"
+                    " AND (? = '' OR country = ?) GROUP BY track")};
+    if (!g.st) return db_.Error();
+    sqlite3_bind_int64(g.st, 1, from);
+    sqlite3_bind_int64(g.st, 2, to);
+    BindText(g.st, 3, country);
+    BindText(g.st, 4, country);
+    std::map<std::string, int64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW)
+      out[ColumnText(g.st, 0)] = sqlite3_column_int64(g.st, 1);
+    if (rc != SQLITE_DONE) return db_.Error();
+    return out;
+  }
+
+  Result<std::vector<std::string>> Countries(int64_t from, int64_t to,
+                                             const std::string& store) override {
+    StmtGuard g{
+        db_.Prepare("SELECT DISTINCT country FROM sales WHERE hour >= ? AND hour <= ?"
+                    " AND (? = '' OR store = ?) ORDER BY country")};
+    if (!g.st) return db_.Error();
+    sqlite3_bind_int64(g.st, 1, from / 3600);
+    sqlite3_bind_int64(g.st, 2, to / 3600);
+    BindText(g.st, 3, store);
+    BindText(g.st, 4, store);
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW) out.push_back(ColumnText(g.st, 0));
+    if (rc != SQLITE_DONE) return db_.Error();
+    return out;
+  }
+
+  Result<std::vector<std::pair<std::string, ExtraReject>>> Rejects() override {
+    StmtGuard g{db_.Prepare(
+        "SELECT s.path, r.line, r.reason, r.text FROM rejects r JOIN sources s ON s.id = r.source"
+        " ORDER BY s.path, r.line")};
+    if (!g.st) return db_.Error();
+    std::vector<std::pair<std::string, ExtraReject>> out;
+    int rc;
+    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW) {
+      out.push_back({ColumnText(g.st, 0),
+                     {static_cast<uint64_t>(sqlite3_column_int64(g.st, 1)), ColumnText(g.st, 2),
+                      ColumnText(g.st, 3)}});
+    }
+    if (rc != SQLITE_DONE) return db_.Error();
+    return out;
+  }
+
+ private:
+  Db db_;
+};
+
+}  // namespace
+
+Result<std::optional<ExtraInput>> DetectExtraInput(const std::string& path) {
+  ENCORE_ASSIGN_OR_RETURN(std::string head, ReadAll(path, 64 * 1024));
+  const auto header = HeaderOf(head);
+  if (Columns(header, kSalesColumns)) return std::optional<ExtraInput>(ExtraInput::kSales);
+  if (Columns(header, kAirplayColumns)) return std::optional<ExtraInput>(ExtraInput::kAirplay);
+  return std::optional<ExtraInput>();
+}
+
+Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const std::string& path,
+                                          bool strict) {
+  ENCORE_ASSIGN_OR_RETURN(std::string data, ReadAll(path));
+  Fingerprinter fp;
+  fp.Update(data);
+  const std::string fingerprint = fp.Hex();
+  ExtraInputReport rep;
+  rep.path = path;
+  const auto header = HeaderOf(data);
+  const auto sales_cols = Columns(header, kSalesColumns);
+  const auto air_cols = Columns(header, kAirplayColumns);
+  if (!sales_cols && !air_cols) {
+    return Status::DataError(path + ":1: not a sales or airplay file (columns " +
+                             "ts,store,country,item,format,units or date,country,track,audience)");
+  }
+  rep.kind = sales_cols ? ExtraInput::kSales : ExtraInput::kAirplay;
+  const std::vector<size_t>& col = sales_cols ? *sales_cols : *air_cols;
+  // Sums of the file, then one transaction.
+  std::map<std::tuple<int64_t, std::string, std::string, std::string, std::string>, int64_t> sales;
+  std::map<std::tuple<int64_t, std::string, std::string>, int64_t> airplay;
+  const size_t start = data.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  CsvRecordReader reader(std::string_view(data).substr(start), 1, false);
+  CsvRecordReader::Record rec;
+  std::vector<std::string_view> f;
+  std::string scratch;
+  bool first = true;
+  const std::string name = std::filesystem::path(path).filename().string();
+  while (reader.Next(&rec)) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (Trim(rec.raw).empty()) continue;
+    ++rep.lines;
+    std::string reason;
+    auto reject = [&](std::string why) { reason = std::move(why); };
+    if (!SplitCsv(rec.raw, &f, &scratch) || f.size() != header.size()) {
+      reject("bad_csv");
+    } else if (rep.kind == ExtraInput::kSales) {
+      const auto ts = ParseTimestamp(Trim(f[col[0]]));
+      const std::string store(Trim(f[col[1]])), country(Trim(f[col[2]])), item(Trim(f[col[3]])),
+          format(Trim(f[col[4]]));
+      const auto units = ParseInt(Trim(f[col[5]]));
+      if (!ts)
+        reject("bad_timestamp");
+      else if (store.empty() || store.size() > 64)
+        reject("bad_store");
+      else if (!ParseCountry(country, false))
+        reject("bad_country");
+      else if (item.empty() || item.size() > 64)
+        reject("bad_item");
+      else if (format != "track" && format != "album")
+        reject("bad_format");
+      else if (!units || *units < 1 || *units > 1000000000)
+        reject("bad_units");
+      else {
+        sales[{*ts / 3600, store, country, item, format}] += *units;
+        rep.units += static_cast<uint64_t>(*units);
+        if (!rep.first_ts || *ts < *rep.first_ts) rep.first_ts = *ts;
+        if (!rep.last_ts || *ts > *rep.last_ts) rep.last_ts = *ts;
+      }
+    } else {
+      const auto day = ParseDate(Trim(f[col[0]]));
+      const std::string country(Trim(f[col[1]])), track(Trim(f[col[2]]));
+      const auto audience = ParseInt(Trim(f[col[3]]));
+      if (!day)
+        reject("bad_date");
+      else if (!ParseCountry(country, false))
+        reject("bad_country");
+      else if (track.empty() || track.size() > 64)
+        reject("bad_track");
+      else if (!audience || *audience < 0)
+        reject("bad_audience");
+      else {
+        airplay[{*day, country, track}] += *audience;
+        rep.units += static_cast<uint64_t>(*audience);
+        const int64_t ts = static_cast<int64_t>(*day) * 86400;
+        if (!rep.first_ts || ts < *rep.first_ts) rep.first_ts = ts;
+        if (!rep.last_ts || ts > *rep.last_ts) rep.last_ts = ts;
+      }
+    }
+    if (!reason.empty()) {
+      if (strict) {
+        return Status::DataError(name + ":" + std::to_string(rec.line) + ": " + reason +
+                                 " (strict mode): " + std::string(rec.raw));
+      }
+      rep.rejects.push_back({rec.line, reason, std::string(rec.raw)});
+    } else {
+      ++rep.rows;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(store_dir, ec);
+  Db db;
+  ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/sales.sqlite", true));
+  ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](Status s) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  };
+  {
+    StmtGuard g{db.Prepare("SELECT 1 FROM sources WHERE fingerprint = ?")};
+    BindText(g.st, 1, fingerprint);
+    if (sqlite3_step(g.st) == SQLITE_ROW) {
+      rep.already_ingested = true;
+      (void)db.Exec("ROLLBACK");
+      return rep;
+    }
+  }
+  StmtGuard src{db.Prepare(
+      "INSERT INTO sources(fingerprint, path, kind, lines, rows, rejected) VALUES(?,?,?,?,?,?)")};
+  BindText(src.st, 1, fingerprint);
+  BindText(src.st, 2, path);
+  BindText(src.st, 3, rep.kind == ExtraInput::kSales ? "sales" : "airplay");
+  sqlite3_bind_int64(src.st, 4, static_cast<int64_t>(rep.lines));
+  sqlite3_bind_int64(src.st, 5, static_cast<int64_t>(rep.rows));
+  sqlite3_bind_int64(src.st, 6, static_cast<int64_t>(rep.rejects.size()));
+  if (sqlite3_step(src.st) != SQLITE_DONE) return fail(db.Error());
+  const int64_t source = sqlite3_last_insert_rowid(db.db());
+  StmtGuard rej{db.Prepare("INSERT INTO rejects(source, line, reason, text) VALUES(?,?,?,?)")};
+  for (const auto& r : rep.rejects) {
+    sqlite3_bind_int64(rej.st, 1, source);
+    sqlite3_bind_int64(rej.st, 2, static_cast<int64_t>(r.line));
+    BindText(rej.st, 3, r.reason);
+    BindText(rej.st, 4, r.text);
+    if (sqlite3_step(rej.st) != SQLITE_DONE) return fail(db.Error());
+    sqlite3_reset(rej.st);
+  }
+  StmtGuard ins_s{
+      db.Prepare("INSERT INTO sales(hour, store, country, item, format, units) VALUES(?,?,?,?,?,?)"
+                 " ON CONFLICT(hour, store, country, item, format) DO UPDATE SET units = units + "
+                 "excluded.units")};
+  for (const auto& [k, units] : sales) {
+    sqlite3_bind_int64(ins_s.st, 1, std::get<0>(k));
+    BindText(ins_s.st, 2, std::get<1>(k));
+    BindText(ins_s.st, 3, std::get<2>(k));
+    BindText(ins_s.st, 4, std::get<3>(k));
+    BindText(ins_s.st, 5, std::get<4>(k));
+    sqlite3_bind_int64(ins_s.st, 6, units);
+    if (sqlite3_step(ins_s.st) != SQLITE_DONE) return fail(db.Error());
+    sqlite3_reset(ins_s.st);
+  }
+  StmtGuard ins_a{db.Prepare(
+      "INSERT INTO airplay(day, country, track, audience) VALUES(?,?,?,?)"
+      " ON CONFLICT(day, country, track) DO UPDATE SET audience = audience + excluded.audience")};
+  for (const auto& [k, audience] : airplay) {
+    sqlite3_bind_int64(ins_a.st, 1, std::get<0>(k));
+    BindText(ins_a.st, 2, std::get<1>(k));
+    BindText(ins_a.st, 3, std::get<2>(k));
+    sqlite3_bind_int64(ins_a.st, 4, audience);
+    if (sqlite3_step(ins_a.st) != SQLITE_DONE) return fail(db.Error());
+    sqlite3_reset(ins_a.st);
+  }
+  ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  return rep;
+}
+
+Result<std::unique_ptr<SalesData>> OpenSalesData(const std::string& store_dir) {
+  const std::string path = store_dir + "/sales.sqlite";
+  if (!std::filesystem::exists(path)) return std::unique_ptr<SalesData>();
+  auto d = std::make_unique<SqliteSalesData>();
+  ENCORE_RETURN_IF_ERROR(d->Open(path));
+  return std::unique_ptr<SalesData>(std::move(d));
+}
+
+}  // namespace encore
