@@ -27,6 +27,7 @@ Day NextChartDate(const ChartMethod& m, Day date);
 // Why an entry has its points: one line per component ("premium streams 1,234 x 1").
 struct PointsBreakdown {
   double points = 0;
+  double stream_points = 0;                    // the part of points from streams
   int64_t premium = 0, free = 0, unknown = 0;  // streams counted in the period
   std::vector<std::string> tracks;             // the store tracks combined into the entry
   std::vector<std::string> lines;              // component by component, with the weights

@@ -311,6 +311,7 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
       if (!tiers[t]) continue;
       const double pts = static_cast<double>(tiers[t]) * w[t];
       g.p.points += pts;
+      g.p.stream_points += pts;
       g.p.lines.push_back(std::string(names[t]) + " streams " + Thousands(tiers[t]) + " x " +
                           Num(w[t]) + " = " + Num(pts));
     }
@@ -689,12 +690,87 @@ Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const 
   }
   struct State {
     int peak = INT_MAX, weeks = 0, streak = 0, at_peak = 0, last_index = -2, last_pos = 0;
+    // The accelerated chart ratio (UK): last week's stream points, declines against the market
+    // in a row, and whether the song is on the ACR.
+    double prev_stream = 0;
+    int declines = 0;
+    bool acr = false;
   };
+  double prev_market = 0;
   std::unordered_map<std::string, State> state;
   std::vector<CompiledChart> out;
   int index = 0;
   for (Day d = first; d <= last; d = NextChartDate(m, d), ++index) {
     ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, d, region, sales));
+    // The accelerated chart ratio: after `acr-after-weeks` weeks on the chart and
+    // `acr-declines` weeks in a row of stream points falling against the whole market's change,
+    // a song's stream points count at `acr-ratio`; a rise of more than `acr-reset-rise` percent
+    // above the market's change puts it back on the standard ratio; a song released more than
+    // `acr-age-years` years before the chart is on the ACR for good.
+    const double acr_ratio = m.Number("acr-ratio", d, 0);
+    if (acr_ratio > 0) {
+      double market = 0;
+      for (const auto& p : c.points) market += p.stream_points;
+      const double market_change = prev_market > 0 ? market / prev_market : 1;
+      const int after = static_cast<int>(m.Number("acr-after-weeks", d, 9));
+      const int declines = static_cast<int>(m.Number("acr-declines", d, 3));
+      const double reset = m.Number("acr-reset-rise", d, 25) / 100;
+      const double age_years = m.Number("acr-age-years", d, 0);
+      for (size_t i = 0; i < c.edition.entries.size(); ++i) {
+        State& s = state[c.edition.entries[i].song];
+        PointsBreakdown& p = c.points[i];
+        std::string why;
+        if (s.prev_stream > 0 && prev_market > 0) {
+          const double change = p.stream_points / s.prev_stream;
+          s.declines = change < market_change ? s.declines + 1 : 0;
+          if (s.acr && change > market_change * (1 + reset)) {
+            s.acr = false;
+            s.declines = 0;
+            c.notes.push_back("back on the standard ratio (a rise of more than " +
+                              Num(reset * 100) +
+                              "% above the market): " + c.edition.entries[i].title);
+          }
+        }
+        if (!s.acr && s.weeks >= after && s.declines >= declines) {
+          s.acr = true;
+          why = std::to_string(s.weeks) + " weeks on the chart, " + std::to_string(s.declines) +
+                " weeks in a row falling against the market";
+        }
+        bool old = false;
+        if (age_years > 0 && catalog) {
+          for (const auto& name : p.tracks) {
+            const Track* t = catalog->TrackById(name);
+            const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
+            old = old || (r && d - r->date > static_cast<Day>(age_years * 365.25));
+          }
+        }
+        s.prev_stream = p.stream_points;
+        if (!s.acr && !old) continue;
+        const double cut = p.stream_points * (1 - acr_ratio);
+        p.points -= cut;
+        p.lines.push_back("accelerated chart ratio (" +
+                          (old           ? "released over " + Num(age_years) + " years ago"
+                           : why.empty() ? std::string("on the ACR")
+                                         : why) +
+                          "): stream points x " + Num(acr_ratio) + " = -" + Num(cut));
+      }
+      prev_market = market;
+      // Ranked again with the ACR applied (the tie rule as in RankAll).
+      std::vector<size_t> order(c.edition.entries.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        const auto &a = c.points[x], &b = c.points[y];
+        if (a.points != b.points) return a.points > b.points;
+        if (a.premium != b.premium) return a.premium > b.premium;
+        return c.edition.entries[x].song < c.edition.entries[y].song;
+      });
+      CompiledChart sorted = c;
+      for (size_t i = 0; i < order.size(); ++i) {
+        sorted.edition.entries[i] = std::move(c.edition.entries[order[i]]);
+        sorted.points[i] = std::move(c.points[order[i]]);
+      }
+      c = std::move(sorted);
+    }
     // Recurrent removal: a song on the chart more than N weeks that falls below No. X while
     // descending leaves the chart (rules by era).
     const auto rules = m.All("recurrent", d);

@@ -362,6 +362,47 @@ TEST_F(CompileTest, SalesAndAirplayComponents) {
   EXPECT_TRUE(before->edition.entries.empty());
 }
 
+// The UK accelerated chart ratio (a small methodology for the test: after 2 weeks and 2 declines
+// against the market): triggered, kept, and reset by a rise of more than 25% above the market.
+TEST_F(CompileTest, AcceleratedChartRatioTriggerAndReset) {
+  const ChartMethod m = Method(
+      "chart tiny-uk\n period week\n week-starts friday\n chart-date end+1\n size 5\n"
+      " regions GB\n weight premium 0.01\n acr-ratio 0.5\n acr-after-weeks 2\n"
+      " acr-declines 2\n acr-reset-rise 25\n");
+  const int fading[] = {1000, 900, 800, 700, 2000};
+  std::string daily;
+  for (int w = 0; w < 5; ++w) {
+    const std::string d = FormatDate(DayFromCivil(2024, 3, 1) + 7 * w);
+    daily += d + ",GB,fading," + std::to_string(fading[w]) + ",premium\n";
+    daily += d + ",GB,a,5000,premium\n" + d + ",GB,b,600,premium\n" + d + ",GB,c,500,premium\n";
+  }
+  auto store = Store(daily);
+  auto series = CompileSeries(*store, nullptr, m, DayFromCivil(2024, 4, 5), "GB");
+  ASSERT_TRUE(series.ok()) << series.status().message();
+  ASSERT_EQ(series->size(), 5u);
+  auto place = [&](size_t week) {
+    const auto t = Titles((*series)[week]);
+    return std::find(t.begin(), t.end(), "fading") - t.begin() + 1;
+  };
+  auto points = [&](size_t week) {
+    const auto& c = (*series)[week];
+    for (size_t i = 0; i < c.edition.entries.size(); ++i)
+      if (c.edition.entries[i].title == "fading") return c.points[i].points;
+    return -1.0;
+  };
+  EXPECT_EQ(place(1), 2);  // week 2: one decline, standard ratio: 9 points
+  EXPECT_DOUBLE_EQ(points(1), 9);
+  EXPECT_EQ(place(2), 4);  // week 3: 2 weeks on, 2 declines: ACR, 4 points
+  EXPECT_DOUBLE_EQ(points(2), 4);
+  EXPECT_DOUBLE_EQ(points(3), 3.5);  // week 4: still on the ACR
+  EXPECT_EQ(place(4), 2);            // week 5: up 186% against a flat market: reset
+  EXPECT_DOUBLE_EQ(points(4), 20);
+  bool reset = false;
+  for (const auto& n : (*series)[4].notes)
+    reset = reset || n.find("back on the standard") != std::string::npos;
+  EXPECT_TRUE(reset);
+}
+
 TEST(Methodology, TheBuiltInFilesParseAndBadOnesAreNamedByLine) {
   EXPECT_GE(BuiltinMethodologies().size(), 8u);
   for (const char* name :

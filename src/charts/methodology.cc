@@ -37,6 +37,11 @@ constexpr KeySpec kKeys[] = {
     {"stores", -1, false},
     {"window", 1, false},
     {"airplay-week", 1, false},
+    {"acr-ratio", 1, false},
+    {"acr-after-weeks", 1, false},
+    {"acr-declines", 1, false},
+    {"acr-reset-rise", 1, false},
+    {"acr-age-years", 1, false},
 };
 const std::set<std::string> kComponents = {"premium",    "free",       "unknown",
                                            "track-sale", "album-sale", "airplay"};
@@ -193,7 +198,7 @@ Result<std::vector<ChartMethod>> ParseMethodology(const std::string& file, const
     const std::string& w0 = v.words[0];
     bool ok = true;
     if (words[0] == "weight" || words[0] == "size" || words[0] == "max-per-lead-artist" ||
-        words[0] == "recurrent" || words[0] == "window") {
+        words[0] == "recurrent" || words[0] == "window" || words[0].rfind("acr-", 0) == 0) {
       for (const auto& w : v.words) ok = ok && IsNumber(w);
       if (!ok) issue("'" + key + "' takes numbers");
     } else if (key == "period") {

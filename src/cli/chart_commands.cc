@@ -750,8 +750,16 @@ void AddExplain(CLI::App* chart, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
       const std::string region = RegionOf(*m, date, a->country);
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
-                                                            true, ctx.sales.get()));
+      CompiledChart c;
+      if (m->All("recurrent", date).empty() && m->Number("acr-ratio", date, 0) == 0) {
+        ENCORE_ASSIGN_OR_RETURN(
+            c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
+      } else {
+        // Rules that need the chart's history: the series up to this date.
+        ENCORE_ASSIGN_OR_RETURN(
+            auto series, CompileSeries(*ctx.store, catalog, *m, date, region, ctx.sales.get()));
+        c = std::move(series.back());
+      }
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
       std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
                   FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
@@ -859,11 +867,11 @@ void AddCompile(CLI::App* chart, Action* action) {
           continue;
         }
         std::vector<CompiledChart> charts;
-        if (m->All("recurrent", d).empty()) {
+        if (m->All("recurrent", d).empty() && m->Number("acr-ratio", d, 0) == 0) {
           ENCORE_ASSIGN_OR_RETURN(charts,
                                   CompileAllRegions(*ctx.store, catalog, *m, d, ctx.sales.get()));
         } else {
-          // Recurrent removal needs the chart's history: the series up to this date.
+          // Recurrent removal and the ACR need the chart's history: the series up to this date.
           for (const auto& region : *m->Get("regions", d)) {
             ENCORE_ASSIGN_OR_RETURN(
                 auto series, CompileSeries(*ctx.store, catalog, *m, d, region, ctx.sales.get()));
