@@ -231,8 +231,17 @@ TEST(ChartCli, Hot100HistoryImportedAndVerified) {
   ENCORE_REQUIRE_SHARED_DATA(path, "billboard-hot-100");
   TempDir dir("chart-cli-hot100");
   const std::string store = " --store " + Quote(dir / "s");
+  ASSERT_EQ(
+      RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store)
+          .code,
+      0);
   RunResult r = RunEncore("chart import " + Quote(path) + store);
   ASSERT_EQ(r.code, 0) << r.err;
+  // Chart songs matched to the demo catalog by name (Seven, 3D, Dynamite, Butter, Flowers, As It
+  // Was, Stay, Like Crazy, ...); every other is kept as a chart song of its own.
+  const size_t at = r.out.find("of which ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GE(std::atoi(r.out.c_str() + at + 9), 8) << r.out;
   EXPECT_TRUE(Has(r.out, "billboard-hot-100        3,549 editions, 1958-08-04..2026-08-08"))
       << r.out;
   r = RunEncore("chart verify billboard-hot-100 --format json" + store);
@@ -248,6 +257,10 @@ TEST(ChartCli, Hot100HistoryImportedAndVerified) {
   EXPECT_EQ(run[0]["debut"]["position"], 1);
   EXPECT_EQ(run[0]["weeks"], 15);
   EXPECT_EQ(run[0]["reentries"], nlohmann::json::array({"2023-11-18"}));
+  // The same run asked by catalog track: any version of the song.
+  r = RunEncore("chart run --track jk-seven-band --chart billboard-hot-100 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)[0]["weeks"], 15) << r.out;
   r = RunEncore("chart billboard-hot-100 --date 2023-07-29 --top 1" + store);
   EXPECT_TRUE(Has(r.out, "   1   NEW  Seven")) << r.out;
 }

@@ -100,6 +100,13 @@ class ChartHistory {
   // Imports one file's editions in one transaction; a file is imported once (by content).
   virtual Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) = 0;
   virtual Result<std::vector<ChartSummary>> Charts() = 0;
+  // Links every chart identity (song key) to a catalog track by name resolution (Resolve on
+  // "artist - title"): new identities, and those not linked before (the catalog may have grown).
+  // Identities the catalog does not know are kept as chart songs of their own. Returns
+  // (identities, linked to the catalog).
+  virtual Result<std::pair<size_t, size_t>> LinkSongs(const class Catalog& catalog) = 0;
+  // The identities linked to any of these catalog track ids.
+  virtual Result<std::vector<std::string>> SongsOfTracks(const std::vector<std::string>& ids) = 0;
   // The rejected rows of every imported file: (file path, reject).
   virtual Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() = 0;
   // Every edition of a chart in date order, optionally within [from, to].

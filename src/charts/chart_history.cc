@@ -3,10 +3,12 @@
 // another file replaces the earlier one whole.
 #include <sqlite3.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <limits>
 
+#include "encore/catalog.h"
 #include "encore/charts.h"
 
 namespace encore {
@@ -26,7 +28,9 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS rejects(source INTEGER NOT NULL, line INTEGER NOT NULL,"
     " reason TEXT NOT NULL, text TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS compiled(family TEXT NOT NULL, date INTEGER NOT NULL,"
-    " inputs TEXT NOT NULL, PRIMARY KEY(family, date));";
+    " inputs TEXT NOT NULL, PRIMARY KEY(family, date));"
+    "CREATE TABLE IF NOT EXISTS songs(song TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    " artist TEXT NOT NULL, track_id TEXT NOT NULL);";
 
 // A prepared statement, finalised when it goes.
 class Stmt {
@@ -134,6 +138,63 @@ class SqliteChartHistory final : public ChartHistory {
                       Text(st.get(), 3)}});
     }
     if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+  Result<std::pair<size_t, size_t>> LinkSongs(const Catalog& catalog) override {
+    // Identities not linked yet: new ones, and those the catalog did not know before.
+    Stmt pending(db_,
+                 "SELECT e.song, e.title, e.artist FROM entries e LEFT JOIN songs s ON s.song ="
+                 " e.song WHERE s.song IS NULL OR s.track_id = '' GROUP BY e.song");
+    if (!pending.ok()) return Error();
+    std::vector<std::array<std::string, 3>> todo;
+    int rc;
+    while ((rc = pending.Step()) == SQLITE_ROW)
+      todo.push_back({Text(pending.get(), 0), Text(pending.get(), 1), Text(pending.get(), 2)});
+    if (rc != SQLITE_DONE) return Error();
+    ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Stmt put(db_, "INSERT OR REPLACE INTO songs(song, title, artist, track_id) VALUES(?,?,?,?)");
+    if (!put.ok()) {
+      (void)Exec("ROLLBACK");
+      return Error();
+    }
+    for (const auto& [song, title, artist] : todo) {
+      std::string track;
+      if (!catalog.tracks().empty()) {
+        const Resolution r = Resolve(catalog, artist + " - " + title);
+        if (r.match)
+          track = r.match->id;
+        else if (!r.versions.empty())
+          track = r.versions.front()->id;
+      }
+      put.Bind(1, song);
+      put.Bind(2, title);
+      put.Bind(3, artist);
+      put.Bind(4, track);
+      if (put.Step() != SQLITE_DONE) {
+        (void)Exec("ROLLBACK");
+        return Error();
+      }
+      put.Reset();
+    }
+    ENCORE_RETURN_IF_ERROR(Exec("COMMIT"));
+    Stmt count(db_, "SELECT COUNT(*), SUM(track_id != '') FROM songs");
+    if (!count.ok() || count.Step() != SQLITE_ROW) return Error();
+    return std::pair<size_t, size_t>(static_cast<size_t>(sqlite3_column_int64(count.get(), 0)),
+                                     static_cast<size_t>(sqlite3_column_int64(count.get(), 1)));
+  }
+
+  Result<std::vector<std::string>> SongsOfTracks(const std::vector<std::string>& ids) override {
+    Stmt st(db_, "SELECT song FROM songs WHERE track_id = ?");
+    if (!st.ok()) return Error();
+    std::vector<std::string> out;
+    for (const auto& id : ids) {
+      st.Bind(1, id);
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Text(st.get(), 0));
+      if (rc != SQLITE_DONE) return Error();
+      st.Reset();
+    }
     return out;
   }
 

@@ -124,8 +124,16 @@ void AddImport(CLI::App* chart, Action* action) {
           charts.insert(r.charts.begin(), r.charts.end());
         }
       }
+      // Chart songs matched to the catalog by name; the ones it does not know kept as such.
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
+      ENCORE_ASSIGN_OR_RETURN(auto linked, history->LinkSongs(catalog));
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf(
+          "chart songs: %s, of which %s matched to catalog tracks (the others are kept as "
+          "chart songs)\n",
+          Thousands(static_cast<int64_t>(linked.first)).c_str(),
+          Thousands(static_cast<int64_t>(linked.second)).c_str());
       std::printf(
           "%zu files: %s editions, %s entries imported (%zu editions replaced), %zu rows "
           "rejected, %zu files already imported, %zu failed, in %.2f s\n",
@@ -400,14 +408,17 @@ Status ShowChart(const std::string& store, const std::string& name, const std::s
 
 // A song's or an artist's runs on every chart of the history (or one).
 void AddRun(CLI::App* chart, Action* action) {
-  auto* cmd = chart->add_subcommand(
-      "run", "Chart runs of a song (\"Artist - Title\") or an artist: debut, peak, weeks");
+  auto* cmd = chart->add_subcommand("run",
+                                    "Chart runs of a song (\"Artist - Title\"), a catalog track or "
+                                    "an artist: debut, peak, weeks");
   struct Args {
-    std::string query, artist, chart, store, format = "table";
+    std::string query, artist, track, chart, store, format = "table";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("song", a->query, "\"Artist - Title\" (every version and spelling of the song)");
   cmd->add_option("--artist", a->artist, "Every entry crediting this artist");
+  cmd->add_option("--track", a->track,
+                  "A catalog track: the chart songs matched to any version of its song");
   cmd->add_option("--chart", a->chart, "One chart (default: every chart)");
   cmd->add_option("--store", a->store, "Store directory");
   cmd->add_option("--format", a->format, "table or json")
@@ -415,8 +426,9 @@ void AddRun(CLI::App* chart, Action* action) {
       ->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
-      if (a->query.empty() == a->artist.empty())
-        return Status::InvalidArgument("give a song (\"Artist - Title\") or --artist NAME");
+      if (a->query.empty() + a->artist.empty() + a->track.empty() != 2)
+        return Status::InvalidArgument(
+            "give one of a song (\"Artist - Title\"), --artist NAME or --track ID");
       std::string want_song, want_artist = NormalizeName(a->artist);
       if (!a->query.empty()) {
         const size_t dash = a->query.find(" - ");
@@ -424,7 +436,26 @@ void AddRun(CLI::App* chart, Action* action) {
           return Status::InvalidArgument("a song is \"Artist - Title\"");
         want_song = SongKey(a->query.substr(0, dash), a->query.substr(dash + 3));
       }
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
+      std::set<std::string> want_keys;  // --track: the chart songs linked to its versions
+      if (!a->track.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(const Catalog catalog,
+                                LoadStoredCatalog(DefaultStoreDir(a->store)));
+        const Track* t = catalog.TrackById(a->track);
+        if (!t) return Status::NotFound("no track '" + a->track + "' in the catalog");
+        std::string credit;
+        for (const auto& id : t->primary) {
+          const Artist* ar = catalog.ArtistById(id);
+          credit += (credit.empty() ? "" : " & ") + (ar ? ar->name : id);
+        }
+        std::vector<std::string> ids = {t->id};
+        for (const Track* v : Resolve(catalog, credit + " - " + t->title).versions)
+          ids.push_back(v->id);
+        ENCORE_ASSIGN_OR_RETURN(auto keys, history->SongsOfTracks(ids));
+        want_keys.insert(keys.begin(), keys.end());
+      }
       auto matches = [&](const ChartEntry& e) {
+        if (!a->track.empty()) return want_keys.count(e.song) > 0;
         if (!want_song.empty()) return SongKey(e.artist, e.title) == want_song;
         const Credit c = SplitCredit(e.artist);
         for (const auto* list : {&c.primary, &c.featured})
@@ -434,7 +465,6 @@ void AddRun(CLI::App* chart, Action* action) {
           if (NormalizeName(n) == want_artist) return true;
         return NormalizeName(e.artist) == want_artist;
       };
-      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
       std::vector<std::string> names;
       if (!a->chart.empty()) {
         ENCORE_RETURN_IF_ERROR(FindChart(*history, a->chart).status());
@@ -446,8 +476,15 @@ void AddRun(CLI::App* chart, Action* action) {
       json out = json::array();
       for (const auto& name : names) {
         ENCORE_ASSIGN_OR_RETURN(auto stored, history->Editions(name));
+        // Which identities are asked for, judged on the entries as stored (before identities
+        // that share a publisher id are joined).
+        std::set<std::string> wanted;
+        const auto linked = LinkIdentities(stored);
+        for (size_t i = 0; i < stored.size(); ++i)
+          for (size_t j = 0; j < stored[i].entries.size(); ++j)
+            if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
         std::vector<ChartRepair> repairs;
-        const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+        const auto editions = RepairEditions(linked, &repairs);
         const auto runs = ComputeRuns(editions);
         // Per identity on this chart: its run, in order of debut.
         std::map<std::string, json> by_song;
@@ -455,7 +492,7 @@ void AddRun(CLI::App* chart, Action* action) {
         for (size_t i = 0; i < editions.size(); ++i) {
           for (size_t j = 0; j < editions[i].entries.size(); ++j) {
             const ChartEntry& e = editions[i].entries[j];
-            if (!matches(e)) continue;
+            if (!wanted.count(e.song)) continue;
             const RunStats& r = runs[i][j];
             auto [it, added] = by_song.try_emplace(e.song);
             json& s = it->second;
