@@ -359,13 +359,16 @@ TEST(EndToEnd, DemoTellsItsStoryFromTheData) {
   EXPECT_NE(r.out.find("late-and-broken.csv:9: late: 2024-01-02T12:00:00Z"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("already ingested, nothing changed"), std::string::npos);
-  EXPECT_NE(r.out.find("== 9. The store: 31 days"), std::string::npos);
+  EXPECT_NE(r.out.find("== 10. The store: 31 days"), std::string::npos);
   // The demo world is played and matched: Jung Kook's profile has stream totals, per track and
   // per song (every version of "Seven" together).
   EXPECT_NE(r.out.find("not in the catalog"), std::string::npos);
   EXPECT_NE(r.out.find("songs (all versions):"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("    Seven                                  6 tracks"), std::string::npos);
   EXPECT_NE(r.out.find("streams counted as primary artist: "), std::string::npos);
+  EXPECT_NE(r.out.find("Spotify-style Weekly Top 200, global, week 2024-01-19..2024-01-25"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("Jung Kook (jungkook): person from KR (Asia), debut 2013-06-13"),
             std::string::npos)
       << r.out;

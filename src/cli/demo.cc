@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "encore/catalog.h"
+#include "encore/compile.h"
 #include "encore/ingest.h"
 #include "encore/query.h"
 #include "encore/simulate.h"
@@ -170,8 +171,34 @@ void AddDemo(CLI::App& app, Action* action) {
       ENCORE_RETURN_IF_ERROR(
           PrintArtist(catalog, *catalog.ArtistById("jungkook"), store.get(), false));
 
+      std::printf(
+          "\n== 9. A chart compiled from the counts: encore chart spotify-weekly --store %s\n",
+          a->store.c_str());
+      {
+        const ChartMethod* m = FindMethodology("spotify-weekly");
+        // The latest week (Friday to Thursday) that the month covers whole.
+        Day date = ChartDateOnOrBefore(*m, DayFromCivil(2024, 1, 31));
+        ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*store, &catalog, *m, date, "global"));
+        const CompiledChart& c = series.back();
+        std::printf("   %s, global, week %s..%s\n", m->Word("title", date).c_str(),
+                    FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
+        std::printf("   %4s %5s  %-38s %-26s %4s %4s %4s %10s\n", "pos", "move", "title", "artist",
+                    "last", "peak", "wks", "streams");
+        for (size_t j = 0; j < c.edition.entries.size() && j < 5; ++j) {
+          const ChartEntry& e = c.edition.entries[j];
+          const RunStats& r = c.runs[j];
+          std::printf("   %4d %5s  %-38.38s %-26.26s %4s %4d %4d %10s\n", e.position,
+                      Movement(r, e.position).c_str(), e.title.c_str(), e.artist.c_str(),
+                      r.last ? std::to_string(*r.last).c_str() : "-", r.peak, r.weeks,
+                      Thousands(*e.metric).c_str());
+        }
+        std::printf(
+            "   also: encore chart list, chart explain, chart compile, chart import "
+            "(doc/charts.md)\n");
+      }
+
       const StoreStats st = store->Stats();
-      std::printf("\n== 9. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
+      std::printf("\n== 10. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
                   Thousands(st.streams).c_str(), Thousands(static_cast<int64_t>(st.tracks)).c_str(),
                   Bytes(static_cast<double>(st.bytes)).c_str());
       std::printf("   try: build/release/src/encore streams --store %s --track %s --country US\n",
