@@ -103,6 +103,14 @@ class Catalog {
   std::vector<const Artist*> MembersOf(const Artist& group, std::optional<Day> on) const;
   std::vector<const Artist*> GroupsOf(const Artist& person, std::optional<Day> on) const;
   std::vector<const Artist*> Personas(const Artist& person) const;
+  // Artists' names joined ("Jung Kook, Latto"; ids the catalog does not know as they are).
+  std::string NamesOf(const std::vector<std::string>& artist_ids,
+                      std::string_view separator = ", ") const;
+  // A track's credit as charts print it: "Jung Kook feat. Latto".
+  std::string CreditOf(const Track& t) const;
+  // The key every version of the track's song shares (SongKey of its primary artists' names and
+  // its title): what "all versions combined" groups by.
+  std::string SongKeyOf(const Track& t) const;
   // Tracks with the artist among their primary (or, when featured is set, featured) artists.
   std::vector<const Track*> TracksOf(const Artist& a, bool featured) const;
 

@@ -434,4 +434,23 @@ std::string_view ContinentOf(std::string_view country) {
   return it == kContinents.end() ? std::string_view() : it->second;
 }
 
+std::string Catalog::NamesOf(const std::vector<std::string>& artist_ids,
+                             std::string_view separator) const {
+  std::string out;
+  for (const auto& id : artist_ids) {
+    const Artist* a = ArtistById(id);
+    if (!out.empty()) out += separator;
+    out += a ? a->name : id;
+  }
+  return out;
+}
+
+std::string Catalog::CreditOf(const Track& t) const {
+  return NamesOf(t.primary) + (t.featured.empty() ? "" : " feat. " + NamesOf(t.featured));
+}
+
+std::string Catalog::SongKeyOf(const Track& t) const {
+  return SongKey(NamesOf(t.primary, " & "), t.title);
+}
+
 }  // namespace encore

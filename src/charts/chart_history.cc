@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "common/sqlite.h"
 #include "encore/catalog.h"
 #include "encore/charts.h"
 
@@ -15,7 +16,6 @@ namespace encore {
 namespace {
 
 constexpr const char* kSchema =
-    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
     "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,"
     " path TEXT NOT NULL, rows INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS editions(chart TEXT NOT NULL, date INTEGER NOT NULL,"
@@ -32,62 +32,9 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS songs(song TEXT PRIMARY KEY, title TEXT NOT NULL,"
     " artist TEXT NOT NULL, track_id TEXT NOT NULL);";
 
-// A prepared statement, finalised when it goes.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  sqlite3_stmt* get() const { return st_; }
-  bool ok() const { return st_ != nullptr; }
-  void Bind(int i, const std::string& s) {
-    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(st_, i, v); }
-  void Bind(int i, const std::optional<int>& v) {
-    if (v)
-      sqlite3_bind_int64(st_, i, *v);
-    else
-      sqlite3_bind_null(st_, i);
-  }
-  void Bind(int i, const std::optional<int64_t>& v) {
-    if (v)
-      sqlite3_bind_int64(st_, i, *v);
-    else
-      sqlite3_bind_null(st_, i);
-  }
-  int Step() { return sqlite3_step(st_); }
-  void Reset() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-
- private:
-  sqlite3_stmt* st_ = nullptr;
-};
-
-std::optional<int> OptInt(sqlite3_stmt* st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_int(st, col);
-}
-std::string Text(sqlite3_stmt* st, int col) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, col))) : std::string();
-}
-
 class SqliteChartHistory final : public ChartHistory {
  public:
-  ~SqliteChartHistory() override { sqlite3_close(db_); }
-
-  Status Open(const std::string& path, bool create) {
-    path_ = path;
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK)
-      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
-    sqlite3_busy_timeout(db_, 10000);
-    return Exec(kSchema);
-  }
+  Status Open(const std::string& path, bool create) { return db_.Open(path, create, kSchema); }
 
   Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) override {
     ChartImportReport report;
@@ -106,19 +53,19 @@ class SqliteChartHistory final : public ChartHistory {
   }
 
   Result<std::vector<ChartSummary>> Charts() override {
-    Stmt st(db_,
-            "SELECT e.chart, COUNT(DISTINCT e.date), COUNT(*), MIN(e.date), MAX(e.date)"
-            " FROM entries e GROUP BY e.chart ORDER BY e.chart");
+    SqliteStmt st(db_.get(),
+                  "SELECT e.chart, COUNT(DISTINCT e.date), COUNT(*), MIN(e.date), MAX(e.date)"
+                  " FROM entries e GROUP BY e.chart ORDER BY e.chart");
     if (!st.ok()) return Error();
     std::vector<ChartSummary> out;
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
       ChartSummary c;
-      c.chart = Text(st.get(), 0);
-      c.editions = static_cast<size_t>(sqlite3_column_int64(st.get(), 1));
-      c.entries = static_cast<size_t>(sqlite3_column_int64(st.get(), 2));
-      c.first = sqlite3_column_int(st.get(), 3);
-      c.last = sqlite3_column_int(st.get(), 4);
+      c.chart = st.Text(0);
+      c.editions = static_cast<size_t>(st.Int(1));
+      c.entries = static_cast<size_t>(st.Int(2));
+      c.first = static_cast<Day>(st.Int(3));
+      c.last = static_cast<Day>(st.Int(4));
       out.push_back(std::move(c));
     }
     if (rc != SQLITE_DONE) return Error();
@@ -126,16 +73,14 @@ class SqliteChartHistory final : public ChartHistory {
   }
 
   Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() override {
-    Stmt st(db_,
-            "SELECT s.path, r.line, r.reason, r.text FROM rejects r JOIN sources s"
-            " ON s.id = r.source ORDER BY s.path, r.line");
+    SqliteStmt st(db_.get(),
+                  "SELECT s.path, r.line, r.reason, r.text FROM rejects r JOIN sources s"
+                  " ON s.id = r.source ORDER BY s.path, r.line");
     if (!st.ok()) return Error();
     std::vector<std::pair<std::string, ChartReject>> out;
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
-      out.push_back({Text(st.get(), 0),
-                     {static_cast<uint64_t>(sqlite3_column_int64(st.get(), 1)), Text(st.get(), 2),
-                      Text(st.get(), 3)}});
+      out.push_back({st.Text(0), {static_cast<uint64_t>(st.Int(1)), st.Text(2), st.Text(3)}});
     }
     if (rc != SQLITE_DONE) return Error();
     return out;
@@ -143,17 +88,19 @@ class SqliteChartHistory final : public ChartHistory {
 
   Result<std::pair<size_t, size_t>> LinkSongs(const Catalog& catalog) override {
     // Identities not linked yet: new ones, and those the catalog did not know before.
-    Stmt pending(db_,
-                 "SELECT e.song, e.title, e.artist FROM entries e LEFT JOIN songs s ON s.song ="
-                 " e.song WHERE s.song IS NULL OR s.track_id = '' GROUP BY e.song");
+    SqliteStmt pending(
+        db_.get(),
+        "SELECT e.song, e.title, e.artist FROM entries e LEFT JOIN songs s ON s.song ="
+        " e.song WHERE s.song IS NULL OR s.track_id = '' GROUP BY e.song");
     if (!pending.ok()) return Error();
     std::vector<std::array<std::string, 3>> todo;
     int rc;
     while ((rc = pending.Step()) == SQLITE_ROW)
-      todo.push_back({Text(pending.get(), 0), Text(pending.get(), 1), Text(pending.get(), 2)});
+      todo.push_back({pending.Text(0), pending.Text(1), pending.Text(2)});
     if (rc != SQLITE_DONE) return Error();
     ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Stmt put(db_, "INSERT OR REPLACE INTO songs(song, title, artist, track_id) VALUES(?,?,?,?)");
+    SqliteStmt put(db_.get(),
+                   "INSERT OR REPLACE INTO songs(song, title, artist, track_id) VALUES(?,?,?,?)");
     if (!put.ok()) {
       (void)Exec("ROLLBACK");
       return Error();
@@ -178,20 +125,20 @@ class SqliteChartHistory final : public ChartHistory {
       put.Reset();
     }
     ENCORE_RETURN_IF_ERROR(Exec("COMMIT"));
-    Stmt count(db_, "SELECT COUNT(*), SUM(track_id != '') FROM songs");
+    SqliteStmt count(db_.get(), "SELECT COUNT(*), SUM(track_id != '') FROM songs");
     if (!count.ok() || count.Step() != SQLITE_ROW) return Error();
-    return std::pair<size_t, size_t>(static_cast<size_t>(sqlite3_column_int64(count.get(), 0)),
-                                     static_cast<size_t>(sqlite3_column_int64(count.get(), 1)));
+    return std::pair<size_t, size_t>(static_cast<size_t>(count.Int(0)),
+                                     static_cast<size_t>(count.Int(1)));
   }
 
   Result<std::vector<std::string>> SongsOfTracks(const std::vector<std::string>& ids) override {
-    Stmt st(db_, "SELECT song FROM songs WHERE track_id = ?");
+    SqliteStmt st(db_.get(), "SELECT song FROM songs WHERE track_id = ?");
     if (!st.ok()) return Error();
     std::vector<std::string> out;
     for (const auto& id : ids) {
       st.Bind(1, id);
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Text(st.get(), 0));
+      while ((rc = st.Step()) == SQLITE_ROW) out.push_back(st.Text(0));
       if (rc != SQLITE_DONE) return Error();
       st.Reset();
     }
@@ -199,12 +146,12 @@ class SqliteChartHistory final : public ChartHistory {
   }
 
   Result<std::optional<std::string>> CompiledInputs(const std::string& family, Day date) override {
-    Stmt st(db_, "SELECT inputs FROM compiled WHERE family = ? AND date = ?");
+    SqliteStmt st(db_.get(), "SELECT inputs FROM compiled WHERE family = ? AND date = ?");
     if (!st.ok()) return Error();
     st.Bind(1, family);
     st.Bind(2, static_cast<int64_t>(date));
     const int rc = st.Step();
-    if (rc == SQLITE_ROW) return std::optional<std::string>(Text(st.get(), 0));
+    if (rc == SQLITE_ROW) return std::optional<std::string>(st.Text(0));
     if (rc != SQLITE_DONE) return Error();
     return std::optional<std::string>();
   }
@@ -222,10 +169,11 @@ class SqliteChartHistory final : public ChartHistory {
 
   Result<std::vector<ChartEdition>> Editions(const std::string& chart, std::optional<Day> from,
                                              std::optional<Day> to) override {
-    Stmt st(db_,
-            "SELECT date, position, title, artist, id, song, last_week, peak, weeks, metric, line"
-            " FROM entries WHERE chart = ? AND date >= ? AND date <= ?"
-            " ORDER BY date, position, rowid");
+    SqliteStmt st(
+        db_.get(),
+        "SELECT date, position, title, artist, id, song, last_week, peak, weeks, metric, line"
+        " FROM entries WHERE chart = ? AND date >= ? AND date <= ?"
+        " ORDER BY date, position, rowid");
     if (!st.ok()) return Error();
     st.Bind(1, chart);
     st.Bind(2, static_cast<int64_t>(from.value_or(std::numeric_limits<Day>::min())));
@@ -234,19 +182,19 @@ class SqliteChartHistory final : public ChartHistory {
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
       sqlite3_stmt* r = st.get();
-      const Day date = sqlite3_column_int(r, 0);
+      const Day date = static_cast<Day>(st.Int(0));
       if (out.empty() || out.back().date != date) out.push_back({chart, date, {}});
       ChartEntry e;
-      e.position = sqlite3_column_int(r, 1);
-      e.title = Text(r, 2);
-      e.artist = Text(r, 3);
-      e.id = Text(r, 4);
-      e.song = Text(r, 5);
-      e.last_week = OptInt(r, 6);
-      e.peak = OptInt(r, 7);
-      e.weeks = OptInt(r, 8);
-      if (sqlite3_column_type(r, 9) != SQLITE_NULL) e.metric = sqlite3_column_int64(r, 9);
-      e.line = static_cast<uint64_t>(sqlite3_column_int64(r, 10));
+      e.position = static_cast<int>(st.Int(1));
+      e.title = st.Text(2);
+      e.artist = st.Text(3);
+      e.id = st.Text(4);
+      e.song = st.Text(5);
+      e.last_week = st.OptInt(6);
+      e.peak = st.OptInt(7);
+      e.weeks = st.OptInt(8);
+      if (sqlite3_column_type(r, 9) != SQLITE_NULL) e.metric = st.Int(9);
+      e.line = static_cast<uint64_t>(st.Int(10));
       out.back().entries.push_back(std::move(e));
     }
     if (rc != SQLITE_DONE) return Error();
@@ -254,29 +202,25 @@ class SqliteChartHistory final : public ChartHistory {
   }
 
  private:
-  Status Exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      Status s = Status::IoError(path_ + ": " + (err ? err : "error"));
-      sqlite3_free(err);
-      return s;
-    }
-    return Status::Ok();
-  }
-  Status Error() const { return Status::IoError(path_ + ": " + sqlite3_errmsg(db_)); }
+  Status Exec(const std::string& sql) { return db_.Exec(sql); }
+  Status Error() const { return db_.Error(); }
 
   Status StoreCompiledInTransaction(const std::string& family, Day date, const std::string& inputs,
                                     const std::vector<ChartEdition>& editions) {
     // Every region of the family's date goes: regions without counts any more must not stay.
-    Stmt drop(db_, "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
-    Stmt drop_ed(db_, "DELETE FROM editions WHERE date = ? AND chart >= ? AND chart < ?");
-    Stmt mark(db_, "INSERT OR REPLACE INTO compiled(family, date, inputs) VALUES(?, ?, ?)");
-    Stmt edition(db_, "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, 0)");
-    Stmt entry(db_,
-               "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
-               " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, '', ?, NULL, NULL, NULL, ?, 0)");
+    SqliteStmt drop(db_.get(), "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
+    SqliteStmt drop_ed(db_.get(),
+                       "DELETE FROM editions WHERE date = ? AND chart >= ? AND chart < ?");
+    SqliteStmt mark(db_.get(),
+                    "INSERT OR REPLACE INTO compiled(family, date, inputs) VALUES(?, ?, ?)");
+    SqliteStmt edition(db_.get(),
+                       "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, 0)");
+    SqliteStmt entry(
+        db_.get(),
+        "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
+        " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, '', ?, NULL, NULL, NULL, ?, 0)");
     if (!drop.ok() || !drop_ed.ok() || !mark.ok() || !edition.ok() || !entry.ok()) return Error();
-    for (Stmt* st : {&drop, &drop_ed}) {
+    for (SqliteStmt* st : {&drop, &drop_ed}) {
       st->Bind(1, static_cast<int64_t>(date));
       st->Bind(2, family + ":");
       st->Bind(3, family + ";");  // ':' + 1
@@ -308,7 +252,7 @@ class SqliteChartHistory final : public ChartHistory {
   Status ImportInTransaction(const ChartFile& file, const std::string& path,
                              ChartImportReport* report) {
     {
-      Stmt st(db_, "SELECT 1 FROM sources WHERE fingerprint = ?");
+      SqliteStmt st(db_.get(), "SELECT 1 FROM sources WHERE fingerprint = ?");
       if (!st.ok()) return Error();
       st.Bind(1, file.fingerprint);
       if (st.Step() == SQLITE_ROW) {
@@ -316,14 +260,14 @@ class SqliteChartHistory final : public ChartHistory {
         return Status::Ok();
       }
     }
-    Stmt src(db_, "INSERT INTO sources(fingerprint, path, rows) VALUES(?, ?, ?)");
+    SqliteStmt src(db_.get(), "INSERT INTO sources(fingerprint, path, rows) VALUES(?, ?, ?)");
     if (!src.ok()) return Error();
     src.Bind(1, file.fingerprint);
     src.Bind(2, path);
     src.Bind(3, static_cast<int64_t>(file.rows));
     if (src.Step() != SQLITE_DONE) return Error();
-    const int64_t source = sqlite3_last_insert_rowid(db_);
-    Stmt rej(db_, "INSERT INTO rejects(source, line, reason, text) VALUES(?, ?, ?, ?)");
+    const int64_t source = sqlite3_last_insert_rowid(db_.get());
+    SqliteStmt rej(db_.get(), "INSERT INTO rejects(source, line, reason, text) VALUES(?, ?, ?, ?)");
     if (!rej.ok()) return Error();
     for (const ChartReject& r : file.rejects) {
       rej.Bind(1, source);
@@ -333,12 +277,14 @@ class SqliteChartHistory final : public ChartHistory {
       if (rej.Step() != SQLITE_DONE) return Error();
       rej.Reset();
     }
-    Stmt find(db_, "SELECT 1 FROM editions WHERE chart = ? AND date = ?");
-    Stmt drop(db_, "DELETE FROM entries WHERE chart = ? AND date = ?");
-    Stmt edition(db_, "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)");
-    Stmt entry(db_,
-               "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
-               " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStmt find(db_.get(), "SELECT 1 FROM editions WHERE chart = ? AND date = ?");
+    SqliteStmt drop(db_.get(), "DELETE FROM entries WHERE chart = ? AND date = ?");
+    SqliteStmt edition(db_.get(),
+                       "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)");
+    SqliteStmt entry(
+        db_.get(),
+        "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
+        " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!find.ok() || !drop.ok() || !edition.ok() || !entry.ok()) return Error();
     for (const ChartEdition& ed : file.editions) {
       find.Bind(1, ed.chart);
@@ -381,8 +327,7 @@ class SqliteChartHistory final : public ChartHistory {
     return Status::Ok();
   }
 
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;
 };
 
 }  // namespace

@@ -47,13 +47,61 @@ std::string Num(double v) {
   return buf;
 }
 
-std::string Names(const Catalog& c, const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) {
-    const Artist* a = c.ArtistById(id);
-    out += (out.empty() ? "" : ", ") + (a ? a->name : id);
+// What an entry is on a chart: its identity, title, credit and lead artist.
+struct Identity {
+  std::string key, title, artist, lead;
+};
+
+Identity ReleaseIdentity(const Catalog& c, const Release& r) {
+  return {"release:" + r.id, r.title, c.NamesOf(r.artists),
+          r.artists.empty() ? "" : r.artists.front()};
+}
+
+// The entry a store track or a sold item counts for: the catalog track, or its song with versions
+// combined, or its release for album units; a name the catalog does not know stands for itself
+// (nullopt for album units: it is on no release).
+std::optional<Identity> IdentityOf(const Catalog* catalog, const std::string& name, bool album,
+                                   bool combine) {
+  const Track* t = catalog ? catalog->TrackById(name) : nullptr;
+  if (album) {
+    const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
+    if (!r) return std::nullopt;
+    return ReleaseIdentity(*catalog, *r);
   }
-  return out;
+  if (!t) return Identity{name, name, "", ""};
+  Identity id{t->id, t->title, catalog->CreditOf(*t), t->primary.empty() ? "" : t->primary.front()};
+  if (combine) {
+    id.key = "song:" + catalog->SongKeyOf(*t);
+    id.title = ParseTitle(t->title).base;
+  }
+  return id;
+}
+
+// An empty chart of a methodology for a region and date, counting [from, to].
+CompiledChart NewChart(const ChartMethod& m, const std::string& region, Day date, Day from,
+                       Day to) {
+  CompiledChart c;
+  c.chart = m.name;
+  c.region = region;
+  c.date = date;
+  c.from = from;
+  c.to = to;
+  c.edition.chart = m.name + ":" + region;
+  c.edition.date = date;
+  return c;
+}
+
+// A chart entry for a store track, named from the catalog where it knows the track.
+ChartEntry TrackEntry(const Catalog* catalog, const std::string& track, int position,
+                      int64_t metric) {
+  const Identity id = *IdentityOf(catalog, track, false, false);
+  ChartEntry e;
+  e.position = position;
+  e.song = id.key;
+  e.title = id.title;
+  e.artist = id.artist;
+  e.metric = metric;
+  return e;
 }
 
 // Streams per store track and tier over the period, for the region.
@@ -151,14 +199,7 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
     for (const auto& r : *regions) list += (list.empty() ? "" : ", ") + r;
     return Status::InvalidArgument(m.name + " is compiled for " + list + ", not '" + region + "'");
   }
-  CompiledChart c;
-  c.chart = m.name;
-  c.region = region;
-  c.date = date;
-  c.from = period.first;
-  c.to = period.second;
-  c.edition.chart = m.name + ":" + region;
-  c.edition.date = date;
+  CompiledChart c = NewChart(m, region, date, period.first, period.second);
   ENCORE_ASSIGN_OR_RETURN(auto streams, PeriodStreams(store, m, c.from, c.to, region));
 
   const bool album = m.Word("unit", date, "track") == "album";
@@ -178,37 +219,14 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
   size_t no_album = 0;
   for (const auto& [track, ts] : streams) {
     const std::string& name = store.tracks()[track];
-    const Track* t = catalog ? catalog->TrackById(name) : nullptr;
-    std::string key = name, title = name, artist, lead;
-    if (album) {
-      const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
-      if (!r) {
-        ++no_album;
-        continue;
-      }
-      key = "release:" + r->id;
-      title = r->title;
-      artist = Names(*catalog, r->artists);
-      lead = r->artists.empty() ? "" : r->artists.front();
-    } else if (t) {
-      title = t->title;
-      artist = Names(*catalog, t->primary);
-      if (!t->featured.empty()) artist += " feat. " + Names(*catalog, t->featured);
-      lead = t->primary.empty() ? "" : t->primary.front();
-      if (combine) {
-        std::string credit;
-        for (const auto& id : t->primary) {
-          const Artist* a = catalog->ArtistById(id);
-          credit += (credit.empty() ? "" : " & ") + (a ? a->name : id);
-        }
-        key = "song:" + SongKey(credit, t->title);
-        title = ParseTitle(t->title).base;
-      } else {
-        key = t->id;
-      }
+    const auto id = IdentityOf(catalog, name, album, combine);
+    if (!id) {
+      ++no_album;
+      continue;
     }
+    const std::string& key = id->key;
     Group& g = groups[key];
-    if (g.key.empty()) g = {key, title, artist, lead, {}};
+    if (g.key.empty()) g = {key, id->title, id->artist, id->lead, {}};
     g.p.premium += ts.tier[0];
     g.p.free += ts.tier[1];
     g.p.unknown += ts.tier[2];
@@ -264,37 +282,18 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
     const double weight = m.Number(std::string("weight ") + x.component, date, 0);
     for (const auto& [item, n] : x.per_item) {
       if (n <= 0) continue;
-      // The item's entry: as for streams (a release for album sales).
-      const bool album_item = std::string(x.component) == "album-sale";
-      const Track* t = catalog && !album_item ? catalog->TrackById(item) : nullptr;
-      const Release* r = nullptr;
-      if (album_item && catalog) r = catalog->ReleaseById(item);
-      if (album && !album_item) r = t ? catalog->ReleaseById(t->release_id) : nullptr;
-      std::string key = t ? t->id : item, title = t ? t->title : item, artist, lead;
-      if (t) {
-        artist = Names(*catalog, t->primary);
-        if (!t->featured.empty()) artist += " feat. " + Names(*catalog, t->featured);
-        lead = t->primary.empty() ? "" : t->primary.front();
+      // The item's entry: as for streams (a release for album sales, on album charts only).
+      std::optional<Identity> id;
+      if (std::string(x.component) == "album-sale") {
+        const Release* r = album && catalog ? catalog->ReleaseById(item) : nullptr;
+        if (r) id = ReleaseIdentity(*catalog, *r);
+      } else {
+        id = IdentityOf(catalog, item, album, combine);
       }
-      if (album) {
-        if (!r) continue;  // a sale of nothing on a catalog release
-        key = "release:" + r->id;
-        title = r->title;
-        artist = Names(*catalog, r->artists);
-        lead = r->artists.empty() ? "" : r->artists.front();
-      } else if (album_item) {
-        continue;  // album sales count on album charts only
-      } else if (combine && t) {
-        std::string credit;
-        for (const auto& id : t->primary) {
-          const Artist* ar = catalog->ArtistById(id);
-          credit += (credit.empty() ? "" : " & ") + (ar ? ar->name : id);
-        }
-        key = "song:" + SongKey(credit, t->title);
-        title = ParseTitle(t->title).base;
-      }
+      if (!id) continue;  // on no catalog release, or an album sale on a chart of songs
+      const std::string& key = id->key;
       Group& g = groups[key];
-      if (g.key.empty()) g = {key, title, artist, lead, {}};
+      if (g.key.empty()) g = {key, id->title, id->artist, id->lead, {}};
       const double pts = static_cast<double>(n) * weight;
       g.p.points += pts;
       g.p.lines.push_back(std::string(x.label) + " " + Thousands(n) + " (" + item + ") x " +
@@ -437,32 +436,17 @@ Result<CompiledChart> CompileStoreChart(SalesData& sales, const Catalog* catalog
   });
   const size_t size = static_cast<size_t>(m.Number("size", day, 100));
   if (ranked.size() > size) ranked.resize(size);
-  CompiledChart c;
-  c.chart = m.name;
-  c.region = country;
-  c.date = day;
-  c.from = static_cast<Day>((hour - (window - 1) * 3600) / 86400);
-  c.to = day;
-  c.edition.chart = m.name + ":" + country;
-  c.edition.date = day;
+  CompiledChart c =
+      NewChart(m, country, day, static_cast<Day>((hour - (window - 1) * 3600) / 86400), day);
   for (size_t i = 0; i < ranked.size(); ++i) {
-    ChartEntry e;
-    e.position = static_cast<int>(i + 1);
-    e.song = e.title = ranked[i].first;
-    if (const Track* t = catalog ? catalog->TrackById(ranked[i].first) : nullptr) {
-      e.title = t->title;
-      e.artist = Names(*catalog, t->primary);
-      if (!t->featured.empty()) e.artist += " feat. " + Names(*catalog, t->featured);
-      e.song = t->id;
-    }
-    e.metric = ranked[i].second;
+    c.edition.entries.push_back(
+        TrackEntry(catalog, ranked[i].first, static_cast<int>(i + 1), ranked[i].second));
     PointsBreakdown p;
     p.points = static_cast<double>(ranked[i].second);
     p.tracks = {ranked[i].first};
     p.lines = {"track sales " + Thousands(ranked[i].second) + " in the " + std::to_string(window) +
                " hours to " + FormatDate(day) + " " +
                std::to_string((hour % 86400 + 86400) % 86400 / 3600) + ":59 UTC"};
-    c.edition.entries.push_back(std::move(e));
     c.points.push_back(std::move(p));
   }
   return c;
@@ -635,35 +619,18 @@ Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
   auto chart = [&](CountryCode region, const std::string& name) {
     auto& h = best[region];
     std::sort_heap(h.begin(), h.end(), better);  // best first
-    CompiledChart c;
-    c.chart = m.name;
-    c.region = name;
-    c.date = date;
-    c.from = period.first;
-    c.to = period.second;
-    c.edition.chart = m.name + ":" + name;
-    c.edition.date = date;
+    CompiledChart c = NewChart(m, name, date, period.first, period.second);
     for (size_t i = 0; i < h.size(); ++i) {
       const Acc& a = h[i].acc;
       const std::string& track = names[a.track];
-      ChartEntry e;
-      e.position = static_cast<int>(i + 1);
-      e.song = track;
-      e.title = track;
-      if (const Track* t = catalog ? catalog->TrackById(track) : nullptr) {
-        e.title = t->title;
-        e.artist = Names(*catalog, t->primary);
-        if (!t->featured.empty()) e.artist += " feat. " + Names(*catalog, t->featured);
-        e.song = t->id;
-      }
-      e.metric = static_cast<int64_t>(std::llround(h[i].points));
+      c.edition.entries.push_back(TrackEntry(catalog, track, static_cast<int>(i + 1),
+                                             static_cast<int64_t>(std::llround(h[i].points))));
       PointsBreakdown p;
       p.points = h[i].points;
       p.premium = a.t[0];
       p.free = a.t[1];
       p.unknown = a.t[2];
       p.tracks = {track};
-      c.edition.entries.push_back(std::move(e));
       c.points.push_back(std::move(p));
     }
     out.push_back(std::move(c));

@@ -161,9 +161,7 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
     std::map<std::string, size_t> index;  // song key -> position in songs
     for (const auto& tj : j["tracks"]) {
       const Track* t = c.TrackById(tj["id"].get<std::string>());
-      std::string credit;
-      for (const auto& id : t->primary) credit += (credit.empty() ? "" : " & ") + id;
-      const std::string key = SongKey(credit, t->title);
+      const std::string key = c.SongKeyOf(*t);
       auto [it, added] = index.emplace(key, songs.size());
       if (added) {
         songs.push_back(
@@ -361,15 +359,6 @@ void AddResolve(CLI::App& app, Action* action) {
 namespace encore::cli {
 namespace {
 
-std::string Names(const Catalog& c, const std::vector<std::string>& ids) {
-  std::string s;
-  for (const auto& id : ids) {
-    const Artist* a = c.ArtistById(id);
-    s += (s.empty() ? "" : ", ") + (a ? a->name : id);
-  }
-  return s;
-}
-
 // Tracks a name means: an id or ISRC, "Artist - Title", or a title alone.
 std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) {
   if (const Track* t = c.TrackById(name)) return {t};
@@ -430,12 +419,7 @@ void AddTrack(CLI::App& app, Action* action) {
         json out = json::array();
         for (const Track* t : found) {
           ENCORE_ASSIGN_OR_RETURN(json j, TrackJson(c, *t, q.counts));
-          std::vector<std::string> names;
-          for (const auto& id : t->primary)
-            names.push_back(c.ArtistById(id) ? c.ArtistById(id)->name : id);
-          std::string credit;
-          for (const auto& n : names) credit += (credit.empty() ? "" : " & ") + n;
-          const Resolution same = Resolve(c, credit + " - " + t->title);
+          const Resolution same = Resolve(c, c.NamesOf(t->primary, " & ") + " - " + t->title);
           json others = json::array();
           for (const Track* v : same.versions) {
             if (v != t) others.push_back({{"id", v->id}, {"title", v->title}});
@@ -450,10 +434,10 @@ void AddTrack(CLI::App& app, Action* action) {
         for (const auto& j : out) {
           std::printf("%s (%s)\n", j["title"].get<std::string>().c_str(),
                       j["id"].get<std::string>().c_str());
-          std::printf("  by %s", Names(c, j["primary"].get<std::vector<std::string>>()).c_str());
+          std::printf("  by %s", c.NamesOf(j["primary"].get<std::vector<std::string>>()).c_str());
           if (!j["featured"].empty())
             std::printf(", featuring %s",
-                        Names(c, j["featured"].get<std::vector<std::string>>()).c_str());
+                        c.NamesOf(j["featured"].get<std::vector<std::string>>()).c_str());
           std::printf("%s\n", j["solo"].get<bool>() ? " (solo)" : "");
           if (!j["release"].is_null()) {
             std::printf("  on %s (%s)\n", j["release"]["title"].get<std::string>().c_str(),
@@ -509,7 +493,7 @@ void AddRelease(CLI::App& app, Action* action) {
         for (const auto& j : out) {
           std::printf("%s (%s): %s by %s, %s\n", j["title"].get<std::string>().c_str(),
                       j["id"].get<std::string>().c_str(), j["type"].get<std::string>().c_str(),
-                      Names(c, j["artists"].get<std::vector<std::string>>()).c_str(),
+                      c.NamesOf(j["artists"].get<std::vector<std::string>>()).c_str(),
                       j["date"].get<std::string>().c_str());
           int n = 0;
           for (const auto& t : j["tracks"]) {

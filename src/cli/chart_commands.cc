@@ -443,13 +443,9 @@ void AddRun(CLI::App* chart, Action* action) {
                                 LoadStoredCatalog(DefaultStoreDir(a->store)));
         const Track* t = catalog.TrackById(a->track);
         if (!t) return Status::NotFound("no track '" + a->track + "' in the catalog");
-        std::string credit;
-        for (const auto& id : t->primary) {
-          const Artist* ar = catalog.ArtistById(id);
-          credit += (credit.empty() ? "" : " & ") + (ar ? ar->name : id);
-        }
         std::vector<std::string> ids = {t->id};
-        for (const Track* v : Resolve(catalog, credit + " - " + t->title).versions)
+        for (const Track* v :
+             Resolve(catalog, catalog.NamesOf(t->primary, " & ") + " - " + t->title).versions)
           ids.push_back(v->id);
         ENCORE_ASSIGN_OR_RETURN(auto keys, history->SongsOfTracks(ids));
         want_keys.insert(keys.begin(), keys.end());

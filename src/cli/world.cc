@@ -56,12 +56,10 @@ std::vector<WorldTrack> WorldTracks(const Catalog& c) {
   std::set<std::string> songs;
   int rank = 0;
   for (const Track& t : c.tracks()) {
-    std::string credit;
-    for (const auto& id : t.primary) credit += (credit.empty() ? "" : " & ") + id;
     const ParsedTitle title = ParseTitle(t.title);
     const bool original =
         title.kind == VersionKind::kOriginal || title.kind == VersionKind::kExplicit;
-    const bool first = songs.insert(SongKey(credit, title.base)).second && original;
+    const bool first = songs.insert(c.SongKeyOf(t)).second && original;
     const Release* r = c.ReleaseById(t.release_id);
     WorldTrack w;
     w.id = t.id;

@@ -11,6 +11,7 @@
 #include "common/byte_source.h"
 #include "common/csv_scanner.h"
 #include "common/hash.h"
+#include "common/sqlite.h"
 #include "common/strings.h"
 #include "encore/keys.h"
 
@@ -18,7 +19,6 @@ namespace encore {
 namespace {
 
 constexpr const char* kSchema =
-    "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
     "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,"
     " path TEXT NOT NULL, kind TEXT NOT NULL, lines INTEGER NOT NULL, rows INTEGER NOT NULL,"
     " rejected INTEGER NOT NULL);"
@@ -82,131 +82,82 @@ std::vector<std::string_view> HeaderOf(std::string_view data) {
   return out;
 }
 
-class Db {
- public:
-  ~Db() { sqlite3_close(db_); }
-  Status Open(const std::string& path, bool create) {
-    path_ = path;
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK)
-      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
-    sqlite3_busy_timeout(db_, 10000);
-    return Exec(kSchema);
-  }
-  Status Exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      Status s = Status::IoError(path_ + ": " + (err ? err : "error"));
-      sqlite3_free(err);
-      return s;
-    }
-    return Status::Ok();
-  }
-  Status Error() const { return Status::IoError(path_ + ": " + sqlite3_errmsg(db_)); }
-  sqlite3_stmt* Prepare(const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, sql, -1, &st, nullptr);
-    return st;
-  }
-  sqlite3* db() { return db_; }
-
- private:
-  std::string path_;
-  sqlite3* db_ = nullptr;
-};
-
-struct StmtGuard {
-  sqlite3_stmt* st;
-  ~StmtGuard() { sqlite3_finalize(st); }
-};
-
-void BindText(sqlite3_stmt* st, int i, const std::string& s) {
-  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-}
-std::string ColumnText(sqlite3_stmt* st, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, i))) : std::string();
-}
-
 class SqliteSalesData final : public SalesData {
  public:
-  Status Open(const std::string& path) { return db_.Open(path, false); }
+  Status Open(const std::string& path) { return db_.Open(path, false, kSchema); }
 
   Result<std::map<std::string, int64_t>> Units(int64_t from, int64_t to, const std::string& format,
                                                const std::string& country,
                                                const std::string& store) override {
-    StmtGuard g{db_.Prepare(
-        "SELECT item, SUM(units) FROM sales WHERE hour >= ? AND hour <= ? AND format = ?"
-        " AND (? = '' OR country = ?) AND (? = '' OR store = ?) GROUP BY item")};
-    if (!g.st) return db_.Error();
-    sqlite3_bind_int64(g.st, 1, from / 3600);
-    sqlite3_bind_int64(g.st, 2, to / 3600);
-    BindText(g.st, 3, format);
-    BindText(g.st, 4, country);
-    BindText(g.st, 5, country);
-    BindText(g.st, 6, store);
-    BindText(g.st, 7, store);
+    SqliteStmt g(db_.get(),
+                 "SELECT item, SUM(units) FROM sales WHERE hour >= ? AND hour <= ? AND format = ?"
+                 " AND (? = '' OR country = ?) AND (? = '' OR store = ?) GROUP BY item");
+    if (!g.ok()) return db_.Error();
+    g.Bind(1, static_cast<int64_t>(from / 3600));
+    g.Bind(2, static_cast<int64_t>(to / 3600));
+    g.Bind(3, std::string(format));
+    g.Bind(4, std::string(country));
+    g.Bind(5, std::string(country));
+    g.Bind(6, std::string(store));
+    g.Bind(7, std::string(store));
     std::map<std::string, int64_t> out;
     int rc;
-    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW)
-      out[ColumnText(g.st, 0)] = sqlite3_column_int64(g.st, 1);
+    while ((rc = g.Step()) == SQLITE_ROW) out[g.Text(0)] = g.Int(1);
     if (rc != SQLITE_DONE) return db_.Error();
     return out;
   }
 
   Result<std::map<std::string, int64_t>> Audience(Day from, Day to,
                                                   const std::string& country) override {
-    StmtGuard g{
-        db_.Prepare("SELECT track, SUM(audience) FROM airplay WHERE day >= ? AND day <= ?"
-                    " AND (? = '' OR country = ?) GROUP BY track")};
-    if (!g.st) return db_.Error();
-    sqlite3_bind_int64(g.st, 1, from);
-    sqlite3_bind_int64(g.st, 2, to);
-    BindText(g.st, 3, country);
-    BindText(g.st, 4, country);
+    SqliteStmt g(db_.get(),
+                 "SELECT track, SUM(audience) FROM airplay WHERE day >= ? AND day <= ?"
+                 " AND (? = '' OR country = ?) GROUP BY track");
+    if (!g.ok()) return db_.Error();
+    g.Bind(1, static_cast<int64_t>(from));
+    g.Bind(2, static_cast<int64_t>(to));
+    g.Bind(3, std::string(country));
+    g.Bind(4, std::string(country));
     std::map<std::string, int64_t> out;
     int rc;
-    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW)
-      out[ColumnText(g.st, 0)] = sqlite3_column_int64(g.st, 1);
+    while ((rc = g.Step()) == SQLITE_ROW) out[g.Text(0)] = g.Int(1);
     if (rc != SQLITE_DONE) return db_.Error();
     return out;
   }
 
   Result<std::vector<std::string>> Countries(int64_t from, int64_t to,
                                              const std::string& store) override {
-    StmtGuard g{
-        db_.Prepare("SELECT DISTINCT country FROM sales WHERE hour >= ? AND hour <= ?"
-                    " AND (? = '' OR store = ?) ORDER BY country")};
-    if (!g.st) return db_.Error();
-    sqlite3_bind_int64(g.st, 1, from / 3600);
-    sqlite3_bind_int64(g.st, 2, to / 3600);
-    BindText(g.st, 3, store);
-    BindText(g.st, 4, store);
+    SqliteStmt g(db_.get(),
+                 "SELECT DISTINCT country FROM sales WHERE hour >= ? AND hour <= ?"
+                 " AND (? = '' OR store = ?) ORDER BY country");
+    if (!g.ok()) return db_.Error();
+    g.Bind(1, static_cast<int64_t>(from / 3600));
+    g.Bind(2, static_cast<int64_t>(to / 3600));
+    g.Bind(3, std::string(store));
+    g.Bind(4, std::string(store));
     std::vector<std::string> out;
     int rc;
-    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW) out.push_back(ColumnText(g.st, 0));
+    while ((rc = g.Step()) == SQLITE_ROW) out.push_back(g.Text(0));
     if (rc != SQLITE_DONE) return db_.Error();
     return out;
   }
 
   Result<std::vector<std::pair<std::string, ExtraReject>>> Rejects() override {
-    StmtGuard g{db_.Prepare(
+    SqliteStmt g(
+        db_.get(),
         "SELECT s.path, r.line, r.reason, r.text FROM rejects r JOIN sources s ON s.id = r.source"
-        " ORDER BY s.path, r.line")};
-    if (!g.st) return db_.Error();
+        " ORDER BY s.path, r.line");
+    if (!g.ok()) return db_.Error();
     std::vector<std::pair<std::string, ExtraReject>> out;
     int rc;
-    while ((rc = sqlite3_step(g.st)) == SQLITE_ROW) {
-      out.push_back({ColumnText(g.st, 0),
-                     {static_cast<uint64_t>(sqlite3_column_int64(g.st, 1)), ColumnText(g.st, 2),
-                      ColumnText(g.st, 3)}});
+    while ((rc = g.Step()) == SQLITE_ROW) {
+      out.push_back({g.Text(0), {static_cast<uint64_t>(g.Int(1)), g.Text(2), g.Text(3)}});
     }
     if (rc != SQLITE_DONE) return db_.Error();
     return out;
   }
 
  private:
-  Db db_;
+  SqliteDb db_;
 };
 
 }  // namespace
@@ -312,65 +263,68 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
   }
   std::error_code ec;
   std::filesystem::create_directories(store_dir, ec);
-  Db db;
-  ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/sales.sqlite", true));
+  SqliteDb db;
+  ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/sales.sqlite", true, kSchema));
   ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto fail = [&](Status s) {
     (void)db.Exec("ROLLBACK");
     return s;
   };
   {
-    StmtGuard g{db.Prepare("SELECT 1 FROM sources WHERE fingerprint = ?")};
-    BindText(g.st, 1, fingerprint);
-    if (sqlite3_step(g.st) == SQLITE_ROW) {
+    SqliteStmt g(db.get(), "SELECT 1 FROM sources WHERE fingerprint = ?");
+    g.Bind(1, fingerprint);
+    if (g.Step() == SQLITE_ROW) {
       rep.already_ingested = true;
       (void)db.Exec("ROLLBACK");
       return rep;
     }
   }
-  StmtGuard src{db.Prepare(
-      "INSERT INTO sources(fingerprint, path, kind, lines, rows, rejected) VALUES(?,?,?,?,?,?)")};
-  BindText(src.st, 1, fingerprint);
-  BindText(src.st, 2, path);
-  BindText(src.st, 3, rep.kind == ExtraInput::kSales ? "sales" : "airplay");
-  sqlite3_bind_int64(src.st, 4, static_cast<int64_t>(rep.lines));
-  sqlite3_bind_int64(src.st, 5, static_cast<int64_t>(rep.rows));
-  sqlite3_bind_int64(src.st, 6, static_cast<int64_t>(rep.rejects.size()));
-  if (sqlite3_step(src.st) != SQLITE_DONE) return fail(db.Error());
-  const int64_t source = sqlite3_last_insert_rowid(db.db());
-  StmtGuard rej{db.Prepare("INSERT INTO rejects(source, line, reason, text) VALUES(?,?,?,?)")};
+  SqliteStmt src(
+      db.get(),
+      "INSERT INTO sources(fingerprint, path, kind, lines, rows, rejected) VALUES(?,?,?,?,?,?)");
+  src.Bind(1, fingerprint);
+  src.Bind(2, path);
+  src.Bind(3, std::string(rep.kind == ExtraInput::kSales ? "sales" : "airplay"));
+  src.Bind(4, static_cast<int64_t>(rep.lines));
+  src.Bind(5, static_cast<int64_t>(rep.rows));
+  src.Bind(6, static_cast<int64_t>(rep.rejects.size()));
+  if (src.Step() != SQLITE_DONE) return fail(db.Error());
+  const int64_t source = sqlite3_last_insert_rowid(db.get());
+  SqliteStmt rej(db.get(), "INSERT INTO rejects(source, line, reason, text) VALUES(?,?,?,?)");
   for (const auto& r : rep.rejects) {
-    sqlite3_bind_int64(rej.st, 1, source);
-    sqlite3_bind_int64(rej.st, 2, static_cast<int64_t>(r.line));
-    BindText(rej.st, 3, r.reason);
-    BindText(rej.st, 4, r.text);
-    if (sqlite3_step(rej.st) != SQLITE_DONE) return fail(db.Error());
-    sqlite3_reset(rej.st);
+    rej.Bind(1, static_cast<int64_t>(source));
+    rej.Bind(2, static_cast<int64_t>(r.line));
+    rej.Bind(3, std::string(r.reason));
+    rej.Bind(4, std::string(r.text));
+    if (rej.Step() != SQLITE_DONE) return fail(db.Error());
+    rej.Reset();
   }
-  StmtGuard ins_s{
-      db.Prepare("INSERT INTO sales(hour, store, country, item, format, units) VALUES(?,?,?,?,?,?)"
-                 " ON CONFLICT(hour, store, country, item, format) DO UPDATE SET units = units + "
-                 "excluded.units")};
+  SqliteStmt ins_s(
+      db.get(),
+      "INSERT INTO sales(hour, store, country, item, format, units) VALUES(?,?,?,?,?,?)"
+      " ON CONFLICT(hour, store, country, item, format) DO UPDATE SET units = units + "
+      "excluded.units");
   for (const auto& [k, units] : sales) {
-    sqlite3_bind_int64(ins_s.st, 1, std::get<0>(k));
-    BindText(ins_s.st, 2, std::get<1>(k));
-    BindText(ins_s.st, 3, std::get<2>(k));
-    BindText(ins_s.st, 4, std::get<3>(k));
-    BindText(ins_s.st, 5, std::get<4>(k));
-    sqlite3_bind_int64(ins_s.st, 6, units);
-    if (sqlite3_step(ins_s.st) != SQLITE_DONE) return fail(db.Error());
-    sqlite3_reset(ins_s.st);
+    ins_s.Bind(1, static_cast<int64_t>(std::get<0>(k)));
+    ins_s.Bind(2, std::string(std::get<1>(k)));
+    ins_s.Bind(3, std::string(std::get<2>(k)));
+    ins_s.Bind(4, std::string(std::get<3>(k)));
+    ins_s.Bind(5, std::string(std::get<4>(k)));
+    ins_s.Bind(6, static_cast<int64_t>(units));
+    if (ins_s.Step() != SQLITE_DONE) return fail(db.Error());
+    ins_s.Reset();
   }
-  StmtGuard ins_a{db.Prepare(
+  SqliteStmt ins_a(
+      db.get(),
       "INSERT INTO airplay(day, country, track, audience) VALUES(?,?,?,?)"
-      " ON CONFLICT(day, country, track) DO UPDATE SET audience = audience + excluded.audience")};
+      " ON CONFLICT(day, country, track) DO UPDATE SET audience = audience + excluded.audience");
   for (const auto& [k, audience] : airplay) {
-    sqlite3_bind_int64(ins_a.st, 1, std::get<0>(k));
-    BindText(ins_a.st, 2, std::get<1>(k));
-    BindText(ins_a.st, 3, std::get<2>(k));
-    sqlite3_bind_int64(ins_a.st, 4, audience);
-    if (sqlite3_step(ins_a.st) != SQLITE_DONE) return fail(db.Error());
-    sqlite3_reset(ins_a.st);
+    ins_a.Bind(1, static_cast<int64_t>(std::get<0>(k)));
+    ins_a.Bind(2, std::string(std::get<1>(k)));
+    ins_a.Bind(3, std::string(std::get<2>(k)));
+    ins_a.Bind(4, static_cast<int64_t>(audience));
+    if (ins_a.Step() != SQLITE_DONE) return fail(db.Error());
+    ins_a.Reset();
   }
   ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
   return rep;
