@@ -2,12 +2,11 @@
 // file's columns as a JSON object keyed by the row's id, with its position in the file (seq) so
 // that the order of the files (a release's track order) is kept. SQLite gives the all-or-nothing
 // import.
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/sqlite.h"
 #include "encore/catalog.h"
 
 namespace encore {
@@ -16,86 +15,50 @@ namespace {
 constexpr const char* kTables[] = {"artists", "releases", "tracks"};
 constexpr const char* kIdColumns[] = {"artist_id", "release_id", "track_id"};
 
+// The catalog's tables over the common SQLite layer.
 class Db {
  public:
-  ~Db() { sqlite3_close(db_); }
   Status Open(const std::string& path, bool create) {
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      return Status::IoError("cannot open " + path + ": " + sqlite3_errmsg(db_));
-    }
-    sqlite3_busy_timeout(db_, 10000);
-    ENCORE_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"));
+    ENCORE_RETURN_IF_ERROR(db_.Open(path, create, ""));
     for (const char* table : kTables) {
       const std::string t = table;
       ENCORE_RETURN_IF_ERROR(
           Exec("CREATE TABLE IF NOT EXISTS " + t +
                "(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, row TEXT NOT NULL)"));
       // Catalogs stored before the order was kept have no seq column: add it (order then by id).
-      sqlite3_stmt* probe = nullptr;
-      const bool has_seq = sqlite3_prepare_v2(db_, ("SELECT seq FROM " + t).c_str(), -1, &probe,
-                                              nullptr) == SQLITE_OK;
-      sqlite3_finalize(probe);
-      if (!has_seq)
+      if (!SqliteStmt(db_.get(), ("SELECT seq FROM " + t).c_str()).ok())
         ENCORE_RETURN_IF_ERROR(
             Exec("ALTER TABLE " + t + " ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"));
     }
     return Status::Ok();
   }
-  Status Exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      Status s = Status::IoError(std::string("catalog store: ") + (err ? err : "error"));
-      sqlite3_free(err);
-      return s;
-    }
-    return Status::Ok();
-  }
+  Status Exec(const std::string& sql) { return db_.Exec(sql); }
   // (id, row JSON text) of a table, in file order.
   Result<std::vector<std::pair<std::string, std::string>>> Rows(const std::string& table) {
+    SqliteStmt st(db_.get(), ("SELECT id, row FROM " + table + " ORDER BY seq, id").c_str());
+    if (!st.ok()) return Status::Corruption(db_.Error().message());
     std::vector<std::pair<std::string, std::string>> out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, ("SELECT id, row FROM " + table + " ORDER BY seq, id").c_str(), -1,
-                           &st, nullptr) != SQLITE_OK) {
-      return Status::Corruption(std::string("catalog store: ") + sqlite3_errmsg(db_));
-    }
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
-                       reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-      return Status::Corruption(std::string("catalog store: ") + sqlite3_errmsg(db_));
+    while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Text(0), st.Text(1));
+    if (rc != SQLITE_DONE) return Status::Corruption(db_.Error().message());
     return out;
   }
   Status Put(const std::string& table, const std::string& id, int64_t seq, const std::string& row) {
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(
-        db_, ("INSERT OR REPLACE INTO " + table + "(id, seq, row) VALUES(?, ?, ?)").c_str(), -1,
-        &st, nullptr);
-    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_bind_text(st, 3, row.c_str(), -1, SQLITE_TRANSIENT);
-    const int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE
-               ? Status::Ok()
-               : Status::IoError(std::string("catalog store: ") + sqlite3_errmsg(db_));
+    SqliteStmt st(db_.get(),
+                  ("INSERT OR REPLACE INTO " + table + "(id, seq, row) VALUES(?, ?, ?)").c_str());
+    st.Bind(1, id);
+    st.Bind(2, seq);
+    st.Bind(3, row);
+    return st.ok() && st.Step() == SQLITE_DONE ? Status::Ok() : db_.Error();
   }
   Status Delete(const std::string& table, const std::string& id) {
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, ("DELETE FROM " + table + " WHERE id = ?").c_str(), -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    const int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE
-               ? Status::Ok()
-               : Status::IoError(std::string("catalog store: ") + sqlite3_errmsg(db_));
+    SqliteStmt st(db_.get(), ("DELETE FROM " + table + " WHERE id = ?").c_str());
+    st.Bind(1, id);
+    return st.ok() && st.Step() == SQLITE_DONE ? Status::Ok() : db_.Error();
   }
 
  private:
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;
 };
 
 std::string RowJson(const CatalogRow& r) {
