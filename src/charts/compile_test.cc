@@ -403,6 +403,25 @@ TEST_F(CompileTest, AcceleratedChartRatioTriggerAndReset) {
   EXPECT_TRUE(reset);
 }
 
+// A song released more than acr-age-years before the chart is on the ACR from its first week.
+TEST_F(CompileTest, AcceleratedChartRatioForOldSongs) {
+  const ChartMethod m = Method(
+      "chart tiny-uk\n period week\n week-starts friday\n chart-date end+1\n size 5\n"
+      " regions GB\n weight premium 0.01\n acr-ratio 0.5\n acr-age-years 3\n");
+  const Catalog catalog =
+      LoadCatalog("a,Ann,person,GB\n", "old,Old,single,2020-01-10,a\nnew,New,single,2024-02-23,a\n",
+                  "t-old,,Oldie,old,,a,\nt-new,,Newbie,new,,a,\n");
+  auto store = Store("2024-03-01,GB,t-old,1000,premium\n2024-03-01,GB,t-new,1000,premium\n");
+  auto series = CompileSeries(*store, &catalog, m, DayFromCivil(2024, 3, 8), "GB");
+  ASSERT_TRUE(series.ok()) << series.status().message();
+  const CompiledChart& c = series->back();
+  ASSERT_EQ(Titles(c), (std::vector<std::string>{"Newbie", "Oldie"}));
+  EXPECT_DOUBLE_EQ(c.points[0].points, 10);
+  EXPECT_DOUBLE_EQ(c.points[1].points, 5);
+  EXPECT_NE(c.points[1].lines.back().find("released over 3 years ago"), std::string::npos)
+      << c.points[1].lines.back();
+}
+
 TEST(Methodology, TheBuiltInFilesParseAndBadOnesAreNamedByLine) {
   EXPECT_GE(BuiltinMethodologies().size(), 8u);
   for (const char* name :
