@@ -83,7 +83,9 @@ class Catalog {
   static Result<Catalog> Build(const CatalogTables& tables, std::vector<CatalogIssue>* issues);
   // Reads DIR/artists.csv, DIR/releases.csv and DIR/tracks.csv (releases and tracks optional).
   // All or nothing: on any problem, returns kDataError and fills *issues with every one found.
-  static Result<Catalog> Load(const std::string& dir, std::vector<CatalogIssue>* issues);
+  // `rows`, when given, receives the files' rows as read (every column, extra ones included).
+  static Result<Catalog> Load(const std::string& dir, std::vector<CatalogIssue>* issues,
+                              CatalogTables* rows = nullptr);
 
   const std::vector<Artist>& artists() const { return artists_; }
   const std::vector<Release>& releases() const { return releases_; }

@@ -34,10 +34,10 @@ struct ChartEdition {
   std::vector<ChartEntry> entries;
 };
 
-// The identity of a chart entry from week to week: the publisher's id where it prints one,
-// otherwise the normalised full title (versions and subtitles kept: a chart lists "Patricia" and
-// "Patricia - Twist" apart) and the normalised lead artist.
-std::string EntryKey(const std::string& id, const std::string& artist, const std::string& title);
+// The identity of a chart entry from week to week: the normalised full title (versions and
+// subtitles kept: a chart lists "Patricia" and "Patricia - Twist" apart) and the normalised lead
+// artist. Entries that share a publisher's id are joined besides (LinkIdentities).
+std::string EntryKey(const std::string& artist, const std::string& title);
 
 // A problem in a chart file: file, 1-based line (0: the file as a whole), reason.
 struct ChartIssue {

@@ -45,7 +45,9 @@ struct CompiledChart {
 // Compiles the chart dated `date` (a chart date) for `region` ("global", "global-excl-us" or a
 // country code, as the methodology allows). The catalog names the entries and is needed for
 // combined versions, album units and the three-track rule; without it entries are store tracks.
-// `all`: every entry with streams, ranked, not only the chart's size.
+// `all`: every entry with streams, ranked, not only the chart's size. A methodology whose rules
+// need the chart's own history (recurrent removal, the ACR) is compiled as the series up to
+// `date` (CompileSeries), its last chart, cut to size.
 // `sales`: sales and airplay for the components that use them (none: they add nothing).
 Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catalog,
                                    const ChartMethod& m, Day date, const std::string& region,

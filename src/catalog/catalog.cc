@@ -113,8 +113,10 @@ bool Catalog::ReadTable(const std::string& path, std::vector<CatalogRow>* rows,
   return ReadCsv(path, std::filesystem::path(path).filename().string(), {}, rows, issues);
 }
 
-Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>* issues) {
-  CatalogTables tables;
+Result<Catalog> Catalog::Load(const std::string& dir, std::vector<CatalogIssue>* issues,
+                              CatalogTables* rows) {
+  CatalogTables own;
+  CatalogTables& tables = rows ? *rows : own;
   const size_t before = issues->size();
   if (!ReadCsv(dir + "/artists.csv", "artists.csv", {"artist_id", "name", "kind", "country"},
                &tables.artists, issues)) {

@@ -76,17 +76,10 @@ std::vector<CatalogRow>& TableOf(CatalogTables& t, size_t i) {
 Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
                                           const std::string& store_dir,
                                           std::vector<CatalogIssue>* issues) {
-  // Validate first: nothing is written unless the whole catalog is sound.
-  ENCORE_ASSIGN_OR_RETURN(Catalog parsed, Catalog::Load(catalog_dir, issues));
-  (void)parsed;
+  // Validate first: nothing is written unless the whole catalog is sound. The rows are kept as
+  // read, every column included.
   CatalogTables tables;
-  {
-    // Re-read the rows as they are in the files, to keep every column (extra ones included).
-    std::vector<CatalogIssue> ignored;
-    for (size_t i = 0; i < 3; ++i) {
-      Catalog::ReadTable(catalog_dir + "/" + kTables[i] + ".csv", &TableOf(tables, i), &ignored);
-    }
-  }
+  ENCORE_RETURN_IF_ERROR(Catalog::Load(catalog_dir, issues, &tables).status());
   std::error_code ec;
   std::filesystem::create_directories(store_dir, ec);
   Db db;

@@ -41,14 +41,6 @@ const std::vector<Layout>& Layouts() {
   return kLayouts;
 }
 
-std::optional<int64_t> ParseInt(std::string_view s) {
-  s = Trim(s);
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
 // The date at the end of a file name: "regional-global-weekly-2023-07-20.csv" -> 2023-07-20.
 std::optional<Day> DateOfFileName(const std::string& stem) {
   if (stem.size() < 10) return std::nullopt;
@@ -98,8 +90,7 @@ std::string UkTitle(std::string_view title) {
 
 }  // namespace
 
-std::string EntryKey(const std::string& id, const std::string& artist, const std::string& title) {
-  (void)id;
+std::string EntryKey(const std::string& artist, const std::string& title) {
   const Credit credit = SplitCredit(artist);
   return NormalizeName(title) + "|" +
          (credit.primary.empty() ? std::string() : NormalizeName(credit.primary.front()));
@@ -112,16 +103,7 @@ std::string ChartIssue::ToString() const {
 Result<ChartFile> ReadChartFile(const std::string& path, const std::string& chart,
                                 std::vector<ChartIssue>* issues) {
   const std::string name = std::filesystem::path(path).filename().string();
-  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
-  std::string data;
-  {
-    std::vector<char> buf(1 << 20);
-    while (true) {
-      ENCORE_ASSIGN_OR_RETURN(size_t n, src->Read(buf.data(), buf.size()));
-      if (n == 0) break;
-      data.append(buf.data(), n);
-    }
-  }
+  ENCORE_ASSIGN_OR_RETURN(const std::string data, ReadDecompressed(path));
   ChartFile file;
   Fingerprinter fp;
   fp.Update(data);
@@ -228,7 +210,7 @@ Result<ChartFile> ReadChartFile(const std::string& path, const std::string& char
       case ChartFileFormat::kSpotifyWeekly:
         date = file_date, pos = f(0), e.id = f(1), e.artist = f(2), e.title = f(3);
         peak = f(5), last = f(6), weeks = f(7);
-        if (auto m = ParseInt(f(8))) {
+        if (auto m = ParseInt64(f(8))) {
           e.metric = *m;
         } else if (!f(8).empty()) {
           reject(rec.line, "streams is not a number: '" + std::string(f(8)) + "'");
@@ -246,7 +228,7 @@ Result<ChartFile> ReadChartFile(const std::string& path, const std::string& char
       reject(rec.line, "not a date");
       continue;
     }
-    const auto p = ParseInt(pos);
+    const auto p = ParseInt64(pos);
     if (!p || *p < 1 || *p > 100000) {
       reject(rec.line, "position is not a number from 1: '" + std::string(pos) + "'");
       continue;
@@ -262,7 +244,7 @@ Result<ChartFile> ReadChartFile(const std::string& path, const std::string& char
     auto printed = [&](std::string_view v, const char* what) -> std::optional<int> {
       if (v.empty() || v == "-" || v == "New" || v == "NEW" || v == "Re" || v == "RE")
         return std::nullopt;
-      const auto n = ParseInt(v);
+      const auto n = ParseInt64(v);
       if (!n || *n < -1 || *n > 100000) {
         reject(rec.line, std::string(what) + " is not a number: '" + std::string(v) + "'");
         bad = true;
@@ -275,7 +257,7 @@ Result<ChartFile> ReadChartFile(const std::string& path, const std::string& char
     e.peak = printed(peak, "peak");
     e.weeks = printed(weeks, "weeks");
     if (bad) continue;
-    e.song = EntryKey(e.id, e.artist, e.title);
+    e.song = EntryKey(e.artist, e.title);
     ChartEdition& ed = editions[{chart_name, *date}];
     ed.chart = chart_name;
     ed.date = *date;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "catalog/names.h"
+#include "common/strings.h"
 
 namespace encore {
 namespace {
@@ -31,15 +32,6 @@ int ChartDateOffset(const ChartMethod& m, Day date) {
 }
 
 bool Weekly(const ChartMethod& m, Day date) { return m.Word("period", date, "day") == "week"; }
-
-std::string Thousands(int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
 
 std::string Num(double v) {
   char buf[32];
@@ -408,6 +400,12 @@ Day NextChartDate(const ChartMethod& m, Day date) { return date + (Weekly(m, dat
 Result<CompiledChart> CompileChart(const CountStore& store, const Catalog* catalog,
                                    const ChartMethod& m, Day date, const std::string& region,
                                    bool all, SalesData* sales) {
+  if (!m.All("recurrent", date).empty() || m.Number("acr-ratio", date, 0) > 0) {
+    // Rules that need the chart's own history (recurrent removal, the ACR): the last chart of
+    // the series up to this date.
+    ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(store, catalog, m, date, region, sales));
+    return std::move(series.back());
+  }
   ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, date, region, sales));
   Finish(m, &c, all);
   return c;

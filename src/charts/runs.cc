@@ -33,6 +33,20 @@ int Mode(const std::map<int, size_t>& m) {
   return best;
 }
 
+// What a chart's editions usually look like: the most common number of days between two
+// editions (7 when there is one edition) and the most common number of entries.
+struct Shape {
+  int period = 7, size = 0;
+};
+Shape ShapeOf(const std::vector<ChartEdition>& editions) {
+  std::map<int, size_t> periods, sizes;
+  for (size_t i = 0; i < editions.size(); ++i) {
+    ++sizes[static_cast<int>(editions[i].entries.size())];
+    if (i) ++periods[editions[i].date - editions[i - 1].date];
+  }
+  return {periods.empty() ? 7 : Mode(periods), Mode(sizes)};
+}
+
 // Rows of `next` that print a last week, and how many of them disagree with `prev`.
 std::pair<size_t, size_t> LastWeekLinks(const ChartEdition& prev, const ChartEdition& next) {
   std::unordered_map<std::string, int> pos;
@@ -78,12 +92,8 @@ std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions) {
 std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
                                          std::vector<ChartRepair>* repairs) {
   if (editions.size() < 3) return editions;
-  std::map<int, size_t> sizes;
-  for (const auto& ed : editions) ++sizes[static_cast<int>(ed.entries.size())];
-  const int size = Mode(sizes);
-  std::map<int, size_t> periods;
-  for (size_t i = 1; i < editions.size(); ++i) ++periods[editions[i].date - editions[i - 1].date];
-  const int period = Mode(periods);
+  const Shape shape = ShapeOf(editions);
+  const int period = shape.period, size = shape.size;
   std::vector<ChartEdition> out;
   out.reserve(editions.size() + 4);
   for (size_t i = 0; i < editions.size(); ++i) {
@@ -189,9 +199,7 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
 std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& editions) {
   std::vector<std::vector<RunStats>> out(editions.size());
   std::unordered_map<std::string, SongState> state;
-  std::map<int, size_t> periods;
-  for (size_t i = 1; i < editions.size(); ++i) ++periods[editions[i].date - editions[i - 1].date];
-  const int period = periods.empty() ? 7 : Mode(periods);
+  const int period = ShapeOf(editions).period;
   int since_gap = 0;
   for (size_t i = 0; i < editions.size(); ++i) {
     const int index = static_cast<int>(i);
@@ -265,13 +273,8 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
 
   // What the data looks like, to classify what disagrees: the usual period between editions and
   // the usual number of entries (the most common ones).
-  std::map<int, size_t> periods, sizes;
-  for (size_t i = 0; i < editions.size(); ++i) {
-    ++sizes[static_cast<int>(editions[i].entries.size())];
-    if (i) ++periods[editions[i].date - editions[i - 1].date];
-  }
-  const int period = periods.empty() ? 7 : Mode(periods);
-  const int size = Mode(sizes);
+  const Shape shape = ShapeOf(editions);
+  const int period = shape.period, size = shape.size;
   // Per edition: after a gap (a missing edition), a repeat of the one before, short of entries.
   std::vector<char> gap(editions.size()), repeat(editions.size()), shorted(editions.size());
   std::vector<char> rebuilt(editions.size());  // reconstructed by RepairEditions, or beside one

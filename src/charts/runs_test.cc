@@ -19,7 +19,7 @@ ChartEdition Ed(Day date, std::vector<std::pair<std::string, int>> entries) {
     e.position = pos;
     e.title = song;
     e.artist = "A";
-    e.song = EntryKey("", "A", song);
+    e.song = EntryKey("A", song);
     e.line = static_cast<uint64_t>(pos + 1);
     ed.entries.push_back(e);
   }

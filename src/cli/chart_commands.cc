@@ -600,12 +600,10 @@ Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const st
     ENCORE_ASSIGN_OR_RETURN(Day date, ParseDateFlag("--date", flag));
     chart_date = ChartDateOnOrBefore(m, date);
   } else {
-    // The latest chart whose whole period is counted.
-    chart_date = ChartDateOnOrBefore(m, days.back());
+    // The latest chart whose whole period is counted (a chart may be dated days after it).
+    chart_date = ChartDateOnOrBefore(m, days.back() + 31);
     while (ChartPeriod(m, chart_date)->second > days.back())
-      chart_date -= NextChartDate(m, chart_date) - chart_date;
-    while (ChartPeriod(m, NextChartDate(m, chart_date))->second <= days.back())
-      chart_date = NextChartDate(m, chart_date);
+      chart_date = ChartDateOnOrBefore(m, chart_date - 1);
   }
   auto period = ChartPeriod(m, chart_date);
   if (!period.ok()) return period.status();
@@ -783,16 +781,8 @@ void AddExplain(CLI::App* chart, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
       const std::string region = RegionOf(*m, date, a->country);
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-      CompiledChart c;
-      if (m->All("recurrent", date).empty() && m->Number("acr-ratio", date, 0) == 0) {
-        ENCORE_ASSIGN_OR_RETURN(
-            c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
-      } else {
-        // Rules that need the chart's history: the series up to this date.
-        ENCORE_ASSIGN_OR_RETURN(
-            auto series, CompileSeries(*ctx.store, catalog, *m, date, region, ctx.sales.get()));
-        c = std::move(series.back());
-      }
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
+                                                            true, ctx.sales.get()));
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
       std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
                   FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
@@ -899,18 +889,8 @@ void AddCompile(CLI::App* chart, Action* action) {
                   .count());
           continue;
         }
-        std::vector<CompiledChart> charts;
-        if (m->All("recurrent", d).empty() && m->Number("acr-ratio", d, 0) == 0) {
-          ENCORE_ASSIGN_OR_RETURN(charts,
-                                  CompileAllRegions(*ctx.store, catalog, *m, d, ctx.sales.get()));
-        } else {
-          // Recurrent removal and the ACR need the chart's history: the series up to this date.
-          for (const auto& region : *m->Get("regions", d)) {
-            ENCORE_ASSIGN_OR_RETURN(
-                auto series, CompileSeries(*ctx.store, catalog, *m, d, region, ctx.sales.get()));
-            charts.push_back(std::move(series.back()));
-          }
-        }
+        ENCORE_ASSIGN_OR_RETURN(auto charts,
+                                CompileAllRegions(*ctx.store, catalog, *m, d, ctx.sales.get()));
         const double compile_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();

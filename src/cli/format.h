@@ -4,18 +4,11 @@
 #include <cstdint>
 #include <string>
 
+#include "common/strings.h"
+
 namespace encore::cli {
 
-// 1234567 -> "1,234,567".
-inline std::string Thousands(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
+using encore::Thousands;  // common/strings.h
 
 // Right-aligns s in width columns.
 inline std::string Pad(const std::string& s, size_t width) {

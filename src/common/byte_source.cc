@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -339,6 +340,18 @@ Result<std::unique_ptr<ByteSink>> OpenByteSink(const std::string& path) {
   auto s = std::make_unique<PlainSink>();
   ENCORE_RETURN_IF_ERROR(s->Open(path));
   return std::unique_ptr<ByteSink>(std::move(s));
+}
+
+Result<std::string> ReadDecompressed(const std::string& path, size_t limit) {
+  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
+  std::string data;
+  std::vector<char> buf(std::min<size_t>(limit, 1 << 20));
+  while (data.size() < limit) {
+    ENCORE_ASSIGN_OR_RETURN(size_t n, src->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    data.append(buf.data(), n);
+  }
+  return data;
 }
 
 }  // namespace encore

@@ -26,6 +26,9 @@ Compression CompressionOf(const std::string& path);
 std::string StripCompressionExtension(const std::string& path);
 
 Result<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path);
+// The decompressed content of a file, whole or its first `limit` bytes (at least; reads stop at
+// the first block past it).
+Result<std::string> ReadDecompressed(const std::string& path, size_t limit = SIZE_MAX);
 
 class ByteSink {
  public:

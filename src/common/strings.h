@@ -1,6 +1,10 @@
 // Small string helpers shared by the parsers and the file code.
 #pragma once
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace encore {
@@ -16,6 +20,26 @@ inline std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
+}
+
+// A whole decimal integer (after trimming), or nullopt.
+inline std::optional<int64_t> ParseInt64(std::string_view s) {
+  s = Trim(s);
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// 1234567 -> "1,234,567".
+inline std::string Thousands(int64_t v) {
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
 }
 
 }  // namespace encore

@@ -35,15 +35,8 @@ const std::vector<std::string> kSalesColumns = {"ts",   "store",  "country",
                                                 "item", "format", "units"};
 const std::vector<std::string> kAirplayColumns = {"date", "country", "track", "audience"};
 
-std::optional<int64_t> ParseInt(std::string_view s) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
 // Column positions of the needed columns in a header; nullopt when one is missing.
-std::optional<std::vector<size_t>> Columns(const std::vector<std::string_view>& header,
+std::optional<std::vector<size_t>> Columns(const std::vector<std::string>& header,
                                            const std::vector<std::string>& needed) {
   std::vector<size_t> at;
   for (const auto& n : needed) {
@@ -55,31 +48,15 @@ std::optional<std::vector<size_t>> Columns(const std::vector<std::string_view>& 
   return at;
 }
 
-Result<std::string> ReadAll(const std::string& path, size_t limit = SIZE_MAX) {
-  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
-  std::string data;
-  std::vector<char> buf(1 << 20);
-  while (data.size() < limit) {
-    ENCORE_ASSIGN_OR_RETURN(size_t n, src->Read(buf.data(), buf.size()));
-    if (n == 0) break;
-    data.append(buf.data(), n);
-  }
-  return data;
-}
-
-std::vector<std::string_view> HeaderOf(std::string_view data) {
+// The header's fields (the file's first line, after a byte-order mark).
+std::vector<std::string> HeaderOf(std::string_view data) {
   if (data.rfind("\xEF\xBB\xBF", 0) == 0) data.remove_prefix(3);
   std::string_view line = data.substr(0, data.find('\n'));
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = line.find(',', start);
-    out.push_back(Trim(line.substr(start, comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
+  std::vector<std::string_view> fields;
+  std::string scratch;
+  if (!SplitCsv(line, &fields, &scratch)) return {};
+  return {fields.begin(), fields.end()};
 }
 
 class SqliteSalesData final : public SalesData {
@@ -163,7 +140,7 @@ class SqliteSalesData final : public SalesData {
 }  // namespace
 
 Result<std::optional<ExtraInput>> DetectExtraInput(const std::string& path) {
-  ENCORE_ASSIGN_OR_RETURN(std::string head, ReadAll(path, 64 * 1024));
+  ENCORE_ASSIGN_OR_RETURN(std::string head, ReadDecompressed(path, 64 * 1024));
   const auto header = HeaderOf(head);
   if (Columns(header, kSalesColumns)) return std::optional<ExtraInput>(ExtraInput::kSales);
   if (Columns(header, kAirplayColumns)) return std::optional<ExtraInput>(ExtraInput::kAirplay);
@@ -172,7 +149,7 @@ Result<std::optional<ExtraInput>> DetectExtraInput(const std::string& path) {
 
 Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const std::string& path,
                                           bool strict) {
-  ENCORE_ASSIGN_OR_RETURN(std::string data, ReadAll(path));
+  ENCORE_ASSIGN_OR_RETURN(std::string data, ReadDecompressed(path));
   Fingerprinter fp;
   fp.Update(data);
   const std::string fingerprint = fp.Hex();
@@ -212,7 +189,7 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
       const auto ts = ParseTimestamp(Trim(f[col[0]]));
       const std::string store(Trim(f[col[1]])), country(Trim(f[col[2]])), item(Trim(f[col[3]])),
           format(Trim(f[col[4]]));
-      const auto units = ParseInt(Trim(f[col[5]]));
+      const auto units = ParseInt64(Trim(f[col[5]]));
       if (!ts)
         reject("bad_timestamp");
       else if (store.empty() || store.size() > 64)
@@ -234,7 +211,7 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
     } else {
       const auto day = ParseDate(Trim(f[col[0]]));
       const std::string country(Trim(f[col[1]])), track(Trim(f[col[2]]));
-      const auto audience = ParseInt(Trim(f[col[3]]));
+      const auto audience = ParseInt64(Trim(f[col[3]]));
       if (!day)
         reject("bad_date");
       else if (!ParseCountry(country, false))

@@ -36,12 +36,15 @@ class LocalStore final : public CountStore {
       if (options_.read_only || !options_.create_if_missing) {
         return Status::NotFound("no encore store at " + dir_);
       }
-      // Never scatter a store into a directory that holds something else. The catalog, the
-      // chart history and sales (SQLite files and their journals) may have come before any count.
+      // Never scatter a store into a directory that holds something else. The store's SQLite
+      // side files (doc/formats/sqlite.md) and their journals may have come before any count.
+      static constexpr std::string_view kSideFiles[] = {"catalog.sqlite", "charts.sqlite",
+                                                        "sales.sqlite"};
       ENCORE_ASSIGN_OR_RETURN(auto files, fs_->List(dir_));
       for (const auto& f : files) {
-        if (f != "LOCK" && f != kManifestTmp && f.rfind("catalog.sqlite", 0) != 0 &&
-            f.rfind("charts.sqlite", 0) != 0 && f.rfind("sales.sqlite", 0) != 0) {
+        const bool side = std::any_of(std::begin(kSideFiles), std::end(kSideFiles),
+                                      [&](std::string_view n) { return f.rfind(n, 0) == 0; });
+        if (f != "LOCK" && f != kManifestTmp && !side) {
           return Status::FailedPrecondition(dir_ + " is not empty and is not an encore store");
         }
       }
