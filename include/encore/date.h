@@ -22,6 +22,9 @@ std::optional<Day> ParseDate(std::string_view s);
 // `YYYY-MM-DD`.
 std::string FormatDate(Day d);
 
+// `YYYY-MM-DDTHH:MM:SSZ` of an epoch second.
+std::string FormatTimestamp(int64_t s);
+
 // Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` and returns seconds since the epoch, UTC.
 // A lower-case `t`/`z`, a missing zone, or any out-of-range field gives nullopt. Seconds may be 60
 // (a leap second), which counts as the last second of its minute.

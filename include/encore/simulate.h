@@ -46,3 +46,52 @@ struct SimulateReport {
 Result<SimulateReport> Simulate(const SimulateOptions& options);
 
 }  // namespace encore
+
+namespace encore {
+
+// Stories the world's daily totals must tell (the demo's are catalog/demo/stories.csv): the
+// simulator shapes each track's trajectory so that the numbers come out of the data.
+struct TrackStory {
+  std::string track;
+  std::vector<int64_t> first_days;  // streams on the release day and the days after it
+  // (days since release, running total): the total first reaches it on that day.
+  std::vector<std::pair<int, int64_t>> reach;
+};
+struct ArtistStory {
+  std::string artist;               // for messages
+  std::vector<std::string> tracks;  // the tracks credited to the artist
+  int year = 0;
+  int day_of_year = 0;  // 1 January = 1: the artist's streams within the year first reach...
+  int64_t streams = 0;  // ...this total on that day
+};
+// A launch at a store: in each country the track sells enough to top the hourly store chart
+// (a `window`-hour rolling chart) in a given hour after the launch, against steady sales of the
+// world's other tracks.
+struct LaunchStory {
+  std::string track;
+  int64_t ts = 0;                // the launch, UTC seconds (an hour start)
+  std::vector<int> countries;    // countries first at No. 1 in hour 0, 1, 2, … of the launch
+  int never = 0;                 // countries where it sells but never tops the chart
+  int window = 24;               // the store chart's window in hours
+};
+
+struct WorldDailyOptions {
+  std::vector<WorldTrack> world;
+  Day to = DayFromCivil(2024, 12, 31);  // Default: through 2024 (from the first release).
+  std::vector<TrackStory> tracks;
+  std::vector<ArtistStory> artists;
+  std::vector<LaunchStory> launches;
+  uint64_t seed = 1;
+  std::string daily_out;  // daily totals (spec §4): date,country,track,streams,tier (GLOBAL rows)
+  std::string sales_out;  // sales (spec §2) of the launches; "" = none
+};
+struct WorldDailyReport {
+  uint64_t rows = 0, sales_rows = 0;
+  Day from = 0, to = 0;
+};
+// Writes worldwide daily totals for every world track from its release day, shaped by a launch
+// spike and a slow decay, fitted to the stories (kInvalidArgument when a story cannot hold, e.g.
+// a total already passed before its day).
+Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& options);
+
+}  // namespace encore

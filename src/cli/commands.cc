@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -128,6 +129,15 @@ void PrintSummary(const FileOutcome& f, bool have_catalog) {
 
 Status PartialFailure(std::string message) { return Status::DataError("partial:" + message); }
 
+// "plays.csv.zst" -> "plays": where the world's daily totals and sales go beside the plays.
+std::string WorldOutStem(const std::string& out) {
+  std::string stem = StripCompressionExtension(out == "-" ? std::string("world") : out);
+  for (const char* ext : {".csv", ".jsonl", ".json"}) {
+    if (EndsWith(stem, ext)) stem.resize(stem.size() - std::string_view(ext).size());
+  }
+  return stem;
+}
+
 void AddSimulate(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("simulate",
                                  "Write a deterministic synthetic play log (CSV or JSON Lines)");
@@ -141,13 +151,42 @@ void AddSimulate(CLI::App& app, Action* action) {
       ->required();
   auto world = std::make_shared<std::string>();
   cmd->add_option("--world", *world,
-                  "Also play a catalog's tracks: demo (the demo world) or a catalog directory");
+                  "Also play a catalog's tracks: demo (the demo world) or a catalog directory; "
+                  "with its stories.csv, also write the world's daily totals and launch sales");
+  auto daily_out = std::make_shared<std::string>();
+  auto sales_out = std::make_shared<std::string>();
+  auto daily_to = std::make_shared<std::string>("2024-12-31");
+  cmd->add_option("--daily-out", *daily_out,
+                  "The world's daily totals (default: the --out name with -daily.csv)");
+  cmd->add_option("--sales-out", *sales_out,
+                  "The world's launch sales (default: the --out name with -sales.csv)");
+  cmd->add_option("--daily-to", *daily_to, "Last day of the world's daily totals")
+      ->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
       if (!world->empty()) {
         ENCORE_ASSIGN_OR_RETURN(const Catalog c, LoadWorld(*world));
         o->world = WorldTracks(c);
+        ENCORE_ASSIGN_OR_RETURN(WorldStories stories, LoadStories(*world, c));
+        if (!stories.tracks.empty() || !stories.artists.empty() || !stories.launches.empty()) {
+          WorldDailyOptions wo;
+          wo.world = o->world;
+          ENCORE_ASSIGN_OR_RETURN(wo.to, ParseDateFlag("--daily-to", *daily_to));
+          wo.tracks = stories.tracks;
+          wo.artists = stories.artists;
+          wo.launches = stories.launches;
+          wo.seed = o->seed;
+          const std::string stem = WorldOutStem(o->out);
+          wo.daily_out = daily_out->empty() ? stem + "-daily.csv" : *daily_out;
+          wo.sales_out = sales_out->empty() ? stem + "-sales.csv" : *sales_out;
+          ENCORE_ASSIGN_OR_RETURN(WorldDailyReport wr, SimulateWorldDaily(wo));
+          std::fprintf(stderr, "wrote %s daily totals (%s..%s) to %s and %s sales rows to %s\n",
+                       Thousands(static_cast<int64_t>(wr.rows)).c_str(),
+                       FormatDate(wr.from).c_str(), FormatDate(wr.to).c_str(),
+                       wo.daily_out.c_str(), Thousands(static_cast<int64_t>(wr.sales_rows)).c_str(),
+                       wo.sales_out.c_str());
+        }
       }
       ENCORE_ASSIGN_OR_RETURN(SimulateReport r, Simulate(*o));
       std::fprintf(stderr, "wrote %s plays (%s tracks, %s users of which %s bots) to %s\n",
@@ -168,7 +207,7 @@ void AddIngest(CLI::App& app, Action* action) {
     std::vector<std::string> files;
     IngestOptions o;
     uint32_t min_ms = 30000, cap = 10;
-    bool no_progress = false;
+    bool no_progress = false, no_records = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("files", a->files, "Input files (.csv, .jsonl, .json; plain, .gz or .zst)")
@@ -189,6 +228,8 @@ void AddIngest(CLI::App& app, Action* action) {
   cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
       ->capture_default_str();
   cmd->add_flag("--no-progress", a->no_progress, "No progress bar, even on a terminal");
+  cmd->add_flag("--no-records", a->no_records,
+                "Do not bring the records and news up to date after ingesting");
   cmd->callback([=] {
     *action = [=]() -> Status {
       if (a->tier == "premium")
@@ -271,6 +312,20 @@ void AddIngest(CLI::App& app, Action* action) {
       }
       if (report->sealed_before)
         std::printf("days before %s are sealed\n", FormatDate(*report->sealed_before).c_str());
+      const bool counted = std::any_of(report->files.begin(), report->files.end(), [](auto& f) {
+        return f.state == FileOutcome::State::kIngested;
+      });
+      if (counted && !a->no_records) {
+        // Every ingest brings the records up to date and states what changed (encore news).
+        const auto t1 = std::chrono::steady_clock::now();
+        ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up,
+                                UpdateRecords(dir, *store, &catalog, RecordsSettings{}));
+        std::printf("records: %zu days read (%s) in %.2f s, %zu news items (encore news)\n",
+                    up.days_read, up.full ? up.why.c_str() : "incremental",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count(),
+                    up.news.size());
+        ENCORE_RETURN_IF_ERROR(PrintNews(up.news, "table", 5));
+      }
       if (failed || extra_failed)
         return PartialFailure(std::to_string(failed + extra_failed) + " of " +
                               std::to_string(a->files.size()) + " files could not be ingested");

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "encore/catalog.h"
+#include "encore/records.h"
 #include "encore/simulate.h"
 #include "encore/status.h"
 #include "encore/store.h"
@@ -39,13 +40,28 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
 // other versions of a song a tenth as popular).
 Result<Catalog> LoadWorld(const std::string& world);
 std::vector<WorldTrack> WorldTracks(const Catalog& c);
-// Writes the demo world's catalog files into dir.
+// What a world's daily totals and launch sales must tell (its stories.csv; doc/records.md).
+struct WorldStories {
+  std::vector<TrackStory> tracks;
+  std::vector<ArtistStory> artists;
+  std::vector<LaunchStory> launches;
+};
+Result<WorldStories> ParseStories(std::string_view text, const std::string& file,
+                                  const Catalog& c);
+// The demo's built-in stories, or DIR/stories.csv (none when the file does not exist).
+Result<WorldStories> LoadStories(const std::string& world, const Catalog& c);
+// Writes the demo world's catalog files (and its stories.csv) into dir.
 Status WriteDemoCatalog(const std::string& dir);
 
 // A date flag's value, YYYY-MM-DD (kInvalidArgument naming the flag otherwise).
 Result<Day> ParseDateFlag(const std::string& flag, const std::string& value);
 
 void AddChart(CLI::App& app, Action* action);
+void AddRecords(CLI::App& app, Action* action);
+void AddNews(CLI::App& app, Action* action);
+void AddCheck(CLI::App& app, Action* action);
+// Prints news items (the last `limit`) as a table or JSON.
+Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit);
 
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);

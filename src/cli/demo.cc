@@ -14,8 +14,154 @@
 #include "encore/ingest.h"
 #include "encore/query.h"
 #include "encore/simulate.h"
+#include "encore/charts.h"
+#include "encore/methodology.h"
+#include "encore/records.h"
+#include "encore/sales.h"
 
 namespace encore::cli {
+
+namespace {
+
+void PrintBoard(const RecordsUniverse& u, const std::vector<Standing>& board, size_t top,
+                const char* unit) {
+  for (size_t i = 0; i < board.size() && i < top; ++i) {
+    const bool tied = (i > 0 && board[i - 1].rank == board[i].rank) ||
+                      (i + 1 < board.size() && board[i + 1].rank == board[i].rank);
+    std::printf("   %2d%s %-44.44s %4lld %-5s (%s)\n", board[i].rank, tied ? "=" : ".",
+                u.Describe(board[i].entity).name.c_str(), static_cast<long long>(board[i].value),
+                unit, FormatDate(board[i].day).c_str());
+  }
+}
+
+// Sections 11-16: the world's daily totals since 2020 and its launch sales, and the records,
+// news and claims the engine finds in them.
+Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
+                   const Catalog& catalog, CountStore* store) {
+  namespace fs = std::filesystem;
+  std::printf(
+      "\n== 11. The demo world since 2020: daily totals and launch sales shaped by its stories "
+      "(catalog/demo/stories.csv), written by encore simulate --world demo\n");
+  ENCORE_ASSIGN_OR_RETURN(WorldStories stories, LoadStories("demo", catalog));
+  WorldDailyOptions wo;
+  wo.world = WorldTracks(catalog);
+  wo.tracks = stories.tracks;
+  wo.artists = stories.artists;
+  wo.launches = stories.launches;
+  wo.seed = 2024;
+  wo.daily_out = (input / "world-daily.csv").string();
+  wo.sales_out = (input / "world-sales.csv").string();
+  ENCORE_ASSIGN_OR_RETURN(WorldDailyReport wr, SimulateWorldDaily(wo));
+  std::printf("   %s daily totals %s..%s, %s launch sales rows\n",
+              Thousands(static_cast<int64_t>(wr.rows)).c_str(), FormatDate(wr.from).c_str(),
+              FormatDate(wr.to).c_str(), Thousands(static_cast<int64_t>(wr.sales_rows)).c_str());
+  IngestOptions io;
+  io.catalog = &catalog;
+  ENCORE_ASSIGN_OR_RETURN(IngestReport ir, IngestFiles(store, {wo.daily_out}, io));
+  ENCORE_ASSIGN_OR_RETURN(ExtraInputReport sr, IngestExtraInput(dir, wo.sales_out, false));
+  std::printf("   ingested: %s streams of daily totals, %s store units\n",
+              Thousands(static_cast<int64_t>(ir.files[0].source.summary.counted)).c_str(),
+              Thousands(static_cast<int64_t>(sr.units)).c_str());
+
+  std::printf("\n== 12. News: what the ingest found (encore news --store %s)\n", dir.c_str());
+  ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up, UpdateRecords(dir, *store, &catalog, {}));
+  std::printf("   records brought up to date: %zu days read (%s), %zu news items; a few of them:\n",
+              up.days_read, up.full ? up.why.c_str() : "incremental", up.news.size());
+  std::vector<NewsItem> picked;
+  for (const NewsItem& n : up.news) {
+    const bool headline = n.text.find(" 1,000,000,000 streams") != std::string::npos ||
+                          n.text.find("to 1.4 billion") != std::string::npos;
+    if ((n.kind == "record" && headline) || (n.kind == "first" && n.text.find(" in 2024") !=
+                                                                       std::string::npos &&
+                                             n.text.find("1 billion") != std::string::npos)) {
+      picked.push_back(n);
+    }
+  }
+  ENCORE_RETURN_IF_ERROR(PrintNews(picked, "table", 12));
+
+  const RecordsState& st = up.state;
+  const RecordsUniverse& u = st.universe;
+  const Filter all;
+  std::printf("\n== 13. Leaderboards (encore records fastest|race|first)\n");
+  std::printf("   fastest songs to 1 billion streams (days from release):\n");
+  const auto b1 = FastestTo(u, st.crossings, st.first_day, EntityKind::kTrack, 1'000'000'000, all);
+  PrintBoard(u, b1, 4, "days");
+  std::printf("   the record's history:\n");
+  for (const Reign& r : FastestHistory(b1)) {
+    std::printf("      %-44.44s %4lld days, held %s .. %s\n", u.Describe(r.entity).name.c_str(),
+                static_cast<long long>(r.value), FormatDate(r.from).c_str(),
+                r.to ? FormatDate(*r.to).c_str() : "now");
+  }
+  std::printf("   fastest songs to 1.4 billion:\n");
+  PrintBoard(u, FastestTo(u, st.crossings, st.first_day, EntityKind::kTrack, 1'400'000'000, all),
+             4, "days");
+  ENCORE_ASSIGN_OR_RETURN(Filter ksolo, Filter::Parse("solo and tag = k-pop"));
+  std::printf("   K-pop soloists to 1 billion streams within 2023 (day of the year):\n");
+  PrintBoard(u, YearRace(u, st.crossings, EntityKind::kArtist, 2023, 1'000'000'000, ksolo), 5,
+             "");
+  ENCORE_ASSIGN_OR_RETURN(Filter krsolo, Filter::Parse("solo and country = KR"));
+  std::printf("   first Korean solo artists to 1 billion streams within 2024:\n");
+  PrintBoard(u, FirstTo(u, st.crossings, EntityKind::kArtist, 2024, 1'000'000'000, krsolo), 2,
+             "");
+
+  std::printf("\n== 14. The store chart after a launch (encore records store Seven)\n");
+  ENCORE_ASSIGN_OR_RETURN(auto sales, OpenSalesData(dir));
+  const ChartMethod* itunes = FindMethodology("itunes-style");
+  ENCORE_ASSIGN_OR_RETURN(StoreFeat feat,
+                          StoreNumberOnes(*sales, &catalog, *itunes, "jk-seven", std::nullopt, 6));
+  const auto to100 = feat.TimeTo(100);
+  std::printf(
+      "   Seven launched %s: No. 1 on the iTunes-style chart in %zu countries within 2.5 hours; "
+      "100 countries after %s hours (hourly charts)\n",
+      FormatTimestamp(feat.launch).c_str(), feat.CountWithin(9000),
+      to100 ? std::to_string(*to100 / 3600).c_str() : "more than 6");
+
+  std::printf("\n== 15. Chart feats on the weekly charts compiled from the counts (encore records charts)\n");
+  {
+    const ChartMethod* m = FindMethodology("spotify-weekly");
+    const Day last = ChartDateOnOrBefore(*m, DayFromCivil(2024, 12, 31));
+    ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*store, &catalog, *m, last, "global"));
+    ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(dir, true));
+    for (const CompiledChart& c : series) {
+      ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, c.date, "demo", {c.edition}));
+    }
+    ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, "spotify-weekly:global"));
+    std::stable_sort(feats.begin(), feats.end(), [](const ChartFeat& x, const ChartFeat& y) {
+      return x.weeks_at_1 > y.weeks_at_1;
+    });
+    std::printf("   %zu weekly charts; most weeks at No. 1:\n", series.size());
+    for (size_t i = 0; i < feats.size() && i < 4; ++i) {
+      std::printf("   %-44.44s debuted No. %d (%s), peak %d, %d weeks, %d at No. 1\n",
+                  (feats[i].title + " - " + feats[i].artist).c_str(), feats[i].debut,
+                  FormatDate(feats[i].first).c_str(), feats[i].peak, feats[i].weeks,
+                  feats[i].weeks_at_1);
+    }
+  }
+
+  std::printf("\n== 16. Claims checked against the data (encore check)\n");
+  ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(dir, false));
+  ClaimContext cc;
+  cc.store = store;
+  cc.state = &st;
+  cc.sales = sales.get();
+  cc.charts = history.get();
+  for (const char* claim : {
+           "days_to(streams, 1e9, track \"Seven\") = 108",
+           "rank(fastest_to(streams, 1.4e9), track \"Seven\") = 3",
+           "first(solo and country = KR, streams_in_year(2024) >= 1e9) = artist \"Jung Kook\"",
+           "day_of_year(2023, 1e9, artist \"V\") = 312",
+           "countries_no1(track \"Seven\", 2.5h) >= 100",
+           "days_to(streams, 1e9, track \"Flowers\") < 108",
+       }) {
+    ENCORE_ASSIGN_OR_RETURN(ClaimResult r, CheckClaim(claim, cc));
+    std::printf("   %-5s %s  (actual: %s)\n", r.holds ? "TRUE" : "FALSE", r.claim.c_str(),
+                r.actual.c_str());
+  }
+  (void)fs::path();
+  return Status::Ok();
+}
+
+}  // namespace
 
 void AddDemo(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
@@ -201,10 +347,16 @@ void AddDemo(CLI::App& app, Action* action) {
       std::printf("\n== 10. The store: %zu days, %s streams, %s tracks, %s on disk\n", st.days,
                   Thousands(st.streams).c_str(), Thousands(static_cast<int64_t>(st.tracks)).c_str(),
                   Bytes(static_cast<double>(st.bytes)).c_str());
-      std::printf("   try: build/release/src/encore streams --store %s --track %s --country US\n",
+      ENCORE_RETURN_IF_ERROR(DemoRecords(a->store, input, catalog, store.get()));
+      std::printf("\n   try: build/release/src/encore streams --store %s --track %s --country US\n",
                   a->store.c_str(), top.empty() ? "QZENC2000000" : top[0].track.c_str());
       std::printf(
           "        build/release/src/encore export daily --store %s --from 2024-01-31 | head\n",
+          a->store.c_str());
+      std::printf("        build/release/src/encore news --store %s --since 2023-07-01\n",
+                  a->store.c_str());
+      std::printf(
+          "        build/release/src/encore records fastest 1e9 --history --store %s\n",
           a->store.c_str());
       return Status::Ok();
     };

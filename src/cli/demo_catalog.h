@@ -6,5 +6,6 @@ namespace encore::cli {
 extern const char* const kDemoArtists;
 extern const char* const kDemoReleases;
 extern const char* const kDemoTracks;
+extern const char* const kDemoStories;  // stories.csv: what the demo's daily totals tell
 
 }  // namespace encore::cli

@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   encore::cli::AddTrack(app, &action);
   encore::cli::AddRelease(app, &action);
   encore::cli::AddChart(app, &action);
+  encore::cli::AddRecords(app, &action);
+  encore::cli::AddNews(app, &action);
+  encore::cli::AddCheck(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

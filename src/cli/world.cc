@@ -5,9 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "catalog/names.h"
+#include "common/byte_source.h"
+#include "common/strings.h"
 #include "cli/commands.h"
 #include "cli/demo_catalog.h"
 
@@ -18,7 +21,7 @@ Status WriteDemoCatalog(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   for (const auto& [name, text] :
        {std::pair{"artists.csv", kDemoArtists}, std::pair{"releases.csv", kDemoReleases},
-        std::pair{"tracks.csv", kDemoTracks}}) {
+        std::pair{"tracks.csv", kDemoTracks}, std::pair{"stories.csv", kDemoStories}}) {
     const std::string path = dir + "/" + name;
     std::ofstream f(path, std::ios::binary);
     f << text;
@@ -70,6 +73,98 @@ std::vector<WorldTrack> WorldTracks(const Catalog& c) {
     out.push_back(std::move(w));
   }
   return out;
+}
+
+namespace {
+
+std::vector<std::string> SplitOn(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (true) {
+    const size_t next = s.find(sep, at);
+    out.emplace_back(Trim(s.substr(at, next == std::string_view::npos ? next : next - at)));
+    if (next == std::string_view::npos) break;
+    at = next + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<WorldStories> ParseStories(std::string_view text, const std::string& file,
+                                  const Catalog& c) {
+  WorldStories out;
+  uint64_t line_no = 0;
+  std::map<std::string, size_t> track_story;
+  for (const std::string& raw : SplitOn(text, '\n')) {
+    ++line_no;
+    if (raw.empty() || raw[0] == '#' || line_no == 1) continue;
+    const auto f = SplitOn(raw, ',');
+    auto bad = [&](const std::string& why) {
+      return Status::DataError(file + ":" + std::to_string(line_no) + ": " + why);
+    };
+    if (f.size() != 5) return bad("expected kind,subject,when,day,value");
+    const std::string& kind = f[0];
+    if (kind == "first-days" || kind == "reach") {
+      if (!c.TrackById(f[1])) return bad("unknown track '" + f[1] + "'");
+      auto [it, added] = track_story.emplace(f[1], out.tracks.size());
+      if (added) out.tracks.push_back(TrackStory{f[1], {}, {}});
+      TrackStory& t = out.tracks[it->second];
+      if (kind == "first-days") {
+        for (const auto& v : SplitOn(f[4], ';')) {
+          const auto n = ParseInt64(v);
+          if (!n || *n <= 0) return bad("streams must be positive integers, not '" + v + "'");
+          t.first_days.push_back(*n);
+        }
+      } else {
+        const auto day = ParseInt64(f[3]);
+        const auto total = ParseInt64(f[4]);
+        if (!day || *day < 0 || !total || *total <= 0) return bad("reach needs a day and a total");
+        t.reach.emplace_back(static_cast<int>(*day), *total);
+      }
+    } else if (kind == "year") {
+      const auto found = c.FindArtists(f[1]);
+      if (found.size() != 1) return bad("unknown artist '" + f[1] + "'");
+      ArtistStory a;
+      a.artist = found[0]->name;
+      for (const Track* t : c.TracksOf(*found[0], false)) a.tracks.push_back(t->id);
+      for (const Track* t : c.TracksOf(*found[0], true)) a.tracks.push_back(t->id);
+      const auto year = ParseInt64(f[2]);
+      const auto day = ParseInt64(f[3]);
+      const auto total = ParseInt64(f[4]);
+      if (!year || !day || *day < 1 || *day > 366 || !total || *total <= 0)
+        return bad("year needs a year, a day of the year and a total");
+      a.year = static_cast<int>(*year);
+      a.day_of_year = static_cast<int>(*day);
+      a.streams = *total;
+      out.artists.push_back(std::move(a));
+    } else if (kind == "launch") {
+      if (!c.TrackById(f[1])) return bad("unknown track '" + f[1] + "'");
+      LaunchStory l;
+      l.track = f[1];
+      const auto ts = ParseTimestamp(f[2]);
+      if (!ts || *ts % 3600 != 0) return bad("a launch needs the timestamp of an hour's start");
+      l.ts = *ts;
+      for (const auto& v : SplitOn(f[3], ';')) {
+        const auto n = ParseInt64(v);
+        if (!n || *n < 0) return bad("countries per hour must be integers, not '" + v + "'");
+        l.countries.push_back(static_cast<int>(*n));
+      }
+      l.never = static_cast<int>(ParseInt64(f[4]).value_or(0));
+      out.launches.push_back(std::move(l));
+    } else {
+      return bad("unknown kind '" + kind + "' (first-days, reach, year, launch)");
+    }
+  }
+  return out;
+}
+
+Result<WorldStories> LoadStories(const std::string& world, const Catalog& c) {
+  if (world == "demo") return ParseStories(kDemoStories, "stories.csv (demo)", c);
+  const std::string path = world + "/stories.csv";
+  if (!std::filesystem::exists(path)) return WorldStories{};
+  ENCORE_ASSIGN_OR_RETURN(std::string text, ReadDecompressed(path));
+  return ParseStories(text, path, c);
 }
 
 }  // namespace encore::cli

@@ -85,6 +85,15 @@ std::string FormatDate(Day d) {
   return buf;
 }
 
+std::string FormatTimestamp(int64_t s) {
+  const Day d = DayOfEpochSecond(s);
+  const int64_t in_day = s - static_cast<int64_t>(d) * 86400;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", static_cast<int>(in_day / 3600),
+                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
+  return FormatDate(d) + buf;
+}
+
 std::optional<int64_t> ParseTimestamp(std::string_view s) {
   // Shortest: YYYY-MM-DDTHH:MM:SSZ (20 bytes).
   if (s.size() < 20 || s.size() > 40) return std::nullopt;

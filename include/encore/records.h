@@ -1,0 +1,361 @@
+// Records: stream milestones, leaderboards (fastest to N, most streamed, calendar-year races),
+// first-by-attribute records and their history, kept up to date after every ingest and stated as
+// news. Everything is computed from the counts of a CountStore and the catalog; see
+// doc/records.md for the definitions.
+//
+// Thread-safety: a RecordsUniverse is immutable once built; a StreamScan is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "encore/catalog.h"
+#include "encore/date.h"
+#include "encore/status.h"
+#include "encore/store.h"
+
+namespace encore {
+
+// What records are kept for. A track is a store track (a catalog track when the catalog knows
+// it); a song is every version of a song (Catalog::SongKeyOf); a release and an artist come from
+// the catalog.
+enum class EntityKind : uint8_t { kTrack, kSong, kRelease, kArtist };
+std::string_view EntityKindName(EntityKind k);  // "track", "song", "release", "artist"
+std::optional<EntityKind> ParseEntityKind(std::string_view s);
+
+// Which credits count towards an artist.
+enum class CreditRole : uint8_t { kAny, kPrimary, kFeatured };
+// Whose streams an artist's total holds besides their own credits: a person also their personas'
+// (kPerson: Agust D's streams count for SUGA), a group also its members' own credits (kGroup).
+enum class Rollup : uint8_t { kNone, kPerson, kGroup };
+
+struct RecordsSettings {
+  int64_t step = 100'000'000;          // Default: a milestone at every 100,000,000 streams.
+  std::optional<std::string> service;  // Default: every service together.
+  CreditRole credit = CreditRole::kAny;  // Default: primary and featured credits.
+  Rollup rollup = Rollup::kNone;       // Default: an artist as credited.
+  // Calendar-year crossings and first-by-attribute records are news at multiples of this.
+  // Default: every 1,000,000,000 streams.
+  int64_t headline = 1'000'000'000;
+  // What the stored state depends on: a stored state with another token is recomputed.
+  std::string Token() const;
+};
+
+// One entity, described for people.
+struct Entity {
+  EntityKind kind = EntityKind::kTrack;
+  std::string id;    // track: store track id; song: song key; release, artist: catalog id
+  std::string name;  // "Seven by Jung Kook feat. Latto", "GOLDEN by Jung Kook", "Jung Kook"
+  std::string noun;  // "song", "album", "single", "EP", "artist", "song (all versions)"
+  // Day 0 of "days since release" (a release's date, a song's first version's, an artist's
+  // first release's); nullopt when the catalog has none (the first counted day is used).
+  std::optional<Day> released;
+  const Track* track = nullptr;      // the catalog's track (track, song: its first version)
+  const Release* release = nullptr;  // the catalog's release (track, release)
+  const Artist* artist = nullptr;    // the catalog's artist (artist)
+};
+
+// The entities of a store and a catalog and which of them each store track's streams count for.
+// Entity numbers: store track ids first (0..tracks-1), then the catalog's songs, releases and
+// artists. Tracks of the store that the catalog knows under two ids (its id and its ISRC) count
+// for one track entity, the first of them.
+class RecordsUniverse {
+ public:
+  // `catalog` may be null (store tracks only). The catalog must outlive the universe.
+  static RecordsUniverse Build(const std::vector<std::string>& store_tracks,
+                               const Catalog* catalog, const RecordsSettings& settings);
+
+  size_t size() const { return kinds_.size(); }
+  size_t store_tracks() const { return track_entity_.size(); }
+  EntityKind kind(uint32_t e) const { return kinds_[e]; }
+  Entity Describe(uint32_t e) const;
+  // The entity a store track's streams count for first (its track entity), and the others.
+  uint32_t TrackEntity(uint32_t store_track) const { return track_entity_[store_track]; }
+  const uint32_t* ExtrasBegin(uint32_t t) const { return extras_.data() + extras_at_[t]; }
+  const uint32_t* ExtrasEnd(uint32_t t) const { return extras_.data() + extras_at_[t + 1]; }
+  // An entity by kind and id; nullopt when there is none.
+  std::optional<uint32_t> Find(EntityKind kind, std::string_view id) const;
+  // A key that names the entity while the store's tracks and the catalog's ids stay: "track#12"
+  // (the store track id's number), "song:<song key>", "release:<id>", "artist:<id>".
+  std::string Key(uint32_t e) const;
+  const Catalog* catalog() const { return catalog_; }
+  const std::vector<std::string>& track_names() const { return *store_names_; }
+
+ private:
+  const Catalog* catalog_ = nullptr;
+  const std::vector<std::string>* store_names_ = nullptr;
+  std::vector<EntityKind> kinds_;
+  std::vector<uint32_t> track_entity_;      // per store track
+  std::vector<uint32_t> extras_at_;         // per store track, +1
+  std::vector<uint32_t> extras_;            // songs, releases, artists
+  std::vector<const Track*> catalog_track_;  // per store track (null: unknown)
+  std::vector<std::string> keys_;            // per catalog entity: song key, release or artist id
+  std::vector<const void*> objects_;         // per catalog entity: Track*, Release*, Artist*
+};
+
+// A store day's streams per store track, worldwide: for each (service, track), the GLOBAL rows of
+// daily totals when the day has any, else the sum over countries (the rule of QueryStreams).
+struct DayTotals {
+  Day day = 0;
+  std::vector<uint32_t> tracks;  // ascending
+  std::vector<int64_t> streams;  // > 0
+};
+Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
+                                const std::optional<std::string>& service);
+
+// One threshold crossed: the first day an entity's streams (since it was first counted, or
+// within one calendar year) reached the threshold.
+struct Crossing {
+  uint32_t entity = 0;
+  int32_t year = 0;  // 0: all-time; else the calendar year whose streams are counted
+  int64_t threshold = 0;
+  Day day = 0;
+  int64_t before = 0, after = 0;  // the running total before and after that day
+};
+
+// The running totals of every entity over days given in ascending order, and the thresholds they
+// crossed. Thresholds are every `step` streams, or an explicit ascending list.
+class StreamScan {
+ public:
+  StreamScan(const RecordsUniverse& u, int64_t step);
+  StreamScan(const RecordsUniverse& u, std::vector<int64_t> thresholds);
+  // Adds a day; days must ascend. Also restarts the in-year totals at a new calendar year.
+  void AddDay(const DayTotals& day);
+  // Restores a scan's state (what Save gave) so that later days continue it.
+  void Restore(std::vector<int64_t> totals, std::vector<int64_t> year_totals,
+               std::vector<Day> first_day, int32_t year, std::optional<Day> last_day);
+  void Resize(size_t entities);  // new store tracks: entities with nothing counted yet
+
+  const std::vector<int64_t>& totals() const { return cum_; }
+  const std::vector<int64_t>& year_totals() const { return ycum_; }
+  const std::vector<Day>& first_day() const { return first_; }  // -1: never counted
+  int32_t year() const { return year_; }
+  std::optional<Day> last_day() const { return last_day_; }
+  std::vector<Crossing>& crossings() { return crossings_; }
+  const std::vector<Crossing>& crossings() const { return crossings_; }
+
+ private:
+  int64_t NextAfter(int64_t v) const;
+  void Bump(uint32_t e, int64_t v, Day day);
+  void Cross(uint32_t e, Day day, int64_t v);
+
+  const RecordsUniverse* u_;
+  int64_t step_ = 0;
+  std::vector<int64_t> list_;
+  std::vector<int64_t> cum_, next_, ycum_, ynext_;
+  std::vector<Day> first_;
+  int32_t year_ = 0;
+  std::optional<Day> last_day_;
+  std::vector<Crossing> crossings_;
+};
+
+// Runs a scan over every store day (or those in [from, to]).
+Status ScanStore(const CountStore& store, const RecordsSettings& settings, std::optional<Day> from,
+                 std::optional<Day> to, StreamScan* scan);
+
+}  // namespace encore
+
+namespace encore {
+
+// A filter over catalog attributes (doc/records.md): `solo and country = KR`, `tag = k-pop or
+// member = bts`, `not featured`, `type = album`, `(group or persona) and continent = Asia`.
+// `year = Y`, `from = D` and `to = D` are not predicates: at the top level of the expression they
+// set the period counted (Filter::period).
+class Filter {
+ public:
+  // kInvalidArgument naming the word and its offset on a malformed filter.
+  static Result<Filter> Parse(std::string_view text);
+  Filter();  // matches everything
+  bool Matches(const RecordsUniverse& u, uint32_t entity) const;
+  std::optional<Day> from, to;  // the period it sets
+  std::optional<int> year;      // `year = Y`
+  const std::string& text() const { return text_; }
+
+  struct Node;
+
+ private:
+  std::string text_;
+  std::shared_ptr<const Node> root_;
+};
+
+}  // namespace encore
+
+namespace encore {
+
+// One place of a leaderboard: rank (equal values share a rank: 1, 2, 2, 4), the entity, the value
+// ranked by and the evidence for it.
+struct Standing {
+  int rank = 0;
+  uint32_t entity = 0;
+  int64_t value = 0;        // days, streams or day of the year
+  Day day = 0;              // the crossing day (fastest, races); 0 where none
+  std::optional<Day> from;  // day 0 of the count (fastest: the release day)
+  int64_t reached = 0;      // the running total on `day`
+  std::string evidence;     // in words
+};
+
+// Fastest to `n` streams: days from day 0 (the release day, else the first counted day) to the
+// first day with a running total of at least n; fewest first; ties share a rank and are listed by
+// crossing day, then name. Entities of `kind` that match `filter`.
+std::vector<Standing> FastestTo(const RecordsUniverse& u, const std::vector<Crossing>& crossings,
+                                const std::vector<Day>& first_day, EntityKind kind, int64_t n,
+                                const Filter& filter, std::optional<Day> as_of = std::nullopt);
+// Calendar-year race: the day of year `year` (1 January = 1) on which the entity's streams within
+// that year reached `n`; fewest first.
+std::vector<Standing> YearRace(const RecordsUniverse& u, const std::vector<Crossing>& crossings,
+                               EntityKind kind, int year, int64_t n, const Filter& filter,
+                               std::optional<Day> as_of = std::nullopt);
+// Most streamed: totals (all time, or over the scan's period), most first.
+std::vector<Standing> MostStreamed(const RecordsUniverse& u, const std::vector<int64_t>& totals,
+                                   EntityKind kind, const Filter& filter, size_t limit);
+// First to reach `n` (all time when year is 0, else within that year): by crossing day.
+std::vector<Standing> FirstTo(const RecordsUniverse& u, const std::vector<Crossing>& crossings,
+                              EntityKind kind, int year, int64_t n, const Filter& filter);
+
+// A record's history: who held it, from when to when (to: nullopt while held).
+struct Reign {
+  uint32_t entity = 0;
+  int64_t value = 0;
+  Day from = 0;
+  std::optional<Day> to;
+};
+// The fastest-to-n record over time: each entity that, when it crossed, was faster than every one
+// before it.
+std::vector<Reign> FastestHistory(const std::vector<Standing>& fastest);
+
+// The crossings of a threshold that are not multiples of the scan's step, computed by a scan of
+// their own over the store.
+Result<std::vector<Crossing>> CrossingsOf(const CountStore& store, const RecordsUniverse& u,
+                                          const RecordsSettings& settings,
+                                          std::vector<int64_t> thresholds,
+                                          std::vector<Day>* first_day);
+
+}  // namespace encore
+
+namespace encore {
+
+// A news item: a milestone or record that an update found, in plain English, with its evidence.
+struct NewsItem {
+  int64_t seq = 0;       // order of finding
+  Day day = 0;           // the data day it happened on
+  std::string kind;      // "milestone", "record", "year", "first", "withdrawn"
+  std::string entity;    // "track:jk-seven"
+  std::string text;      // the sentence
+  std::string evidence;  // JSON: values, dates, the standings it relied on
+  uint64_t generation = 0;  // the store generation the update read
+};
+
+// The totals and crossings of every entity up to the last day read.
+struct RecordsState {
+  RecordsUniverse universe;  // refers to the store's track names and the catalog: keep them
+  std::vector<int64_t> totals, year_totals;
+  std::vector<Day> first_day;
+  std::vector<Crossing> crossings;
+  std::optional<Day> last_day;
+  int32_t year = 0;  // the calendar year of year_totals
+};
+
+// Computes the state from every day of the store, keeping nothing.
+Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,
+                                    const RecordsSettings& settings);
+
+struct RecordsUpdate {
+  bool full = false;           // recomputed from the first day (else only the new days read)
+  std::string why;             // why a full recompute ("first run", "catalog changed", …)
+  size_t days_read = 0;        // store days read
+  std::vector<NewsItem> news;  // found by this update
+  RecordsState state;          // the state after the update
+};
+
+// The records kept for a store (store_dir/records.sqlite, doc/formats/sqlite.md): brings them up
+// to date with the store's counts and the catalog and records the news found. Only days after
+// the last day read are read when nothing else changed (a new store track only adds an entity);
+// a changed earlier day, another catalog or other settings recompute from the first day. The
+// news of a recompute are the differences it made (a crossing moved or withdrawn by late data).
+// One writer at a time: the update runs in one SQLite write transaction.
+Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountStore& store,
+                                    const Catalog* catalog, const RecordsSettings& settings);
+
+// The attributes whose "first to N" records the news states, in this order: a label for people
+// and a filter (Korean solo artist: `solo and country = KR`; K-pop soloist; Asian solo artist;
+// K-pop group).
+struct Watch {
+  std::string label, filter;
+};
+const std::vector<Watch>& DefaultWatches();
+
+// The news kept, in order of finding; items with day >= since when given.
+Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::optional<Day> since);
+
+}  // namespace encore
+
+namespace encore {
+
+class SalesData;
+class ChartHistory;
+struct ChartMethod;
+
+// "1e9", "1.4e9", "1000000000", "1,000,000,000", "1B", "1.4B", "100M", "250K": a count.
+std::optional<int64_t> ParseCount(std::string_view s);
+
+// The entity a name means: a track by store or catalog id or ISRC, "Artist - Title", or a title
+// (the song's first original version); a song by title or "Artist - Title"; a release by id or
+// title; an artist by id, name or alias. kNotFound or kInvalidArgument (ambiguous) naming it.
+Result<uint32_t> FindEntity(const RecordsUniverse& u, EntityKind kind, std::string_view name);
+
+// Store charts: when a track first topped each country's hourly store chart after its launch.
+struct StoreTop {
+  std::string country;
+  int64_t hour_ts = 0;  // the first hour whose chart it topped
+  int64_t after = 0;    // seconds from the launch to the end of that hour (the chart's time)
+};
+struct StoreFeat {
+  std::string track;
+  int64_t launch = 0;         // UTC seconds: the start of the hour of its first sale
+  std::vector<StoreTop> tops;  // by `after`, then country
+  size_t CountWithin(int64_t seconds) const;
+  std::optional<int64_t> TimeTo(size_t countries) const;  // nullopt: fewer countries than that
+};
+// Checks the charts of the first `hours` hours from the launch (`launch`, else the hour of the
+// track's first sale at the methodology's stores, within 2 days of its release date or ever).
+Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
+                                  const std::string& track, std::optional<int64_t> launch,
+                                  int hours);
+
+// A song's run on a chart, over every edition kept (imported or compiled): debut, peak, weeks on
+// the chart and at No. 1 (carried in where the data starts after the song did).
+struct ChartFeat {
+  std::string song, title, artist;
+  int debut = 0, peak = 0, weeks = 0, weeks_at_1 = 0;
+  Day first = 0, last = 0;
+};
+Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::string& chart);
+
+}  // namespace encore
+
+namespace encore {
+
+// A claim checked against the data (doc/records.md, "Claims"): `days_to(streams, 1e9, track
+// "Seven") = 108`.
+struct ClaimResult {
+  std::string claim;
+  bool holds = false;
+  std::string actual;    // the value found
+  std::string evidence;  // what it rests on
+};
+struct ClaimContext {
+  const CountStore* store = nullptr;
+  const RecordsState* state = nullptr;  // up to date (UpdateRecords)
+  RecordsSettings settings;
+  SalesData* sales = nullptr;      // null: store claims fail with kNotFound
+  ChartHistory* charts = nullptr;  // null: chart claims fail with kNotFound
+};
+// kInvalidArgument for a claim that does not parse; kNotFound for a name that matches nothing.
+Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx);
+
+}  // namespace encore

@@ -1,0 +1,659 @@
+// `encore records …`, `encore news` and `encore check`: milestones, leaderboards, records, news
+// and claims (doc/records.md).
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "encore/charts.h"
+#include "encore/methodology.h"
+#include "encore/records.h"
+#include "encore/sales.h"
+
+namespace encore::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// What every records command shares.
+struct Common {
+  std::string store, format = "table", where, credit = "any", rollup = "none", service;
+  int64_t step = 100'000'000;
+};
+
+void AddCommon(CLI::App* cmd, Common* c) {
+  cmd->add_option("--store", c->store, "Store directory (default: $ENCORE_STORE or ./encore-data)");
+  cmd->add_option("--format", c->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--credit", c->credit, "Credits that count for an artist: any, primary, featured")
+      ->check(CLI::IsMember({"any", "primary", "featured"}))
+      ->capture_default_str();
+  cmd->add_option("--rollup", c->rollup,
+                  "Roll artists up: none, person (personas count for the person), group "
+                  "(members' credits count for the group)")
+      ->check(CLI::IsMember({"none", "person", "group"}))
+      ->capture_default_str();
+  cmd->add_option("--service", c->service, "Only this service's streams (default: all)");
+}
+
+// A store with its catalog and records brought up to date; on the heap so that the records'
+// references to the store's names and the catalog stay valid.
+struct Context {
+  std::string dir;
+  std::unique_ptr<CountStore> store;
+  Catalog catalog;
+  RecordsSettings settings;
+  RecordsState state;
+  RecordsUpdate update;
+  std::unique_ptr<SalesData> sales;
+};
+
+Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) {
+  auto ctx = std::make_unique<Context>();
+  ctx->dir = DefaultStoreDir(c.store);
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  ENCORE_ASSIGN_OR_RETURN(ctx->store, OpenLocalStore(ctx->dir, o));
+  ENCORE_ASSIGN_OR_RETURN(ctx->catalog, LoadStoredCatalog(ctx->dir));
+  ctx->settings.step = c.step;
+  if (!c.service.empty()) ctx->settings.service = c.service;
+  ctx->settings.credit = c.credit == "primary"    ? CreditRole::kPrimary
+                         : c.credit == "featured" ? CreditRole::kFeatured
+                                                  : CreditRole::kAny;
+  ctx->settings.rollup = c.rollup == "person"  ? Rollup::kPerson
+                         : c.rollup == "group" ? Rollup::kGroup
+                                               : Rollup::kNone;
+  const RecordsSettings defaults;
+  if (ctx->settings.Token() == defaults.Token()) {
+    // The kept records: brought up to date (and the news recorded) first.
+    ENCORE_ASSIGN_OR_RETURN(ctx->update,
+                            UpdateRecords(ctx->dir, *ctx->store, &ctx->catalog, ctx->settings));
+    ctx->state = std::move(ctx->update.state);
+  } else {
+    ENCORE_ASSIGN_OR_RETURN(ctx->state,
+                            ComputeRecords(*ctx->store, &ctx->catalog, ctx->settings));
+  }
+  if (need_sales) {
+        ENCORE_ASSIGN_OR_RETURN(ctx->sales, OpenSalesData(ctx->dir));
+      }
+  return ctx;
+}
+
+Result<EntityKind> KindFlag(const std::string& s) {
+  auto k = ParseEntityKind(s);
+  if (!k) return Status::InvalidArgument("--kind must be track, song, release or artist");
+  return *k;
+}
+
+Result<int64_t> CountArg(const std::string& what, const std::string& s) {
+  auto n = ParseCount(s);
+  if (!n || *n <= 0) {
+    return Status::InvalidArgument(what + " must be a positive count (1e9, 1.4B, 100M), not '" +
+                                   s + "'");
+  }
+  return *n;
+}
+
+// Prints standings as a table or JSON. `value` names the ranked column.
+void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t top,
+                    const std::string& value, const std::string& format,
+                    const std::string& title) {
+  const RecordsUniverse& u = ctx.state.universe;
+  if (format == "json") {
+    json rows = json::array();
+    for (size_t i = 0; i < s.size() && i < top; ++i) {
+      const Entity e = u.Describe(s[i].entity);
+      json r = {{"rank", s[i].rank},     {"kind", EntityKindName(e.kind)},
+                {"id", e.id},            {"name", e.name},
+                {value, s[i].value},     {"evidence", s[i].evidence}};
+      if (s[i].day) r["date"] = FormatDate(s[i].day);
+      if (s[i].from) r["from"] = FormatDate(*s[i].from);
+      rows.push_back(std::move(r));
+    }
+    std::cout << json({{"title", title}, {"standings", rows}}).dump(2) << "\n";
+    return;
+  }
+  std::printf("%s\n", title.c_str());
+  if (s.empty()) {
+    std::printf("   (none)\n");
+    return;
+  }
+  std::printf("   %4s  %-52s %14s  %-10s  %s\n", "rank", "name", value.c_str(), "date", "evidence");
+  for (size_t i = 0; i < s.size() && i < top; ++i) {
+    const Entity e = u.Describe(s[i].entity);
+    const bool tied = (i > 0 && s[i - 1].rank == s[i].rank) ||
+                      (i + 1 < s.size() && s[i + 1].rank == s[i].rank);
+    std::string shown = value == "streams" ? Thousands(s[i].value) : std::to_string(s[i].value);
+    std::printf("   %3d%s  %-52.52s %14s  %-10s  %s\n", s[i].rank, tied ? "=" : " ",
+                e.name.c_str(), shown.c_str(), s[i].day ? FormatDate(s[i].day).c_str() : "",
+                s[i].evidence.c_str());
+  }
+  if (s.size() > top) std::printf("   … %zu more (--top)\n", s.size() - top);
+}
+
+void AddFastest(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "fastest", "Fastest to N streams: days from release (day 0) to the day the total reached N");
+  struct Args {
+    Common c;
+    std::string n, kind = "track", as_of;
+    size_t top = 10;
+    bool history = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("N", a->n, "The total: 1e9, 1.4B, 500M")->required();
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--where", a->c.where, "A filter (doc/records.md): \"solo and country = KR\"");
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("--as-of", a->as_of, "Only totals reached by this date");
+  cmd->add_flag("--history", a->history, "The record's history: who held it, from when to when");
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
+      std::optional<Day> as_of;
+      if (!a->as_of.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(as_of, ParseDateFlag("--as-of", a->as_of));
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      std::vector<Crossing> crossings = ctx->state.crossings;
+      std::vector<Day> first = ctx->state.first_day;
+      if (n % ctx->settings.step != 0) {
+        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
+                                                       ctx->settings, {n}, &first));
+      }
+      const auto board = FastestTo(ctx->state.universe, crossings, first, kind, n, f, as_of);
+      const std::string title = "Fastest " + std::string(EntityKindName(kind)) + "s to " +
+                                Thousands(n) + " streams" +
+                                (f.text().empty() ? "" : " (" + f.text() + ")");
+      PrintStandings(*ctx, board, a->top, "days", a->c.format, title);
+      if (a->history && a->c.format == "table") {
+        std::printf("\nThe record's history:\n");
+        for (const Reign& r : FastestHistory(board)) {
+          std::printf("   %-52.52s %5lld days  held %s .. %s\n",
+                      ctx->state.universe.Describe(r.entity).name.c_str(),
+                      static_cast<long long>(r.value), FormatDate(r.from).c_str(),
+                      r.to ? FormatDate(*r.to).c_str() : "now");
+        }
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void AddRace(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "race", "Calendar-year race: the day of the year (1 January = 1) streams within it reach N");
+  struct Args {
+    Common c;
+    int year = 0;
+    std::string n = "1e9", kind = "artist";
+    size_t top = 10;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("YEAR", a->year, "The calendar year")->required();
+  cmd->add_option("N", a->n, "The total")->capture_default_str();
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--where", a->c.where, "A filter: \"solo and tag = k-pop\"");
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      std::vector<Crossing> crossings = ctx->state.crossings;
+      if (n % ctx->settings.step != 0) {
+        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
+                                                       ctx->settings, {n}, nullptr));
+      }
+      const auto board = YearRace(ctx->state.universe, crossings, kind, a->year, n, f);
+      PrintStandings(*ctx, board, a->top, "day", a->c.format,
+                     "Race to " + Thousands(n) + " streams within " + std::to_string(a->year) +
+                         (f.text().empty() ? "" : " (" + f.text() + ")"));
+      return Status::Ok();
+    };
+  });
+}
+
+void AddMost(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "most", "Most streamed, in total or in a period (--where \"year = 2024\", from/to)");
+  struct Args {
+    Common c;
+    std::string kind = "track";
+    size_t top = 10;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--where", a->c.where, "A filter, with the period: \"year = 2024 and solo\"");
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      std::vector<int64_t> totals = ctx->state.totals;
+      if (f.from || f.to) {
+        StreamScan scan(ctx->state.universe, std::vector<int64_t>{});
+        ENCORE_RETURN_IF_ERROR(ScanStore(*ctx->store, ctx->settings, f.from, f.to, &scan));
+        totals = scan.totals();
+      }
+      const auto board = MostStreamed(ctx->state.universe, totals, kind, f, a->top);
+      std::string period = "all time";
+      if (f.from || f.to) {
+        period = (f.from ? FormatDate(*f.from) : "") + ".." + (f.to ? FormatDate(*f.to) : "");
+      }
+      PrintStandings(*ctx, board, a->top, "streams", a->c.format,
+                     "Most streamed " + std::string(EntityKindName(kind)) + "s, " + period +
+                         (f.text().empty() ? "" : " (" + f.text() + ")"));
+      return Status::Ok();
+    };
+  });
+}
+
+void AddFirst(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "first", "First to reach N (in a year): \"the first Korean solo artist to 1B in 2024\"");
+  struct Args {
+    Common c;
+    std::string n, kind = "artist";
+    int year = 0;
+    size_t top = 10;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("N", a->n, "The total")->required();
+  cmd->add_option("--year", a->year, "Count streams within this year only");
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--where", a->c.where, "A filter: \"solo and country = KR\"");
+  cmd->add_option("--top", a->top, "Places shown (in order of arrival)")->capture_default_str();
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      std::vector<Crossing> crossings = ctx->state.crossings;
+      if (n % ctx->settings.step != 0) {
+        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
+                                                       ctx->settings, {n}, nullptr));
+      }
+      auto board = FirstTo(ctx->state.universe, crossings, kind, a->year, n, f);
+      // The rank is the order of arrival; within a year the value is the day of the year.
+      if (!a->year) {
+        for (Standing& s : board) s.value = 0;
+      }
+      PrintStandings(*ctx, board, a->top, a->year ? "day" : "-", a->c.format,
+                     "First " + std::string(EntityKindName(kind)) + "s to " + Thousands(n) +
+                         " streams" + (a->year ? " within " + std::to_string(a->year) : "") +
+                         (f.text().empty() ? "" : " (" + f.text() + ")") +
+                         ": rank 1 holds the record; later ones show who followed");
+      return Status::Ok();
+    };
+  });
+}
+
+void AddMilestones(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "milestones", "The dates an entity's streams crossed each threshold (all time and in years)");
+  struct Args {
+    Common c;
+    std::string name, kind = "track";
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("NAME", a->name, "Id, name, title or \"Artist - Title\"")->required();
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--step", a->c.step, "A milestone every this many streams")
+      ->capture_default_str();
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      const RecordsUniverse& u = ctx->state.universe;
+      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
+      const Entity ent = u.Describe(e);
+      const Day first_day = ctx->state.first_day[e];
+      const Day day0 = ent.released.value_or(first_day);  // -1: never counted, no date
+      json rows = json::array();
+      if (a->c.format == "table") {
+        std::printf("%s: %s streams to %s; day 0 %s (%s)\n", ent.name.c_str(),
+                    Thousands(ctx->state.totals[e]).c_str(),
+                    ctx->state.last_day ? FormatDate(*ctx->state.last_day).c_str() : "-",
+                    day0 >= 0 ? FormatDate(day0).c_str() : "-",
+                    ent.released ? "release" : "first counted day");
+        std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold", "date", "days",
+                    "before", "after");
+      }
+      for (const Crossing& x : ctx->state.crossings) {
+        if (x.entity != e) continue;
+        const std::string counted = x.year ? std::to_string(x.year) : "all";
+        const int64_t days = x.year ? x.day - DayFromCivil(x.year, 1, 1) + 1
+                                    : x.day - day0;
+        if (a->c.format == "json") {
+          rows.push_back({{"counted", counted},
+                          {"threshold", x.threshold},
+                          {"date", FormatDate(x.day)},
+                          {x.year ? "day_of_year" : "days_since_release", days},
+                          {"before", x.before},
+                          {"after", x.after}});
+        } else {
+          std::printf("   %-8s %15s  %-10s %6lld  %15s %15s\n", counted.c_str(),
+                      Thousands(x.threshold).c_str(), FormatDate(x.day).c_str(),
+                      static_cast<long long>(days), Thousands(x.before).c_str(),
+                      Thousands(x.after).c_str());
+        }
+      }
+      if (a->c.format == "json") {
+        std::cout << json({{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
+                           {"name", ent.name},
+                           {"total", ctx->state.totals[e]},
+                           {"day0", day0 >= 0 ? FormatDate(day0) : ""},
+                           {"milestones", rows}})
+                         .dump(2)
+                  << "\n";
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void AddChartFeats(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "charts", "Chart feats over a chart's kept editions: weeks at No. 1, weeks on, debuts");
+  struct Args {
+    Common c;
+    std::string chart, by = "weeks-at-1";
+    size_t top = 10;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("CHART", a->chart, "A chart in the history (encore chart list)")->required();
+  cmd->add_option("--by", a->by, "weeks-at-1, weeks, debut or peak")
+      ->check(CLI::IsMember({"weeks-at-1", "weeks", "debut", "peak"}))
+      ->capture_default_str();
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("--store", a->c.store, "Store directory");
+  cmd->add_option("--format", a->c.format, "table or json")->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->c.store), false));
+      ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, a->chart));
+      auto value = [&](const ChartFeat& f) {
+        return a->by == "weeks-at-1" ? f.weeks_at_1
+               : a->by == "weeks"    ? f.weeks
+               : a->by == "debut"    ? f.debut
+                                     : f.peak;
+      };
+      const bool most = a->by == "weeks-at-1" || a->by == "weeks";
+      std::stable_sort(feats.begin(), feats.end(), [&](const ChartFeat& x, const ChartFeat& y) {
+        if (value(x) != value(y)) return most ? value(x) > value(y) : value(x) < value(y);
+        return x.first < y.first;
+      });
+      json rows = json::array();
+      if (a->c.format == "table") {
+        std::printf("%s: %zu songs, by %s\n   %4s  %-58s %5s %5s %5s %5s  %-10s\n",
+                    a->chart.c_str(), feats.size(), a->by.c_str(), "rank", "song", "debut",
+                    "peak", "wks", "at 1", "debuted");
+      }
+      int rank = 0;
+      for (size_t i = 0; i < feats.size() && i < a->top; ++i) {
+        const ChartFeat& f = feats[i];
+        if (i == 0 || value(f) != value(feats[i - 1])) rank = static_cast<int>(i + 1);
+        if (a->c.format == "json") {
+          rows.push_back({{"rank", rank},
+                          {"title", f.title},
+                          {"artist", f.artist},
+                          {"debut", f.debut},
+                          {"peak", f.peak},
+                          {"weeks", f.weeks},
+                          {"weeks_at_1", f.weeks_at_1},
+                          {"first", FormatDate(f.first)},
+                          {"last", FormatDate(f.last)}});
+        } else {
+          std::printf("   %4d  %-58.58s %5d %5d %5d %5d  %s\n", rank,
+                      (f.artist + " - " + f.title).c_str(), f.debut, f.peak, f.weeks, f.weeks_at_1,
+                      FormatDate(f.first).c_str());
+        }
+      }
+      if (a->c.format == "json") std::cout << json({{"chart", a->chart}, {"songs", rows}}).dump(2)
+                                           << "\n";
+      return Status::Ok();
+    };
+  });
+}
+
+void AddStoreFeat(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "store", "Store No. 1s after a launch: countries at No. 1 within T hours, time to K");
+  struct Args {
+    Common c;
+    std::string track, chart = "itunes-style", launch;
+    double within = 24;
+    size_t countries = 100;
+    int hours = 24;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("TRACK", a->track, "The track (id, title or \"Artist - Title\")")->required();
+  cmd->add_option("--chart", a->chart, "An hourly store methodology")->capture_default_str();
+  cmd->add_option("--within", a->within, "Count countries at No. 1 within this many hours")
+      ->capture_default_str();
+  cmd->add_option("--countries", a->countries, "Time to this many countries")
+      ->capture_default_str();
+  cmd->add_option("--hours", a->hours, "Hours of charts checked")->capture_default_str();
+  cmd->add_option("--launch", a->launch, "Launch time (default: the hour of the first sale)");
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const ChartMethod* m = FindMethodology(a->chart);
+      if (!m) return Status::NotFound("no methodology '" + a->chart + "'");
+      std::optional<int64_t> launch;
+      if (!a->launch.empty()) {
+        launch = ParseTimestamp(a->launch);
+        if (!launch) return Status::InvalidArgument("--launch must be an ISO-8601 timestamp");
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c, true));
+      if (!ctx->sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
+      const RecordsUniverse& u = ctx->state.universe;
+      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, EntityKind::kTrack, a->track));
+      const Entity ent = u.Describe(e);
+      ENCORE_ASSIGN_OR_RETURN(
+          StoreFeat feat,
+          StoreNumberOnes(*ctx->sales, &ctx->catalog, *m, ent.id, launch,
+                          std::max(a->hours, static_cast<int>(std::ceil(a->within)))));
+      const size_t within = feat.CountWithin(static_cast<int64_t>(a->within * 3600));
+      const auto time_to = feat.TimeTo(a->countries);
+      if (a->c.format == "json") {
+        json tops = json::array();
+        for (const auto& t : feat.tops) {
+          tops.push_back({{"country", t.country},
+                          {"hour", FormatTimestamp(t.hour_ts)},
+                          {"after_seconds", t.after}});
+        }
+        std::cout << json({{"track", ent.id},
+                           {"name", ent.name},
+                           {"launch", FormatTimestamp(feat.launch)},
+                           {"within_hours", a->within},
+                           {"countries_within", within},
+                           {"countries", a->countries},
+                           {"seconds_to_countries", time_to ? json(*time_to) : json(nullptr)},
+                           {"tops", tops}})
+                         .dump(2)
+                  << "\n";
+        return Status::Ok();
+      }
+      std::printf("%s on %s, launched %s (the hour of its first sale)\n", ent.name.c_str(),
+                  m->name.c_str(), FormatTimestamp(feat.launch).c_str());
+      std::printf("   No. 1 in %zu countries within %g hours; in %zu countries within %d hours\n",
+                  within, a->within, feat.tops.size(), a->hours);
+      if (time_to) {
+        std::printf("   %zu countries reached in %.2g hours (the chart of the hour ending %s)\n",
+                    a->countries, static_cast<double>(*time_to) / 3600.0,
+                    FormatTimestamp(feat.launch + *time_to).c_str());
+      } else {
+        std::printf("   fewer than %zu countries within %d hours\n", a->countries, a->hours);
+      }
+      std::map<int64_t, std::vector<std::string>> by_hour;
+      for (const auto& t : feat.tops) by_hour[t.after].push_back(t.country);
+      for (const auto& [after, list] : by_hour) {
+        std::string cs;
+        for (const auto& c : list) cs += (cs.empty() ? "" : " ") + c;
+        std::printf("   after %2lld h: %3zu new (%s)\n", static_cast<long long>(after / 3600),
+                    list.size(), cs.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace
+
+void AddRecords(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "records", "Milestones, leaderboards and records (doc/records.md)");
+  cmd->require_subcommand(1);
+  AddMilestones(cmd, action);
+  AddFastest(cmd, action);
+  AddMost(cmd, action);
+  AddRace(cmd, action);
+  AddFirst(cmd, action);
+  AddChartFeats(cmd, action);
+  AddStoreFeat(cmd, action);
+}
+
+Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit) {
+  const size_t from = items.size() > limit ? items.size() - limit : 0;
+  if (format == "json") {
+    json rows = json::array();
+    for (size_t i = from; i < items.size(); ++i) {
+      const NewsItem& n = items[i];
+      rows.push_back({{"seq", n.seq},
+                      {"date", FormatDate(n.day)},
+                      {"kind", n.kind},
+                      {"entity", n.entity},
+                      {"text", n.text},
+                      {"evidence", json::parse(n.evidence, nullptr, false)}});
+    }
+    std::cout << rows.dump(2) << "\n";
+    return Status::Ok();
+  }
+  for (size_t i = from; i < items.size(); ++i) {
+    std::printf("   %s  %-9s %s\n", FormatDate(items[i].day).c_str(), items[i].kind.c_str(),
+                items[i].text.c_str());
+  }
+  return Status::Ok();
+}
+
+void AddNews(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "news", "Milestones and records found by each ingest, in plain English with evidence");
+  struct Args {
+    Common c;
+    std::string since, kind;
+    size_t limit = 50;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--since", a->since, "Only what happened on or after this date");
+  cmd->add_option("--kind", a->kind, "Only milestone, record, year, first or withdrawn");
+  cmd->add_option("--limit", a->limit, "The latest this many items")->capture_default_str();
+  cmd->add_option("--store", a->c.store, "Store directory");
+  cmd->add_option("--format", a->c.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      std::optional<Day> since;
+      if (!a->since.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(since, ParseDateFlag("--since", a->since));
+      }
+      // Brings the records up to date first, so that the news is current.
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      ENCORE_ASSIGN_OR_RETURN(auto items, ReadNews(ctx->dir, since));
+      if (!a->kind.empty()) {
+        std::erase_if(items, [&](const NewsItem& n) { return n.kind != a->kind; });
+      }
+      return PrintNews(items, a->c.format, a->limit);
+    };
+  });
+}
+
+void AddCheck(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "check", "Check claims against the data: true or false, the actual value and evidence");
+  struct Args {
+    Common c;
+    std::vector<std::string> claims;
+    std::string file;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("CLAIM", a->claims, "Claims, e.g. 'days_to(streams, 1e9, track \"Seven\") = 108'");
+  cmd->add_option("--file", a->file, "A file of claims, one a line (# comments; - for stdin)");
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      std::vector<std::pair<std::string, std::string>> claims;  // (where, claim)
+      for (size_t i = 0; i < a->claims.size(); ++i)
+        claims.emplace_back("argument " + std::to_string(i + 1), a->claims[i]);
+      if (!a->file.empty()) {
+        std::ifstream file;
+        std::istream* in = &std::cin;
+        if (a->file != "-") {
+          file.open(a->file);
+          if (!file) return Status::NotFound("cannot open " + a->file);
+          in = &file;
+        }
+        std::string line;
+        for (int n = 1; std::getline(*in, line); ++n) {
+          const std::string_view t = Trim(line);
+          if (t.empty() || t[0] == '#') continue;
+          claims.emplace_back(a->file + ":" + std::to_string(n), std::string(t));
+        }
+      }
+      if (claims.empty()) return Status::InvalidArgument("no claims: give CLAIM or --file");
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c, true));
+      auto history = OpenChartHistory(ctx->dir, false);
+      ClaimContext cc;
+      cc.store = ctx->store.get();
+      cc.state = &ctx->state;
+      cc.settings = ctx->settings;
+      cc.sales = ctx->sales.get();
+      cc.charts = history.ok() ? history->get() : nullptr;
+      size_t false_claims = 0;
+      json rows = json::array();
+      for (const auto& [where, claim] : claims) {
+        auto r = CheckClaim(claim, cc);
+        if (!r.ok()) {
+          return Status(r.status().code(), where + ": " + r.status().message());
+        }
+        if (!r->holds) ++false_claims;
+        if (a->c.format == "json") {
+          rows.push_back({{"claim", r->claim},
+                          {"holds", r->holds},
+                          {"actual", r->actual},
+                          {"evidence", r->evidence}});
+        } else {
+          std::printf("%-5s %s\n      actual: %s\n      evidence: %s\n",
+                      r->holds ? "TRUE" : "FALSE", r->claim.c_str(), r->actual.c_str(),
+                      r->evidence.c_str());
+        }
+      }
+      if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+      if (false_claims) {
+        return PartialFailure(std::to_string(false_claims) + " of " +
+                              std::to_string(claims.size()) + " claims do not hold");
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace encore::cli

@@ -1,0 +1,433 @@
+// Claims checked against the data: a small structured language (doc/records.md, "Claims").
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "catalog/names.h"
+#include "common/strings.h"
+#include "encore/charts.h"
+#include "encore/methodology.h"
+#include "encore/records.h"
+#include "encore/sales.h"
+
+namespace encore {
+
+namespace {
+
+// Splits at top-level occurrences (outside quotes and parentheses) of `sep`.
+std::vector<std::string> SplitTop(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  int depth = 0;
+  char quote = 0;
+  std::string cur;
+  for (char c : s) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == sep && depth == 0) {
+      out.emplace_back(Trim(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  out.emplace_back(Trim(cur));
+  return out;
+}
+
+// The first top-level comparison operator: (position, operator).
+std::pair<size_t, std::string> FindComparison(std::string_view s) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') quote = c;
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (depth != 0) continue;
+    if (c == '=' || c == '<' || c == '>' || c == '!') {
+      const bool two = i + 1 < s.size() && s[i + 1] == '=';
+      if (c == '!' && !two) continue;
+      return {i, std::string(s.substr(i, two ? 2 : 1))};
+    }
+  }
+  return {std::string_view::npos, ""};
+}
+
+struct Call {
+  std::string name;
+  std::vector<std::string> args;
+};
+
+Result<Call> ParseCall(std::string_view s) {
+  s = Trim(s);
+  const size_t open = s.find('(');
+  if (open == std::string_view::npos || s.back() != ')') {
+    return Status::InvalidArgument("expected function(arguments), not '" + std::string(s) + "'");
+  }
+  Call c;
+  c.name = std::string(Trim(s.substr(0, open)));
+  c.args = SplitTop(s.substr(open + 1, s.size() - open - 2), ',');
+  return c;
+}
+
+std::string Unquote(std::string_view s) {
+  s = Trim(s);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
+    return std::string(s.substr(1, s.size() - 2));
+  return std::string(s);
+}
+
+struct Ref {
+  EntityKind kind;
+  std::string name;
+};
+Result<Ref> ParseRef(std::string_view s) {
+  s = Trim(s);
+  const size_t sp = s.find_first_of(" \"'");
+  if (sp == std::string_view::npos) {
+    return Status::InvalidArgument("expected kind \"name\" (track \"Seven\"), not '" +
+                                   std::string(s) + "'");
+  }
+  const auto kind = ParseEntityKind(Trim(s.substr(0, sp)));
+  if (!kind) {
+    return Status::InvalidArgument("unknown kind '" + std::string(Trim(s.substr(0, sp))) +
+                                   "' (track, song, release, artist)");
+  }
+  return Ref{*kind, Unquote(s.substr(sp))};
+}
+
+Result<int64_t> Count(const std::string& s, const char* what) {
+  const auto n = ParseCount(s);
+  if (!n) return Status::InvalidArgument(std::string(what) + " must be a number, not '" + s + "'");
+  return *n;
+}
+
+bool Compare(const std::string& op, double a, double b) {
+  if (op == "=") return std::fabs(a - b) < 1e-9;
+  if (op == "!=") return std::fabs(a - b) >= 1e-9;
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  if (op == ">") return a > b;
+  return a >= b;
+}
+
+Status NeedArgs(const Call& c, size_t lo, size_t hi, const char* form) {
+  if (c.args.size() < lo || c.args.size() > hi) {
+    return Status::InvalidArgument(c.name + " takes " + form);
+  }
+  return Status::Ok();
+}
+
+Status MetricIsStreams(const std::string& s) {
+  if (Trim(s) != "streams") {
+    return Status::InvalidArgument("the metric must be 'streams', not '" + s + "'");
+  }
+  return Status::Ok();
+}
+
+// Crossings of a threshold: the state's when it is a multiple of its step, else a scan.
+Result<std::vector<Crossing>> CrossingsFor(const ClaimContext& ctx, int64_t n,
+                                           std::vector<Day>* first_day) {
+  *first_day = ctx.state->first_day;
+  if (n > 0 && n % ctx.settings.step == 0) return ctx.state->crossings;
+  return CrossingsOf(*ctx.store, ctx.state->universe, ctx.settings, {n}, first_day);
+}
+
+// What a claim's left side evaluates to.
+struct Value {
+  enum class Type { kNumber, kDate, kEntity } type = Type::kNumber;
+  double number = 0;
+  std::vector<uint32_t> entities;  // kEntity: every holder (ties)
+  std::string shown, evidence;
+};
+
+std::string Hours(int64_t seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g h", static_cast<double>(seconds) / 3600.0);
+  return buf;
+}
+
+Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<EntityKind> holder) {
+  const RecordsUniverse& u = ctx.state->universe;
+  Value v;
+  auto standing_of = [&](const std::vector<Standing>& board, uint32_t e,
+                         const std::string& what) -> Result<Standing> {
+    for (const Standing& s : board) {
+      if (s.entity == e) return s;
+    }
+    return Status::NotFound(u.Describe(e).name + " has not reached " + what);
+  };
+  if (c.name == "days_to" || c.name == "date_to") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 3, 3, "(streams, N, kind \"name\")"));
+    ENCORE_RETURN_IF_ERROR(MetricIsStreams(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(c.args[1], "N"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[2]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    std::vector<Day> first;
+    ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+    ENCORE_ASSIGN_OR_RETURN(Standing s, standing_of(FastestTo(u, crossings, first, r.kind, n, {}),
+                                                    e, Thousands(n) + " streams"));
+    v.evidence = u.Describe(e).name + " " + s.evidence;
+    if (c.name == "days_to") {
+      v.number = static_cast<double>(s.value);
+      v.shown = std::to_string(s.value) + " days";
+    } else {
+      v.type = Value::Type::kDate;
+      v.number = s.day;
+      v.shown = FormatDate(s.day);
+    }
+    return v;
+  }
+  if (c.name == "rank") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(fastest_to(…) or year_race(…), kind \"name\")"));
+    ENCORE_ASSIGN_OR_RETURN(Call board, ParseCall(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[1]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    std::vector<Standing> standings;
+    std::string what;
+    if (board.name == "fastest_to") {
+      ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 3, "(streams, N[, filter])"));
+      ENCORE_RETURN_IF_ERROR(MetricIsStreams(board.args[0]));
+      ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
+      Filter f;
+      if (board.args.size() == 3) {
+        ENCORE_ASSIGN_OR_RETURN(f, Filter::Parse(board.args[2]));
+      }
+      std::vector<Day> first;
+      ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+      standings = FastestTo(u, crossings, first, r.kind, n, f);
+      what = Thousands(n) + " streams";
+    } else if (board.name == "year_race") {
+      ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 3, "(year, N[, filter])"));
+      ENCORE_ASSIGN_OR_RETURN(int64_t year, Count(board.args[0], "year"));
+      ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
+      Filter f;
+      if (board.args.size() == 3) {
+        ENCORE_ASSIGN_OR_RETURN(f, Filter::Parse(board.args[2]));
+      }
+      std::vector<Day> first;
+      ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+      standings = YearRace(u, crossings, r.kind, static_cast<int>(year), n, f);
+      what = Thousands(n) + " streams within " + std::to_string(year);
+    } else {
+      return Status::InvalidArgument("rank of fastest_to(…) or year_race(…), not " + board.name);
+    }
+    ENCORE_ASSIGN_OR_RETURN(Standing s, standing_of(standings, e, what));
+    v.number = s.rank;
+    v.shown = std::to_string(s.rank);
+    std::string ahead;
+    for (const Standing& a : standings) {
+      if (a.rank >= s.rank) break;
+      ahead += (ahead.empty() ? "" : ", ") + u.Describe(a.entity).name + " " +
+               std::to_string(a.value);
+    }
+    v.evidence = u.Describe(e).name + ": " + std::to_string(s.value) + " (" + s.evidence + ")" +
+                 (ahead.empty() ? "" : "; ahead: " + ahead);
+    return v;
+  }
+  if (c.name == "day_of_year") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 3, 3, "(year, N, kind \"name\")"));
+    ENCORE_ASSIGN_OR_RETURN(int64_t year, Count(c.args[0], "year"));
+    ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(c.args[1], "N"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[2]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    std::vector<Day> first;
+    ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+    ENCORE_ASSIGN_OR_RETURN(
+        Standing s, standing_of(YearRace(u, crossings, r.kind, static_cast<int>(year), n, {}), e,
+                                Thousands(n) + " streams within " + std::to_string(year)));
+    v.number = static_cast<double>(s.value);
+    v.shown = "day " + std::to_string(s.value);
+    v.evidence = u.Describe(e).name + " " + s.evidence;
+    return v;
+  }
+  if (c.name == "first") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N)"));
+    ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(c.args[0]));
+    const auto [at, op] = FindComparison(c.args[1]);
+    if (at == std::string::npos || op != ">=") {
+      return Status::InvalidArgument("first(…) needs 'streams >= N' or 'streams_in_year(Y) >= N'");
+    }
+    const std::string metric(Trim(std::string_view(c.args[1]).substr(0, at)));
+    ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(c.args[1].substr(at + 2), "N"));
+    int year = 0;
+    if (metric != "streams") {
+      ENCORE_ASSIGN_OR_RETURN(Call m, ParseCall(metric));
+      if (m.name != "streams_in_year" || m.args.size() != 1) {
+        return Status::InvalidArgument("first(…) counts streams or streams_in_year(Y)");
+      }
+      ENCORE_ASSIGN_OR_RETURN(int64_t y, Count(m.args[0], "year"));
+      year = static_cast<int>(y);
+    }
+    std::vector<Day> first;
+    ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+    // Holders of the kind the claim names (artists when it names none).
+    v.type = Value::Type::kEntity;
+    for (EntityKind k : {holder.value_or(EntityKind::kArtist)}) {
+      const auto board = FirstTo(u, crossings, k, year, n, f);
+      for (const Standing& s : board) {
+        if (s.rank != 1) break;
+        v.entities.push_back(s.entity);
+        v.shown += (v.shown.empty() ? "" : " and ") + std::string(EntityKindName(k)) + " \"" +
+                   u.Describe(s.entity).name + "\"";
+        v.evidence += (v.evidence.empty() ? "" : "; ") + u.Describe(s.entity).name + " " +
+                      s.evidence;
+      }
+    }
+    if (v.entities.empty()) v.shown = "nobody yet";
+    return v;
+  }
+  if (c.name == "streams") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 1, 2, "(kind \"name\"[, period])"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    int64_t total = ctx.state->totals[e];
+    std::string period = "all time";
+    if (c.args.size() == 2) {
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(c.args[1]));
+      StreamScan scan(u, std::vector<int64_t>{});
+      ENCORE_RETURN_IF_ERROR(ScanStore(*ctx.store, ctx.settings, f.from, f.to, &scan));
+      total = scan.totals()[e];
+      period = c.args[1];
+    }
+    v.number = static_cast<double>(total);
+    v.shown = Thousands(total);
+    v.evidence = u.Describe(e).name + ": " + Thousands(total) + " streams (" + period + ")";
+    return v;
+  }
+  if (c.name == "countries_no1" || c.name == "time_to_no1") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 3, "(kind \"name\", hours or countries[, chart])"));
+    if (!ctx.sales) return Status::NotFound("the store has no sales");
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, EntityKind::kTrack, r.name));
+    const std::string chart = c.args.size() == 3 ? Unquote(c.args[2]) : "itunes-style";
+    const ChartMethod* m = FindMethodology(chart);
+    if (!m) return Status::NotFound("no methodology '" + chart + "'");
+    const Entity ent = u.Describe(e);
+    std::string hours_text = c.args[1];
+    if (!hours_text.empty() && hours_text.back() == 'h') hours_text.pop_back();
+    char* end = nullptr;
+    const double x = std::strtod(hours_text.c_str(), &end);
+    if (end == hours_text.c_str() || x <= 0) {
+      return Status::InvalidArgument(c.name + ": '" + c.args[1] + "' is not a positive number");
+    }
+    const int hours = c.name == "countries_no1" ? static_cast<int>(std::ceil(x)) : 48;
+    ENCORE_ASSIGN_OR_RETURN(StoreFeat feat, StoreNumberOnes(*ctx.sales, u.catalog(), *m, ent.id,
+                                                            std::nullopt, hours));
+    if (c.name == "countries_no1") {
+      const size_t n = feat.CountWithin(static_cast<int64_t>(x * 3600));
+      v.number = static_cast<double>(n);
+      v.shown = std::to_string(n) + " countries";
+      v.evidence = ent.name + " launched " + FormatTimestamp(feat.launch) + "; No. 1 on " +
+                   m->name + " in " + std::to_string(n) + " countries within " + c.args[1] +
+                   " (charts are hourly)";
+    } else {
+      const auto t = feat.TimeTo(static_cast<size_t>(x));
+      if (!t) {
+        return Status::NotFound(ent.name + " was No. 1 in " + std::to_string(feat.tops.size()) +
+                                " countries within 48 hours, not " + c.args[1]);
+      }
+      v.number = static_cast<double>(*t) / 3600.0;
+      v.shown = Hours(*t);
+      v.evidence = ent.name + " launched " + FormatTimestamp(feat.launch) + "; country No. " +
+                   c.args[1] + " at No. 1: " + feat.tops[static_cast<size_t>(x) - 1].country;
+    }
+    return v;
+  }
+  if (c.name == "weeks_at_no1" || c.name == "weeks_on_chart" || c.name == "peak" ||
+      c.name == "debut") {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(chart, kind \"name\")"));
+    if (!ctx.charts) return Status::NotFound("the store has no chart history");
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[1]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    const Entity ent = u.Describe(e);
+    ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*ctx.charts, Unquote(c.args[0])));
+    const Catalog* cat = u.catalog();
+    const std::string key =
+        ent.track && cat ? cat->SongKeyOf(*ent.track) : SongKey(ent.name, ent.name);
+    for (const ChartFeat& f : feats) {
+      if (SongKey(f.artist, f.title) != key) continue;
+      const int value = c.name == "weeks_at_no1"     ? f.weeks_at_1
+                        : c.name == "weeks_on_chart" ? f.weeks
+                        : c.name == "peak"           ? f.peak
+                                                     : f.debut;
+      v.number = value;
+      v.shown = std::to_string(value);
+      v.evidence = f.artist + " - " + f.title + " on " + Unquote(c.args[0]) + ": debut " +
+                   std::to_string(f.debut) + " (" + FormatDate(f.first) + "), peak " +
+                   std::to_string(f.peak) + ", " + std::to_string(f.weeks) + " weeks, " +
+                   std::to_string(f.weeks_at_1) + " at No. 1, last " + FormatDate(f.last);
+      return v;
+    }
+    return Status::NotFound(ent.name + " is not on " + Unquote(c.args[0]));
+  }
+  return Status::InvalidArgument(
+      "unknown function '" + c.name +
+      "' (days_to, date_to, rank, day_of_year, first, streams, countries_no1, time_to_no1, "
+      "weeks_at_no1, weeks_on_chart, peak, debut)");
+}
+
+}  // namespace
+
+Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) {
+  ClaimResult out;
+  out.claim = std::string(Trim(claim));
+  const auto [at, op] = FindComparison(out.claim);
+  if (at == std::string::npos) {
+    return Status::InvalidArgument("a claim compares: function(…) = value");
+  }
+  ENCORE_ASSIGN_OR_RETURN(Call call, ParseCall(std::string_view(out.claim).substr(0, at)));
+  const std::string rhs(Trim(std::string_view(out.claim).substr(at + op.size())));
+  // The kind of holder a `first(…) = kind "name"` claim names.
+  std::optional<EntityKind> holder;
+  if (auto r = ParseRef(rhs); r.ok()) holder = r->kind;
+  ENCORE_ASSIGN_OR_RETURN(Value v, Evaluate(call, ctx, holder));
+  out.actual = v.shown;
+  out.evidence = v.evidence;
+  switch (v.type) {
+    case Value::Type::kNumber: {
+      std::string r = rhs;
+      while (!r.empty() && (r.back() == 'h' || std::isspace(static_cast<unsigned char>(r.back()))))
+        r.pop_back();
+      double want = 0;
+      if (auto n = ParseCount(r)) {
+        want = static_cast<double>(*n);
+      } else {
+        char* end = nullptr;
+        want = std::strtod(r.c_str(), &end);
+        if (end == r.c_str() || *end) {
+          return Status::InvalidArgument("expected a number after " + op + ", not '" + rhs + "'");
+        }
+      }
+      out.holds = Compare(op, v.number, want);
+      break;
+    }
+    case Value::Type::kDate: {
+      const auto d = ParseDate(rhs);
+      if (!d) return Status::InvalidArgument("expected a date after " + op + ", not '" + rhs + "'");
+      out.holds = Compare(op, v.number, *d);
+      break;
+    }
+    case Value::Type::kEntity: {
+      if (op != "=" && op != "!=") return Status::InvalidArgument("compare a holder with = or !=");
+      ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(rhs));
+      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(ctx.state->universe, r.kind, r.name));
+      const bool is = std::find(v.entities.begin(), v.entities.end(), e) != v.entities.end();
+      out.holds = op == "=" ? is : !is;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace encore

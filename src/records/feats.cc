@@ -1,0 +1,195 @@
+// Names to entities, counts in words, store No. 1s after a launch, and chart runs per song.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "catalog/names.h"
+#include "common/strings.h"
+#include "encore/charts.h"
+#include "encore/compile.h"
+#include "encore/methodology.h"
+#include "encore/records.h"
+#include "encore/sales.h"
+
+namespace encore {
+
+std::optional<int64_t> ParseCount(std::string_view s) {
+  std::string t;
+  for (char c : Trim(s)) {
+    if (c != ',' && c != '_') t += c;
+  }
+  if (t.empty()) return std::nullopt;
+  double scale = 1;
+  switch (t.back()) {
+    case 'K':
+    case 'k':
+      scale = 1e3;
+      break;
+    case 'M':
+    case 'm':
+      scale = 1e6;
+      break;
+    case 'B':
+    case 'b':
+      scale = 1e9;
+      break;
+    default:
+      break;
+  }
+  if (scale != 1) t.pop_back();
+  if (auto i = ParseInt64(t); i && scale == 1) return i;
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  const double n = std::round(v * scale);
+  if (n > 9e18) return std::nullopt;
+  return static_cast<int64_t>(n);
+}
+
+Result<uint32_t> FindEntity(const RecordsUniverse& u, EntityKind kind, std::string_view name) {
+  const Catalog* c = u.catalog();
+  const std::string what = std::string(EntityKindName(kind)) + " '" + std::string(name) + "'";
+  if (auto e = u.Find(kind, name)) return *e;
+  if (!c) return Status::NotFound("no " + what + " (the store has no catalog)");
+  if (kind == EntityKind::kArtist) {
+    const auto found = c->FindArtists(name);
+    if (found.size() > 1) return Status::InvalidArgument(what + " is ambiguous");
+    if (found.empty()) return Status::NotFound("no " + what + " in the catalog");
+    return *u.Find(kind, found[0]->id);
+  }
+  if (kind == EntityKind::kRelease) {
+    std::vector<const Release*> found;
+    for (const Release& r : c->releases()) {
+      if (NormalizeName(r.title) == NormalizeName(name) ||
+          NormalizeName(ParseTitle(r.title).base) == NormalizeName(name)) {
+        found.push_back(&r);
+      }
+    }
+    if (found.size() > 1) return Status::InvalidArgument(what + " is ambiguous");
+    if (found.empty()) return Status::NotFound("no " + what + " in the catalog");
+    return *u.Find(kind, found[0]->id);
+  }
+  // Tracks and songs: "Artist - Title", or a title.
+  std::vector<const Track*> versions;
+  if (name.find(" - ") != std::string_view::npos) {
+    const Resolution r = Resolve(*c, name);
+    if (r.match) versions.push_back(r.match);
+    for (const Track* t : r.versions) versions.push_back(t);
+  } else {
+    const std::string key = NormalizeName(name);
+    std::vector<std::string> songs;
+    for (const Track& t : c->tracks()) {
+      if (NormalizeName(ParseTitle(t.title).base) != key) continue;
+      versions.push_back(&t);
+      if (std::find(songs.begin(), songs.end(), c->SongKeyOf(t)) == songs.end())
+        songs.push_back(c->SongKeyOf(t));
+    }
+    if (songs.size() > 1) {
+      return Status::InvalidArgument(what + " is ambiguous: " + std::to_string(songs.size()) +
+                                     " songs have that title (write \"Artist - Title\")");
+    }
+  }
+  if (versions.empty()) return Status::NotFound("no " + what + " in the catalog");
+  if (kind == EntityKind::kSong) {
+    if (auto e = u.Find(kind, c->SongKeyOf(*versions[0]))) return *e;
+    return Status::NotFound("no " + what);
+  }
+  // A track: the version named, else the first original (or explicit) version with streams.
+  std::stable_sort(versions.begin(), versions.end(), [](const Track* a, const Track* b) {
+    auto rank = [](const Track* t) {
+      const VersionKind k = ParseTitle(t->title).kind;
+      return k == VersionKind::kOriginal || k == VersionKind::kExplicit ? 0 : 1;
+    };
+    return rank(a) < rank(b);
+  });
+  if (name.find(" - ") != std::string_view::npos) {
+    if (auto e = u.Find(kind, versions[0]->id)) return *e;
+  }
+  for (const Track* t : versions) {
+    if (auto e = u.Find(kind, t->id)) return *e;
+  }
+  return Status::NotFound(what + " has no streams in the store");
+}
+
+size_t StoreFeat::CountWithin(int64_t seconds) const {
+  return static_cast<size_t>(std::count_if(tops.begin(), tops.end(),
+                                           [&](const StoreTop& t) { return t.after <= seconds; }));
+}
+
+std::optional<int64_t> StoreFeat::TimeTo(size_t countries) const {
+  if (countries == 0 || tops.size() < countries) return std::nullopt;
+  return tops[countries - 1].after;
+}
+
+Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
+                                  const std::string& track, std::optional<int64_t> launch,
+                                  int hours) {
+  StoreFeat out;
+  out.track = track;
+  const auto* stores = m.Get("stores", 0);
+  const std::string store = stores && stores->size() == 1 ? (*stores)[0] : "";
+  if (!launch) {
+    // The first hour with a sale of the track, from the day before its release to 2 days after.
+    const Track* t = catalog ? catalog->TrackById(track) : nullptr;
+    const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
+    if (!r) {
+      return Status::InvalidArgument("the catalog has no release date for " + track +
+                                     ": give the launch time");
+    }
+    const int64_t from = static_cast<int64_t>(r->date - 1) * 86400;
+    for (int64_t h = from; h < from + 4 * 86400 && !launch; h += 3600) {
+      ENCORE_ASSIGN_OR_RETURN(auto u, sales.Units(h, h + 3599, "track", "", store));
+      if (u.count(track)) launch = h;
+    }
+    if (!launch) return Status::NotFound("no store sales of " + track + " around its release");
+  }
+  out.launch = *launch - ((*launch % 3600) + 3600) % 3600;
+  ENCORE_ASSIGN_OR_RETURN(auto countries,
+                          sales.Countries(out.launch, out.launch + hours * 3600LL - 1, store));
+  for (const std::string& country : countries) {
+    for (int h = 0; h < hours; ++h) {
+      const int64_t hour = out.launch + h * 3600LL;
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c,
+                              CompileStoreChart(sales, catalog, m, hour, country));
+      if (!c.points.empty() && !c.points[0].tracks.empty() && c.points[0].tracks[0] == track) {
+        out.tops.push_back({country, hour, hour + 3600 - out.launch});
+        break;
+      }
+    }
+  }
+  std::sort(out.tops.begin(), out.tops.end(), [](const StoreTop& a, const StoreTop& b) {
+    return a.after != b.after ? a.after < b.after : a.country < b.country;
+  });
+  return out;
+}
+
+Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::string& chart) {
+  ENCORE_ASSIGN_OR_RETURN(auto editions, history.Editions(chart));
+  if (editions.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
+  editions = RepairEditions(LinkIdentities(std::move(editions)), nullptr);
+  const auto runs = ComputeRuns(editions);
+  std::map<std::string, ChartFeat> by_song;
+  for (size_t i = 0; i < editions.size(); ++i) {
+    for (size_t j = 0; j < editions[i].entries.size(); ++j) {
+      const ChartEntry& e = editions[i].entries[j];
+      const RunStats& r = runs[i][j];
+      ChartFeat& f = by_song[e.song];
+      if (f.song.empty()) {
+        f.song = e.song;
+        f.debut = e.position;
+        f.first = editions[i].date;
+      }
+      f.title = e.title;
+      f.artist = e.artist;
+      f.peak = r.peak;
+      f.weeks = r.weeks;
+      f.last = editions[i].date;
+      if (e.position == 1) ++f.weeks_at_1;
+    }
+  }
+  std::vector<ChartFeat> out;
+  for (auto& [song, f] : by_song) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace encore

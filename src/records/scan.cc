@@ -1,0 +1,185 @@
+// Running totals per entity over the store's days, and the thresholds they cross.
+#include <algorithm>
+
+#include "encore/keys.h"
+#include "encore/records.h"
+
+namespace encore {
+
+Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
+                                const std::optional<std::string>& service) {
+  std::optional<uint32_t> only;
+  if (service) {
+    const auto& names = store.services();
+    auto it = std::find(names.begin(), names.end(), *service);
+    if (it == names.end()) return DayTotals{day, {}, {}};
+    only = static_cast<uint32_t>(it - names.begin());
+  }
+  DayTotals out;
+  out.day = day;
+  // Rows come sorted by (service, track, country); GLOBAL sorts after every country of a track.
+  uint64_t group = UINT64_MAX;  // service and track of the rows being summed
+  int64_t countries = 0, global = 0;
+  bool has_global = false;
+  size_t services_seen = 0;
+  uint32_t last_service = UINT32_MAX;
+  auto flush = [&] {
+    if (group == UINT64_MAX) return;
+    const int64_t v = has_global ? global : countries;
+    if (v != 0) {
+      out.tracks.push_back(static_cast<uint32_t>(group & 0xffffffffULL));
+      out.streams.push_back(v);
+    }
+  };
+  ENCORE_RETURN_IF_ERROR(store.ScanCounts(day, [&](const CountRow* rows, size_t n) -> Status {
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t cell = rows[i].cell;
+      const uint32_t s = CellService(cell);
+      if (only && s != *only) continue;
+      const uint64_t g = (static_cast<uint64_t>(s) << 32) | CellTrack(cell);
+      if (g != group) {
+        flush();
+        group = g;
+        countries = global = 0;
+        has_global = false;
+        if (s != last_service) {
+          last_service = s;
+          ++services_seen;
+        }
+      }
+      if (CellCountry(cell) == kGlobalCountry) {
+        has_global = true;
+        global += rows[i].streams;
+      } else {
+        countries += rows[i].streams;
+      }
+    }
+    return Status::Ok();
+  }));
+  flush();
+  if (services_seen > 1) {
+    // Several services: merge each track's rows into one.
+    std::vector<size_t> order(out.tracks.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return out.tracks[a] < out.tracks[b]; });
+    DayTotals merged;
+    merged.day = day;
+    for (size_t i : order) {
+      if (!merged.tracks.empty() && merged.tracks.back() == out.tracks[i]) {
+        merged.streams.back() += out.streams[i];
+      } else {
+        merged.tracks.push_back(out.tracks[i]);
+        merged.streams.push_back(out.streams[i]);
+      }
+    }
+    return merged;
+  }
+  return out;
+}
+
+StreamScan::StreamScan(const RecordsUniverse& u, int64_t step) : u_(&u), step_(step) {
+  Resize(u.size());
+}
+
+StreamScan::StreamScan(const RecordsUniverse& u, std::vector<int64_t> thresholds)
+    : u_(&u), list_(std::move(thresholds)) {
+  std::sort(list_.begin(), list_.end());
+  list_.erase(std::unique(list_.begin(), list_.end()), list_.end());
+  Resize(u.size());
+}
+
+int64_t StreamScan::NextAfter(int64_t v) const {
+  if (step_ > 0) return (v / step_ + 1) * step_;
+  auto it = std::upper_bound(list_.begin(), list_.end(), v);
+  return it == list_.end() ? INT64_MAX : *it;
+}
+
+void StreamScan::Resize(size_t entities) {
+  const size_t old = cum_.size();
+  cum_.resize(entities, 0);
+  ycum_.resize(entities, 0);
+  first_.resize(entities, -1);
+  next_.resize(entities);
+  ynext_.resize(entities);
+  for (size_t e = old; e < entities; ++e) next_[e] = ynext_[e] = NextAfter(0);
+}
+
+void StreamScan::Restore(std::vector<int64_t> totals, std::vector<int64_t> year_totals,
+                         std::vector<Day> first_day, int32_t year, std::optional<Day> last_day) {
+  cum_ = std::move(totals);
+  ycum_ = std::move(year_totals);
+  first_ = std::move(first_day);
+  year_ = year;
+  last_day_ = last_day;
+  next_.resize(cum_.size());
+  ynext_.resize(cum_.size());
+  for (size_t e = 0; e < cum_.size(); ++e) {
+    next_[e] = NextAfter(cum_[e]);
+    ynext_[e] = NextAfter(ycum_[e]);
+  }
+  Resize(u_->size());
+}
+
+void StreamScan::Cross(uint32_t e, Day day, int64_t v) {
+  // All-time thresholds.
+  while (cum_[e] >= next_[e]) {
+    crossings_.push_back({e, 0, next_[e], day, cum_[e] - v, cum_[e]});
+    next_[e] = NextAfter(next_[e]);
+  }
+  while (ycum_[e] >= ynext_[e]) {
+    crossings_.push_back({e, year_, ynext_[e], day, ycum_[e] - v, ycum_[e]});
+    ynext_[e] = NextAfter(ynext_[e]);
+  }
+}
+
+inline void StreamScan::Bump(uint32_t e, int64_t v, Day day) {
+  if (first_[e] < 0) first_[e] = day;
+  const int64_t c = cum_[e] += v;
+  const int64_t y = ycum_[e] += v;
+  if (c >= next_[e] || y >= ynext_[e]) Cross(e, day, v);
+}
+
+void StreamScan::AddDay(const DayTotals& d) {
+  int y = 0;
+  unsigned m = 0, dd = 0;
+  CivilFromDay(d.day, &y, &m, &dd);
+  if (y != year_) {
+    std::fill(ycum_.begin(), ycum_.end(), 0);
+    const int64_t first = NextAfter(0);
+    std::fill(ynext_.begin(), ynext_.end(), first);
+    year_ = y;
+  }
+  last_day_ = d.day;
+  const size_t n = d.tracks.size();
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t t = d.tracks[i];
+    const int64_t v = d.streams[i];
+    if (v <= 0 || t >= u_->store_tracks()) continue;
+    Bump(u_->TrackEntity(t), v, d.day);
+    for (const uint32_t* x = u_->ExtrasBegin(t); x != u_->ExtrasEnd(t); ++x) Bump(*x, v, d.day);
+  }
+}
+
+Status ScanStore(const CountStore& store, const RecordsSettings& settings, std::optional<Day> from,
+                 std::optional<Day> to, StreamScan* scan) {
+  for (Day day : store.Days()) {
+    if ((from && day < *from) || (to && day > *to)) continue;
+    if (scan->last_day() && day <= *scan->last_day()) continue;
+    ENCORE_ASSIGN_OR_RETURN(DayTotals totals, ReadDayTotals(store, day, settings.service));
+    scan->AddDay(totals);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Crossing>> CrossingsOf(const CountStore& store, const RecordsUniverse& u,
+                                          const RecordsSettings& settings,
+                                          std::vector<int64_t> thresholds,
+                                          std::vector<Day>* first_day) {
+  StreamScan scan(u, std::move(thresholds));
+  ENCORE_RETURN_IF_ERROR(ScanStore(store, settings, std::nullopt, std::nullopt, &scan));
+  if (first_day) *first_day = scan.first_day();
+  return std::move(scan.crossings());
+}
+
+}  // namespace encore

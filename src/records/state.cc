@@ -1,0 +1,376 @@
+// The records kept for a store (records.sqlite): running totals, crossings and news, brought up to
+// date incrementally after each ingest.
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "common/hash.h"
+#include "common/sqlite.h"
+#include "records/news.h"
+
+namespace encore {
+
+namespace {
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS days(day INTEGER PRIMARY KEY, version TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS arrays(name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS crossings(
+  entity TEXT NOT NULL, year INTEGER NOT NULL, threshold INTEGER NOT NULL, day INTEGER NOT NULL,
+  before INTEGER NOT NULL, after INTEGER NOT NULL, PRIMARY KEY(entity, year, threshold));
+CREATE TABLE IF NOT EXISTS news(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, day INTEGER NOT NULL, kind TEXT NOT NULL,
+  entity TEXT NOT NULL, text TEXT NOT NULL, evidence TEXT NOT NULL, generation INTEGER NOT NULL);
+)";
+
+// Everything in the catalog that records depend on: credits, kinds, memberships, personas,
+// countries, tags and release dates.
+std::string CatalogDigest(const Catalog* c) {
+  if (!c) return "none";
+  Fingerprinter fp;
+  for (const Artist& a : c->artists()) {
+    std::string row = a.id + "\x1f" + a.name + "\x1f" + std::string(ArtistKindName(a.kind)) +
+                      "\x1f" + a.country + "\x1f" + a.persona_of;
+    for (const auto& m : a.member_of) {
+      row += "\x1f" + m.group_id + "@" + std::to_string(m.from.value_or(-1)) + ".." +
+             std::to_string(m.to.value_or(-1));
+    }
+    for (const auto& t : a.tags) row += "\x1d" + t;
+    for (const auto& al : a.aliases) row += "\x1c" + al;
+    fp.Update(row + "\x1e");
+  }
+  for (const Release& r : c->releases()) {
+    std::string row = r.id + "\x1f" + r.title + "\x1f" + std::string(ReleaseTypeName(r.type)) +
+                      "\x1f" + std::to_string(r.date);
+    for (const auto& a : r.artists) row += "\x1f" + a;
+    fp.Update(row + "\x1e");
+  }
+  for (const Track& t : c->tracks()) {
+    std::string row = t.id + "\x1f" + t.isrc + "\x1f" + t.title + "\x1f" + t.release_id;
+    for (const auto& p : t.primary) row += "\x1f" + p;
+    row += "\x1d";
+    for (const auto& f : t.featured) row += "\x1f" + f;
+    fp.Update(row + "\x1e");
+  }
+  return fp.Hex();
+}
+
+template <typename T>
+std::string ToBlob(const std::vector<T>& v) {
+  std::string s(v.size() * sizeof(T), '\0');
+  if (!v.empty()) std::memcpy(s.data(), v.data(), s.size());
+  return s;
+}
+
+// A saved array of `saved_tracks` track entries and then catalog entries, grown to `tracks`
+// track entries (new store tracks: `fill`).
+template <typename T>
+bool FromBlob(const std::string& blob, size_t saved_tracks, size_t tracks, size_t entities,
+              T fill, std::vector<T>* out) {
+  if (blob.size() % sizeof(T)) return false;
+  const size_t n = blob.size() / sizeof(T);
+  if (n < saved_tracks || n - saved_tracks != entities - tracks) return false;
+  std::vector<T> saved(n);
+  if (n) std::memcpy(saved.data(), blob.data(), blob.size());
+  out->assign(entities, fill);
+  std::copy(saved.begin(), saved.begin() + static_cast<long>(saved_tracks), out->begin());
+  std::copy(saved.begin() + static_cast<long>(saved_tracks), saved.end(),
+            out->begin() + static_cast<long>(tracks));
+  return true;
+}
+
+struct Saved {
+  std::map<std::string, std::string> meta;
+  std::map<Day, std::string> days;
+  std::map<std::string, std::string> arrays;
+  struct Row {
+    std::string key;
+    int32_t year;
+    int64_t threshold;
+    Day day;
+    int64_t before, after;
+  };
+  std::vector<Row> crossings;
+};
+
+Result<Saved> ReadSaved(SqliteDb& db, bool with_arrays) {
+  Saved s;
+  {
+    SqliteStmt st(db.get(), "SELECT key, value FROM meta");
+    while (st.Step() == SQLITE_ROW) s.meta[st.Text(0)] = st.Text(1);
+  }
+  {
+    SqliteStmt st(db.get(), "SELECT day, version FROM days");
+    while (st.Step() == SQLITE_ROW) s.days[static_cast<Day>(st.Int(0))] = st.Text(1);
+  }
+  if (with_arrays) {
+    SqliteStmt st(db.get(), "SELECT name, data FROM arrays");
+    while (st.Step() == SQLITE_ROW) {
+      const void* p = sqlite3_column_blob(st.get(), 1);
+      const int n = sqlite3_column_bytes(st.get(), 1);
+      s.arrays[st.Text(0)] = p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n))
+                               : std::string();
+    }
+  }
+  SqliteStmt st(db.get(), "SELECT entity, year, threshold, day, before, after FROM crossings");
+  while (st.Step() == SQLITE_ROW) {
+    s.crossings.push_back({st.Text(0), static_cast<int32_t>(st.Int(1)), st.Int(2),
+                           static_cast<Day>(st.Int(3)), st.Int(4), st.Int(5)});
+  }
+  return s;
+}
+
+Status PutMeta(SqliteDb& db, const std::string& k, const std::string& v) {
+  SqliteStmt st(db.get(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  st.Bind(1, k);
+  st.Bind(2, v);
+  return st.Run() ? Status::Ok() : db.Error();
+}
+
+Status PutArray(SqliteDb& db, const std::string& name, const std::string& blob) {
+  SqliteStmt st(db.get(), "INSERT OR REPLACE INTO arrays(name, data) VALUES(?, ?)");
+  st.Bind(1, name);
+  sqlite3_bind_blob64(st.get(), 2, blob.data(), blob.size(), SQLITE_STATIC);
+  return st.Run() ? Status::Ok() : db.Error();
+}
+
+using CrossingKey = std::tuple<std::string, int32_t, int64_t, Day>;
+
+}  // namespace
+
+Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,
+                                    const RecordsSettings& settings) {
+  RecordsState s{RecordsUniverse::Build(store.tracks(), catalog, settings), {}, {}, {}, {}, {}, 0};
+  StreamScan scan(s.universe, settings.step);
+  ENCORE_RETURN_IF_ERROR(ScanStore(store, settings, std::nullopt, std::nullopt, &scan));
+  s.totals = scan.totals();
+  s.year_totals = scan.year_totals();
+  s.first_day = scan.first_day();
+  s.crossings = std::move(scan.crossings());
+  s.last_day = scan.last_day();
+  s.year = scan.year();
+  return s;
+}
+
+Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountStore& store,
+                                    const Catalog* catalog, const RecordsSettings& settings) {
+  if (catalog && catalog->tracks().empty() && catalog->artists().empty()) catalog = nullptr;
+  SqliteDb db;
+  ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/records.sqlite", true, kSchema));
+  ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto rollback = [&db](Status s) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  };
+  auto saved_or = ReadSaved(db, true);
+  if (!saved_or.ok()) return rollback(saved_or.status());
+  Saved& saved = *saved_or;
+
+  RecordsUpdate up;
+  const std::string token = settings.Token() + ";catalog=" + CatalogDigest(catalog);
+  const std::vector<Day> days = store.Days();
+  const size_t tracks_now = store.tracks().size();
+  size_t saved_tracks = 0;
+  std::optional<Day> last;
+  if (saved.meta.empty()) {
+    up.full = true;
+    up.why = "first update";
+  } else if (saved.meta["token"] != token) {
+    up.full = true;
+    up.why = "the catalog or the settings changed";
+  } else {
+    saved_tracks = static_cast<size_t>(std::stoull(saved.meta["tracks"]));
+    if (!saved.meta["last_day"].empty()) last = static_cast<Day>(std::stol(saved.meta["last_day"]));
+    if (saved_tracks > tracks_now) {
+      up.full = true;
+      up.why = "the store has fewer tracks than when last read";
+    }
+    for (const auto& [d, version] : saved.days) {
+      if (up.full) break;
+      if (store.DayVersion(d) != version) {
+        up.full = true;
+        up.why = "the counts of " + FormatDate(d) + " changed";
+      }
+    }
+    for (Day d : days) {
+      if (up.full || !last || d > *last) break;
+      if (!saved.days.count(d)) {
+        up.full = true;
+        up.why = "a day before the last one read arrived (" + FormatDate(d) + ")";
+      }
+    }
+  }
+
+  RecordsState& st = up.state;
+  st.universe = RecordsUniverse::Build(store.tracks(), catalog, settings);
+  const RecordsUniverse& u = st.universe;
+  StreamScan scan(u, settings.step);
+  if (!up.full) {
+    std::vector<int64_t> totals, year_totals;
+    std::vector<Day> first;
+    const size_t n = u.size();
+    if (!FromBlob<int64_t>(saved.arrays["totals"], saved_tracks, tracks_now, n, 0, &totals) ||
+        !FromBlob<int64_t>(saved.arrays["year_totals"], saved_tracks, tracks_now, n, 0,
+                           &year_totals) ||
+        !FromBlob<Day>(saved.arrays["first_day"], saved_tracks, tracks_now, n, -1, &first)) {
+      up.full = true;
+      up.why = "the saved totals do not fit the store (recomputed)";
+    } else {
+      scan.Restore(std::move(totals), std::move(year_totals), std::move(first),
+                   static_cast<int32_t>(std::stol(saved.meta["year"])), last);
+    }
+  }
+  std::vector<Day> read;
+  for (Day d : days) {
+    if (up.full || !last || d > *last) read.push_back(d);
+  }
+  for (Day d : read) {
+    auto totals = ReadDayTotals(store, d, settings.service);
+    if (!totals.ok()) return rollback(totals.status());
+    scan.AddDay(*totals);
+  }
+  up.days_read = read.size();
+
+  // Crossings: the kept ones (incremental) and the new ones; the news is the difference.
+  std::unordered_map<std::string, uint32_t> by_key;
+  for (uint32_t e = static_cast<uint32_t>(u.store_tracks()); e < u.size(); ++e)
+    by_key[u.Key(e)] = e;
+  auto entity_of = [&](const std::string& key) -> std::optional<uint32_t> {
+    if (key.rfind("track#", 0) == 0) {
+      const uint64_t t = std::stoull(key.substr(6));
+      if (t < u.store_tracks()) return static_cast<uint32_t>(t);
+      return std::nullopt;
+    }
+    auto it = by_key.find(key);
+    if (it == by_key.end()) return std::nullopt;
+    return it->second;
+  };
+  std::set<CrossingKey> before;
+  for (const auto& r : saved.crossings) before.insert({r.key, r.year, r.threshold, r.day});
+  std::vector<Crossing> fresh_crossings = std::move(scan.crossings());
+  if (!up.full) {
+    for (const auto& r : saved.crossings) {
+      if (auto e = entity_of(r.key)) {
+        st.crossings.push_back({*e, r.year, r.threshold, r.day, r.before, r.after});
+      }
+    }
+  }
+  const size_t kept = st.crossings.size();
+  st.crossings.insert(st.crossings.end(), fresh_crossings.begin(), fresh_crossings.end());
+  std::vector<size_t> fresh;
+  std::set<CrossingKey> now;
+  for (size_t i = 0; i < st.crossings.size(); ++i) {
+    const Crossing& x = st.crossings[i];
+    CrossingKey k{u.Key(x.entity), x.year, x.threshold, x.day};
+    if (i >= kept && !before.count(k)) fresh.push_back(i);
+    if (up.full) now.insert(std::move(k));
+  }
+  std::vector<Withdrawn> withdrawn;
+  if (up.full && !saved.meta.empty()) {
+    for (const auto& r : saved.crossings) {
+      if (now.count({r.key, r.year, r.threshold, r.day})) continue;
+      Withdrawn w{r.key, "", r.year, r.threshold, r.day};
+      if (auto e = entity_of(r.key)) w.name = u.Describe(*e).name;
+      withdrawn.push_back(std::move(w));
+    }
+  }
+  st.totals = scan.totals();
+  st.year_totals = scan.year_totals();
+  st.first_day = scan.first_day();
+  st.last_day = scan.last_day();
+  st.year = scan.year();
+  up.news = MakeNews(u, st.crossings, st.first_day, fresh, withdrawn, settings);
+
+  if (read.empty() && !up.full) {
+    ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+    return up;
+  }
+  // Write the new state in the same transaction.
+  const uint64_t generation = store.Stats().generation;
+  auto write = [&]() -> Status {
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "token", token));
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "tracks", std::to_string(tracks_now)));
+    ENCORE_RETURN_IF_ERROR(
+        PutMeta(db, "last_day", st.last_day ? std::to_string(*st.last_day) : ""));
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "year", std::to_string(st.year)));
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "generation", std::to_string(generation)));
+    if (up.full) {
+      ENCORE_RETURN_IF_ERROR(db.Exec("DELETE FROM days; DELETE FROM crossings;"));
+    }
+    {
+      SqliteStmt ins(db.get(), "INSERT OR REPLACE INTO days(day, version) VALUES(?, ?)");
+      for (Day d : read) {
+        ins.Bind(1, static_cast<int64_t>(d));
+        ins.Bind(2, store.DayVersion(d));
+        if (!ins.Run()) return db.Error();
+      }
+    }
+    ENCORE_RETURN_IF_ERROR(PutArray(db, "totals", ToBlob(st.totals)));
+    ENCORE_RETURN_IF_ERROR(PutArray(db, "year_totals", ToBlob(st.year_totals)));
+    ENCORE_RETURN_IF_ERROR(PutArray(db, "first_day", ToBlob(st.first_day)));
+    {
+      SqliteStmt ins(db.get(),
+                     "INSERT OR REPLACE INTO crossings(entity, year, threshold, day, before, after) "
+                     "VALUES(?, ?, ?, ?, ?, ?)");
+      for (size_t i = up.full ? 0 : kept; i < st.crossings.size(); ++i) {
+        const Crossing& x = st.crossings[i];
+        ins.Bind(1, u.Key(x.entity));
+        ins.Bind(2, static_cast<int64_t>(x.year));
+        ins.Bind(3, x.threshold);
+        ins.Bind(4, static_cast<int64_t>(x.day));
+        ins.Bind(5, x.before);
+        ins.Bind(6, x.after);
+        if (!ins.Run()) return db.Error();
+      }
+    }
+    SqliteStmt ins(db.get(),
+                   "INSERT INTO news(day, kind, entity, text, evidence, generation) "
+                   "VALUES(?, ?, ?, ?, ?, ?)");
+    for (NewsItem& n : up.news) {
+      n.generation = generation;
+      ins.Bind(1, static_cast<int64_t>(n.day));
+      ins.Bind(2, n.kind);
+      ins.Bind(3, n.entity);
+      ins.Bind(4, n.text);
+      ins.Bind(5, n.evidence);
+      ins.Bind(6, static_cast<int64_t>(generation));
+      if (!ins.Run()) return db.Error();
+      n.seq = sqlite3_last_insert_rowid(db.get());
+    }
+    return Status::Ok();
+  };
+  Status s = write();
+  if (!s.ok()) return rollback(s);
+  ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  return up;
+}
+
+Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::optional<Day> since) {
+  std::vector<NewsItem> out;
+  const std::string path = store_dir + "/records.sqlite";
+  if (!std::filesystem::exists(path)) return out;
+  SqliteDb db;
+  ENCORE_RETURN_IF_ERROR(db.Open(path, false, kSchema));
+  SqliteStmt st(db.get(),
+                "SELECT seq, day, kind, entity, text, evidence, generation FROM news "
+                "WHERE day >= ? ORDER BY seq");
+  st.Bind(1, static_cast<int64_t>(since.value_or(INT32_MIN)));
+  while (st.Step() == SQLITE_ROW) {
+    NewsItem n;
+    n.seq = st.Int(0);
+    n.day = static_cast<Day>(st.Int(1));
+    n.kind = st.Text(2);
+    n.entity = st.Text(3);
+    n.text = st.Text(4);
+    n.evidence = st.Text(5);
+    n.generation = static_cast<uint64_t>(st.Int(6));
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace encore
