@@ -17,6 +17,7 @@
 // (counted once beforehand): the global chart and every country's, each a Top 200, kept in the
 // chart history; then the same command again (unchanged: served by the cache check).
 // compile_week_hot100: `encore chart compile hot-100-style` of a simulated week of N plays.
+// records_full, records_incremental_day: in process; see bench/records_bench.cc.
 // import_verify_hot100: `encore chart import` of the whole Billboard Hot 100 history into a new
 // store, then `encore chart verify billboard-hot-100` (--hot100 PATH; default
 // ../shared/data/billboard-hot-100).
@@ -210,10 +211,15 @@ std::vector<long long> ParseList(const std::string& s) {
 
 }  // namespace
 
+// bench/records_bench.cc
+int RecordsWorkloads(const std::string& workload, const std::string& data, size_t tracks,
+                     int days, int runs, int warmup);
+
 int main(int argc, char** argv) {
   std::string workload = "ingest_plays_csv", data = "bench/data", encore, plays_arg = "10000000";
   std::string hot100 = "../shared/data/billboard-hot-100";
-  int runs = 5, warmup = 1;
+  int runs = 5, warmup = 1, days = 365;
+  size_t tracks = 1000000;
   bool peer = true;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
   encore = (self.parent_path().parent_path() / "src" / "encore").string();
@@ -243,12 +249,16 @@ int main(int argc, char** argv) {
       peer = false;
     else if (a == "--hot100")
       hot100 = next();
+    else if (a == "--tracks")
+      tracks = static_cast<size_t>(std::atoll(next().c_str()));
+    else if (a == "--days")
+      days = std::atoi(next().c_str());
     else {
       std::fprintf(stderr,
                    "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv|"
-                   "compile_day_charts|compile_week_hot100|import_verify_hot100] [--plays "
-                   "N[,N...]] [--runs N] "
-                   "[--warmup N] [--data DIR] [--encore PATH] [--no-peer] [--hot100 PATH]\n");
+                   "compile_day_charts|compile_week_hot100|import_verify_hot100|records_full|"
+                   "records_incremental_day] [--plays N[,N...]] [--runs N] [--warmup N] [--data "
+                   "DIR] [--encore PATH] [--no-peer] [--hot100 PATH] [--tracks N] [--days N]\n");
       return 2;
     }
   }
@@ -257,11 +267,16 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(data);
     return ChartWorkloads(workload, encore, data, ParseList(plays_arg), runs, warmup, hot100);
   }
+  if (workload == "records_full" || workload == "records_incremental_day") {
+    std::filesystem::create_directories(data);
+    return RecordsWorkloads(workload, data, tracks, days, runs, warmup);
+  }
   if (workload != "ingest_plays_csv" && workload != "reingest_plays_csv") {
     std::fprintf(
         stderr,
         "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv, "
-        "compile_day_charts, compile_week_hot100, import_verify_hot100)\n",
+        "compile_day_charts, compile_week_hot100, import_verify_hot100, records_full, "
+        "records_incremental_day)\n",
         workload.c_str());
     return 2;
   }

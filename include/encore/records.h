@@ -143,6 +143,7 @@ class StreamScan {
   int64_t NextAfter(int64_t v) const;
   void Bump(uint32_t e, int64_t v, Day day);
   void Cross(uint32_t e, Day day, int64_t v);
+  void Defer(uint32_t e, int64_t v);
 
   const RecordsUniverse* u_;
   int64_t step_ = 0;
@@ -152,6 +153,8 @@ class StreamScan {
   int32_t year_ = 0;
   std::optional<Day> last_day_;
   std::vector<Crossing> crossings_;
+  std::vector<int64_t> pending_;   // the day's streams of entities that take them at its end
+  std::vector<uint32_t> touched_;  // entities with pending streams
 };
 
 // Runs a scan over every store day (or those in [from, to]).

@@ -217,7 +217,7 @@ bool NameIs(const Artist& a, const std::string& v) {
 
 bool IsMember(const Catalog& c, const Artist& a, const std::string& group) {
   const Artist* person = c.Person(a);
-  if (!person) return NameIs(a, group);  // a group is "member" of itself
+  if (!person) return false;  // a group is no member (write `member = x or artist = x`)
   for (const Artist* g : c.GroupsOf(*person, std::nullopt)) {
     if (NameIs(*g, group)) return true;
   }

@@ -133,6 +133,11 @@ void StreamScan::Cross(uint32_t e, Day day, int64_t v) {
   }
 }
 
+inline void StreamScan::Defer(uint32_t e, int64_t v) {
+  if (pending_[e] == 0) touched_.push_back(e);
+  pending_[e] += v;
+}
+
 inline void StreamScan::Bump(uint32_t e, int64_t v, Day day) {
   if (first_[e] < 0) first_[e] = day;
   const int64_t c = cum_[e] += v;
@@ -151,14 +156,28 @@ void StreamScan::AddDay(const DayTotals& d) {
     year_ = y;
   }
   last_day_ = d.day;
+  // A store track's own entity takes its streams at once; entities that several store tracks
+  // count for (songs, releases, artists, a track under two ids) take the day's sum afterwards,
+  // so that each entity moves once a day and a crossing's totals are the day's.
+  if (pending_.size() != cum_.size()) pending_.assign(cum_.size(), 0);
   const size_t n = d.tracks.size();
   for (size_t i = 0; i < n; ++i) {
     const uint32_t t = d.tracks[i];
     const int64_t v = d.streams[i];
     if (v <= 0 || t >= u_->store_tracks()) continue;
-    Bump(u_->TrackEntity(t), v, d.day);
-    for (const uint32_t* x = u_->ExtrasBegin(t); x != u_->ExtrasEnd(t); ++x) Bump(*x, v, d.day);
+    const uint32_t e = u_->TrackEntity(t);
+    if (e == t) {
+      Bump(e, v, d.day);
+    } else {
+      Defer(e, v);
+    }
+    for (const uint32_t* x = u_->ExtrasBegin(t); x != u_->ExtrasEnd(t); ++x) Defer(*x, v);
   }
+  for (uint32_t e : touched_) {
+    Bump(e, pending_[e], d.day);
+    pending_[e] = 0;
+  }
+  touched_.clear();
 }
 
 Status ScanStore(const CountStore& store, const RecordsSettings& settings, std::optional<Day> from,

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "common/file_system.h"
 #include "common/hash.h"
 #include "common/sqlite.h"
 #include "records/news.h"
@@ -18,7 +19,6 @@ namespace {
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS days(day INTEGER PRIMARY KEY, version TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS arrays(name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS crossings(
   entity TEXT NOT NULL, year INTEGER NOT NULL, threshold INTEGER NOT NULL, day INTEGER NOT NULL,
   before INTEGER NOT NULL, after INTEGER NOT NULL, PRIMARY KEY(entity, year, threshold));
@@ -59,23 +59,75 @@ std::string CatalogDigest(const Catalog* c) {
   return fp.Hex();
 }
 
+// The running totals, kept beside records.sqlite in a file of their own
+// (doc/formats/records-state.md): big arrays that every update rewrites whole, which SQLite would
+// also copy into its journal.
+constexpr char kStateMagic[8] = {'E', 'N', 'C', 'R', 'E', 'C', 'S', '1'};
+constexpr uint32_t kStateVersion = 1;
+
+struct SavedArrays {
+  uint64_t tracks = 0;  // store tracks when saved
+  std::vector<int64_t> totals, year_totals;
+  std::vector<Day> first_day;
+};
+
 template <typename T>
-std::string ToBlob(const std::vector<T>& v) {
-  std::string s(v.size() * sizeof(T), '\0');
-  if (!v.empty()) std::memcpy(s.data(), v.data(), s.size());
-  return s;
+void Append(std::string* out, const T* p, size_t n) {
+  out->append(reinterpret_cast<const char*>(p), n * sizeof(T));
+}
+
+Status WriteState(const std::string& path, uint64_t tracks, const RecordsState& st) {
+  const uint64_t n = st.totals.size();
+  std::string out;
+  out.reserve(40 + n * 20);
+  out.append(kStateMagic, 8);
+  const uint32_t head[2] = {kStateVersion, 0};
+  Append(&out, head, 2);
+  const uint64_t counts[2] = {n, tracks};
+  Append(&out, counts, 2);
+  Append(&out, st.totals.data(), n);
+  Append(&out, st.year_totals.data(), n);
+  Append(&out, st.first_day.data(), n);
+  const uint64_t sum = XXH3_64bits(out.data(), out.size());
+  Append(&out, &sum, 1);
+  return PosixFileSystem()->WriteFile(path, out, true);
+}
+
+// nullopt when the file is missing, of another version or damaged: the caller recomputes.
+std::optional<SavedArrays> ReadState(const std::string& path) {
+  auto data = PosixFileSystem()->ReadFile(path);
+  if (!data.ok() || data->size() < 40 || std::memcmp(data->data(), kStateMagic, 8) != 0) {
+    return std::nullopt;
+  }
+  const std::string& d = *data;
+  uint32_t version = 0;
+  uint64_t n = 0, sum = 0;
+  SavedArrays a;
+  std::memcpy(&version, d.data() + 8, 4);
+  std::memcpy(&n, d.data() + 16, 8);
+  std::memcpy(&a.tracks, d.data() + 24, 8);
+  if (version != kStateVersion || n > (d.size() - 40) / 20 || d.size() != 40 + n * 20) {
+    return std::nullopt;
+  }
+  std::memcpy(&sum, d.data() + d.size() - 8, 8);
+  if (XXH3_64bits(d.data(), d.size() - 8) != sum) return std::nullopt;
+  const char* p = d.data() + 32;
+  a.totals.resize(n);
+  a.year_totals.resize(n);
+  a.first_day.resize(n);
+  std::memcpy(a.totals.data(), p, n * 8);
+  std::memcpy(a.year_totals.data(), p + n * 8, n * 8);
+  std::memcpy(a.first_day.data(), p + n * 16, n * 4);
+  return a;
 }
 
 // A saved array of `saved_tracks` track entries and then catalog entries, grown to `tracks`
 // track entries (new store tracks: `fill`).
 template <typename T>
-bool FromBlob(const std::string& blob, size_t saved_tracks, size_t tracks, size_t entities,
-              T fill, std::vector<T>* out) {
-  if (blob.size() % sizeof(T)) return false;
-  const size_t n = blob.size() / sizeof(T);
+bool Regrow(const std::vector<T>& saved, size_t saved_tracks, size_t tracks, size_t entities,
+            T fill, std::vector<T>* out) {
+  const size_t n = saved.size();
   if (n < saved_tracks || n - saved_tracks != entities - tracks) return false;
-  std::vector<T> saved(n);
-  if (n) std::memcpy(saved.data(), blob.data(), blob.size());
   out->assign(entities, fill);
   std::copy(saved.begin(), saved.begin() + static_cast<long>(saved_tracks), out->begin());
   std::copy(saved.begin() + static_cast<long>(saved_tracks), saved.end(),
@@ -86,7 +138,6 @@ bool FromBlob(const std::string& blob, size_t saved_tracks, size_t tracks, size_
 struct Saved {
   std::map<std::string, std::string> meta;
   std::map<Day, std::string> days;
-  std::map<std::string, std::string> arrays;
   struct Row {
     std::string key;
     int32_t year;
@@ -97,7 +148,7 @@ struct Saved {
   std::vector<Row> crossings;
 };
 
-Result<Saved> ReadSaved(SqliteDb& db, bool with_arrays) {
+Result<Saved> ReadSaved(SqliteDb& db) {
   Saved s;
   {
     SqliteStmt st(db.get(), "SELECT key, value FROM meta");
@@ -106,15 +157,6 @@ Result<Saved> ReadSaved(SqliteDb& db, bool with_arrays) {
   {
     SqliteStmt st(db.get(), "SELECT day, version FROM days");
     while (st.Step() == SQLITE_ROW) s.days[static_cast<Day>(st.Int(0))] = st.Text(1);
-  }
-  if (with_arrays) {
-    SqliteStmt st(db.get(), "SELECT name, data FROM arrays");
-    while (st.Step() == SQLITE_ROW) {
-      const void* p = sqlite3_column_blob(st.get(), 1);
-      const int n = sqlite3_column_bytes(st.get(), 1);
-      s.arrays[st.Text(0)] = p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n))
-                               : std::string();
-    }
   }
   SqliteStmt st(db.get(), "SELECT entity, year, threshold, day, before, after FROM crossings");
   while (st.Step() == SQLITE_ROW) {
@@ -128,13 +170,6 @@ Status PutMeta(SqliteDb& db, const std::string& k, const std::string& v) {
   SqliteStmt st(db.get(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
   st.Bind(1, k);
   st.Bind(2, v);
-  return st.Run() ? Status::Ok() : db.Error();
-}
-
-Status PutArray(SqliteDb& db, const std::string& name, const std::string& blob) {
-  SqliteStmt st(db.get(), "INSERT OR REPLACE INTO arrays(name, data) VALUES(?, ?)");
-  st.Bind(1, name);
-  sqlite3_bind_blob64(st.get(), 2, blob.data(), blob.size(), SQLITE_STATIC);
   return st.Run() ? Status::Ok() : db.Error();
 }
 
@@ -166,9 +201,18 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
     (void)db.Exec("ROLLBACK");
     return s;
   };
-  auto saved_or = ReadSaved(db, true);
+  auto saved_or = ReadSaved(db);
   if (!saved_or.ok()) return rollback(saved_or.status());
   Saved& saved = *saved_or;
+  // Under the write lock: state files the committed state does not name are left over (by a
+  // crash, or replaced by the last update).
+  if (auto names = PosixFileSystem()->List(store_dir); names.ok()) {
+    for (const std::string& name : *names) {
+      if (name.rfind("records-state-", 0) == 0 && name != saved.meta["state_file"]) {
+        (void)PosixFileSystem()->Remove(store_dir + "/" + name);
+      }
+    }
+  }
 
   RecordsUpdate up;
   const std::string token = settings.Token() + ";catalog=" + CatalogDigest(catalog);
@@ -209,16 +253,18 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   st.universe = RecordsUniverse::Build(store.tracks(), catalog, settings);
   const RecordsUniverse& u = st.universe;
   StreamScan scan(u, settings.step);
+  const std::string state_dir = store_dir + "/";
   if (!up.full) {
     std::vector<int64_t> totals, year_totals;
     std::vector<Day> first;
     const size_t n = u.size();
-    if (!FromBlob<int64_t>(saved.arrays["totals"], saved_tracks, tracks_now, n, 0, &totals) ||
-        !FromBlob<int64_t>(saved.arrays["year_totals"], saved_tracks, tracks_now, n, 0,
-                           &year_totals) ||
-        !FromBlob<Day>(saved.arrays["first_day"], saved_tracks, tracks_now, n, -1, &first)) {
+    const auto arrays = ReadState(state_dir + saved.meta["state_file"]);
+    if (!arrays || arrays->tracks != saved_tracks ||
+        !Regrow<int64_t>(arrays->totals, saved_tracks, tracks_now, n, 0, &totals) ||
+        !Regrow<int64_t>(arrays->year_totals, saved_tracks, tracks_now, n, 0, &year_totals) ||
+        !Regrow<Day>(arrays->first_day, saved_tracks, tracks_now, n, -1, &first)) {
       up.full = true;
-      up.why = "the saved totals do not fit the store (recomputed)";
+      up.why = "the kept totals are missing or damaged";
     } else {
       scan.Restore(std::move(totals), std::move(year_totals), std::move(first),
                    static_cast<int32_t>(std::stol(saved.meta["year"])), last);
@@ -289,9 +335,18 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
     ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
     return up;
   }
-  // Write the new state in the same transaction.
+  // The totals go to a new file first; the transaction then names it, so that a crash at any
+  // point leaves the last committed state whole. The next update removes the old file.
   const uint64_t generation = store.Stats().generation;
+  const int64_t state_seq = std::stoll(saved.meta.count("state_seq") ? saved.meta["state_seq"]
+                                                                     : std::string("0")) +
+                            1;
+  const std::string state_file = "records-state-" + std::to_string(state_seq) + ".bin";
+  if (Status w = WriteState(state_dir + state_file, tracks_now, st); !w.ok()) return rollback(w);
+  if (Status w = PosixFileSystem()->SyncDir(store_dir); !w.ok()) return rollback(w);
   auto write = [&]() -> Status {
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "state_file", state_file));
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "state_seq", std::to_string(state_seq)));
     ENCORE_RETURN_IF_ERROR(PutMeta(db, "token", token));
     ENCORE_RETURN_IF_ERROR(PutMeta(db, "tracks", std::to_string(tracks_now)));
     ENCORE_RETURN_IF_ERROR(
@@ -309,9 +364,6 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
         if (!ins.Run()) return db.Error();
       }
     }
-    ENCORE_RETURN_IF_ERROR(PutArray(db, "totals", ToBlob(st.totals)));
-    ENCORE_RETURN_IF_ERROR(PutArray(db, "year_totals", ToBlob(st.year_totals)));
-    ENCORE_RETURN_IF_ERROR(PutArray(db, "first_day", ToBlob(st.first_day)));
     {
       SqliteStmt ins(db.get(),
                      "INSERT OR REPLACE INTO crossings(entity, year, threshold, day, before, after) "
@@ -344,7 +396,10 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
     return Status::Ok();
   };
   Status s = write();
-  if (!s.ok()) return rollback(s);
+  if (!s.ok()) {
+    (void)PosixFileSystem()->Remove(state_dir + state_file);
+    return rollback(s);
+  }
   ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
   return up;
 }

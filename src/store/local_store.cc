@@ -39,7 +39,8 @@ class LocalStore final : public CountStore {
       // Never scatter a store into a directory that holds something else. The store's SQLite
       // side files (doc/formats/sqlite.md) and their journals may have come before any count.
       static constexpr std::string_view kSideFiles[] = {"catalog.sqlite", "charts.sqlite",
-                                                        "sales.sqlite"};
+                                                        "sales.sqlite", "records.sqlite",
+                                                        "records-state-"};
       ENCORE_ASSIGN_OR_RETURN(auto files, fs_->List(dir_));
       for (const auto& f : files) {
         const bool side = std::any_of(std::begin(kSideFiles), std::end(kSideFiles),

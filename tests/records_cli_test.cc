@@ -1,0 +1,281 @@
+// Records end to end: fastest-to-N and calendar-year races checked against SQLite SQL over the
+// same daily totals, incremental updates, late data, news and claims.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace encore::test {
+namespace {
+
+using nlohmann::json;
+
+bool Has(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
+
+std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(ReadText(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::string cur;
+    for (char c : line) {
+      if (c == ',') {
+        f.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    f.push_back(cur);
+    rows.push_back(std::move(f));
+  }
+  return rows;
+}
+
+class Sql {
+ public:
+  Sql() { sqlite3_open(":memory:", &db_); }
+  ~Sql() { sqlite3_close(db_); }
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  }
+  // Rows of (text, text, …).
+  std::vector<std::vector<std::string>> Query(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+    std::vector<std::vector<std::string>> out;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const auto* t = sqlite3_column_text(st, i);
+        row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  void Insert(const std::string& table, const std::vector<std::vector<std::string>>& rows,
+              size_t columns) {
+    Exec("BEGIN");
+    std::string sql = "INSERT INTO " + table + " VALUES(?";
+    for (size_t i = 1; i < columns; ++i) sql += ",?";
+    sql += ")";
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    for (const auto& r : rows) {
+      for (size_t i = 0; i < columns; ++i) {
+        sqlite3_bind_text(st, static_cast<int>(i + 1), r[i].c_str(), -1, SQLITE_TRANSIENT);
+      }
+      sqlite3_step(st);
+      sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    Exec("COMMIT");
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Synthetic daily totals of tracks the catalog does not know: their day 0 is their first day.
+void WriteSynthetic(const std::string& path) {
+  std::mt19937_64 rng(7);
+  std::string out = "date,country,track,streams,tier\n";
+  for (int t = 0; t < 120; ++t) {
+    const int start = static_cast<int>(rng() % 300);
+    const double rate = 2e6 + static_cast<double>(rng() % 9000000);
+    for (int d = start; d < 700; ++d) {
+      // 2023-01-01 is day 0 here; a few days without streams.
+      if (rng() % 13 == 0) continue;
+      const auto v = static_cast<int64_t>(rate * (0.5 + static_cast<double>(rng() % 1000) / 1000));
+      const int y = 2023 + (d >= 365 ? 1 : 0);
+      int doy = d - (d >= 365 ? 365 : 0);
+      static const int kMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      int m = 0;
+      while (true) {
+        const int len = kMonth[m] + (m == 1 && y == 2024 ? 1 : 0);
+        if (doy < len) break;
+        doy -= len;
+        ++m;
+      }
+      char date[32];
+      std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, m + 1, doy + 1);
+      out += std::string(date) + ",GLOBAL,SYN" + std::to_string(t) + "," + std::to_string(v) +
+             ",\n";
+    }
+  }
+  WriteText(path, out);
+}
+
+TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
+  TempDir dir("records-sql");
+  const std::string store = " --store " + Quote(dir / "s");
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 1000 --days 1 --out " +
+                      Quote(dir / "p.csv"))
+                .code,
+            0);
+  WriteSynthetic(dir / "syn.csv");
+  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) +
+                                                "/catalog/demo") +
+                      store)
+                .code,
+            0);
+  RunResult r = RunEncore("ingest --no-progress " + Quote(dir / "p-daily.csv") + " " +
+                          Quote(dir / "syn.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+
+  // The same input in SQLite: daily totals, releases, and credits (primary and featured).
+  Sql sql;
+  sql.Exec("CREATE TABLE daily(date TEXT, country TEXT, track TEXT, streams INTEGER, tier TEXT)");
+  auto daily = ReadCsv(dir / "p-daily.csv");
+  auto syn = ReadCsv(dir / "syn.csv");
+  daily.erase(daily.begin());
+  syn.erase(syn.begin());
+  daily.insert(daily.end(), syn.begin(), syn.end());
+  sql.Insert("daily", daily, 5);
+  const std::string demo = std::string(ENCORE_SOURCE_DIR) + "/catalog/demo/";
+  sql.Exec("CREATE TABLE release(id TEXT, date TEXT); CREATE TABLE track(id TEXT, release TEXT);"
+           "CREATE TABLE credit(track TEXT, artist TEXT)");
+  std::vector<std::vector<std::string>> releases, tracks, credits;
+  for (const auto& f : ReadCsv(demo + "releases.csv")) releases.push_back({f[0], f[3]});
+  for (const auto& f : ReadCsv(demo + "tracks.csv")) {
+    tracks.push_back({f[0], f[3]});
+    for (size_t col : {5u, 6u}) {
+      std::stringstream ids(f[col]);
+      std::string id;
+      while (std::getline(ids, id, ';')) credits.push_back({f[0], id});
+    }
+  }
+  sql.Insert("release", releases, 2);
+  sql.Insert("track", tracks, 2);
+  sql.Insert("credit", credits, 2);
+
+  for (const char* n : {"1000000000", "1250000000", "300000000"}) {
+    SCOPED_TRACE(n);
+    // Day 0: the catalog's release date, else the first day with streams.
+    const auto want = sql.Query(
+        std::string("WITH w AS (SELECT track, date, SUM(streams) OVER (PARTITION BY track ORDER "
+                    "BY date) AS cum FROM daily), x AS (SELECT track, MIN(date) AS day FROM w "
+                    "WHERE cum >= ") +
+        n +
+        " GROUP BY track), z AS (SELECT track, MIN(date) AS first FROM daily GROUP BY track) "
+        "SELECT x.track, CAST(julianday(x.day) - julianday(COALESCE(r.date, z.first)) AS "
+        "INTEGER), x.day FROM x JOIN z ON z.track = x.track LEFT JOIN track t ON t.id = "
+        "x.track LEFT JOIN release r ON r.id = t.release ORDER BY 1");
+    r = RunEncore(std::string("records fastest ") + n + " --top 100000 --format json" + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::set<std::vector<std::string>> got;
+    const json parsed = json::parse(r.out);
+    for (const auto& s : parsed["standings"]) {
+      got.insert({s["id"].get<std::string>(), std::to_string(s["days"].get<int64_t>()),
+                  s["date"].get<std::string>()});
+    }
+    EXPECT_GT(want.size(), 20u);
+    EXPECT_EQ(got, std::set<std::vector<std::string>>(want.begin(), want.end()));
+  }
+
+  for (const char* year : {"2023", "2024"}) {
+    SCOPED_TRACE(year);
+    const auto want = sql.Query(
+        std::string("WITH d AS (SELECT c.artist, t.date, SUM(t.streams) AS s FROM daily t JOIN "
+                    "credit c ON c.track = t.track WHERE substr(t.date, 1, 4) = '") +
+        year +
+        "' GROUP BY c.artist, t.date), w AS (SELECT artist, date, SUM(s) OVER (PARTITION BY "
+        "artist ORDER BY date) AS cum FROM d) SELECT artist, CAST(julianday(MIN(date)) - "
+        "julianday('" +
+        year + "-01-01') + 1 AS INTEGER), MIN(date) FROM w WHERE cum >= 1000000000 GROUP BY "
+               "artist");
+    r = RunEncore(std::string("records race ") + year + " 1e9 --top 1000 --format json" + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::set<std::vector<std::string>> got;
+    const json parsed = json::parse(r.out);
+    for (const auto& s : parsed["standings"]) {
+      got.insert({s["id"].get<std::string>(), std::to_string(s["day"].get<int64_t>()),
+                  s["date"].get<std::string>()});
+    }
+    EXPECT_GE(want.size(), 5u);
+    EXPECT_EQ(got, std::set<std::vector<std::string>>(want.begin(), want.end()));
+  }
+}
+
+TEST(RecordsCli, IngestUpdatesIncrementallyAndLateDataCorrectsTheNews) {
+  TempDir dir("records-inc");
+  const std::string store = " --store " + Quote(dir / "s");
+  std::string first = "date,country,track,streams,tier\n", second = first, late = first;
+  for (int d = 1; d <= 9; ++d) {
+    first += "2024-01-0" + std::to_string(d) + ",GLOBAL,a,30000000,\n";
+    first += "2024-01-0" + std::to_string(d) + ",GLOBAL,b,25000000,\n";
+  }
+  second += "2024-01-10,GLOBAL,a,30000000,\n2024-01-10,GLOBAL,c,150000000,\n";
+  late += "2024-01-02,GLOBAL,b,60000000,\n";
+  WriteText(dir / "1.csv", first);
+  WriteText(dir / "2.csv", second);
+  WriteText(dir / "late.csv", late);
+
+  RunResult r = RunEncore("ingest --no-progress " + Quote(dir / "1.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "records: 9 days read (first update)")) << r.out;
+  // a: 30M a day reaches 100M on its 4th day (day 3), b (25M) on its 4th too (100M exactly).
+  EXPECT_TRUE(Has(r.out, "b reached 200,000,000 streams on 2024-01-08, 7 days after its first")) << r.out;
+
+  r = RunEncore("ingest --no-progress " + Quote(dir / "2.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "records: 1 days read (incremental)")) << r.out;
+  EXPECT_TRUE(Has(r.out, "c reached 100,000,000 streams on 2024-01-10, 0 days after its first "
+                         "counted day — the fastest song ever"))
+      << r.out;
+
+  // Late data for an earlier day: everything is recomputed and the news says what moved.
+  r = RunEncore("ingest --no-progress " + Quote(dir / "late.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "the counts of 2024-01-02 changed")) << r.out;
+  r = RunEncore("news --kind withdrawn" + store);
+  EXPECT_TRUE(Has(r.out, "Corrected: b no longer reached 100,000,000 streams on 2024-01-04")) << r.out;
+  r = RunEncore("records milestones b" + store);
+  EXPECT_TRUE(Has(r.out, "100,000,000  2024-01-02")) << r.out;
+
+  // Nothing new: no days read, no news.
+  r = RunEncore("news --since 2030-01-01" + store);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(RecordsCli, ClaimsAnswerTrueOrFalseWithEvidence) {
+  TempDir dir("records-check");
+  const std::string store = " --store " + Quote(dir / "s");
+  WriteText(dir / "d.csv",
+            "date,country,track,streams,tier\n2024-01-01,GLOBAL,x,60000000,\n"
+            "2024-01-02,GLOBAL,x,60000000,\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "d.csv") + store).code, 0);
+  RunResult r = RunEncore("check 'days_to(streams, 1e8, track \"x\") = 1' " + store);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "TRUE  days_to")) << r.out;
+  r = RunEncore("check 'days_to(streams, 1e8, track \"x\") = 0' " + store);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(Has(r.out, "FALSE days_to")) << r.out;
+  EXPECT_TRUE(Has(r.out, "actual: 1 days")) << r.out;
+  EXPECT_TRUE(Has(r.err, "1 of 1 claims do not hold")) << r.err;
+  // A malformed claim names where it is.
+  WriteText(dir / "claims.txt", "# comment\n\nbogus(1) = 2\n");
+  r = RunEncore("check --file " + Quote(dir / "claims.txt") + store);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "claims.txt:3: unknown function 'bogus'")) << r.err;
+  r = RunEncore("records fastest 1e8 --where 'solo and contry = KR'" + store);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Has(r.err, "filter: unknown attribute")) << r.err;
+}
+
+}  // namespace
+}  // namespace encore::test
