@@ -306,11 +306,11 @@ int main(int argc, char** argv) {
     if (reingest) {
       std::filesystem::remove_all(store);
       e_streams =
-          CountedFromEncore(Run({encore, "ingest", "--no-progress", "--store", store, csv}).output);
+          CountedFromEncore(Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv}).output);
     }
     for (int r = 0; r < warmup + runs; ++r) {
       if (!reingest) std::filesystem::remove_all(store);
-      const Sample e = Run({encore, "ingest", "--no-progress", "--store", store, csv});
+      const Sample e = Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv});
       if (!reingest) e_streams = CountedFromEncore(e.output);
       if (reingest && e.output.find("already ingested") == std::string::npos) {
         std::fprintf(stderr, "encore-bench: the re-ingest was not a no-op:\n%s\n",

@@ -27,8 +27,7 @@
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 double PeakRssMb() {
@@ -53,14 +52,15 @@ void MakeDay(size_t tracks, int d, uint64_t seed, encore::DayTotals* out) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     const double base = 2.0e7 / std::pow(static_cast<double>(t + 1), 0.9);
     out->tracks[t] = static_cast<uint32_t>(t);
-    out->streams[t] = 1 + static_cast<int64_t>(base * swing * (0.8 + 0.4 * static_cast<double>(x % 1000) / 1000.0));
+    out->streams[t] = 1 + static_cast<int64_t>(
+                              base * swing * (0.8 + 0.4 * static_cast<double>(x % 1000) / 1000.0));
   }
 }
 
 }  // namespace
 
-int RecordsWorkloads(const std::string& workload, const std::string& data, size_t tracks,
-                     int days, int runs, int warmup) {
+int RecordsWorkloads(const std::string& workload, const std::string& data, size_t tracks, int days,
+                     int runs, int warmup) {
   using namespace encore;
   std::vector<std::string> names(tracks);
   for (size_t t = 0; t < tracks; ++t) names[t] = "T" + std::to_string(t);
@@ -82,8 +82,8 @@ int RecordsWorkloads(const std::string& workload, const std::string& data, size_
       const Filter all;
       size_t placed = 0;
       for (int64_t n = 100'000'000; n <= 1'000'000'000; n += 100'000'000) {
-        placed += FastestTo(u, scan.crossings(), scan.first_day(), EntityKind::kTrack, n, all)
-                      .size();
+        placed +=
+            FastestTo(u, scan.crossings(), scan.first_day(), EntityKind::kTrack, n, all).size();
       }
       placed += YearRace(u, scan.crossings(), EntityKind::kTrack, 2024, 1'000'000'000, all).size();
       placed += MostStreamed(u, scan.totals(), EntityKind::kTrack, all, 100).size();
@@ -104,9 +104,13 @@ int RecordsWorkloads(const std::string& workload, const std::string& data, size_
       if (r >= warmup) full.push_back(t1 - t0), peer.push_back(t2 - t1);
     }
     const double rows = static_cast<double>(tracks) * days;
-    std::printf("| workload | input | what | median s | rows/s | peak RSS MiB |\n|---|---|---|---|---|---|\n");
-    std::printf("| records_full | %zu tracks x %d days | milestones + leaderboards | %.3f | %.0fM | %.0f |\n",
-                tracks, days, Median(full), rows / Median(full) / 1e6, PeakRssMb());
+    std::printf(
+        "| workload | input | what | median s | rows/s | peak RSS MiB "
+        "|\n|---|---|---|---|---|---|\n");
+    std::printf(
+        "| records_full | %zu tracks x %d days | milestones + leaderboards | %.3f | %.0fM | %.0f "
+        "|\n",
+        tracks, days, Median(full), rows / Median(full) / 1e6, PeakRssMb());
     std::printf("| records_full (peer) | same rows | sum per track only | %.3f | %.0fM | - |\n",
                 Median(peer), rows / Median(peer) / 1e6);
     std::printf("\nratio full/sum-only: %.2f; %zu crossings\n", Median(full) / Median(peer),
@@ -159,10 +163,13 @@ int RecordsWorkloads(const std::string& workload, const std::string& data, size_
                    (t1 - t0) * 1000, up->news.size());
       if (r >= warmup) inc.push_back(t1 - t0);
     }
-    std::printf("| workload | input | what | median ms | rows/s | peak RSS MiB |\n|---|---|---|---|---|---|\n");
-    std::printf("| records_incremental_day | %zu tracks, 1 new day | UpdateRecords | %.1f | %.0fM | %.0f |\n",
-                tracks, Median(inc) * 1000, static_cast<double>(tracks) / Median(inc) / 1e6,
-                PeakRssMb());
+    std::printf(
+        "| workload | input | what | median ms | rows/s | peak RSS MiB "
+        "|\n|---|---|---|---|---|---|\n");
+    std::printf(
+        "| records_incremental_day | %zu tracks, 1 new day | UpdateRecords | %.1f | %.0fM | %.0f "
+        "|\n",
+        tracks, Median(inc) * 1000, static_cast<double>(tracks) / Median(inc) / 1e6, PeakRssMb());
     std::filesystem::remove_all(dir);
     return 0;
   }

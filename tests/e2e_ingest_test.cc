@@ -12,6 +12,7 @@
 
 #include "common/byte_source.h"
 #include "encore/simulate.h"
+#include "sql_util.h"
 #include "test_util.h"
 
 namespace encore::test {
@@ -47,26 +48,6 @@ void WriteCompressed(const std::string& path, const std::string& text) {
   ASSERT_TRUE((*sink)->Write(text.data(), text.size()).ok());
   ASSERT_TRUE((*sink)->Close().ok());
 }
-
-class Sql {
- public:
-  Sql() { sqlite3_open(":memory:", &db_); }
-  ~Sql() { sqlite3_close(db_); }
-  void Exec(const std::string& sql) {
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
-        << (err ? err : "");
-  }
-  sqlite3_stmt* Prepare(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db_);
-    return st;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 }  // namespace
 

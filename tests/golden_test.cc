@@ -25,8 +25,8 @@ std::string RunCase(const std::string& case_dir, const std::string& store) {
   while (std::getline(commands, line)) {
     if (line.empty() || line[0] == '#') continue;
     if (line.rfind("@ingest ", 0) == 0) {  // more input; its report has timings: not compared
-      r = RunEncore("ingest " + Quote(case_dir + "/" + line.substr(8)) +
-                    " --no-progress --store " + Quote(store));
+      r = RunEncore("ingest " + Quote(case_dir + "/" + line.substr(8)) + " --no-progress --store " +
+                    Quote(store));
       EXPECT_EQ(r.code, 0) << r.err;
       out += "@ingest " + line.substr(8) + "\n";
       continue;

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "sql_util.h"
 #include "test_util.h"
 
 namespace encore::test {
@@ -41,54 +42,6 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
   return rows;
 }
 
-class Sql {
- public:
-  Sql() { sqlite3_open(":memory:", &db_); }
-  ~Sql() { sqlite3_close(db_); }
-  void Exec(const std::string& sql) {
-    char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  }
-  // Rows of (text, text, …).
-  std::vector<std::vector<std::string>> Query(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db_);
-    std::vector<std::vector<std::string>> out;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* t = sqlite3_column_text(st, i);
-        row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-      }
-      out.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    return out;
-  }
-  void Insert(const std::string& table, const std::vector<std::vector<std::string>>& rows,
-              size_t columns) {
-    Exec("BEGIN");
-    std::string sql = "INSERT INTO " + table + " VALUES(?";
-    for (size_t i = 1; i < columns; ++i) sql += ",?";
-    sql += ")";
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
-    for (const auto& r : rows) {
-      for (size_t i = 0; i < columns; ++i) {
-        sqlite3_bind_text(st, static_cast<int>(i + 1), r[i].c_str(), -1, SQLITE_TRANSIENT);
-      }
-      sqlite3_step(st);
-      sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    Exec("COMMIT");
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 // Synthetic daily totals of tracks the catalog does not know: their day 0 is their first day.
 void WriteSynthetic(const std::string& path) {
   std::mt19937_64 rng(7);
@@ -112,8 +65,8 @@ void WriteSynthetic(const std::string& path) {
       }
       char date[32];
       std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, m + 1, doy + 1);
-      out += std::string(date) + ",GLOBAL,SYN" + std::to_string(t) + "," + std::to_string(v) +
-             ",\n";
+      out +=
+          std::string(date) + ",GLOBAL,SYN" + std::to_string(t) + "," + std::to_string(v) + ",\n";
     }
   }
   WriteText(path, out);
@@ -122,16 +75,14 @@ void WriteSynthetic(const std::string& path) {
 TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
   TempDir dir("records-sql");
   const std::string store = " --store " + Quote(dir / "s");
-  ASSERT_EQ(RunEncore("simulate --world demo --plays 1000 --days 1 --out " +
-                      Quote(dir / "p.csv"))
-                .code,
-            0);
+  ASSERT_EQ(
+      RunEncore("simulate --world demo --plays 1000 --days 1 --out " + Quote(dir / "p.csv")).code,
+      0);
   WriteSynthetic(dir / "syn.csv");
-  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) +
-                                                "/catalog/demo") +
-                      store)
-                .code,
-            0);
+  ASSERT_EQ(
+      RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store)
+          .code,
+      0);
   RunResult r = RunEncore("ingest --no-progress " + Quote(dir / "p-daily.csv") + " " +
                           Quote(dir / "syn.csv") + store);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -146,8 +97,9 @@ TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
   daily.insert(daily.end(), syn.begin(), syn.end());
   sql.Insert("daily", daily, 5);
   const std::string demo = std::string(ENCORE_SOURCE_DIR) + "/catalog/demo/";
-  sql.Exec("CREATE TABLE release(id TEXT, date TEXT); CREATE TABLE track(id TEXT, release TEXT);"
-           "CREATE TABLE credit(track TEXT, artist TEXT)");
+  sql.Exec(
+      "CREATE TABLE release(id TEXT, date TEXT); CREATE TABLE track(id TEXT, release TEXT);"
+      "CREATE TABLE credit(track TEXT, artist TEXT)");
   std::vector<std::vector<std::string>> releases, tracks, credits;
   for (const auto& f : ReadCsv(demo + "releases.csv")) releases.push_back({f[0], f[3]});
   for (const auto& f : ReadCsv(demo + "tracks.csv")) {
@@ -195,8 +147,9 @@ TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
         "' GROUP BY c.artist, t.date), w AS (SELECT artist, date, SUM(s) OVER (PARTITION BY "
         "artist ORDER BY date) AS cum FROM d) SELECT artist, CAST(julianday(MIN(date)) - "
         "julianday('" +
-        year + "-01-01') + 1 AS INTEGER), MIN(date) FROM w WHERE cum >= 1000000000 GROUP BY "
-               "artist");
+        year +
+        "-01-01') + 1 AS INTEGER), MIN(date) FROM w WHERE cum >= 1000000000 GROUP BY "
+        "artist");
     r = RunEncore(std::string("records race ") + year + " 1e9 --top 1000 --format json" + store);
     ASSERT_EQ(r.code, 0) << r.err;
     std::set<std::vector<std::string>> got;
@@ -228,13 +181,15 @@ TEST(RecordsCli, IngestUpdatesIncrementallyAndLateDataCorrectsTheNews) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "records: 9 days read (first update)")) << r.out;
   // a: 30M a day reaches 100M on its 4th day (day 3), b (25M) on its 4th too (100M exactly).
-  EXPECT_TRUE(Has(r.out, "b reached 200,000,000 streams on 2024-01-08, 7 days after its first")) << r.out;
+  EXPECT_TRUE(Has(r.out, "b reached 200,000,000 streams on 2024-01-08, 7 days after its first"))
+      << r.out;
 
   r = RunEncore("ingest --no-progress " + Quote(dir / "2.csv") + store);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "records: 1 days read (incremental)")) << r.out;
-  EXPECT_TRUE(Has(r.out, "c reached 100,000,000 streams on 2024-01-10, 0 days after its first "
-                         "counted day — the fastest song ever"))
+  EXPECT_TRUE(Has(r.out,
+                  "c reached 100,000,000 streams on 2024-01-10, 0 days after its first "
+                  "counted day — the fastest song ever"))
       << r.out;
 
   // Late data for an earlier day: everything is recomputed and the news says what moved.
@@ -242,7 +197,8 @@ TEST(RecordsCli, IngestUpdatesIncrementallyAndLateDataCorrectsTheNews) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "the counts of 2024-01-02 changed")) << r.out;
   r = RunEncore("news --kind withdrawn" + store);
-  EXPECT_TRUE(Has(r.out, "Corrected: b no longer reached 100,000,000 streams on 2024-01-04")) << r.out;
+  EXPECT_TRUE(Has(r.out, "Corrected: b no longer reached 100,000,000 streams on 2024-01-04"))
+      << r.out;
   r = RunEncore("records milestones b" + store);
   EXPECT_TRUE(Has(r.out, "100,000,000  2024-01-02")) << r.out;
 

@@ -113,6 +113,9 @@ class Catalog {
   // The key every version of the track's song shares (SongKey of its primary artists' names and
   // its title): what "all versions combined" groups by.
   std::string SongKeyOf(const Track& t) const;
+  // A digest (32 hex digits) of everything derived results depend on: ids, names, aliases,
+  // kinds, countries, tags, memberships, personas, release types and dates, credits.
+  std::string Digest() const;
   // Tracks with the artist among their primary (or, when featured is set, featured) artists.
   std::vector<const Track*> TracksOf(const Artist& a, bool featured) const;
 

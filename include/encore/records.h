@@ -35,10 +35,10 @@ enum class CreditRole : uint8_t { kAny, kPrimary, kFeatured };
 enum class Rollup : uint8_t { kNone, kPerson, kGroup };
 
 struct RecordsSettings {
-  int64_t step = 100'000'000;          // Default: a milestone at every 100,000,000 streams.
-  std::optional<std::string> service;  // Default: every service together.
+  int64_t step = 100'000'000;            // Default: a milestone at every 100,000,000 streams.
+  std::optional<std::string> service;    // Default: every service together.
   CreditRole credit = CreditRole::kAny;  // Default: primary and featured credits.
-  Rollup rollup = Rollup::kNone;       // Default: an artist as credited.
+  Rollup rollup = Rollup::kNone;         // Default: an artist as credited.
   // Calendar-year crossings and first-by-attribute records are news at multiples of this.
   // Default: every 1,000,000,000 streams.
   int64_t headline = 1'000'000'000;
@@ -67,8 +67,8 @@ struct Entity {
 class RecordsUniverse {
  public:
   // `catalog` may be null (store tracks only). The catalog must outlive the universe.
-  static RecordsUniverse Build(const std::vector<std::string>& store_tracks,
-                               const Catalog* catalog, const RecordsSettings& settings);
+  static RecordsUniverse Build(const std::vector<std::string>& store_tracks, const Catalog* catalog,
+                               const RecordsSettings& settings);
 
   size_t size() const { return kinds_.size(); }
   size_t store_tracks() const { return track_entity_.size(); }
@@ -90,9 +90,9 @@ class RecordsUniverse {
   const Catalog* catalog_ = nullptr;
   const std::vector<std::string>* store_names_ = nullptr;
   std::vector<EntityKind> kinds_;
-  std::vector<uint32_t> track_entity_;      // per store track
-  std::vector<uint32_t> extras_at_;         // per store track, +1
-  std::vector<uint32_t> extras_;            // songs, releases, artists
+  std::vector<uint32_t> track_entity_;       // per store track
+  std::vector<uint32_t> extras_at_;          // per store track, +1
+  std::vector<uint32_t> extras_;             // songs, releases, artists
   std::vector<const Track*> catalog_track_;  // per store track (null: unknown)
   std::vector<std::string> keys_;            // per catalog entity: song key, release or artist id
   std::vector<const void*> objects_;         // per catalog entity: Track*, Release*, Artist*
@@ -232,7 +232,7 @@ struct Reign {
 std::vector<Reign> FastestHistory(const std::vector<Standing>& fastest);
 
 // The crossings of a threshold that are not multiples of the scan's step, computed by a scan of
-// their own over the store.
+// their own over the store (first_day, when given, receives that scan's first days).
 Result<std::vector<Crossing>> CrossingsOf(const CountStore& store, const RecordsUniverse& u,
                                           const RecordsSettings& settings,
                                           std::vector<int64_t> thresholds,
@@ -244,12 +244,12 @@ namespace encore {
 
 // A news item: a milestone or record that an update found, in plain English, with its evidence.
 struct NewsItem {
-  int64_t seq = 0;       // order of finding
-  Day day = 0;           // the data day it happened on
-  std::string kind;      // "milestone", "record", "year", "first", "withdrawn"
-  std::string entity;    // "track:jk-seven"
-  std::string text;      // the sentence
-  std::string evidence;  // JSON: values, dates, the standings it relied on
+  int64_t seq = 0;          // order of finding
+  Day day = 0;              // the data day it happened on
+  std::string kind;         // "milestone", "record", "year", "first", "withdrawn"
+  std::string entity;       // "track:jk-seven"
+  std::string text;         // the sentence
+  std::string evidence;     // JSON: values, dates, the standings it relied on
   uint64_t generation = 0;  // the store generation the update read
 };
 
@@ -262,6 +262,12 @@ struct RecordsState {
   std::optional<Day> last_day;
   int32_t year = 0;  // the calendar year of year_totals
 };
+
+// The crossings of threshold n with the first days to count from: the state's when n is a
+// multiple of its step, else a scan of the store (CrossingsOf).
+Result<std::vector<Crossing>> CrossingsAt(const CountStore& store, const RecordsState& state,
+                                          const RecordsSettings& settings, int64_t n,
+                                          std::vector<Day>* first_day);
 
 // Computes the state from every day of the store, keeping nothing.
 Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,
@@ -319,7 +325,7 @@ struct StoreTop {
 };
 struct StoreFeat {
   std::string track;
-  int64_t launch = 0;         // UTC seconds: the start of the hour of its first sale
+  int64_t launch = 0;          // UTC seconds: the start of the hour of its first sale
   std::vector<StoreTop> tops;  // by `after`, then country
   size_t CountWithin(int64_t seconds) const;
   std::optional<int64_t> TimeTo(size_t countries) const;  // nullopt: fewer countries than that
@@ -338,6 +344,19 @@ struct ChartFeat {
   Day first = 0, last = 0;
 };
 Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::string& chart);
+
+// Milestones of chart points or album units: the running total of an entry's metric (points,
+// units or streams as the chart kept them) over a chart's editions, and the edition on which it
+// reached each multiple of `step`, with the weeks since the song's debut on the chart.
+struct MetricMilestone {
+  std::string title, artist;
+  int64_t threshold = 0;
+  Day date = 0;
+  int weeks = 0;  // editions since its first (its first edition: 1)
+  int64_t total = 0;
+};
+Result<std::vector<MetricMilestone>> ChartMetricMilestones(ChartHistory& history,
+                                                           const std::string& chart, int64_t step);
 
 }  // namespace encore
 

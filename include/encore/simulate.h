@@ -69,10 +69,10 @@ struct ArtistStory {
 // world's other tracks.
 struct LaunchStory {
   std::string track;
-  int64_t ts = 0;                // the launch, UTC seconds (an hour start)
-  std::vector<int> countries;    // countries first at No. 1 in hour 0, 1, 2, … of the launch
-  int never = 0;                 // countries where it sells but never tops the chart
-  int window = 24;               // the store chart's window in hours
+  int64_t ts = 0;              // the launch, UTC seconds (an hour start)
+  std::vector<int> countries;  // countries first at No. 1 in hour 0, 1, 2, … of the launch
+  int never = 0;               // countries where it sells but never tops the chart
+  int window = 24;             // the store chart's window in hours
 };
 
 struct WorldDailyOptions {

@@ -9,6 +9,7 @@
 
 #include "catalog/names.h"
 #include "common/csv_scanner.h"
+#include "common/hash.h"
 #include "common/strings.h"
 #include "encore/keys.h"
 
@@ -453,6 +454,36 @@ std::string Catalog::CreditOf(const Track& t) const {
 
 std::string Catalog::SongKeyOf(const Track& t) const {
   return SongKey(NamesOf(t.primary, " & "), t.title);
+}
+
+std::string Catalog::Digest() const {
+  const Catalog* c = this;
+  Fingerprinter fp;
+  for (const Artist& a : c->artists()) {
+    std::string row = a.id + "\x1f" + a.name + "\x1f" + std::string(ArtistKindName(a.kind)) +
+                      "\x1f" + a.country + "\x1f" + a.persona_of;
+    for (const auto& m : a.member_of) {
+      row += "\x1f" + m.group_id + "@" + std::to_string(m.from.value_or(-1)) + ".." +
+             std::to_string(m.to.value_or(-1));
+    }
+    for (const auto& t : a.tags) row += "\x1d" + t;
+    for (const auto& al : a.aliases) row += "\x1c" + al;
+    fp.Update(row + "\x1e");
+  }
+  for (const Release& r : c->releases()) {
+    std::string row = r.id + "\x1f" + r.title + "\x1f" + std::string(ReleaseTypeName(r.type)) +
+                      "\x1f" + std::to_string(r.date);
+    for (const auto& a : r.artists) row += "\x1f" + a;
+    fp.Update(row + "\x1e");
+  }
+  for (const Track& t : c->tracks()) {
+    std::string row = t.id + "\x1f" + t.isrc + "\x1f" + t.title + "\x1f" + t.release_id;
+    for (const auto& p : t.primary) row += "\x1f" + p;
+    row += "\x1d";
+    for (const auto& f : t.featured) row += "\x1f" + f;
+    fp.Update(row + "\x1e");
+  }
+  return fp.Hex();
 }
 
 }  // namespace encore

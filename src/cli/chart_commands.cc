@@ -824,21 +824,6 @@ void AddExplain(CLI::App* chart, Action* action) {
   });
 }
 
-// What a compiled chart depends on besides the counts: the catalog's names and credits.
-std::string CatalogDigest(const Catalog& c) {
-  Fingerprinter fp;
-  for (const auto& a : c.artists()) fp.Update(a.id + "\x1f" + a.name + "\x1e");
-  for (const auto& r : c.releases()) fp.Update(r.id + "\x1f" + r.title + "\x1e");
-  for (const auto& t : c.tracks()) {
-    std::string row = t.id + "\x1f" + t.isrc + "\x1f" + t.title + "\x1f" + t.release_id;
-    for (const auto& p : t.primary) row += "\x1f" + p;
-    row += "\x1d";
-    for (const auto& f : t.featured) row += "\x1f" + f;
-    fp.Update(row + "\x1e");
-  }
-  return fp.Hex();
-}
-
 void AddCompile(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
       "compile",
@@ -860,7 +845,7 @@ void AddCompile(CLI::App* chart, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, true));
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-      const std::string catalog_digest = catalog ? CatalogDigest(*catalog) : "";
+      const std::string catalog_digest = catalog ? catalog->Digest() : "";
       Day first, last;
       if (!a->from.empty() || !a->to.empty()) {
         ENCORE_ASSIGN_OR_RETURN(first,

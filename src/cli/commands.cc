@@ -183,8 +183,8 @@ void AddSimulate(CLI::App& app, Action* action) {
           ENCORE_ASSIGN_OR_RETURN(WorldDailyReport wr, SimulateWorldDaily(wo));
           std::fprintf(stderr, "wrote %s daily totals (%s..%s) to %s and %s sales rows to %s\n",
                        Thousands(static_cast<int64_t>(wr.rows)).c_str(),
-                       FormatDate(wr.from).c_str(), FormatDate(wr.to).c_str(),
-                       wo.daily_out.c_str(), Thousands(static_cast<int64_t>(wr.sales_rows)).c_str(),
+                       FormatDate(wr.from).c_str(), FormatDate(wr.to).c_str(), wo.daily_out.c_str(),
+                       Thousands(static_cast<int64_t>(wr.sales_rows)).c_str(),
                        wo.sales_out.c_str());
         }
       }

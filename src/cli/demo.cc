@@ -10,14 +10,14 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "encore/catalog.h"
+#include "encore/charts.h"
 #include "encore/compile.h"
 #include "encore/ingest.h"
-#include "encore/query.h"
-#include "encore/simulate.h"
-#include "encore/charts.h"
 #include "encore/methodology.h"
+#include "encore/query.h"
 #include "encore/records.h"
 #include "encore/sales.h"
+#include "encore/simulate.h"
 
 namespace encore::cli {
 
@@ -71,9 +71,9 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
   for (const NewsItem& n : up.news) {
     const bool headline = n.text.find(" 1,000,000,000 streams") != std::string::npos ||
                           n.text.find("to 1.4 billion") != std::string::npos;
-    if ((n.kind == "record" && headline) || (n.kind == "first" && n.text.find(" in 2024") !=
-                                                                       std::string::npos &&
-                                             n.text.find("1 billion") != std::string::npos)) {
+    if ((n.kind == "record" && headline) ||
+        (n.kind == "first" && n.text.find(" in 2024") != std::string::npos &&
+         n.text.find("1 billion") != std::string::npos)) {
       picked.push_back(n);
     }
   }
@@ -93,16 +93,14 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
                 r.to ? FormatDate(*r.to).c_str() : "now");
   }
   std::printf("   fastest songs to 1.4 billion:\n");
-  PrintBoard(u, FastestTo(u, st.crossings, st.first_day, EntityKind::kTrack, 1'400'000'000, all),
-             4, "days");
+  PrintBoard(u, FastestTo(u, st.crossings, st.first_day, EntityKind::kTrack, 1'400'000'000, all), 4,
+             "days");
   ENCORE_ASSIGN_OR_RETURN(Filter ksolo, Filter::Parse("solo and tag = k-pop"));
   std::printf("   K-pop soloists to 1 billion streams within 2023 (day of the year):\n");
-  PrintBoard(u, YearRace(u, st.crossings, EntityKind::kArtist, 2023, 1'000'000'000, ksolo), 5,
-             "");
+  PrintBoard(u, YearRace(u, st.crossings, EntityKind::kArtist, 2023, 1'000'000'000, ksolo), 5, "");
   ENCORE_ASSIGN_OR_RETURN(Filter krsolo, Filter::Parse("solo and country = KR"));
   std::printf("   first Korean solo artists to 1 billion streams within 2024:\n");
-  PrintBoard(u, FirstTo(u, st.crossings, EntityKind::kArtist, 2024, 1'000'000'000, krsolo), 2,
-             "");
+  PrintBoard(u, FirstTo(u, st.crossings, EntityKind::kArtist, 2024, 1'000'000'000, krsolo), 2, "");
 
   std::printf("\n== 14. The store chart after a launch (encore records store Seven)\n");
   ENCORE_ASSIGN_OR_RETURN(auto sales, OpenSalesData(dir));
@@ -116,7 +114,9 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
       FormatTimestamp(feat.launch).c_str(), feat.CountWithin(9000),
       to100 ? std::to_string(*to100 / 3600).c_str() : "more than 6");
 
-  std::printf("\n== 15. Chart feats on the weekly charts compiled from the counts (encore records charts)\n");
+  std::printf(
+      "\n== 15. Chart feats on the weekly charts compiled from the counts (encore records "
+      "charts)\n");
   {
     const ChartMethod* m = FindMethodology("spotify-weekly");
     const Day last = ChartDateOnOrBefore(*m, DayFromCivil(2024, 12, 31));
@@ -355,9 +355,8 @@ void AddDemo(CLI::App& app, Action* action) {
           a->store.c_str());
       std::printf("        build/release/src/encore news --store %s --since 2023-07-01\n",
                   a->store.c_str());
-      std::printf(
-          "        build/release/src/encore records fastest 1e9 --history --store %s\n",
-          a->store.c_str());
+      std::printf("        build/release/src/encore records fastest 1e9 --history --store %s\n",
+                  a->store.c_str());
       return Status::Ok();
     };
   });

@@ -75,12 +75,11 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
                             UpdateRecords(ctx->dir, *ctx->store, &ctx->catalog, ctx->settings));
     ctx->state = std::move(ctx->update.state);
   } else {
-    ENCORE_ASSIGN_OR_RETURN(ctx->state,
-                            ComputeRecords(*ctx->store, &ctx->catalog, ctx->settings));
+    ENCORE_ASSIGN_OR_RETURN(ctx->state, ComputeRecords(*ctx->store, &ctx->catalog, ctx->settings));
   }
   if (need_sales) {
-        ENCORE_ASSIGN_OR_RETURN(ctx->sales, OpenSalesData(ctx->dir));
-      }
+    ENCORE_ASSIGN_OR_RETURN(ctx->sales, OpenSalesData(ctx->dir));
+  }
   return ctx;
 }
 
@@ -93,24 +92,23 @@ Result<EntityKind> KindFlag(const std::string& s) {
 Result<int64_t> CountArg(const std::string& what, const std::string& s) {
   auto n = ParseCount(s);
   if (!n || *n <= 0) {
-    return Status::InvalidArgument(what + " must be a positive count (1e9, 1.4B, 100M), not '" +
-                                   s + "'");
+    return Status::InvalidArgument(what + " must be a positive count (1e9, 1.4B, 100M), not '" + s +
+                                   "'");
   }
   return *n;
 }
 
 // Prints standings as a table or JSON. `value` names the ranked column.
 void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t top,
-                    const std::string& value, const std::string& format,
-                    const std::string& title) {
+                    const std::string& value, const std::string& format, const std::string& title) {
   const RecordsUniverse& u = ctx.state.universe;
   if (format == "json") {
     json rows = json::array();
     for (size_t i = 0; i < s.size() && i < top; ++i) {
       const Entity e = u.Describe(s[i].entity);
-      json r = {{"rank", s[i].rank},     {"kind", EntityKindName(e.kind)},
-                {"id", e.id},            {"name", e.name},
-                {value, s[i].value},     {"evidence", s[i].evidence}};
+      json r = {{"rank", s[i].rank}, {"kind", EntityKindName(e.kind)},
+                {"id", e.id},        {"name", e.name},
+                {value, s[i].value}, {"evidence", s[i].evidence}};
       if (s[i].day) r["date"] = FormatDate(s[i].day);
       if (s[i].from) r["from"] = FormatDate(*s[i].from);
       rows.push_back(std::move(r));
@@ -126,12 +124,11 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   std::printf("   %4s  %-52s %14s  %-10s  %s\n", "rank", "name", value.c_str(), "date", "evidence");
   for (size_t i = 0; i < s.size() && i < top; ++i) {
     const Entity e = u.Describe(s[i].entity);
-    const bool tied = (i > 0 && s[i - 1].rank == s[i].rank) ||
-                      (i + 1 < s.size() && s[i + 1].rank == s[i].rank);
+    const bool tied =
+        (i > 0 && s[i - 1].rank == s[i].rank) || (i + 1 < s.size() && s[i + 1].rank == s[i].rank);
     std::string shown = value == "streams" ? Thousands(s[i].value) : std::to_string(s[i].value);
-    std::printf("   %3d%s  %-52.52s %14s  %-10s  %s\n", s[i].rank, tied ? "=" : " ",
-                e.name.c_str(), shown.c_str(), s[i].day ? FormatDate(s[i].day).c_str() : "",
-                s[i].evidence.c_str());
+    std::printf("   %3d%s  %-52.52s %14s  %-10s  %s\n", s[i].rank, tied ? "=" : " ", e.name.c_str(),
+                shown.c_str(), s[i].day ? FormatDate(s[i].day).c_str() : "", s[i].evidence.c_str());
   }
   if (s.size() > top) std::printf("   … %zu more (--top)\n", s.size() - top);
 }
@@ -163,12 +160,9 @@ void AddFastest(CLI::App* parent, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(as_of, ParseDateFlag("--as-of", a->as_of));
       }
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      std::vector<Crossing> crossings = ctx->state.crossings;
-      std::vector<Day> first = ctx->state.first_day;
-      if (n % ctx->settings.step != 0) {
-        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
-                                                       ctx->settings, {n}, &first));
-      }
+      std::vector<Day> first;
+      ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, &first));
       const auto board = FastestTo(ctx->state.universe, crossings, first, kind, n, f, as_of);
       const std::string title = "Fastest " + std::string(EntityKindName(kind)) + "s to " +
                                 Thousands(n) + " streams" +
@@ -210,11 +204,8 @@ void AddRace(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
       ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      std::vector<Crossing> crossings = ctx->state.crossings;
-      if (n % ctx->settings.step != 0) {
-        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
-                                                       ctx->settings, {n}, nullptr));
-      }
+      ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, nullptr));
       const auto board = YearRace(ctx->state.universe, crossings, kind, a->year, n, f);
       PrintStandings(*ctx, board, a->top, "day", a->c.format,
                      "Race to " + Thousands(n) + " streams within " + std::to_string(a->year) +
@@ -283,11 +274,8 @@ void AddFirst(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
       ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      std::vector<Crossing> crossings = ctx->state.crossings;
-      if (n % ctx->settings.step != 0) {
-        ENCORE_ASSIGN_OR_RETURN(crossings, CrossingsOf(*ctx->store, ctx->state.universe,
-                                                       ctx->settings, {n}, nullptr));
-      }
+      ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, nullptr));
       auto board = FirstTo(ctx->state.universe, crossings, kind, a->year, n, f);
       // The rank is the order of arrival; within a year the value is the day of the year.
       if (!a->year) {
@@ -338,8 +326,7 @@ void AddMilestones(CLI::App* parent, Action* action) {
       for (const Crossing& x : ctx->state.crossings) {
         if (x.entity != e) continue;
         const std::string counted = x.year ? std::to_string(x.year) : "all";
-        const int64_t days = x.year ? x.day - DayFromCivil(x.year, 1, 1) + 1
-                                    : x.day - day0;
+        const int64_t days = x.year ? x.day - DayFromCivil(x.year, 1, 1) + 1 : x.day - day0;
         if (a->c.format == "json") {
           rows.push_back({{"counted", counted},
                           {"threshold", x.threshold},
@@ -373,7 +360,7 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       "charts", "Chart feats over a chart's kept editions: weeks at No. 1, weeks on, debuts");
   struct Args {
     Common c;
-    std::string chart, by = "weeks-at-1";
+    std::string chart, by = "weeks-at-1", milestones;
     size_t top = 10;
   };
   auto a = std::make_shared<Args>();
@@ -382,11 +369,39 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       ->check(CLI::IsMember({"weeks-at-1", "weeks", "debut", "peak"}))
       ->capture_default_str();
   cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("--milestones", a->milestones,
+                  "Instead: when songs' running chart points (or units) reached each multiple of "
+                  "this (1e6)");
   cmd->add_option("--store", a->c.store, "Store directory");
   cmd->add_option("--format", a->c.format, "table or json")->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->c.store), false));
+      if (!a->milestones.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(int64_t step, CountArg("--milestones", a->milestones));
+        ENCORE_ASSIGN_OR_RETURN(auto ms, ChartMetricMilestones(*history, a->chart, step));
+        json rows = json::array();
+        if (a->c.format == "table") {
+          std::printf("%s: running points (or units) of each song, every %s\n", a->chart.c_str(),
+                      Thousands(step).c_str());
+        }
+        for (const MetricMilestone& m : ms) {
+          if (a->c.format == "json") {
+            rows.push_back({{"title", m.title},
+                            {"artist", m.artist},
+                            {"threshold", m.threshold},
+                            {"date", FormatDate(m.date)},
+                            {"weeks", m.weeks},
+                            {"total", m.total}});
+          } else {
+            std::printf("   %-10s %-52.52s %14s  week %d\n", FormatDate(m.date).c_str(),
+                        (m.artist + " - " + m.title).c_str(), Thousands(m.threshold).c_str(),
+                        m.weeks);
+          }
+        }
+        if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+        return Status::Ok();
+      }
       ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, a->chart));
       auto value = [&](const ChartFeat& f) {
         return a->by == "weeks-at-1" ? f.weeks_at_1
@@ -402,8 +417,8 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       json rows = json::array();
       if (a->c.format == "table") {
         std::printf("%s: %zu songs, by %s\n   %4s  %-58s %5s %5s %5s %5s  %-10s\n",
-                    a->chart.c_str(), feats.size(), a->by.c_str(), "rank", "song", "debut",
-                    "peak", "wks", "at 1", "debuted");
+                    a->chart.c_str(), feats.size(), a->by.c_str(), "rank", "song", "debut", "peak",
+                    "wks", "at 1", "debuted");
       }
       int rank = 0;
       for (size_t i = 0; i < feats.size() && i < a->top; ++i) {
@@ -425,8 +440,8 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                       FormatDate(f.first).c_str());
         }
       }
-      if (a->c.format == "json") std::cout << json({{"chart", a->chart}, {"songs", rows}}).dump(2)
-                                           << "\n";
+      if (a->c.format == "json")
+        std::cout << json({{"chart", a->chart}, {"songs", rows}}).dump(2) << "\n";
       return Status::Ok();
     };
   });
@@ -518,8 +533,8 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
 }  // namespace
 
 void AddRecords(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand(
-      "records", "Milestones, leaderboards and records (doc/records.md)");
+  auto* cmd =
+      app.add_subcommand("records", "Milestones, leaderboards and records (doc/records.md)");
   cmd->require_subcommand(1);
   AddMilestones(cmd, action);
   AddFastest(cmd, action);
@@ -595,7 +610,8 @@ void AddCheck(CLI::App& app, Action* action) {
     std::string file;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("CLAIM", a->claims, "Claims, e.g. 'days_to(streams, 1e9, track \"Seven\") = 108'");
+  cmd->add_option("CLAIM", a->claims,
+                  "Claims, e.g. 'days_to(streams, 1e9, track \"Seven\") = 108'");
   cmd->add_option("--file", a->file, "A file of claims, one a line (# comments; - for stdin)");
   AddCommon(cmd, &a->c);
   cmd->callback([=] {

@@ -9,10 +9,10 @@
 #include <set>
 
 #include "catalog/names.h"
-#include "common/byte_source.h"
-#include "common/strings.h"
 #include "cli/commands.h"
 #include "cli/demo_catalog.h"
+#include "common/byte_source.h"
+#include "common/strings.h"
 
 namespace encore::cli {
 

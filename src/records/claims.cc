@@ -135,12 +135,15 @@ Status MetricIsStreams(const std::string& s) {
   return Status::Ok();
 }
 
-// Crossings of a threshold: the state's when it is a multiple of its step, else a scan.
 Result<std::vector<Crossing>> CrossingsFor(const ClaimContext& ctx, int64_t n,
                                            std::vector<Day>* first_day) {
-  *first_day = ctx.state->first_day;
-  if (n > 0 && n % ctx.settings.step == 0) return ctx.state->crossings;
-  return CrossingsOf(*ctx.store, ctx.state->universe, ctx.settings, {n}, first_day);
+  return CrossingsAt(*ctx.store, *ctx.state, ctx.settings, n, first_day);
+}
+
+// The optional filter argument at `i`.
+Result<Filter> FilterArg(const Call& c, size_t i) {
+  if (c.args.size() <= i) return Filter();
+  return Filter::Parse(c.args[i]);
 }
 
 // What a claim's left side evaluates to.
@@ -199,10 +202,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 3, "(streams, N[, filter])"));
       ENCORE_RETURN_IF_ERROR(MetricIsStreams(board.args[0]));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
-      Filter f;
-      if (board.args.size() == 3) {
-        ENCORE_ASSIGN_OR_RETURN(f, Filter::Parse(board.args[2]));
-      }
+      ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
       std::vector<Day> first;
       ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
       standings = FastestTo(u, crossings, first, r.kind, n, f);
@@ -211,12 +211,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 3, "(year, N[, filter])"));
       ENCORE_ASSIGN_OR_RETURN(int64_t year, Count(board.args[0], "year"));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
-      Filter f;
-      if (board.args.size() == 3) {
-        ENCORE_ASSIGN_OR_RETURN(f, Filter::Parse(board.args[2]));
-      }
-      std::vector<Day> first;
-      ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
+      ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, nullptr));
       standings = YearRace(u, crossings, r.kind, static_cast<int>(year), n, f);
       what = Thousands(n) + " streams within " + std::to_string(year);
     } else {
@@ -228,8 +224,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     std::string ahead;
     for (const Standing& a : standings) {
       if (a.rank >= s.rank) break;
-      ahead += (ahead.empty() ? "" : ", ") + u.Describe(a.entity).name + " " +
-               std::to_string(a.value);
+      ahead +=
+          (ahead.empty() ? "" : ", ") + u.Describe(a.entity).name + " " + std::to_string(a.value);
     }
     v.evidence = u.Describe(e).name + ": " + std::to_string(s.value) + " (" + s.evidence + ")" +
                  (ahead.empty() ? "" : "; ahead: " + ahead);
@@ -280,8 +276,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
         v.entities.push_back(s.entity);
         v.shown += (v.shown.empty() ? "" : " and ") + std::string(EntityKindName(k)) + " \"" +
                    u.Describe(s.entity).name + "\"";
-        v.evidence += (v.evidence.empty() ? "" : "; ") + u.Describe(s.entity).name + " " +
-                      s.evidence;
+        v.evidence +=
+            (v.evidence.empty() ? "" : "; ") + u.Describe(s.entity).name + " " + s.evidence;
       }
     }
     if (v.entities.empty()) v.shown = "nobody yet";
@@ -322,8 +318,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       return Status::InvalidArgument(c.name + ": '" + c.args[1] + "' is not a positive number");
     }
     const int hours = c.name == "countries_no1" ? static_cast<int>(std::ceil(x)) : 48;
-    ENCORE_ASSIGN_OR_RETURN(StoreFeat feat, StoreNumberOnes(*ctx.sales, u.catalog(), *m, ent.id,
-                                                            std::nullopt, hours));
+    ENCORE_ASSIGN_OR_RETURN(
+        StoreFeat feat, StoreNumberOnes(*ctx.sales, u.catalog(), *m, ent.id, std::nullopt, hours));
     if (c.name == "countries_no1") {
       const size_t n = feat.CountWithin(static_cast<int64_t>(x * 3600));
       v.number = static_cast<double>(n);

@@ -37,7 +37,7 @@ std::optional<int64_t> ParseCount(std::string_view s) {
       break;
   }
   if (scale != 1) t.pop_back();
-  if (auto i = ParseInt64(t); i && scale == 1) return i;
+  if (auto i = ParseInt64(t); i && scale == 1) return *i >= 0 ? i : std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
   if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v < 0) return std::nullopt;
@@ -149,8 +149,7 @@ Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, cons
   for (const std::string& country : countries) {
     for (int h = 0; h < hours; ++h) {
       const int64_t hour = out.launch + h * 3600LL;
-      ENCORE_ASSIGN_OR_RETURN(CompiledChart c,
-                              CompileStoreChart(sales, catalog, m, hour, country));
+      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileStoreChart(sales, catalog, m, hour, country));
       if (!c.points.empty() && !c.points[0].tracks.empty() && c.points[0].tracks[0] == track) {
         out.tops.push_back({country, hour, hour + 3600 - out.launch});
         break;
@@ -189,6 +188,38 @@ Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::stri
   }
   std::vector<ChartFeat> out;
   for (auto& [song, f] : by_song) out.push_back(std::move(f));
+  return out;
+}
+
+Result<std::vector<MetricMilestone>> ChartMetricMilestones(ChartHistory& history,
+                                                           const std::string& chart, int64_t step) {
+  if (step <= 0) return Status::InvalidArgument("the step must be positive");
+  ENCORE_ASSIGN_OR_RETURN(auto editions, history.Editions(chart));
+  if (editions.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
+  editions = LinkIdentities(std::move(editions));
+  struct Running {
+    int64_t total = 0;
+    int weeks = 0;
+  };
+  std::map<std::string, Running> by_song;
+  std::vector<MetricMilestone> out;
+  bool any_metric = false;
+  for (const ChartEdition& ed : editions) {
+    for (const ChartEntry& e : ed.entries) {
+      Running& r = by_song[e.song];
+      ++r.weeks;
+      if (!e.metric) continue;
+      any_metric = true;
+      const int64_t before = r.total;
+      r.total += *e.metric;
+      for (int64_t t = (before / step + 1) * step; t <= r.total; t += step) {
+        out.push_back({e.title, e.artist, t, ed.date, r.weeks, r.total});
+      }
+    }
+  }
+  if (!any_metric) {
+    return Status::NotFound("chart '" + chart + "' keeps no points, units or streams");
+  }
   return out;
 }
 

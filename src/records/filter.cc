@@ -23,9 +23,9 @@ using NodePtr = std::shared_ptr<const Node>;
 
 // Attributes that take a value, and those that stand alone.
 const std::set<std::string>& ValueAttributes() {
-  static const std::set<std::string> k = {
-      "kind",     "country", "continent", "tag",  "member",       "artist", "primary",
-      "featured", "type",    "released",  "name", "release_year", "id"};
+  static const std::set<std::string> k = {"kind",   "country",      "continent", "tag",  "member",
+                                          "artist", "primary",      "featured",  "type", "released",
+                                          "name",   "release_year", "id"};
   return k;
 }
 const std::set<std::string>& BareAttributes() {
@@ -115,9 +115,9 @@ class Parser {
     n->kids = std::move(kids);
     return n;
   }
-  Status Error(const std::string& what) const {
+  Status Error(const std::string& what, const std::string& hint = "") const {
     return Status::InvalidArgument("filter: " + what + " at offset " + std::to_string(Offset()) +
-                                   " (" + Here() + ")");
+                                   " (" + Here() + ")" + (hint.empty() ? "" : "; " + hint));
   }
   Result<NodePtr> And() {
     ENCORE_ASSIGN_OR_RETURN(NodePtr left, Unary());
@@ -131,6 +131,12 @@ class Parser {
   }
   Result<NodePtr> Unary() {
     if (AtEnd()) return Error("expected a condition");
+    // Nesting is bounded: a filter is typed by people, and recursion must not run out of stack.
+    if (++depth_ > kMaxDepth) return Error("nested too deeply");
+    struct Leave {
+      int* d;
+      ~Leave() { --*d; }
+    } leave{&depth_};
     if (Peek("not")) {
       ++i_;
       ENCORE_ASSIGN_OR_RETURN(NodePtr kid, Unary());
@@ -156,10 +162,10 @@ class Parser {
     const bool takes_value = ValueAttributes().count(n->attr) || period;
     const bool bare = BareAttributes().count(n->attr);
     if (t_[i_].quoted || (!takes_value && !bare)) {
-      return Error(
-          "unknown attribute; known: solo, person, group, persona, kind, country, continent, tag, "
-          "member, artist, primary, featured, type, released, release_year, name, id, year, "
-          "from, to");
+      return Error("unknown attribute",
+                   "known: solo, person, group, persona, kind, country, continent, tag, member, "
+                   "artist, primary, featured, type, released, release_year, name, id, year, "
+                   "from, to");
     }
     ++i_;
     static const std::set<std::string> kCmp = {"=", "!=", "<", "<=", ">", ">="};
@@ -176,9 +182,11 @@ class Parser {
     return NodePtr(n);
   }
 
+  static constexpr int kMaxDepth = 64;
   std::vector<Token> t_;
   size_t length_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 bool Compare(const std::string& cmp, int64_t a, int64_t b) {
@@ -352,8 +360,7 @@ Result<Filter> Filter::Parse(std::string_view text) {
   }
   // The period: `year`, `from` and `to` among the top-level conjuncts; nowhere else.
   std::vector<NodePtr> top = root->op == Node::Op::kAnd ? root->kids : std::vector<NodePtr>{root};
-  std::function<Status(const NodePtr&, bool)> check = [&](const NodePtr& n,
-                                                          bool at_top) -> Status {
+  std::function<Status(const NodePtr&, bool)> check = [&](const NodePtr& n, bool at_top) -> Status {
     if (n->op == Node::Op::kPred && (n->attr == "year" || n->attr == "from" || n->attr == "to")) {
       if (!at_top) {
         return Status::InvalidArgument("filter: '" + n->attr +

@@ -25,8 +25,8 @@ std::vector<Standing> Rank(std::vector<Candidate> c, bool most) {
   std::vector<Standing> out;
   out.reserve(c.size());
   for (size_t i = 0; i < c.size(); ++i) {
-    c[i].s.rank = (i > 0 && c[i].s.value == c[i - 1].s.value) ? out.back().rank
-                                                                : static_cast<int>(i + 1);
+    c[i].s.rank =
+        (i > 0 && c[i].s.value == c[i - 1].s.value) ? out.back().rank : static_cast<int>(i + 1);
     out.push_back(std::move(c[i].s));
   }
   return out;

@@ -23,15 +23,15 @@ std::string ShortNumber(int64_t n) {
 }
 
 std::string Ordinal(int n) {
-  static const char* kWords[] = {"",        "first",   "second", "third",  "fourth", "fifth",
-                                 "sixth",   "seventh", "eighth", "ninth",  "tenth"};
+  static const char* kWords[] = {"",      "first",   "second", "third", "fourth", "fifth",
+                                 "sixth", "seventh", "eighth", "ninth", "tenth"};
   if (n >= 1 && n <= 10) return kWords[n];
   const int tens = n % 100;
-  const char* suffix = (tens >= 11 && tens <= 13)  ? "th"
-                       : n % 10 == 1               ? "st"
-                       : n % 10 == 2               ? "nd"
-                       : n % 10 == 3               ? "rd"
-                                                   : "th";
+  const char* suffix = (tens >= 11 && tens <= 13) ? "th"
+                       : n % 10 == 1              ? "st"
+                       : n % 10 == 2              ? "nd"
+                       : n % 10 == 3              ? "rd"
+                                                  : "th";
   return std::to_string(n) + suffix;
 }
 
@@ -64,8 +64,7 @@ class Names {
   std::unordered_map<uint32_t, Entity> cache_;
 };
 
-std::string NameList(Names& names, const std::vector<Standing>& s, size_t upto,
-                     bool with_values) {
+std::string NameList(Names& names, const std::vector<Standing>& s, size_t upto, bool with_values) {
   std::string out;
   const size_t shown = std::min<size_t>(upto, 3);
   for (size_t i = 0; i < shown; ++i) {
@@ -117,15 +116,14 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
     NewsItem item;
     item.day = x.day;
     item.entity = std::string(EntityKindName(kind)) + ":" + e.id;
-    json ev = {{"entity", item.entity},    {"name", e.name},
-               {"threshold", x.threshold}, {"date", FormatDate(x.day)},
-               {"before", x.before},       {"after", x.after}};
+    json ev = {{"entity", item.entity},     {"name", e.name},     {"threshold", x.threshold},
+               {"date", FormatDate(x.day)}, {"before", x.before}, {"after", x.after}};
     if (x.year == 0) {
       // A song's (all versions) and a single's milestones: the track's news says it.
       if (kind == EntityKind::kSong || e.noun == "single") continue;
       item.kind = "milestone";
-      item.text = e.name + " reached " + Thousands(x.threshold) + " streams on " +
-                  FormatDate(x.day);
+      item.text =
+          e.name + " reached " + Thousands(x.threshold) + " streams on " + FormatDate(x.day);
       if (kind != EntityKind::kArtist) {
         auto key = std::make_pair(static_cast<int>(kind), x.threshold);
         auto it = fastest.find(key);
@@ -140,7 +138,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
         }
         for (size_t j = 0; j < board.size(); ++j) {  // ranks among those only
           board[j].rank = j > 0 && board[j].value == board[j - 1].value ? board[j - 1].rank
-                                                                         : static_cast<int>(j + 1);
+                                                                        : static_cast<int>(j + 1);
         }
         const size_t at = IndexOf(board, x.entity);
         if (at < board.size()) {
@@ -162,8 +160,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
             item.text += " — the first " + e.noun + " in the data to reach it";
           } else if (me.rank == 1 && previous && me.value < previous->value) {
             item.kind = "record";
-            item.text += " — the fastest " + e.noun + " ever (previous record: " +
-                         names.Get(previous->entity).name + ", " +
+            item.text += " — the fastest " + e.noun +
+                         " ever (previous record: " + names.Get(previous->entity).name + ", " +
                          std::to_string(previous->value) + " days)";
             ev["previous"] = {{"name", names.Get(previous->entity).name},
                               {"days", previous->value}};
@@ -207,8 +205,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
                        {"ahead", StandingsJson(names, race, at)}};
         if (race[at].rank == 1) {
           item.kind = "first";
-          item.text += " — the first " + label + " to reach " + ShortNumber(x.threshold) +
-                       " streams" + when;
+          item.text +=
+              " — the first " + label + " to reach " + ShortNumber(x.threshold) + " streams" + when;
         } else if (x.year) {
           std::vector<Standing> ahead(race.begin(), race.begin() + static_cast<long>(at));
           for (Standing& s : ahead) s.value = s.day - DayFromCivil(x.year, 1, 1) + 1;
@@ -228,9 +226,10 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
     item.day = w.day;
     item.kind = "withdrawn";
     item.entity = w.key;
-    item.text = "Corrected: " + (w.name.empty() ? w.key : w.name) + " no longer reached " + Thousands(w.threshold) +
-                " streams" + (w.year ? " within " + std::to_string(w.year) : "") + " on " +
-                FormatDate(w.day) + " (the counts of that period changed)";
+    item.text = "Corrected: " + (w.name.empty() ? w.key : w.name) + " no longer reached " +
+                Thousands(w.threshold) + " streams" +
+                (w.year ? " within " + std::to_string(w.year) : "") + " on " + FormatDate(w.day) +
+                " (the counts of that period changed)";
     item.evidence = json({{"key", w.key},
                           {"year", w.year},
                           {"threshold", w.threshold},

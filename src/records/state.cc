@@ -27,38 +27,6 @@ CREATE TABLE IF NOT EXISTS news(
   entity TEXT NOT NULL, text TEXT NOT NULL, evidence TEXT NOT NULL, generation INTEGER NOT NULL);
 )";
 
-// Everything in the catalog that records depend on: credits, kinds, memberships, personas,
-// countries, tags and release dates.
-std::string CatalogDigest(const Catalog* c) {
-  if (!c) return "none";
-  Fingerprinter fp;
-  for (const Artist& a : c->artists()) {
-    std::string row = a.id + "\x1f" + a.name + "\x1f" + std::string(ArtistKindName(a.kind)) +
-                      "\x1f" + a.country + "\x1f" + a.persona_of;
-    for (const auto& m : a.member_of) {
-      row += "\x1f" + m.group_id + "@" + std::to_string(m.from.value_or(-1)) + ".." +
-             std::to_string(m.to.value_or(-1));
-    }
-    for (const auto& t : a.tags) row += "\x1d" + t;
-    for (const auto& al : a.aliases) row += "\x1c" + al;
-    fp.Update(row + "\x1e");
-  }
-  for (const Release& r : c->releases()) {
-    std::string row = r.id + "\x1f" + r.title + "\x1f" + std::string(ReleaseTypeName(r.type)) +
-                      "\x1f" + std::to_string(r.date);
-    for (const auto& a : r.artists) row += "\x1f" + a;
-    fp.Update(row + "\x1e");
-  }
-  for (const Track& t : c->tracks()) {
-    std::string row = t.id + "\x1f" + t.isrc + "\x1f" + t.title + "\x1f" + t.release_id;
-    for (const auto& p : t.primary) row += "\x1f" + p;
-    row += "\x1d";
-    for (const auto& f : t.featured) row += "\x1f" + f;
-    fp.Update(row + "\x1e");
-  }
-  return fp.Hex();
-}
-
 // The running totals, kept beside records.sqlite in a file of their own
 // (doc/formats/records-state.md): big arrays that every update rewrites whole, which SQLite would
 // also copy into its journal.
@@ -177,6 +145,16 @@ using CrossingKey = std::tuple<std::string, int32_t, int64_t, Day>;
 
 }  // namespace
 
+Result<std::vector<Crossing>> CrossingsAt(const CountStore& store, const RecordsState& state,
+                                          const RecordsSettings& settings, int64_t n,
+                                          std::vector<Day>* first_day) {
+  if (n > 0 && n % settings.step == 0) {
+    if (first_day) *first_day = state.first_day;
+    return state.crossings;
+  }
+  return CrossingsOf(store, state.universe, settings, {n}, first_day);
+}
+
 Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,
                                     const RecordsSettings& settings) {
   RecordsState s{RecordsUniverse::Build(store.tracks(), catalog, settings), {}, {}, {}, {}, {}, 0};
@@ -215,7 +193,8 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   }
 
   RecordsUpdate up;
-  const std::string token = settings.Token() + ";catalog=" + CatalogDigest(catalog);
+  const std::string token =
+      settings.Token() + ";catalog=" + (catalog ? catalog->Digest() : std::string("none"));
   const std::vector<Day> days = store.Days();
   const size_t tracks_now = store.tracks().size();
   size_t saved_tracks = 0;
@@ -338,9 +317,8 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   // The totals go to a new file first; the transaction then names it, so that a crash at any
   // point leaves the last committed state whole. The next update removes the old file.
   const uint64_t generation = store.Stats().generation;
-  const int64_t state_seq = std::stoll(saved.meta.count("state_seq") ? saved.meta["state_seq"]
-                                                                     : std::string("0")) +
-                            1;
+  const int64_t state_seq =
+      std::stoll(saved.meta.count("state_seq") ? saved.meta["state_seq"] : std::string("0")) + 1;
   const std::string state_file = "records-state-" + std::to_string(state_seq) + ".bin";
   if (Status w = WriteState(state_dir + state_file, tracks_now, st); !w.ok()) return rollback(w);
   if (Status w = PosixFileSystem()->SyncDir(store_dir); !w.ok()) return rollback(w);
@@ -365,9 +343,10 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
       }
     }
     {
-      SqliteStmt ins(db.get(),
-                     "INSERT OR REPLACE INTO crossings(entity, year, threshold, day, before, after) "
-                     "VALUES(?, ?, ?, ?, ?, ?)");
+      SqliteStmt ins(
+          db.get(),
+          "INSERT OR REPLACE INTO crossings(entity, year, threshold, day, before, after) "
+          "VALUES(?, ?, ?, ?, ?, ?)");
       for (size_t i = up.full ? 0 : kept; i < st.crossings.size(); ++i) {
         const Crossing& x = st.crossings[i];
         ins.Bind(1, u.Key(x.entity));

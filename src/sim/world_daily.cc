@@ -15,16 +15,15 @@ namespace {
 
 // Store markets for launches, biggest first.
 constexpr const char* kStoreCountries[] = {
-    "US", "GB", "JP", "KR", "DE", "FR", "CA", "AU", "BR", "MX", "ES", "IT", "NL", "SE", "NO",
-    "DK", "FI", "BE", "AT", "CH", "PT", "IE", "NZ", "ZA", "NG", "EG", "MA", "KE", "SA", "AE",
-    "IL", "TH", "VN", "MY", "SG", "TW", "HK", "PH", "ID", "IN", "PK", "LK", "BD", "NP", "KH",
-    "LA", "MN", "KZ", "UZ", "TR", "RU", "UA", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR",
-    "SI", "RS", "BA", "MK", "AL", "EE", "LV", "LT", "LU", "MT", "CY", "IS", "AR", "CL", "CO",
-    "PE", "EC", "BO", "PY", "UY", "VE", "CR", "PA", "GT", "HN", "SV", "NI", "DO", "JM", "TT",
-    "BB", "BS", "BZ", "BM", "KY", "AG", "DM", "GD", "KN", "LC", "VC", "GH", "UG", "TZ", "ZW",
-    "ZM", "BW", "NA", "MZ", "AO", "CM", "SN", "CI", "ML", "NE", "BF", "TN", "DZ", "JO", "LB",
-    "KW", "QA", "BH", "OM", "AM", "AZ", "GE", "MD", "BY", "TJ", "KG", "TM", "FJ", "PG", "MO",
-    "BN", "MV"};
+    "US", "GB", "JP", "KR", "DE", "FR", "CA", "AU", "BR", "MX", "ES", "IT", "NL", "SE", "NO", "DK",
+    "FI", "BE", "AT", "CH", "PT", "IE", "NZ", "ZA", "NG", "EG", "MA", "KE", "SA", "AE", "IL", "TH",
+    "VN", "MY", "SG", "TW", "HK", "PH", "ID", "IN", "PK", "LK", "BD", "NP", "KH", "LA", "MN", "KZ",
+    "UZ", "TR", "RU", "UA", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "RS", "BA", "MK",
+    "AL", "EE", "LV", "LT", "LU", "MT", "CY", "IS", "AR", "CL", "CO", "PE", "EC", "BO", "PY", "UY",
+    "VE", "CR", "PA", "GT", "HN", "SV", "NI", "DO", "JM", "TT", "BB", "BS", "BZ", "BM", "KY", "AG",
+    "DM", "GD", "KN", "LC", "VC", "GH", "UG", "TZ", "ZW", "ZM", "BW", "NA", "MZ", "AO", "CM", "SN",
+    "CI", "ML", "NE", "BF", "TN", "DZ", "JO", "LB", "KW", "QA", "BH", "OM", "AM", "AZ", "GE", "MD",
+    "BY", "TJ", "KG", "TM", "FJ", "PG", "MO", "BN", "MV"};
 
 // A smooth, deterministic daily shape: a launch spike settling to a plateau, a slow decay and a
 // weekly swing (Fridays up).
@@ -101,8 +100,8 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
     std::sort(reach.begin(), reach.end());
     for (const auto& [day, total] : reach) {
       if (day < 0 || static_cast<size_t>(day) >= v.size() || static_cast<size_t>(day) < k0) {
-        return Status::InvalidArgument("story of " + story.track + ": day " +
-                                       std::to_string(day) + " is outside its data");
+        return Status::InvalidArgument("story of " + story.track + ": day " + std::to_string(day) +
+                                       " is outside its data");
       }
       ENCORE_RETURN_IF_ERROR(
           FitSegment(&v, k0, static_cast<size_t>(day), before, total, story.track));
@@ -204,10 +203,9 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
         const int64_t window_units = base * l.window;
         const bool tops = hour < l.countries.size();
         // Units an hour so that hour `hour` is the first whose running sum beats the rival.
-        const int64_t per_hour =
-            !tops ? base / 2
-            : hour == 0 ? window_units + 1 + static_cast<int64_t>(c % 7)
-                        : (window_units - 1) / static_cast<int64_t>(hour);
+        const int64_t per_hour = !tops       ? base / 2
+                                 : hour == 0 ? window_units + 1 + static_cast<int64_t>(c % 7)
+                                             : (window_units - 1) / static_cast<int64_t>(hour);
         for (int h = -l.window; h < l.window; ++h) {
           const int64_t ts = l.ts + h * 3600 + 1800;
           for (size_t r = 0; r < rivals.size(); ++r) {

@@ -1,0 +1,57 @@
+#include <gtest/gtest.h>
+
+#include "encore/records.h"
+#include "records/news.h"
+
+namespace encore {
+namespace {
+
+TEST(Filter, ParsesThePeriodAndRejectsWhatItCannotMean) {
+  auto f = Filter::Parse("solo and country = KR and year = 2024");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->year, 2024);
+  EXPECT_EQ(f->from, DayFromCivil(2024, 1, 1));
+  EXPECT_EQ(f->to, DayFromCivil(2024, 12, 31));
+  EXPECT_TRUE(Filter::Parse("(group or persona) and not tag = \"k-pop\"").ok());
+  EXPECT_TRUE(Filter::Parse("").ok());
+  // The period only at the top, only with '='.
+  EXPECT_FALSE(Filter::Parse("solo or year = 2024").ok());
+  EXPECT_FALSE(Filter::Parse("year > 2024").ok());
+  auto bad = Filter::Parse("solo and contry = KR");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown attribute at offset 9 ('contry')"),
+            std::string::npos)
+      << bad.status().message();
+  EXPECT_FALSE(Filter::Parse("country").ok());   // needs a value
+  EXPECT_FALSE(Filter::Parse("solo = 1").ok());  // takes none
+  EXPECT_FALSE(Filter::Parse("(solo").ok());     // unclosed
+  EXPECT_FALSE(Filter::Parse("solo )").ok());    // stray
+  EXPECT_FALSE(Filter::Parse("released > 2024").ok());
+  // Found by the fuzzer: deep nesting is an error, not a stack overflow.
+  EXPECT_FALSE(Filter::Parse(std::string(100000, '(') + "solo").ok());
+  std::string nots;
+  for (int i = 0; i < 10000; ++i) nots += "not ";
+  EXPECT_FALSE(Filter::Parse(nots + "solo").ok());
+}
+
+TEST(Records, CountsAndWords) {
+  EXPECT_EQ(ParseCount("1e9"), 1'000'000'000);
+  EXPECT_EQ(ParseCount("1.4e9"), 1'400'000'000);
+  EXPECT_EQ(ParseCount("1,000,000,000"), 1'000'000'000);
+  EXPECT_EQ(ParseCount("1.4B"), 1'400'000'000);
+  EXPECT_EQ(ParseCount("250K"), 250'000);
+  EXPECT_EQ(ParseCount("100M"), 100'000'000);
+  EXPECT_FALSE(ParseCount("-5"));
+  EXPECT_FALSE(ParseCount("ten"));
+  EXPECT_FALSE(ParseCount("1e30"));
+  EXPECT_EQ(ShortNumber(1'400'000'000), "1.4 billion");
+  EXPECT_EQ(ShortNumber(1'000'000'000), "1 billion");
+  EXPECT_EQ(ShortNumber(300'000'000), "300 million");
+  EXPECT_EQ(ShortNumber(12'345), "12,345");
+  EXPECT_EQ(Ordinal(3), "third");
+  EXPECT_EQ(Ordinal(11), "11th");
+  EXPECT_EQ(Ordinal(22), "22nd");
+}
+
+}  // namespace
+}  // namespace encore
