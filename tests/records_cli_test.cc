@@ -221,7 +221,7 @@ TEST(RecordsCli, ClaimsAnswerTrueOrFalseWithEvidence) {
   r = RunEncore("check 'days_to(streams, 1e8, track \"x\") = 0' " + store);
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(Has(r.out, "FALSE days_to")) << r.out;
-  EXPECT_TRUE(Has(r.out, "actual: 1 days")) << r.out;
+  EXPECT_TRUE(Has(r.out, "actual: 1 day\n")) << r.out;
   EXPECT_TRUE(Has(r.err, "1 of 1 claims do not hold")) << r.err;
   // A malformed claim names where it is.
   WriteText(dir / "claims.txt", "# comment\n\nbogus(1) = 2\n");

@@ -67,15 +67,15 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
   ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up, UpdateRecords(dir, *store, &catalog, {}));
   std::printf("   records brought up to date: %zu days read (%s), %zu news items; a few of them:\n",
               up.days_read, up.full ? up.why.c_str() : "incremental", up.news.size());
+  // The songs' 1 and 1.4 billion records, and the firsts of calendar years.
   std::vector<NewsItem> picked;
   for (const NewsItem& n : up.news) {
-    const bool headline = n.text.find(" 1,000,000,000 streams") != std::string::npos ||
-                          n.text.find("to 1.4 billion") != std::string::npos;
-    if ((n.kind == "record" && headline) ||
-        (n.kind == "first" && n.text.find(" in 2024") != std::string::npos &&
-         n.text.find("1 billion") != std::string::npos)) {
-      picked.push_back(n);
-    }
+    const bool song_record = n.kind == "record" && n.text.find(" song") != std::string::npos &&
+                             (n.text.find(" 1,000,000,000 streams") != std::string::npos ||
+                              n.text.find("to 1.4 billion") != std::string::npos);
+    const bool year_first =
+        n.kind == "first" && n.text.find("to reach 1 billion streams in ") != std::string::npos;
+    if (song_record || year_first) picked.push_back(n);
   }
   ENCORE_RETURN_IF_ERROR(PrintNews(picked, "table", 12));
 

@@ -458,7 +458,9 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
     int hours = 24;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("TRACK", a->track, "The track (id, title or \"Artist - Title\")")->required();
+  cmd->add_option("TRACK", a->track,
+                  "The track (id, title or \"Artist - Title\"); none: every catalog track's "
+                  "launch, ranked");
   cmd->add_option("--chart", a->chart, "An hourly store methodology")->capture_default_str();
   cmd->add_option("--within", a->within, "Count countries at No. 1 within this many hours")
       ->capture_default_str();
@@ -479,13 +481,54 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c, true));
       if (!ctx->sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
       const RecordsUniverse& u = ctx->state.universe;
+      const int hours = std::max(a->hours, static_cast<int>(std::ceil(a->within)));
+      const auto within_s = static_cast<int64_t>(a->within * 3600);
+      if (a->track.empty()) {
+        // The leaderboard: every catalog track with store sales around its release.
+        struct Place {
+          const Track* t;
+          StoreFeat feat;
+        };
+        std::vector<Place> places;
+        for (const Track& t : ctx->catalog.tracks()) {
+          auto feat = StoreNumberOnes(*ctx->sales, &ctx->catalog, *m, t.id, std::nullopt, hours);
+          if (feat.ok() && !feat->tops.empty()) places.push_back({&t, std::move(*feat)});
+        }
+        std::stable_sort(places.begin(), places.end(), [&](const Place& x, const Place& y) {
+          const size_t cx = x.feat.CountWithin(within_s), cy = y.feat.CountWithin(within_s);
+          if (cx != cy) return cx > cy;
+          return x.feat.TimeTo(a->countries).value_or(INT64_MAX) <
+                 y.feat.TimeTo(a->countries).value_or(INT64_MAX);
+        });
+        json rows = json::array();
+        if (a->c.format == "table") {
+          std::printf("Launches on %s: countries at No. 1 within %g hours, time to %zu\n",
+                      m->name.c_str(), a->within, a->countries);
+        }
+        for (const Place& p : places) {
+          const auto t = p.feat.TimeTo(a->countries);
+          if (a->c.format == "json") {
+            rows.push_back({{"track", p.t->id},
+                            {"launch", FormatTimestamp(p.feat.launch)},
+                            {"countries_within", p.feat.CountWithin(within_s)},
+                            {"seconds_to_countries", t ? json(*t) : json(nullptr)}});
+          } else {
+            std::printf(
+                "   %-44.44s %s  %4zu countries  %s\n", (p.t->title + " (" + p.t->id + ")").c_str(),
+                FormatTimestamp(p.feat.launch).c_str(), p.feat.CountWithin(within_s),
+                t ? ("to " + std::to_string(a->countries) + ": " + std::to_string(*t / 3600) + " h")
+                        .c_str()
+                  : "");
+          }
+        }
+        if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+        return Status::Ok();
+      }
       ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, EntityKind::kTrack, a->track));
       const Entity ent = u.Describe(e);
       ENCORE_ASSIGN_OR_RETURN(
-          StoreFeat feat,
-          StoreNumberOnes(*ctx->sales, &ctx->catalog, *m, ent.id, launch,
-                          std::max(a->hours, static_cast<int>(std::ceil(a->within)))));
-      const size_t within = feat.CountWithin(static_cast<int64_t>(a->within * 3600));
+          StoreFeat feat, StoreNumberOnes(*ctx->sales, &ctx->catalog, *m, ent.id, launch, hours));
+      const size_t within = feat.CountWithin(within_s);
       const auto time_to = feat.TimeTo(a->countries);
       if (a->c.format == "json") {
         json tops = json::array();

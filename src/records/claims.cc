@@ -9,6 +9,7 @@
 #include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/sales.h"
+#include "records/news.h"
 
 namespace encore {
 
@@ -183,7 +184,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     v.evidence = u.Describe(e).name + " " + s.evidence;
     if (c.name == "days_to") {
       v.number = static_cast<double>(s.value);
-      v.shown = std::to_string(s.value) + " days";
+      v.shown = Counted(s.value, "day");
     } else {
       v.type = Value::Type::kDate;
       v.number = s.day;
@@ -323,10 +324,10 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (c.name == "countries_no1") {
       const size_t n = feat.CountWithin(static_cast<int64_t>(x * 3600));
       v.number = static_cast<double>(n);
-      v.shown = std::to_string(n) + " countries";
+      v.shown = Counted(static_cast<int64_t>(n), "country");
       v.evidence = ent.name + " launched " + FormatTimestamp(feat.launch) + "; No. 1 on " +
-                   m->name + " in " + std::to_string(n) + " countries within " + c.args[1] +
-                   " (charts are hourly)";
+                   m->name + " in " + Counted(static_cast<int64_t>(n), "country") + " within " +
+                   c.args[1] + " (charts are hourly)";
     } else {
       const auto t = feat.TimeTo(static_cast<size_t>(x));
       if (!t) {

@@ -22,6 +22,22 @@ std::string ShortNumber(int64_t n) {
   return Thousands(n);
 }
 
+std::string Counted(int64_t n, const std::string& noun) {
+  std::string plural = noun;
+  if (n != 1) {
+    const bool consonant_y =
+        plural.size() >= 2 && plural.back() == 'y' &&
+        std::string_view("aeiou").find(plural[plural.size() - 2]) == std::string_view::npos;
+    if (consonant_y) {
+      plural.back() = 'i';
+      plural += "es";
+    } else {
+      plural += "s";
+    }
+  }
+  return Thousands(n) + " " + plural;
+}
+
 std::string Ordinal(int n) {
   static const char* kWords[] = {"",      "first",   "second", "third", "fourth", "fifth",
                                  "sixth", "seventh", "eighth", "ninth", "tenth"};
@@ -143,7 +159,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
         const size_t at = IndexOf(board, x.entity);
         if (at < board.size()) {
           const Standing& me = board[at];
-          item.text += ", " + std::to_string(me.value) + " days after " +
+          item.text += ", " + Counted(me.value, "day") + " after " +
                        (e.released ? "release" : "its first counted day");
           ev["days"] = me.value;
           ev["day0"] = me.from ? FormatDate(*me.from) : "";
@@ -162,7 +178,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
             item.kind = "record";
             item.text += " — the fastest " + e.noun +
                          " ever (previous record: " + names.Get(previous->entity).name + ", " +
-                         std::to_string(previous->value) + " days)";
+                         Counted(previous->value, "day") + ")";
             ev["previous"] = {{"name", names.Get(previous->entity).name},
                               {"days", previous->value}};
           } else if (me.rank <= 3) {

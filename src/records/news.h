@@ -26,6 +26,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
 
 // "1 billion", "1.4 billion", "300 million", "25,000".
 std::string ShortNumber(int64_t n);
+// "1 day", "2 days": a count and its noun, singular or plural ("country" -> "countries").
+std::string Counted(int64_t n, const std::string& noun);
 // "first", "second", … "tenth", then "11th".
 std::string Ordinal(int n);
 
