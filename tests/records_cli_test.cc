@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -198,6 +199,20 @@ TEST(RecordsCli, IngestUpdatesIncrementallyAndLateDataCorrectsTheNews) {
   EXPECT_TRUE(Has(r.out, "the counts of 2024-01-02 changed")) << r.out;
   r = RunEncore("news --kind withdrawn" + store);
   EXPECT_TRUE(Has(r.out, "Corrected: b no longer reached 100,000,000 streams on 2024-01-04"))
+      << r.out;
+  r = RunEncore("records milestones b" + store);
+  EXPECT_TRUE(Has(r.out, "100,000,000  2024-01-02")) << r.out;
+
+  // Damaged kept totals are recomputed, not trusted.
+  for (const auto& f : std::filesystem::directory_iterator(dir / "s")) {
+    if (f.path().filename().string().rfind("records-state-", 0) == 0) {
+      WriteText(f.path().string(), "garbage");
+    }
+  }
+  WriteText(dir / "3.csv", "date,country,track,streams,tier\n2024-01-11,GLOBAL,a,1,\n");
+  r = RunEncore("ingest --no-progress " + Quote(dir / "3.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "records: 11 days read (the kept totals are missing or damaged)"))
       << r.out;
   r = RunEncore("records milestones b" + store);
   EXPECT_TRUE(Has(r.out, "100,000,000  2024-01-02")) << r.out;
