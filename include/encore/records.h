@@ -96,6 +96,7 @@ class RecordsUniverse {
   std::vector<const Track*> catalog_track_;  // per store track (null: unknown)
   std::vector<std::string> keys_;            // per catalog entity: song key, release or artist id
   std::vector<const void*> objects_;         // per catalog entity: Track*, Release*, Artist*
+  std::vector<std::optional<Day>> day0_;     // per catalog entity: its earliest release
 };
 
 // A store day's streams per store track, worldwide: for each (service, track), the GLOBAL rows of

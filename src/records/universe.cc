@@ -66,6 +66,21 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
   }
   for (const Release& r : catalog->releases()) releases[r.id] = add(EntityKind::kRelease, r.id, &r);
   for (const Artist& a : catalog->artists()) artists[a.id] = add(EntityKind::kArtist, a.id, &a);
+  // Day 0 of songs and artists: the earliest release of their (primary) tracks.
+  u.day0_.assign(u.keys_.size(), std::nullopt);
+  auto earliest = [&u, n](uint32_t e, Day d) {
+    std::optional<Day>& x = u.day0_[e - n];
+    if (!x || d < *x) x = d;
+  };
+  for (const Track& t : catalog->tracks()) {
+    const Release* r = catalog->ReleaseById(t.release_id);
+    if (!r) continue;
+    earliest(songs.at(catalog->SongKeyOf(t)), r->date);
+    earliest(releases.at(r->id), r->date);
+    for (const auto& id : t.primary) {
+      if (auto it = artists.find(id); it != artists.end()) earliest(it->second, r->date);
+    }
+  }
 
   std::unordered_map<const Track*, uint32_t> first_store_id;
   std::vector<uint32_t> extras;
@@ -194,12 +209,7 @@ Entity RecordsUniverse::Describe(uint32_t e) const {
       out.track = t;
       out.noun = "song (all versions)";
       out.name = ParseTitle(t->title).base + " by " + CreditLine(*catalog_, *t);
-      // Day 0 of a song: its earliest version's release.
-      for (const Track& v : catalog_->tracks()) {
-        if (catalog_->SongKeyOf(v) != keys_[i]) continue;
-        const Release* r = catalog_->ReleaseById(v.release_id);
-        if (r && (!out.released || r->date < *out.released)) out.released = r->date;
-      }
+      out.released = day0_[i];  // its earliest version's release
       break;
     }
     case EntityKind::kRelease: {
@@ -215,11 +225,7 @@ Entity RecordsUniverse::Describe(uint32_t e) const {
       out.artist = a;
       out.noun = "artist";
       out.name = a->name;
-      // Day 0 of an artist: the first release they are credited on.
-      for (const Track* t : catalog_->TracksOf(*a, false)) {
-        const Release* r = catalog_->ReleaseById(t->release_id);
-        if (r && (!out.released || r->date < *out.released)) out.released = r->date;
-      }
+      out.released = day0_[i];  // the first release of a track crediting them as primary
       break;
     }
     case EntityKind::kTrack:
