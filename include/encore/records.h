@@ -203,6 +203,9 @@ struct Standing {
   std::string evidence;     // in words
 };
 
+// Gives standings already in order their ranks: equal values share one (1, 2, 2, 4).
+void AssignRanks(std::vector<Standing>* standings);
+
 // Fastest to `n` streams: days from day 0 (the release day, else the first counted day) to the
 // first day with a running total of at least n; fewest first; ties share a rank and are listed by
 // crossing day, then name. Entities of `kind` that match `filter`.
@@ -252,6 +255,8 @@ struct NewsItem {
   std::string text;         // the sentence
   std::string evidence;     // JSON: values, dates, the standings it relied on
   uint64_t generation = 0;  // the store generation the update read
+  int64_t threshold = 0;    // the total the crossing reached
+  int32_t year = 0;         // 0: all time; else the calendar year counted
 };
 
 // The totals and crossings of every entity up to the last day read.

@@ -38,7 +38,6 @@ void PrintBoard(const RecordsUniverse& u, const std::vector<Standing>& board, si
 // news and claims the engine finds in them.
 Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
                    const Catalog& catalog, CountStore* store) {
-  namespace fs = std::filesystem;
   std::printf(
       "\n== 11. The demo world since 2020: daily totals and launch sales shaped by its stories "
       "(catalog/demo/stories.csv), written by encore simulate --world demo\n");
@@ -70,11 +69,10 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
   // The songs' 1 and 1.4 billion records, and the firsts of calendar years.
   std::vector<NewsItem> picked;
   for (const NewsItem& n : up.news) {
-    const bool song_record = n.kind == "record" && n.text.find(" song") != std::string::npos &&
-                             (n.text.find(" 1,000,000,000 streams") != std::string::npos ||
-                              n.text.find("to 1.4 billion") != std::string::npos);
-    const bool year_first =
-        n.kind == "first" && n.text.find("to reach 1 billion streams in ") != std::string::npos;
+    const bool song_record = n.kind == "record" && n.entity.rfind("track:", 0) == 0 &&
+                             n.year == 0 &&
+                             (n.threshold == 1'000'000'000 || n.threshold == 1'400'000'000);
+    const bool year_first = n.kind == "first" && n.year != 0 && n.threshold == 1'000'000'000;
     if (song_record || year_first) picked.push_back(n);
   }
   ENCORE_RETURN_IF_ERROR(PrintNews(picked, "table", 12));
@@ -157,7 +155,6 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
     std::printf("   %-5s %s  (actual: %s)\n", r.holds ? "TRUE" : "FALSE", r.claim.c_str(),
                 r.actual.c_str());
   }
-  (void)fs::path();
   return Status::Ok();
 }
 

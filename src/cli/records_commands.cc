@@ -133,46 +133,73 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   if (s.size() > top) std::printf("   … %zu more (--top)\n", s.size() - top);
 }
 
+// What the leaderboards share: a total N, a kind of entity, a filter and how many places.
+struct BoardArgs {
+  Common c;
+  std::string n, kind;
+  size_t top = 10;
+};
+
+void AddBoardOptions(CLI::App* cmd, BoardArgs* b, const char* example) {
+  cmd->add_option("--kind", b->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--where", b->c.where, std::string("A filter (doc/records.md): ") + example);
+  cmd->add_option("--top", b->top, "Places shown")->capture_default_str();
+  AddCommon(cmd, &b->c);
+}
+
+// The store's records and the crossings of N, with the kind and filter asked for.
+struct Board {
+  std::unique_ptr<Context> ctx;
+  int64_t n = 0;
+  EntityKind kind = EntityKind::kTrack;
+  Filter filter;
+  std::vector<Crossing> crossings;
+  std::vector<Day> first_day;
+  std::string Of() const {  // "(solo and country = KR)" or ""
+    return filter.text().empty() ? "" : " (" + filter.text() + ")";
+  }
+};
+
+Result<Board> OpenBoard(const BoardArgs& a) {
+  Board b;
+  ENCORE_ASSIGN_OR_RETURN(b.n, CountArg("N", a.n));
+  ENCORE_ASSIGN_OR_RETURN(b.kind, KindFlag(a.kind));
+  ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(a.c.where));
+  ENCORE_ASSIGN_OR_RETURN(b.ctx, Open(a.c));
+  ENCORE_ASSIGN_OR_RETURN(
+      b.crossings, CrossingsAt(*b.ctx->store, b.ctx->state, b.ctx->settings, b.n, &b.first_day));
+  return b;
+}
+
 void AddFastest(CLI::App* parent, Action* action) {
   auto* cmd = parent->add_subcommand(
       "fastest", "Fastest to N streams: days from release (day 0) to the day the total reached N");
   struct Args {
-    Common c;
-    std::string n, kind = "track", as_of;
-    size_t top = 10;
+    BoardArgs b{{}, "", "track"};
+    std::string as_of;
     bool history = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("N", a->n, "The total: 1e9, 1.4B, 500M")->required();
-  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
-  cmd->add_option("--where", a->c.where, "A filter (doc/records.md): \"solo and country = KR\"");
-  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("N", a->b.n, "The total: 1e9, 1.4B, 500M")->required();
+  AddBoardOptions(cmd, &a->b, "\"solo and country = KR\"");
   cmd->add_option("--as-of", a->as_of, "Only totals reached by this date");
   cmd->add_flag("--history", a->history, "The record's history: who held it, from when to when");
-  AddCommon(cmd, &a->c);
   cmd->callback([=] {
     *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
-      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
-      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
       std::optional<Day> as_of;
       if (!a->as_of.empty()) {
         ENCORE_ASSIGN_OR_RETURN(as_of, ParseDateFlag("--as-of", a->as_of));
       }
-      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      std::vector<Day> first;
-      ENCORE_ASSIGN_OR_RETURN(auto crossings,
-                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, &first));
-      const auto board = FastestTo(ctx->state.universe, crossings, first, kind, n, f, as_of);
-      const std::string title = "Fastest " + std::string(EntityKindName(kind)) + "s to " +
-                                Thousands(n) + " streams" +
-                                (f.text().empty() ? "" : " (" + f.text() + ")");
-      PrintStandings(*ctx, board, a->top, "days", a->c.format, title);
-      if (a->history && a->c.format == "table") {
+      ENCORE_ASSIGN_OR_RETURN(Board b, OpenBoard(a->b));
+      const RecordsUniverse& u = b.ctx->state.universe;
+      const auto board = FastestTo(u, b.crossings, b.first_day, b.kind, b.n, b.filter, as_of);
+      PrintStandings(*b.ctx, board, a->b.top, "days", a->b.c.format,
+                     "Fastest " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
+                         " streams" + b.Of());
+      if (a->history && a->b.c.format == "table") {
         std::printf("\nThe record's history:\n");
         for (const Reign& r : FastestHistory(board)) {
-          std::printf("   %-52.52s %5lld days  held %s .. %s\n",
-                      ctx->state.universe.Describe(r.entity).name.c_str(),
+          std::printf("   %-52.52s %5lld days  held %s .. %s\n", u.Describe(r.entity).name.c_str(),
                       static_cast<long long>(r.value), FormatDate(r.from).c_str(),
                       r.to ? FormatDate(*r.to).c_str() : "now");
         }
@@ -186,30 +213,21 @@ void AddRace(CLI::App* parent, Action* action) {
   auto* cmd = parent->add_subcommand(
       "race", "Calendar-year race: the day of the year (1 January = 1) streams within it reach N");
   struct Args {
-    Common c;
+    BoardArgs b{{}, "1e9", "artist"};
     int year = 0;
-    std::string n = "1e9", kind = "artist";
-    size_t top = 10;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("YEAR", a->year, "The calendar year")->required();
-  cmd->add_option("N", a->n, "The total")->capture_default_str();
-  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
-  cmd->add_option("--where", a->c.where, "A filter: \"solo and tag = k-pop\"");
-  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
-  AddCommon(cmd, &a->c);
+  cmd->add_option("N", a->b.n, "The total")->capture_default_str();
+  AddBoardOptions(cmd, &a->b, "\"solo and tag = k-pop\"");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
-      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
-      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
-      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      ENCORE_ASSIGN_OR_RETURN(auto crossings,
-                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, nullptr));
-      const auto board = YearRace(ctx->state.universe, crossings, kind, a->year, n, f);
-      PrintStandings(*ctx, board, a->top, "day", a->c.format,
-                     "Race to " + Thousands(n) + " streams within " + std::to_string(a->year) +
-                         (f.text().empty() ? "" : " (" + f.text() + ")"));
+      ENCORE_ASSIGN_OR_RETURN(Board b, OpenBoard(a->b));
+      const auto board =
+          YearRace(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
+      PrintStandings(
+          *b.ctx, board, a->b.top, "day", a->b.c.format,
+          "Race to " + Thousands(b.n) + " streams within " + std::to_string(a->year) + b.Of());
       return Status::Ok();
     };
   });
@@ -256,36 +274,25 @@ void AddFirst(CLI::App* parent, Action* action) {
   auto* cmd = parent->add_subcommand(
       "first", "First to reach N (in a year): \"the first Korean solo artist to 1B in 2024\"");
   struct Args {
-    Common c;
-    std::string n, kind = "artist";
+    BoardArgs b{{}, "", "artist"};
     int year = 0;
-    size_t top = 10;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("N", a->n, "The total")->required();
+  cmd->add_option("N", a->b.n, "The total")->required();
   cmd->add_option("--year", a->year, "Count streams within this year only");
-  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
-  cmd->add_option("--where", a->c.where, "A filter: \"solo and country = KR\"");
-  cmd->add_option("--top", a->top, "Places shown (in order of arrival)")->capture_default_str();
-  AddCommon(cmd, &a->c);
+  AddBoardOptions(cmd, &a->b, "\"solo and country = KR\"");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(int64_t n, CountArg("N", a->n));
-      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
-      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(a->c.where));
-      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
-      ENCORE_ASSIGN_OR_RETURN(auto crossings,
-                              CrossingsAt(*ctx->store, ctx->state, ctx->settings, n, nullptr));
-      auto board = FirstTo(ctx->state.universe, crossings, kind, a->year, n, f);
+      ENCORE_ASSIGN_OR_RETURN(Board b, OpenBoard(a->b));
+      auto board = FirstTo(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
       // The rank is the order of arrival; within a year the value is the day of the year.
       if (!a->year) {
         for (Standing& s : board) s.value = 0;
       }
-      PrintStandings(*ctx, board, a->top, a->year ? "day" : "-", a->c.format,
-                     "First " + std::string(EntityKindName(kind)) + "s to " + Thousands(n) +
+      PrintStandings(*b.ctx, board, a->b.top, a->year ? "day" : "-", a->b.c.format,
+                     "First " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
                          " streams" + (a->year ? " within " + std::to_string(a->year) : "") +
-                         (f.text().empty() ? "" : " (" + f.text() + ")") +
-                         ": rank 1 holds the record; later ones show who followed");
+                         b.Of() + ": rank 1 holds the record; later ones show who followed");
       return Status::Ok();
     };
   });

@@ -9,6 +9,7 @@
 #include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/sales.h"
+#include "records/compare.h"
 #include "records/news.h"
 
 namespace encore {
@@ -111,15 +112,6 @@ Result<int64_t> Count(const std::string& s, const char* what) {
   const auto n = ParseCount(s);
   if (!n) return Status::InvalidArgument(std::string(what) + " must be a number, not '" + s + "'");
   return *n;
-}
-
-bool Compare(const std::string& op, double a, double b) {
-  if (op == "=") return std::fabs(a - b) < 1e-9;
-  if (op == "!=") return std::fabs(a - b) >= 1e-9;
-  if (op == "<") return a < b;
-  if (op == "<=") return a <= b;
-  if (op == ">") return a > b;
-  return a >= b;
 }
 
 Status NeedArgs(const Call& c, size_t lo, size_t hi, const char* form) {
@@ -406,13 +398,13 @@ Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) 
           return Status::InvalidArgument("expected a number after " + op + ", not '" + rhs + "'");
         }
       }
-      out.holds = Compare(op, v.number, want);
+      out.holds = CompareBy<double>(op, v.number, want);
       break;
     }
     case Value::Type::kDate: {
       const auto d = ParseDate(rhs);
       if (!d) return Status::InvalidArgument("expected a date after " + op + ", not '" + rhs + "'");
-      out.holds = Compare(op, v.number, *d);
+      out.holds = CompareBy<double>(op, v.number, *d);
       break;
     }
     case Value::Type::kEntity: {

@@ -7,6 +7,7 @@
 #include "catalog/names.h"
 #include "common/strings.h"
 #include "encore/records.h"
+#include "records/compare.h"
 
 namespace encore {
 
@@ -189,15 +190,6 @@ class Parser {
   int depth_ = 0;
 };
 
-bool Compare(const std::string& cmp, int64_t a, int64_t b) {
-  if (cmp == "=") return a == b;
-  if (cmp == "!=") return a != b;
-  if (cmp == "<") return a < b;
-  if (cmp == "<=") return a <= b;
-  if (cmp == ">") return a > b;
-  return a >= b;
-}
-
 // The artists an entity's attributes come from: itself, or a track's or release's primary ones.
 std::vector<const Artist*> SubjectArtists(const Catalog& c, const Entity& e) {
   std::vector<const Artist*> out;
@@ -332,13 +324,13 @@ bool Eval(const Node& n, const RecordsUniverse& u, const Entity& e) {
     if (!e.released) return false;
     if (n.attr == "released") {
       const auto d = ParseDate(n.value);
-      return d && Compare(n.cmp, *e.released, *d);
+      return d && CompareBy<int64_t>(n.cmp, *e.released, *d);
     }
     int y = 0;
     unsigned m = 0, dd = 0;
     CivilFromDay(*e.released, &y, &m, &dd);
     const auto want = ParseInt64(n.value);
-    return want && Compare(n.cmp, y, *want);
+    return want && CompareBy<int64_t>(n.cmp, y, *want);
   }
   return false;
 }

@@ -24,11 +24,8 @@ std::vector<Standing> Rank(std::vector<Candidate> c, bool most) {
   });
   std::vector<Standing> out;
   out.reserve(c.size());
-  for (size_t i = 0; i < c.size(); ++i) {
-    c[i].s.rank =
-        (i > 0 && c[i].s.value == c[i - 1].s.value) ? out.back().rank : static_cast<int>(i + 1);
-    out.push_back(std::move(c[i].s));
-  }
+  for (Candidate& x : c) out.push_back(std::move(x.s));
+  AssignRanks(&out);
   return out;
 }
 
@@ -38,6 +35,13 @@ std::string Reached(const Crossing& x) {
 }
 
 }  // namespace
+
+void AssignRanks(std::vector<Standing>* standings) {
+  std::vector<Standing>& s = *standings;
+  for (size_t i = 0; i < s.size(); ++i) {
+    s[i].rank = i > 0 && s[i].value == s[i - 1].value ? s[i - 1].rank : static_cast<int>(i + 1);
+  }
+}
 
 std::vector<Standing> FastestTo(const RecordsUniverse& u, const std::vector<Crossing>& crossings,
                                 const std::vector<Day>& first_day, EntityKind kind, int64_t n,

@@ -131,6 +131,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
     const Entity& e = names.Get(x.entity);
     NewsItem item;
     item.day = x.day;
+    item.threshold = x.threshold;
+    item.year = x.year;
     item.entity = std::string(EntityKindName(kind)) + ":" + e.id;
     json ev = {{"entity", item.entity},     {"name", e.name},     {"threshold", x.threshold},
                {"date", FormatDate(x.day)}, {"before", x.before}, {"after", x.after}};
@@ -152,10 +154,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
         for (const Standing& s : it->second) {
           if (s.day <= x.day && names.Get(s.entity).noun == e.noun) board.push_back(s);
         }
-        for (size_t j = 0; j < board.size(); ++j) {  // ranks among those only
-          board[j].rank = j > 0 && board[j].value == board[j - 1].value ? board[j - 1].rank
-                                                                        : static_cast<int>(j + 1);
-        }
+        AssignRanks(&board);  // ranks among those only
         const size_t at = IndexOf(board, x.entity);
         if (at < board.size()) {
           const Standing& me = board[at];
@@ -240,6 +239,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
   for (const Withdrawn& w : withdrawn) {
     NewsItem item;
     item.day = w.day;
+    item.threshold = w.threshold;
+    item.year = w.year;
     item.kind = "withdrawn";
     item.entity = w.key;
     item.text = "Corrected: " + (w.name.empty() ? w.key : w.name) + " no longer reached " +

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS crossings(
   before INTEGER NOT NULL, after INTEGER NOT NULL, PRIMARY KEY(entity, year, threshold));
 CREATE TABLE IF NOT EXISTS news(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, day INTEGER NOT NULL, kind TEXT NOT NULL,
-  entity TEXT NOT NULL, text TEXT NOT NULL, evidence TEXT NOT NULL, generation INTEGER NOT NULL);
+  entity TEXT NOT NULL, text TEXT NOT NULL, evidence TEXT NOT NULL, generation INTEGER NOT NULL,
+  threshold INTEGER NOT NULL, year INTEGER NOT NULL);
 )";
 
 // The running totals, kept beside records.sqlite in a file of their own
@@ -141,6 +142,15 @@ Status PutMeta(SqliteDb& db, const std::string& k, const std::string& v) {
   return st.Run() ? Status::Ok() : db.Error();
 }
 
+// A scan's totals (not its crossings) into a state.
+void TakeTotals(const StreamScan& scan, RecordsState* st) {
+  st->totals = scan.totals();
+  st->year_totals = scan.year_totals();
+  st->first_day = scan.first_day();
+  st->last_day = scan.last_day();
+  st->year = scan.year();
+}
+
 using CrossingKey = std::tuple<std::string, int32_t, int64_t, Day>;
 
 }  // namespace
@@ -160,12 +170,8 @@ Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* cata
   RecordsState s{RecordsUniverse::Build(store.tracks(), catalog, settings), {}, {}, {}, {}, {}, 0};
   StreamScan scan(s.universe, settings.step);
   ENCORE_RETURN_IF_ERROR(ScanStore(store, settings, std::nullopt, std::nullopt, &scan));
-  s.totals = scan.totals();
-  s.year_totals = scan.year_totals();
-  s.first_day = scan.first_day();
   s.crossings = std::move(scan.crossings());
-  s.last_day = scan.last_day();
-  s.year = scan.year();
+  TakeTotals(scan, &s);
   return s;
 }
 
@@ -303,11 +309,7 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
       withdrawn.push_back(std::move(w));
     }
   }
-  st.totals = scan.totals();
-  st.year_totals = scan.year_totals();
-  st.first_day = scan.first_day();
-  st.last_day = scan.last_day();
-  st.year = scan.year();
+  TakeTotals(scan, &st);
   up.news = MakeNews(u, st.crossings, st.first_day, fresh, withdrawn, settings);
 
   if (read.empty() && !up.full) {
@@ -359,8 +361,8 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
       }
     }
     SqliteStmt ins(db.get(),
-                   "INSERT INTO news(day, kind, entity, text, evidence, generation) "
-                   "VALUES(?, ?, ?, ?, ?, ?)");
+                   "INSERT INTO news(day, kind, entity, text, evidence, generation, threshold, "
+                   "year) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     for (NewsItem& n : up.news) {
       n.generation = generation;
       ins.Bind(1, static_cast<int64_t>(n.day));
@@ -369,6 +371,8 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
       ins.Bind(4, n.text);
       ins.Bind(5, n.evidence);
       ins.Bind(6, static_cast<int64_t>(generation));
+      ins.Bind(7, n.threshold);
+      ins.Bind(8, static_cast<int64_t>(n.year));
       if (!ins.Run()) return db.Error();
       n.seq = sqlite3_last_insert_rowid(db.get());
     }
@@ -389,9 +393,10 @@ Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::option
   if (!std::filesystem::exists(path)) return out;
   SqliteDb db;
   ENCORE_RETURN_IF_ERROR(db.Open(path, false, kSchema));
-  SqliteStmt st(db.get(),
-                "SELECT seq, day, kind, entity, text, evidence, generation FROM news "
-                "WHERE day >= ? ORDER BY seq");
+  SqliteStmt st(
+      db.get(),
+      "SELECT seq, day, kind, entity, text, evidence, generation, threshold, year FROM news "
+      "WHERE day >= ? ORDER BY seq");
   st.Bind(1, static_cast<int64_t>(since.value_or(INT32_MIN)));
   while (st.Step() == SQLITE_ROW) {
     NewsItem n;
@@ -402,6 +407,8 @@ Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::option
     n.text = st.Text(4);
     n.evidence = st.Text(5);
     n.generation = static_cast<uint64_t>(st.Int(6));
+    n.threshold = st.Int(7);
+    n.year = static_cast<int32_t>(st.Int(8));
     out.push_back(std::move(n));
   }
   return out;
