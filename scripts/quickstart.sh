@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 what=${1:-demo}
 packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsimdjson-dev
           libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev
-          clang libclang-rt-14-dev)
+          libcpp-httplib-dev clang libclang-rt-14-dev)
+# The tests also drive the dashboard in Debian's Chromium and load the server with wrk.
+[[ "$what" == "test" ]] && packages+=(chromium wrk)
+# npm installs the dashboard's plotting library at build time; Node.js from Debian unless the
+# machine has one already.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -41,11 +46,12 @@ case "$what" in
     cmake --preset fuzz >/dev/null
     cmake --build --preset fuzz -j "$jobs"
     ctest --preset fuzz -j "$jobs"
-    # The threaded code under ThreadSanitizer. Left out there: the kill -9 test and the checks
-    # over the real chart files, which run on one thread and are slow under TSan.
+    # The threaded code under ThreadSanitizer (the HTTP server's API tests among it). Left out
+    # there: the kill -9 test, the checks over the real chart files, which run on one thread and
+    # are slow under TSan, and the browser and load tests, which run on the ASan build below.
     cmake --preset tsan >/dev/null
     cmake --build --preset tsan -j "$jobs"
-    ctest --preset tsan -j "$jobs" -E '^(Crash\.|PublishedCharts\.|SongKey\.|ChartCli\.Hot100)'
+    ctest --preset tsan -j "$jobs" -E '^(Crash\.|PublishedCharts\.|SongKey\.|ChartCli\.Hot100|Dashboard\.|ServeLoad\.)'
     # Then every unit and end-to-end test (its summary is the last line).
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset" -j "$jobs"

@@ -335,7 +335,7 @@ namespace encore::test {
 
 TEST(EndToEnd, DemoTellsItsStoryFromTheData) {
   TempDir dir("demo");
-  const RunResult r = RunEncore("demo --plays 30000 --store " + Quote(dir / "demo"));
+  const RunResult r = RunEncore("demo --no-serve --plays 30000 --store " + Quote(dir / "demo"));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("late-and-broken.csv:9: late: 2024-01-02T12:00:00Z"), std::string::npos)
       << r.out;

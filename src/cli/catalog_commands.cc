@@ -81,7 +81,7 @@ void AddCatalogQuery(CLI::App& app, Action* action, const char* name, const char
 
 }  // namespace
 
-Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, bool as_json) {
+Result<json> ArtistJson(const Catalog& c, const Artist& a, const CountStore* store) {
   json j = {{"id", a.id},
             {"name", a.name},
             {"kind", ArtistKindName(a.kind)},
@@ -174,6 +174,16 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
     }
   }
   j["songs"] = songs;
+  return j;
+}
+
+Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, bool as_json) {
+  ENCORE_ASSIGN_OR_RETURN(const json j, ArtistJson(c, a, store));
+  const json& groups = j["member_of"];
+  const json& members = j["members"];
+  const json& personas = j["personas"];
+  const json& releases = j["releases"];
+  const json& songs = j["songs"];
   if (as_json) {
     std::cout << j.dump(1) << "\n";
     return Status::Ok();
@@ -234,8 +244,10 @@ Status PrintArtist(const Catalog& c, const Artist& a, const CountStore* store, b
           streams(sj).c_str());
     }
   }
-  if (any_counted)
-    std::printf("  streams counted as primary artist: %s\n", Thousands(total).c_str());
+  if (j.contains("streams")) {
+    std::printf("  streams counted as primary artist: %s\n",
+                Thousands(j["streams"].get<int64_t>()).c_str());
+  }
   return Status::Ok();
 }
 
@@ -385,6 +397,8 @@ std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) 
   return out;
 }
 
+}  // namespace
+
 Result<json> TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
   const ParsedTitle p = ParseTitle(t.title);
   const Release* r = c.ReleaseById(t.release_id);
@@ -404,8 +418,6 @@ Result<json> TrackJson(const Catalog& c, const Track& t, const CountStore* store
   if (streams) j["streams"] = *streams;
   return j;
 }
-
-}  // namespace
 
 void AddTrack(CLI::App& app, Action* action) {
   AddCatalogQuery(

@@ -562,6 +562,8 @@ void AddRun(CLI::App* chart, Action* action) {
   });
 }
 
+}  // namespace
+
 // The region a compiled chart is asked for: --country, else the methodology's first region.
 std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
   if (!country.empty()) {
@@ -572,6 +574,8 @@ std::string RegionOf(const ChartMethod& m, Day date, const std::string& country)
   if (!regions || regions->empty() || (*regions)[0] == "countries") return "global";
   return (*regions)[0];
 }
+
+namespace {
 
 struct CompiledContext {
   std::unique_ptr<CountStore> store;
@@ -590,6 +594,8 @@ Result<CompiledContext> OpenCounts(const std::string& flag) {
   ENCORE_ASSIGN_OR_RETURN(c.sales, OpenSalesData(dir));
   return c;
 }
+
+}  // namespace
 
 Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const std::string& flag) {
   const auto days = store.Days();
@@ -614,6 +620,8 @@ Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const st
   }
   return chart_date;
 }
+
+namespace {
 
 Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
                     const std::string& date_flag, const std::string& country, size_t top,

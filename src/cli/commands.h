@@ -5,12 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "encore/catalog.h"
+#include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/simulate.h"
 #include "encore/status.h"
 #include "encore/store.h"
+#include "server/server.h"
 
 namespace encore::cli {
 
@@ -46,8 +49,7 @@ struct WorldStories {
   std::vector<ArtistStory> artists;
   std::vector<LaunchStory> launches;
 };
-Result<WorldStories> ParseStories(std::string_view text, const std::string& file,
-                                  const Catalog& c);
+Result<WorldStories> ParseStories(std::string_view text, const std::string& file, const Catalog& c);
 // The demo's built-in stories, or DIR/stories.csv (none when the file does not exist).
 Result<WorldStories> LoadStories(const std::string& world, const Catalog& c);
 // Writes the demo world's catalog files (and its stories.csv) into dir.
@@ -62,6 +64,24 @@ void AddNews(CLI::App& app, Action* action);
 void AddCheck(CLI::App& app, Action* action);
 // Prints news items (the last `limit`) as a table or JSON.
 Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit);
+
+// The JSON views the commands print with --format json and the HTTP API serves.
+nlohmann::json NewsJson(const NewsItem& n);
+// A leaderboard place; `value` names the ranked column ("days", "streams").
+nlohmann::json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value);
+// A catalog artist and track, with the streams a count store holds for them (store: null).
+Result<nlohmann::json> ArtistJson(const Catalog& c, const Artist& a, const CountStore* store);
+Result<nlohmann::json> TrackJson(const Catalog& c, const Track& t, const CountStore* store);
+
+// Compiled charts: the region asked for (`country`, else the methodology's first region) and the
+// chart date `flag` means (a date: the chart dated on or before it; empty: the latest chart whose
+// whole period is counted); kNotFound when the store has no counts for it.
+std::string RegionOf(const ChartMethod& m, Day date, const std::string& country);
+Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const std::string& flag);
+
+// `encore serve`, and the server `encore demo` ends with: serves until SIGINT or SIGTERM.
+void AddServe(CLI::App& app, Action* action);
+Status ServeStore(const server::ServeOptions& o, const std::string& banner);
 
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);

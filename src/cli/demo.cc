@@ -166,12 +166,19 @@ void AddDemo(CLI::App& app, Action* action) {
   struct Args {
     std::string store = "encore-demo";
     uint64_t plays = 3000000;
+    bool no_serve = false;
+    int port = 8080;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--store", a->store,
                   "Demo store directory (replaced if it holds an earlier demo)")
       ->capture_default_str();
   cmd->add_option("--plays", a->plays, "Plays to simulate")->capture_default_str();
+  cmd->add_flag("--no-serve", a->no_serve,
+                "End after the demo instead of serving the dashboard on its store");
+  cmd->add_option("--port", a->port, "Port of the dashboard (taken: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
       namespace fs = std::filesystem;
@@ -354,7 +361,21 @@ void AddDemo(CLI::App& app, Action* action) {
                   a->store.c_str());
       std::printf("        build/release/src/encore records fastest 1e9 --history --store %s\n",
                   a->store.c_str());
-      return Status::Ok();
+      if (a->no_serve) return Status::Ok();
+      // The whole product: the dashboard over the demo store, until Ctrl-C.
+      store.reset();
+      server::ServeOptions o;
+      o.store_dir = a->store;
+      o.port = a->port;
+      o.quiet = true;
+      const std::string banner =
+          "\n== 17. The dashboard over the demo store (--no-serve skips this)\n";
+      Status served = ServeStore(o, banner);
+      if (served.code() == StatusCode::kIoError && o.port != 0) {
+        o.port = 0;  // the port is taken: any free one
+        served = ServeStore(o, banner);
+      }
+      return served;
     };
   });
 }

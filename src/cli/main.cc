@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   encore::cli::AddRecords(app, &action);
   encore::cli::AddNews(app, &action);
   encore::cli::AddCheck(app, &action);
+  encore::cli::AddServe(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

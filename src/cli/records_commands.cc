@@ -104,15 +104,7 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   const RecordsUniverse& u = ctx.state.universe;
   if (format == "json") {
     json rows = json::array();
-    for (size_t i = 0; i < s.size() && i < top; ++i) {
-      const Entity e = u.Describe(s[i].entity);
-      json r = {{"rank", s[i].rank}, {"kind", EntityKindName(e.kind)},
-                {"id", e.id},        {"name", e.name},
-                {value, s[i].value}, {"evidence", s[i].evidence}};
-      if (s[i].day) r["date"] = FormatDate(s[i].day);
-      if (s[i].from) r["from"] = FormatDate(*s[i].from);
-      rows.push_back(std::move(r));
-    }
+    for (size_t i = 0; i < s.size() && i < top; ++i) rows.push_back(StandingJson(u, s[i], value));
     std::cout << json({{"title", title}, {"standings", rows}}).dump(2) << "\n";
     return;
   }
@@ -595,19 +587,30 @@ void AddRecords(CLI::App& app, Action* action) {
   AddStoreFeat(cmd, action);
 }
 
+json NewsJson(const NewsItem& n) {
+  json j = {{"seq", n.seq},   {"date", FormatDate(n.day)},
+            {"kind", n.kind}, {"entity", n.entity},
+            {"text", n.text}, {"evidence", json::parse(n.evidence, nullptr, false)}};
+  if (n.threshold) j["threshold"] = n.threshold;
+  if (n.year) j["year"] = n.year;
+  return j;
+}
+
+json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value) {
+  const Entity e = u.Describe(s.entity);
+  json r = {{"rank", s.rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id}, {"name", e.name},
+            {value, s.value}, {"evidence", s.evidence}};
+  if (s.day) r["date"] = FormatDate(s.day);
+  if (s.from) r["from"] = FormatDate(*s.from);
+  if (s.reached) r["reached"] = s.reached;
+  return r;
+}
+
 Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit) {
   const size_t from = items.size() > limit ? items.size() - limit : 0;
   if (format == "json") {
     json rows = json::array();
-    for (size_t i = from; i < items.size(); ++i) {
-      const NewsItem& n = items[i];
-      rows.push_back({{"seq", n.seq},
-                      {"date", FormatDate(n.day)},
-                      {"kind", n.kind},
-                      {"entity", n.entity},
-                      {"text", n.text},
-                      {"evidence", json::parse(n.evidence, nullptr, false)}});
-    }
+    for (size_t i = from; i < items.size(); ++i) rows.push_back(NewsJson(items[i]));
     std::cout << rows.dump(2) << "\n";
     return Status::Ok();
   }

@@ -1,0 +1,1134 @@
+// The read endpoints of the HTTP API (doc/api/http.md): what the CLI shows, as JSON, from one
+// snapshot of a store.
+#include "server/api.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "catalog/names.h"
+#include "cli/commands.h"
+#include "encore/compile.h"
+#include "encore/methodology.h"
+#include "encore/query.h"
+#include "records/news.h"
+
+namespace encore::server {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSealedCache = "public, max-age=86400";
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+class Params {
+ public:
+  explicit Params(const ApiRequest& r) : r_(r) {}
+
+  // kInvalidArgument for a parameter the endpoint does not take (a typo must not pass silently).
+  Status Only(std::initializer_list<const char*> allowed) const {
+    for (const auto& [k, v] : r_.params) {
+      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; })) {
+        std::string list;
+        for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        return Status::InvalidArgument("unknown parameter '" + k + "' (this endpoint takes: " +
+                                       (list.empty() ? "none" : list) + ")");
+      }
+    }
+    return Status::Ok();
+  }
+  std::optional<std::string> Get(const std::string& k) const {
+    auto it = r_.params.find(k);
+    if (it == r_.params.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string Str(const std::string& k, const std::string& def = "") const {
+    return Get(k).value_or(def);
+  }
+  Result<int64_t> Int(const std::string& k, int64_t def, int64_t lo, int64_t hi) const {
+    auto v = Get(k);
+    if (!v) return def;
+    char* end = nullptr;
+    errno = 0;
+    const long long x = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end || errno || x < lo || x > hi) {
+      return Status::InvalidArgument(k + " must be a whole number from " + std::to_string(lo) +
+                                     " to " + std::to_string(hi) + ", not '" + *v + "'");
+    }
+    return static_cast<int64_t>(x);
+  }
+  Result<std::optional<Day>> Date(const std::string& k) const {
+    auto v = Get(k);
+    if (!v || v->empty()) return std::optional<Day>();
+    auto d = ParseDate(*v);
+    if (!d) return Status::InvalidArgument(k + " must be a date YYYY-MM-DD, not '" + *v + "'");
+    return std::optional<Day>(*d);
+  }
+  Result<int64_t> Count(const std::string& k, const std::string& def) const {
+    const std::string v = Str(k, def);
+    auto n = ParseCount(v);
+    if (!n || *n <= 0) {
+      return Status::InvalidArgument(k + " must be a positive count (1e9, 1.4B, 100M), not '" + v +
+                                     "'");
+    }
+    return *n;
+  }
+  Result<EntityKind> Kind(const std::string& def) const {
+    const std::string v = Str("kind", def);
+    auto k = ParseEntityKind(v);
+    if (!k) return Status::InvalidArgument("kind must be track, song, release or artist");
+    return *k;
+  }
+  Result<bool> Bool(const std::string& k, bool def) const {
+    auto v = Get(k);
+    if (!v) return def;
+    if (*v == "1" || *v == "true" || *v == "yes" || v->empty()) return true;
+    if (*v == "0" || *v == "false" || *v == "no") return false;
+    return Status::InvalidArgument(k + " must be true or false, not '" + *v + "'");
+  }
+
+ private:
+  const ApiRequest& r_;
+};
+
+// One page of a list: `limit` items from `offset`, with the total and the next offset.
+struct Page {
+  size_t offset = 0, limit = 50;
+};
+Result<Page> GetPage(const Params& p, size_t def_limit) {
+  Page page;
+  ENCORE_ASSIGN_OR_RETURN(const int64_t limit,
+                          p.Int("limit", static_cast<int64_t>(def_limit), 1, 1000));
+  ENCORE_ASSIGN_OR_RETURN(const int64_t offset, p.Int("offset", 0, 0, 1'000'000'000));
+  page.limit = static_cast<size_t>(limit);
+  page.offset = static_cast<size_t>(offset);
+  return page;
+}
+// Puts items[offset, offset + limit) into out[key] with the paging fields.
+void PutPage(json* out, const std::string& key, const json& items, const Page& page) {
+  json slice = json::array();
+  for (size_t i = page.offset; i < items.size() && i < page.offset + page.limit; ++i)
+    slice.push_back(items[i]);
+  (*out)[key] = std::move(slice);
+  (*out)["total"] = items.size();
+  (*out)["offset"] = page.offset;
+  (*out)["limit"] = page.limit;
+  (*out)["next_offset"] =
+      page.offset + page.limit < items.size() ? json(page.offset + page.limit) : json();
+}
+
+// Points and units are whole numbers but for weighted components: shown as integers when whole.
+json Number(double v) {
+  const double r = std::round(v);
+  if (std::fabs(v - r) < 1e-9 && std::fabs(r) < 9e15) return static_cast<int64_t>(r);
+  return v;
+}
+
+json DateOrNull(std::optional<Day> d) { return d ? json(FormatDate(*d)) : json(); }
+
+// Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"}.
+json LinkOf(const RecordsUniverse& u, uint32_t e) {
+  const Entity d = u.Describe(e);
+  switch (d.kind) {
+    case EntityKind::kTrack:
+      return {{"type", "track"}, {"id", d.track ? d.track->id : d.id}};
+    case EntityKind::kSong:
+      return d.track ? json{{"type", "track"}, {"id", d.track->id}} : json();
+    case EntityKind::kRelease:
+      return {{"type", "release"}, {"id", d.id}};
+    case EntityKind::kArtist:
+      return {{"type", "artist"}, {"id", d.id}};
+  }
+  return json();
+}
+
+json Standings(const RecordsUniverse& u, const std::vector<Standing>& s, const std::string& value) {
+  json rows = json::array();
+  for (const auto& x : s) {
+    json j = cli::StandingJson(u, x, value);
+    j["link"] = LinkOf(u, x.entity);
+    rows.push_back(std::move(j));
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities: their store tracks, daily series and milestones
+
+// The store tracks whose streams count for entity e.
+std::vector<uint32_t> StoreTracksOf(const RecordsUniverse& u, uint32_t e) {
+  std::vector<uint32_t> out;
+  for (uint32_t t = 0; t < u.store_tracks(); ++t) {
+    if (u.TrackEntity(t) == e || std::find(u.ExtrasBegin(t), u.ExtrasEnd(t), e) != u.ExtrasEnd(t))
+      out.push_back(t);
+  }
+  return out;
+}
+
+// Daily streams summed over store tracks, with the running total, as columns.
+Result<json> Series(const Snapshot& s, const std::vector<uint32_t>& tracks, const Params& p) {
+  StreamsQuery q;
+  if (auto c = p.Get("country")) q.country = *c;
+  if (auto v = p.Get("service")) q.service = *v;
+  ENCORE_ASSIGN_OR_RETURN(q.from, p.Date("from"));
+  ENCORE_ASSIGN_OR_RETURN(q.to, p.Date("to"));
+  std::map<Day, int64_t> days;
+  for (uint32_t t : tracks) {
+    q.track = s.store->tracks()[t];
+    ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*s.store, q));
+    for (const auto& r : rows) days[r.day] += r.streams;
+  }
+  json dates = json::array(), daily = json::array(), cumulative = json::array();
+  int64_t cum = 0;
+  for (const auto& [d, v] : days) {
+    cum += v;
+    dates.push_back(FormatDate(d));
+    daily.push_back(v);
+    cumulative.push_back(cum);
+  }
+  return json{{"dates", dates},
+              {"streams", daily},
+              {"cumulative", cumulative},
+              {"total", cum},
+              {"country", q.country ? json(*q.country) : json("worldwide")},
+              {"service", q.service ? json(*q.service) : json("all")}};
+}
+
+// Every threshold the entity crossed (all time, and within calendar years), in date order.
+json Milestones(const Snapshot& s, uint32_t e) {
+  const RecordsUniverse& u = s.state.universe;
+  const Entity d = u.Describe(e);
+  std::optional<Day> day0 = d.released;
+  if (!day0 && e < s.state.first_day.size() && s.state.first_day[e] >= 0)
+    day0 = s.state.first_day[e];
+  json out = json::array();
+  for (const Crossing& c : s.state.crossings) {
+    if (c.entity != e) continue;
+    json j = {{"threshold", c.threshold},
+              {"date", FormatDate(c.day)},
+              {"before", c.before},
+              {"after", c.after}};
+    if (c.year) {
+      j["year"] = c.year;
+      j["day_of_year"] = c.day - DayFromCivil(c.year, 1, 1) + 1;
+    } else if (day0) {
+      j["days"] = c.day - *day0;
+    }
+    out.push_back(std::move(j));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return a["date"].get<std::string>() < b["date"].get<std::string>();
+  });
+  return out;
+}
+
+json NewsOf(const Snapshot& s, const std::string& key) {
+  json out = json::array();
+  for (auto it = s.news.rbegin(); it != s.news.rend(); ++it)
+    if (it->entity == key) out.push_back(cli::NewsJson(*it));
+  return out;
+}
+
+json EntitySummary(const Snapshot& s, uint32_t e) {
+  const RecordsUniverse& u = s.state.universe;
+  const Entity d = u.Describe(e);
+  return {{"kind", EntityKindName(d.kind)},
+          {"id", d.id},
+          {"name", d.name},
+          {"noun", d.noun},
+          {"released", DateOrNull(d.released)},
+          {"streams", e < s.state.totals.size() ? s.state.totals[e] : 0},
+          {"first_counted", e < s.state.first_day.size() && s.state.first_day[e] >= 0
+                                ? json(FormatDate(s.state.first_day[e]))
+                                : json()},
+          {"link", LinkOf(u, e)}};
+}
+
+// The runs of a catalog track's song (every version) on each chart kept in the chart history.
+Result<json> ChartRuns(const Snapshot& s, const Track* t) {
+  json out = json::array();
+  if (!s.history || !t) return out;
+  std::vector<std::string> ids = {t->id};
+  for (const Track* v :
+       Resolve(s.catalog, s.catalog.NamesOf(t->primary, " & ") + " - " + t->title).versions)
+    ids.push_back(v->id);
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);
+  ENCORE_ASSIGN_OR_RETURN(auto keys_list, s.history->SongsOfTracks(ids));
+  const std::set<std::string> keys(keys_list.begin(), keys_list.end());
+  ENCORE_ASSIGN_OR_RETURN(auto charts, s.history->Charts());
+  for (const auto& c : charts) {
+    ENCORE_ASSIGN_OR_RETURN(auto stored, s.history->Editions(c.chart));
+    std::vector<ChartRepair> repairs;
+    const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+    const auto runs = ComputeRuns(editions);
+    json points = json::array();
+    int peak = 0, weeks = 0, at1 = 0;
+    json debut, last;
+    for (size_t i = 0; i < editions.size(); ++i) {
+      for (size_t j = 0; j < editions[i].entries.size(); ++j) {
+        const ChartEntry& en = editions[i].entries[j];
+        // Linked by name resolution (LinkSongs), or compiled from the counts (keyed by track).
+        if (!keys.count(en.song) && std::find(ids.begin(), ids.end(), en.song) == ids.end())
+          continue;
+        const std::string date = FormatDate(editions[i].date);
+        points.push_back({date, en.position});
+        if (debut.is_null()) debut = {{"date", date}, {"position", en.position}};
+        last = {{"date", date}, {"position", en.position}};
+        peak = runs[i][j].peak;
+        weeks = runs[i][j].weeks;
+        if (en.position == 1) ++at1;
+        break;
+      }
+    }
+    if (points.empty()) continue;
+    out.push_back({{"chart", c.chart},
+                   {"debut", debut},
+                   {"last", last},
+                   {"peak", peak},
+                   {"weeks", weeks},
+                   {"weeks_at_1", at1},
+                   {"positions", points}});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+Result<ApiReply> Index() {
+  ApiReply r;
+  r.body = {{"name", "encore"},
+            {"version", "v1"},
+            {"documentation", "doc/api/http.md"},
+            {"endpoints",
+             {"GET /api/v1/status", "GET /api/v1/charts", "GET /api/v1/charts/{chart}",
+              "GET /api/v1/tracks/{id}", "GET /api/v1/releases/{id}", "GET /api/v1/artists/{id}",
+              "GET /api/v1/records/fastest", "GET /api/v1/records/race",
+              "GET /api/v1/records/first", "GET /api/v1/records/most", "GET /api/v1/news",
+              "GET /api/v1/check", "GET /api/v1/resolve", "GET /api/v1/search",
+              "POST /api/v1/ingest (with a token)", "PUT /api/v1/catalog (with a token)"}}};
+  return r;
+}
+
+Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({}));
+  const StoreStats st = s.store->Stats();
+  const auto days = s.store->Days();
+  json sources = json::array();
+  for (const auto& src : s.store->Sources()) {
+    sources.push_back(
+        {{"id", src.fingerprint.substr(0, 12)},
+         {"kind", src.kind},
+         {"path", src.path},
+         {"ingested_at", src.ingested_at},
+         {"generation", src.generation},
+         {"lines", src.summary.lines},
+         {"counted", src.summary.counted},
+         {"rejected", src.summary.rejected},
+         {"first_day",
+          src.summary.first_day >= 0 ? json(FormatDate(src.summary.first_day)) : json()},
+         {"last_day",
+          src.summary.last_day >= 0 ? json(FormatDate(src.summary.last_day)) : json()}});
+  }
+  json charts = json::array();
+  if (s.history) {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(auto list, s.history->Charts());
+    for (const auto& c : list) charts.push_back({{"chart", c.chart}, {"editions", c.editions}});
+  }
+  ApiReply r;
+  r.body = {{"store", std::filesystem::path(s.dir).filename().string()},
+            {"generation", st.generation},
+            {"loaded_at",
+             std::chrono::duration_cast<std::chrono::seconds>(s.loaded.time_since_epoch()).count()},
+            {"rule", {{"min_ms", s.store->rules().min_ms}, {"cap", s.store->rules().cap}}},
+            {"days",
+             {{"count", st.days},
+              {"open", st.open_days},
+              {"first", days.empty() ? json() : json(FormatDate(days.front()))},
+              {"last", days.empty() ? json() : json(FormatDate(days.back()))},
+              {"sealed_before", DateOrNull(s.store->sealed_before())}}},
+            {"streams", st.streams},
+            {"tracks", st.tracks},
+            {"services", s.store->services()},
+            {"bytes", st.bytes},
+            {"sources", sources},
+            {"catalog",
+             {{"artists", s.catalog.artists().size()},
+              {"releases", s.catalog.releases().size()},
+              {"tracks", s.catalog.tracks().size()}}},
+            {"charts", charts},
+            {"records",
+             {{"last_day", DateOrNull(s.state.last_day)},
+              {"kept", s.records_kept},
+              {"crossings", s.state.crossings.size()},
+              {"news", s.news.size()}}},
+            {"sales", s.sales != nullptr}};
+  return r;
+}
+
+Result<ApiReply> ListCharts(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({}));
+  json compiled = json::array(), published = json::array();
+  const auto days = s.store->Days();
+  for (const ChartMethod& m : BuiltinMethodologies()) {
+    const Day on = days.empty() ? 0 : days.back();
+    json regions = json::array();
+    if (const auto* r = m.Get("regions", on))
+      for (const auto& w : *r) regions.push_back(w);
+    compiled.push_back({{"chart", m.name},
+                        {"title", m.Word("title", on)},
+                        {"period", m.Word("period", on)},
+                        {"regions", regions}});
+  }
+  if (s.history) {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(auto list, s.history->Charts());
+    for (const auto& c : list) {
+      published.push_back({{"chart", c.chart},
+                           {"editions", c.editions},
+                           {"entries", c.entries},
+                           {"first", FormatDate(c.first)},
+                           {"last", FormatDate(c.last)}});
+    }
+  }
+  ApiReply r;
+  r.body = {{"compiled", compiled}, {"kept", published}};
+  return r;
+}
+
+json EntryJson(const ChartEntry& e, const RunStats* run) {
+  json j = {{"position", e.position}, {"title", e.title}, {"artist", e.artist}};
+  if (run) {
+    j["movement"] = Movement(*run, e.position);
+    j["last_week"] = run->last ? json(*run->last) : json();
+    j["peak"] = run->peak;
+    j["weeks"] = run->weeks;
+    j["streak"] = run->streak;
+  } else {
+    j["movement"] = json();
+  }
+  return j;
+}
+
+// A chart kept in the chart history (imported from a publisher, or compiled and stored).
+Result<ApiReply> KeptChart(const Snapshot& s, const std::string& name, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"date", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
+  ENCORE_ASSIGN_OR_RETURN(const auto want, p.Date("date"));
+  std::vector<ChartEdition> editions;
+  {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(auto stored, s.history->Editions(name));
+    std::vector<ChartRepair> repairs;
+    editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+  }
+  if (editions.empty()) return Status::NotFound("no edition of " + name + " is kept");
+  size_t i = editions.size() - 1;
+  if (want) {
+    if (*want < editions.front().date) {
+      return Status::NotFound("no " + name + " edition on or before " + FormatDate(*want) +
+                              ": the first is dated " + FormatDate(editions.front().date));
+    }
+    while (editions[i].date > *want) --i;
+  }
+  editions.resize(i + 1);
+  const auto runs = ComputeRuns(editions);
+  const ChartEdition& ed = editions.back();
+  json entries = json::array();
+  const bool metric = std::any_of(ed.entries.begin(), ed.entries.end(),
+                                  [](const ChartEntry& e) { return e.metric.has_value(); });
+  for (size_t j = 0; j < ed.entries.size(); ++j) {
+    const ChartEntry& e = ed.entries[j];
+    json row = EntryJson(e, &runs.back()[j]);
+    row["song"] = e.song;
+    if (e.metric) row["value"] = *e.metric;
+    const Resolution res = Resolve(s.catalog, e.artist + " - " + e.title);
+    const Track* t = res.match ? res.match : res.versions.empty() ? nullptr : res.versions[0];
+    row["track"] = t ? json(t->id) : json();
+    entries.push_back(std::move(row));
+  }
+  ApiReply r;
+  r.body = {{"chart", name},
+            {"source", "kept"},
+            {"date", FormatDate(ed.date)},
+            {"value_name", metric ? json("streams") : json()},
+            {"previous", i > 0 ? json(FormatDate(editions[i - 1].date)) : json()}};
+  // The next edition: the one after this in the full list (editions was cut at i).
+  {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(auto later, s.history->Editions(name, ed.date + 1, std::nullopt));
+    r.body["next"] = later.empty() ? json() : json(FormatDate(later.front().date));
+  }
+  PutPage(&r.body, "entries", entries, page);
+  return r;
+}
+
+Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"hour", "country", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
+  if (!s.sales) return Status::NotFound(m.name + " is compiled from sales: the store has none");
+  const auto hour = p.Get("hour");
+  const auto country = p.Get("country");
+  if (!hour || !country) {
+    return Status::InvalidArgument(
+        m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH and country");
+  }
+  auto ts = ParseTimestamp(*hour + (hour->size() == 13 ? ":00:00Z" : ""));
+  if (!ts) return Status::InvalidArgument("hour must be YYYY-MM-DDTHH (UTC), not '" + *hour + "'");
+  const int64_t hour_ts = *ts - *ts % 3600;
+  CompiledChart c;
+  {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(c,
+                            CompileStoreChart(*s.sales, s.catalog_or_null(), m, hour_ts, *country));
+  }
+  json entries = json::array();
+  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+    json row = EntryJson(c.edition.entries[j], nullptr);
+    row["value"] = Number(c.points[j].points);
+    row["track"] = c.points[j].tracks.empty() ? json() : json(c.points[j].tracks[0]);
+    entries.push_back(std::move(row));
+  }
+  ApiReply r;
+  r.body = {{"chart", m.name},
+            {"source", "compiled"},
+            {"title", m.Word("title", c.date)},
+            {"region", *country},
+            {"hour", FormatTimestamp(hour_ts)},
+            {"value_name", "units"},
+            {"previous", FormatTimestamp(hour_ts - 3600).substr(0, 13)},
+            {"next", FormatTimestamp(hour_ts + 3600).substr(0, 13)},
+            {"notes", c.notes}};
+  PutPage(&r.body, "entries", entries, page);
+  return r;
+}
+
+// A chart compiled from the counts by a built-in methodology, with its run columns.
+Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, const Params& p) {
+  if (m.Word("period", 0) == "hour") return CompiledStoreChart(s, m, p);
+  ENCORE_RETURN_IF_ERROR(p.Only({"date", "region", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
+  ENCORE_ASSIGN_OR_RETURN(const auto want, p.Date("date"));
+  ENCORE_ASSIGN_OR_RETURN(const Day date,
+                          cli::CompiledDate(m, *s.store, want ? FormatDate(*want) : ""));
+  const std::string region = cli::RegionOf(m, date, p.Str("region"));
+  std::vector<CompiledChart> series;
+  {
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
+    ENCORE_ASSIGN_OR_RETURN(
+        series, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
+  }
+  const CompiledChart& c = series.back();
+  const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
+  const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
+                            m.Number("weight free", date, 0) == 1;
+  json entries = json::array();
+  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+    json row = EntryJson(c.edition.entries[j], &c.runs[j]);
+    row["value"] = Number(c.points[j].points);
+    row["tracks"] = c.points[j].tracks;
+    const Track* t = nullptr;
+    for (const auto& id : c.points[j].tracks)
+      if (!t) t = s.catalog.TrackById(id);
+    row["track"] = t                            ? json(t->id)
+                   : c.points[j].tracks.empty() ? json()
+                                                : json(c.points[j].tracks[0]);
+    if (m.Word("unit", date, "track") == "album") {
+      const Release* rel = t ? s.catalog.ReleaseById(t->release_id) : nullptr;
+      row["release"] = rel ? json(rel->id) : json();
+    }
+    entries.push_back(std::move(row));
+  }
+  const auto days = s.store->Days();
+  const Day prev = ChartDateOnOrBefore(m, date - 1);
+  const Day next = NextChartDate(m, date);
+  auto prev_period = ChartPeriod(m, prev);
+  auto next_period = ChartPeriod(m, next);
+  ApiReply r;
+  r.body = {
+      {"chart", m.name},
+      {"source", "compiled"},
+      {"title", m.Word("title", date)},
+      {"region", region},
+      {"date", FormatDate(c.date)},
+      {"period", {FormatDate(c.from), FormatDate(c.to)}},
+      {"value_name", streams_only ? "streams" : unit},
+      {"previous",
+       prev_period.ok() && prev_period->second >= days.front() ? json(FormatDate(prev)) : json()},
+      {"next",
+       next_period.ok() && next_period->second <= days.back() ? json(FormatDate(next)) : json()},
+      {"notes", c.notes}};
+  PutPage(&r.body, "entries", entries, page);
+  // A chart whose whole period is sealed no longer changes with new plays.
+  if (s.store->sealed_before() && c.to < *s.store->sealed_before()) r.cache_control = kSealedCache;
+  return r;
+}
+
+Result<ApiReply> GetChart(const Snapshot& s, const std::string& name, const Params& p) {
+  if (s.history) {
+    std::vector<ChartSummary> list;
+    {
+      std::lock_guard<std::mutex> lock(s.sqlite_mu);
+      ENCORE_ASSIGN_OR_RETURN(list, s.history->Charts());
+    }
+    for (const auto& c : list)
+      if (c.chart == name) return KeptChart(s, name, p);
+  }
+  if (const ChartMethod* m = FindMethodology(name)) return CompiledChartReply(s, *m, p);
+  return Status::NotFound("no chart '" + name + "': GET /api/v1/charts lists them");
+}
+
+// A track by catalog id or ISRC, or by a store track id the catalog does not know.
+Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
+  const RecordsUniverse& u = s.state.universe;
+  const Track* t = s.catalog.TrackById(id);
+  std::vector<uint32_t> tracks;
+  if (t) {
+    for (const std::string* x : {&t->id, &t->isrc}) {
+      if (x->empty()) continue;
+      if (auto st = s.store->FindTrack(*x);
+          st && std::find(tracks.begin(), tracks.end(), *st) == tracks.end())
+        tracks.push_back(*st);
+    }
+  } else if (auto st = s.store->FindTrack(id)) {
+    tracks.push_back(*st);
+  } else {
+    return Status::NotFound("no track '" + id + "' in the catalog or the store");
+  }
+  ApiReply r;
+  if (t) {
+    ENCORE_ASSIGN_OR_RETURN(r.body, cli::TrackJson(s.catalog, *t, nullptr));
+    r.body["credit"] = s.catalog.CreditOf(*t);
+    json artists = json::array();
+    for (const auto* list : {&t->primary, &t->featured}) {
+      for (const auto& a : *list) {
+        const Artist* x = s.catalog.ArtistById(a);
+        artists.push_back({{"id", a}, {"name", x ? x->name : a}});
+      }
+    }
+    r.body["artists"] = artists;
+  } else {
+    r.body = {{"id", id}, {"title", id}, {"credit", ""}};
+  }
+  ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, tracks, p));
+  json milestones = json::array(), news = json::array();
+  if (!tracks.empty() && tracks[0] < u.store_tracks()) {
+    const uint32_t e = u.TrackEntity(tracks[0]);
+    r.body["entity"] = EntitySummary(s, e);
+    milestones = Milestones(s, e);
+    news = NewsOf(s, "track:" + u.Describe(e).id);
+    // The song (every version) and the release it counts for.
+    for (const uint32_t* x = u.ExtrasBegin(tracks[0]); x != u.ExtrasEnd(tracks[0]); ++x) {
+      if (u.kind(*x) == EntityKind::kSong) r.body["song_entity"] = EntitySummary(s, *x);
+    }
+  }
+  r.body["milestones"] = milestones;
+  r.body["news"] = news;
+  ENCORE_ASSIGN_OR_RETURN(r.body["chart_runs"], ChartRuns(s, t));
+  return r;
+}
+
+Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
+  const Release* rel = s.catalog.ReleaseById(id);
+  if (!rel) return Status::NotFound("no release '" + id + "' in the catalog");
+  const RecordsUniverse& u = s.state.universe;
+  json tracks = json::array();
+  for (const auto& t : s.catalog.tracks()) {
+    if (t.release_id != rel->id) continue;
+    ENCORE_ASSIGN_OR_RETURN(json tj, cli::TrackJson(s.catalog, t, s.store.get()));
+    tracks.push_back(std::move(tj));
+  }
+  ApiReply r;
+  r.body = {{"id", rel->id},
+            {"title", rel->title},
+            {"type", ReleaseTypeName(rel->type)},
+            {"date", FormatDate(rel->date)},
+            {"artists", rel->artists},
+            {"credit", s.catalog.NamesOf(rel->artists)},
+            {"tracks", tracks}};
+  json milestones = json::array();
+  if (auto e = u.Find(EntityKind::kRelease, rel->id)) {
+    r.body["entity"] = EntitySummary(s, *e);
+    milestones = Milestones(s, *e);
+    ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, StoreTracksOf(u, *e), p));
+    r.body["news"] = NewsOf(s, "release:" + rel->id);
+  }
+  r.body["milestones"] = milestones;
+  return r;
+}
+
+Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
+  const Artist* a = s.catalog.ArtistById(id);
+  if (!a) {
+    const auto found = s.catalog.FindArtists(id);
+    if (found.size() == 1) a = found[0];
+    if (found.size() > 1)
+      return Status::InvalidArgument("'" + id + "' names " + std::to_string(found.size()) +
+                                     " artists: use an id");
+  }
+  if (!a) return Status::NotFound("no artist '" + id + "' in the catalog");
+  const RecordsUniverse& u = s.state.universe;
+  ApiReply r;
+  ENCORE_ASSIGN_OR_RETURN(r.body, cli::ArtistJson(s.catalog, *a, s.store.get()));
+  json milestones = json::array();
+  if (auto e = u.Find(EntityKind::kArtist, a->id)) {
+    r.body["entity"] = EntitySummary(s, *e);
+    milestones = Milestones(s, *e);
+    ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, StoreTracksOf(u, *e), p));
+    r.body["news"] = NewsOf(s, "artist:" + a->id);
+  }
+  r.body["milestones"] = milestones;
+  return r;
+}
+
+// The leaderboards: what `encore records fastest|race|first|most` show.
+struct Board {
+  int64_t n = 0;
+  EntityKind kind = EntityKind::kTrack;
+  Filter filter;
+  Page page;
+};
+Result<Board> GetBoard(const Params& p, const std::string& kind, size_t limit) {
+  Board b;
+  ENCORE_ASSIGN_OR_RETURN(b.n, p.Count("n", "1e9"));
+  ENCORE_ASSIGN_OR_RETURN(b.kind, p.Kind(kind));
+  ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(p.Str("where")));
+  ENCORE_ASSIGN_OR_RETURN(b.page, GetPage(p, limit));
+  return b;
+}
+
+json BoardHead(const std::string& title, const Board& b) {
+  return {{"title", title + (b.filter.text().empty() ? "" : " (" + b.filter.text() + ")")},
+          {"n", b.n},
+          {"kind", EntityKindName(b.kind)},
+          {"where", b.filter.text()}};
+}
+
+std::string Plural(EntityKind k) { return std::string(EntityKindName(k)) + "s"; }
+std::string Capital(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+Result<ApiReply> Fastest(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"n", "kind", "where", "as_of", "history", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Board b, GetBoard(p, "track", 10));
+  ENCORE_ASSIGN_OR_RETURN(const auto as_of, p.Date("as_of"));
+  ENCORE_ASSIGN_OR_RETURN(const bool history, p.Bool("history", false));
+  std::vector<Day> first_day;
+  ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                          CrossingsAt(*s.store, s.state, s.settings, b.n, &first_day));
+  const RecordsUniverse& u = s.state.universe;
+  const auto board = FastestTo(u, crossings, first_day, b.kind, b.n, b.filter, as_of);
+  ApiReply r;
+  r.body = BoardHead("Fastest " + Plural(b.kind) + " to " + ShortNumber(b.n) + " streams", b);
+  r.body["as_of"] = DateOrNull(as_of);
+  PutPage(&r.body, "standings", Standings(u, board, "days"), b.page);
+  if (history) {
+    json reigns = json::array();
+    for (const Reign& g : FastestHistory(board)) {
+      reigns.push_back({{"id", u.Describe(g.entity).id},
+                        {"name", u.Describe(g.entity).name},
+                        {"link", LinkOf(u, g.entity)},
+                        {"days", g.value},
+                        {"from", FormatDate(g.from)},
+                        {"to", DateOrNull(g.to)}});
+    }
+    r.body["history"] = reigns;
+  }
+  return r;
+}
+
+// The race plot: each listed entity's streams within the year, day by day (day of the year).
+Result<json> RaceSeries(const Snapshot& s, int year, const std::vector<uint32_t>& entities) {
+  const RecordsUniverse& u = s.state.universe;
+  const Day first = DayFromCivil(year, 1, 1), last = DayFromCivil(year, 12, 31);
+  std::unordered_map<uint32_t, size_t> index;
+  for (size_t i = 0; i < entities.size(); ++i) index.emplace(entities[i], i);
+  std::vector<int64_t> cum(entities.size(), 0);
+  std::vector<json> values(entities.size(), json::array());
+  json days = json::array();
+  for (Day d : s.store->Days()) {
+    if (d < first || d > last) continue;
+    ENCORE_ASSIGN_OR_RETURN(const DayTotals t, ReadDayTotals(*s.store, d, s.settings.service));
+    for (size_t i = 0; i < t.tracks.size(); ++i) {
+      const uint32_t st = t.tracks[i];
+      if (st >= u.store_tracks()) continue;
+      if (auto it = index.find(u.TrackEntity(st)); it != index.end())
+        cum[it->second] += t.streams[i];
+      for (const uint32_t* x = u.ExtrasBegin(st); x != u.ExtrasEnd(st); ++x)
+        if (auto it = index.find(*x); it != index.end()) cum[it->second] += t.streams[i];
+    }
+    days.push_back(d - first + 1);
+    for (size_t i = 0; i < entities.size(); ++i) values[i].push_back(cum[i]);
+  }
+  json series = json::array();
+  for (size_t i = 0; i < entities.size(); ++i) {
+    series.push_back({{"id", u.Describe(entities[i]).id},
+                      {"name", u.Describe(entities[i]).name},
+                      {"values", std::move(values[i])}});
+  }
+  return json{{"day_of_year", days}, {"series", series}};
+}
+
+Result<ApiReply> Race(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(
+      p.Only({"year", "n", "kind", "where", "as_of", "series", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Board b, GetBoard(p, "artist", 10));
+  int last_year = 2024;
+  unsigned month = 0, mday = 0;
+  if (s.state.last_day) CivilFromDay(*s.state.last_day, &last_year, &month, &mday);
+  const int64_t default_year = last_year;
+  ENCORE_ASSIGN_OR_RETURN(const int64_t year, p.Int("year", default_year, 1900, 2999));
+  ENCORE_ASSIGN_OR_RETURN(const auto as_of, p.Date("as_of"));
+  ENCORE_ASSIGN_OR_RETURN(const bool with_series, p.Bool("series", true));
+  std::vector<Day> first_day;
+  ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                          CrossingsAt(*s.store, s.state, s.settings, b.n, &first_day));
+  const RecordsUniverse& u = s.state.universe;
+  const auto board = YearRace(u, crossings, b.kind, static_cast<int>(year), b.n, b.filter, as_of);
+  ApiReply r;
+  r.body = BoardHead(Capital(Plural(b.kind)) + " to " + ShortNumber(b.n) + " streams in " +
+                         std::to_string(year) + " (day of the year)",
+                     b);
+  r.body["year"] = year;
+  PutPage(&r.body, "standings", Standings(u, board, "day"), b.page);
+  if (with_series) {
+    std::vector<uint32_t> shown;
+    for (size_t i = b.page.offset;
+         i < board.size() && shown.size() < std::min<size_t>(b.page.limit, 20); ++i)
+      shown.push_back(board[i].entity);
+    ENCORE_ASSIGN_OR_RETURN(r.body["race"], RaceSeries(s, static_cast<int>(year), shown));
+  }
+  if (s.store->sealed_before() &&
+      DayFromCivil(static_cast<int>(year), 12, 31) < *s.store->sealed_before())
+    r.cache_control = kSealedCache;
+  return r;
+}
+
+Result<ApiReply> First(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"n", "year", "kind", "where", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const Board b, GetBoard(p, "artist", 10));
+  ENCORE_ASSIGN_OR_RETURN(const int64_t year, p.Int("year", 0, 0, 2999));
+  std::vector<Day> first_day;
+  ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                          CrossingsAt(*s.store, s.state, s.settings, b.n, &first_day));
+  const RecordsUniverse& u = s.state.universe;
+  const auto board = FirstTo(u, crossings, b.kind, static_cast<int>(year), b.n, b.filter);
+  ApiReply r;
+  r.body = BoardHead("First " + Plural(b.kind) + " to " + ShortNumber(b.n) + " streams" +
+                         (year ? " in " + std::to_string(year) : std::string()),
+                     b);
+  r.body["year"] = year ? json(year) : json();
+  PutPage(&r.body, "standings", Standings(u, board, "streams"), b.page);
+  return r;
+}
+
+Result<ApiReply> Most(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"kind", "where", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("track"));
+  ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(p.Str("where")));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
+  const RecordsUniverse& u = s.state.universe;
+  const auto board = MostStreamed(u, s.state.totals, kind, filter, page.offset + page.limit);
+  ApiReply r;
+  r.body = {{"title", "Most streamed " + Plural(kind) +
+                          (filter.text().empty() ? "" : " (" + filter.text() + ")")},
+            {"kind", EntityKindName(kind)},
+            {"where", filter.text()},
+            {"as_of", DateOrNull(s.state.last_day)}};
+  PutPage(&r.body, "standings", Standings(u, board, "streams"), page);
+  return r;
+}
+
+Result<ApiReply> News(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"since", "kind", "entity", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const auto since, p.Date("since"));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 50));
+  const std::string kind = p.Str("kind"), entity = p.Str("entity");
+  static const std::set<std::string> kKinds = {"milestone", "record", "year", "first", "withdrawn"};
+  if (!kind.empty() && !kKinds.count(kind))
+    return Status::InvalidArgument("kind must be milestone, record, year, first or withdrawn");
+  json items = json::array();
+  for (auto it = s.news.rbegin(); it != s.news.rend(); ++it) {
+    if (since && it->day < *since) continue;
+    if (!kind.empty() && it->kind != kind) continue;
+    if (!entity.empty() && it->entity != entity) continue;
+    items.push_back(cli::NewsJson(*it));
+  }
+  ApiReply r;
+  PutPage(&r.body, "items", items, page);
+  return r;
+}
+
+Result<ApiReply> Check(const Snapshot& s, const ApiRequest& req, const Params& p) {
+  std::string claim = p.Str("claim");
+  if (req.method == "POST") {
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("claim") || !body["claim"].is_string())
+      return Status::InvalidArgument("the body must be JSON: {\"claim\": \"…\"}");
+    claim = body["claim"].get<std::string>();
+  } else {
+    ENCORE_RETURN_IF_ERROR(p.Only({"claim"}));
+  }
+  if (claim.empty())
+    return Status::InvalidArgument(
+        "give a claim: ?claim=days_to(streams, 1e9, track \"Seven\") = 108");
+  ClaimContext ctx;
+  ctx.store = s.store.get();
+  ctx.state = &s.state;
+  ctx.settings = s.settings;
+  ctx.sales = s.sales.get();
+  ctx.charts = s.history.get();
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);
+  ENCORE_ASSIGN_OR_RETURN(const ClaimResult c, CheckClaim(claim, ctx));
+  ApiReply r;
+  r.body = {{"claim", c.claim}, {"holds", c.holds}, {"actual", c.actual}, {"evidence", c.evidence}};
+  return r;
+}
+
+Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"q", "kind"}));
+  const std::string q = p.Str("q");
+  if (q.empty()) return Status::InvalidArgument("give a name: ?q=Jung Kook - Seven");
+  ApiReply r;
+  if (p.Get("kind")) {
+    ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("track"));
+    ENCORE_ASSIGN_OR_RETURN(const uint32_t e, FindEntity(s.state.universe, kind, q));
+    r.body = {{"query", q}, {"entity", EntitySummary(s, e)}};
+    return r;
+  }
+  const Resolution res = Resolve(s.catalog, q);
+  json versions = json::array();
+  for (const Track* t : res.versions)
+    versions.push_back({{"id", t->id}, {"title", t->title}, {"credit", s.catalog.CreditOf(*t)}});
+  json artists = json::array();
+  for (const Artist* a : res.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
+  r.body = {{"query", q},
+            {"artist_part", res.artist_part},
+            {"title_part", res.title_part},
+            {"primary", res.primary},
+            {"featured", res.featured},
+            {"artists", artists},
+            {"unknown_artists", res.unknown_artists},
+            {"song", res.base_title},
+            {"song_key", res.song_key},
+            {"version_kind", res.version_kind},
+            {"version", res.version_label},
+            {"match", res.match ? json(res.match->id) : json()},
+            {"versions", versions}};
+  return r;
+}
+
+// Artists, releases and tracks whose name contains the query (names and aliases, normalised):
+// exact matches first, then prefixes, then the rest; more streams first within each.
+Result<ApiReply> Search(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"q", "limit", "offset"}));
+  const std::string q = NormalizeName(p.Str("q"));
+  if (q.empty()) return Status::InvalidArgument("give a name to search for: ?q=seven");
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 20));
+  const RecordsUniverse& u = s.state.universe;
+  struct Hit {
+    int score;
+    int64_t streams;
+    json j;
+  };
+  std::vector<Hit> hits;
+  auto score = [&](const std::string& name) {
+    const std::string n = NormalizeName(name);
+    if (n == q) return 0;
+    if (n.rfind(q, 0) == 0) return 1;
+    if (n.find(q) != std::string::npos) return 2;
+    return 3;
+  };
+  auto streams = [&](EntityKind k, const std::string& id) -> int64_t {
+    auto e = u.Find(k, id);
+    return e && *e < s.state.totals.size() ? s.state.totals[*e] : 0;
+  };
+  for (const auto& a : s.catalog.artists()) {
+    int best = score(a.name);
+    for (const auto& al : a.aliases) best = std::min(best, score(al));
+    if (best > 2) continue;
+    const int64_t n = streams(EntityKind::kArtist, a.id);
+    hits.push_back({best,
+                    n,
+                    {{"type", "artist"},
+                     {"id", a.id},
+                     {"name", a.name},
+                     {"detail", std::string(ArtistKindName(a.kind)) + ", " + a.country},
+                     {"streams", n}}});
+  }
+  for (const auto& rel : s.catalog.releases()) {
+    const int sc = score(rel.title);
+    if (sc > 2) continue;
+    const int64_t n = streams(EntityKind::kRelease, rel.id);
+    hits.push_back({sc,
+                    n,
+                    {{"type", "release"},
+                     {"id", rel.id},
+                     {"name", rel.title},
+                     {"detail", std::string(ReleaseTypeName(rel.type)) + " by " +
+                                    s.catalog.NamesOf(rel.artists) + ", " + FormatDate(rel.date)},
+                     {"streams", n}}});
+  }
+  for (const auto& t : s.catalog.tracks()) {
+    const int sc = std::min(score(t.title), score(s.catalog.CreditOf(t) + " - " + t.title));
+    if (sc > 2) continue;
+    const int64_t n = streams(EntityKind::kTrack, t.id);
+    hits.push_back({sc,
+                    n,
+                    {{"type", "track"},
+                     {"id", t.id},
+                     {"name", t.title},
+                     {"detail", s.catalog.CreditOf(t)},
+                     {"streams", n}}});
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score < b.score : a.streams > b.streams;
+  });
+  json items = json::array();
+  for (auto& h : hits) items.push_back(std::move(h.j));
+  ApiReply r;
+  r.body = {{"query", p.Str("q")}};
+  PutPage(&r.body, "results", items, page);
+  return r;
+}
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) parts.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+int HttpStatusOf(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kDataError:
+      return 422;
+    default:
+      return 500;
+  }
+}
+
+json ErrorBody(int status, const std::string& message) {
+  static const std::map<int, std::string> kCodes = {{400, "bad_request"},
+                                                    {401, "unauthorized"},
+                                                    {403, "forbidden"},
+                                                    {404, "not_found"},
+                                                    {405, "method_not_allowed"},
+                                                    {409, "conflict"},
+                                                    {413, "payload_too_large"},
+                                                    {414, "uri_too_long"},
+                                                    {422, "unprocessable"},
+                                                    {500, "internal"},
+                                                    {503, "busy"}};
+  auto it = kCodes.find(status);
+  return {{"error",
+           {{"status", status},
+            {"code", it == kCodes.end() ? "error" : it->second},
+            {"message", message}}}};
+}
+
+Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
+  const auto parts = Split(r.path);  // "api", "v1", ...
+  const Params p(r);
+  if (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1")
+    return Status::NotFound("no such endpoint: " + r.path);
+  if (parts.size() == 2) return Index();
+  const std::string& what = parts[2];
+  if (r.method == "POST" && !(parts.size() == 3 && what == "check"))
+    return Status::NotFound("no such endpoint: POST " + r.path);
+  if (parts.size() == 3) {
+    if (what == "status") return GetStatus(s, p);
+    if (what == "charts") return ListCharts(s, p);
+    if (what == "news") return News(s, p);
+    if (what == "check") return Check(s, r, p);
+    if (what == "resolve") return ResolveName(s, p);
+    if (what == "search") return Search(s, p);
+  }
+  if (parts.size() == 4) {
+    const std::string& id = parts[3];
+    if (what == "charts") return GetChart(s, id, p);
+    if (what == "tracks") return GetTrack(s, id, p);
+    if (what == "releases") return GetRelease(s, id, p);
+    if (what == "artists") return GetArtist(s, id, p);
+    if (what == "records") {
+      if (id == "fastest") return Fastest(s, p);
+      if (id == "race") return Race(s, p);
+      if (id == "first") return First(s, p);
+      if (id == "most") return Most(s, p);
+    }
+  }
+  return Status::NotFound("no such endpoint: " + r.path + " (GET /api/v1 lists them)");
+}
+
+std::string StoreStamp(const std::string& dir) {
+  std::string stamp;
+  // Not records.sqlite: loading a snapshot writes it, and it follows from the others.
+  for (const char* f : {"MANIFEST", "catalog.sqlite", "charts.sqlite", "sales.sqlite",
+                        "catalog.sqlite-wal", "charts.sqlite-wal", "sales.sqlite-wal"}) {
+    struct stat st {};
+    if (::stat((dir + "/" + f).c_str(), &st) != 0) {
+      stamp += "-;";
+      continue;
+    }
+    stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+             std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
+Result<std::shared_ptr<Snapshot>> LoadSnapshot(const std::string& dir) {
+  auto s = std::make_shared<Snapshot>();
+  s->dir = dir;
+  s->stamp = StoreStamp(dir);
+  s->loaded = std::chrono::system_clock::now();
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  ENCORE_ASSIGN_OR_RETURN(s->store, OpenLocalStore(dir, o));
+  ENCORE_ASSIGN_OR_RETURN(s->catalog, LoadStoredCatalog(dir));
+  // The kept records, brought up to date (as `encore records` does); computed in memory when
+  // the store directory cannot be written.
+  auto up = UpdateRecords(dir, *s->store, &s->catalog, s->settings);
+  if (up.ok()) {
+    s->state = std::move(up->state);
+    s->records_kept = true;
+  } else {
+    ENCORE_ASSIGN_OR_RETURN(s->state, ComputeRecords(*s->store, &s->catalog, s->settings));
+  }
+  auto news = ReadNews(dir, std::nullopt);
+  if (news.ok()) s->news = std::move(*news);
+  auto history = OpenChartHistory(dir, false);
+  if (history.ok()) s->history = std::move(*history);
+  ENCORE_ASSIGN_OR_RETURN(s->sales, OpenSalesData(dir));
+  return s;
+}
+
+}  // namespace encore::server

@@ -1,0 +1,158 @@
+// The write endpoints (only with a token): an uploaded input file ingested as `encore ingest`
+// does, and a catalog import. Uploads are kept under STORE/uploads/, so that every rejected line
+// can be found again in the file it came from.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "encore/ingest.h"
+#include "encore/sales.h"
+#include "server/api.h"
+
+namespace encore::server {
+
+namespace {
+
+using nlohmann::json;
+
+// A file name fit to keep: its last component, of letters, digits, '.', '-' and '_'.
+Result<std::string> SafeName(const std::string& name) {
+  const std::string base = std::filesystem::path(name).filename().string();
+  if (base.empty() || base.size() > 100 || base[0] == '.')
+    return Status::InvalidArgument("name must be a file name such as plays-2024-01-02.csv.zst");
+  for (char c : base) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+      return Status::InvalidArgument("name may hold letters, digits, '.', '-' and '_' only");
+  }
+  return base;
+}
+
+// STORE/uploads/<UTC time>-<n>-<name>: a new path for each upload.
+Result<std::string> KeepUpload(const std::string& dir, const std::string& name,
+                               const std::string& body) {
+  static std::atomic<uint64_t> counter{0};
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "uploads", ec);
+  if (ec) return Status::IoError("cannot create " + dir + "/uploads: " + ec.message());
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+  std::string stamp = FormatTimestamp(secs);  // 2024-01-02T03:04:05Z
+  std::erase(stamp, ':');
+  const std::string path =
+      (fs::path(dir) / "uploads" / (stamp + "-" + std::to_string(counter++) + "-" + name)).string();
+  std::ofstream out(path, std::ios::binary);
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return path;
+}
+
+json SummaryJson(const SourceSummary& s) {
+  return {{"lines", s.lines},       {"plays", s.plays},
+          {"counted", s.counted},   {"capped", s.capped},
+          {"short", s.short_plays}, {"rejected", s.rejected},
+          {"tracks", s.tracks},     {"unmatched_tracks", s.unmatched_tracks}};
+}
+
+}  // namespace
+
+Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
+  auto it = r.params.find("name");
+  if (it == r.params.end())
+    return Status::InvalidArgument("give the file's name: POST /api/v1/ingest?name=plays.csv");
+  ENCORE_ASSIGN_OR_RETURN(const std::string name, SafeName(it->second));
+  if (r.body.empty()) return Status::InvalidArgument("the request body (the file) is empty");
+  ENCORE_ASSIGN_OR_RETURN(const std::string path, KeepUpload(dir, name, r.body));
+  ApiReply reply;
+  reply.body = {{"file", name}, {"kept_as", std::filesystem::path(path).filename().string()}};
+  // Sales and airplay go to their own table (spec §2, §3); the rest are plays or daily totals.
+  auto extra = DetectExtraInput(path);
+  if (extra.ok() && *extra) {
+    ENCORE_ASSIGN_OR_RETURN(const ExtraInputReport x, IngestExtraInput(dir, path, false));
+    reply.body["kind"] = x.kind == ExtraInput::kSales ? "sales" : "airplay";
+    reply.body["state"] = x.already_ingested ? "already_ingested" : "ingested";
+    reply.body["lines"] = x.lines;
+    reply.body["rows"] = x.rows;
+    reply.body["rejected"] = x.rejects.size();
+    return reply;
+  }
+  ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions{}));
+  ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+  IngestOptions o;
+  o.catalog = &catalog;
+  ENCORE_ASSIGN_OR_RETURN(const IngestReport report, IngestFiles(store.get(), {path}, o));
+  const FileOutcome& f = report.files.at(0);
+  reply.body["kind"] = f.source.kind;
+  reply.body["summary"] = SummaryJson(f.source.summary);
+  reply.body["sealed_before"] =
+      report.sealed_before ? json(FormatDate(*report.sealed_before)) : json();
+  switch (f.state) {
+    case FileOutcome::State::kIngested: {
+      reply.body["state"] = "ingested";
+      ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up,
+                              UpdateRecords(dir, *store, &catalog, RecordsSettings{}));
+      json news = json::array();
+      for (const auto& n : up.news) news.push_back(cli::NewsJson(n));
+      reply.body["records"] = {{"days_read", up.days_read}, {"full", up.full}, {"news", news}};
+      break;
+    }
+    case FileOutcome::State::kAlreadyIngested:
+      reply.body["state"] = "already_ingested";
+      break;
+    case FileOutcome::State::kFailed:
+      return Status::DataError(name + ": " + f.error.message());
+  }
+  return reply;
+}
+
+Result<ApiReply> HandleCatalog(const std::string& dir, const ApiRequest& r) {
+  const json body = json::parse(r.body, nullptr, false);
+  if (!body.is_object() || !body.contains("artists") || !body["artists"].is_string()) {
+    return Status::InvalidArgument(
+        "the body must be JSON with the catalog files' text: {\"artists\": \"id,name,…\", "
+        "\"releases\": \"…\", \"tracks\": \"…\"}");
+  }
+  for (const auto& [k, v] : body.items()) {
+    if (k != "artists" && k != "releases" && k != "tracks")
+      return Status::InvalidArgument("unknown catalog file '" + k +
+                                     "' (artists, releases, tracks)");
+    if (!v.is_string()) return Status::InvalidArgument(k + " must be the file's text");
+  }
+  namespace fs = std::filesystem;
+  ENCORE_ASSIGN_OR_RETURN(const std::string marker, KeepUpload(dir, "catalog", ""));
+  const fs::path folder = marker + ".d";
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  fs::remove(marker, ec);
+  for (const auto& [k, v] : body.items()) {
+    std::ofstream out(folder / (k + ".csv"), std::ios::binary);
+    out << v.get<std::string>();
+    if (!out) return Status::IoError("cannot write the uploaded catalog");
+  }
+  std::vector<CatalogIssue> issues;
+  auto report = ImportCatalog(folder.string(), dir, &issues);
+  if (!report.ok()) {
+    ApiReply reply;
+    reply.status = 422;
+    json list = json::array();
+    for (const auto& i : issues) list.push_back(i.ToString());
+    reply.body = ErrorBody(422, "the catalog was not imported: " + report.status().message());
+    reply.body["error"]["details"] = list;
+    reply.cacheable = false;
+    return reply;
+  }
+  auto changes = [](const CatalogChanges& c) {
+    return json{
+        {"total", c.total}, {"added", c.added}, {"changed", c.changed}, {"removed", c.removed}};
+  };
+  ApiReply reply;
+  reply.body = {{"artists", changes(report->artists)},
+                {"releases", changes(report->releases)},
+                {"tracks", changes(report->tracks)}};
+  return reply;
+}
+
+}  // namespace encore::server

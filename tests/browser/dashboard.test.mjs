@@ -1,0 +1,179 @@
+// The dashboard in a real browser: Debian's Chromium, headless, driven by playwright-core. Each
+// page loads from `encore serve` on loopback, shows what the API says, and is saved as a
+// screenshot. Environment: ENCORE_BINARY, ENCORE_STORE (a demo store), ENCORE_NODE_MODULES (where
+// npm installed playwright-core), ENCORE_SCREENSHOTS (a folder), CHROMIUM (default
+// /usr/bin/chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const env = name => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (see tests/CMakeLists.txt)`);
+  return v;
+};
+const require = createRequire(path.join(env('ENCORE_NODE_MODULES'), 'noop.js'));
+const { chromium } = require('playwright-core');
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = env('ENCORE_SCREENSHOTS');
+mkdirSync(shots, { recursive: true });
+
+let server, base, browser, page;
+const consoleErrors = [], outside = [], failed = [];
+
+async function apiJson(p) {
+  const res = await fetch(base + '/api/v1' + p);
+  assert.equal(res.status, 200, p);
+  return res.json();
+}
+
+async function open(hash, ready) {
+  await page.goto(base + '/' + hash);
+  await page.waitForSelector(`body[data-ready="${ready}"]`, { timeout: 20000 });
+  // Plots draw on the next animation frame.
+  await page.waitForTimeout(150);
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+}
+
+before(async () => {
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium is not at ${executablePath}: apt-get install chromium (quickstart.sh test does)`);
+  server = spawn(env('ENCORE_BINARY'), ['serve', '--store', env('ENCORE_STORE'), '--port', '0', '--quiet'],
+                 { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/dashboard is at (http:\/\/[^/\s]+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', code => reject(new Error('encore serve exited with ' + code + ': ' + out)));
+  });
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', e => consoleErrors.push(String(e)));
+  page.on('request', r => { if (!r.url().startsWith(base)) outside.push(r.url()); });
+  page.on('requestfailed', r => failed.push(r.url()));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+});
+
+test('home: totals from the status endpoint and the latest news', async () => {
+  const st = await apiJson('/status');
+  await open('#/', 'home');
+  assert.equal(await page.textContent('[data-testid=total-streams]'),
+               new Intl.NumberFormat('en-US').format(st.streams));
+  assert.ok(await page.locator('[data-testid=news-item]').count() > 0);
+  await shot('home');
+});
+
+test('chart: a Spotify-style table with movement, paged by date', async () => {
+  const c = await apiJson('/charts/spotify-weekly?date=2023-07-20&limit=200');
+  await open('#/chart/spotify-weekly?date=2023-07-20', 'chart');
+  const rows = page.locator('[data-testid=chart-row]');
+  assert.equal(await rows.count(), c.entries.length);
+  const first = rows.first();
+  assert.ok((await first.textContent()).includes(c.entries[0].title));
+  assert.equal(await page.locator('.move.new').count(), c.entries.filter(e => e.movement === 'NEW').length);
+  assert.equal(await page.locator('.move.up').count(), c.entries.filter(e => e.movement.startsWith('+')).length);
+  await shot('chart');
+  await page.click('[data-testid=next]');
+  await page.waitForSelector('body[data-ready="chart"]');
+  assert.equal(await page.textContent('[data-testid=chart-date]'), c.next);
+});
+
+test('track: the cumulative curve with milestone markers, and the chart run', async () => {
+  const t = await apiJson('/tracks/jk-seven');
+  await open('#/track/jk-seven', 'track');
+  assert.equal(await page.textContent('[data-testid=track-title]'), t.title);
+  const plot = page.locator('[data-testid=cumulative-plot]');
+  assert.equal(await plot.locator('canvas').count(), 1);
+  assert.equal(await plot.getAttribute('data-points'), String(t.series.dates.length));
+  const allTime = t.milestones.filter(m => !m.year);
+  assert.equal(await plot.getAttribute('data-markers'), String(allTime.length));
+  const billion = allTime.find(m => m.threshold === 1e9);
+  assert.ok(billion, 'Seven reached 1 billion');
+  const row = page.locator('[data-testid=milestones] tr', { hasText: '1,000,000,000' });
+  assert.ok((await row.textContent()).includes(billion.date));
+  assert.ok((await row.textContent()).includes(String(billion.days)));
+  assert.ok(t.chart_runs.length > 0, 'Seven charted on the kept weekly chart');
+  assert.equal(await page.locator('[data-testid=chart-run-plot] canvas').count(), 1);
+  await shot('track');
+});
+
+test('records: fastest to 1 billion, with the record history', async () => {
+  const b = await apiJson('/records/fastest?n=1e9&history=1&limit=25');
+  await open('#/records/fastest?n=1e9', 'fastest');
+  const rows = page.locator('[data-testid=standing]');
+  assert.equal(await rows.count(), b.standings.length);
+  assert.ok((await rows.first().textContent()).includes(b.standings[0].name));
+  assert.equal(await page.locator('[data-testid=record-history] tr').count(), b.history.length);
+  await shot('fastest');
+});
+
+test('records: the calendar-year race plot', async () => {
+  const where = 'tag = k-pop and solo';
+  const b = await apiJson('/records/race?year=2023&n=1e9&kind=artist&limit=10&where=' + encodeURIComponent(where));
+  await open('#/records/race?year=2023&n=1e9&kind=artist&where=' + encodeURIComponent(where), 'race');
+  const names = await page.locator('[data-testid=standing] td.title').allTextContents();
+  assert.deepEqual(names, b.standings.map(s => s.name));
+  const plot = page.locator('[data-testid=race-plot]');
+  assert.equal(await plot.locator('canvas').count(), 1);
+  assert.equal(await plot.getAttribute('data-series'), String(b.race.series.length));
+  await shot('race');
+});
+
+test('news feed', async () => {
+  const n = await apiJson('/news?limit=100');
+  await open('#/news', 'news');
+  assert.equal(await page.locator('[data-testid=news-item]').count(), n.items.length);
+  assert.ok((await page.locator('[data-testid=news-item]').first().textContent()).includes(n.items[0].text));
+  await shot('news');
+});
+
+test('artist page', async () => {
+  const a = await apiJson('/artists/jungkook');
+  await open('#/artist/jungkook', 'artist');
+  assert.equal(await page.textContent('[data-testid=artist-name]'), a.name);
+  assert.equal(await page.locator('[data-testid=artist-tracks] tr').count(), a.tracks.length);
+  assert.equal(await page.locator('[data-testid=cumulative-plot] canvas').count(), 1);
+  await shot('artist');
+});
+
+test('search, then follow a result', async () => {
+  await open('#/', 'home');
+  await page.fill('#q', 'seven');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('body[data-ready="search"]');
+  const r = await apiJson('/search?q=seven&limit=50');
+  const links = page.locator('[data-testid=search-results] a');
+  assert.equal(await links.count(), r.results.length);
+  await shot('search');
+  await links.first().click();
+  await page.waitForSelector(`body[data-ready="${r.results[0].type}"]`);
+});
+
+test('an unknown track shows the API error', async () => {
+  await open('#/track/no-such-track', 'error');
+  assert.ok((await page.textContent('[data-testid=error]')).includes("no track 'no-such-track'"));
+});
+
+test('nothing failed and nothing left loopback', () => {
+  assert.deepEqual(consoleErrors.filter(e => !e.includes('404')), []);
+  assert.deepEqual(outside, []);
+  assert.deepEqual(failed, []);
+});

@@ -1,0 +1,452 @@
+// `encore serve` on loopback, driven over HTTP: the API against the CLI's own JSON and against
+// SQLite over the same daily totals, the error envelope, paging, cache headers, the limits, the
+// token-guarded writes, and reads while another process ingests.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "sql_util.h"
+#include "test_util.h"
+
+namespace encore::test {
+namespace {
+
+using nlohmann::json;
+
+// The demo store the fixture Serve.DemoStore made (tests/CMakeLists.txt).
+const std::string kDemo = ENCORE_DEMO_STORE;
+
+// `encore serve ARGS --port 0 --quiet` in the background; stopped by the destructor.
+class Served {
+ public:
+  explicit Served(std::vector<std::string> args) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a test that crashed
+      ::dup2(fds[1], 1);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      std::vector<std::string> all = {ENCORE_BINARY, "serve", "--port", "0", "--quiet"};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[512];
+    while (out.find("Press Ctrl-C") == std::string::npos) {
+      const ssize_t n = ::read(fds[0], buf, sizeof buf);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fds[0]);
+    const std::string mark = "dashboard is at http://127.0.0.1:";
+    const auto at = out.find(mark);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "encore serve did not start: " << out;
+      return;
+    }
+    port_ = std::stoi(out.substr(at + mark.size()));
+  }
+  ~Served() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly";
+    }
+  }
+  int port() const { return port_; }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(60, 0);
+    return c;
+  }
+  // GET path: status and parsed body.
+  std::pair<int, json> Get(const std::string& path) const {
+    auto c = Client();
+    auto res = c.Get(path);
+    if (!res) return {0, json()};
+    return {res->status, json::parse(res->body, nullptr, false)};
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+std::string Enc(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char b[4];
+      std::snprintf(b, sizeof b, "%%%02X", c);
+      out += b;
+    }
+  }
+  return out;
+}
+
+json Cli(const std::string& args) {
+  const RunResult r = RunEncore(args + " --format json --store " + Quote(kDemo));
+  EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+  return json::parse(r.out, nullptr, false);
+}
+
+// The same entries: position, title, artist, movement, value.
+void ExpectSameChart(const json& api, const json& cli, const std::string& value) {
+  ASSERT_TRUE(api.contains("entries")) << api.dump();
+  ASSERT_EQ(api["entries"].size(), cli["entries"].size());
+  for (size_t i = 0; i < api["entries"].size(); ++i) {
+    const json& a = api["entries"][i];
+    const json& c = cli["entries"][i];
+    EXPECT_EQ(a["position"], c["position"]);
+    EXPECT_EQ(a["title"], c["title"]);
+    EXPECT_EQ(a["artist"], c["artist"]);
+    EXPECT_EQ(a["movement"], c["movement"]);
+    EXPECT_EQ(a["peak"], c["peak"]);
+    EXPECT_EQ(a["weeks"], c["weeks"]);
+    EXPECT_DOUBLE_EQ(a["value"].get<double>(), c[value].get<double>()) << i;
+  }
+}
+
+TEST(Serve, ChartsAgreeWithTheCli) {
+  Served s({"--store", kDemo});
+  {
+    auto [code, api] = s.Get("/api/v1/charts/spotify-weekly?date=2023-07-20&limit=1000");
+    ASSERT_EQ(code, 200) << api.dump();
+    ExpectSameChart(api, Cli("chart spotify-weekly --date 2023-07-20 --top 1000"), "streams");
+    EXPECT_EQ(api["previous"], "2023-07-13");
+    EXPECT_EQ(api["next"], "2023-07-27");
+  }
+  {
+    auto [code, api] = s.Get("/api/v1/charts/global-200-style?limit=1000");
+    ASSERT_EQ(code, 200) << api.dump();
+    ExpectSameChart(api, Cli("chart global-200-style --top 1000"), "points");
+  }
+  {
+    auto [code, api] = s.Get("/api/v1/charts/spotify-weekly:global?date=2024-06-01&limit=1000");
+    ASSERT_EQ(code, 200) << api.dump();
+    ExpectSameChart(api, Cli("chart spotify-weekly:global --date 2024-06-01 --top 1000"), "metric");
+  }
+  auto [code, list] = s.Get("/api/v1/charts");
+  ASSERT_EQ(code, 200);
+  EXPECT_GE(list["compiled"].size(), 8u);
+  EXPECT_EQ(list["kept"][0]["chart"], "spotify-weekly:global");
+}
+
+// The demo's daily totals (GLOBAL rows every day) in SQLite.
+void LoadDaily(Sql* sql) {
+  sql->Exec("CREATE TABLE daily(date TEXT, country TEXT, track TEXT, streams INTEGER, tier TEXT)");
+  std::istringstream in(ReadText(kDemo + "-input/world-daily.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string x;
+    while (std::getline(ss, x, ',')) f.push_back(x);
+    f.resize(5);
+    rows.push_back(f);
+  }
+  ASSERT_GT(rows.size(), 10000u);
+  sql->Insert("daily", rows, 5);
+}
+
+TEST(Serve, TrackSeriesAndMilestonesAgreeWithSqlite) {
+  Sql sql;
+  LoadDaily(&sql);
+  Served s({"--store", kDemo});
+  for (const char* id : {"jk-seven", "harry-as-it-was", "jimin-like-crazy"}) {
+    SCOPED_TRACE(id);
+    auto [code, t] = s.Get(std::string("/api/v1/tracks/") + id);
+    ASSERT_EQ(code, 200) << t.dump();
+    const auto want = sql.Query(std::string("SELECT date, SUM(streams), SUM(SUM(streams)) OVER "
+                                            "(ORDER BY date) FROM daily WHERE track = '") +
+                                id + "' GROUP BY date ORDER BY date");
+    const json& series = t["series"];
+    ASSERT_EQ(series["dates"].size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(series["dates"][i], want[i][0]);
+      ASSERT_EQ(series["streams"][i].get<int64_t>(), std::stoll(want[i][1])) << want[i][0];
+      ASSERT_EQ(series["cumulative"][i].get<int64_t>(), std::stoll(want[i][2]));
+    }
+    // Every multiple of 100,000,000 reached, on the first day the running total reached it.
+    std::vector<std::pair<int64_t, std::string>> expect, got;
+    const int64_t total = std::stoll(want.back()[2]);
+    for (int64_t n = 100'000'000; n <= total; n += 100'000'000) {
+      const auto day = sql.Query(
+          "SELECT MIN(date) FROM (SELECT date, SUM(SUM(streams)) OVER (ORDER BY date) AS cum "
+          "FROM daily WHERE track = '" +
+          std::string(id) + "' GROUP BY date) WHERE cum >= " + std::to_string(n));
+      expect.emplace_back(n, day[0][0]);
+    }
+    for (const auto& m : t["milestones"])
+      if (!m.contains("year")) got.emplace_back(m["threshold"], m["date"]);
+    EXPECT_EQ(got, expect);
+    EXPECT_FALSE(expect.empty());
+  }
+  auto [code, seven] = s.Get("/api/v1/tracks/jk-seven");
+  ASSERT_EQ(code, 200);
+  ASSERT_FALSE(seven["chart_runs"].empty());
+  EXPECT_EQ(seven["chart_runs"][0]["chart"], "spotify-weekly:global");
+  EXPECT_EQ(seven["chart_runs"][0]["peak"], 1);
+}
+
+TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
+  Served s({"--store", kDemo});
+  const std::string where = "tag = k-pop and solo";
+  auto [code, race] =
+      s.Get("/api/v1/records/race?year=2023&n=1e9&kind=artist&limit=100&where=" + Enc(where));
+  ASSERT_EQ(code, 200) << race.dump();
+  const json cli = Cli("records race 2023 1e9 --kind artist --top 100 --where " + Quote(where));
+  ASSERT_EQ(race["standings"].size(), cli["standings"].size());
+  ASSERT_GE(race["standings"].size(), 3u);
+  const json& plot = race["race"];
+  for (size_t i = 0; i < cli["standings"].size(); ++i) {
+    const json& a = race["standings"][i];
+    EXPECT_EQ(a["id"], cli["standings"][i]["id"]);
+    EXPECT_EQ(a.at("day"), cli["standings"][i].at("day"));
+    // The plotted running total crosses N on the ranked day.
+    const json& values = plot["series"][i]["values"];
+    const json& days = plot["day_of_year"];
+    EXPECT_EQ(plot["series"][i]["id"], a["id"]);
+    for (size_t d = 0; d < days.size(); ++d) {
+      if (days[d] == a["day"]) {
+        EXPECT_GE(values[d].get<int64_t>(), 1'000'000'000);
+        ASSERT_GT(d, 0u);
+        EXPECT_LT(values[d - 1].get<int64_t>(), 1'000'000'000);
+      }
+    }
+  }
+  auto [c2, fastest] = s.Get("/api/v1/records/fastest?n=1e9&limit=100&history=1");
+  ASSERT_EQ(c2, 200);
+  const json cf = Cli("records fastest 1e9 --top 100");
+  ASSERT_EQ(fastest["standings"].size(), cf["standings"].size());
+  for (size_t i = 0; i < cf["standings"].size(); ++i) {
+    EXPECT_EQ(fastest["standings"][i]["id"], cf["standings"][i]["id"]);
+    EXPECT_EQ(fastest["standings"][i]["days"], cf["standings"][i]["days"]);
+  }
+  EXPECT_FALSE(fastest["history"].empty());
+  auto [c3, check] =
+      s.Get("/api/v1/check?claim=" + Enc("days_to(streams, 1e9, track \"Seven\") = 108"));
+  ASSERT_EQ(c3, 200) << check.dump();
+  EXPECT_TRUE(check["holds"]);
+  auto [c4, news] = s.Get("/api/v1/news?limit=1000");
+  ASSERT_EQ(c4, 200);
+  const json cn =
+      json::parse(RunEncore("news --format json --limit 100000 --store " + Quote(kDemo)).out);
+  EXPECT_EQ(news["total"].get<size_t>(), cn.size());
+}
+
+TEST(Serve, ErrorsPagingCacheHeadersAndLimits) {
+  Served s({"--store", kDemo});
+  auto c = s.Client();
+  auto expect_error = [&](httplib::Result res, int status, const std::string& words) {
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    const json j = json::parse(res->body, nullptr, false);
+    ASSERT_TRUE(j.contains("error")) << res->body;
+    EXPECT_EQ(j["error"]["status"], status);
+    EXPECT_NE(j["error"]["message"].get<std::string>().find(words), std::string::npos) << res->body;
+  };
+  expect_error(c.Get("/api/v1/tracks/no-such-track"), 404, "no track 'no-such-track'");
+  expect_error(c.Get("/api/v1/charts/spotify-weekly?dat=2024-01-01"), 400,
+               "unknown parameter 'dat'");
+  expect_error(c.Get("/api/v1/charts/spotify-weekly?date=2024-13-01"), 400, "date must be a date");
+  expect_error(c.Get("/api/v1/records/fastest?where=" + Enc("solo and nonsense = 3")), 400,
+               "offset");
+  expect_error(c.Get("/api/v1/records/fastest?n=-5"), 400, "positive count");
+  expect_error(c.Get("/api/v1/news?limit=100000"), 400, "limit");
+  expect_error(c.Delete("/api/v1/status"), 405, "read-only");
+  expect_error(c.Post("/api/v1/ingest?name=x.csv", "a,b\n", "text/csv"), 404, "--token");
+  expect_error(c.Post("/api/v1/check", std::string(100 * 1024, 'x'), "application/json"), 413,
+               "larger");
+  {
+    httplib::Headers h = {{"Host", "attacker.example"}};
+    expect_error(c.Get("/api/v1/status", h), 403, "localhost");
+  }
+  for (const char* path : {"/assets/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                           "/assets/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"}) {
+    auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos);
+  }
+  // Paging: two pages are the first ten.
+  auto [a1, all] = s.Get("/api/v1/news?limit=10");
+  auto [a2, p1] = s.Get("/api/v1/news?limit=5");
+  auto [a3, p2] = s.Get("/api/v1/news?limit=5&offset=5");
+  ASSERT_EQ(a1 + a2 + a3, 600);
+  EXPECT_EQ(p1["next_offset"], 5);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(all["items"][i], p1["items"][i]);
+    EXPECT_EQ(all["items"][5 + i], p2["items"][i]);
+  }
+  // Cache headers: a chart of sealed days may be kept; an open day must be revalidated; the ETag
+  // answers 304.
+  auto sealed = c.Get("/api/v1/charts/spotify-weekly?date=2023-07-20");
+  ASSERT_TRUE(sealed);
+  EXPECT_EQ(sealed->get_header_value("Cache-Control"), "public, max-age=86400");
+  auto open = c.Get("/api/v1/charts/spotify-daily?date=2024-12-31");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200);
+  EXPECT_EQ(open->get_header_value("Cache-Control"), "no-cache");
+  const std::string etag = sealed->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto again = c.Get("/api/v1/charts/spotify-weekly?date=2023-07-20", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  EXPECT_EQ(again->get_header_value("X-Cache"), "hit");
+  // The dashboard's files are built in.
+  auto index = c.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("/assets/app.js"), std::string::npos);
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
+  auto uplot = c.Get("/assets/uplot.js");
+  ASSERT_TRUE(uplot);
+  EXPECT_EQ(uplot->status, 200);
+  EXPECT_GT(uplot->body.size(), 20000u);
+}
+
+// A small store of its own: a catalog and a day of daily totals.
+std::string MakeStore(const TempDir& dir) {
+  const std::string store = dir / "s";
+  EXPECT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") +
+                      " --store " + Quote(store))
+                .code,
+            0);
+  WriteText(dir / "d1.csv", "date,country,track,streams,tier\n2024-03-01,GLOBAL,jk-seven,5000,\n");
+  EXPECT_EQ(
+      RunEncore("ingest --no-progress " + Quote(dir / "d1.csv") + " --store " + Quote(store)).code,
+      0);
+  return store;
+}
+
+TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
+  TempDir dir("serve-write");
+  const std::string store = MakeStore(dir);
+  const std::string token = "0123456789abcdef-test-token";
+  Served s({"--store", store, "--token", token});
+  auto c = s.Client();
+  const std::string body = "date,country,track,streams,tier\n2024-03-02,GLOBAL,jk-seven,7000,\n";
+  auto res = c.Post("/api/v1/ingest?name=d2.csv", body, "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = c.Post("/api/v1/ingest?name=d2.csv", {{"Authorization", "Bearer wrong-token-wrong-token"}},
+               body, "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  res = c.Post("/api/v1/ingest?name=../../d2.csv", auth, body, "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;  // kept under its base name
+  json j = json::parse(res->body);
+  EXPECT_EQ(j["state"], "ingested");
+  EXPECT_EQ(j["summary"]["counted"], 7000);
+  EXPECT_TRUE(std::filesystem::exists(store + "/uploads/" + j["kept_as"].get<std::string>()));
+  auto [code, t] = s.Get("/api/v1/tracks/jk-seven");
+  ASSERT_EQ(code, 200);
+  EXPECT_EQ(t["series"]["total"], 12000);
+  res = c.Post("/api/v1/ingest?name=d2-again.csv", auth, body, "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["state"], "already_ingested");
+  // A broken catalog is refused with every problem; nothing changes.
+  res = c.Put("/api/v1/catalog", auth,
+              json{{"artists", "id,name,kind,country\nx,X,robot,KR\n"}}.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422) << res->body;
+  EXPECT_FALSE(json::parse(res->body)["error"]["details"].empty());
+  res = c.Put("/api/v1/catalog", json{{"artists", "id,name,kind,country\n"}}.dump(),
+              "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  auto [c2, st] = s.Get("/api/v1/status");
+  EXPECT_EQ(st["catalog"]["artists"].get<size_t>(), 43u);
+  EXPECT_EQ(st["sources"].size(), 2u);
+}
+
+TEST(Serve, ReadsStayCorrectWhileAnotherProcessIngests) {
+  TempDir dir("serve-concurrent");
+  const std::string store = MakeStore(dir);
+  Served s({"--store", store});
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, bad{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 4; ++i) {
+    readers.emplace_back([&, i] {
+      auto c = s.Client();
+      const char* paths[] = {"/api/v1/status",
+                             "/api/v1/tracks/jk-seven",
+                             "/api/v1/charts/spotify-daily",
+                             "/api/v1/records/most",
+                             "/api/v1/news",
+                             "/api/v1/artists/jungkook"};
+      for (int n = 0; !stop || n < 20; ++n) {
+        auto res = c.Get(paths[(n + i) % 6]);
+        if (res && (res->status == 200 || res->status == 404)) {
+          ++ok;
+        } else {
+          ++bad;
+          ADD_FAILURE() << paths[(n + i) % 6] << ": " << (res ? res->body : "no response");
+        }
+      }
+    });
+  }
+  for (int d = 2; d <= 9; ++d) {
+    const std::string f = dir / ("c" + std::to_string(d) + ".csv");
+    WriteText(f, "date,country,track,streams,tier\n2024-03-0" + std::to_string(d) +
+                     ",GLOBAL,jk-seven,1000,\n");
+    EXPECT_EQ(RunEncore("ingest --no-progress " + Quote(f) + " --store " + Quote(store)).code, 0);
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(ok, 80);
+  // The last ingest is what the server reads now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto [code, t] = s.Get("/api/v1/tracks/jk-seven");
+  ASSERT_EQ(code, 200);
+  EXPECT_EQ(t["series"]["total"], 5000 + 8 * 1000);
+}
+
+TEST(Serve, WebRootFilesCannotEscapeTheFolder) {
+  TempDir dir("serve-webroot");
+  std::filesystem::create_directories(dir / "web");
+  WriteText(dir / "web/index.html", "<p>mine</p>");
+  WriteText(dir / "secret.txt", "secret");
+  std::filesystem::create_symlink(dir / "secret.txt", dir / "web/link.txt");
+  Served s({"--store", kDemo, "--web-root", dir / "web"});
+  auto c = s.Client();
+  auto res = c.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "<p>mine</p>");
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/link.txt"}) {
+    res = c.Get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_NE(res->body, "secret");
+  }
+}
+
+}  // namespace
+}  // namespace encore::test

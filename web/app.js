@@ -1,0 +1,425 @@
+// encore's dashboard: one page, routed by the URL's hash, reading the JSON API (doc/api/http.md).
+// Plots use uPlot (installed by npm at build time and built into the binary).
+'use strict';
+
+const main = document.getElementById('main');
+const fmt = new Intl.NumberFormat('en-US');
+const COLORS = ['#1db954', '#3d8bfd', '#e5534b', '#d29922', '#a371f7', '#39c5cf', '#f778ba',
+                '#8b949e', '#ff7b72', '#7ee787'];
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function num(v) { return v === null || v === undefined ? '' : fmt.format(v); }
+function short(n) {
+  if (n >= 1e9) return (n / 1e9).toFixed(n % 1e9 ? 2 : 0).replace(/\.?0+$/, '') + 'B';
+  if (n >= 1e6) return (n / 1e6).toFixed(1).replace(/\.0$/, '') + 'M';
+  return fmt.format(n);
+}
+function secs(date) { return Date.parse(date + 'T00:00:00Z') / 1000; }
+function href(link) {
+  if (!link) return null;
+  return '#/' + link.type + '/' + encodeURIComponent(link.id);
+}
+function qs(params) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) p.set(k, v);
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+class ApiError extends Error {}
+async function api(path) {
+  const res = await fetch('/api/v1' + path, { headers: { Accept: 'application/json' } });
+  const body = await res.json();
+  if (!res.ok) throw new ApiError(body.error ? body.error.message : res.statusText);
+  return body;
+}
+
+function show(title, ...children) {
+  document.title = title ? title + ' — encore' : 'encore';
+  main.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined));
+}
+
+function done(page) { document.body.dataset.ready = page; }
+
+function movement(m) {
+  if (m === null || m === undefined) return el('span', { class: 'move same' }, '');
+  if (m === 'NEW') return el('span', { class: 'move new', title: 'new on the chart' }, 'NEW');
+  if (m === 'RE') return el('span', { class: 'move re', title: 're-entry' }, 'RE');
+  if (m === '=') return el('span', { class: 'move same', title: 'no change' }, '=');
+  const up = m.startsWith('+');
+  return el('span', { class: 'move ' + (up ? 'up' : 'down'),
+                      title: (up ? 'up ' : 'down ') + m.slice(1) }, (up ? '▲' : '▼') + m.slice(1));
+}
+
+function newsList(items) {
+  return el('ul', {}, items.map(n => el('li', { 'data-testid': 'news-item' },
+    el('div', { class: 'when' }, el('span', { class: 'kind ' + n.kind }, n.kind), n.date),
+    el('div', {}, n.text))));
+}
+
+function plotWidth(container) { return Math.max(320, (container.clientWidth || main.clientWidth) - 16); }
+
+// A cumulative-streams curve with the milestones marked (dashed lines labelled with the total).
+function cumulativePlot(series, milestones, testid) {
+  const box = el('div', { class: 'plot', 'data-testid': testid });
+  if (!series || !series.dates.length) return el('p', { class: 'sub' }, 'No streams counted yet.');
+  const xs = series.dates.map(secs);
+  const marks = (milestones || []).filter(m => !m.year);
+  const opts = {
+    width: 800, height: 320,
+    scales: { x: { time: true } },
+    axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
+    series: [{}, { label: 'Streams (cumulative)', stroke: '#1db954', width: 2, fill: 'rgba(29,185,84,.12)',
+                   value: (u, v) => v === null ? '' : num(v) }],
+    hooks: { draw: [u => {
+      const ctx = u.ctx;
+      ctx.save();
+      ctx.setLineDash([4, 4]);
+      ctx.strokeStyle = '#d29922';
+      ctx.fillStyle = '#d29922';
+      ctx.font = `${11 * devicePixelRatio}px system-ui`;
+      for (const m of marks) {
+        const x = u.valToPos(secs(m.date), 'x', true);
+        const y = u.valToPos(m.threshold, 'y', true);
+        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+        ctx.beginPath(); ctx.arc(x, y, 3 * devicePixelRatio, 0, 2 * Math.PI); ctx.fill();
+        if (marks.length <= 12 || m.threshold % 1e9 === 0) ctx.fillText(short(m.threshold), x + 4, y - 4);
+      }
+      ctx.restore();
+    }] },
+  };
+  requestAnimationFrame(() => {
+    opts.width = plotWidth(box);
+    box.plot = new uPlot(opts, [xs, series.cumulative], box);
+  });
+  box.dataset.points = String(xs.length);
+  box.dataset.markers = String(marks.length);
+  return box;
+}
+
+// A song's runs on the kept charts: position by date, No. 1 at the top.
+function chartRunPlot(runs) {
+  const box = el('div', { class: 'plot', 'data-testid': 'chart-run-plot' });
+  const dates = [...new Set(runs.flatMap(r => r.positions.map(p => p[0])))].sort();
+  const xs = dates.map(secs);
+  const data = [xs];
+  for (const r of runs) {
+    const at = new Map(r.positions);
+    data.push(dates.map(d => at.has(d) ? at.get(d) : null));
+  }
+  const opts = {
+    width: 800, height: 260,
+    scales: { x: { time: true }, y: { dir: -1, range: (u, min, max) => [1, Math.max(10, max)] } },
+    axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: 'Position' }],
+    series: [{}, ...runs.map((r, i) => ({ label: r.chart, stroke: COLORS[i % COLORS.length], width: 2,
+                                        spanGaps: false, points: { show: true, size: 4 } }))],
+  };
+  requestAnimationFrame(() => {
+    opts.width = plotWidth(box);
+    box.plot = new uPlot(opts, data, box);
+  });
+  box.dataset.editions = String(xs.length);
+  return box;
+}
+
+function card(label, value, testid) {
+  return el('div', { class: 'card' }, el('div', { class: 'label' }, label),
+            el('div', { class: 'big', 'data-testid': testid }, value));
+}
+
+function milestoneTable(ms) {
+  const rows = ms.filter(m => !m.year);
+  if (!rows.length) return el('p', { class: 'sub' }, 'No milestone reached yet.');
+  return el('table', { 'data-testid': 'milestones' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Milestone'), el('th', {}, 'Date'),
+                                 el('th', { class: 'num' }, 'Days'), el('th', { class: 'num' }, 'Total that day'))),
+    el('tbody', {}, rows.map(m => el('tr', {},
+      el('td', {}, num(m.threshold)), el('td', {}, m.date), el('td', { class: 'num' }, m.days ?? ''),
+      el('td', { class: 'num' }, num(m.after))))));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Pages
+
+async function home() {
+  const [st, news] = await Promise.all([api('/status'), api('/news?limit=8')]);
+  show('', el('h1', {}, 'encore'),
+    el('div', { class: 'sub' }, `Store ${st.store}: ${st.days.first} to ${st.days.last}`),
+    el('div', { class: 'cards' },
+      card('Streams counted', num(st.streams), 'total-streams'), card('Days', num(st.days.count)),
+      card('Tracks', num(st.tracks)), card('Artists in the catalog', num(st.catalog.artists)),
+      card('News items', num(st.records.news))),
+    el('h2', {}, 'Latest news'), el('div', { class: 'news' }, newsList(news.items)),
+    el('h2', {}, 'Sources'),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'File'), el('th', {}, 'Kind'),
+      el('th', { class: 'num' }, 'Lines'), el('th', { class: 'num' }, 'Counted'), el('th', { class: 'num' }, 'Rejected'))),
+      el('tbody', {}, st.sources.map(s => el('tr', {}, el('td', {}, s.path), el('td', {}, s.kind),
+        el('td', { class: 'num' }, num(s.lines)), el('td', { class: 'num' }, num(s.counted)),
+        el('td', { class: 'num' }, num(s.rejected)))))));
+  done('home');
+}
+
+async function charts() {
+  const c = await api('/charts');
+  const link = (name, label) => el('a', { href: '#/chart/' + encodeURIComponent(name) }, label);
+  show('Charts', el('h1', {}, 'Charts'),
+    el('h2', {}, 'Compiled from the counts'),
+    el('table', { 'data-testid': 'compiled-charts' }, el('tbody', {}, c.compiled.map(m => el('tr', {},
+      el('td', { class: 'title' }, link(m.chart, m.title || m.chart)), el('td', {}, m.chart),
+      el('td', {}, m.period), el('td', {}, (m.regions || []).join(' ')))))),
+    el('h2', {}, 'Kept (imported or stored)'),
+    el('table', {}, el('tbody', {}, c.kept.map(k => el('tr', {},
+      el('td', { class: 'title' }, link(k.chart, k.chart)), el('td', {}, `${k.editions} editions`),
+      el('td', {}, `${k.first} .. ${k.last}`))))));
+  done('charts');
+}
+
+async function chart(name, params) {
+  const c = await api('/charts/' + encodeURIComponent(name) + qs({ date: params.date, region: params.region,
+    hour: params.hour, country: params.country, limit: 200 }));
+  const go = over => '#/chart/' + encodeURIComponent(name) + qs({ ...params, ...over });
+  const nav = el('div', { class: 'toolbar' },
+    el('a', { class: 'button', 'data-testid': 'previous', href: c.previous ? go(c.hour ? { hour: c.previous } : { date: c.previous }) : null },
+       '◀ ' + (c.previous || '')),
+    el('span', { 'data-testid': 'chart-date' }, c.date || c.hour),
+    el('a', { class: 'button', 'data-testid': 'next', href: c.next ? go(c.hour ? { hour: c.next } : { date: c.next }) : null },
+       (c.next || '') + ' ▶'),
+    c.region ? el('span', { class: 'sub' }, 'region ' + c.region) : null,
+    c.period ? el('span', { class: 'sub' }, `counts ${c.period[0]} .. ${c.period[1]}`) : null);
+  const valueName = c.value_name || 'value';
+  const table = el('table', { 'data-testid': 'chart-table' },
+    el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, ''), el('th', {}, 'Title'),
+      el('th', { class: 'num' }, valueName), el('th', { class: 'num' }, 'Last'), el('th', { class: 'num' }, 'Peak'),
+      el('th', { class: 'num' }, 'Weeks'))),
+    el('tbody', {}, c.entries.map(e => el('tr', { 'data-testid': 'chart-row' },
+      el('td', { class: 'pos' }, e.position),
+      el('td', {}, movement(e.movement)),
+      el('td', { class: 'title' },
+         e.track ? el('a', { href: '#/track/' + encodeURIComponent(e.track) }, e.title) : e.title,
+         el('div', { class: 'artist' }, e.artist)),
+      el('td', { class: 'num' }, num(e.value)),
+      el('td', { class: 'num' }, e.last_week ?? '–'),
+      el('td', { class: 'num' }, e.peak ?? ''),
+      el('td', { class: 'num' }, e.weeks ?? '')))));
+  show(c.title || name, el('h1', {}, c.title || name), el('div', { class: 'sub' }, name + ' · ' + c.source),
+       nav, table, c.total > c.entries.length ? el('p', { class: 'sub' }, `${c.entries.length} of ${c.total}`) : null);
+  done('chart');
+}
+
+async function track(id) {
+  const t = await api('/tracks/' + encodeURIComponent(id));
+  const runs = t.chart_runs || [];
+  show(t.title,
+    el('h1', { 'data-testid': 'track-title' }, t.title),
+    el('div', { class: 'sub' }, t.credit,
+       t.release ? [' · ', el('a', { href: '#/release/' + encodeURIComponent(t.release.id) }, t.release.title),
+                    ' · released ', t.release.date] : null,
+       ' · ', (t.artists || []).map((a, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(a.id) }, a.name)])),
+    el('div', { class: 'cards' },
+      card('Streams', num(t.series.total), 'track-streams'),
+      card('Days counted', num(t.series.dates.length)),
+      card('Milestones', num(t.milestones.filter(m => !m.year).length)),
+      runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Milestones'), milestoneTable(t.milestones),
+    runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
+      el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
+        el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks'),
+        el('th', { class: 'num' }, 'Weeks at No. 1'))),
+        el('tbody', {}, runs.map(r => el('tr', {}, el('td', {}, r.chart),
+          el('td', {}, `No. ${r.debut.position} on ${r.debut.date}`), el('td', { class: 'num' }, r.peak),
+          el('td', { class: 'num' }, r.weeks), el('td', { class: 'num' }, r.weeks_at_1)))))] : null,
+    t.news && t.news.length ? [el('h2', {}, 'News'), el('div', { class: 'news' }, newsList(t.news.slice(0, 10)))] : null);
+  done('track');
+}
+
+async function artist(id) {
+  const a = await api('/artists/' + encodeURIComponent(id));
+  const trackRows = list => list.map(t => el('tr', {},
+    el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(t.id) }, t.title),
+       el('div', { class: 'artist' }, t.release_title)),
+    el('td', { class: 'num' }, num(t.streams))));
+  show(a.name,
+    el('h1', { 'data-testid': 'artist-name' }, a.name),
+    el('div', { class: 'sub' }, `${a.kind} · ${a.country}${a.continent ? ' (' + a.continent + ')' : ''}`,
+       a.member_of.length ? [' · member of ', a.member_of.map((g, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(g.id) }, g.name)])] : null,
+       a.members.length ? [' · members: ', a.members.map((m, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(m.id) }, m.name)])] : null),
+    el('div', { class: 'cards' },
+      card('Streams (credited)', num(a.entity ? a.entity.streams : a.streams), 'artist-streams'),
+      card('Releases', num(a.releases.length)), card('Tracks', num(a.tracks.length))),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(a.series, a.milestones, 'cumulative-plot'),
+    el('div', { class: 'grid2' },
+      el('div', {}, el('h2', {}, 'Tracks'), el('table', { 'data-testid': 'artist-tracks' },
+        el('tbody', {}, trackRows(a.tracks))),
+        a.featured_on.length ? [el('h2', {}, 'Featured on'), el('table', {}, el('tbody', {}, trackRows(a.featured_on)))] : null),
+      el('div', {}, el('h2', {}, 'Releases'), el('table', {}, el('tbody', {}, a.releases.map(r => el('tr', {},
+        el('td', { class: 'title' }, el('a', { href: '#/release/' + encodeURIComponent(r.id) }, r.title)),
+        el('td', {}, r.type), el('td', {}, r.date))))),
+        el('h2', {}, 'Milestones'), milestoneTable(a.milestones))));
+  done('artist');
+}
+
+async function release(id) {
+  const r = await api('/releases/' + encodeURIComponent(id));
+  show(r.title, el('h1', { 'data-testid': 'release-title' }, r.title),
+    el('div', { class: 'sub' }, `${r.type} by ${r.credit} · ${r.date}`),
+    el('div', { class: 'cards' }, card('Streams', num(r.entity ? r.entity.streams : 0), 'release-streams')),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(r.series, r.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Tracks'), el('table', {}, el('tbody', {}, r.tracks.map((t, i) => el('tr', {},
+      el('td', { class: 'pos' }, i + 1),
+      el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(t.id) }, t.title)),
+      el('td', { class: 'num' }, num(t.streams)))))),
+    el('h2', {}, 'Milestones'), milestoneTable(r.milestones));
+  done('release');
+}
+
+// The form the leaderboards share: N, kind, filter (and the year for races).
+function boardForm(route, params, withYear) {
+  const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
+    el('label', {}, 'to'), el('input', { name: 'n', value: params.n || '1e9', size: 6 }),
+    withYear ? [el('label', {}, 'in'), el('input', { name: 'year', value: params.year || '', size: 5 })] : null,
+    el('label', {}, 'of'),
+    el('select', { name: 'kind' }, ['track', 'song', 'release', 'artist'].map(k =>
+      el('option', { value: k, selected: (params.kind || (withYear ? 'artist' : 'track')) === k ? '' : null }, k + 's'))),
+    el('label', {}, 'where'), el('input', { name: 'where', value: params.where || '', size: 28,
+                                            placeholder: 'solo and country = KR' }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/records/' + route + qs(Object.fromEntries(new FormData(f)));
+  });
+  return f;
+}
+
+function standingsTable(s, valueName, valueLabel) {
+  return el('table', { 'data-testid': 'standings' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, 'Name'), el('th', { class: 'num' }, valueLabel),
+                                 el('th', {}, 'Date'), el('th', {}, 'Evidence'))),
+    el('tbody', {}, s.map((x, i) => el('tr', { 'data-testid': 'standing' },
+      el('td', { class: 'pos' }, x.rank + ((s[i - 1] && s[i - 1].rank === x.rank) || (s[i + 1] && s[i + 1].rank === x.rank) ? '=' : '')),
+      el('td', { class: 'title' }, x.link ? el('a', { href: href(x.link) }, x.name) : x.name),
+      el('td', { class: 'num' }, num(x[valueName])), el('td', {}, x.date || ''),
+      el('td', { class: 'artist' }, x.evidence)))));
+}
+
+async function fastest(params) {
+  const b = await api('/records/fastest' + qs({ n: params.n || '1e9', kind: params.kind, where: params.where,
+                                                history: 1, limit: 25 }));
+  show(b.title, el('h1', {}, 'Fastest to N'), boardForm('fastest', params, false),
+    el('h2', { 'data-testid': 'board-title' }, b.title),
+    standingsTable(b.standings, 'days', 'Days'),
+    b.history && b.history.length ? [el('h2', {}, "The record's history"),
+      el('table', { 'data-testid': 'record-history' }, el('tbody', {}, b.history.map(h => el('tr', {},
+        el('td', { class: 'title' }, el('a', { href: href(h.link) }, h.name)), el('td', { class: 'num' }, h.days + ' days'),
+        el('td', {}, `${h.from} – ${h.to || 'now'}`)))))] : null);
+  done('fastest');
+}
+
+async function race(params) {
+  const b = await api('/records/race' + qs({ year: params.year, n: params.n || '1e9', kind: params.kind,
+                                             where: params.where, limit: 10 }));
+  const box = el('div', { class: 'plot', 'data-testid': 'race-plot' });
+  const r = b.race;
+  if (r && r.series.length) {
+    const opts = {
+      width: 800, height: 360, scales: { x: { time: false } },
+      axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: `Day of ${b.year}` },
+             { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
+      series: [{ label: 'Day' }, ...r.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2,
+                                                           value: (u, v) => v === null ? '' : num(v) }))],
+      hooks: { draw: [u => {
+        const y = u.valToPos(b.n, 'y', true);
+        u.ctx.save(); u.ctx.setLineDash([6, 4]); u.ctx.strokeStyle = '#d29922';
+        u.ctx.beginPath(); u.ctx.moveTo(u.bbox.left, y); u.ctx.lineTo(u.bbox.left + u.bbox.width, y); u.ctx.stroke();
+        u.ctx.restore();
+      }] },
+    };
+    requestAnimationFrame(() => {
+      opts.width = plotWidth(box);
+      box.plot = new uPlot(opts, [r.day_of_year, ...r.series.map(s => s.values)], box);
+    });
+    box.dataset.series = String(r.series.length);
+  }
+  show(b.title, el('h1', {}, 'Calendar-year races'), boardForm('race', { ...params, year: b.year, kind: b.kind }, true),
+    el('h2', { 'data-testid': 'board-title' }, b.title),
+    r && r.series.length ? box : el('p', { class: 'sub' }, 'Nobody reached it in that year.'),
+    standingsTable(b.standings, 'day', 'Day of year'));
+  done('race');
+}
+
+async function news(params) {
+  const n = await api('/news' + qs({ kind: params.kind, limit: 100 }));
+  const kinds = ['', 'record', 'first', 'year', 'milestone', 'withdrawn'];
+  show('News', el('h1', {}, 'News'),
+    el('div', { class: 'toolbar' }, kinds.map(k => el('a', { class: 'button', href: '#/news' + qs({ kind: k }) }, k || 'all'))),
+    el('div', { class: 'sub' }, `${n.total} items`),
+    el('div', { class: 'news' }, newsList(n.items)));
+  done('news');
+}
+
+async function search(params) {
+  const q = params.q || '';
+  document.getElementById('q').value = q;
+  const r = await api('/search' + qs({ q, limit: 50 }));
+  show('Search', el('h1', {}, `Search: ${q}`),
+    r.results.length ? el('table', { 'data-testid': 'search-results' }, el('tbody', {}, r.results.map(x => el('tr', {},
+      el('td', {}, el('span', { class: 'kind' }, x.type)),
+      el('td', { class: 'title' }, el('a', { href: href(x) }, x.name), el('div', { class: 'artist' }, x.detail)),
+      el('td', { class: 'num' }, num(x.streams))))))
+      : el('p', { class: 'sub' }, 'Nothing matches.'));
+  done('search');
+}
+
+// ----------------------------------------------------------------------------------------------
+// Routing
+
+async function route() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = hash.split('?');
+  const params = Object.fromEntries(new URLSearchParams(query || ''));
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  delete document.body.dataset.ready;
+  for (const a of document.querySelectorAll('header nav a'))
+    a.classList.toggle('active', a.dataset.nav === (parts[0] === 'records' ? parts[1] : parts[0]));
+  main.replaceChildren(el('p', { class: 'loading' }, 'Loading…'));
+  try {
+    if (parts.length === 0) await home();
+    else if (parts[0] === 'charts') await charts();
+    else if (parts[0] === 'chart' && parts[1]) await chart(parts[1], params);
+    else if (parts[0] === 'track' && parts[1]) await track(parts[1]);
+    else if (parts[0] === 'artist' && parts[1]) await artist(parts[1]);
+    else if (parts[0] === 'release' && parts[1]) await release(parts[1]);
+    else if (parts[0] === 'records' && parts[1] === 'fastest') await fastest(params);
+    else if (parts[0] === 'records' && parts[1] === 'race') await race(params);
+    else if (parts[0] === 'news') await news(params);
+    else if (parts[0] === 'search') await search(params);
+    else throw new ApiError('No such page: ' + hash);
+  } catch (e) {
+    show('Error', el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('error');
+  }
+}
+
+document.getElementById('search').addEventListener('submit', ev => {
+  ev.preventDefault();
+  location.hash = '#/search' + qs({ q: document.getElementById('q').value });
+});
+window.addEventListener('hashchange', route);
+route();
