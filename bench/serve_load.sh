@@ -16,10 +16,16 @@ base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" | head -1)
 [[ -n "$base" ]] || { echo "serve_load: the server did not start" >&2; cat "$work/err" >&2; exit 1; }
 # The charts a visitor pages through: a week of compiled daily charts and some weekly ones (each
 # computed once, then served from the response cache).
+# $SERVE_LOAD_PATHS (space-separated) replaces them, e.g. with "/assets/app.css" for the floor of
+# the HTTP library itself.
 paths=()
-for d in 13 14 15 16 17 18 19; do paths+=("/api/v1/charts/spotify-daily?date=2023-07-$d"); done
-paths+=("/api/v1/charts/spotify-weekly?date=2023-07-20" "/api/v1/charts/spotify-weekly?date=2023-07-27"
-        "/api/v1/charts/global-200-style?date=2023-07-29")
+if [[ -n "${SERVE_LOAD_PATHS:-}" ]]; then
+  read -r -a paths <<<"$SERVE_LOAD_PATHS"
+else
+  for d in 13 14 15 16 17 18 19; do paths+=("/api/v1/charts/spotify-daily?date=2023-07-$d"); done
+  paths+=("/api/v1/charts/spotify-weekly?date=2023-07-20" "/api/v1/charts/spotify-weekly?date=2023-07-27"
+          "/api/v1/charts/global-200-style?date=2023-07-29")
+fi
 # Warm the cache the way the first visitors would, one request at a time (bash's /dev/tcp: no
 # other client needed).
 port=${base##*:}

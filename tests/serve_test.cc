@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -149,6 +150,29 @@ TEST(Serve, ChartsAgreeWithTheCli) {
   ASSERT_EQ(code, 200);
   EXPECT_GE(list["compiled"].size(), 8u);
   EXPECT_EQ(list["kept"][0]["chart"], "spotify-weekly:global");
+}
+
+TEST(Serve, PagesAgreeWithTheCli) {
+  Served s({"--store", kDemo});
+  auto streams_of = [](const json& list) {
+    std::map<std::string, int64_t> m;
+    for (const auto& t : list) m[t.at("id").get<std::string>()] = t.value("streams", int64_t{-1});
+    return m;
+  };
+  auto [c1, artist] = s.Get("/api/v1/artists/jungkook");
+  ASSERT_EQ(c1, 200) << artist.dump();
+  const json ca = Cli("artist jungkook");
+  EXPECT_EQ(artist.at("streams"), ca.at("streams"));
+  EXPECT_EQ(streams_of(artist.at("tracks")), streams_of(ca.at("tracks")));
+  EXPECT_EQ(streams_of(artist.at("featured_on")), streams_of(ca.at("featured_on")));
+  auto [c2, release] = s.Get("/api/v1/releases/golden");
+  ASSERT_EQ(c2, 200) << release.dump();
+  const json cr = Cli("release golden");
+  EXPECT_EQ(streams_of(release.at("tracks")), streams_of(cr.at("tracks")));
+  // The release's series sums its tracks' streams.
+  int64_t sum = 0;
+  for (const auto& t : cr.at("tracks")) sum += t.value("streams", int64_t{0});
+  EXPECT_EQ(release.at("series").at("total").get<int64_t>(), sum);
 }
 
 // The demo's daily totals (GLOBAL rows every day) in SQLite.

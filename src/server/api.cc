@@ -180,10 +180,32 @@ Result<json> Series(const Snapshot& s, const std::vector<uint32_t>& tracks, cons
   ENCORE_ASSIGN_OR_RETURN(q.from, p.Date("from"));
   ENCORE_ASSIGN_OR_RETURN(q.to, p.Date("to"));
   std::map<Day, int64_t> days;
-  for (uint32_t t : tracks) {
-    q.track = s.store->tracks()[t];
-    ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*s.store, q));
-    for (const auto& r : rows) days[r.day] += r.streams;
+  if (tracks.size() > 1 && !q.country) {
+    // Many tracks (a release, an artist): each day read once, as the records read it.
+    std::vector<uint32_t> want = tracks;
+    std::sort(want.begin(), want.end());
+    for (Day d : s.store->Days()) {
+      if ((q.from && d < *q.from) || (q.to && d > *q.to)) continue;
+      ENCORE_ASSIGN_OR_RETURN(const DayTotals t, ReadDayTotals(*s.store, d, q.service));
+      int64_t sum = 0;
+      for (size_t i = 0, j = 0; i < t.tracks.size() && j < want.size();) {
+        if (t.tracks[i] < want[j]) {
+          ++i;
+        } else if (want[j] < t.tracks[i]) {
+          ++j;
+        } else {
+          sum += t.streams[i++];
+          ++j;
+        }
+      }
+      if (sum) days[d] += sum;
+    }
+  } else {
+    for (uint32_t t : tracks) {
+      q.track = s.store->tracks()[t];
+      ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*s.store, q));
+      for (const auto& r : rows) days[r.day] += r.streams;
+    }
   }
   json dates = json::array(), daily = json::array(), cumulative = json::array();
   int64_t cum = 0;
@@ -520,13 +542,38 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
   ENCORE_ASSIGN_OR_RETURN(const Day date,
                           cli::CompiledDate(m, *s.store, want ? FormatDate(*want) : ""));
   const std::string region = cli::RegionOf(m, date, p.Str("region"));
-  std::vector<CompiledChart> series;
+  // The charts up to the latest whose whole period is counted, compiled once per snapshot (a
+  // chart's runs depend only on the charts before it, so each is what a series to its date
+  // gives); a later date is compiled on its own.
+  ENCORE_ASSIGN_OR_RETURN(const Day latest, cli::CompiledDate(m, *s.store, ""));
+  std::shared_ptr<const std::vector<CompiledChart>> series;
   {
+    std::lock_guard<std::mutex> lock(s.series_mu);
+    const std::string key = m.name + "|" + region;
+    auto it = s.series.find(key);
+    if (it != s.series.end()) series = it->second;
+    if (!series && date <= latest) {
+      std::lock_guard<std::mutex> sql(s.sqlite_mu);  // sales
+      ENCORE_ASSIGN_OR_RETURN(
+          auto all, CompileSeries(*s.store, s.catalog_or_null(), m, latest, region, s.sales.get()));
+      series = std::make_shared<const std::vector<CompiledChart>>(std::move(all));
+      s.series.emplace(key, series);
+    }
+  }
+  const CompiledChart* found = nullptr;
+  if (series && date <= latest) {
+    auto at = std::lower_bound(series->begin(), series->end(), date,
+                               [](const CompiledChart& c, Day d) { return c.date < d; });
+    if (at != series->end() && at->date == date) found = &*at;
+  }
+  std::vector<CompiledChart> own;
+  if (!found) {
     std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
     ENCORE_ASSIGN_OR_RETURN(
-        series, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
+        own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
+    found = &own.back();
   }
-  const CompiledChart& c = series.back();
+  const CompiledChart& c = *found;
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
   const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
                             m.Number("weight free", date, 0) == 1;
@@ -645,7 +692,11 @@ Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Para
   json tracks = json::array();
   for (const auto& t : s.catalog.tracks()) {
     if (t.release_id != rel->id) continue;
-    ENCORE_ASSIGN_OR_RETURN(json tj, cli::TrackJson(s.catalog, t, s.store.get()));
+    ENCORE_ASSIGN_OR_RETURN(json tj, cli::TrackJson(s.catalog, t, nullptr));
+    // Its streams: the records' total (no query per track).
+    if (auto e = u.Find(EntityKind::kTrack, t.id);
+        e && *e < s.state.totals.size() && s.state.first_day[*e] >= 0)
+      tj["streams"] = s.state.totals[*e];
     tracks.push_back(std::move(tj));
   }
   ApiReply r;
@@ -680,7 +731,27 @@ Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Param
   if (!a) return Status::NotFound("no artist '" + id + "' in the catalog");
   const RecordsUniverse& u = s.state.universe;
   ApiReply r;
-  ENCORE_ASSIGN_OR_RETURN(r.body, cli::ArtistJson(s.catalog, *a, s.store.get()));
+  // Without the count store: the streams come from the records' totals (one read of the store
+  // for them all, instead of a query per track).
+  ENCORE_ASSIGN_OR_RETURN(r.body, cli::ArtistJson(s.catalog, *a, nullptr));
+  auto total_of = [&](EntityKind k, const std::string& name) -> std::optional<int64_t> {
+    auto e = u.Find(k, name);
+    if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
+    return s.state.totals[*e];
+  };
+  int64_t primary = 0;
+  for (const char* key : {"tracks", "featured_on"}) {
+    for (auto& t : r.body[key]) {
+      if (auto n = total_of(EntityKind::kTrack, t["id"].get<std::string>())) {
+        t["streams"] = *n;
+        if (key == std::string("tracks")) primary += *n;
+      }
+    }
+  }
+  r.body["streams"] = primary;
+  for (auto& song : r.body["songs"]) {
+    if (auto n = total_of(EntityKind::kSong, song["key"].get<std::string>())) song["streams"] = *n;
+  }
   json milestones = json::array();
   if (auto e = u.Find(EntityKind::kArtist, a->id)) {
     r.body["entity"] = EntitySummary(s, *e);
@@ -831,7 +902,8 @@ Result<ApiReply> First(const Snapshot& s, const Params& p) {
                          (year ? " in " + std::to_string(year) : std::string()),
                      b);
   r.body["year"] = year ? json(year) : json();
-  PutPage(&r.body, "standings", Standings(u, board, "streams"), b.page);
+  // Within a year the value is the day of the year; all time, the crossing date says it all.
+  PutPage(&r.body, "standings", Standings(u, board, year ? "day" : "-"), b.page);
   return r;
 }
 
@@ -841,7 +913,7 @@ Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(p.Str("where")));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
   const RecordsUniverse& u = s.state.universe;
-  const auto board = MostStreamed(u, s.state.totals, kind, filter, page.offset + page.limit);
+  const auto board = MostStreamed(u, s.state.totals, kind, filter, u.size());
   ApiReply r;
   r.body = {{"title", "Most streamed " + Plural(kind) +
                           (filter.text().empty() ? "" : " (" + filter.text() + ")")},

@@ -16,6 +16,7 @@
 
 #include "encore/catalog.h"
 #include "encore/charts.h"
+#include "encore/compile.h"
 #include "encore/records.h"
 #include "encore/sales.h"
 #include "encore/status.h"
@@ -61,6 +62,11 @@ struct Snapshot {
   std::unique_ptr<ChartHistory> history;
   std::unique_ptr<SalesData> sales;
   mutable std::mutex sqlite_mu;
+
+  // Compiled chart series (every chart of a methodology and region up to the latest whose period
+  // is counted, with runs): compiled once, then any date of it is a lookup.
+  mutable std::mutex series_mu;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<CompiledChart>>> series;
 
   // The response cache: by request target, up to a byte budget.
   mutable std::mutex cache_mu;
