@@ -684,19 +684,38 @@ Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params
   return r;
 }
 
+// The records' total of an entity; nullopt when it was never counted.
+std::optional<int64_t> TotalOf(const Snapshot& s, EntityKind kind, const std::string& id) {
+  auto e = s.state.universe.Find(kind, id);
+  if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
+  return s.state.totals[*e];
+}
+
+// What a release's and an artist's page add: the entity's totals, milestones, daily series (every
+// store track that counts for it) and news.
+Status AddEntityParts(const Snapshot& s, EntityKind kind, const std::string& id, const Params& p,
+                      json* body) {
+  json milestones = json::array();
+  if (auto e = s.state.universe.Find(kind, id)) {
+    (*body)["entity"] = EntitySummary(s, *e);
+    milestones = Milestones(s, *e);
+    ENCORE_ASSIGN_OR_RETURN((*body)["series"], Series(s, StoreTracksOf(s.state.universe, *e), p));
+    (*body)["news"] = NewsOf(s, std::string(EntityKindName(kind)) + ":" + id);
+  }
+  (*body)["milestones"] = milestones;
+  return Status::Ok();
+}
+
 Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
   const Release* rel = s.catalog.ReleaseById(id);
   if (!rel) return Status::NotFound("no release '" + id + "' in the catalog");
-  const RecordsUniverse& u = s.state.universe;
   json tracks = json::array();
   for (const auto& t : s.catalog.tracks()) {
     if (t.release_id != rel->id) continue;
     ENCORE_ASSIGN_OR_RETURN(json tj, cli::TrackJson(s.catalog, t, nullptr));
     // Its streams: the records' total (no query per track).
-    if (auto e = u.Find(EntityKind::kTrack, t.id);
-        e && *e < s.state.totals.size() && s.state.first_day[*e] >= 0)
-      tj["streams"] = s.state.totals[*e];
+    if (auto n = TotalOf(s, EntityKind::kTrack, t.id)) tj["streams"] = *n;
     tracks.push_back(std::move(tj));
   }
   ApiReply r;
@@ -707,14 +726,7 @@ Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Para
             {"artists", rel->artists},
             {"credit", s.catalog.NamesOf(rel->artists)},
             {"tracks", tracks}};
-  json milestones = json::array();
-  if (auto e = u.Find(EntityKind::kRelease, rel->id)) {
-    r.body["entity"] = EntitySummary(s, *e);
-    milestones = Milestones(s, *e);
-    ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, StoreTracksOf(u, *e), p));
-    r.body["news"] = NewsOf(s, "release:" + rel->id);
-  }
-  r.body["milestones"] = milestones;
+  ENCORE_RETURN_IF_ERROR(AddEntityParts(s, EntityKind::kRelease, rel->id, p, &r.body));
   return r;
 }
 
@@ -729,20 +741,14 @@ Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Param
                                      " artists: use an id");
   }
   if (!a) return Status::NotFound("no artist '" + id + "' in the catalog");
-  const RecordsUniverse& u = s.state.universe;
   ApiReply r;
   // Without the count store: the streams come from the records' totals (one read of the store
   // for them all, instead of a query per track).
   ENCORE_ASSIGN_OR_RETURN(r.body, cli::ArtistJson(s.catalog, *a, nullptr));
-  auto total_of = [&](EntityKind k, const std::string& name) -> std::optional<int64_t> {
-    auto e = u.Find(k, name);
-    if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
-    return s.state.totals[*e];
-  };
   int64_t primary = 0;
   for (const char* key : {"tracks", "featured_on"}) {
     for (auto& t : r.body[key]) {
-      if (auto n = total_of(EntityKind::kTrack, t["id"].get<std::string>())) {
+      if (auto n = TotalOf(s, EntityKind::kTrack, t["id"].get<std::string>())) {
         t["streams"] = *n;
         if (key == std::string("tracks")) primary += *n;
       }
@@ -750,16 +756,10 @@ Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Param
   }
   r.body["streams"] = primary;
   for (auto& song : r.body["songs"]) {
-    if (auto n = total_of(EntityKind::kSong, song["key"].get<std::string>())) song["streams"] = *n;
+    if (auto n = TotalOf(s, EntityKind::kSong, song["key"].get<std::string>()))
+      song["streams"] = *n;
   }
-  json milestones = json::array();
-  if (auto e = u.Find(EntityKind::kArtist, a->id)) {
-    r.body["entity"] = EntitySummary(s, *e);
-    milestones = Milestones(s, *e);
-    ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, StoreTracksOf(u, *e), p));
-    r.body["news"] = NewsOf(s, "artist:" + a->id);
-  }
-  r.body["milestones"] = milestones;
+  ENCORE_RETURN_IF_ERROR(AddEntityParts(s, EntityKind::kArtist, a->id, p, &r.body));
   return r;
 }
 
