@@ -74,12 +74,19 @@ function newsList(items) {
 
 function plotWidth(container) { return Math.max(320, (container.clientWidth || main.clientWidth) - 16); }
 
+// The all-time milestones worth marking: every one, or only the billions when there are more
+// than 20 (a long career has dozens).
+function shownMilestones(ms) {
+  const all = (ms || []).filter(m => !m.year);
+  return all.length > 20 ? all.filter(m => m.threshold % 1e9 === 0) : all;
+}
+
 // A cumulative-streams curve with the milestones marked (dashed lines labelled with the total).
 function cumulativePlot(series, milestones, testid) {
   const box = el('div', { class: 'plot', 'data-testid': testid });
   if (!series || !series.dates.length) return el('p', { class: 'sub' }, 'No streams counted yet.');
   const xs = series.dates.map(secs);
-  const marks = (milestones || []).filter(m => !m.year);
+  const marks = shownMilestones(milestones);
   const opts = {
     width: 800, height: 320,
     scales: { x: { time: true } },
@@ -145,14 +152,16 @@ function card(label, value, testid) {
 }
 
 function milestoneTable(ms) {
-  const rows = ms.filter(m => !m.year);
+  const rows = shownMilestones(ms);
+  const all = ms.filter(m => !m.year).length;
   if (!rows.length) return el('p', { class: 'sub' }, 'No milestone reached yet.');
-  return el('table', { 'data-testid': 'milestones' },
+  return el('div', {}, rows.length < all ? el('p', { class: 'sub' }, `Every billion (${all} milestones of 100 million in all).`) : null,
+    el('table', { 'data-testid': 'milestones' },
     el('thead', {}, el('tr', {}, el('th', {}, 'Milestone'), el('th', {}, 'Date'),
                                  el('th', { class: 'num' }, 'Days'), el('th', { class: 'num' }, 'Total that day'))),
     el('tbody', {}, rows.map(m => el('tr', {},
       el('td', {}, num(m.threshold)), el('td', {}, m.date), el('td', { class: 'num' }, m.days ?? ''),
-      el('td', { class: 'num' }, num(m.after))))));
+      el('td', { class: 'num' }, num(m.after)))))));
 }
 
 // ----------------------------------------------------------------------------------------------
