@@ -396,10 +396,15 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   EXPECT_EQ(json::parse(res->body)["state"], "already_ingested");
   // A broken catalog is refused with every problem; nothing changes.
   res = c.Put("/api/v1/catalog", auth,
-              json{{"artists", "id,name,kind,country\nx,X,robot,KR\n"}}.dump(), "application/json");
+              json{{"artists", "artist_id,name,kind,country\nx,X,robot,KR\n"}}.dump(),
+              "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 422) << res->body;
-  EXPECT_FALSE(json::parse(res->body)["error"]["details"].empty());
+  const json refused = json::parse(res->body);
+  ASSERT_EQ(refused["error"]["details"].size(), 1u) << res->body;
+  EXPECT_NE(refused["error"]["details"][0].get<std::string>().find("artists.csv:2:"),
+            std::string::npos);
+  EXPECT_EQ(refused["error"]["message"].get<std::string>().find(store), std::string::npos);
   res = c.Put("/api/v1/catalog", json{{"artists", "id,name,kind,country\n"}}.dump(),
               "application/json");
   ASSERT_TRUE(res);

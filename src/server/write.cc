@@ -139,7 +139,9 @@ Result<ApiReply> HandleCatalog(const std::string& dir, const ApiRequest& r) {
     reply.status = 422;
     json list = json::array();
     for (const auto& i : issues) list.push_back(i.ToString());
-    reply.body = ErrorBody(422, "the catalog was not imported: " + report.status().message());
+    // The problems name the files, not where the server keeps them.
+    reply.body = ErrorBody(422, "the catalog was not imported: " + std::to_string(issues.size()) +
+                                    (issues.size() == 1 ? " problem" : " problems"));
     reply.body["error"]["details"] = list;
     reply.cacheable = false;
     return reply;
