@@ -232,6 +232,8 @@ TEST(Serve, TrackSeriesAndMilestonesAgreeWithSqlite) {
   ASSERT_FALSE(seven["chart_runs"].empty());
   EXPECT_EQ(seven["chart_runs"][0]["chart"], "spotify-weekly:global");
   EXPECT_EQ(seven["chart_runs"][0]["peak"], 1);
+  // The same runs as `encore chart run --track`.
+  EXPECT_EQ(seven["chart_runs"], Cli("chart run --track jk-seven"));
 }
 
 TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {

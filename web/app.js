@@ -135,7 +135,7 @@ function chartRunPlot(runs) {
     scales: { x: { time: true }, y: { dir: -1, range: (u, min, max) => [1, Math.max(10, max)] } },
     axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
            { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: 'Position' }],
-    series: [{}, ...runs.map((r, i) => ({ label: r.chart, stroke: COLORS[i % COLORS.length], width: 2,
+    series: [{}, ...runs.map((r, i) => ({ label: `${r.chart}: ${r.title}`, stroke: COLORS[i % COLORS.length], width: 2,
                                         spanGaps: false, points: { show: true, size: 4 } }))],
   };
   requestAnimationFrame(() => {
@@ -252,7 +252,7 @@ async function track(id) {
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
         el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks'),
         el('th', { class: 'num' }, 'Weeks at No. 1'))),
-        el('tbody', {}, runs.map(r => el('tr', {}, el('td', {}, r.chart),
+        el('tbody', {}, runs.map(r => el('tr', {}, el('td', {}, r.chart, el('div', { class: 'artist' }, r.title)),
           el('td', {}, `No. ${r.debut.position} on ${r.debut.date}`), el('td', { class: 'num' }, r.peak),
           el('td', { class: 'num' }, r.weeks), el('td', { class: 'num' }, r.weeks_at_1)))))] : null,
     t.news && t.news.length ? [el('h2', {}, 'News'), el('div', { class: 'news' }, newsList(t.news.slice(0, 10)))] : null);

@@ -303,30 +303,33 @@ void AddArtist(CLI::App& app, Action* action) {
       });
 }
 
+json ResolutionJson(const std::string& query, const Resolution& r) {
+  json artists = json::array(), versions = json::array();
+  for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
+  for (const Track* t : r.versions)
+    versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
+  return {{"query", query},
+          {"artist", r.artist_part},
+          {"title", r.title_part},
+          {"primary", r.primary},
+          {"featured", r.featured},
+          {"unknown_artists", r.unknown_artists},
+          {"artists", artists},
+          {"song", r.base_title},
+          {"version_kind", r.version_kind},
+          {"version", r.version_label},
+          {"song_key", r.song_key},
+          {"versions", versions},
+          {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
+}
+
 void AddResolve(CLI::App& app, Action* action) {
   AddCatalogQuery(
       app, action, "resolve", "Match \"Artist - Title\" to a catalog song and version, and say why",
       "query", "\"Artist - Title\"", [](const QueryContext& q) -> Status {
         const Catalog& c = q.catalog;
         const Resolution r = Resolve(c, q.arg);
-        json artists = json::array(), versions = json::array();
-        for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
-        for (const Track* t : r.versions)
-          versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
-        json j = {
-            {"query", q.arg},
-            {"artist", r.artist_part},
-            {"title", r.title_part},
-            {"primary", r.primary},
-            {"featured", r.featured},
-            {"unknown_artists", r.unknown_artists},
-            {"artists", artists},
-            {"song", r.base_title},
-            {"version_kind", r.version_kind},
-            {"version", r.version_label},
-            {"song_key", r.song_key},
-            {"versions", versions},
-            {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
+        const json j = ResolutionJson(q.arg, r);
         if (q.json) {
           std::cout << j.dump(1) << "\n";
         } else {

@@ -406,6 +406,94 @@ Status ShowChart(const std::string& store, const std::string& name, const std::s
   return Status::Ok();
 }
 
+}  // namespace
+
+Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Catalog& catalog,
+                                                const Track& t) {
+  std::vector<std::string> ids = {t.id};
+  for (const Track* v :
+       Resolve(catalog, catalog.NamesOf(t.primary, " & ") + " - " + t.title).versions)
+    ids.push_back(v->id);
+  ENCORE_ASSIGN_OR_RETURN(auto keys, history.SongsOfTracks(ids));
+  return std::set<std::string>(keys.begin(), keys.end());
+}
+
+Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
+                           const std::function<bool(const ChartEntry&)>& matches) {
+  json out = json::array();
+  for (const auto& name : names) {
+    ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(name));
+    // Which identities are asked for, judged on the entries as stored (before identities
+    // that share a publisher id are joined).
+    std::set<std::string> wanted;
+    const auto linked = LinkIdentities(stored);
+    for (size_t i = 0; i < stored.size(); ++i)
+      for (size_t j = 0; j < stored[i].entries.size(); ++j)
+        if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
+    std::vector<ChartRepair> repairs;
+    const auto editions = RepairEditions(linked, &repairs);
+    const auto runs = ComputeRuns(editions);
+    // Per identity on this chart: its run, in order of debut.
+    std::map<std::string, json> by_song;
+    std::vector<std::string> order;
+    for (size_t i = 0; i < editions.size(); ++i) {
+      for (size_t j = 0; j < editions[i].entries.size(); ++j) {
+        const ChartEntry& e = editions[i].entries[j];
+        if (!wanted.count(e.song)) continue;
+        const RunStats& r = runs[i][j];
+        auto [it, added] = by_song.try_emplace(e.song);
+        json& s = it->second;
+        if (added) {
+          order.push_back(e.song);
+          s = {{"chart", name},
+               {"title", e.title},
+               {"artist", e.artist},
+               {"debut", {{"date", FormatDate(editions[i].date)}, {"position", e.position}}},
+               {"peak", e.position},
+               {"peak_date", FormatDate(editions[i].date)},
+               {"weeks_at_peak", 0},
+               {"weeks", 0},
+               {"weeks_at_1", 0},
+               {"longest_streak", 0},
+               {"reentries", json::array()},
+               {"exits", json::array()},
+               {"positions", json::array()}};
+        }
+        if (e.position < s["peak"].get<int>()) {
+          s["peak"] = e.position;
+          s["peak_date"] = FormatDate(editions[i].date);
+        }
+        s["weeks_at_peak"] = r.weeks_at_peak;
+        s["weeks"] = r.weeks;
+        if (e.position == 1) s["weeks_at_1"] = s["weeks_at_1"].get<int>() + 1;
+        s["longest_streak"] = std::max(s["longest_streak"].get<int>(), r.streak);
+        if (r.reentry) s["reentries"].push_back(FormatDate(editions[i].date));
+        s["last"] = FormatDate(editions[i].date);
+        s["last_index"] = i;
+        s["positions"].push_back({FormatDate(editions[i].date), e.position});
+      }
+    }
+    for (const auto& song : order) {
+      json& s = by_song[song];
+      // Exits: the editions after each last week of a run.
+      const auto& pos = s["positions"];
+      for (size_t k = 0; k < pos.size(); ++k) {
+        const bool last_of_run =
+            k + 1 == pos.size() || std::find(s["reentries"].begin(), s["reentries"].end(),
+                                             pos[k + 1][0]) != s["reentries"].end();
+        if (last_of_run &&
+            !(k + 1 == pos.size() && s["last_index"].get<size_t>() + 1 == editions.size()))
+          s["exits"].push_back(pos[k][0]);
+      }
+      s.erase("last_index");
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+namespace {
+
 // A song's or an artist's runs on every chart of the history (or one).
 void AddRun(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand("run",
@@ -443,12 +531,7 @@ void AddRun(CLI::App* chart, Action* action) {
                                 LoadStoredCatalog(DefaultStoreDir(a->store)));
         const Track* t = catalog.TrackById(a->track);
         if (!t) return Status::NotFound("no track '" + a->track + "' in the catalog");
-        std::vector<std::string> ids = {t->id};
-        for (const Track* v :
-             Resolve(catalog, catalog.NamesOf(t->primary, " & ") + " - " + t->title).versions)
-          ids.push_back(v->id);
-        ENCORE_ASSIGN_OR_RETURN(auto keys, history->SongsOfTracks(ids));
-        want_keys.insert(keys.begin(), keys.end());
+        ENCORE_ASSIGN_OR_RETURN(want_keys, ChartSongsOfTrack(*history, catalog, *t));
       }
       auto matches = [&](const ChartEntry& e) {
         if (!a->track.empty()) return want_keys.count(e.song) > 0;
@@ -469,75 +552,7 @@ void AddRun(CLI::App* chart, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
         for (const auto& c : all) names.push_back(c.chart);
       }
-      json out = json::array();
-      for (const auto& name : names) {
-        ENCORE_ASSIGN_OR_RETURN(auto stored, history->Editions(name));
-        // Which identities are asked for, judged on the entries as stored (before identities
-        // that share a publisher id are joined).
-        std::set<std::string> wanted;
-        const auto linked = LinkIdentities(stored);
-        for (size_t i = 0; i < stored.size(); ++i)
-          for (size_t j = 0; j < stored[i].entries.size(); ++j)
-            if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
-        std::vector<ChartRepair> repairs;
-        const auto editions = RepairEditions(linked, &repairs);
-        const auto runs = ComputeRuns(editions);
-        // Per identity on this chart: its run, in order of debut.
-        std::map<std::string, json> by_song;
-        std::vector<std::string> order;
-        for (size_t i = 0; i < editions.size(); ++i) {
-          for (size_t j = 0; j < editions[i].entries.size(); ++j) {
-            const ChartEntry& e = editions[i].entries[j];
-            if (!wanted.count(e.song)) continue;
-            const RunStats& r = runs[i][j];
-            auto [it, added] = by_song.try_emplace(e.song);
-            json& s = it->second;
-            if (added) {
-              order.push_back(e.song);
-              s = {{"chart", name},
-                   {"title", e.title},
-                   {"artist", e.artist},
-                   {"debut", {{"date", FormatDate(editions[i].date)}, {"position", e.position}}},
-                   {"peak", e.position},
-                   {"peak_date", FormatDate(editions[i].date)},
-                   {"weeks_at_peak", 0},
-                   {"weeks", 0},
-                   {"weeks_at_1", 0},
-                   {"longest_streak", 0},
-                   {"reentries", json::array()},
-                   {"exits", json::array()},
-                   {"positions", json::array()}};
-            }
-            if (e.position < s["peak"].get<int>()) {
-              s["peak"] = e.position;
-              s["peak_date"] = FormatDate(editions[i].date);
-            }
-            s["weeks_at_peak"] = r.weeks_at_peak;
-            s["weeks"] = r.weeks;
-            if (e.position == 1) s["weeks_at_1"] = s["weeks_at_1"].get<int>() + 1;
-            s["longest_streak"] = std::max(s["longest_streak"].get<int>(), r.streak);
-            if (r.reentry) s["reentries"].push_back(FormatDate(editions[i].date));
-            s["last"] = FormatDate(editions[i].date);
-            s["last_index"] = i;
-            s["positions"].push_back({FormatDate(editions[i].date), e.position});
-          }
-        }
-        for (const auto& song : order) {
-          json& s = by_song[song];
-          // Exits: the editions after each last week of a run.
-          const auto& pos = s["positions"];
-          for (size_t k = 0; k < pos.size(); ++k) {
-            const bool last_of_run =
-                k + 1 == pos.size() || std::find(s["reentries"].begin(), s["reentries"].end(),
-                                                 pos[k + 1][0]) != s["reentries"].end();
-            if (last_of_run &&
-                !(k + 1 == pos.size() && s["last_index"].get<size_t>() + 1 == editions.size()))
-              s["exits"].push_back(pos[k][0]);
-          }
-          s.erase("last_index");
-          out.push_back(s);
-        }
-      }
+      ENCORE_ASSIGN_OR_RETURN(const json out, ChartRunsJson(*history, names, matches));
       if (out.empty()) return Status::NotFound("no chart entry matches");
       if (a->format == "json") {
         std::cout << out.dump(1) << "\n";
@@ -904,6 +919,11 @@ void AddCompile(CLI::App* chart, Action* action) {
                     .count() -
                 compile_ms,
             m->name.c_str());
+      }
+      // The chart songs of the stored editions linked to the catalog, as an import does, so
+      // that `chart run --track` and the server's track pages find them.
+      if (catalog) {
+        ENCORE_RETURN_IF_ERROR(history->LinkSongs(*catalog).status());
       }
       return Status::Ok();
     };

@@ -6,8 +6,10 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "encore/catalog.h"
+#include "encore/charts.h"
 #include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/simulate.h"
@@ -72,6 +74,8 @@ nlohmann::json StandingJson(const RecordsUniverse& u, const Standing& s, const s
 // A catalog artist and track, with the streams a count store holds for them (store: null).
 Result<nlohmann::json> ArtistJson(const Catalog& c, const Artist& a, const CountStore* store);
 Result<nlohmann::json> TrackJson(const Catalog& c, const Track& t, const CountStore* store);
+// What `encore resolve --format json` prints for a query and its resolution.
+nlohmann::json ResolutionJson(const std::string& query, const Resolution& r);
 
 // Compiled charts: the region asked for (`country`, else the methodology's first region) and the
 // chart date `flag` means (a date: the chart dated on or before it; empty: the latest chart whose
@@ -82,6 +86,15 @@ Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const st
 // `encore serve`, and the server `encore demo` ends with: serves until SIGINT or SIGTERM.
 void AddServe(CLI::App& app, Action* action);
 Status ServeStore(const server::ServeOptions& o, const std::string& banner);
+
+// Chart runs on kept charts (`encore chart run --format json`): the chart songs linked to any
+// version of a catalog track's song, and per chart of `names` and identity that `matches` picks
+// (judged on the entries as stored): debut, peak, weeks, weeks at No. 1, longest streak,
+// re-entries, exits and every position, in order of debut.
+Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Catalog& catalog,
+                                                const Track& t);
+Result<nlohmann::json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
+                                     const std::function<bool(const ChartEntry&)>& matches);
 
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);

@@ -123,6 +123,8 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
     for (const CompiledChart& c : series) {
       ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, c.date, "demo", {c.edition}));
     }
+    // Linked to the catalog like an imported chart (chart run --track, the dashboard's runs).
+    ENCORE_RETURN_IF_ERROR(history->LinkSongs(catalog).status());
     ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, "spotify-weekly:global"));
     std::stable_sort(feats.begin(), feats.end(), [](const ChartFeat& x, const ChartFeat& y) {
       return x.weeks_at_1 > y.weeks_at_1;

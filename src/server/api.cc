@@ -273,52 +273,17 @@ json EntitySummary(const Snapshot& s, uint32_t e) {
           {"link", LinkOf(u, e)}};
 }
 
-// The runs of a catalog track's song (every version) on each chart kept in the chart history.
+// The runs of a catalog track's song (every version) on each chart kept in the chart history:
+// what `encore chart run --track ID --format json` gives.
 Result<json> ChartRuns(const Snapshot& s, const Track* t) {
-  json out = json::array();
-  if (!s.history || !t) return out;
-  std::vector<std::string> ids = {t->id};
-  for (const Track* v :
-       Resolve(s.catalog, s.catalog.NamesOf(t->primary, " & ") + " - " + t->title).versions)
-    ids.push_back(v->id);
+  if (!s.history || !t) return json::array();
   std::lock_guard<std::mutex> lock(s.sqlite_mu);
-  ENCORE_ASSIGN_OR_RETURN(auto keys_list, s.history->SongsOfTracks(ids));
-  const std::set<std::string> keys(keys_list.begin(), keys_list.end());
-  ENCORE_ASSIGN_OR_RETURN(auto charts, s.history->Charts());
-  for (const auto& c : charts) {
-    ENCORE_ASSIGN_OR_RETURN(auto stored, s.history->Editions(c.chart));
-    std::vector<ChartRepair> repairs;
-    const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
-    const auto runs = ComputeRuns(editions);
-    json points = json::array();
-    int peak = 0, weeks = 0, at1 = 0;
-    json debut, last;
-    for (size_t i = 0; i < editions.size(); ++i) {
-      for (size_t j = 0; j < editions[i].entries.size(); ++j) {
-        const ChartEntry& en = editions[i].entries[j];
-        // Linked by name resolution (LinkSongs), or compiled from the counts (keyed by track).
-        if (!keys.count(en.song) && std::find(ids.begin(), ids.end(), en.song) == ids.end())
-          continue;
-        const std::string date = FormatDate(editions[i].date);
-        points.push_back({date, en.position});
-        if (debut.is_null()) debut = {{"date", date}, {"position", en.position}};
-        last = {{"date", date}, {"position", en.position}};
-        peak = runs[i][j].peak;
-        weeks = runs[i][j].weeks;
-        if (en.position == 1) ++at1;
-        break;
-      }
-    }
-    if (points.empty()) continue;
-    out.push_back({{"chart", c.chart},
-                   {"debut", debut},
-                   {"last", last},
-                   {"peak", peak},
-                   {"weeks", weeks},
-                   {"weeks_at_1", at1},
-                   {"positions", points}});
-  }
-  return out;
+  ENCORE_ASSIGN_OR_RETURN(const auto keys, cli::ChartSongsOfTrack(*s.history, s.catalog, *t));
+  ENCORE_ASSIGN_OR_RETURN(const auto charts, s.history->Charts());
+  std::vector<std::string> names;
+  for (const auto& c : charts) names.push_back(c.chart);
+  return cli::ChartRunsJson(*s.history, names,
+                            [&](const ChartEntry& e) { return keys.count(e.song) > 0; });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,6 +426,7 @@ Result<ApiReply> KeptChart(const Snapshot& s, const std::string& name, const Par
     }
     while (editions[i].date > *want) --i;
   }
+  const json next = i + 1 < editions.size() ? json(FormatDate(editions[i + 1].date)) : json();
   editions.resize(i + 1);
   const auto runs = ComputeRuns(editions);
   const ChartEdition& ed = editions.back();
@@ -482,13 +448,8 @@ Result<ApiReply> KeptChart(const Snapshot& s, const std::string& name, const Par
             {"source", "kept"},
             {"date", FormatDate(ed.date)},
             {"value_name", metric ? json("streams") : json()},
-            {"previous", i > 0 ? json(FormatDate(editions[i - 1].date)) : json()}};
-  // The next edition: the one after this in the full list (editions was cut at i).
-  {
-    std::lock_guard<std::mutex> lock(s.sqlite_mu);
-    ENCORE_ASSIGN_OR_RETURN(auto later, s.history->Editions(name, ed.date + 1, std::nullopt));
-    r.body["next"] = later.empty() ? json() : json(FormatDate(later.front().date));
-  }
+            {"previous", i > 0 ? json(FormatDate(editions[i - 1].date)) : json()},
+            {"next", next}};
   PutPage(&r.body, "entries", entries, page);
   return r;
 }
@@ -896,7 +857,11 @@ Result<ApiReply> First(const Snapshot& s, const Params& p) {
   ENCORE_ASSIGN_OR_RETURN(auto crossings,
                           CrossingsAt(*s.store, s.state, s.settings, b.n, &first_day));
   const RecordsUniverse& u = s.state.universe;
-  const auto board = FirstTo(u, crossings, b.kind, static_cast<int>(year), b.n, b.filter);
+  auto board = FirstTo(u, crossings, b.kind, static_cast<int>(year), b.n, b.filter);
+  // As `encore records first`: all time, the rank is the order of arrival and says it all.
+  if (!year) {
+    for (Standing& x : board) x.value = 0;
+  }
   ApiReply r;
   r.body = BoardHead("First " + Plural(b.kind) + " to " + ShortNumber(b.n) + " streams" +
                          (year ? " in " + std::to_string(year) : std::string()),
@@ -981,25 +946,7 @@ Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
     r.body = {{"query", q}, {"entity", EntitySummary(s, e)}};
     return r;
   }
-  const Resolution res = Resolve(s.catalog, q);
-  json versions = json::array();
-  for (const Track* t : res.versions)
-    versions.push_back({{"id", t->id}, {"title", t->title}, {"credit", s.catalog.CreditOf(*t)}});
-  json artists = json::array();
-  for (const Artist* a : res.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
-  r.body = {{"query", q},
-            {"artist_part", res.artist_part},
-            {"title_part", res.title_part},
-            {"primary", res.primary},
-            {"featured", res.featured},
-            {"artists", artists},
-            {"unknown_artists", res.unknown_artists},
-            {"song", res.base_title},
-            {"song_key", res.song_key},
-            {"version_kind", res.version_kind},
-            {"version", res.version_label},
-            {"match", res.match ? json(res.match->id) : json()},
-            {"versions", versions}};
+  r.body = cli::ResolutionJson(q, Resolve(s.catalog, q));
   return r;
 }
 
@@ -1010,13 +957,13 @@ Result<ApiReply> Search(const Snapshot& s, const Params& p) {
   const std::string q = NormalizeName(p.Str("q"));
   if (q.empty()) return Status::InvalidArgument("give a name to search for: ?q=seven");
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 20));
-  const RecordsUniverse& u = s.state.universe;
   struct Hit {
     int score;
     int64_t streams;
     json j;
   };
   std::vector<Hit> hits;
+  // 0: the name itself, 1: a prefix of it, 2: within it, 3: no match.
   auto score = [&](const std::string& name) {
     const std::string n = NormalizeName(name);
     if (n == q) return 0;
@@ -1024,47 +971,32 @@ Result<ApiReply> Search(const Snapshot& s, const Params& p) {
     if (n.find(q) != std::string::npos) return 2;
     return 3;
   };
-  auto streams = [&](EntityKind k, const std::string& id) -> int64_t {
-    auto e = u.Find(k, id);
-    return e && *e < s.state.totals.size() ? s.state.totals[*e] : 0;
+  auto add = [&](int sc, EntityKind kind, const std::string& id, const std::string& name,
+                 const std::string& detail) {
+    if (sc > 2) return;
+    const int64_t n = TotalOf(s, kind, id).value_or(0);
+    hits.push_back({sc,
+                    n,
+                    {{"type", EntityKindName(kind)},
+                     {"id", id},
+                     {"name", name},
+                     {"detail", detail},
+                     {"streams", n}}});
   };
   for (const auto& a : s.catalog.artists()) {
     int best = score(a.name);
     for (const auto& al : a.aliases) best = std::min(best, score(al));
-    if (best > 2) continue;
-    const int64_t n = streams(EntityKind::kArtist, a.id);
-    hits.push_back({best,
-                    n,
-                    {{"type", "artist"},
-                     {"id", a.id},
-                     {"name", a.name},
-                     {"detail", std::string(ArtistKindName(a.kind)) + ", " + a.country},
-                     {"streams", n}}});
+    add(best, EntityKind::kArtist, a.id, a.name,
+        std::string(ArtistKindName(a.kind)) + ", " + a.country);
   }
   for (const auto& rel : s.catalog.releases()) {
-    const int sc = score(rel.title);
-    if (sc > 2) continue;
-    const int64_t n = streams(EntityKind::kRelease, rel.id);
-    hits.push_back({sc,
-                    n,
-                    {{"type", "release"},
-                     {"id", rel.id},
-                     {"name", rel.title},
-                     {"detail", std::string(ReleaseTypeName(rel.type)) + " by " +
-                                    s.catalog.NamesOf(rel.artists) + ", " + FormatDate(rel.date)},
-                     {"streams", n}}});
+    add(score(rel.title), EntityKind::kRelease, rel.id, rel.title,
+        std::string(ReleaseTypeName(rel.type)) + " by " + s.catalog.NamesOf(rel.artists) + ", " +
+            FormatDate(rel.date));
   }
   for (const auto& t : s.catalog.tracks()) {
-    const int sc = std::min(score(t.title), score(s.catalog.CreditOf(t) + " - " + t.title));
-    if (sc > 2) continue;
-    const int64_t n = streams(EntityKind::kTrack, t.id);
-    hits.push_back({sc,
-                    n,
-                    {{"type", "track"},
-                     {"id", t.id},
-                     {"name", t.title},
-                     {"detail", s.catalog.CreditOf(t)},
-                     {"streams", n}}});
+    add(std::min(score(t.title), score(s.catalog.CreditOf(t) + " - " + t.title)),
+        EntityKind::kTrack, t.id, t.title, s.catalog.CreditOf(t));
   }
   std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return a.score != b.score ? a.score < b.score : a.streams > b.streams;
