@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 what=${1:-demo}
 packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsimdjson-dev
           libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev
-          libcpp-httplib-dev clang libclang-rt-14-dev)
+          libcpp-httplib-dev libcctz-dev tzdata clang libclang-rt-14-dev)
 # The tests also drive the dashboard in Debian's Chromium and load the server with wrk.
 [[ "$what" == "test" ]] && packages+=(chromium wrk)
 # npm installs the dashboard's plotting library at build time; Node.js from Debian unless the

@@ -30,9 +30,17 @@ std::string FormatTimestamp(int64_t s);
 // (a leap second), which counts as the last second of its minute.
 std::optional<int64_t> ParseTimestamp(std::string_view s);
 
+// As ParseTimestamp, in milliseconds since the epoch (a fraction is cut to whole milliseconds).
+std::optional<int64_t> ParseTimestampMillis(std::string_view s);
+
 // The UTC day holding an epoch second.
 inline Day DayOfEpochSecond(int64_t s) {
   return static_cast<Day>((s >= 0 ? s : s - 86399) / 86400);
+}
+
+// The UTC day holding an epoch millisecond.
+inline Day DayOfEpochMillis(int64_t ms) {
+  return static_cast<Day>((ms >= 0 ? ms : ms - 86399999) / 86400000);
 }
 
 }  // namespace encore

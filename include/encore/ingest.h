@@ -1,10 +1,13 @@
-// Ingest: read play logs and daily totals, validate every line, count streams by the counting
-// rule and commit each input file to a CountStore exactly once.
+// Ingest: read play logs, daily totals and personal listening histories, validate every line,
+// count streams by the counting rule and commit each input file to a CountStore exactly once (and
+// each play of a personal history exactly once, whatever export it arrives in).
 //
-// Inputs (formats: shared spec §1 and §4, doc/ingest.md): plays as CSV or JSON Lines, Spotify's
-// "Extended streaming history" JSON, and daily totals CSV; each plain, .gz or .zst. A bad line is
-// rejected with its line number and reason and kept in the store; it never stops the file unless
-// `strict` is set.
+// Inputs (formats: shared spec §1 and §4, doc/ingest.md), told apart by their content: plays as
+// CSV or JSON Lines; daily totals CSV; and the histories people export: Spotify (extended
+// streaming history, account data), YouTube Music (Google Takeout), Apple Music (Play Activity
+// CSV), Last.fm (CSV exports, API pages) and ListenBrainz (listens); each plain, .gz or .zst. A bad
+// line is rejected with its line number and reason and kept in the store; it never stops the file
+// unless `strict` is set. Memory is bounded whatever the input.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +26,18 @@ namespace encore {
 struct IngestOptions {
   std::string default_service =
       "spotify";                       // Default: plays without a service column are Spotify's.
-  std::string history_user;            // user id for streaming-history files (required there)
-  Tier history_tier = Tier::kPremium;  // Default: streaming-history plays are premium.
+  // The user of personal histories. Default: the user an entry names (Spotify `username`,
+  // ListenBrainz `user_name`, ...); a history that names none needs it.
+  std::string history_user;
+  Tier history_tier = Tier::kPremium;  // Default: personal-history plays are premium.
+  // The time zone of histories that give local times (Spotify account data): an IANA name or
+  // "+HH:MM". Default: empty, taken as UTC with a warning.
+  std::string time_zone;
+  // Plausible times: a play before this day, or after now_ms + max_future_ms, is rejected as
+  // implausible_time (and so never seals anything). Defaults: 2000-01-01; the wall clock; 2 days.
+  Day earliest_day = 10957;
+  int64_t now_ms = 0;  // 0: the wall clock when IngestFiles starts
+  int64_t max_future_ms = 2 * 86400000LL;
   bool strict = false;                 // Default: reject bad lines and go on.
   // Days more than this many days behind the newest play of the run are sealed at its end.
   // Default: 3. Negative: never seal automatically.
@@ -45,6 +58,7 @@ struct FileOutcome {
   State state = State::kFailed;
   SourceRecord source;  // fingerprint, kind and summary (also for kAlreadyIngested: this read's)
   Status error;         // for kFailed
+  std::vector<std::string> warnings;  // what the user should know (a time zone assumed, ...)
 };
 
 struct IngestReport {

@@ -25,12 +25,30 @@ enum class RejectReason : uint8_t {
   kBadDate,        // date not a real YYYY-MM-DD in 1970..2149
   kBadStreams,     // streams not an integer 0..10^15
   kLate,           // a play for a day already sealed
-  kRecordTooLong,  // a record over 1 MiB (a runaway quote): cut at the next line end
+  kRecordTooLong,  // a record over 1 MiB (a runaway quote, an endless line): cut at the next
+                   // line end (JSON documents: at the end of the entry); its text is kept up to
+                   // 1 MiB
+  kImplausibleTime,  // a time before the earliest plausible one or after now plus a margin
   kCount
 };
 inline constexpr size_t kRejectReasonCount = static_cast<size_t>(RejectReason::kCount);
 std::string_view RejectReasonName(RejectReason r);
 std::optional<RejectReason> ParseRejectReason(std::string_view name);
+
+// Why an entry of a personal history was skipped by rule (it is not a play of music). Names
+// (SkipKindName) are stable: they appear in summaries and in doc/ingest.md.
+enum class SkipKind : uint8_t {
+  kPodcast = 0,  // a podcast episode (Spotify: an entry naming an episode)
+  kAudiobook,    // an audiobook chapter (Spotify: an entry naming an audiobook)
+  kVideo,        // a video: YouTube (not YouTube Music) in a Google Takeout history; Apple
+                 // Music's video items
+  kNotPlayEvent, // a row that records no finished play (Apple Music: an event other than PLAY_END)
+  kNowPlaying,   // a track still playing when the page was fetched (Last.fm API), with no time
+  kCount
+};
+inline constexpr size_t kSkipKindCount = static_cast<size_t>(SkipKind::kCount);
+std::string_view SkipKindName(SkipKind k);
+std::optional<SkipKind> ParseSkipKind(std::string_view name);
 
 // Counters for one input file (or a sum of them).
 struct SourceSummary {
@@ -41,7 +59,11 @@ struct SourceSummary {
   uint64_t counted = 0;      // streams that counted, after the cap (totals: sum of streams)
   uint64_t capped = 0;       // streams over the per-day cap, not counted
   uint64_t short_plays = 0;  // plays under the threshold
-  uint64_t skipped = 0;      // entries skipped by rule (podcast entries of a streaming history)
+  uint64_t skipped = 0;      // entries skipped by rule (personal histories: not a play of music)
+  std::array<uint64_t, kSkipKindCount> skipped_by{};  // by kind
+  // Personal histories: streams an earlier export (or an earlier entry of this file) already took
+  // in; counted once, not again.
+  uint64_t duplicates = 0;
   uint64_t rejected = 0;     // lines rejected, all reasons
   std::array<uint64_t, kRejectReasonCount> rejected_by{};  // by reason
   uint64_t tracks = 0;                                     // distinct track ids seen
@@ -51,6 +73,9 @@ struct SourceSummary {
 
   void Add(const SourceSummary& o);
 };
+
+// Whether a source kind is a personal listening history (exactly once per play, never late).
+bool IsHistoryKind(std::string_view kind);
 
 // One rejected line, kept unchanged.
 struct RejectRecord {
@@ -66,7 +91,9 @@ struct SourceRecord {
   // file with a known probe is fingerprinted (no parsing) to tell a re-ingest fast.
   std::string probe;
   std::string path;         // as given on the command line
-  std::string kind;         // "plays-csv", "plays-jsonl", "streaming-history", "daily-csv"
+  // "plays-csv", "plays-jsonl", "daily-csv", or a personal history (IsHistoryKind): see
+  // doc/ingest.md
+  std::string kind;
   std::string ingested_at;  // UTC timestamp of the commit
   uint64_t generation = 0;  // the store generation that committed it
   SourceSummary summary;

@@ -56,6 +56,30 @@ struct DayUpdate {
   std::vector<CapEntry> state;  // ignored (and dropped) when the day is sealed by the same commit
 };
 
+// One stream of a personal listening history that the store has taken in (doc/ingest.md, "Personal
+// histories"). A listener's history (one service, one user) keeps every such stream, so that a
+// later export repeating it adds nothing, and so that its plays are capped against each other on
+// any day, sealed or not. The play's identity is (service, user, start_ms, ident).
+struct HistoryPlay {
+  int64_t start_ms = 0;  // when the play started, UTC milliseconds since the epoch
+  uint64_t ident = 0;    // XXH3-64 of the track as the export names it (its id, or its names)
+  uint32_t track = 0;    // the store track id it was counted under
+  CountryCode country = 0;
+  Tier tier = Tier::kPremium;  // premium or free
+};
+// Histories are kept per listener: a service id and XXH3-64 of the user id with bit 0 cleared
+// (the user key of cap state, doc/decisions/0002).
+struct ListenerKey {
+  uint32_t service = 0;
+  uint64_t user = 0;
+  auto operator<=>(const ListenerKey&) const = default;
+};
+// A listener's whole history after a commit, sorted by (start_ms, ident), without repeats.
+struct HistoryUpdate {
+  ListenerKey listener;
+  std::vector<HistoryPlay> plays;
+};
+
 // Everything one atomic commit changes.
 struct CommitBatch {
   std::vector<std::string> new_tracks;    // appended to the track dictionary in this order
@@ -64,6 +88,7 @@ struct CommitBatch {
   std::optional<SourceRecord> source;  // the input file this commit takes in
   std::vector<RejectRecord> rejects;   // that file's rejected lines
   std::optional<Day> seal_before;      // raise the seal boundary to this day (never lowers)
+  std::vector<HistoryUpdate> histories;  // replace these listeners' histories
 };
 
 struct StoreStats {
@@ -100,6 +125,10 @@ class CountStore {
   virtual std::string DayVersion(Day day) const = 0;
   // Empty for a sealed day or a day never seen.
   virtual Result<std::vector<CapEntry>> ReadCapState(Day day) const = 0;
+
+  // The streams of one listener's personal history taken in so far, sorted by (start_ms, ident);
+  // empty for a listener never seen.
+  virtual Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey& listener) const = 0;
 
   virtual bool HasSource(std::string_view fingerprint) const = 0;
   virtual std::vector<SourceRecord> Sources() const = 0;

@@ -94,7 +94,9 @@ std::string FormatTimestamp(int64_t s) {
   return FormatDate(d) + buf;
 }
 
-std::optional<int64_t> ParseTimestamp(std::string_view s) {
+namespace {
+
+std::optional<int64_t> ParseTimestampParts(std::string_view s, int* millis) {
   // Shortest: YYYY-MM-DDTHH:MM:SSZ (20 bytes).
   if (s.size() < 20 || s.size() > 40) return std::nullopt;
   const char* p = s.data();
@@ -118,11 +120,16 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
   if (ss == 60) ss = 59;
   size_t i = 19;
+  *millis = 0;
   if (s[i] == '.') {
     size_t digits = 0;
     ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (digits < 3) *millis = *millis * 10 + (s[i] - '0');
+      ++i, ++digits;
+    }
     if (digits < 1 || digits > 9) return std::nullopt;
+    for (size_t d = digits; d < 3; ++d) *millis *= 10;
   }
   if (i >= s.size()) return std::nullopt;
   int64_t offset = 0;
@@ -141,6 +148,20 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   }
   if (i != s.size()) return std::nullopt;
   return day * 86400 + int64_t{hh} * 3600 + int64_t{mm} * 60 + ss - offset;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseTimestamp(std::string_view s) {
+  int millis;
+  return ParseTimestampParts(s, &millis);
+}
+
+std::optional<int64_t> ParseTimestampMillis(std::string_view s) {
+  int millis = 0;
+  const std::optional<int64_t> seconds = ParseTimestampParts(s, &millis);
+  if (!seconds) return std::nullopt;
+  return *seconds * 1000 + millis;
 }
 
 }  // namespace encore

@@ -7,8 +7,26 @@ namespace {
 constexpr std::string_view kNames[kRejectReasonCount] = {
     "bad_csv",   "bad_json",      "missing_field", "bad_timestamp",  "bad_user",
     "bad_track", "bad_ms_played", "bad_country",   "bad_tier",       "bad_service",
-    "bad_date",  "bad_streams",   "late",          "record_too_long"};
+    "bad_date",  "bad_streams",   "late",          "record_too_long", "implausible_time"};
+constexpr std::string_view kSkipNames[kSkipKindCount] = {"podcast", "audiobook", "video",
+                                                         "not_a_play_event", "now_playing"};
 }  // namespace
+
+std::string_view SkipKindName(SkipKind k) {
+  const auto i = static_cast<size_t>(k);
+  return i < kSkipKindCount ? kSkipNames[i] : "unknown";
+}
+
+std::optional<SkipKind> ParseSkipKind(std::string_view name) {
+  for (size_t i = 0; i < kSkipKindCount; ++i) {
+    if (kSkipNames[i] == name) return static_cast<SkipKind>(i);
+  }
+  return std::nullopt;
+}
+
+bool IsHistoryKind(std::string_view kind) {
+  return kind != "plays-csv" && kind != "plays-jsonl" && kind != "daily-csv";
+}
 
 std::string_view RejectReasonName(RejectReason r) {
   const auto i = static_cast<size_t>(r);
@@ -31,6 +49,8 @@ void SourceSummary::Add(const SourceSummary& o) {
   capped += o.capped;
   short_plays += o.short_plays;
   skipped += o.skipped;
+  for (size_t i = 0; i < kSkipKindCount; ++i) skipped_by[i] += o.skipped_by[i];
+  duplicates += o.duplicates;
   rejected += o.rejected;
   for (size_t i = 0; i < kRejectReasonCount; ++i) rejected_by[i] += o.rejected_by[i];
   tracks += o.tracks;

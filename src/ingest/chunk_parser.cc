@@ -1,10 +1,9 @@
 #include "ingest/chunk_parser.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 
 #include "common/csv_scanner.h"
+#include "common/hash.h"
 #include "common/strings.h"
 
 namespace encore {
@@ -32,76 +31,80 @@ bool ValidService(std::string_view s) {
 }
 
 constexpr uint64_t kMaxStreams = 1000000000000000ULL;  // 10^15 a row
+constexpr size_t kMaxNameBytes = 1024;                 // an artist or a title of a history entry
 
 }  // namespace
 
-std::optional<CsvLayout> ParseCsvHeader(std::string_view header, std::string* error) {
-  if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);
-  std::vector<std::string_view> names;
-  std::string scratch;
-  if (!SplitCsv(header, &names, &scratch)) {
-    *error = "the header is not valid CSV";
-    return std::nullopt;
-  }
-  CsvLayout l;
-  l.columns = names.size();
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string_view n = Trim(names[i]);
-    int* slot = nullptr;
-    if (n == "ts")
-      slot = &l.ts;
-    else if (n == "user")
-      slot = &l.user;
-    else if (n == "track")
-      slot = &l.track;
-    else if (n == "ms_played")
-      slot = &l.ms_played;
-    else if (n == "country")
-      slot = &l.country;
-    else if (n == "tier")
-      slot = &l.tier;
-    else if (n == "service")
-      slot = &l.service;
-    else if (n == "date")
-      slot = &l.date;
-    else if (n == "streams")
-      slot = &l.streams;
-    if (slot == nullptr) continue;  // extra columns are ignored
-    if (*slot >= 0) {
-      *error = "column '" + std::string(n) + "' appears twice in the header";
-      return std::nullopt;
+bool CleanText(std::string_view s) {
+  // ASCII fast path: printable bytes only.
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return false;
+      ++i;
+      continue;
     }
-    *slot = static_cast<int>(i);
+    // A multi-byte sequence: well-formed (no overlong forms, no surrogates, at most U+10FFFF)
+    // and not a C1 control (U+0080..U+009F).
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp <= 0x9f)) {
+      return false;
+    }
+    i += n;
   }
-  std::string missing;
-  auto need = [&](int col, const char* name) {
-    if (col < 0) missing += missing.empty() ? name : std::string(", ") + name;
-  };
-  if (l.ts >= 0 || l.ms_played >= 0 || l.user >= 0) {
-    l.kind = CsvLayout::Kind::kPlays;
-    need(l.ts, "ts");
-    need(l.user, "user");
-    need(l.track, "track");
-    need(l.ms_played, "ms_played");
-    need(l.country, "country");
-    need(l.tier, "tier");
-    if (!missing.empty()) *error = "a plays file needs the columns " + missing;
-  } else if (l.date >= 0 || l.streams >= 0) {
-    l.kind = CsvLayout::Kind::kTotals;
-    need(l.date, "date");
-    need(l.country, "country");
-    need(l.track, "track");
-    need(l.streams, "streams");
-    need(l.tier, "tier");
-    if (!missing.empty()) *error = "a daily-totals file needs the columns " + missing;
-  } else {
-    *error =
-        "the header names neither a plays file (ts,user,track,ms_played,country,tier) "
-        "nor a daily-totals file (date,country,track,streams,tier)";
-    return std::nullopt;
+  return true;
+}
+
+std::string HistoryTrackKey(std::string_view id, std::string_view artist, std::string_view title) {
+  std::string key;
+  key.reserve(3 + id.size() + artist.size() + title.size());
+  key += '\x1e';
+  key += id;
+  key += '\x1f';
+  key += artist;
+  key += '\x1f';
+  key += title;
+  return key;
+}
+
+HistoryTrackParts SplitHistoryTrackKey(std::string_view key) {
+  HistoryTrackParts p;
+  if (key.empty() || key[0] != '\x1e') {
+    p.id = key;
+    return p;
   }
-  if (!missing.empty()) return std::nullopt;
-  return l;
+  key.remove_prefix(1);
+  const size_t a = key.find('\x1f');
+  const size_t b = a == std::string_view::npos ? a : key.find('\x1f', a + 1);
+  if (b == std::string_view::npos) {
+    p.id = key;
+    return p;
+  }
+  p.id = key.substr(0, a);
+  p.artist = key.substr(a + 1, b - a - 1);
+  p.title = key.substr(b + 1);
+  return p;
 }
 
 DayBucket& ChunkParser::Bucket(Day day) {
@@ -115,7 +118,12 @@ DayBucket& ChunkParser::Bucket(Day day) {
 void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view raw) {
   ++summary_.rejected;
   ++summary_.rejected_by[static_cast<size_t>(reason)];
-  rejects_.push_back({line, reason, std::string(raw)});
+  rejects_.push_back({line, reason, std::string(raw.substr(0, kMaxRecordBytes))});
+}
+
+void ChunkParser::Skip(SkipKind kind) {
+  ++summary_.skipped;
+  ++summary_.skipped_by[static_cast<size_t>(kind)];
 }
 
 bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view raw) {
@@ -130,11 +138,15 @@ bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view r
     Reject(RejectReason::kBadTimestamp, line, raw);
     return false;
   }
-  if (f.user.size() > 64) {
+  if (*ts < rules_.earliest_ms / 1000 || *ts > rules_.latest_ms / 1000) {
+    Reject(RejectReason::kImplausibleTime, line, raw);
+    return false;
+  }
+  if (f.user.size() > 64 || !CleanText(f.user)) {
     Reject(RejectReason::kBadUser, line, raw);
     return false;
   }
-  if (f.track.size() > 64) {
+  if (f.track.size() > 64 || !CleanText(f.track)) {
     Reject(RejectReason::kBadTrack, line, raw);
     return false;
   }
@@ -179,6 +191,61 @@ bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view r
   return true;
 }
 
+void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::string_view raw) {
+  const std::string_view user = rules_.history_user.empty() ? f.user : rules_.history_user;
+  if (user.empty()) {  // the whole file fails: see missing_user_line()
+    if (missing_user_line_ == 0) missing_user_line_ = line;
+    return;
+  }
+  if (user.size() > 64 || !CleanText(user)) {
+    Reject(RejectReason::kBadUser, line, raw);
+    return;
+  }
+  const Day day = DayOfEpochMillis(f.start_ms);
+  if (day < 0 || day > kMaxStoredDay) {
+    Reject(RejectReason::kBadTimestamp, line, raw);
+    return;
+  }
+  if (f.start_ms < rules_.earliest_ms || f.start_ms > rules_.latest_ms) {
+    Reject(RejectReason::kImplausibleTime, line, raw);
+    return;
+  }
+  if (f.id.size() > 64 || f.artist.size() > kMaxNameBytes || f.title.size() > kMaxNameBytes ||
+      !CleanText(f.id) || !CleanText(f.artist) || !CleanText(f.title)) {
+    Reject(RejectReason::kBadTrack, line, raw);
+    return;
+  }
+  if (f.ms_played > 86400000) {
+    Reject(RejectReason::kBadMsPlayed, line, raw);
+    return;
+  }
+  const std::optional<CountryCode> country =
+      f.country.empty() ? ParseCountry("ZZ", false) : ParseCountry(f.country, false);
+  if (!country) {
+    Reject(RejectReason::kBadCountry, line, raw);
+    return;
+  }
+  ++summary_.plays;
+  if (f.ms_played >= 0 && static_cast<uint64_t>(f.ms_played) < rules_.min_ms) {
+    ++summary_.short_plays;
+    return;
+  }
+  ++summary_.streams;
+  key_ = HistoryTrackKey(f.id, f.artist, f.title);
+  // What names the track in the export: its id, else its names (without the id's empty part).
+  const uint64_t ident =
+      Hash64(f.id.empty() ? std::string_view(key_).substr(1 + f.id.size()) : f.id);
+  HistoryRec r;
+  r.start_ms = f.start_ms;
+  r.ident = ident;
+  r.user = Hash64(user) & ~uint64_t{1};
+  r.track = tracks_.Intern(key_);
+  r.country = *country;
+  r.service = static_cast<uint8_t>(services_.Intern(FormatService(rules_.format)));
+  r.tier = rules_.history_tier == Tier::kFree ? 1 : 0;
+  history_.push_back(r);
+}
+
 void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& l,
                            uint64_t line, std::string_view raw) {
   const std::string_view date = fields[static_cast<size_t>(l.date)];
@@ -196,12 +263,16 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
     Reject(RejectReason::kBadDate, line, raw);
     return;
   }
+  if (*day < DayOfEpochMillis(rules_.earliest_ms) || *day > DayOfEpochMillis(rules_.latest_ms)) {
+    Reject(RejectReason::kImplausibleTime, line, raw);
+    return;
+  }
   const std::optional<CountryCode> country = ParseCountry(country_s, true);
   if (!country) {
     Reject(RejectReason::kBadCountry, line, raw);
     return;
   }
-  if (track.size() > 64) {
+  if (track.size() > 64 || !CleanText(track)) {
     Reject(RejectReason::kBadTrack, line, raw);
     return;
   }
@@ -284,9 +355,15 @@ void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvL
     Reject(RejectReason::kBadCsv, line, raw);
     return;
   }
-  if (layout.kind == CsvLayout::Kind::kTotals) {
-    AddTotal(fields, layout, line, raw);
-    return;
+  switch (rules_.format) {
+    case InputFormat::kTotalsCsv:
+      AddTotal(fields, layout, line, raw);
+      return;
+    case InputFormat::kPlaysCsv:
+      break;
+    default:
+      AddCsvHistory(fields, layout, line, raw);
+      return;
   }
   PlayFields f;
   f.ts = fields[static_cast<size_t>(layout.ts)];
@@ -301,7 +378,6 @@ void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvL
 
 void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
   // The ingester guarantees SIMDJSON_PADDING readable bytes after every chunk.
-  simdjson::ondemand::parser parser;
   CsvRecordReader reader(chunk, first_line, false);
   CsvRecordReader::Record rec;
   while (reader.Next(&rec)) {
@@ -315,80 +391,84 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
       Reject(RejectReason::kRecordTooLong, rec.line, raw);
       continue;
     }
-    PlayFields f;
-    simdjson::padded_string_view view(raw.data(), raw.size(),
-                                      raw.size() + simdjson::SIMDJSON_PADDING);
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object obj;
-    if (parser.iterate(view).get(doc) || doc.get_object().get(obj)) {
-      Reject(RejectReason::kBadJson, rec.line, raw);
-      continue;
-    }
-    bool bad = false;
-    int64_t ms = -1;
-    std::string ms_text;
-    for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key)) {
-        bad = true;
-        break;
-      }
-      simdjson::ondemand::value v;
-      if (field.value().get(v)) {
-        bad = true;
-        break;
-      }
-      std::string_view* target = nullptr;
-      if (key == "ts")
-        target = &f.ts;
-      else if (key == "user")
-        target = &f.user;
-      else if (key == "track")
-        target = &f.track;
-      else if (key == "country")
-        target = &f.country;
-      else if (key == "tier")
-        target = &f.tier;
-      else if (key == "service")
-        target = &f.service;
-      else if (key == "ms_played") {
-        simdjson::ondemand::json_type t;
-        if (v.type().get(t)) {
-          bad = true;
-          break;
-        }
-        if (t != simdjson::ondemand::json_type::number || v.get_int64().get(ms) || ms < 0) {
-          ms_text.assign(1, 'x');  // present but not a non-negative integer
-        } else {
-          ms_text = std::to_string(ms);
-        }
-        continue;
-      } else {
-        continue;  // extra keys are ignored (their values are still validated as JSON)
-      }
-      std::string_view sv;
-      if (v.get_string().get(sv)) {
-        simdjson::ondemand::json_type t;
-        if (v.type().get(t)) {
-          bad = true;
-          break;
-        }
-        if (t == simdjson::ondemand::json_type::null) continue;  // null: as if absent
-        *target = "\x01";                                        // a value no validator accepts
-        continue;
-      }
-      // Each string is unescaped to its own place in the parser's buffer, valid until the parser
-      // takes the next document: no copy is needed.
-      *target = sv;
-    }
-    const char* trailing = nullptr;
-    if (bad || !doc.current_location().get(trailing)) {  // anything after the object is an error
-      Reject(RejectReason::kBadJson, rec.line, raw);
-      continue;
-    }
-    f.ms_played = ms_text;
-    AddPlay(f, rec.line, raw);
+    ParseJsonEntry(raw, rec.line);
   }
+}
+
+void ChunkParser::ParsePlaysObject(std::string_view raw, uint64_t line) {
+  PlayFields f;
+  simdjson::padded_string_view view(raw.data(), raw.size(),
+                                    raw.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object obj;
+  if (ondemand_.iterate(view).get(doc) || doc.get_object().get(obj)) {
+    Reject(RejectReason::kBadJson, line, raw);
+    return;
+  }
+  bool bad = false;
+  int64_t ms = -1;
+  std::string ms_text;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      bad = true;
+      break;
+    }
+    simdjson::ondemand::value v;
+    if (field.value().get(v)) {
+      bad = true;
+      break;
+    }
+    std::string_view* target = nullptr;
+    if (key == "ts")
+      target = &f.ts;
+    else if (key == "user")
+      target = &f.user;
+    else if (key == "track")
+      target = &f.track;
+    else if (key == "country")
+      target = &f.country;
+    else if (key == "tier")
+      target = &f.tier;
+    else if (key == "service")
+      target = &f.service;
+    else if (key == "ms_played") {
+      simdjson::ondemand::json_type t;
+      if (v.type().get(t)) {
+        bad = true;
+        break;
+      }
+      if (t != simdjson::ondemand::json_type::number || v.get_int64().get(ms) || ms < 0) {
+        ms_text.assign(1, 'x');  // present but not a non-negative integer
+      } else {
+        ms_text = std::to_string(ms);
+      }
+      continue;
+    } else {
+      continue;  // extra keys are ignored (their values are still validated as JSON)
+    }
+    std::string_view sv;
+    if (v.get_string().get(sv)) {
+      simdjson::ondemand::json_type t;
+      if (v.type().get(t)) {
+        bad = true;
+        break;
+      }
+      if (t == simdjson::ondemand::json_type::null) continue;  // null: as if absent
+      *target = "\x01";                                        // a value no validator accepts
+      continue;
+    }
+    // Each string is unescaped to its own place in the parser's buffer, valid until the parser
+    // takes the next document: no copy is needed.
+    *target = sv;
+  }
+  const char* trailing = nullptr;
+  if (bad || !doc.current_location().get(trailing)) {  // anything after the object is an error
+    Reject(RejectReason::kBadJson, line, raw);
+    return;
+  }
+  f.ms_played = ms_text;
+  AddPlay(f, line, raw);
 }
 
 }  // namespace encore

@@ -1,7 +1,10 @@
-// Parses one chunk of an input file (a run of whole records) into records, counters and
-// rejects. One ChunkParser per thread and chunk; chunks are merged by the ingester in order.
+// Parses one chunk of an input file (a run of whole records or entries) into records, counters
+// and rejects. One ChunkParser per thread and chunk; chunks are merged by the ingester in order.
 #pragma once
 
+#include <simdjson.h>
+
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,49 +13,95 @@
 #include "encore/date.h"
 #include "encore/keys.h"
 #include "encore/source.h"
+#include "ingest/input_format.h"
 #include "ingest/interner.h"
 #include "ingest/records.h"
 
 namespace encore {
 
-// Which field is in which CSV column (-1: absent). Filled from the header.
-struct CsvLayout {
-  enum class Kind { kPlays, kTotals } kind = Kind::kPlays;
-  int ts = -1, user = -1, track = -1, ms_played = -1, country = -1, tier = -1, service = -1;
-  int date = -1, streams = -1;
-  size_t columns = 0;
-};
+class TimeZone;
 
 struct ParseRules {
   uint32_t min_ms = 30000;
-  std::optional<Day> sealed_before;
+  std::optional<Day> sealed_before;  // plays (not personal histories) before it are late
   std::string_view default_service;
+  // Plausible times (epoch ms): a play that starts outside [earliest_ms, latest_ms] (a daily total
+  // dated outside their days) is rejected as implausible_time and never moves the seal.
+  int64_t earliest_ms = 946684800000;  // Default: 2000-01-01T00:00:00Z.
+  int64_t latest_ms = INT64_MAX;       // The ingester sets now plus a margin.
+  // What the chunk holds, and for personal histories whose plays they are.
+  InputFormat format = InputFormat::kPlaysCsv;
+  std::string_view history_user;  // --user; empty: the user each entry names
+  Tier history_tier = Tier::kPremium;
+  const TimeZone* zone = nullptr;  // local wall-clock times (Spotify account data); null: UTC
 };
 
 struct PlayFields {
   std::string_view ts, user, track, ms_played, country, tier, service;
 };
 
+// What an entry of a personal history names, as its format's reader found it.
+struct HistoryFields {
+  int64_t start_ms = 0;
+  int64_t ms_played = -1;  // -1: the format records no duration (a scrobble, a watch): a stream
+  std::string_view id;     // a track id the entry names (a URI, an ISRC), or empty
+  std::string_view artist, title;
+  std::string_view country;  // ISO code; empty: unknown (ZZ)
+  std::string_view user;     // the entry's own user, or empty
+};
+
+// The interned key of a history entry's track: the id and the names it gives, so that the
+// ingester can match them to the catalog once per distinct track. `ident` hashes what names the
+// track in the export (the id, else the names): the same in every export of the same account.
+std::string HistoryTrackKey(std::string_view id, std::string_view artist, std::string_view title);
+struct HistoryTrackParts {
+  std::string_view id, artist, title;
+};
+HistoryTrackParts SplitHistoryTrackKey(std::string_view key);
+
 class ChunkParser {
  public:
   explicit ChunkParser(const ParseRules& rules) : rules_(rules) {}
 
+  // Records of a CSV chunk (plays, daily totals, or a history in CSV), by `layout`.
   void ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout);
+  // One JSON value a line; each line is an entry of rules.format.
   void ParseJsonLines(std::string_view chunk, uint64_t first_line);
+  // One entry of a JSON document (SIMDJSON_PADDING readable bytes must follow it).
+  void ParseJsonEntry(std::string_view entry, uint64_t line);
 
   // Validates one play and records it; returns false (and records the reject) when invalid.
   bool AddPlay(const PlayFields& f, uint64_t line, std::string_view raw);
+  // Validates one play of a personal history and records it.
+  void AddHistoryPlay(const HistoryFields& f, uint64_t line, std::string_view raw);
+  void Skip(SkipKind kind);
   void Reject(RejectReason reason, uint64_t line, std::string_view raw);
 
   Interner& tracks() { return tracks_; }
   Interner& services() { return services_; }
   DayBuckets& days() { return days_; }
+  std::vector<HistoryRec>& history() { return history_; }
   std::vector<RejectRecord>& rejects() { return rejects_; }
   SourceSummary& summary() { return summary_; }
+  // The first line of a history entry that names no user when no --user was given (0: none).
+  uint64_t missing_user_line() const { return missing_user_line_; }
 
  private:
   void AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& layout, uint64_t line,
                 std::string_view raw);
+  void AddCsvHistory(const std::vector<std::string_view>& fields, const CsvLayout& layout,
+                     uint64_t line, std::string_view raw);
+  void ParsePlaysObject(std::string_view raw, uint64_t line);
+  void ParseSpotifyExtended(std::string_view raw, uint64_t line);
+  void ParseSpotifyAccount(std::string_view raw, uint64_t line);
+  void ParseYouTube(std::string_view raw, uint64_t line);
+  void ParseListenBrainz(std::string_view raw, uint64_t line);
+  void ParseLastfm(std::string_view raw, uint64_t line);
+  // The entries of an array inside a page (Last.fm, ListenBrainz API answers): each is parsed by
+  // `one` with its own line.
+  template <typename Fn>
+  void ForEachNested(std::string_view array_text, std::string_view page, uint64_t page_line,
+                     Fn one);
   DayBucket& Bucket(Day day);
   void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
                       std::vector<std::string_view>* fields, std::string* scratch,
@@ -64,11 +113,18 @@ class ChunkParser {
   DayBuckets days_;
   Day last_day_ = -1;
   DayBucket* last_bucket_ = nullptr;
+  std::vector<HistoryRec> history_;
   std::vector<RejectRecord> rejects_;
   SourceSummary summary_;
+  uint64_t missing_user_line_ = 0;
+  simdjson::ondemand::parser ondemand_;
+  simdjson::dom::parser dom_;
+  std::string key_;        // scratch for HistoryTrackKey
+  std::string page_user_;  // the user of the API page whose entries are being read
+  bool in_page_ = false;   // reading the entries of a page (which may not be pages again)
 };
 
-// Parses a CSV header into a layout; an error message naming what is missing otherwise.
-std::optional<CsvLayout> ParseCsvHeader(std::string_view header, std::string* error);
+// Whether s is valid UTF-8 without control characters (C0, DEL, C1): what ids and names must be.
+bool CleanText(std::string_view s);
 
 }  // namespace encore

@@ -103,7 +103,8 @@ TEST(CsvHeader, NamesWhatIsMissing) {
       "date,country,track,streams,tier",
       &error);
   ASSERT_TRUE(l);
-  EXPECT_EQ(l->kind, CsvLayout::Kind::kTotals);
+  EXPECT_GE(l->date, 0);
+  EXPECT_GE(l->streams, 0);
 }
 
 }  // namespace encore
@@ -115,6 +116,7 @@ TEST(ChunkParser, DailyTotalsRejectsAndServices) {
   const CsvLayout l = *ParseCsvHeader("date,country,track,streams,tier,service", &error);
   ParseRules rules;
   rules.default_service = "spotify";
+  rules.format = InputFormat::kTotalsCsv;
   const std::string chunk =
       "2024-01-01,GLOBAL,t1,1000,,\n"              // ok: unknown tier, default service
       "2024-01-01,US,t1,10,premium,apple_music\n"  // ok

@@ -7,28 +7,27 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <unordered_set>
 
-#include "common/byte_source.h"
+#include "catalog/names.h"
 #include "common/csv_scanner.h"
 #include "common/file_system.h"
 #include "common/hash.h"
 #include "common/strings.h"
 #include "ingest/chunk_parser.h"
+#include "ingest/input_format.h"
+#include "ingest/json_splitter.h"
 
 namespace encore {
 namespace {
 
-enum class Format { kCsv, kJsonLines, kStreamingHistory };
-
-Format FormatOf(const std::string& path) {
-  const std::string base = StripCompressionExtension(path);
-  if (EndsWith(base, ".jsonl") || EndsWith(base, ".ndjson")) return Format::kJsonLines;
-  if (EndsWith(base, ".json")) return Format::kStreamingHistory;
-  return Format::kCsv;
-}
+constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
+// A file fails without being read further when this many entries came first and none of them
+// could be read (not a file of this kind at all: a binary file, a wrong export).
+constexpr uint64_t kGiveUpAfter = 1000;
 
 // Moves a chunk's records into the batch, mapping chunk-local ids to store ids.
 class BatchBuilder {
@@ -39,13 +38,11 @@ class BatchBuilder {
   Status Merge(ChunkParser& chunk) {
     std::vector<uint32_t> track_map, service_map;
     track_map.reserve(chunk.tracks().size());
+    const bool history = !chunk.history().empty();
     for (const auto& name : chunk.tracks().names()) {
-      const uint32_t id = ids_->Track(name);
+      const uint32_t id = history ? ids_->HistoryTrack(name) : ids_->Track(name);
       track_map.push_back(id);
-      if (seen_.insert(id).second) {
-        batch_->track_ids.push_back(id);
-        if (!catalog_ || !catalog_->TrackById(name)) ++batch_->unmatched_tracks;
-      }
+      if (seen_.insert(id).second) batch_->track_ids.push_back(id);
     }
     for (const auto& name : chunk.services().names()) {
       ENCORE_ASSIGN_OR_RETURN(uint32_t id, ids_->Service(name));
@@ -67,9 +64,25 @@ class BatchBuilder {
       dst.totals.insert(dst.totals.end(), bucket.totals.begin(), bucket.totals.end());
     }
     chunk.days().clear();
+    for (HistoryRec r : chunk.history()) {
+      r.track = track_map[r.track];
+      r.service = static_cast<uint8_t>(service_map[r.service]);
+      batch_->history.push_back(r);
+    }
+    chunk.history().clear();
+    chunk.history().shrink_to_fit();
     for (auto& r : chunk.rejects()) batch_->rejects.push_back(std::move(r));
     batch_->summary.Add(chunk.summary());
     return Status::Ok();
+  }
+
+  // After the whole file: how many of its tracks the catalog does not know.
+  void CountUnmatched(const CountStore& store) {
+    for (uint32_t id : batch_->track_ids) {
+      const std::string& name =
+          id < store.tracks().size() ? store.tracks()[id] : ids_->new_tracks[id - store.tracks().size()];
+      if (!catalog_ || !catalog_->TrackById(name)) ++batch_->unmatched_tracks;
+    }
   }
 
  private:
@@ -87,167 +100,290 @@ Status StrictCheck(const std::string& path, const std::vector<RejectRecord>& rej
                            std::string(RejectReasonName(r.reason)) + " (strict mode)");
 }
 
-// CSV and JSON Lines: read in blocks, split each block at a record boundary, parse the halves in
-// parallel.
-Status ReadRecords(const std::string& path, Format format, ByteSource* src, const ParseRules& rules,
-                   const IngestOptions& options, Fingerprinter* fp, FileBatch* batch, IdMap* ids) {
-  const bool csv = format == Format::kCsv;
-  const size_t pad = simdjson::SIMDJSON_PADDING;
-  std::vector<char> buf(options.block_bytes + pad);
-  size_t have = 0;
-  uint64_t line = 1;
-  bool eof = false;
-  std::optional<CsvLayout> layout;
-  BatchBuilder builder(batch, ids, options.catalog);
-  while (!eof || have > 0) {
-    while (!eof && have + pad < buf.size()) {
-      ENCORE_ASSIGN_OR_RETURN(size_t got, src->Read(buf.data() + have, buf.size() - pad - have));
-      if (got == 0) {
-        eof = true;
-        break;
+// Rejects that say an entry could not be read at all (as opposed to a readable play that is late
+// or implausibly dated).
+bool Unreadable(const SourceSummary& s) {
+  const uint64_t readable_rejects = s.rejected_by[static_cast<size_t>(RejectReason::kLate)] +
+                                    s.rejected_by[static_cast<size_t>(RejectReason::kImplausibleTime)];
+  return s.plays + s.skipped == 0 && s.rejected > readable_rejects;
+}
+
+// The bytes of a file as the parsers see them: fingerprinted as they come (before anything is
+// changed), lone CR line ends read as LF, never more than the buffer holds.
+class Input {
+ public:
+  Input(ByteSource* src, Fingerprinter* fp, const IngestOptions& o, const std::string& path)
+      : src_(src), fp_(fp), options_(o), path_(path) {}
+
+  // Appends up to n bytes at buf; 0 at the end.
+  Result<size_t> Read(char* buf, size_t n) {
+    ENCORE_ASSIGN_OR_RETURN(size_t got, src_->Read(buf, n));
+    if (got == 0) {
+      eof_ = true;
+      return got;
+    }
+    fp_->Update(std::string_view(buf, got));
+    if (cr_only_) std::replace(buf, buf + got, '\r', '\n');
+    if (options_.progress) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_progress_ > std::chrono::milliseconds(100)) {
+        last_progress_ = now;
+        options_.progress(path_, src_->consumed(), src_->file_size());
       }
-      fp->Update(std::string_view(buf.data() + have, got));
+    }
+    return got;
+  }
+  bool eof() const { return eof_; }
+  void set_cr_only() { cr_only_ = true; }
+
+ private:
+  ByteSource* src_;
+  Fingerprinter* fp_;
+  const IngestOptions& options_;
+  const std::string& path_;
+  bool eof_ = false;
+  bool cr_only_ = false;
+  std::chrono::steady_clock::time_point last_progress_{};
+};
+
+// A buffer of input: bytes [start, have) are read and not consumed yet; kPad readable bytes always
+// follow `have`.
+struct Buffer {
+  std::vector<char> bytes;
+  size_t start = 0, have = 0;
+  std::string_view rest() const { return {bytes.data() + start, have - start}; }
+  size_t capacity() const { return bytes.size() - kPad; }
+  void Compact() {
+    if (start == 0) return;
+    std::memmove(bytes.data(), bytes.data() + start, have - start);
+    have -= start;
+    start = 0;
+  }
+  // Reads until full or at the end of the input.
+  Status Fill(Input* in) {
+    while (!in->eof() && have < capacity()) {
+      ENCORE_ASSIGN_OR_RETURN(size_t got, in->Read(bytes.data() + have, capacity() - have));
       have += got;
     }
-    std::string_view data(buf.data(), have);
-    size_t start = 0;
-    if (csv && !layout && eof && have == 0) break;  // an empty file: reported below
-    if (csv && !layout) {
-      const size_t nl = data.find('\n');
-      if (nl == std::string_view::npos && !eof) {  // a header longer than a block
-        buf.resize(buf.size() * 2 - pad);
-        continue;
-      }
-      std::string_view header = data.substr(0, nl == std::string_view::npos ? data.size() : nl);
-      if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
-      std::string error;
-      layout = ParseCsvHeader(header, &error);
-      if (!layout) return Status::DataError(path + ":1: " + error);
-      batch->kind = layout->kind == CsvLayout::Kind::kPlays ? "plays-csv" : "daily-csv";
-      start = nl == std::string_view::npos ? data.size() : nl + 1;
-      ++line;
-      ++batch->summary.lines;
-    }
-    std::string_view body = data.substr(start);
-    size_t end = body.size();
-    Boundaries b = FindBoundaries(body, csv);
-    if (!eof) {
-      if (b.last == 0) {  // no complete record yet: read more into a bigger buffer
-        if (start > 0) {
-          std::memmove(buf.data(), buf.data() + start, body.size());
-          have = body.size();
-        }
-        buf.resize(buf.size() * 2 - pad);
-        continue;
-      }
-      end = b.last;
-    }
-    const std::string_view work = body.substr(0, end);
-    const size_t mid = (!eof ? b.mid : FindBoundaries(work, csv).mid);
-    const bool split = options.threads > 1 && mid > 0 && mid < work.size();
-    ChunkParser first(rules), second(rules);
-    auto parse = [&](ChunkParser& p, std::string_view chunk, uint64_t first_line) {
-      if (csv) {
-        p.ParseCsv(chunk, first_line, *layout);
-      } else {
-        p.ParseJsonLines(chunk, first_line);
-      }
-    };
-    if (split) {
-      // The second half numbers its lines from 0; once the first half has counted its lines, the
-      // numbers are shifted into place.
-      std::thread t([&] { parse(second, work.substr(mid), 0); });
-      parse(first, work.substr(0, mid), line);
-      t.join();
-      const uint64_t shift = line + first.summary().lines;
-      for (auto& r : second.rejects()) r.line += shift;
-    } else {
-      parse(first, work, line);
-    }
-    line += first.summary().lines + (split ? second.summary().lines : 0);
-    if (options.strict) {
-      ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects()));
-      ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects()));
-    }
-    ENCORE_RETURN_IF_ERROR(builder.Merge(first));
-    if (split) ENCORE_RETURN_IF_ERROR(builder.Merge(second));
-    const size_t consumed = start + end;
-    std::memmove(buf.data(), buf.data() + consumed, have - consumed);
-    have -= consumed;
-    if (options.progress) options.progress(path, src->consumed(), src->file_size());
+    std::memset(bytes.data() + have, ' ', kPad);  // simdjson reads past the end; keep it tame
+    return Status::Ok();
   }
-  if (csv && !layout) return Status::DataError(path + ": empty file (no CSV header)");
-  if (!csv) batch->kind = "plays-jsonl";
+};
+
+// Parses work on two threads when it splits: parse(parser, 0) the first part, parse(parser, 1)
+// the second; then fixup(first, second) (line numbers), strict mode's check, and the merge, the
+// second's rejects after the first's.
+template <typename Parse, typename Fixup>
+Status ParseInHalves(bool split, const ParseRules& rules, const IngestOptions& options,
+                     const std::string& path, BatchBuilder* builder, Parse parse, Fixup fixup) {
+  ChunkParser first(rules), second(rules);
+  const bool two = split && options.threads > 1;
+  if (two) {
+    std::thread t([&] { parse(second, 1); });
+    parse(first, 0);
+    t.join();
+  } else if (split) {
+    parse(first, 0);
+    parse(second, 1);
+  } else {
+    parse(first, -1);
+  }
+  fixup(first, second);
+  if (options.strict) {
+    ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects()));
+    ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects()));
+  }
+  for (ChunkParser* p : {&first, &second}) {
+    if (p->missing_user_line()) {
+      return Status::DataError(path + ":" + std::to_string(p->missing_user_line()) +
+                               ": this history does not say whose it is: give --user ID");
+    }
+  }
+  ENCORE_RETURN_IF_ERROR(builder->Merge(first));
+  ENCORE_RETURN_IF_ERROR(builder->Merge(second));
   return Status::Ok();
 }
 
-// Spotify's "Extended streaming history": one JSON array of plays of one listener.
-Status ReadStreamingHistory(const std::string& path, ByteSource* src, const ParseRules& rules,
-                            const IngestOptions& options, Fingerprinter* fp, FileBatch* batch,
-                            IdMap* ids) {
-  if (options.history_user.empty()) {
-    return Status::InvalidArgument(path + ": a streaming-history file needs --user ID");
+Status GiveUpCheck(const std::string& path, const FileBatch& batch) {
+  const SourceSummary& s = batch.summary;
+  if (s.rejected < kGiveUpAfter || !Unreadable(s)) return Status::Ok();
+  const RejectRecord& r = batch.rejects.front();
+  return Status::DataError(path + ":" + std::to_string(r.line) + ": none of the first " +
+                           std::to_string(s.rejected) + " entries could be read (the first: " +
+                           std::string(RejectReasonName(r.reason)) + "); not read further");
+}
+
+// CSV and JSON Lines: records end at line ends (CSV: outside quotes). Read in blocks, split each
+// block at a record boundary, parse the halves in parallel. A record longer than the limit with
+// no line end in a whole block is rejected with its first kMaxRecordBytes, and the rest of it is
+// read past without being kept.
+Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Buffer* buf,
+                 const ParseRules& rules, const IngestOptions& options, FileBatch* batch,
+                 BatchBuilder* builder) {
+  const bool csv = shape.framing == Framing::kCsv;
+  uint64_t line = 1;
+  if (csv && shape.csv.header) {  // the sniffer saw the whole header line in the first block
+    const size_t nl = buf->rest().find('\n');
+    buf->start = nl == std::string_view::npos ? buf->have : buf->start + nl + 1;
+    ++line;
+    ++batch->summary.lines;
   }
-  std::string content;
-  std::vector<char> buf(1 << 20);
   for (;;) {
-    ENCORE_ASSIGN_OR_RETURN(size_t got, src->Read(buf.data(), buf.size()));
-    if (got == 0) break;
-    content.append(buf.data(), got);
-  }
-  fp->Update(content);
-  batch->kind = "streaming-history";
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  const simdjson::padded_string padded(content);
-  if (auto err = parser.parse(padded).get(root)) {
-    return Status::DataError(path + ": not a JSON document (" + simdjson::error_message(err) + ")");
-  }
-  simdjson::dom::array entries;
-  if (root.get_array().get(entries)) {
-    return Status::DataError(path + ": a streaming-history file is a JSON array of plays");
-  }
-  ChunkParser chunk(rules);
-  const std::string tier(TierName(options.history_tier));
-  uint64_t index = 0;
-  for (simdjson::dom::element e : entries) {
-    ++index;
-    ++chunk.summary().lines;
-    const std::string raw = simdjson::minify(e);
-    simdjson::dom::object obj;
-    if (e.get_object().get(obj)) {
-      chunk.Reject(RejectReason::kBadJson, index, raw);
+    ENCORE_RETURN_IF_ERROR(buf->Fill(in));
+    const std::string_view body = buf->rest();
+    if (body.empty() && in->eof()) break;
+    const Boundaries b = FindBoundaries(body, csv);
+    const size_t end = in->eof() ? body.size() : b.last;
+    if (end == 0) {
+      if (buf->start > 0) {  // room to read the rest of the record
+        buf->Compact();
+        continue;
+      }
+      // A whole block and not one record end: the record is over the limit. Keep its first
+      // bytes as the reject, then read past it to its line end without keeping anything.
+      ChunkParser p(rules);
+      p.summary().lines = static_cast<uint64_t>(std::count(body.begin(), body.end(), '\n')) + 1;
+      p.Reject(RejectReason::kRecordTooLong, line, body.substr(0, kMaxRecordBytes));
+      line += p.summary().lines;
+      ENCORE_RETURN_IF_ERROR(builder->Merge(p));
+      if (options.strict) return StrictCheck(path, batch->rejects);
+      buf->start = buf->have = 0;
+      for (;;) {
+        ENCORE_ASSIGN_OR_RETURN(size_t got, in->Read(buf->bytes.data(), buf->capacity()));
+        if (got == 0) break;
+        const void* nl = std::memchr(buf->bytes.data(), '\n', got);
+        if (nl != nullptr) {
+          buf->start = static_cast<size_t>(static_cast<const char*>(nl) - buf->bytes.data()) + 1;
+          buf->have = got;
+          break;
+        }
+      }
       continue;
     }
-    simdjson::dom::element uri;
-    if (obj["spotify_track_uri"].get(uri) || uri.is_null()) {
-      ++chunk.summary().skipped;  // podcast episodes and audiobooks carry no track URI
-      continue;
-    }
-    auto str = [&](const char* key) -> std::string_view {
-      std::string_view v;
-      return obj[key].get_string().get(v) ? std::string_view() : v;
+    const std::string_view work = body.substr(0, end);
+    const size_t mid = in->eof() ? FindBoundaries(work, csv).mid : b.mid;
+    const bool split = mid > 0 && mid < work.size();
+    auto parse = [&](ChunkParser& p, int part) {
+      // The second half numbers its lines from 0 until the first half has counted its own.
+      const std::string_view text =
+          part < 0 ? work : (part == 0 ? work.substr(0, mid) : work.substr(mid));
+      const uint64_t first_line = part <= 0 ? line : 0;
+      if (csv) {
+        p.ParseCsv(text, first_line, shape.csv);
+      } else {
+        p.ParseJsonLines(text, first_line);
+      }
     };
-    int64_t ms = -1;
-    std::string ms_text;
-    simdjson::dom::element ms_el;
-    if (!obj["ms_played"].get(ms_el)) {
-      ms_text = (ms_el.get_int64().get(ms) || ms < 0) ? "x" : std::to_string(ms);
-    }
-    PlayFields f;
-    f.ts = str("ts");
-    f.user = options.history_user;
-    f.track = str("spotify_track_uri");
-    if (f.track.empty()) f.track = "\x01";  // not a string: rejected as a bad track
-    f.ms_played = ms_text;
-    f.country = str("conn_country");
-    f.tier = tier;
-    f.service = "spotify";
-    chunk.AddPlay(f, index, raw);
+    auto fixup = [&](ChunkParser& first, ChunkParser& second) {
+      const uint64_t shift = line + first.summary().lines;
+      for (auto& r : second.rejects()) r.line += shift;
+      line += first.summary().lines + second.summary().lines;
+    };
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split, rules, options, path, builder, parse, fixup));
+    buf->start += end;
+    ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
   }
-  if (options.strict) ENCORE_RETURN_IF_ERROR(StrictCheck(path, chunk.rejects()));
-  BatchBuilder builder(batch, ids, options.catalog);
-  return builder.Merge(chunk);
+  return Status::Ok();
+}
+
+// A JSON document: its entries found by JsonEntrySplitter as the bytes stream past, each parsed
+// on its own. Only the entry being read is kept across blocks; one over the limit is rejected
+// with its first bytes and read past.
+Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input* in, Buffer* buf,
+                        const ParseRules& rules, const IngestOptions& options, FileBatch* batch,
+                        BatchBuilder* builder) {
+  JsonEntrySplitter splitter;
+  uint64_t base = 0;     // absolute offset of buf->bytes[0]
+  uint64_t scanned = 0;  // absolute offset up to which the splitter has looked
+  std::string too_long;  // the first bytes of the entry being read past
+  bool skipping = false;
+  std::vector<JsonEntrySplitter::Entry> entries;
+  const size_t limit = shape.entry_limit;
+  // The buffer must hold one whole entry and a block's worth more.
+  if (buf->capacity() < limit + (size_t{1} << 20)) {
+    buf->bytes.resize(limit + (size_t{4} << 20) + kPad);
+  }
+  base = 0;
+  scanned = buf->start;  // after a byte-order mark
+  for (;;) {
+    ENCORE_RETURN_IF_ERROR(buf->Fill(in));
+    const size_t from = static_cast<size_t>(scanned - base);
+    entries.clear();
+    splitter.Scan(buf->bytes.data() + from, buf->have - from, scanned, &entries);
+    scanned = base + buf->have;
+    std::optional<JsonEntrySplitter::Tail> tail;
+    if (in->eof()) tail = splitter.Finish(scanned);
+    // An entry read past, or cut off by the end of the file, is rejected; the rest are parsed.
+    ChunkParser special(rules);
+    size_t first = 0;
+    if (!entries.empty() && entries[0].begin < base) {
+      special.Reject(RejectReason::kRecordTooLong, entries[0].line, too_long);
+      too_long.clear();
+      skipping = false;
+      first = 1;
+    }
+    auto text = [&](const JsonEntrySplitter::Entry& e) {
+      return std::string_view(buf->bytes.data() + (e.begin - base), e.end - e.begin);
+    };
+    size_t bytes = 0;
+    for (size_t i = first; i < entries.size(); ++i) bytes += entries[i].end - entries[i].begin;
+    size_t split = first, acc = 0;
+    while (split < entries.size() && acc < bytes / 2) {
+      acc += entries[split].end - entries[split].begin;
+      ++split;
+    }
+    auto parse = [&](ChunkParser& p, int part) {
+      const size_t lo = part <= 0 ? first : split, hi = part == 0 ? split : entries.size();
+      for (size_t i = lo; i < hi; ++i) {
+        const std::string_view t = text(entries[i]);
+        if (t.size() > limit) {
+          p.Reject(RejectReason::kRecordTooLong, entries[i].line, t.substr(0, limit));
+        } else {
+          p.ParseJsonEntry(t, entries[i].line);
+        }
+      }
+    };
+    ENCORE_RETURN_IF_ERROR(builder->Merge(special));
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(), rules, options,
+                                         path, builder, parse, [](ChunkParser&, ChunkParser&) {}));
+    if (tail) {
+      ChunkParser p(rules);
+      const JsonEntrySplitter::Entry& e = tail->entry;
+      if (e.begin < base || e.end - e.begin > limit) {
+        p.Reject(RejectReason::kRecordTooLong, e.line, e.begin < base ? too_long : text(e).substr(0, limit));
+      } else if (tail->complete) {
+        p.ParseJsonEntry(text(e), e.line);
+      } else {  // the file ends inside it: truncated
+        p.Reject(RejectReason::kBadJson, e.line, text(e));
+      }
+      ENCORE_RETURN_IF_ERROR(builder->Merge(p));
+    }
+    ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
+    if (in->eof()) break;
+    // Keep only the entry being read, unless it is over the limit: then its first bytes are kept
+    // aside and the rest is read past.
+    const std::optional<uint64_t> open = splitter.open_entry();
+    uint64_t keep = scanned;
+    if (open && !skipping) {
+      if (scanned - *open > limit) {
+        too_long.assign(buf->bytes.data() + (*open - base), limit);
+        skipping = true;
+      } else {
+        keep = *open;
+      }
+    }
+    buf->start = static_cast<size_t>(keep - base);
+    buf->Compact();
+    base = keep;
+  }
+  batch->summary.lines = splitter.line();
+  if (splitter.array_open()) {
+    // The array never closes: the file was cut short (after a whole entry, or the entry it cut
+    // is rejected above). Said, so that a truncated download is not taken for the whole history.
+    batch->warnings.push_back("the JSON array is not closed at the end of the file: was it cut "
+                              "short? (a later, whole export adds what is missing)");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -288,20 +424,55 @@ Result<std::string> FingerprintFile(const std::string& path) {
   return fp.Hex();
 }
 
-IdMap::IdMap(const CountStore& store) : store_(store), store_tracks_(store.tracks().size()) {
+IdMap::IdMap(const CountStore& store, const Catalog* catalog)
+    : store_(store), catalog_(catalog), store_tracks_(store.tracks().size()) {
   for (uint32_t i = 0; i < store.services().size(); ++i) services_.emplace(store.services()[i], i);
+}
+
+uint32_t IdMap::StoreId(std::string_view name) {
+  if (auto known = store_.FindTrack(name)) return *known;
+  auto [it, inserted] = new_ids_.emplace(std::string(name), 0);
+  if (inserted) {
+    it->second = static_cast<uint32_t>(store_tracks_ + new_tracks.size());
+    new_tracks.emplace_back(name);
+  }
+  return it->second;
 }
 
 uint32_t IdMap::Track(std::string_view name) {
   const uint32_t index = seen_.Intern(name);
   if (index < seen_ids_.size()) return seen_ids_[index];
-  uint32_t id;
-  if (auto known = store_.FindTrack(name)) {
-    id = *known;
-  } else {
-    id = static_cast<uint32_t>(store_tracks_ + new_tracks.size());
-    new_tracks.emplace_back(name);
+  const uint32_t id = StoreId(name);
+  seen_ids_.push_back(id);
+  return id;
+}
+
+uint32_t IdMap::HistoryTrack(std::string_view key) {
+  const uint32_t index = seen_.Intern(key);
+  if (index < seen_ids_.size()) return seen_ids_[index];
+  const HistoryTrackParts parts = SplitHistoryTrackKey(key);
+  std::string name;
+  if (catalog_ && !parts.id.empty() && catalog_->TrackById(parts.id)) name.assign(parts.id);
+  if (name.empty() && catalog_ && !catalog_->tracks().empty() && !parts.title.empty()) {
+    const Resolution r =
+        Resolve(*catalog_, std::string(parts.artist) + " - " + std::string(parts.title));
+    if (r.match) name = r.match->id;
   }
+  if (name.empty()) name.assign(parts.id);
+  if (name.empty()) {
+    // Unknown to the catalog and named by no id: its song key, which every spelling and version
+    // of the song shares (kept within the 64 bytes of a track id).
+    name = "song:" + SongKey(parts.artist, parts.title);
+    if (name.size() > 64) {
+      char hash[17];
+      std::snprintf(hash, sizeof hash, "%016llx",
+                    static_cast<unsigned long long>(Hash64(name)));
+      size_t cut = 46;  // not inside a UTF-8 sequence
+      while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80) --cut;
+      name = name.substr(0, cut) + "~" + hash;
+    }
+  }
+  const uint32_t id = StoreId(name);
   seen_ids_.push_back(id);
   return id;
 }
@@ -320,24 +491,63 @@ Result<uint32_t> IdMap::Service(std::string_view name) {
   return it->second;
 }
 
-Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store, IdMap* ids,
-                                const IngestOptions& options) {
-  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
+Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const CountStore& store,
+                            IdMap* ids, const IngestOptions& options, const TimeZone* zone) {
+  FileBatch batch;
+  Fingerprinter fp;
+  Input in(src, &fp, options, path);
+  Buffer buf;
+  buf.bytes.resize(std::max<size_t>(options.block_bytes, size_t{2} << 20) + kPad);
+  ENCORE_RETURN_IF_ERROR(buf.Fill(&in));
+  ENCORE_ASSIGN_OR_RETURN(const InputShape shape, SniffInput(buf.rest(), in.eof(), path));
+  if (shape.cr_only) {
+    std::replace(buf.bytes.begin(), buf.bytes.begin() + static_cast<long>(buf.have), '\r', '\n');
+    in.set_cr_only();
+  }
+  buf.start = shape.bom;
+  batch.kind = std::string(FormatKind(shape.format));
+  if (IsHistory(shape.format) && options.history_tier == Tier::kUnknown) {
+    return Status::InvalidArgument("--tier is premium or free");
+  }
   ParseRules rules;
   rules.min_ms = store.rules().min_ms;
   rules.sealed_before = store.sealed_before();
   rules.default_service = options.default_service;
-  FileBatch batch;
-  Fingerprinter fp;
-  const Format format = FormatOf(path);
-  if (format == Format::kStreamingHistory) {
-    ENCORE_RETURN_IF_ERROR(ReadStreamingHistory(path, src.get(), rules, options, &fp, &batch, ids));
+  rules.earliest_ms = int64_t{options.earliest_day} * 86400000;
+  rules.latest_ms = options.now_ms + options.max_future_ms;
+  rules.format = shape.format;
+  rules.history_user = options.history_user;
+  rules.history_tier = options.history_tier;
+  rules.zone = zone;
+  BatchBuilder builder(&batch, ids, options.catalog);
+  if (shape.framing == Framing::kJsonDocument) {
+    ENCORE_RETURN_IF_ERROR(
+        ReadJsonDocument(path, shape, &in, &buf, rules, options, &batch, &builder));
   } else {
-    ENCORE_RETURN_IF_ERROR(ReadRecords(path, format, src.get(), rules, options, &fp, &batch, ids));
+    ENCORE_RETURN_IF_ERROR(ReadLines(path, shape, &in, &buf, rules, options, &batch, &builder));
   }
+  if (options.progress) options.progress(path, src->consumed(), src->file_size());
   std::sort(batch.rejects.begin(), batch.rejects.end(),
             [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
+  // Nothing is recorded as ingested that was not: a file none of whose entries could be read
+  // fails, and so does one with no entries at all.
+  const SourceSummary& s = batch.summary;
+  if (Unreadable(s)) {
+    const RejectRecord& r = batch.rejects.front();
+    return Status::DataError(path + ":" + std::to_string(r.line) + ": no entry could be read (" +
+                             Thousands(static_cast<int64_t>(s.rejected)) + " rejected; the first: " +
+                             std::string(RejectReasonName(r.reason)) + ")");
+  }
+  if (s.plays + s.skipped + s.rejected == 0) {
+    return Status::DataError(path + ": no entries (nothing to ingest)");
+  }
+  if (shape.format == InputFormat::kSpotifyAccount && zone == nullptr) {
+    batch.warnings.push_back(
+        "Spotify account data gives local times: taken as UTC; give --timezone ZONE (such as "
+        "Europe/Berlin or +09:00) for the account's zone");
+  }
   batch.fingerprint = fp.Hex();
+  builder.CountUnmatched(store);
   batch.summary.tracks = batch.track_ids.size();
   batch.summary.unmatched_tracks = batch.unmatched_tracks;
   for (const auto& [day, bucket] : batch.days) {
@@ -345,7 +555,18 @@ Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store
     if (batch.summary.first_day < 0) batch.summary.first_day = day;
     batch.summary.last_day = day;
   }
+  for (const HistoryRec& r : batch.history) {
+    const Day day = DayOfEpochMillis(r.start_ms);
+    if (batch.summary.first_day < 0 || day < batch.summary.first_day) batch.summary.first_day = day;
+    batch.summary.last_day = std::max(batch.summary.last_day, day);
+  }
   return batch;
+}
+
+Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store, IdMap* ids,
+                                const IngestOptions& options, const TimeZone* zone) {
+  ENCORE_ASSIGN_OR_RETURN(auto src, OpenByteSource(path));
+  return ReadInput(src.get(), path, store, ids, options, zone);
 }
 
 }  // namespace encore

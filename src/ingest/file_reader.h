@@ -1,11 +1,14 @@
-// Reads one input file into a FileBatch: every record parsed and validated, track and service
-// ids mapped to the store's, ready to be counted and committed.
+// Reads one input file into a FileBatch: its shape told from its content, every record or entry
+// parsed and validated, track and service ids mapped to the store's, ready to be counted and
+// committed. Memory stays bounded whatever the input: blocks of a fixed size, no record held past
+// its limit, a JSON document streamed entry by entry.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "common/byte_source.h"
 #include "encore/ingest.h"
 #include "encore/store.h"
 #include "ingest/interner.h"
@@ -13,20 +16,28 @@
 
 namespace encore {
 
+class TimeZone;
+
 // Track and service ids: the store's, then new ones in first-seen order.
 class IdMap {
  public:
-  IdMap(const CountStore& store);
+  IdMap(const CountStore& store, const Catalog* catalog);
   uint32_t Track(std::string_view name);
+  // The store id of a personal history's track (a HistoryTrackKey): the catalog track its names
+  // resolve to; else the id it names; else its song key ("song:" + SongKey(artist, title)).
+  uint32_t HistoryTrack(std::string_view key);
   Result<uint32_t> Service(std::string_view name);
   std::vector<std::string> new_tracks;
   std::vector<std::string> new_services;
 
  private:
+  uint32_t StoreId(std::string_view name);
   const CountStore& store_;
-  Interner seen_;                                       // every track name met in this file
+  const Catalog* catalog_;
+  Interner seen_;                                       // every track key met in this file
   std::vector<uint32_t> seen_ids_;                      // its store id, by Interner index
   std::unordered_map<std::string, uint32_t> services_;  // all
+  std::unordered_map<std::string, uint32_t> new_ids_;   // names of new_tracks
   size_t store_tracks_;
 };
 
@@ -35,9 +46,11 @@ struct FileBatch {
   std::string fingerprint;
   SourceSummary summary;  // counted and capped are filled in by counting
   std::map<Day, DayBucket> days;
+  std::vector<HistoryRec> history;    // personal histories: streams with store ids
   std::vector<RejectRecord> rejects;  // sorted by line
   std::vector<uint32_t> track_ids;    // distinct store track ids seen
   uint64_t unmatched_tracks = 0;      // of those, not in the catalog
+  std::vector<std::string> warnings;  // said to the user, not failures
 };
 
 // The probe of a file (see SourceRecord::probe).
@@ -45,9 +58,13 @@ Result<std::string> ProbeFile(const std::string& path);
 // The content fingerprint of a file, reading (and decompressing) it without parsing.
 Result<std::string> FingerprintFile(const std::string& path);
 
-// Reads and parses `path`. kDataError for a file that cannot be read as any input format,
-// and in strict mode for its first bad line.
+// Reads and parses `path`. kDataError for a file that cannot be read as any input format, whose
+// entries could none be read, or (strict mode) for its first bad line. `zone`: the time zone of
+// local times (null: UTC).
 Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store, IdMap* ids,
-                                const IngestOptions& options);
+                                const IngestOptions& options, const TimeZone* zone);
+// The same from any source of bytes (what the fuzzers drive); `path` names it in messages.
+Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const CountStore& store,
+                            IdMap* ids, const IngestOptions& options, const TimeZone* zone);
 
 }  // namespace encore

@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
+#include "common/time_zone.h"
 #include "encore/ingest.h"
 #include "ingest/day_counter.h"
 #include "ingest/file_reader.h"
@@ -8,12 +10,112 @@
 namespace encore {
 namespace {
 
+// Personal histories (doc/ingest.md, "Personal histories"): a play is taken in once, whatever
+// export it arrives in. Drops the streams the listener's kept history already holds (and repeats
+// within the file), turns the new ones into their days' plays, and gives, per day, the cap state
+// they are counted against: the history's own earlier streams of that day. The day's saved cap
+// state (raw play logs) is not used, and sealing does not apply: histories are never late.
+Status PrepareHistories(const CountStore& store, FileBatch* batch,
+                        std::map<Day, std::vector<CapEntry>>* states,
+                        std::vector<HistoryUpdate>* updates, SourceSummary* summary) {
+  auto& h = batch->history;
+  std::sort(h.begin(), h.end(), [](const HistoryRec& a, const HistoryRec& b) {
+    if (a.service != b.service) return a.service < b.service;
+    if (a.user != b.user) return a.user < b.user;
+    if (a.start_ms != b.start_ms) return a.start_ms < b.start_ms;
+    return a.ident < b.ident;
+  });
+  const uint32_t cap = store.rules().cap;
+  for (size_t i = 0; i < h.size();) {
+    const ListenerKey key{h[i].service, h[i].user};
+    size_t j = i;
+    while (j < h.size() && h[j].service == key.service && h[j].user == key.user) ++j;
+    ENCORE_ASSIGN_OR_RETURN(std::vector<HistoryPlay> kept, store.ReadHistory(key));
+    std::vector<HistoryPlay> added;
+    std::vector<Day> days;
+    size_t k = 0;
+    for (size_t n = i; n < j; ++n) {
+      const HistoryRec& r = h[n];
+      if (n > i && h[n - 1].start_ms == r.start_ms && h[n - 1].ident == r.ident) {
+        ++summary->duplicates;
+        continue;
+      }
+      while (k < kept.size() && (kept[k].start_ms < r.start_ms ||
+                                 (kept[k].start_ms == r.start_ms && kept[k].ident < r.ident))) {
+        ++k;
+      }
+      if (k < kept.size() && kept[k].start_ms == r.start_ms && kept[k].ident == r.ident) {
+        ++summary->duplicates;
+        continue;
+      }
+      const Tier tier = r.tier ? Tier::kFree : Tier::kPremium;
+      added.push_back({r.start_ms, r.ident, r.track, r.country, tier});
+      const Day day = DayOfEpochMillis(r.start_ms);
+      batch->days[day].plays.push_back(
+          {MakeCell(key.service, r.track, r.country), key.user | r.tier});
+      if (days.empty() || days.back() != day) days.push_back(day);
+    }
+    // The cap state of each touched day: this listener's kept streams of the day, per cell.
+    for (const Day day : days) {
+      const int64_t lo = int64_t{day} * 86400000, hi = lo + 86400000;
+      auto first = std::lower_bound(kept.begin(), kept.end(), lo,
+                                    [](const HistoryPlay& p, int64_t t) { return p.start_ms < t; });
+      std::vector<CapEntry>& state = (*states)[day];
+      const size_t from = state.size();
+      for (auto it = first; it != kept.end() && it->start_ms < hi; ++it) {
+        state.push_back({MakeCell(key.service, it->track, it->country), key.user,
+                         uint16_t{it->tier == Tier::kPremium}, uint16_t{it->tier == Tier::kFree}});
+      }
+      // One entry per cell, counts saturated at the cap as cap state keeps them.
+      std::sort(state.begin() + static_cast<long>(from), state.end(),
+                [](const CapEntry& a, const CapEntry& b) { return a.cell < b.cell; });
+      size_t out = from;
+      for (size_t n = from; n < state.size(); ++n) {
+        if (out > from && state[out - 1].cell == state[n].cell) {
+          state[out - 1].premium = static_cast<uint16_t>(
+              std::min<uint32_t>(cap, state[out - 1].premium + state[n].premium));
+          state[out - 1].free =
+              static_cast<uint16_t>(std::min<uint32_t>(cap, state[out - 1].free + state[n].free));
+        } else {
+          state[out++] = state[n];
+        }
+      }
+      state.resize(out);
+    }
+    if (!added.empty()) {
+      std::vector<HistoryPlay> all;
+      all.reserve(kept.size() + added.size());
+      auto less = [](const HistoryPlay& a, const HistoryPlay& b) {
+        return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.ident < b.ident;
+      };
+      std::merge(kept.begin(), kept.end(), added.begin(), added.end(), std::back_inserter(all),
+                 less);
+      updates->push_back({key, std::move(all)});
+    }
+    i = j;
+  }
+  h.clear();
+  h.shrink_to_fit();
+  for (auto& [day, state] : *states) {
+    std::sort(state.begin(), state.end(), [](const CapEntry& a, const CapEntry& b) {
+      return a.cell != b.cell ? a.cell < b.cell : a.user < b.user;
+    });
+  }
+  return Status::Ok();
+}
+
 // Counts a parsed file against the store's open days and builds its commit.
 // Days are independent: they are counted on `threads` threads, each taking every n-th day.
 Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap& ids,
                                std::optional<Day> seal_before, int threads,
                                SourceSummary* summary) {
   CommitBatch commit;
+  std::map<Day, std::vector<CapEntry>> history_states;
+  const bool history = IsHistoryKind(batch.kind);
+  if (history) {
+    ENCORE_RETURN_IF_ERROR(
+        PrepareHistories(store, &batch, &history_states, &commit.histories, summary));
+  }
   const std::optional<Day> sealed = seal_before ? seal_before : store.sealed_before();
   std::vector<std::pair<Day, DayBucket*>> work;
   for (auto& [day, bucket] : batch.days) work.emplace_back(day, &bucket);
@@ -29,7 +131,23 @@ Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap&
         errors[i] = old_counts.ok() ? old_state.status() : old_counts.status();
         continue;
       }
-      const bool keep_state = !(sealed && day < *sealed);
+      const bool open = !(sealed && day < *sealed);
+      if (history) {
+        // Counted against the history's own streams of the day; the day's cap state (of raw
+        // play logs) is kept as it was.
+        auto it = history_states.find(day);
+        static const std::vector<CapEntry> kNone;
+        DayCountResult r = CountDay(&bucket->plays, &bucket->totals, *old_counts,
+                                    it == history_states.end() ? kNone : it->second,
+                                    store.rules().cap, false);
+        counted[i] = r.counted;
+        capped[i] = r.capped;
+        *bucket = DayBucket{};
+        commit.days[i] = {day, std::move(r.counts), open ? std::move(*old_state)
+                                                         : std::vector<CapEntry>()};
+        continue;
+      }
+      const bool keep_state = open;
       DayCountResult r = CountDay(&bucket->plays, &bucket->totals, *old_counts, *old_state,
                                   store.rules().cap, keep_state);
       counted[i] = r.counted + static_cast<uint64_t>(r.totals);
@@ -55,10 +173,25 @@ Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap&
   return commit;
 }
 
+// Raw play logs arrive in time order and seal the days behind them; daily totals and personal
+// histories (which arrive years late by nature, and are never late) do not.
+bool SealsDays(std::string_view kind) { return kind == "plays-csv" || kind == "plays-jsonl"; }
+
 }  // namespace
 
 Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::string>& files,
-                                 const IngestOptions& options) {
+                                 const IngestOptions& given) {
+  IngestOptions options = given;
+  if (options.now_ms == 0) {
+    options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  }
+  std::optional<TimeZone> zone;
+  if (!options.time_zone.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(TimeZone tz, TimeZone::Load(options.time_zone));
+    zone = std::move(tz);
+  }
   IngestReport report;
   std::optional<Day> newest_play;
   std::vector<SourceRecord> sources = store->Sources();  // refreshed after each commit
@@ -79,7 +212,7 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
           outcome.source = *known;
           outcome.source.path = path;
           outcome.state = FileOutcome::State::kAlreadyIngested;
-          if (known->kind != "daily-csv" && known->summary.last_day >= 0) {
+          if (SealsDays(known->kind) && known->summary.last_day >= 0) {
             newest_play = std::max(newest_play.value_or(known->summary.last_day),
                                    Day{known->summary.last_day});
           }
@@ -88,8 +221,8 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
         }
       }
     }
-    IdMap ids(*store);
-    Result<FileBatch> batch = ReadInputFile(path, *store, &ids, options);
+    IdMap ids(*store, options.catalog);
+    Result<FileBatch> batch = ReadInputFile(path, *store, &ids, options, zone ? &*zone : nullptr);
     if (!batch.ok()) {
       // Strict mode stops at the first bad line; a store-wide limit stops every later file too.
       if (options.strict || batch.status().code() == StatusCode::kFailedPrecondition) {
@@ -105,7 +238,8 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     outcome.source.path = path;
     outcome.source.kind = batch->kind;
     outcome.source.summary = batch->summary;
-    if (batch->kind != "daily-csv" && batch->summary.last_day >= 0) {
+    outcome.warnings = batch->warnings;
+    if (SealsDays(batch->kind) && batch->summary.last_day >= 0) {
       newest_play =
           std::max(newest_play.value_or(batch->summary.last_day), Day{batch->summary.last_day});
     }

@@ -31,4 +31,17 @@ struct DayBucket {
 
 using DayBuckets = std::unordered_map<Day, DayBucket>;
 
+// A stream of a personal history, as parsed. Track and service ids are chunk-local until the
+// ingester maps them; the ingester keeps it only if the listener's history does not hold it yet
+// (same start and ident).
+struct HistoryRec {
+  int64_t start_ms;  // UTC epoch milliseconds
+  uint64_t ident;    // XXH3-64 of what names the track in the export
+  uint64_t user;     // XXH3-64 of the user id, bit 0 cleared
+  uint32_t track;
+  uint16_t country;
+  uint8_t service;
+  uint8_t tier;  // 0 premium, 1 free
+};
+
 }  // namespace encore

@@ -98,6 +98,54 @@ Status DecodeCapState(const std::string& data, const std::string& name, Day day,
   return Status::Ok();
 }
 
+std::string EncodeHistory(const ListenerKey& listener, const std::vector<HistoryPlay>& plays) {
+  std::vector<uint64_t> starts, idents, tracks, countries, tiers, users;
+  for (const auto& p : plays) {
+    starts.push_back(static_cast<uint64_t>(p.start_ms));
+    idents.push_back(p.ident);
+    tracks.push_back(p.track);
+    countries.push_back(p.country);
+    tiers.push_back(static_cast<uint64_t>(p.tier));
+  }
+  ColumnFileWriter w(store_format::kHistoryMagic, listener.service);
+  w.AddColumn(ColumnEncoding::kDeltaVarint, starts);
+  w.AddColumn(ColumnEncoding::kFixed64, idents);
+  w.AddColumn(ColumnEncoding::kVarint, tracks);
+  w.AddColumn(ColumnEncoding::kVarint, countries);
+  w.AddColumn(ColumnEncoding::kVarint, tiers);
+  // The user key repeated on every row (zstd makes it a few bytes), so that a file can be
+  // checked against the listener it is named for.
+  users.assign(plays.size(), listener.user);
+  w.AddColumn(ColumnEncoding::kFixed64, users);
+  return w.Finish();
+}
+
+Status DecodeHistory(const std::string& data, const std::string& name, const ListenerKey& listener,
+                     std::vector<HistoryPlay>* plays) {
+  ColumnFileReader r;
+  ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kHistoryMagic, 6, name));
+  if (r.tag() != listener.service) return Status::Corruption(name + ": holds another service");
+  plays->resize(r.rows());
+  for (size_t i = 0; i < r.rows(); ++i) {
+    if (r.column(5)[i] != listener.user) return Status::Corruption(name + ": holds another user");
+    if (r.column(2)[i] > 0xffffffffULL || r.column(3)[i] > kGlobalCountry ||
+        r.column(4)[i] > 1 || r.column(0)[i] > static_cast<uint64_t>(INT64_MAX)) {
+      return Status::Corruption(name + ": value out of range");
+    }
+    HistoryPlay& p = (*plays)[i];
+    p.start_ms = static_cast<int64_t>(r.column(0)[i]);
+    p.ident = r.column(1)[i];
+    p.track = static_cast<uint32_t>(r.column(2)[i]);
+    p.country = static_cast<CountryCode>(r.column(3)[i]);
+    p.tier = static_cast<Tier>(r.column(4)[i]);
+    if (i > 0 && !((*plays)[i - 1].start_ms < p.start_ms ||
+                   ((*plays)[i - 1].start_ms == p.start_ms && (*plays)[i - 1].ident < p.ident))) {
+      return Status::Corruption(name + ": rows out of order");
+    }
+  }
+  return Status::Ok();
+}
+
 std::string EncodeDictionary(const std::vector<std::string>& names) {
   std::string payload;
   for (const auto& n : names) {

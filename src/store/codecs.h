@@ -22,6 +22,12 @@ std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries);
 Status DecodeCapState(const std::string& data, const std::string& name, Day day,
                       std::vector<CapEntry>* entries);
 
+// A listener's personal history (HistoryPlay rows sorted by (start_ms, ident)); the tag is the
+// service id.
+std::string EncodeHistory(const ListenerKey& listener, const std::vector<HistoryPlay>& plays);
+Status DecodeHistory(const std::string& data, const std::string& name, const ListenerKey& listener,
+                     std::vector<HistoryPlay>* plays);
+
 std::string EncodeDictionary(const std::vector<std::string>& names);
 Status DecodeDictionary(const std::string& data, const std::string& name,
                         std::vector<std::string>* names);

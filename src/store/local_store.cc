@@ -1,6 +1,7 @@
 #include "store/local_store.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <set>
@@ -132,6 +133,19 @@ class LocalStore final : public CountStore {
     return entries;
   }
 
+  Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey& listener) const override {
+    std::vector<HistoryPlay> plays;
+    auto it = m_.histories.find(listener);
+    if (it == m_.histories.end()) return plays;
+    const std::string path = DataPath(it->second.file);
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    ENCORE_RETURN_IF_ERROR(DecodeHistory(data, path, listener, &plays));
+    if (plays.size() != it->second.plays) {
+      return Status::Corruption(path + ": play count disagrees with manifest");
+    }
+    return plays;
+  }
+
   bool HasSource(std::string_view fingerprint) const override {
     return source_index_.count(std::string(fingerprint)) > 0;
   }
@@ -241,6 +255,23 @@ class LocalStore final : public CountStore {
         }
       }
     }
+    for (const auto& h : batch.histories) {
+      if (h.listener.service >= next.services.size()) {
+        return Status::InvalidArgument("a history names service id " +
+                                       std::to_string(h.listener.service) + ", not in the store");
+      }
+      if (auto old = next.histories.find(h.listener); old != next.histories.end()) {
+        obsolete.push_back(DataPath(old->second.file));
+      }
+      char user[17];
+      std::snprintf(user, sizeof user, "%016llx", static_cast<unsigned long long>(h.listener.user));
+      ManifestHistory mh;
+      mh.file = next.services[h.listener.service] + "-" + user + "." + gen + ".his";
+      mh.plays = h.plays.size();
+      ENCORE_RETURN_IF_ERROR(
+          Write(DataPath(mh.file), EncodeHistory(h.listener, h.plays), &written));
+      next.histories[h.listener] = mh;
+    }
     if (batch.source) {
       ManifestSource ms;
       ms.record = std::move(*batch.source);
@@ -300,6 +331,7 @@ class LocalStore final : public CountStore {
       live.insert(d.segment);
       if (!d.state.empty()) live.insert(d.state);
     }
+    for (const auto& [key, h] : m_.histories) live.insert(h.file);
     std::set<std::string> live_rejects;
     for (const auto& s : m_.sources) {
       if (!s.rejects.empty()) live_rejects.insert(s.rejects);

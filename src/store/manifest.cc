@@ -1,6 +1,7 @@
 #include "store/manifest.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "store/column_file.h"
@@ -12,6 +13,11 @@ namespace {
 using nlohmann::json;
 
 json SummaryToJson(const SourceSummary& s) {
+  json skipped = json::object();
+  for (size_t i = 0; i < kSkipKindCount; ++i) {
+    if (s.skipped_by[i])
+      skipped[std::string(SkipKindName(static_cast<SkipKind>(i)))] = s.skipped_by[i];
+  }
   json by = json::object();
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (s.rejected_by[i])
@@ -25,6 +31,8 @@ json SummaryToJson(const SourceSummary& s) {
           {"capped", s.capped},
           {"short_plays", s.short_plays},
           {"skipped", s.skipped},
+          {"skipped_by", skipped},
+          {"duplicates", s.duplicates},
           {"rejected", s.rejected},
           {"rejected_by", by},
           {"tracks", s.tracks},
@@ -43,6 +51,11 @@ SourceSummary SummaryFromJson(const json& j) {
   s.capped = j.at("capped");
   s.short_plays = j.at("short_plays");
   s.skipped = j.at("skipped");
+  // Added with personal histories; older manifests have neither.
+  for (const auto& [k, v] : j.value("skipped_by", json::object()).items()) {
+    if (auto kind = ParseSkipKind(k)) s.skipped_by[static_cast<size_t>(*kind)] = v;
+  }
+  s.duplicates = j.value("duplicates", uint64_t{0});
   s.rejected = j.at("rejected");
   for (const auto& [k, v] : j.at("rejected_by").items()) {
     if (auto r = ParseRejectReason(k)) s.rejected_by[static_cast<size_t>(*r)] = v;
@@ -73,13 +86,21 @@ std::string EncodeManifest(const Manifest& m) {
                        {"rejects", s.rejects},
                        {"summary", SummaryToJson(s.record.summary)}});
   }
+  json histories = json::array();
+  for (const auto& [key, h] : m.histories) {
+    char user[17];
+    std::snprintf(user, sizeof user, "%016llx", static_cast<unsigned long long>(key.user));
+    histories.push_back(
+        {{"service", key.service}, {"user", user}, {"file", h.file}, {"plays", h.plays}});
+  }
   json body = {{"generation", m.generation},
                {"rules", {{"min_ms", m.rules.min_ms}, {"cap", m.rules.cap}}},
                {"sealed_before", m.sealed_before ? json(FormatDate(*m.sealed_before)) : json()},
                {"services", m.services},
                {"tracks", {{"file", m.tracks_file}, {"count", m.track_count}}},
                {"days", days},
-               {"sources", sources}};
+               {"sources", sources},
+               {"histories", histories}};
   // Invalid UTF-8 in a path must not make the manifest unwritable.
   const std::string text = body.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
   char header[96];
@@ -133,6 +154,17 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
       ms.record.summary = SummaryFromJson(s.at("summary"));
       ms.rejects = s.at("rejects");
       m.sources.push_back(std::move(ms));
+    }
+    for (const auto& h : j.value("histories", json::array())) {  // absent before histories
+      ListenerKey key;
+      key.service = h.at("service");
+      const std::string user = h.at("user");
+      char* end = nullptr;
+      key.user = std::strtoull(user.c_str(), &end, 16);
+      if (user.size() != 16 || end != user.c_str() + 16 || key.service >= m.services.size()) {
+        return Status::Corruption(name + ": bad history entry");
+      }
+      m.histories[key] = {h.at("file"), h.at("plays")};
     }
     return m;
   } catch (const json::exception& e) {

@@ -25,6 +25,12 @@ struct ManifestSource {
   std::string rejects;  // file name under rejects/, empty when the source rejected nothing
 };
 
+// A listener's personal history (HistoryPlay rows), under data/.
+struct ManifestHistory {
+  std::string file;
+  uint64_t plays = 0;
+};
+
 struct Manifest {
   uint64_t generation = 0;
   CountingRules rules;
@@ -34,6 +40,7 @@ struct Manifest {
   uint64_t track_count = 0;
   std::map<Day, ManifestDay> days;
   std::vector<ManifestSource> sources;
+  std::map<ListenerKey, ManifestHistory> histories;
 };
 
 std::string EncodeManifest(const Manifest& m);

@@ -13,6 +13,7 @@ inline constexpr std::string_view kCapStateMagic =
     "ENCCAP\x00\x01"sv;  // doc/formats/column-file.md
 inline constexpr std::string_view kDictionaryMagic =
     "ENCDIC\x00\x01"sv;                                                 // doc/formats/blob-file.md
+inline constexpr std::string_view kHistoryMagic = "ENCHIS\x00\x01"sv;  // doc/formats/column-file.md
 inline constexpr std::string_view kRejectsMagic = "ENCREJ\x00\x01"sv;   // doc/formats/blob-file.md
 inline constexpr std::string_view kManifestHeader = "ENCORE-MANIFEST";  // doc/formats/manifest.md
 inline constexpr uint32_t kVersion = 1;
