@@ -74,51 +74,73 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// A rejected line as a table shows it: on one line, control characters escaped, cut at 1,000
+// bytes (`encore rejects --format raw` gives it whole).
+std::string Shown(const std::string& text) {
+  constexpr size_t kShown = 1000;
+  if (text.size() <= kShown) return Printable(text, /*collapse_space=*/true);
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) --cut;
+  return Printable(std::string_view(text).substr(0, cut), true) + "… (" +
+         Thousands(static_cast<int64_t>(text.size())) + " bytes kept; --format raw for all)";
+}
+
 void PrintSummary(const FileOutcome& f, bool have_catalog) {
   const SourceSummary& s = f.source.summary;
+  const std::string path = Printable(f.path);
+  auto n = [](uint64_t v) { return Thousands(static_cast<int64_t>(v)); };
   switch (f.state) {
     case FileOutcome::State::kFailed:
-      std::printf("%s: FAILED: %s\n", f.path.c_str(), f.error.message().c_str());
+      std::printf("%s: FAILED: %s\n", path.c_str(), Printable(f.error.message()).c_str());
       return;
     case FileOutcome::State::kAlreadyIngested:
-      std::printf("%s: already ingested (fingerprint %s), nothing to do\n", f.path.c_str(),
+      std::printf("%s: already ingested (fingerprint %s), nothing to do\n", path.c_str(),
                   f.source.fingerprint.substr(0, 16).c_str());
       return;
     case FileOutcome::State::kIngested:
       break;
   }
-  std::printf("%s: ingested as %s (fingerprint %s)\n", f.path.c_str(), f.source.kind.c_str(),
+  std::printf("%s: ingested as %s (fingerprint %s)\n", path.c_str(), f.source.kind.c_str(),
               f.source.fingerprint.substr(0, 16).c_str());
+  for (const auto& w : f.warnings) std::printf("  warning: %s\n", Printable(w).c_str());
   const bool totals = f.source.kind == "daily-csv";
-  std::printf("  lines read %s, %s %s, ", Thousands(static_cast<int64_t>(s.lines)).c_str(),
-              totals ? "rows" : "plays", Thousands(static_cast<int64_t>(s.plays)).c_str());
+  std::printf("  lines read %s, %s %s, ", n(s.lines).c_str(), totals ? "rows" : "plays",
+              n(s.plays).c_str());
   if (totals) {
-    std::printf("streams added %s\n", Thousands(static_cast<int64_t>(s.counted)).c_str());
+    std::printf("streams added %s\n", n(s.counted).c_str());
   } else {
-    std::printf("streams counted %s, plays capped %s, short plays %s\n",
-                Thousands(static_cast<int64_t>(s.counted)).c_str(),
-                Thousands(static_cast<int64_t>(s.capped)).c_str(),
-                Thousands(static_cast<int64_t>(s.short_plays)).c_str());
+    std::printf("streams counted %s, plays capped %s, short plays %s\n", n(s.counted).c_str(),
+                n(s.capped).c_str(), n(s.short_plays).c_str());
   }
-  if (s.skipped)
-    std::printf("  skipped (no track: podcasts) %s\n",
-                Thousands(static_cast<int64_t>(s.skipped)).c_str());
-  if (s.blank_lines)
-    std::printf("  blank lines %s\n", Thousands(static_cast<int64_t>(s.blank_lines)).c_str());
-  std::printf("  rejected lines %s", Thousands(static_cast<int64_t>(s.rejected)).c_str());
+  if (s.duplicates) {
+    std::printf("  streams already taken in (an earlier export, or a repeat) %s: not counted again\n",
+                n(s.duplicates).c_str());
+  }
+  if (s.skipped) {
+    std::printf("  skipped (not plays of music) %s", n(s.skipped).c_str());
+    std::string sep = ": ";
+    for (size_t i = 0; i < kSkipKindCount; ++i) {
+      if (!s.skipped_by[i]) continue;
+      std::printf("%s%s %s", sep.c_str(),
+                  std::string(SkipKindName(static_cast<SkipKind>(i))).c_str(),
+                  n(s.skipped_by[i]).c_str());
+      sep = ", ";
+    }
+    std::printf("\n");
+  }
+  if (s.blank_lines) std::printf("  blank lines %s\n", n(s.blank_lines).c_str());
+  std::printf("  rejected lines %s", n(s.rejected).c_str());
   std::string sep = ": ";
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (!s.rejected_by[i]) continue;
     std::printf("%s%s %s", sep.c_str(),
                 std::string(RejectReasonName(static_cast<RejectReason>(i))).c_str(),
-                Thousands(static_cast<int64_t>(s.rejected_by[i])).c_str());
+                n(s.rejected_by[i]).c_str());
     sep = ", ";
   }
-  if (s.rejected) std::printf(" (encore rejects --source %s)", f.path.c_str());
-  std::printf("\n  tracks %s, not in the catalog %s%s",
-              Thousands(static_cast<int64_t>(s.tracks)).c_str(),
-              Thousands(static_cast<int64_t>(s.unmatched_tracks)).c_str(),
-              have_catalog ? "" : " (no catalog imported)");
+  if (s.rejected) std::printf(" (encore rejects --source %s)", path.c_str());
+  std::printf("\n  tracks %s, not in the catalog %s%s", n(s.tracks).c_str(),
+              n(s.unmatched_tracks).c_str(), have_catalog ? "" : " (no catalog imported)");
   if (s.first_day >= 0) {
     std::printf(", days %s..%s", FormatDate(s.first_day).c_str(), FormatDate(s.last_day).c_str());
   }
@@ -203,21 +225,36 @@ void AddIngest(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "ingest", "Count plays or daily totals into the store, each file exactly once");
   struct Args {
-    std::string store, tier = "premium";
+    std::string store, tier = "premium", earliest = "2000-01-01";
     std::vector<std::string> files;
     IngestOptions o;
+    int64_t max_future_hours = 48;
     uint32_t min_ms = 30000, cap = 10;
     bool no_progress = false, no_records = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("files", a->files, "Input files (.csv, .jsonl, .json; plain, .gz or .zst)")
+  cmd->add_option("files", a->files,
+                  "Input files, told apart by their content: plays, daily totals, sales, airplay, "
+                  "or a listening history (Spotify, YouTube Music, Apple Music, Last.fm, "
+                  "ListenBrainz); plain, .gz or .zst")
       ->required();
   cmd->add_option("--store", a->store, "Store directory (default: $ENCORE_STORE or ./encore-data)");
   cmd->add_flag("--strict", a->o.strict, "Stop at the first bad line, with a non-zero exit");
   cmd->add_option("--service", a->o.default_service, "Service of plays without a service column")
       ->capture_default_str();
-  cmd->add_option("--user", a->o.history_user, "User id for Spotify streaming-history files");
-  cmd->add_option("--tier", a->tier, "Tier of streaming-history plays: premium or free")
+  cmd->add_option("--user", a->o.history_user,
+                  "Whose listening histories these are (default: the user an export names; "
+                  "give the same id for every export of one account)");
+  cmd->add_option("--tier", a->tier, "Tier of listening-history plays: premium or free")
+      ->capture_default_str();
+  cmd->add_option("--timezone", a->o.time_zone,
+                  "Time zone of histories that give local times (Spotify account data): an IANA "
+                  "name such as Europe/Berlin, or +09:00 (default: UTC, with a warning)");
+  cmd->add_option("--earliest", a->earliest,
+                  "Plays before this day are implausible and rejected")
+      ->capture_default_str();
+  cmd->add_option("--max-future", a->max_future_hours,
+                  "Plays more than this many hours after now are implausible and rejected")
       ->capture_default_str();
   cmd->add_option("--seal-lag", a->o.seal_lag_days,
                   "Seal days this many days behind the newest play (-1: never)")
@@ -239,6 +276,11 @@ void AddIngest(CLI::App& app, Action* action) {
       else
         return Status::InvalidArgument("--tier is premium or free");
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
+      ENCORE_ASSIGN_OR_RETURN(a->o.earliest_day, ParseDateFlag("--earliest", a->earliest));
+      if (a->max_future_hours < 0 || a->max_future_hours > 24 * 365 * 200) {
+        return Status::InvalidArgument("--max-future takes hours, 0 or more");
+      }
+      a->o.max_future_ms = a->max_future_hours * 3600000;
       StoreOptions so;
       so.rules = {a->min_ms, a->cap};
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(DefaultStoreDir(a->store), so));
@@ -263,24 +305,26 @@ void AddIngest(CLI::App& app, Action* action) {
         auto r = IngestExtraInput(dir, f, a->o.strict);
         if (!r.ok()) {
           if (a->o.strict && r.status().code() == StatusCode::kDataError) return r.status();
-          std::fprintf(stderr, "encore: %s\n", r.status().message().c_str());
+          std::fprintf(stderr, "encore: %s\n", Printable(r.status().message()).c_str());
           ++extra_failed;
           continue;
         }
         const bool sales = r->kind == ExtraInput::kSales;
         if (r->already_ingested) {
-          std::printf("%s: already ingested (same content), nothing changed\n", f.c_str());
+          std::printf("%s: already ingested (same content), nothing changed\n",
+                      Printable(f).c_str());
           continue;
         }
-        std::printf("%s: %s, %s lines, %s rows taken in, %s %s, %zu rejected%s\n", f.c_str(),
+        std::printf("%s: %s, %s lines, %s rows taken in, %s %s, %zu rejected%s\n",
+                    Printable(f).c_str(),
                     sales ? "sales" : "airplay", Thousands(static_cast<int64_t>(r->lines)).c_str(),
                     Thousands(static_cast<int64_t>(r->rows)).c_str(),
                     Thousands(static_cast<int64_t>(r->units)).c_str(), sales ? "units" : "audience",
                     r->rejects.size(), r->rejects.empty() ? "" : " (encore rejects lists them)");
         for (size_t i = 0; i < r->rejects.size() && i < 5; ++i) {
-          std::printf("  %s:%llu: %s: %s\n", f.c_str(),
+          std::printf("  %s:%llu: %s: %s\n", Printable(f).c_str(),
                       static_cast<unsigned long long>(r->rejects[i].line),
-                      r->rejects[i].reason.c_str(), r->rejects[i].text.c_str());
+                      r->rejects[i].reason.c_str(), Shown(r->rejects[i].text).c_str());
         }
       }
       if (count_files.empty()) {
@@ -460,7 +504,7 @@ void AddRejects(CLI::App& app, Action* action) {
                   "Only this input file (path as ingested, or fingerprint prefix)");
   cmd->add_option("--reason", a->reason, "Only this reason (bad_timestamp, late, ...)");
   cmd->add_option("--format", a->format,
-                  "table (file:line: reason: text), jsonl, or raw (the lines only)")
+                  "table (file:line: reason: text, shown safely), jsonl, or raw (as they were)")
       ->check(CLI::IsMember({"table", "jsonl", "raw"}))
       ->capture_default_str();
   cmd->add_option("--store", a->store, "Store directory");
@@ -485,7 +529,9 @@ void AddRejects(CLI::App& app, Action* action) {
           if (!fingerprint.empty()) j["fingerprint"] = fingerprint;
           std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         } else {
-          std::cout << path << ":" << line << ": " << why << ": " << text << "\n";
+          // A terminal sees no raw control character, and a JSON entry on one line.
+          std::cout << Printable(path) << ":" << line << ": " << why << ": " << Shown(text)
+                    << "\n";
         }
       };
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));

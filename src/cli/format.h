@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/strings.h"
+#include "common/text.h"
 
 namespace encore::cli {
 
+using encore::Printable;  // common/text.h
 using encore::Thousands;  // common/strings.h
 
 // Right-aligns s in width columns.

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "common/text.h"
 
 namespace {
 
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
   if (!status.ok()) {
     std::string msg = status.message();
     if (msg.rfind("partial:", 0) == 0) msg = msg.substr(8);
-    std::fprintf(stderr, "encore: %s\n", msg.c_str());
+    std::fprintf(stderr, "encore: %s\n", encore::Printable(msg).c_str());
   }
   return ExitCode(status);
 }

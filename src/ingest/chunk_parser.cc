@@ -5,6 +5,7 @@
 #include "common/csv_scanner.h"
 #include "common/hash.h"
 #include "common/strings.h"
+#include "common/text.h"
 
 namespace encore {
 namespace {
@@ -34,47 +35,6 @@ constexpr uint64_t kMaxStreams = 1000000000000000ULL;  // 10^15 a row
 constexpr size_t kMaxNameBytes = 1024;                 // an artist or a title of a history entry
 
 }  // namespace
-
-bool CleanText(std::string_view s) {
-  // ASCII fast path: printable bytes only.
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    // A multi-byte sequence: well-formed (no overlong forms, no surrogates, at most U+10FFFF)
-    // and not a C1 control (U+0080..U+009F).
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp <= 0x9f)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 std::string HistoryTrackKey(std::string_view id, std::string_view artist, std::string_view title) {
   std::string key;

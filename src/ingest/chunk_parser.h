@@ -124,7 +124,4 @@ class ChunkParser {
   bool in_page_ = false;   // reading the entries of a page (which may not be pages again)
 };
 
-// Whether s is valid UTF-8 without control characters (C0, DEL, C1): what ids and names must be.
-bool CleanText(std::string_view s);
-
 }  // namespace encore

@@ -11,6 +11,7 @@
 #include "common/byte_source.h"
 #include "common/csv_scanner.h"
 #include "common/hash.h"
+#include "common/line_reader.h"
 #include "common/sqlite.h"
 #include "common/strings.h"
 #include "encore/keys.h"
@@ -149,13 +150,16 @@ Result<std::optional<ExtraInput>> DetectExtraInput(const std::string& path) {
 
 Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const std::string& path,
                                           bool strict) {
-  ENCORE_ASSIGN_OR_RETURN(std::string data, ReadDecompressed(path));
+  // Streamed line by line (bounded memory, whatever the file): only the sums and the rejects
+  // grow, with what the file holds.
+  ENCORE_ASSIGN_OR_RETURN(auto input, OpenByteSource(path));
   Fingerprinter fp;
-  fp.Update(data);
-  const std::string fingerprint = fp.Hex();
+  LineReader lines(input.get(), kMaxRecordBytes, &fp);
+  LineReader::Line rec;
   ExtraInputReport rep;
   rep.path = path;
-  const auto header = HeaderOf(data);
+  ENCORE_ASSIGN_OR_RETURN(bool any, lines.Next(&rec));
+  const auto header = any && !rec.too_long ? HeaderOf(rec.text) : std::vector<std::string>();
   const auto sales_cols = Columns(header, kSalesColumns);
   const auto air_cols = Columns(header, kAirplayColumns);
   if (!sales_cols && !air_cols) {
@@ -167,23 +171,19 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
   // Sums of the file, then one transaction.
   std::map<std::tuple<int64_t, std::string, std::string, std::string, std::string>, int64_t> sales;
   std::map<std::tuple<int64_t, std::string, std::string>, int64_t> airplay;
-  const size_t start = data.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
-  CsvRecordReader reader(std::string_view(data).substr(start), 1, false);
-  CsvRecordReader::Record rec;
   std::vector<std::string_view> f;
   std::string scratch;
-  bool first = true;
   const std::string name = std::filesystem::path(path).filename().string();
-  while (reader.Next(&rec)) {
-    if (first) {
-      first = false;
-      continue;
-    }
-    if (Trim(rec.raw).empty()) continue;
+  for (;;) {
+    ENCORE_ASSIGN_OR_RETURN(bool more, lines.Next(&rec));
+    if (!more) break;
+    if (Trim(rec.text).empty()) continue;
     ++rep.lines;
     std::string reason;
     auto reject = [&](std::string why) { reason = std::move(why); };
-    if (!SplitCsv(rec.raw, &f, &scratch) || f.size() != header.size()) {
+    if (rec.too_long) {
+      reject("record_too_long");
+    } else if (!SplitCsv(rec.text, &f, &scratch) || f.size() != header.size()) {
       reject("bad_csv");
     } else if (rep.kind == ExtraInput::kSales) {
       const auto ts = ParseTimestamp(Trim(f[col[0]]));
@@ -230,10 +230,10 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
     }
     if (!reason.empty()) {
       if (strict) {
-        return Status::DataError(name + ":" + std::to_string(rec.line) + ": " + reason +
-                                 " (strict mode): " + std::string(rec.raw));
+        return Status::DataError(name + ":" + std::to_string(rec.number) + ": " + reason +
+                                 " (strict mode): " + std::string(rec.text));
       }
-      rep.rejects.push_back({rec.line, reason, std::string(rec.raw)});
+      rep.rejects.push_back({rec.number, reason, std::string(rec.text)});
     } else {
       ++rep.rows;
     }
@@ -241,6 +241,7 @@ Result<ExtraInputReport> IngestExtraInput(const std::string& store_dir, const st
   std::error_code ec;
   std::filesystem::create_directories(store_dir, ec);
   SqliteDb db;
+  const std::string fingerprint = fp.Hex();
   ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/sales.sqlite", true, kSchema));
   ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto fail = [&](Status s) {

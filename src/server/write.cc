@@ -51,9 +51,14 @@ Result<std::string> KeepUpload(const std::string& dir, const std::string& name,
 }
 
 json SummaryJson(const SourceSummary& s) {
+  json skipped = json::object();
+  for (size_t i = 0; i < kSkipKindCount; ++i) {
+    if (s.skipped_by[i]) skipped[std::string(SkipKindName(static_cast<SkipKind>(i)))] = s.skipped_by[i];
+  }
   return {{"lines", s.lines},       {"plays", s.plays},
           {"counted", s.counted},   {"capped", s.capped},
           {"short", s.short_plays}, {"rejected", s.rejected},
+          {"skipped", skipped},     {"duplicates", s.duplicates},
           {"tracks", s.tracks},     {"unmatched_tracks", s.unmatched_tracks}};
 }
 
@@ -64,6 +69,19 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
   if (it == r.params.end())
     return Status::InvalidArgument("give the file's name: POST /api/v1/ingest?name=plays.csv");
   ENCORE_ASSIGN_OR_RETURN(const std::string name, SafeName(it->second));
+  IngestOptions o;
+  for (const auto& [k, v] : r.params) {
+    if (k == "user") {
+      o.history_user = v;
+    } else if (k == "timezone") {
+      o.time_zone = v;
+    } else if (k == "tier") {
+      if (v != "premium" && v != "free") return Status::InvalidArgument("tier is premium or free");
+      o.history_tier = v == "free" ? Tier::kFree : Tier::kPremium;
+    } else if (k != "name") {
+      return Status::InvalidArgument("unknown parameter '" + k + "' (name, user, tier, timezone)");
+    }
+  }
   if (r.body.empty()) return Status::InvalidArgument("the request body (the file) is empty");
   ENCORE_ASSIGN_OR_RETURN(const std::string path, KeepUpload(dir, name, r.body));
   ApiReply reply;
@@ -81,12 +99,12 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
   }
   ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions{}));
   ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
-  IngestOptions o;
   o.catalog = &catalog;
   ENCORE_ASSIGN_OR_RETURN(const IngestReport report, IngestFiles(store.get(), {path}, o));
   const FileOutcome& f = report.files.at(0);
   reply.body["kind"] = f.source.kind;
   reply.body["summary"] = SummaryJson(f.source.summary);
+  if (!f.warnings.empty()) reply.body["warnings"] = f.warnings;
   reply.body["sealed_before"] =
       report.sealed_before ? json(FormatDate(*report.sealed_before)) : json();
   switch (f.state) {
