@@ -25,6 +25,9 @@ class FileSystem {
   // Atomically replaces `to` with `from`.
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status SyncDir(const std::string& dir) = 0;
+  // Makes the data of files already written durable (fdatasync), several at once: a commit that
+  // writes a file per day syncs them together rather than one after another.
+  virtual Status SyncFiles(const std::vector<std::string>& paths) = 0;
   virtual Status Remove(const std::string& path) = 0;
   virtual Status MakeDirs(const std::string& dir) = 0;
   virtual bool Exists(const std::string& path) const = 0;

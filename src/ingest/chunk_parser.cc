@@ -67,6 +67,15 @@ HistoryTrackParts SplitHistoryTrackKey(std::string_view key) {
   return p;
 }
 
+void ChunkParser::ResetOutputs() {
+  days_.clear();
+  last_day_ = -1;
+  last_bucket_ = nullptr;
+  history_.clear();
+  rejects_.clear();
+  summary_ = SourceSummary{};
+}
+
 DayBucket& ChunkParser::Bucket(Day day) {
   if (day != last_day_) {
     last_bucket_ = &days_[day];
@@ -79,6 +88,14 @@ void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view ra
   ++summary_.rejected;
   ++summary_.rejected_by[static_cast<size_t>(reason)];
   rejects_.push_back({line, reason, std::string(raw.substr(0, kMaxRecordBytes))});
+  if (summary_.rejected >= kGiveUpAfter && NothingRead()) gave_up_ = true;
+}
+
+bool ChunkParser::NothingRead() const {
+  const uint64_t readable =
+      summary_.rejected_by[static_cast<size_t>(RejectReason::kLate)] +
+      summary_.rejected_by[static_cast<size_t>(RejectReason::kImplausibleTime)];
+  return summary_.plays + summary_.skipped == 0 && summary_.rejected > readable;
 }
 
 void ChunkParser::Skip(SkipKind kind) {
@@ -271,7 +288,7 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
   CsvRecordReader::Record rec;
   std::vector<std::string_view> fields;
   std::string scratch;
-  while (reader.Next(&rec)) {
+  while (!gave_up_ && reader.Next(&rec)) {
     const bool multi_line = rec.lines > 1;
     summary_.lines += rec.lines;
     if (multi_line && (rec.too_long || !SplitCsv(rec.raw, &fields, &scratch) ||
@@ -340,7 +357,7 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
   // The ingester guarantees SIMDJSON_PADDING readable bytes after every chunk.
   CsvRecordReader reader(chunk, first_line, false);
   CsvRecordReader::Record rec;
-  while (reader.Next(&rec)) {
+  while (!gave_up_ && reader.Next(&rec)) {
     ++summary_.lines;
     std::string_view raw = rec.raw;
     if (Trim(raw).empty()) {

@@ -21,6 +21,10 @@ namespace encore {
 
 class TimeZone;
 
+// A file fails without being read further when this many entries came first and none of them
+// could be read (not a file of this kind at all: a binary file, a wrong export).
+inline constexpr uint64_t kGiveUpAfter = 1000;
+
 struct ParseRules {
   uint32_t min_ms = 30000;
   std::optional<Day> sealed_before;  // plays (not personal histories) before it are late
@@ -77,6 +81,10 @@ class ChunkParser {
   void Skip(SkipKind kind);
   void Reject(RejectReason reason, uint64_t line, std::string_view raw);
 
+  // Drops what the chunk produced (days, history, rejects, counters) once merged; keeps the
+  // interned names, so that a parser can go on with the next chunk of the file.
+  void ResetOutputs();
+
   Interner& tracks() { return tracks_; }
   Interner& services() { return services_; }
   DayBuckets& days() { return days_; }
@@ -85,6 +93,13 @@ class ChunkParser {
   SourceSummary& summary() { return summary_; }
   // The first line of a history entry that names no user when no --user was given (0: none).
   uint64_t missing_user_line() const { return missing_user_line_; }
+  // Whether the chunk has entries and none of them could be read (rejects other than `late` and
+  // `implausible_time` only).
+  bool NothingRead() const;
+  // Set once kGiveUpAfter entries were rejected and none read: the rest of the chunk is not
+  // parsed (the file fails: see file_reader), so that a file that is not what it seems costs
+  // neither time nor memory for its rejects.
+  bool gave_up() const { return gave_up_; }
 
  private:
   void AddTotal(const std::vector<std::string_view>& fields, const CsvLayout& layout, uint64_t line,
@@ -117,6 +132,7 @@ class ChunkParser {
   std::vector<RejectRecord> rejects_;
   SourceSummary summary_;
   uint64_t missing_user_line_ = 0;
+  bool gave_up_ = false;
   simdjson::ondemand::parser ondemand_;
   simdjson::dom::parser dom_;
   std::string key_;        // scratch for HistoryTrackKey

@@ -25,29 +25,39 @@ namespace encore {
 namespace {
 
 constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
-// A file fails without being read further when this many entries came first and none of them
-// could be read (not a file of this kind at all: a binary file, a wrong export).
-constexpr uint64_t kGiveUpAfter = 1000;
+
+// A parser that lives for the whole file: the tracks and services its interner has met are mapped
+// to store ids once, not again in every block; what it produced is drained at each merge. (A
+// parser that has met very many tracks is replaced, so that the interner stays small.)
+struct Parser {
+  explicit Parser(const ParseRules& rules) : rules(rules), chunk(std::make_unique<ChunkParser>(rules)) {}
+  const ParseRules& rules;
+  std::unique_ptr<ChunkParser> chunk;
+  std::vector<uint32_t> track_map, service_map;  // chunk ids → store ids, for the names so far
+};
+constexpr size_t kMaxInterned = size_t{1} << 18;
 
 // Moves a chunk's records into the batch, mapping chunk-local ids to store ids.
 class BatchBuilder {
  public:
-  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog)
-      : batch_(batch), ids_(ids), catalog_(catalog) {}
+  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog, bool history)
+      : batch_(batch), ids_(ids), catalog_(catalog), history_(history) {}
 
-  Status Merge(ChunkParser& chunk) {
-    std::vector<uint32_t> track_map, service_map;
-    track_map.reserve(chunk.tracks().size());
-    const bool history = !chunk.history().empty();
-    for (const auto& name : chunk.tracks().names()) {
-      const uint32_t id = history ? ids_->HistoryTrack(name) : ids_->Track(name);
-      track_map.push_back(id);
+  Status Merge(Parser& p) {
+    ChunkParser& chunk = *p.chunk;
+    const auto& names = chunk.tracks().names();
+    for (size_t i = p.track_map.size(); i < names.size(); ++i) {
+      const uint32_t id = history_ ? ids_->HistoryTrack(names[i]) : ids_->Track(names[i]);
+      p.track_map.push_back(id);
       if (seen_.insert(id).second) batch_->track_ids.push_back(id);
     }
-    for (const auto& name : chunk.services().names()) {
-      ENCORE_ASSIGN_OR_RETURN(uint32_t id, ids_->Service(name));
-      service_map.push_back(id);
+    const auto& services = chunk.services().names();
+    for (size_t i = p.service_map.size(); i < services.size(); ++i) {
+      ENCORE_ASSIGN_OR_RETURN(uint32_t id, ids_->Service(services[i]));
+      p.service_map.push_back(id);
     }
+    const std::vector<uint32_t>& track_map = p.track_map;
+    const std::vector<uint32_t>& service_map = p.service_map;
     auto remap = [&](uint64_t cell) {
       return MakeCell(service_map[CellService(cell)], track_map[CellTrack(cell)],
                       CellCountry(cell));
@@ -63,24 +73,30 @@ class BatchBuilder {
       }
       dst.totals.insert(dst.totals.end(), bucket.totals.begin(), bucket.totals.end());
     }
-    chunk.days().clear();
-    for (HistoryRec r : chunk.history()) {
-      r.track = track_map[r.track];
-      r.service = static_cast<uint8_t>(service_map[r.service]);
-      batch_->history.push_back(r);
+    const size_t at = batch_->history.size();
+    batch_->history.insert(batch_->history.end(), chunk.history().begin(), chunk.history().end());
+    for (auto it = batch_->history.begin() + static_cast<long>(at); it != batch_->history.end();
+         ++it) {
+      it->track = track_map[it->track];
+      it->service = static_cast<uint8_t>(service_map[it->service]);
     }
-    chunk.history().clear();
-    chunk.history().shrink_to_fit();
     for (auto& r : chunk.rejects()) batch_->rejects.push_back(std::move(r));
     batch_->summary.Add(chunk.summary());
+    chunk.ResetOutputs();
+    if (names.size() > kMaxInterned) {
+      p.chunk = std::make_unique<ChunkParser>(p.rules);
+      p.track_map.clear();
+      p.service_map.clear();
+    }
     return Status::Ok();
   }
 
   // After the whole file: how many of its tracks the catalog does not know.
   void CountUnmatched(const CountStore& store) {
     for (uint32_t id : batch_->track_ids) {
-      const std::string& name =
-          id < store.tracks().size() ? store.tracks()[id] : ids_->new_tracks[id - store.tracks().size()];
+      const std::string& name = id < store.tracks().size()
+                                    ? store.tracks()[id]
+                                    : ids_->new_tracks[id - store.tracks().size()];
       if (!catalog_ || !catalog_->TrackById(name)) ++batch_->unmatched_tracks;
     }
   }
@@ -89,6 +105,7 @@ class BatchBuilder {
   FileBatch* batch_;
   IdMap* ids_;
   const Catalog* catalog_;
+  bool history_;
   std::unordered_set<uint32_t> seen_;
 };
 
@@ -100,12 +117,11 @@ Status StrictCheck(const std::string& path, const std::vector<RejectRecord>& rej
                            std::string(RejectReasonName(r.reason)) + " (strict mode)");
 }
 
-// Rejects that say an entry could not be read at all (as opposed to a readable play that is late
-// or implausibly dated).
+// Whether the file so far has entries and none could be read (ChunkParser::NothingRead).
 bool Unreadable(const SourceSummary& s) {
-  const uint64_t readable_rejects = s.rejected_by[static_cast<size_t>(RejectReason::kLate)] +
-                                    s.rejected_by[static_cast<size_t>(RejectReason::kImplausibleTime)];
-  return s.plays + s.skipped == 0 && s.rejected > readable_rejects;
+  const uint64_t readable = s.rejected_by[static_cast<size_t>(RejectReason::kLate)] +
+                            s.rejected_by[static_cast<size_t>(RejectReason::kImplausibleTime)];
+  return s.plays + s.skipped == 0 && s.rejected > readable;
 }
 
 // The bytes of a file as the parsers see them: fingerprinted as they come (before anything is
@@ -174,9 +190,10 @@ struct Buffer {
 // the second; then fixup(first, second) (line numbers), strict mode's check, and the merge, the
 // second's rejects after the first's.
 template <typename Parse, typename Fixup>
-Status ParseInHalves(bool split, const ParseRules& rules, const IngestOptions& options,
-                     const std::string& path, BatchBuilder* builder, Parse parse, Fixup fixup) {
-  ChunkParser first(rules), second(rules);
+Status ParseInHalves(bool split, const IngestOptions& options, const std::string& path,
+                     BatchBuilder* builder, Parser* a, Parser* b, Parse parse, Fixup fixup) {
+  ChunkParser& first = *a->chunk;
+  ChunkParser& second = *b->chunk;
   const bool two = split && options.threads > 1;
   if (two) {
     std::thread t([&] { parse(second, 1); });
@@ -199,9 +216,8 @@ Status ParseInHalves(bool split, const ParseRules& rules, const IngestOptions& o
                                ": this history does not say whose it is: give --user ID");
     }
   }
-  ENCORE_RETURN_IF_ERROR(builder->Merge(first));
-  ENCORE_RETURN_IF_ERROR(builder->Merge(second));
-  return Status::Ok();
+  ENCORE_RETURN_IF_ERROR(builder->Merge(*a));
+  return builder->Merge(*b);
 }
 
 Status GiveUpCheck(const std::string& path, const FileBatch& batch) {
@@ -221,6 +237,7 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
                  const ParseRules& rules, const IngestOptions& options, FileBatch* batch,
                  BatchBuilder* builder) {
   const bool csv = shape.framing == Framing::kCsv;
+  Parser first_parser(rules), second_parser(rules);
   uint64_t line = 1;
   if (csv && shape.csv.header) {  // the sniffer saw the whole header line in the first block
     const size_t nl = buf->rest().find('\n');
@@ -241,10 +258,11 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
       }
       // A whole block and not one record end: the record is over the limit. Keep its first
       // bytes as the reject, then read past it to its line end without keeping anything.
-      ChunkParser p(rules);
-      p.summary().lines = static_cast<uint64_t>(std::count(body.begin(), body.end(), '\n')) + 1;
-      p.Reject(RejectReason::kRecordTooLong, line, body.substr(0, kMaxRecordBytes));
-      line += p.summary().lines;
+      Parser p(rules);
+      p.chunk->summary().lines =
+          static_cast<uint64_t>(std::count(body.begin(), body.end(), '\n')) + 1;
+      p.chunk->Reject(RejectReason::kRecordTooLong, line, body.substr(0, kMaxRecordBytes));
+      line += p.chunk->summary().lines;
       ENCORE_RETURN_IF_ERROR(builder->Merge(p));
       if (options.strict) return StrictCheck(path, batch->rejects);
       buf->start = buf->have = 0;
@@ -279,7 +297,8 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
       for (auto& r : second.rejects()) r.line += shift;
       line += first.summary().lines + second.summary().lines;
     };
-    ENCORE_RETURN_IF_ERROR(ParseInHalves(split, rules, options, path, builder, parse, fixup));
+    ENCORE_RETURN_IF_ERROR(
+        ParseInHalves(split, options, path, builder, &first_parser, &second_parser, parse, fixup));
     buf->start += end;
     ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
   }
@@ -293,6 +312,7 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
                         const ParseRules& rules, const IngestOptions& options, FileBatch* batch,
                         BatchBuilder* builder) {
   JsonEntrySplitter splitter;
+  Parser first_parser(rules), second_parser(rules);
   uint64_t base = 0;     // absolute offset of buf->bytes[0]
   uint64_t scanned = 0;  // absolute offset up to which the splitter has looked
   std::string too_long;  // the first bytes of the entry being read past
@@ -314,10 +334,10 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
     std::optional<JsonEntrySplitter::Tail> tail;
     if (in->eof()) tail = splitter.Finish(scanned);
     // An entry read past, or cut off by the end of the file, is rejected; the rest are parsed.
-    ChunkParser special(rules);
+    Parser special(rules);
     size_t first = 0;
     if (!entries.empty() && entries[0].begin < base) {
-      special.Reject(RejectReason::kRecordTooLong, entries[0].line, too_long);
+      special.chunk->Reject(RejectReason::kRecordTooLong, entries[0].line, too_long);
       too_long.clear();
       skipping = false;
       first = 1;
@@ -334,7 +354,7 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
     }
     auto parse = [&](ChunkParser& p, int part) {
       const size_t lo = part <= 0 ? first : split, hi = part == 0 ? split : entries.size();
-      for (size_t i = lo; i < hi; ++i) {
+      for (size_t i = lo; i < hi && !p.gave_up(); ++i) {
         const std::string_view t = text(entries[i]);
         if (t.size() > limit) {
           p.Reject(RejectReason::kRecordTooLong, entries[i].line, t.substr(0, limit));
@@ -344,10 +364,12 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
       }
     };
     ENCORE_RETURN_IF_ERROR(builder->Merge(special));
-    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(), rules, options,
-                                         path, builder, parse, [](ChunkParser&, ChunkParser&) {}));
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(), options, path,
+                                         builder, &first_parser, &second_parser, parse,
+                                         [](ChunkParser&, ChunkParser&) {}));
     if (tail) {
-      ChunkParser p(rules);
+      Parser tail_parser(rules);
+      ChunkParser& p = *tail_parser.chunk;
       const JsonEntrySplitter::Entry& e = tail->entry;
       if (e.begin < base || e.end - e.begin > limit) {
         p.Reject(RejectReason::kRecordTooLong, e.line, e.begin < base ? too_long : text(e).substr(0, limit));
@@ -356,7 +378,7 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
       } else {  // the file ends inside it: truncated
         p.Reject(RejectReason::kBadJson, e.line, text(e));
       }
-      ENCORE_RETURN_IF_ERROR(builder->Merge(p));
+      ENCORE_RETURN_IF_ERROR(builder->Merge(tail_parser));
     }
     ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
     if (in->eof()) break;
@@ -519,7 +541,7 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   rules.history_user = options.history_user;
   rules.history_tier = options.history_tier;
   rules.zone = zone;
-  BatchBuilder builder(&batch, ids, options.catalog);
+  BatchBuilder builder(&batch, ids, options.catalog, IsHistory(shape.format));
   if (shape.framing == Framing::kJsonDocument) {
     ENCORE_RETURN_IF_ERROR(
         ReadJsonDocument(path, shape, &in, &buf, rules, options, &batch, &builder));

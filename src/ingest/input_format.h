@@ -63,8 +63,8 @@ struct InputShape {
 };
 
 inline constexpr size_t kMaxEntryBytes = size_t{1} << 20;  // one play: a line or a JSON entry
-// A Last.fm or ListenBrainz API page (hundreds of plays in one object).
-inline constexpr size_t kMaxPageBytes = size_t{64} << 20;
+// A Last.fm or ListenBrainz API page (at most 1,000 plays in one object, about 1 MiB).
+inline constexpr size_t kMaxPageBytes = size_t{16} << 20;
 
 // Tells the shape of a file from its first bytes `head` (decompressed; `whole` when that is the
 // entire file). kDataError naming the file and what was found when nothing is recognised.

@@ -24,6 +24,16 @@ inline const char* StringStop(const char* p, const char* end) {
   return end;
 }
 
+// The bytes that matter inside an object or array, outside strings; everything else (names'
+// colons, numbers, words, and above all indentation) is passed over in a tight loop.
+struct Structural {
+  bool is[256] = {};
+  constexpr Structural() {
+    for (char c : {'"', '{', '}', '[', ']', '\n'}) is[static_cast<unsigned char>(c)] = true;
+  }
+};
+constexpr Structural kStructural;
+
 }  // namespace
 
 void JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
@@ -110,6 +120,11 @@ void JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
         continue;  // the byte is looked at again outside the entry
       }
       ++p;
+      continue;
+    }
+    if (!kStructural.is[static_cast<unsigned char>(c)]) {
+      ++p;
+      while (p < end && !kStructural.is[static_cast<unsigned char>(*p)]) ++p;
       continue;
     }
     ++p;

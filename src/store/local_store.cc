@@ -285,6 +285,7 @@ class LocalStore final : public CountStore {
       next.sources.push_back(std::move(ms));
     }
     if (options_.sync && !written.empty()) {
+      ENCORE_RETURN_IF_ERROR(fs_->SyncFiles(written));
       ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_ + "/" + kDataDir));
       ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_ + "/" + kRejectsDir));
     }
@@ -308,9 +309,10 @@ class LocalStore final : public CountStore {
 
   std::string DataPath(const std::string& name) const { return dir_ + "/" + kDataDir + "/" + name; }
 
+  // Written now, made durable together (SyncFiles) before the manifest names them.
   Status Write(const std::string& path, const std::string& bytes,
                std::vector<std::string>* written) {
-    ENCORE_RETURN_IF_ERROR(fs_->WriteFile(path, bytes, options_.sync));
+    ENCORE_RETURN_IF_ERROR(fs_->WriteFile(path, bytes, false));
     written->push_back(path);
     return Status::Ok();
   }

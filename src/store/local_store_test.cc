@@ -27,6 +27,9 @@ class FailingFileSystem final : public FileSystem {
   Status SyncDir(const std::string& d) override {
     return Spend() ? real_->SyncDir(d) : Status::IoError("injected");
   }
+  Status SyncFiles(const std::vector<std::string>& p) override {
+    return Spend() ? real_->SyncFiles(p) : Status::IoError("injected");
+  }
   Status Remove(const std::string& p) override {
     return Spend() ? real_->Remove(p) : Status::IoError("injected");
   }
