@@ -332,15 +332,13 @@ void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvL
     Reject(RejectReason::kBadCsv, line, raw);
     return;
   }
-  switch (rules_.format) {
-    case InputFormat::kTotalsCsv:
-      AddTotal(fields, layout, line, raw);
-      return;
-    case InputFormat::kPlaysCsv:
-      break;
-    default:
-      AddCsvHistory(fields, layout, line, raw);
-      return;
+  if (IsHistory(rules_.format)) {
+    AddCsvHistory(fields, layout, line, raw);
+    return;
+  }
+  if (layout.date >= 0) {  // daily totals (ParseCsvHeader gave them their columns)
+    AddTotal(fields, layout, line, raw);
+    return;
   }
   PlayFields f;
   f.ts = fields[static_cast<size_t>(layout.ts)];

@@ -256,6 +256,11 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
         buf->Compact();
         continue;
       }
+      if (buf->capacity() <= shape.entry_limit) {  // a small block: room up to the limit
+        buf->bytes.resize(std::min(2 * buf->capacity(), shape.entry_limit + (size_t{64} << 10)) +
+                          kPad);
+        continue;
+      }
       // A whole block and not one record end: the record is over the limit. Keep its first
       // bytes as the reject, then read past it to its line end without keeping anything.
       Parser p(rules);
@@ -319,13 +324,14 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
   bool skipping = false;
   std::vector<JsonEntrySplitter::Entry> entries;
   const size_t limit = shape.entry_limit;
-  // The buffer must hold one whole entry and a block's worth more.
-  if (buf->capacity() < limit + (size_t{1} << 20)) {
-    buf->bytes.resize(limit + (size_t{4} << 20) + kPad);
-  }
   base = 0;
   scanned = buf->start;  // after a byte-order mark
   for (;;) {
+    // Full of the entry being read, which is not over the limit yet: room for the rest of it
+    // (never more than the limit and a little).
+    if (buf->have == buf->capacity() && buf->capacity() <= limit) {
+      buf->bytes.resize(std::min(2 * buf->capacity(), limit + (size_t{64} << 10)) + kPad);
+    }
     ENCORE_RETURN_IF_ERROR(buf->Fill(in));
     const size_t from = static_cast<size_t>(scanned - base);
     entries.clear();
@@ -519,7 +525,7 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   Fingerprinter fp;
   Input in(src, &fp, options, path);
   Buffer buf;
-  buf.bytes.resize(std::max<size_t>(options.block_bytes, size_t{2} << 20) + kPad);
+  buf.bytes.resize(std::max<size_t>(options.block_bytes, size_t{64} << 10) + kPad);  // Default: 32 MiB
   ENCORE_RETURN_IF_ERROR(buf.Fill(&in));
   ENCORE_ASSIGN_OR_RETURN(const InputShape shape, SniffInput(buf.rest(), in.eof(), path));
   if (shape.cr_only) {
