@@ -69,7 +69,11 @@ TEST(Crash, KilledIngestsFinishWithIdenticalResults) {
     ASSERT_TRUE(Simulate(so).ok());
     files.push_back(so.out);
   }
-  WriteText(dir / "bad.csv", "ts,user,track,ms_played,country,tier\nnot,a,valid,line,at,all\n");
+  // A file with a rejected line: its rejects are committed with it (a file with nothing readable
+  // would fail as a whole and commit nothing).
+  WriteText(dir / "bad.csv",
+            "ts,user,track,ms_played,country,tier\nnot,a,valid,line,at,all\n"
+            "2024-01-03T10:00:00Z,u1,t1,40000,US,premium\n");
   files.push_back(dir / "bad.csv");
   auto args_for = [&](const std::string& store) {
     std::vector<std::string> args = {"ingest", "--no-progress", "--store", store};

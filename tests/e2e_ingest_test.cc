@@ -322,7 +322,7 @@ TEST(EndToEnd, StreamingHistoryCountsOneListener) {
   const RunResult r = RunEncore("ingest --no-progress --user me --store " + Quote(dir / "s") + " " +
                                 Quote(dir / "Streaming_History_Audio_2023.json"));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("skipped (no track: podcasts) 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped (not plays of music) 1: podcast 1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bad_timestamp 1"), std::string::npos) << r.out;
   const RunResult s =
       RunEncore("streams --store " + Quote(dir / "s") + " --track spotify:track:abc --format csv");

@@ -93,7 +93,10 @@ class Catalog {
 
   const Artist* ArtistById(std::string_view id) const;
   const Release* ReleaseById(std::string_view id) const;
-  const Track* TrackById(std::string_view id) const;  // a track id or an ISRC
+  // A track id, an ISRC, or "song:" + a song key (catalog/names.h SongKey, the lead artist by
+  // name or alias): what personal histories count plays of songs by before the catalog knew them
+  // under; the song's original version (else its earliest release).
+  const Track* TrackById(std::string_view id) const;
   // Artists whose name or an alias matches `name` (NormalizeName); an id matches too.
   std::vector<const Artist*> FindArtists(std::string_view name) const;
 
@@ -124,6 +127,7 @@ class Catalog {
   std::vector<Release> releases_;
   std::vector<Track> tracks_;
   std::unordered_map<std::string, size_t> artist_ids_, release_ids_, track_ids_;
+  std::unordered_map<std::string, size_t> song_tracks_;  // "song:<key>" → the song's main track
   std::multimap<std::string, size_t> artist_names_;  // normalised name or alias -> artist
 };
 

@@ -325,6 +325,25 @@ Result<Catalog> Catalog::Build(const CatalogTables& tables, std::vector<CatalogI
     for (const auto& alias : c.artists_[i].aliases)
       c.artist_names_.emplace(NormalizeName(alias), i);
   }
+  // Song keys, by the lead artist's name and each alias: the original version first, then the
+  // earliest release.
+  auto rank = [&](const Track& t) {
+    const VersionKind k = ParseTitle(t.title).kind;
+    const Release* r = c.ReleaseById(t.release_id);
+    return std::make_pair(k == VersionKind::kOriginal ? 0 : k == VersionKind::kExplicit ? 1 : 2,
+                          r ? r->date : Day{kMaxStoredDay});
+  };
+  for (size_t i = 0; i < c.tracks_.size(); ++i) {
+    const Track& t = c.tracks_[i];
+    const Artist* lead = t.primary.empty() ? nullptr : c.ArtistById(t.primary.front());
+    if (!lead) continue;
+    std::vector<std::string> names = {lead->name};
+    names.insert(names.end(), lead->aliases.begin(), lead->aliases.end());
+    for (const auto& name : names) {
+      auto [it, added] = c.song_tracks_.emplace("song:" + SongKey(name, t.title), i);
+      if (!added && rank(t) < rank(c.tracks_[it->second])) it->second = i;
+    }
+  }
   return c;
 }
 
@@ -338,7 +357,10 @@ const Release* Catalog::ReleaseById(std::string_view id) const {
 }
 const Track* Catalog::TrackById(std::string_view id) const {
   auto it = track_ids_.find(std::string(id));
-  return it == track_ids_.end() ? nullptr : &tracks_[it->second];
+  if (it != track_ids_.end()) return &tracks_[it->second];
+  if (id.substr(0, 5) != "song:") return nullptr;
+  it = song_tracks_.find(std::string(id));
+  return it == song_tracks_.end() ? nullptr : &tracks_[it->second];
 }
 
 std::vector<const Artist*> Catalog::FindArtists(std::string_view name) const {

@@ -1,5 +1,7 @@
 #include "ingest/chunk_parser.h"
 
+#include "ingest/json_parsers.h"
+
 #include <algorithm>
 
 #include "common/csv_scanner.h"
@@ -65,6 +67,14 @@ HistoryTrackParts SplitHistoryTrackKey(std::string_view key) {
   p.artist = key.substr(a + 1, b - a - 1);
   p.title = key.substr(b + 1);
   return p;
+}
+
+ChunkParser::ChunkParser(const ParseRules& rules) : rules_(rules) {}
+ChunkParser::~ChunkParser() = default;
+
+ChunkParser::JsonParsers& ChunkParser::Json() {
+  if (!json_) json_ = std::make_unique<JsonParsers>();
+  return *json_;
 }
 
 void ChunkParser::ResetOutputs() {
@@ -240,7 +250,8 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
     Reject(RejectReason::kBadDate, line, raw);
     return;
   }
-  if (*day < DayOfEpochMillis(rules_.earliest_ms) || *day > DayOfEpochMillis(rules_.latest_ms)) {
+  const int64_t day_ms = int64_t{*day} * 86400000;  // the day is plausible if any of it is
+  if (day_ms + 86400000 <= rules_.earliest_ms || day_ms > rules_.latest_ms) {
     Reject(RejectReason::kImplausibleTime, line, raw);
     return;
   }
@@ -376,7 +387,7 @@ void ChunkParser::ParsePlaysObject(std::string_view raw, uint64_t line) {
                                     raw.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (ondemand_.iterate(view).get(doc) || doc.get_object().get(obj)) {
+  if (Json().ondemand.iterate(view).get(doc) || doc.get_object().get(obj)) {
     Reject(RejectReason::kBadJson, line, raw);
     return;
   }

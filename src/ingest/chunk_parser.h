@@ -2,9 +2,8 @@
 // and rejects. One ChunkParser per thread and chunk; chunks are merged by the ingester in order.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,7 +64,10 @@ HistoryTrackParts SplitHistoryTrackKey(std::string_view key);
 
 class ChunkParser {
  public:
-  explicit ChunkParser(const ParseRules& rules) : rules_(rules) {}
+  explicit ChunkParser(const ParseRules& rules);
+  ~ChunkParser();
+  ChunkParser(const ChunkParser&) = delete;
+  ChunkParser& operator=(const ChunkParser&) = delete;
 
   // Records of a CSV chunk (plays, daily totals, or a history in CSV), by `layout`.
   void ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout);
@@ -133,8 +135,13 @@ class ChunkParser {
   SourceSummary summary_;
   uint64_t missing_user_line_ = 0;
   bool gave_up_ = false;
-  simdjson::ondemand::parser ondemand_;
-  simdjson::dom::parser dom_;
+  // simdjson's parsers, made on first use (ingest/json_parsers.h).
+ public:
+  struct JsonParsers;
+
+ private:
+  std::unique_ptr<JsonParsers> json_;
+  JsonParsers& Json();
   std::string key_;        // scratch for HistoryTrackKey
   std::string page_user_;  // the user of the API page whose entries are being read
   bool in_page_ = false;   // reading the entries of a page (which may not be pages again)

@@ -5,6 +5,7 @@
 #include "common/strings.h"
 #include "common/time_zone.h"
 #include "ingest/chunk_parser.h"
+#include "ingest/json_parsers.h"
 #include "ingest/history_time.h"
 #include "ingest/json_splitter.h"
 
@@ -73,7 +74,7 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
                                     raw.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (ondemand_.iterate(view).get(doc) || doc.get_object().get(obj)) {
+  if (Json().ondemand.iterate(view).get(doc) || doc.get_object().get(obj)) {
     Reject(RejectReason::kBadJson, line, raw);
     return;
   }
@@ -163,7 +164,7 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
 // msPlayed. Podcast files (StreamingHistory_podcast_N.json) name a podcast and an episode.
 void ChunkParser::ParseSpotifyAccount(std::string_view raw, uint64_t line) {
   object o;
-  if (dom_.parse(raw.data(), raw.size(), false).get(o)) {
+  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
     return Reject(RejectReason::kBadJson, line, raw);
   }
   bool bad = false;
@@ -199,7 +200,7 @@ void ChunkParser::ParseSpotifyAccount(std::string_view raw, uint64_t line) {
 // recorded: a YouTube Music entry counts as a stream. The track is the video id.
 void ChunkParser::ParseYouTube(std::string_view raw, uint64_t line) {
   object o;
-  if (dom_.parse(raw.data(), raw.size(), false).get(o)) {
+  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
     return Reject(RejectReason::kBadJson, line, raw);
   }
   bool bad = false;
@@ -247,7 +248,7 @@ void ChunkParser::ParseYouTube(std::string_view raw, uint64_t line) {
 // {"payload": {"listens": [...]}} holds many.
 void ChunkParser::ParseListenBrainz(std::string_view raw, uint64_t line) {
   object o;
-  if (dom_.parse(raw.data(), raw.size(), false).get(o)) {
+  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
     return Reject(RejectReason::kBadJson, line, raw);
   }
   element payload;
@@ -259,7 +260,7 @@ void ChunkParser::ParseListenBrainz(std::string_view raw, uint64_t line) {
     simdjson::ondemand::document doc;
     simdjson::ondemand::array listens;
     std::string_view text;
-    if (ondemand_.iterate(view).get(doc) || doc["payload"]["listens"].get_array().get(listens) ||
+    if (Json().ondemand.iterate(view).get(doc) || doc["payload"]["listens"].get_array().get(listens) ||
         listens.raw_json().get(text)) {
       return Reject(RejectReason::kMissingField, line, raw);
     }
@@ -311,7 +312,7 @@ void ChunkParser::ParseListenBrainz(std::string_view raw, uint64_t line) {
 // track or 4 minutes): a stream. `date.uts` is when the track started.
 void ChunkParser::ParseLastfm(std::string_view raw, uint64_t line) {
   object o;
-  if (dom_.parse(raw.data(), raw.size(), false).get(o)) {
+  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
     return Reject(RejectReason::kBadJson, line, raw);
   }
   object recent;
@@ -334,7 +335,7 @@ void ChunkParser::ParseLastfm(std::string_view raw, uint64_t line) {
     simdjson::ondemand::array tracks;
     std::string_view text;
     const bool failed =
-        ondemand_.iterate(view).get(doc) ||
+        Json().ondemand.iterate(view).get(doc) ||
         (wrapped ? doc["recenttracks"]["track"].get_array().get(tracks)
                  : doc["track"].get_array().get(tracks)) ||
         tracks.raw_json().get(text);

@@ -52,7 +52,8 @@ SourceSummary SummaryFromJson(const json& j) {
   s.short_plays = j.at("short_plays");
   s.skipped = j.at("skipped");
   // Added with personal histories; older manifests have neither.
-  for (const auto& [k, v] : j.value("skipped_by", json::object()).items()) {
+  const json skipped_by = j.value("skipped_by", json::object());
+  for (const auto& [k, v] : skipped_by.items()) {
     if (auto kind = ParseSkipKind(k)) s.skipped_by[static_cast<size_t>(*kind)] = v;
   }
   s.duplicates = j.value("duplicates", uint64_t{0});
