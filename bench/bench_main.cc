@@ -3,7 +3,7 @@
 //
 //   encore-bench [--workload ingest_plays_csv|reingest_plays_csv] [--plays 10000000,50000000]
 //   [--runs 5]
-//                [--warmup 1] [--data DIR] [--encore PATH] [--no-peer]
+//                [--warmup 1] [--data DIR] [--encore PATH] [--no-peer] [--history-mb 1000]
 //
 // ingest_plays_csv: `encore ingest` of a simulated plays CSV into a new store (parse, validate,
 // cap, aggregate, durable commit), against DuckDB (npm @duckdb/node-api) computing the same
@@ -21,6 +21,11 @@
 // import_verify_hot100: `encore chart import` of the whole Billboard Hot 100 history into a new
 // store, then `encore chart verify billboard-hot-100` (--hot100 PATH; default
 // ../shared/data/billboard-hot-100).
+// ingest_history_json: `encore ingest --user bench` of one listener's Spotify "Extended streaming
+// history" of --history-mb MB (default 1000; generated into --data on first use, in the real
+// layout: bench/history_gen.cc) into a new store, against DuckDB reading the same JSON array and
+// computing the same capped daily counts (bench/duckdb_history_peer.mjs). Both report their total
+// of counted streams; the run fails if they disagree, or if encore rejects any entry.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -209,6 +214,127 @@ std::vector<long long> ParseList(const std::string& s) {
   return v;
 }
 
+// "plays 846,000" -> 846000 (after `key`); -1 when absent.
+long long NumberAfter(const std::string& out, const std::string& key) {
+  const size_t at = out.find(key);
+  if (at == std::string::npos) return -1;
+  long long v = 0;
+  for (size_t i = at + key.size();
+       i < out.size() && (std::isdigit(static_cast<unsigned char>(out[i])) || out[i] == ','); ++i) {
+    if (out[i] != ',') v = v * 10 + (out[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+// bench/history_gen.cc
+long long GenerateSpotifyHistory(const std::string& path, uint64_t bytes, uint64_t seed);
+
+namespace {
+
+// ingest_history_json: `encore ingest --user bench` of one listener's Spotify extended streaming
+// history of `mb` MB (generated into `data` on first use), alternating with DuckDB reading the
+// same JSON and computing the same capped daily counts (bench/duckdb_history_peer.mjs). Target
+// (the personal-histories issue): at least 150 MB/s with a peak RSS of at most 256 MiB at 1 GB.
+int HistoryWorkload(const std::string& encore, const std::string& data,
+                    const std::string& source_dir, const std::vector<long long>& mb_list, int runs,
+                    int warmup, bool peer) {
+  constexpr double kTargetMbs = 150, kTargetRssMb = 256;
+  std::printf(
+      "| workload | entries | input | tool | median wall s | entries/s | MB/s | peak RSS MiB | "
+      "streams |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  for (long long size_mb : mb_list) {
+    const std::string json =
+        data + "/spotify-extended-history-" + std::to_string(size_mb) + "MB.json";
+    if (!std::filesystem::exists(json)) {
+      std::fprintf(stderr, "encore-bench: generating a %lld MB Spotify history into %s\n", size_mb,
+                   json.c_str());
+      const auto t0 = std::chrono::steady_clock::now();
+      const long long n =
+          GenerateSpotifyHistory(json + ".part", static_cast<uint64_t>(size_mb) * 1000000, 1);
+      if (n < 0) {
+        std::fprintf(stderr, "encore-bench: cannot write %s.part\n", json.c_str());
+        return 1;
+      }
+      std::filesystem::rename(json + ".part", json);
+      std::fprintf(stderr, "encore-bench: %lld entries in %.1f s\n", n,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    const double mb = static_cast<double>(std::filesystem::file_size(json)) / 1e6;
+    const std::string store = data + "/store-history-bench";
+    const std::vector<std::string> cmd = {encore,  "ingest",        "--store",      store, "--user",
+                                          "bench", "--no-progress", "--no-records", json};
+    std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
+    long long e_streams = -1, d_streams = -1, entries = -1;
+    for (int r = 0; r < warmup + runs; ++r) {
+      std::filesystem::remove_all(store);
+      const Sample e = Run(cmd);
+      e_streams = CountedFromEncore(e.output);
+      // Every entry of the generated file is readable: a reject is a bug of one side or the other.
+      if (e.output.find("rejected lines 0") == std::string::npos || e_streams < 0) {
+        std::fprintf(stderr, "encore-bench: the ingest rejected entries or counted none:\n%s\n",
+                     e.output.c_str());
+        return 1;
+      }
+      entries = NumberAfter(e.output, ", plays ") +
+                std::max(0LL, NumberAfter(e.output, "skipped (not plays of music) "));
+      Sample d;
+      if (peer) {
+        d = Run({"node", source_dir + "/duckdb_history_peer.mjs",
+                 std::filesystem::absolute(json).string()});
+        d_streams = StreamsFromPeer(d.output);
+      }
+      if (r < warmup) {
+        std::fprintf(stderr, "%s", e.output.c_str());
+        continue;
+      }
+      e_wall.push_back(e.wall);
+      e_rss.push_back(e.rss_mb);
+      if (peer) {
+        d_wall.push_back(d.wall);
+        d_rss.push_back(d.rss_mb);
+        ratio.push_back(d.wall / e.wall);
+      }
+      std::fprintf(stderr, "  run %d: encore %.2f s %.0f MB/s %.0f MiB%s\n", r - warmup + 1, e.wall,
+                   mb / e.wall, e.rss_mb,
+                   peer ? (", duckdb " + std::to_string(d.wall) + " s " +
+                           std::to_string(static_cast<int>(d.rss_mb)) + " MiB")
+                              .c_str()
+                        : "");
+    }
+    std::filesystem::remove_all(store);
+    auto row = [&](const char* tool, const std::vector<double>& wall,
+                   const std::vector<double>& rss, long long streams) {
+      const double w = Median(wall);
+      std::printf(
+          "| ingest_history_json | %lld | %.0f MB | %s | %.2f | %.2fM | %.0f | %.0f | %lld |\n",
+          entries, mb, tool, w, static_cast<double>(entries) / w / 1e6, mb / w, Median(rss),
+          streams);
+    };
+    row("encore", e_wall, e_rss, e_streams);
+    const double mbs = mb / Median(e_wall), rss = Median(e_rss);
+    if (peer) row("duckdb", d_wall, d_rss, d_streams);
+    std::printf("\n%lld MB: ", size_mb);
+    if (peer) {
+      std::printf(
+          "duckdb/encore wall time, median of %d paired runs: %.2fx (min %.2fx, max %.2fx); peak "
+          "RSS encore/duckdb %.2f; streams agree: %s; ",
+          runs, Median(ratio), *std::min_element(ratio.begin(), ratio.end()),
+          *std::max_element(ratio.begin(), ratio.end()), rss / Median(d_rss),
+          e_streams == d_streams ? "yes" : "NO");
+    }
+    std::printf(
+        "target >= %.0f MB/s: %s (%.0f); peak RSS <= %.0f MiB: %s (%.0f, max of runs %.0f)\n\n",
+        kTargetMbs, mbs >= kTargetMbs ? "met" : "MISSED", mbs, kTargetRssMb,
+        rss <= kTargetRssMb ? "met" : "MISSED", rss, *std::max_element(e_rss.begin(), e_rss.end()));
+    std::fflush(stdout);
+    if (peer && e_streams != d_streams) return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 // bench/records_bench.cc
@@ -217,7 +343,7 @@ int RecordsWorkloads(const std::string& workload, const std::string& data, size_
 
 int main(int argc, char** argv) {
   std::string workload = "ingest_plays_csv", data = "bench/data", encore, plays_arg = "10000000";
-  std::string hot100 = "../shared/data/billboard-hot-100";
+  std::string hot100 = "../shared/data/billboard-hot-100", history_mb = "1000";
   int runs = 5, warmup = 1, days = 365;
   size_t tracks = 1000000;
   bool peer = true;
@@ -253,12 +379,16 @@ int main(int argc, char** argv) {
       tracks = static_cast<size_t>(std::atoll(next().c_str()));
     else if (a == "--days")
       days = std::atoi(next().c_str());
+    else if (a == "--history-mb")
+      history_mb = next();
     else {
-      std::fprintf(stderr,
-                   "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv|"
-                   "compile_day_charts|compile_week_hot100|import_verify_hot100|records_full|"
-                   "records_incremental_day] [--plays N[,N...]] [--runs N] [--warmup N] [--data "
-                   "DIR] [--encore PATH] [--no-peer] [--hot100 PATH] [--tracks N] [--days N]\n");
+      std::fprintf(
+          stderr,
+          "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv|"
+          "compile_day_charts|compile_week_hot100|import_verify_hot100|records_full|"
+          "records_incremental_day|ingest_history_json] [--plays N[,N...]] [--runs N] [--warmup "
+          "N] [--data DIR] [--encore PATH] [--no-peer] [--hot100 PATH] [--tracks N] "
+          "[--days N] [--history-mb MB[,MB...]]\n");
       return 2;
     }
   }
@@ -271,12 +401,21 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(data);
     return RecordsWorkloads(workload, data, tracks, days, runs, warmup);
   }
+  if (workload == "ingest_history_json") {
+    std::filesystem::create_directories(data);
+    if (peer && !std::filesystem::exists(source_dir + "/node_modules/@duckdb/node-api")) {
+      std::fprintf(stderr, "encore-bench: installing the DuckDB peer (npm install in %s)\n",
+                   source_dir.c_str());
+      Run({"npm", "install", "--no-audit", "--no-fund", "--silent"}, source_dir);
+    }
+    return HistoryWorkload(encore, data, source_dir, ParseList(history_mb), runs, warmup, peer);
+  }
   if (workload != "ingest_plays_csv" && workload != "reingest_plays_csv") {
     std::fprintf(
         stderr,
         "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv, "
         "compile_day_charts, compile_week_hot100, import_verify_hot100, records_full, "
-        "records_incremental_day)\n",
+        "records_incremental_day, ingest_history_json)\n",
         workload.c_str());
     return 2;
   }
