@@ -383,14 +383,9 @@ void ChunkParser::ParseJsonLines(std::string_view chunk, uint64_t first_line) {
 
 void ChunkParser::ParsePlaysObject(std::string_view raw, uint64_t line) {
   PlayFields f;
-  simdjson::padded_string_view view(raw.data(), raw.size(),
-                                    raw.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (Json().ondemand.iterate(view).get(doc) || doc.get_object().get(obj)) {
-    Reject(RejectReason::kBadJson, line, raw);
-    return;
-  }
+  if (!Json().OnDemand(raw, &doc, &obj)) return Reject(RejectReason::kBadJson, line, raw);
   bool bad = false;
   int64_t ms = -1;
   std::string ms_text;

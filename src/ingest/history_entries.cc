@@ -70,14 +70,9 @@ void ChunkParser::ParseJsonEntry(std::string_view entry, uint64_t line) {
 // when the stream ended (UTC), so a play starts at ts - ms_played. The hot path of big histories:
 // one On-Demand pass over the object's fields.
 void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
-  simdjson::padded_string_view view(raw.data(), raw.size(),
-                                    raw.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::document doc;
   simdjson::ondemand::object obj;
-  if (Json().ondemand.iterate(view).get(doc) || doc.get_object().get(obj)) {
-    Reject(RejectReason::kBadJson, line, raw);
-    return;
-  }
+  if (!Json().OnDemand(raw, &doc, &obj)) return Reject(RejectReason::kBadJson, line, raw);
   std::string_view ts, uri, track_name, artist, country, user;
   bool has_ms = false, bad_ms = false, bad = false, bad_type = false, podcast = false,
        audiobook = false, uri_not_string = false;
@@ -164,9 +159,7 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
 // msPlayed. Podcast files (StreamingHistory_podcast_N.json) name a podcast and an episode.
 void ChunkParser::ParseSpotifyAccount(std::string_view raw, uint64_t line) {
   object o;
-  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
-    return Reject(RejectReason::kBadJson, line, raw);
-  }
+  if (!Json().Dom(raw, &o)) return Reject(RejectReason::kBadJson, line, raw);
   bool bad = false;
   if (Present(o, "podcastName") || Present(o, "episodeName")) return Skip(SkipKind::kPodcast);
   const std::string_view end_time = StringAt(o, "endTime", &bad);
@@ -200,9 +193,7 @@ void ChunkParser::ParseSpotifyAccount(std::string_view raw, uint64_t line) {
 // recorded: a YouTube Music entry counts as a stream. The track is the video id.
 void ChunkParser::ParseYouTube(std::string_view raw, uint64_t line) {
   object o;
-  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
-    return Reject(RejectReason::kBadJson, line, raw);
-  }
+  if (!Json().Dom(raw, &o)) return Reject(RejectReason::kBadJson, line, raw);
   bool bad = false;
   const std::string_view header = StringAt(o, "header", &bad);
   std::string_view title = StringAt(o, "title", &bad);
@@ -248,9 +239,7 @@ void ChunkParser::ParseYouTube(std::string_view raw, uint64_t line) {
 // {"payload": {"listens": [...]}} holds many.
 void ChunkParser::ParseListenBrainz(std::string_view raw, uint64_t line) {
   object o;
-  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
-    return Reject(RejectReason::kBadJson, line, raw);
-  }
+  if (!Json().Dom(raw, &o)) return Reject(RejectReason::kBadJson, line, raw);
   element payload;
   if (!o.at_key("payload").get(payload)) {
     if (in_page_) return Reject(RejectReason::kBadJson, line, raw);  // pages hold listens only
@@ -312,9 +301,7 @@ void ChunkParser::ParseListenBrainz(std::string_view raw, uint64_t line) {
 // track or 4 minutes): a stream. `date.uts` is when the track started.
 void ChunkParser::ParseLastfm(std::string_view raw, uint64_t line) {
   object o;
-  if (Json().dom.parse(raw.data(), raw.size(), false).get(o)) {
-    return Reject(RejectReason::kBadJson, line, raw);
-  }
+  if (!Json().Dom(raw, &o)) return Reject(RejectReason::kBadJson, line, raw);
   object recent;
   const bool wrapped = !o.at_key("recenttracks").get_object().get(recent);
   const object page = wrapped ? recent : o;
