@@ -99,6 +99,8 @@ struct StoreStats {
   size_t sources = 0;
   int64_t streams = 0;
   uint64_t bytes = 0;
+  size_t listeners = 0;        // personal histories kept (a service and a user each)
+  uint64_t history_plays = 0;  // the streams they hold
 };
 
 class CountStore {

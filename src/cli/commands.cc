@@ -588,9 +588,15 @@ void AddStatus(CLI::App& app, Action* action) {
       std::printf("  streams %s, tracks %s, services %zu, sources %zu, %s on disk\n",
                   Thousands(s.streams).c_str(), Thousands(static_cast<int64_t>(s.tracks)).c_str(),
                   store->services().size(), s.sources, Bytes(static_cast<double>(s.bytes)).c_str());
+      if (s.listeners) {
+        std::printf("  personal histories: %zu listener%s, %s streams kept (each play taken once)\n",
+                    s.listeners, s.listeners == 1 ? "" : "s",
+                    Thousands(static_cast<int64_t>(s.history_plays)).c_str());
+      }
       for (const auto& src : store->Sources()) {
         std::printf("  source %s  %-17s %s  %s lines, %s rejected\n",
-                    src.fingerprint.substr(0, 12).c_str(), src.kind.c_str(), src.path.c_str(),
+                    src.fingerprint.substr(0, 12).c_str(), src.kind.c_str(),
+                    Printable(src.path).c_str(),
                     Thousands(static_cast<int64_t>(src.summary.lines)).c_str(),
                     Thousands(static_cast<int64_t>(src.summary.rejected)).c_str());
       }

@@ -175,6 +175,11 @@ class LocalStore final : public CountStore {
     s.days = m_.days.size();
     s.tracks = tracks_.size();
     s.sources = m_.sources.size();
+    s.listeners = m_.histories.size();
+    for (const auto& [key, h] : m_.histories) {
+      s.history_plays += h.plays;
+      if (auto size = fs_->FileSize(DataPath(h.file)); size.ok()) s.bytes += *size;
+    }
     for (const auto& [day, d] : m_.days) {
       s.streams += d.streams;
       if (!d.state.empty()) ++s.open_days;
