@@ -139,6 +139,7 @@ class Input {
       return got;
     }
     fp_->Update(std::string_view(buf, got));
+    last_byte_ = buf[got - 1];
     if (cr_only_) std::replace(buf, buf + got, '\r', '\n');
     if (options_.progress) {
       const auto now = std::chrono::steady_clock::now();
@@ -151,6 +152,8 @@ class Input {
   }
   bool eof() const { return eof_; }
   void set_cr_only() { cr_only_ = true; }
+  // Whether the last byte read is a line end (the last line of a file need not have one).
+  bool ends_in_newline() const { return last_byte_ == '\n' || (cr_only_ && last_byte_ == '\r'); }
 
  private:
   ByteSource* src_;
@@ -159,6 +162,7 @@ class Input {
   const std::string& path_;
   bool eof_ = false;
   bool cr_only_ = false;
+  char last_byte_ = 0;
   std::chrono::steady_clock::time_point last_progress_{};
 };
 
@@ -404,7 +408,8 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
     buf->Compact();
     base = keep;
   }
-  batch->summary.lines = splitter.line();
+  // Lines of the file: the splitter counts line ends; a last line without one counts too.
+  batch->summary.lines = splitter.line() - (in->ends_in_newline() ? 1 : 0);
   if (splitter.array_open()) {
     // The array never closes: the file was cut short (after a whole entry, or the entry it cut
     // is rejected above). Said, so that a truncated download is not taken for the whole history.
