@@ -11,7 +11,8 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsi
           libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev
           libcpp-httplib-dev libcctz-dev tzdata clang libclang-rt-14-dev)
 # The tests also drive the dashboard in Debian's Chromium and load the server with wrk.
-[[ "$what" == "test" ]] && packages+=(chromium wrk)
+# The history tests check encore's counts against an independent computation in Python.
+[[ "$what" == "test" ]] && packages+=(chromium wrk python3)
 # npm installs the dashboard's plotting library at build time; Node.js from Debian unless the
 # machine has one already.
 command -v npm >/dev/null || packages+=(nodejs npm)

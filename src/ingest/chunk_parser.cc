@@ -98,7 +98,7 @@ void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view ra
   ++summary_.rejected;
   ++summary_.rejected_by[static_cast<size_t>(reason)];
   rejects_.push_back({line, reason, std::string(raw.substr(0, kMaxRecordBytes))});
-  if (summary_.rejected >= kGiveUpAfter && NothingRead()) gave_up_ = true;
+  if (may_give_up_ && summary_.rejected >= kGiveUpAfter && NothingRead()) gave_up_ = true;
 }
 
 bool ChunkParser::NothingRead() const {

@@ -98,9 +98,11 @@ class ChunkParser {
   // Whether the chunk has entries and none of them could be read (rejects other than `late` and
   // `implausible_time` only).
   bool NothingRead() const;
-  // Set once kGiveUpAfter entries were rejected and none read: the rest of the chunk is not
-  // parsed (the file fails: see file_reader), so that a file that is not what it seems costs
-  // neither time nor memory for its rejects.
+  // For the parser that reads the start of a file: once kGiveUpAfter entries were rejected and
+  // none read, gave_up() is set and the rest of its chunk is not parsed (the file then fails, see
+  // file_reader), so that a file that is not what it seems costs neither time nor memory for its
+  // rejects. Only the start of a file decides: unreadable entries later on are rejects.
+  void set_may_give_up(bool may) { may_give_up_ = may; }
   bool gave_up() const { return gave_up_; }
 
  private:
@@ -134,6 +136,7 @@ class ChunkParser {
   std::vector<RejectRecord> rejects_;
   SourceSummary summary_;
   uint64_t missing_user_line_ = 0;
+  bool may_give_up_ = false;
   bool gave_up_ = false;
   // simdjson's parsers, made on first use (ingest/json_parsers.h).
  public:

@@ -30,7 +30,7 @@ constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
 // to store ids once, not again in every block; what it produced is drained at each merge. (A
 // parser that has met very many tracks is replaced, so that the interner stays small.)
 struct Parser {
-  explicit Parser(const ParseRules& rules) : rules(rules), chunk(std::make_unique<ChunkParser>(rules)) {}
+  explicit Parser(const ParseRules& r) : rules(r), chunk(std::make_unique<ChunkParser>(r)) {}
   const ParseRules& rules;
   std::unique_ptr<ChunkParser> chunk;
   std::vector<uint32_t> track_map, service_map;  // chunk ids → store ids, for the names so far
@@ -193,11 +193,18 @@ struct Buffer {
 // Parses work on two threads when it splits: parse(parser, 0) the first part, parse(parser, 1)
 // the second; then fixup(first, second) (line numbers), strict mode's check, and the merge, the
 // second's rejects after the first's.
+// No entry of the file has been parsed yet.
+bool AtFileStart(const SourceSummary& s) { return s.plays + s.skipped + s.rejected == 0; }
+
+// The first part parsed of a file may give up on it (ChunkParser::set_may_give_up); then the file
+// fails here, before anything of it is merged.
 template <typename Parse, typename Fixup>
-Status ParseInHalves(bool split, const IngestOptions& options, const std::string& path,
-                     BatchBuilder* builder, Parser* a, Parser* b, Parse parse, Fixup fixup) {
+Status ParseInHalves(bool split, bool file_start, const IngestOptions& options,
+                     const std::string& path, BatchBuilder* builder, Parser* a, Parser* b,
+                     Parse parse, Fixup fixup) {
   ChunkParser& first = *a->chunk;
   ChunkParser& second = *b->chunk;
+  first.set_may_give_up(file_start);
   const bool two = split && options.threads > 1;
   if (two) {
     std::thread t([&] { parse(second, 1); });
@@ -210,6 +217,14 @@ Status ParseInHalves(bool split, const IngestOptions& options, const std::string
     parse(first, -1);
   }
   fixup(first, second);
+  first.set_may_give_up(false);
+  if (first.gave_up()) {
+    const RejectRecord& r = first.rejects().front();
+    return Status::DataError(path + ":" + std::to_string(r.line) + ": none of the first " +
+                             std::to_string(first.summary().rejected) +
+                             " entries could be read (the first: " +
+                             std::string(RejectReasonName(r.reason)) + "); not read further");
+  }
   if (options.strict) {
     ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects()));
     ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects()));
@@ -224,14 +239,6 @@ Status ParseInHalves(bool split, const IngestOptions& options, const std::string
   return builder->Merge(*b);
 }
 
-Status GiveUpCheck(const std::string& path, const FileBatch& batch) {
-  const SourceSummary& s = batch.summary;
-  if (s.rejected < kGiveUpAfter || !Unreadable(s)) return Status::Ok();
-  const RejectRecord& r = batch.rejects.front();
-  return Status::DataError(path + ":" + std::to_string(r.line) + ": none of the first " +
-                           std::to_string(s.rejected) + " entries could be read (the first: " +
-                           std::string(RejectReasonName(r.reason)) + "); not read further");
-}
 
 // CSV and JSON Lines: records end at line ends (CSV: outside quotes). Read in blocks, split each
 // block at a record boundary, parse the halves in parallel. A record longer than the limit with
@@ -306,10 +313,9 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
       for (auto& r : second.rejects()) r.line += shift;
       line += first.summary().lines + second.summary().lines;
     };
-    ENCORE_RETURN_IF_ERROR(
-        ParseInHalves(split, options, path, builder, &first_parser, &second_parser, parse, fixup));
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split, AtFileStart(batch->summary), options, path,
+                                         builder, &first_parser, &second_parser, parse, fixup));
     buf->start += end;
-    ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
   }
   return Status::Ok();
 }
@@ -374,8 +380,9 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
       }
     };
     ENCORE_RETURN_IF_ERROR(builder->Merge(special));
-    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(), options, path,
-                                         builder, &first_parser, &second_parser, parse,
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(),
+                                         AtFileStart(batch->summary), options, path, builder,
+                                         &first_parser, &second_parser, parse,
                                          [](ChunkParser&, ChunkParser&) {}));
     if (tail) {
       Parser tail_parser(rules);
@@ -390,7 +397,6 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
       }
       ENCORE_RETURN_IF_ERROR(builder->Merge(tail_parser));
     }
-    ENCORE_RETURN_IF_ERROR(GiveUpCheck(path, *batch));
     if (in->eof()) break;
     // Keep only the entry being read, unless it is over the limit: then its first bytes are kept
     // aside and the rest is read past.
