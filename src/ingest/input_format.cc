@@ -289,7 +289,7 @@ Result<InputShape> SniffInput(std::string_view head, bool whole, const std::stri
     shape.format = layout->date >= 0 ? InputFormat::kTotalsCsv : InputFormat::kPlaysCsv;
     return shape;
   }
-  InputFormat format;
+  InputFormat format = InputFormat::kPlaysCsv;
   if (auto layout = HistoryCsvLayout(header, &format)) {
     shape.csv = *layout;
     shape.format = format;
