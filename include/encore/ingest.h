@@ -43,7 +43,7 @@ struct IngestOptions {
   // Default: 3. Negative: never seal automatically.
   int seal_lag_days = 3;
   int threads = 2;                 // Default: 2 parser threads.
-  size_t block_bytes = 32u << 20;  // Default: read and parse 32 MiB at a time.
+  size_t block_bytes = 8u << 20;  // Default: read and parse 8 MiB at a time.
   // The catalog to match play track ids against (a catalog track id or ISRC); tracks it does not
   // know are still counted, under their own id, and reported as unmatched. Default: none (every
   // track is unmatched).

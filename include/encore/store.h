@@ -80,13 +80,20 @@ struct HistoryUpdate {
   std::vector<HistoryPlay> plays;
 };
 
+// A file's rejected lines as the store keeps them: `count` records of the rejects payload
+// (doc/formats/blob-file.md), compressed as one zstd frame (common/reject_log.h makes it).
+struct RejectsFrame {
+  uint64_t count = 0;
+  std::string frame;
+};
+
 // Everything one atomic commit changes.
 struct CommitBatch {
   std::vector<std::string> new_tracks;    // appended to the track dictionary in this order
   std::vector<std::string> new_services;  // appended to the service dictionary
   std::vector<DayUpdate> days;
   std::optional<SourceRecord> source;  // the input file this commit takes in
-  std::vector<RejectRecord> rejects;   // that file's rejected lines
+  RejectsFrame rejects;                // that file's rejected lines
   std::optional<Day> seal_before;      // raise the seal boundary to this day (never lowers)
   std::vector<HistoryUpdate> histories;  // replace these listeners' histories
 };
@@ -135,6 +142,10 @@ class CountStore {
   virtual bool HasSource(std::string_view fingerprint) const = 0;
   virtual std::vector<SourceRecord> Sources() const = 0;
   virtual Result<std::vector<RejectRecord>> ReadRejects(const SourceRecord& source) const = 0;
+  // The same one at a time, in line order, without holding them all (a file may have rejected
+  // millions of lines). An error from `fn` stops the scan.
+  virtual Status ScanRejects(const SourceRecord& source,
+                             const std::function<Status(const RejectRecord&)>& fn) const = 0;
 
   virtual StoreStats Stats() const = 0;
 

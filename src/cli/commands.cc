@@ -541,12 +541,11 @@ void AddRejects(CLI::App& app, Action* action) {
           continue;
         matched_source = true;
         if (src.summary.rejected == 0) continue;
-        ENCORE_ASSIGN_OR_RETURN(auto rejects, store->ReadRejects(src));
-        for (const auto& r : rejects) {
+        ENCORE_RETURN_IF_ERROR(store->ScanRejects(src, [&](const RejectRecord& r) {
           const std::string why(RejectReasonName(r.reason));
-          if (!a->reason.empty() && why != a->reason) continue;
-          print(src.path, src.fingerprint, r.line, why, r.text);
-        }
+          if (a->reason.empty() || why == a->reason) print(src.path, src.fingerprint, r.line, why, r.text);
+          return Status::Ok();
+        }));
       }
       ENCORE_ASSIGN_OR_RETURN(auto sales, OpenSalesData(DefaultStoreDir(a->store)));
       if (sales) {

@@ -82,7 +82,7 @@ void ChunkParser::ResetOutputs() {
   last_day_ = -1;
   last_bucket_ = nullptr;
   history_.clear();
-  rejects_.clear();
+  rejects_.Clear();
   summary_ = SourceSummary{};
 }
 
@@ -97,7 +97,7 @@ DayBucket& ChunkParser::Bucket(Day day) {
 void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view raw) {
   ++summary_.rejected;
   ++summary_.rejected_by[static_cast<size_t>(reason)];
-  rejects_.push_back({line, reason, std::string(raw.substr(0, kMaxRecordBytes))});
+  rejects_.Add(line, reason, raw.substr(0, kMaxRecordBytes));
   if (may_give_up_ && summary_.rejected >= kGiveUpAfter && NothingRead()) gave_up_ = true;
 }
 

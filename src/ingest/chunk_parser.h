@@ -11,6 +11,7 @@
 
 #include "encore/date.h"
 #include "encore/keys.h"
+#include "common/reject_log.h"
 #include "encore/source.h"
 #include "ingest/input_format.h"
 #include "ingest/interner.h"
@@ -91,10 +92,14 @@ class ChunkParser {
   Interner& services() { return services_; }
   DayBuckets& days() { return days_; }
   std::vector<HistoryRec>& history() { return history_; }
-  std::vector<RejectRecord>& rejects() { return rejects_; }
+  RejectBuffer& rejects() { return rejects_; }
   SourceSummary& summary() { return summary_; }
   // The first line of a history entry that names no user when no --user was given (0: none).
   uint64_t missing_user_line() const { return missing_user_line_; }
+  // The second half of a block numbers its lines from 0 until the first half has counted its own.
+  void ShiftMissingUserLine(uint64_t shift) {
+    if (missing_user_line_) missing_user_line_ += shift;
+  }
   // Whether the chunk has entries and none of them could be read (rejects other than `late` and
   // `implausible_time` only).
   bool NothingRead() const;
@@ -133,7 +138,7 @@ class ChunkParser {
   Day last_day_ = -1;
   DayBucket* last_bucket_ = nullptr;
   std::vector<HistoryRec> history_;
-  std::vector<RejectRecord> rejects_;
+  RejectBuffer rejects_;
   SourceSummary summary_;
   uint64_t missing_user_line_ = 0;
   bool may_give_up_ = false;

@@ -54,13 +54,13 @@ TEST(ChunkParser, RejectsEachDocumentedCaseWithItsReason) {
   size_t expected_rejects = 0;
   for (size_t i = 0; i < std::size(cases); ++i) {
     if (!cases[i].reason) continue;
-    ASSERT_LT(expected_rejects, p.rejects().size());
-    const RejectRecord& r = p.rejects()[expected_rejects++];
+    ASSERT_LT(expected_rejects, p.rejects().count());
+    const RejectRecord r = p.rejects().Decode()[expected_rejects++];
     EXPECT_EQ(r.line, i + 2) << cases[i].line;
     EXPECT_EQ(r.reason, *cases[i].reason) << cases[i].line;
     EXPECT_EQ(r.text, cases[i].line);
   }
-  EXPECT_EQ(p.rejects().size(), expected_rejects);
+  EXPECT_EQ(p.rejects().count(), expected_rejects);
   EXPECT_EQ(p.summary().plays, 2u);
   EXPECT_EQ(p.summary().streams, 1u);
   EXPECT_EQ(p.summary().short_plays, 1u);
@@ -83,11 +83,11 @@ TEST(ChunkParser, ReadsJsonLinesAndRejectsBadOnes) {
       std::string(64, ' ');  // the padding the ingester provides
   ChunkParser p(rules);
   p.ParseJsonLines(std::string_view(chunk).substr(0, chunk.size() - 64), 1);
-  ASSERT_EQ(p.rejects().size(), 4u);
-  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kBadMsPlayed);
-  EXPECT_EQ(p.rejects()[1].reason, RejectReason::kMissingField);
-  EXPECT_EQ(p.rejects()[2].reason, RejectReason::kBadJson);
-  EXPECT_EQ(p.rejects()[3].reason, RejectReason::kBadJson);
+  ASSERT_EQ(p.rejects().count(), 4u);
+  EXPECT_EQ(p.rejects().Decode()[0].reason, RejectReason::kBadMsPlayed);
+  EXPECT_EQ(p.rejects().Decode()[1].reason, RejectReason::kMissingField);
+  EXPECT_EQ(p.rejects().Decode()[2].reason, RejectReason::kBadJson);
+  EXPECT_EQ(p.rejects().Decode()[3].reason, RejectReason::kBadJson);
   EXPECT_EQ(p.summary().streams, 1u);
 }
 
@@ -127,12 +127,12 @@ TEST(ChunkParser, DailyTotalsRejectsAndServices) {
       "2024-01-01,USA,t1,10,premium,spotify\n";    // bad_country
   ChunkParser p(rules);
   p.ParseCsv(chunk, 2, l);
-  ASSERT_EQ(p.rejects().size(), 5u);
-  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kBadDate);
-  EXPECT_EQ(p.rejects()[1].reason, RejectReason::kBadStreams);
-  EXPECT_EQ(p.rejects()[2].reason, RejectReason::kBadService);
-  EXPECT_EQ(p.rejects()[3].reason, RejectReason::kBadTier);
-  EXPECT_EQ(p.rejects()[4].reason, RejectReason::kBadCountry);
+  ASSERT_EQ(p.rejects().count(), 5u);
+  EXPECT_EQ(p.rejects().Decode()[0].reason, RejectReason::kBadDate);
+  EXPECT_EQ(p.rejects().Decode()[1].reason, RejectReason::kBadStreams);
+  EXPECT_EQ(p.rejects().Decode()[2].reason, RejectReason::kBadService);
+  EXPECT_EQ(p.rejects().Decode()[3].reason, RejectReason::kBadTier);
+  EXPECT_EQ(p.rejects().Decode()[4].reason, RejectReason::kBadCountry);
   EXPECT_EQ(p.services().size(), 2u);  // spotify, apple_music
   EXPECT_EQ(p.summary().streams, 1010u);
 }
@@ -145,8 +145,8 @@ TEST(ChunkParser, RejectsARecordOverTheLimit) {
                             ",30000,US,premium\n2024-01-01T10:00:00Z,u1,t1,30000,US,premium\n";
   ChunkParser p(rules);
   p.ParseCsv(chunk, 1, *ParseCsvHeader("ts,user,track,ms_played,country,tier", &error));
-  ASSERT_EQ(p.rejects().size(), 1u);
-  EXPECT_EQ(p.rejects()[0].reason, RejectReason::kRecordTooLong);
+  ASSERT_EQ(p.rejects().count(), 1u);
+  EXPECT_EQ(p.rejects().Decode()[0].reason, RejectReason::kRecordTooLong);
   EXPECT_EQ(p.summary().streams, 1u);
 }
 

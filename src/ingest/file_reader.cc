@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <thread>
 #include <unordered_set>
 
@@ -43,7 +44,8 @@ class BatchBuilder {
   BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog, bool history)
       : batch_(batch), ids_(ids), catalog_(catalog), history_(history) {}
 
-  Status Merge(Parser& p) {
+  // `line_shift`: what the chunk's line numbers lack (a second half numbers from 0).
+  Status Merge(Parser& p, uint64_t line_shift = 0) {
     ChunkParser& chunk = *p.chunk;
     const auto& names = chunk.tracks().names();
     for (size_t i = p.track_map.size(); i < names.size(); ++i) {
@@ -80,7 +82,7 @@ class BatchBuilder {
       it->track = track_map[it->track];
       it->service = static_cast<uint8_t>(service_map[it->service]);
     }
-    for (auto& r : chunk.rejects()) batch_->rejects.push_back(std::move(r));
+    batch_->rejects.Append(chunk.rejects(), line_shift);
     batch_->summary.Add(chunk.summary());
     chunk.ResetOutputs();
     if (names.size() > kMaxInterned) {
@@ -109,12 +111,11 @@ class BatchBuilder {
   std::unordered_set<uint32_t> seen_;
 };
 
-Status StrictCheck(const std::string& path, const std::vector<RejectRecord>& rejects) {
-  if (rejects.empty()) return Status::Ok();
-  const auto& r = *std::min_element(rejects.begin(), rejects.end(),
-                                    [](const auto& a, const auto& b) { return a.line < b.line; });
-  return Status::DataError(path + ":" + std::to_string(r.line) + ": " +
-                           std::string(RejectReasonName(r.reason)) + " (strict mode)");
+Status StrictCheck(const std::string& path, const RejectBuffer& rejects, uint64_t line_shift) {
+  const std::optional<RejectRecord> r = rejects.First();
+  if (!r) return Status::Ok();
+  return Status::DataError(path + ":" + std::to_string(r->line + line_shift) + ": " +
+                           std::string(RejectReasonName(r->reason)) + " (strict mode)");
 }
 
 // Whether the file so far has entries and none could be read (ChunkParser::NothingRead).
@@ -197,37 +198,53 @@ struct Buffer {
 bool AtFileStart(const SourceSummary& s) { return s.plays + s.skipped + s.rejected == 0; }
 
 // The first part parsed of a file may give up on it (ChunkParser::set_may_give_up); then the file
-// fails here, before anything of it is merged.
-template <typename Parse, typename Fixup>
+// fails here, before anything of it is merged. `shift(first, second)` says how far the second
+// part's line numbers are behind (a CSV or JSON Lines half numbers its lines from 0).
+template <typename Parse, typename Shift>
 Status ParseInHalves(bool split, bool file_start, const IngestOptions& options,
                      const std::string& path, BatchBuilder* builder, Parser* a, Parser* b,
-                     Parse parse, Fixup fixup) {
+                     Parse parse, Shift shift_of) {
   ChunkParser& first = *a->chunk;
   ChunkParser& second = *b->chunk;
   first.set_may_give_up(file_start);
   const bool two = split && options.threads > 1;
   if (two) {
-    std::thread t([&] { parse(second, 1); });
-    parse(first, 0);
+    // A parse that throws (out of memory) must not leave the thread unjoined.
+    std::exception_ptr error;
+    std::thread t([&] {
+      try {
+        parse(second, 1);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+    try {
+      parse(first, 0);
+    } catch (...) {
+      t.join();
+      throw;
+    }
     t.join();
+    if (error) std::rethrow_exception(error);
   } else if (split) {
     parse(first, 0);
     parse(second, 1);
   } else {
     parse(first, -1);
   }
-  fixup(first, second);
+  const uint64_t shift = shift_of(first, second);
+  second.ShiftMissingUserLine(shift);
   first.set_may_give_up(false);
   if (first.gave_up()) {
-    const RejectRecord& r = first.rejects().front();
+    const RejectRecord r = *first.rejects().First();
     return Status::DataError(path + ":" + std::to_string(r.line) + ": none of the first " +
                              std::to_string(first.summary().rejected) +
                              " entries could be read (the first: " +
                              std::string(RejectReasonName(r.reason)) + "); not read further");
   }
   if (options.strict) {
-    ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects()));
-    ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects()));
+    ENCORE_RETURN_IF_ERROR(StrictCheck(path, first.rejects(), 0));
+    ENCORE_RETURN_IF_ERROR(StrictCheck(path, second.rejects(), shift));
   }
   for (ChunkParser* p : {&first, &second}) {
     if (p->missing_user_line()) {
@@ -236,9 +253,8 @@ Status ParseInHalves(bool split, bool file_start, const IngestOptions& options,
     }
   }
   ENCORE_RETURN_IF_ERROR(builder->Merge(*a));
-  return builder->Merge(*b);
+  return builder->Merge(*b, shift);
 }
-
 
 // CSV and JSON Lines: records end at line ends (CSV: outside quotes). Read in blocks, split each
 // block at a record boundary, parse the halves in parallel. A record longer than the limit with
@@ -280,7 +296,10 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
       p.chunk->Reject(RejectReason::kRecordTooLong, line, body.substr(0, kMaxRecordBytes));
       line += p.chunk->summary().lines;
       ENCORE_RETURN_IF_ERROR(builder->Merge(p));
-      if (options.strict) return StrictCheck(path, batch->rejects);
+      if (options.strict) {
+        return Status::DataError(path + ":" + std::to_string(line - p.chunk->summary().lines) +
+                                 ": record_too_long (strict mode)");
+      }
       buf->start = buf->have = 0;
       for (;;) {
         ENCORE_ASSIGN_OR_RETURN(size_t got, in->Read(buf->bytes.data(), buf->capacity()));
@@ -310,15 +329,17 @@ Status ReadLines(const std::string& path, const InputShape& shape, Input* in, Bu
     };
     auto fixup = [&](ChunkParser& first, ChunkParser& second) {
       const uint64_t shift = line + first.summary().lines;
-      for (auto& r : second.rejects()) r.line += shift;
       line += first.summary().lines + second.summary().lines;
+      return shift;
     };
-    ENCORE_RETURN_IF_ERROR(ParseInHalves(split, AtFileStart(batch->summary), options, path,
-                                         builder, &first_parser, &second_parser, parse, fixup));
+    ENCORE_RETURN_IF_ERROR(ParseInHalves(split, AtFileStart(batch->summary), options, path, builder,
+                                         &first_parser, &second_parser, parse, fixup));
     buf->start += end;
   }
   return Status::Ok();
 }
+
+constexpr size_t kMaxEntriesAtOnce = size_t{1} << 16;
 
 // A JSON document: its entries found by JsonEntrySplitter as the bytes stream past, each parsed
 // on its own. Only the entry being read is kept across blocks; one over the limit is rejected
@@ -343,60 +364,65 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
       buf->bytes.resize(std::min(2 * buf->capacity(), limit + (size_t{64} << 10)) + kPad);
     }
     ENCORE_RETURN_IF_ERROR(buf->Fill(in));
-    const size_t from = static_cast<size_t>(scanned - base);
-    entries.clear();
-    splitter.Scan(buf->bytes.data() + from, buf->have - from, scanned, &entries);
-    scanned = base + buf->have;
-    std::optional<JsonEntrySplitter::Tail> tail;
-    if (in->eof()) tail = splitter.Finish(scanned);
-    // An entry read past, or cut off by the end of the file, is rejected; the rest are parsed.
-    Parser special(rules);
-    size_t first = 0;
-    if (!entries.empty() && entries[0].begin < base) {
-      special.chunk->Reject(RejectReason::kRecordTooLong, entries[0].line, too_long);
-      too_long.clear();
-      skipping = false;
-      first = 1;
-    }
-    auto text = [&](const JsonEntrySplitter::Entry& e) {
-      return std::string_view(buf->bytes.data() + (e.begin - base), e.end - e.begin);
-    };
-    size_t bytes = 0;
-    for (size_t i = first; i < entries.size(); ++i) bytes += entries[i].end - entries[i].begin;
-    size_t split = first, acc = 0;
-    while (split < entries.size() && acc < bytes / 2) {
-      acc += entries[split].end - entries[split].begin;
-      ++split;
-    }
-    auto parse = [&](ChunkParser& p, int part) {
-      const size_t lo = part <= 0 ? first : split, hi = part == 0 ? split : entries.size();
-      for (size_t i = lo; i < hi && !p.gave_up(); ++i) {
-        const std::string_view t = text(entries[i]);
-        if (t.size() > limit) {
-          p.Reject(RejectReason::kRecordTooLong, entries[i].line, t.substr(0, limit));
-        } else {
-          p.ParseJsonEntry(t, entries[i].line);
+    // What was read, kMaxEntriesAtOnce entries at a time: the list of entries and a chunk's
+    // rejects stay small however many tiny entries a block holds.
+    do {
+      const size_t from = static_cast<size_t>(scanned - base);
+      entries.clear();
+      scanned += splitter.Scan(buf->bytes.data() + from, buf->have - from, scanned, &entries,
+                               kMaxEntriesAtOnce);
+      std::optional<JsonEntrySplitter::Tail> tail;
+      if (in->eof() && scanned == base + buf->have) tail = splitter.Finish(scanned);
+      // An entry read past, or cut off by the end of the file, is rejected; the rest are parsed.
+      Parser special(rules);
+      size_t first = 0;
+      if (!entries.empty() && entries[0].begin < base) {
+        special.chunk->Reject(RejectReason::kRecordTooLong, entries[0].line, too_long);
+        too_long.clear();
+        skipping = false;
+        first = 1;
+      }
+      auto text = [&](const JsonEntrySplitter::Entry& e) {
+        return std::string_view(buf->bytes.data() + (e.begin - base), e.end - e.begin);
+      };
+      size_t bytes = 0;
+      for (size_t i = first; i < entries.size(); ++i) bytes += entries[i].end - entries[i].begin;
+      size_t split = first, acc = 0;
+      while (split < entries.size() && acc < bytes / 2) {
+        acc += entries[split].end - entries[split].begin;
+        ++split;
+      }
+      auto parse = [&](ChunkParser& p, int part) {
+        const size_t lo = part <= 0 ? first : split, hi = part == 0 ? split : entries.size();
+        for (size_t i = lo; i < hi && !p.gave_up(); ++i) {
+          const std::string_view t = text(entries[i]);
+          if (t.size() > limit) {
+            p.Reject(RejectReason::kRecordTooLong, entries[i].line, t.substr(0, limit));
+          } else {
+            p.ParseJsonEntry(t, entries[i].line);
+          }
         }
+      };
+      ENCORE_RETURN_IF_ERROR(builder->Merge(special));
+      ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(),
+                                           AtFileStart(batch->summary), options, path, builder,
+                                           &first_parser, &second_parser, parse,
+                                           [](ChunkParser&, ChunkParser&) { return uint64_t{0}; }));
+      if (tail) {
+        Parser tail_parser(rules);
+        ChunkParser& p = *tail_parser.chunk;
+        const JsonEntrySplitter::Entry& e = tail->entry;
+        if (e.begin < base || e.end - e.begin > limit) {
+          p.Reject(RejectReason::kRecordTooLong, e.line,
+                   e.begin < base ? too_long : text(e).substr(0, limit));
+        } else if (tail->complete) {
+          p.ParseJsonEntry(text(e), e.line);
+        } else {  // the file ends inside it: truncated
+          p.Reject(RejectReason::kBadJson, e.line, text(e));
+        }
+        ENCORE_RETURN_IF_ERROR(builder->Merge(tail_parser));
       }
-    };
-    ENCORE_RETURN_IF_ERROR(builder->Merge(special));
-    ENCORE_RETURN_IF_ERROR(ParseInHalves(split > first && split < entries.size(),
-                                         AtFileStart(batch->summary), options, path, builder,
-                                         &first_parser, &second_parser, parse,
-                                         [](ChunkParser&, ChunkParser&) {}));
-    if (tail) {
-      Parser tail_parser(rules);
-      ChunkParser& p = *tail_parser.chunk;
-      const JsonEntrySplitter::Entry& e = tail->entry;
-      if (e.begin < base || e.end - e.begin > limit) {
-        p.Reject(RejectReason::kRecordTooLong, e.line, e.begin < base ? too_long : text(e).substr(0, limit));
-      } else if (tail->complete) {
-        p.ParseJsonEntry(text(e), e.line);
-      } else {  // the file ends inside it: truncated
-        p.Reject(RejectReason::kBadJson, e.line, text(e));
-      }
-      ENCORE_RETURN_IF_ERROR(builder->Merge(tail_parser));
-    }
+    } while (scanned < base + buf->have);
     if (in->eof()) break;
     // Keep only the entry being read, unless it is over the limit: then its first bytes are kept
     // aside and the rest is read past.
@@ -419,8 +445,9 @@ Status ReadJsonDocument(const std::string& path, const InputShape& shape, Input*
   if (splitter.array_open()) {
     // The array never closes: the file was cut short (after a whole entry, or the entry it cut
     // is rejected above). Said, so that a truncated download is not taken for the whole history.
-    batch->warnings.push_back("the JSON array is not closed at the end of the file: was it cut "
-                              "short? (a later, whole export adds what is missing)");
+    batch->warnings.push_back(
+        "the JSON array is not closed at the end of the file: was it cut "
+        "short? (a later, whole export adds what is missing)");
   }
   return Status::Ok();
 }
@@ -504,8 +531,7 @@ uint32_t IdMap::HistoryTrack(std::string_view key) {
     name = "song:" + SongKey(parts.artist, parts.title);
     if (name.size() > 64) {
       char hash[17];
-      std::snprintf(hash, sizeof hash, "%016llx",
-                    static_cast<unsigned long long>(Hash64(name)));
+      std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Hash64(name)));
       size_t cut = 46;  // not inside a UTF-8 sequence
       while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80) --cut;
       name = name.substr(0, cut) + "~" + hash;
@@ -536,7 +562,8 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   Fingerprinter fp;
   Input in(src, &fp, options, path);
   Buffer buf;
-  buf.bytes.resize(std::max<size_t>(options.block_bytes, size_t{64} << 10) + kPad);  // Default: 32 MiB
+  buf.bytes.resize(std::max<size_t>(options.block_bytes, size_t{64} << 10) +
+                   kPad);  // Default: 32 MiB
   ENCORE_RETURN_IF_ERROR(buf.Fill(&in));
   ENCORE_ASSIGN_OR_RETURN(const InputShape shape, SniffInput(buf.rest(), in.eof(), path));
   if (shape.cr_only) {
@@ -566,16 +593,15 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
     ENCORE_RETURN_IF_ERROR(ReadLines(path, shape, &in, &buf, rules, options, &batch, &builder));
   }
   if (options.progress) options.progress(path, src->consumed(), src->file_size());
-  std::sort(batch.rejects.begin(), batch.rejects.end(),
-            [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
   // Nothing is recorded as ingested that was not: a file none of whose entries could be read
   // fails, and so does one with no entries at all.
   const SourceSummary& s = batch.summary;
   if (Unreadable(s)) {
-    const RejectRecord& r = batch.rejects.front();
+    const RejectRecord& r = *batch.rejects.first();
     return Status::DataError(path + ":" + std::to_string(r.line) + ": no entry could be read (" +
-                             Thousands(static_cast<int64_t>(s.rejected)) + " rejected; the first: " +
-                             std::string(RejectReasonName(r.reason)) + ")");
+                             Thousands(static_cast<int64_t>(s.rejected)) +
+                             " rejected; the first: " + std::string(RejectReasonName(r.reason)) +
+                             ")");
   }
   if (s.plays + s.skipped + s.rejected == 0) {
     return Status::DataError(path + ": no entries (nothing to ingest)");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/byte_source.h"
+#include "common/reject_log.h"
 #include "encore/ingest.h"
 #include "encore/store.h"
 #include "ingest/interner.h"
@@ -47,7 +48,7 @@ struct FileBatch {
   SourceSummary summary;  // counted and capped are filled in by counting
   std::map<Day, DayBucket> days;
   std::vector<HistoryRec> history;    // personal histories: streams with store ids
-  std::vector<RejectRecord> rejects;  // sorted by line
+  RejectLog rejects;                  // in line order
   std::vector<uint32_t> track_ids;    // distinct store track ids seen
   uint64_t unmatched_tracks = 0;      // of those, not in the catalog
   std::vector<std::string> warnings;  // said to the user, not failures

@@ -168,7 +168,8 @@ Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap&
   }
   commit.new_tracks = std::move(ids.new_tracks);
   commit.new_services = std::move(ids.new_services);
-  commit.rejects = std::move(batch.rejects);
+  commit.rejects.count = batch.rejects.count();
+  commit.rejects.frame = batch.rejects.Finish();
   commit.seal_before = seal_before;
   return commit;
 }

@@ -36,8 +36,8 @@ constexpr Structural kStructural;
 
 }  // namespace
 
-void JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
-                             std::vector<Entry>* out) {
+size_t JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
+                               std::vector<Entry>* out, size_t max_entries) {
   const char* const begin = data;
   const char* const end = data + n;
   const char* p = data;
@@ -64,7 +64,7 @@ void JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
     out->push_back(entry_);
     mode_ = parent_;
   };
-  while (p < end) {
+  while (p < end && out->size() < max_entries) {
     if (mode_ != Mode::kEntry) {
       const char c = *p;
       if (c == '\n') ++line_;
@@ -147,6 +147,7 @@ void JsonEntrySplitter::Scan(const char* data, size_t n, uint64_t offset,
         break;
     }
   }
+  return static_cast<size_t>(p - begin);
 }
 
 std::optional<JsonEntrySplitter::Tail> JsonEntrySplitter::Finish(uint64_t end_offset) {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -23,8 +24,11 @@ class JsonEntrySplitter {
   };
 
   // Scans the next n bytes of the stream, which begin at absolute offset `offset` (where the
-  // previous call stopped). Appends every entry that ends within them, in order.
-  void Scan(const char* data, size_t n, uint64_t offset, std::vector<Entry>* out);
+  // previous call stopped). Appends every entry that ends within them, in order, but stops just
+  // after the entry that brings out->size() to `max_entries`. Returns how many bytes it scanned
+  // (the next call starts there).
+  size_t Scan(const char* data, size_t n, uint64_t offset, std::vector<Entry>* out,
+              size_t max_entries = SIZE_MAX);
   // At the end of the stream: an entry the stream ended inside (its end is `end_offset`), and
   // whether it is complete (a bare number or word ends with the stream; an object, array or
   // string the stream cuts off is not).

@@ -190,27 +190,51 @@ std::string EncodeRejects(const std::vector<RejectRecord>& rejects) {
 
 Status DecodeRejects(const std::string& data, const std::string& name,
                      std::vector<RejectRecord>* rejects) {
-  uint64_t count;
-  std::string payload;
-  ENCORE_RETURN_IF_ERROR(DecodeBlobFile(data, store_format::kRejectsMagic, name, &count, &payload));
-  const char* p = payload.data();
-  const char* end = p + payload.size();
   rejects->clear();
-  for (uint64_t i = 0; i < count; ++i) {
-    RejectRecord r;
-    uint64_t len;
-    if (!GetVarint(&p, end, &r.line) || p == end) return Status::Corruption(name + ": truncated");
-    const auto reason = static_cast<uint8_t>(*p++);
-    if (reason >= kRejectReasonCount) return Status::Corruption(name + ": bad reason");
-    r.reason = static_cast<RejectReason>(reason);
-    if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
-      return Status::Corruption(name + ": truncated");
+  return ScanRejectsFile(data, name, [&](const RejectRecord& r) {
+    rejects->push_back(r);
+    return Status::Ok();
+  });
+}
+
+Status ScanRejectsFile(const std::string& data, const std::string& name,
+                       const std::function<Status(const RejectRecord&)>& fn) {
+  uint64_t count = 0, seen = 0;
+  std::string carry;  // the start of a record whose end is in the next piece
+  RejectRecord r;
+  auto parse = [&](bool last) -> Status {
+    const char* p = carry.data();
+    const char* end = p + carry.size();
+    while (p < end) {
+      const char* start = p;
+      uint64_t len;
+      if (!GetVarint(&p, end, &r.line) || p == end) {
+        p = start;
+        break;
+      }
+      const auto reason = static_cast<uint8_t>(*p++);
+      if (reason >= kRejectReasonCount) return Status::Corruption(name + ": bad reason");
+      if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) {
+        p = start;
+        break;
+      }
+      r.reason = static_cast<RejectReason>(reason);
+      r.text.assign(p, len);
+      p += len;
+      if (++seen > count) return Status::Corruption(name + ": more records than it says");
+      ENCORE_RETURN_IF_ERROR(fn(r));
     }
-    r.text.assign(p, len);
-    p += len;
-    rejects->push_back(std::move(r));
-  }
-  if (p != end) return Status::Corruption(name + ": trailing bytes");
+    carry.erase(0, static_cast<size_t>(p - carry.data()));
+    if (last && !carry.empty()) return Status::Corruption(name + ": truncated");
+    return Status::Ok();
+  };
+  ENCORE_RETURN_IF_ERROR(ScanBlobFile(data, store_format::kRejectsMagic, name, &count,
+                                      [&](std::string_view piece) {
+                                        carry.append(piece);
+                                        return parse(false);
+                                      }));
+  ENCORE_RETURN_IF_ERROR(parse(true));
+  if (seen != count) return Status::Corruption(name + ": truncated");
   return Status::Ok();
 }
 

@@ -35,5 +35,8 @@ Status DecodeDictionary(const std::string& data, const std::string& name,
 std::string EncodeRejects(const std::vector<RejectRecord>& rejects);
 Status DecodeRejects(const std::string& data, const std::string& name,
                      std::vector<RejectRecord>* rejects);
+// The rejects of a file one by one, never all decompressed at once.
+Status ScanRejectsFile(const std::string& data, const std::string& name,
+                       const std::function<Status(const RejectRecord&)>& fn);
 
 }  // namespace encore

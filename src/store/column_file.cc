@@ -3,6 +3,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <memory>
+
 #include "common/varint.h"
 #include "store/store_format.h"
 
@@ -23,7 +25,24 @@ std::string Compress(std::string_view raw) {
 
 Status Decompress(std::string_view comp, const std::string& name, std::string* raw) {
   const unsigned long long size = ZSTD_getFrameContentSize(comp.data(), comp.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ULL << 36)) {
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) {  // a frame compressed as it was written (rejects)
+    ZSTD_DCtx* d = ZSTD_createDCtx();
+    ZSTD_inBuffer in{comp.data(), comp.size(), 0};
+    raw->clear();
+    size_t rc = 1;
+    while (rc != 0 && raw->size() < (1ULL << 36)) {
+      const size_t at = raw->size();
+      raw->resize(at + ZSTD_DStreamOutSize());
+      ZSTD_outBuffer out{raw->data() + at, raw->size() - at, 0};
+      rc = ZSTD_decompressStream(d, &out, &in);
+      raw->resize(at + out.pos);
+      if (ZSTD_isError(rc) || (rc != 0 && in.pos == in.size && out.pos == 0)) break;
+    }
+    ZSTD_freeDCtx(d);
+    if (rc != 0 || in.pos != in.size) return Status::Corruption(name + ": bad compressed block");
+    return Status::Ok();
+  }
+  if (size == ZSTD_CONTENTSIZE_ERROR || size > (1ULL << 36)) {
     return Status::Corruption(name + ": bad compressed block");
   }
   raw->resize(size);
@@ -202,7 +221,11 @@ Status ColumnFileReader::Parse(std::string_view data, std::string_view magic,
 }
 
 std::string EncodeBlobFile(std::string_view magic, uint64_t count, std::string_view payload) {
-  std::string comp = Compress(payload);
+  return EncodeBlobFileFromFrame(magic, count, Compress(payload));
+}
+
+std::string EncodeBlobFileFromFrame(std::string_view magic, uint64_t count,
+                                    std::string_view comp) {
   std::string out;
   out.append(magic);
   PutFixed32(&out, store_format::kVersion);
@@ -212,6 +235,37 @@ std::string EncodeBlobFile(std::string_view magic, uint64_t count, std::string_v
   out.append(comp);
   PutFixed32(&out, Crc32(out));
   return out;
+}
+
+Status ScanBlobFile(std::string_view data, std::string_view magic, const std::string& name,
+                   uint64_t* count, const std::function<Status(std::string_view)>& fn) {
+  constexpr size_t kHeader = 8 + 4 + 4 + 8 + 8;
+  if (data.size() < kHeader + 4 || data.substr(0, 8) != magic) {
+    return Status::Corruption(name + ": not a file of the expected kind");
+  }
+  if (Crc32(data.substr(0, data.size() - 4)) != GetFixed32(data.data() + data.size() - 4)) {
+    return Status::Corruption(name + ": checksum mismatch");
+  }
+  if (GetFixed32(data.data() + 8) != store_format::kVersion) {
+    return Status::Corruption(name + ": unknown version");
+  }
+  *count = GetFixed64(data.data() + 16);
+  const uint64_t size = GetFixed64(data.data() + 24);
+  if (size != data.size() - kHeader - 4) return Status::Corruption(name + ": bad payload size");
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> d(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  ZSTD_inBuffer in{data.data() + kHeader, size, 0};
+  std::string out(ZSTD_DStreamOutSize(), '\0');
+  size_t rc = 1;
+  while (rc != 0) {
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    rc = ZSTD_decompressStream(d.get(), &o, &in);
+    if (ZSTD_isError(rc) || (rc != 0 && in.pos == in.size && o.pos == 0)) {
+      return Status::Corruption(name + ": bad compressed block");
+    }
+    if (o.pos > 0) ENCORE_RETURN_IF_ERROR(fn(std::string_view(out.data(), o.pos)));
+  }
+  if (in.pos != in.size) return Status::Corruption(name + ": bad compressed block");
+  return Status::Ok();
 }
 
 Status DecodeBlobFile(std::string_view data, std::string_view magic, const std::string& name,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,8 +72,13 @@ class ColumnFileReader {
 // Blob files: a header, one zstd-compressed payload of `count` records, a checksum.
 // Format: doc/formats/blob-file.md.
 std::string EncodeBlobFile(std::string_view magic, uint64_t count, std::string_view payload);
+// The same from a payload already compressed into one zstd frame.
+std::string EncodeBlobFileFromFrame(std::string_view magic, uint64_t count, std::string_view frame);
 Status DecodeBlobFile(std::string_view data, std::string_view magic, const std::string& name,
                       uint64_t* count, std::string* payload);
+// The same, the payload handed to `fn` a piece at a time as it is decompressed (never whole).
+Status ScanBlobFile(std::string_view data, std::string_view magic, const std::string& name,
+                   uint64_t* count, const std::function<Status(std::string_view)>& fn);
 
 uint32_t Crc32(std::string_view data);
 

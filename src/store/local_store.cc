@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "store/codecs.h"
+#include "store/column_file.h"
+#include "store/store_format.h"
 #include "store/manifest.h"
 
 namespace encore {
@@ -157,6 +159,17 @@ class LocalStore final : public CountStore {
     return out;
   }
 
+  Status ScanRejects(const SourceRecord& source,
+                     const std::function<Status(const RejectRecord&)>& fn) const override {
+    auto it = source_index_.find(source.fingerprint);
+    if (it == source_index_.end()) return Status::NotFound("no source " + source.fingerprint);
+    const std::string& file = m_.sources[it->second].rejects;
+    if (file.empty()) return Status::Ok();
+    const std::string path = dir_ + "/" + kRejectsDir + "/" + file;
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    return ScanRejectsFile(data, path, fn);
+  }
+
   Result<std::vector<RejectRecord>> ReadRejects(const SourceRecord& source) const override {
     std::vector<RejectRecord> rejects;
     auto it = source_index_.find(source.fingerprint);
@@ -282,10 +295,13 @@ class LocalStore final : public CountStore {
       ms.record = std::move(*batch.source);
       ms.record.generation = next.generation;
       ms.record.ingested_at = NowUtc();
-      if (!batch.rejects.empty()) {
+      if (batch.rejects.count > 0) {
         ms.rejects = ms.record.fingerprint + ".rej";
         ENCORE_RETURN_IF_ERROR(Write(dir_ + "/" + kRejectsDir + "/" + ms.rejects,
-                                     EncodeRejects(batch.rejects), &written));
+                                     EncodeBlobFileFromFrame(store_format::kRejectsMagic,
+                                                             batch.rejects.count,
+                                                             batch.rejects.frame),
+                                     &written));
       }
       next.sources.push_back(std::move(ms));
     }

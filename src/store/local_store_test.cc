@@ -1,5 +1,7 @@
 #include "store/local_store.h"
 
+#include "common/reject_log.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -70,7 +72,10 @@ CommitBatch SomeBatch(int n) {
   src.fingerprint = "fp" + std::to_string(n);
   src.path = "file" + std::to_string(n);
   b.source = src;
-  b.rejects = {{7, RejectReason::kBadTier, "a,b,c"}};
+  RejectLog log;
+  log.Add(7, RejectReason::kBadTier, "a,b,c");
+  b.rejects.count = log.count();
+  b.rejects.frame = log.Finish();
   return b;
 }
 
