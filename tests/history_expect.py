@@ -509,20 +509,22 @@ def validate(p):
     if not user:
         raise NoUser()
     p["user"] = user
-    if nbytes(user) > 64 or not clean(user):
-        return "bad_user"
+    # The doc's order of reasons, ms_played first (the start is computed from it) and
+    # implausible_time last.
+    if p["ms"] is not None and p["ms"] > 86400000:
+        return "bad_ms_played"
     day = p["start"] // DAY_MS
     if day < 0 or day > LAST_DAY:
         return "bad_timestamp"
-    if p["start"] < EARLIEST_MS or p["start"] > NOW_MS + MAX_FUTURE_MS:
-        return "implausible_time"
+    if nbytes(user) > 64 or not clean(user):
+        return "bad_user"
     if nbytes(p["id"]) > 64 or nbytes(p["artist"]) > 1024 or nbytes(p["title"]) > 1024 or \
             not clean(p["id"]) or not clean(p["artist"]) or not clean(p["title"]):
         return "bad_track"
-    if p["ms"] is not None and p["ms"] > 86400000:
-        return "bad_ms_played"
     if p["country"] and not re.fullmatch(r"[A-Z]{2}", p["country"]):
         return "bad_country"
+    if p["start"] < EARLIEST_MS or p["start"] > NOW_MS + MAX_FUTURE_MS:
+        return "implausible_time"
     return None
 
 

@@ -2441,3 +2441,114 @@ TEST(HistoryMemory, AnUnreadableFileIsGivenUpOnAtOnce) {
 }
 
 }  // namespace encore::test
+
+// ================================================================================================
+// What a review found, each kept as it was found.
+
+namespace encore::test {
+
+TEST(HistoryReview, OneSpotifyPlayInTheOldAndTheNewLayoutIsOnePlay) {
+  // endsong_N.json (about 2020) names no URI; a later Streaming_History_Audio export names it.
+  // Both hold the whole history: the same play in both is taken in once.
+  TempDir dir("hist-layouts");
+  WriteText(dir / "endsong_0.json",
+            R"([{"ts": "2020-02-11T16:31:21Z", "username": "u", "ms_played": 290736, "conn_country": "DE", "master_metadata_track_name": "Carrion Flowers", "master_metadata_album_artist_name": "Chelsea Wolfe", "episode_name": null}])");
+  WriteText(dir / "Streaming_History_Audio_2020-2023_0.json",
+            R"([{"ts": "2020-02-11T16:31:21Z", "username": "u", "ms_played": 290736, "conn_country": "DE", "master_metadata_track_name": "Carrion Flowers", "master_metadata_album_artist_name": "Chelsea Wolfe", "spotify_track_uri": "spotify:track:1abc", "episode_name": null},
+                {"ts": "2023-01-01T10:00:00Z", "username": "u", "ms_played": 200000, "conn_country": "DE", "master_metadata_track_name": "Iron Moon", "master_metadata_album_artist_name": "Chelsea Wolfe", "spotify_track_uri": "spotify:track:2def", "episode_name": null}])");
+  const RunResult r = Ingest(dir / "s", {dir / "endsong_0.json", dir / "Streaming_History_Audio_2020-2023_0.json"},
+                             "--user alice --no-records");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto sums = Summaries(r.out);
+  ASSERT_EQ(sums.size(), 2u) << r.out;
+  EXPECT_EQ(sums[1].duplicates, 1) << r.out;
+  EXPECT_EQ(sums[1].counted, 1) << r.out;
+  int64_t total = 0;
+  for (const auto& [k, v] : ExportDaily(dir / "s")) total += v;
+  EXPECT_EQ(total, 2);
+}
+
+TEST(HistoryReview, ALastfmPageOfOneTrackGivesItAsAnObject) {
+  TempDir dir("hist-onetrack");
+  WriteText(dir / "page.json",
+            R"({"recenttracks": {"track": {"artist": {"#text": "Sault"}, "name": "Solar", "date": {"uts": "1650909600"}}, "@attr": {"user": "alice", "total": "1"}}})");
+  const RunResult r = Ingest(dir / "s", {dir / "page.json"}, "--no-records");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Summaries(r.out).at(0).counted, 1) << r.out;
+}
+
+TEST(HistoryReview, ASpotifyEntryThatIsNotJsonIsBadJsonWhateverFieldHoldsIt) {
+  TempDir dir("hist-notjson");
+  const std::string good =
+      R"({"ts": "2023-03-02T10:00:00Z", "ms_played": 100000, "conn_country": "US", "spotify_track_uri": "spotify:track:0yLdNVWF3Srea0uzk55zFn")";
+  WriteText(dir / "h.json", "[\n" + good + "},\n" + good + ", \"platform\": tru},\n" + good +
+                                ", \"offline_timestamp\": 01},\n" + good + ", \"x\": [1,2,}},\n" +
+                                good + ", \"x\": \"\\q\"}\n]");
+  const RunResult r = Ingest(dir / "s", {dir / "h.json"}, "--user alice --no-records");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto s = Summaries(r.out).at(0);
+  EXPECT_EQ(s.plays, 1) << r.out;
+  EXPECT_EQ(s.rejected, (Counts{{"bad_json", 4}})) << r.out;
+}
+
+TEST(HistoryReview, TheLineOfAHistoryThatNamesNoUserIsTheRightOne) {
+  TempDir dir("hist-nouser");
+  std::string text;
+  for (int i = 1; i <= 1000; ++i) {
+    text += "{\"listened_at\": " + std::to_string(1650909600 + i * 300) +
+            ", \"track_metadata\": {\"artist_name\": \"Sault\", \"track_name\": \"Solar\"}" +
+            (i == 700 ? std::string() : std::string(", \"user_name\": \"alice\"")) + "}\n";
+  }
+  WriteText(dir / "listens.jsonl", text);
+  const RunResult r = Ingest(dir / "s", {dir / "listens.jsonl"}, "--no-records");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "listens.jsonl:700: this history does not say whose it is")) << r.out;
+}
+
+TEST(HistoryReview, AHistoryFromAPipeIsRead) {
+  TempDir dir("hist-pipe");
+  WriteText(dir / "l.jsonl",
+            "{\"listened_at\": 1650909600, \"track_metadata\": {\"artist_name\": \"Sault\", "
+            "\"track_name\": \"Solar\"}, \"user_name\": \"alice\"}\n");
+  const std::string cmd = std::string("cat ") + Quote(dir / "l.jsonl") + " | " + ENCORE_BINARY +
+                          " ingest --no-progress --no-records --store " + Quote(dir / "s") +
+                          " /dev/stdin > " + Quote(dir / "out") + " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << ReadText(dir / "out");
+  EXPECT_EQ(Summaries(ReadText(dir / "out")).at(0).counted, 1) << ReadText(dir / "out");
+}
+
+TEST(HistoryReview, AUserThatCannotBeOneIsAUsageError) {
+  TempDir dir("hist-baduser");
+  WriteText(dir / "l.jsonl",
+            "{\"listened_at\": 1650909600, \"track_metadata\": {\"artist_name\": \"Sault\", "
+            "\"track_name\": \"Solar\"}}\n");
+  EXPECT_EQ(Ingest(dir / "s", {dir / "l.jsonl"}, "--user " + std::string(65, 'u')).code, 2);
+  EXPECT_EQ(Ingest(dir / "s", {dir / "l.jsonl"}, "--user \"$(printf 'a\\033[31m')\"").code, 2);
+}
+
+TEST(HistoryReview, MillionsOfTinyRejectsFromASmallFileStayBounded) {
+  // 6 MB of "{}," entries, each rejected, zstd-compressed to a few KB: the rejects are held
+  // compressed, so memory does not grow with their number.
+  TempDir dir("hist-tiny");
+  const bool sanitized = EncoreIsSanitized();
+  const std::string good =
+      R"({"ts": "2023-03-02T10:00:00Z", "ms_played": 100000, "conn_country": "US", "spotify_track_uri": "spotify:track:0yLdNVWF3Srea0uzk55zFn"})";
+  const std::string bomb = dir / "Streaming_History_Audio_2023_0.json.zst";
+  WriteBomb(bomb, "[\n" + good + ",\n", "{},", uint64_t{6} << 20, good + "]\n");
+  const Measured m = RunMeasured({"ingest", "--store", dir / "s", "--no-progress", "--no-records",
+                                  "--user", "alice", bomb},
+                                 dir.path(), sanitized ? 0 : rlim_t{2} << 30, 120);
+  ASSERT_FALSE(m.timed_out);
+  EXPECT_EQ(m.code, 0) << m.out << m.err;
+  const auto s = Summaries(m.out).at(0);
+  EXPECT_EQ(s.rejected, (Counts{{"missing_field", int64_t{2} << 20}})) << m.out;
+  EXPECT_LT(m.max_rss_kb, PeakBoundKb(sanitized)) << "peak RSS " << m.max_rss_kb << " KB";
+  std::printf("tiny rejects: peak RSS %ld KB, %.1f s\n", m.max_rss_kb, m.seconds);
+  // Listed one at a time, not all held.
+  const Measured list = RunMeasured({"rejects", "--store", dir / "s", "--format", "raw"},
+                                    dir.path(), sanitized ? 0 : rlim_t{2} << 30, 120);
+  EXPECT_EQ(list.code, 0);
+  EXPECT_LT(list.max_rss_kb, PeakBoundKb(sanitized)) << "peak RSS " << list.max_rss_kb << " KB";
+}
+
+}  // namespace encore::test

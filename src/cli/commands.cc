@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -56,7 +57,8 @@ class ProgressLine {
       const int filled = static_cast<int>(frac * width);
       std::string bar(static_cast<size_t>(filled), '#');
       bar.resize(width, ' ');
-      std::fprintf(stderr, "\r%s [%s] %3.0f%% %s / %s   ", path.c_str(), bar.c_str(), frac * 100,
+      std::fprintf(stderr, "\r%s [%s] %3.0f%% %s / %s   ", Printable(path).c_str(), bar.c_str(),
+                   frac * 100,
                    Bytes(static_cast<double>(done)).c_str(),
                    Bytes(static_cast<double>(total)).c_str());
       std::fflush(stderr);
@@ -276,6 +278,11 @@ void AddIngest(CLI::App& app, Action* action) {
       else
         return Status::InvalidArgument("--tier is premium or free");
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
+      if (!a->o.history_user.empty() &&
+          (a->o.history_user.size() > 64 || !CleanText(a->o.history_user))) {
+        return Status::InvalidArgument(
+            "--user is 1 to 64 bytes of UTF-8 text without control characters");
+      }
       ENCORE_ASSIGN_OR_RETURN(a->o.earliest_day, ParseDateFlag("--earliest", a->earliest));
       if (a->max_future_hours < 0 || a->max_future_hours > 24 * 365 * 200) {
         return Status::InvalidArgument("--max-future takes hours, 0 or more");
@@ -297,6 +304,13 @@ void AddIngest(CLI::App& app, Action* action) {
       std::vector<std::string> count_files;
       size_t extra_failed = 0;
       for (const auto& f : a->files) {
+        // Sales and airplay are told by a look at the header; a pipe cannot be looked at twice
+        // (its first bytes would be gone), so it is always read as plays, totals or a history.
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(f, ec)) {
+          count_files.push_back(f);
+          continue;
+        }
         auto kind = DetectExtraInput(f);
         if (!kind.ok() || !*kind) {
           count_files.push_back(f);
@@ -537,7 +551,13 @@ void AddRejects(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
       bool matched_source = a->source.empty();
       for (const auto& src : store->Sources()) {
-        if (!a->source.empty() && src.path != a->source && src.fingerprint.rfind(a->source, 0) != 0)
+        // A path that is not UTF-8 is kept with U+FFFD in its place (the manifest is JSON).
+        const std::string as_kept =
+            nlohmann::json::parse(nlohmann::json(a->source).dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace))
+                .get<std::string>();
+        if (!a->source.empty() && src.path != a->source && src.path != as_kept &&
+            src.fingerprint.rfind(a->source, 0) != 0)
           continue;
         matched_source = true;
         if (src.summary.rejected == 0) continue;

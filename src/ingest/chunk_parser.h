@@ -150,7 +150,8 @@ class ChunkParser {
  private:
   std::unique_ptr<JsonParsers> json_;
   JsonParsers& Json();
-  std::string key_;        // scratch for HistoryTrackKey
+  std::string key_;              // scratch for HistoryTrackKey
+  std::vector<uint64_t> idents_;  // a history track's identity, by its interned id
   std::string page_user_;  // the user of the API page whose entries are being read
   bool in_page_ = false;   // reading the entries of a page (which may not be pages again)
 };

@@ -529,6 +529,15 @@ uint32_t IdMap::HistoryTrack(std::string_view key) {
     // Unknown to the catalog and named by no id: its song key, which every spelling and version
     // of the song shares (kept within the 64 bytes of a track id).
     name = "song:" + SongKey(parts.artist, parts.title);
+    if (name.size() == 5 || name[5] == '|') {
+      // A title of punctuation only keys to nothing: the names themselves, hashed, keep such
+      // songs apart.
+      char hash[17];
+      std::snprintf(hash, sizeof hash, "%016llx",
+                    static_cast<unsigned long long>(Hash64(std::string(parts.artist) + "\x1f" +
+                                                           std::string(parts.title))));
+      name = "song:~" + std::string(hash);
+    }
     if (name.size() > 64) {
       char hash[17];
       std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Hash64(name)));
@@ -608,8 +617,9 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   }
   if (shape.format == InputFormat::kSpotifyAccount && zone == nullptr) {
     batch.warnings.push_back(
-        "Spotify account data gives local times: taken as UTC; give --timezone ZONE (such as "
-        "Europe/Berlin or +09:00) for the account's zone");
+        "Spotify account data gives local times: taken as UTC. Give --timezone ZONE (such as "
+        "Europe/Berlin or +09:00) the first time an account's files are ingested: a file taken "
+        "in is not read again");
   }
   batch.fingerprint = fp.Hex();
   builder.CountUnmatched(store);

@@ -75,7 +75,7 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
   if (!Json().OnDemand(raw, &doc, &obj)) return Reject(RejectReason::kBadJson, line, raw);
   std::string_view ts, uri, track_name, artist, country, user;
   bool has_ms = false, bad_ms = false, bad = false, bad_type = false, podcast = false,
-       audiobook = false, uri_not_string = false;
+       audiobook = false, uri_not_string = false, nested = false;
   int64_t ms = -1;
   for (auto field : obj) {
     std::string_view key;
@@ -90,6 +90,13 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
       break;
     }
     const bool null = t == simdjson::ondemand::json_type::null;
+    // Every value is read whole, also those of fields not used: an entry that is not JSON (`tru`,
+    // `01`, a bad escape) is bad_json, whatever field holds it.
+    bool is_null = false;
+    if (null && (v.is_null().get(is_null) || !is_null)) {
+      bad = true;
+      break;
+    }
     if (key == "ms_played") {
       has_ms = !null;
       if (!null && (t != simdjson::ondemand::json_type::number || v.get_int64().get(ms) || ms < 0))
@@ -110,14 +117,31 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
       target = &country;
     } else if (key == "username") {
       target = &user;
-    } else if (StartsWith(key, "episode_") || key == "spotify_episode_uri") {
-      podcast |= !null;
-      continue;
-    } else if (StartsWith(key, "audiobook_")) {
-      audiobook |= !null;
-      continue;
     } else {
-      continue;  // platform, ip_addr, reason_start, shuffle, offline_timestamp, ...
+      if (StartsWith(key, "episode_") || key == "spotify_episode_uri") podcast |= !null;
+      if (StartsWith(key, "audiobook_")) audiobook |= !null;
+      // platform, ip_addr, reason_start, shuffle, offline_timestamp, ...: only checked.
+      std::string_view sv;
+      double d;
+      bool b;
+      switch (t) {
+        case simdjson::ondemand::json_type::string:
+          bad = bad || v.get_string().get(sv);
+          break;
+        case simdjson::ondemand::json_type::number:
+          bad = bad || v.get_double().get(d);
+          break;
+        case simdjson::ondemand::json_type::boolean:
+          bad = bad || v.get_bool().get(b);
+          break;
+        case simdjson::ondemand::json_type::null:
+          break;
+        default:
+          nested = true;  // an array or object: checked whole below
+          break;
+      }
+      if (bad) break;
+      continue;
     }
     if (null) continue;
     std::string_view s;
@@ -128,21 +152,23 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
     *target = s;
   }
   const char* trailing = nullptr;
-  if (bad || !doc.current_location().get(trailing)) {
+  simdjson::dom::object whole;
+  if (bad || !doc.current_location().get(trailing) || (nested && !Json().Dom(raw, &whole))) {
     Reject(RejectReason::kBadJson, line, raw);
     return;
   }
   // What the entry is: an audiobook chapter, a podcast episode (audio or video), or music.
   if (audiobook) return Skip(SkipKind::kAudiobook);
   if (podcast && uri.empty() && track_name.empty()) return Skip(SkipKind::kPodcast);
-  if (uri_not_string) return Reject(RejectReason::kBadTrack, line, raw);
-  if (ts.empty() || !has_ms || (uri.empty() && track_name.empty())) {
+  // The first failing check names the reason, in doc/ingest.md's order.
+  if (bad_type) return Reject(RejectReason::kBadJson, line, raw);
+  if (ts.empty() || !has_ms || (uri.empty() && track_name.empty() && !uri_not_string)) {
     return Reject(RejectReason::kMissingField, line, raw);
   }
-  if (bad_type) return Reject(RejectReason::kBadJson, line, raw);
-  if (bad_ms) return Reject(RejectReason::kBadMsPlayed, line, raw);
   const std::optional<int64_t> end = ParseTimestampMillis(ts);
   if (!end) return Reject(RejectReason::kBadTimestamp, line, raw);
+  if (uri_not_string) return Reject(RejectReason::kBadTrack, line, raw);
+  if (bad_ms) return Reject(RejectReason::kBadMsPlayed, line, raw);
   HistoryFields f;
   f.start_ms = *end - ms;
   f.ms_played = ms;
@@ -305,8 +331,9 @@ void ChunkParser::ParseLastfm(std::string_view raw, uint64_t line) {
   object recent;
   const bool wrapped = !o.at_key("recenttracks").get_object().get(recent);
   const object page = wrapped ? recent : o;
-  simdjson::dom::array ignored_array;
-  if (!page.at_key("track").get_array().get(ignored_array)) {
+  simdjson::dom::element track_field;
+  if (!page.at_key("track").get(track_field) && (track_field.is_array() || track_field.is_object())) {
+    // The API gives a page of one track as that track's object, not as an array of one.
     if (in_page_) return Reject(RejectReason::kBadJson, line, raw);  // pages hold tracks only
     // A page: its user stands for its tracks (they name none); each track is parsed on its own,
     // with its own line, from the page's text.
@@ -318,18 +345,27 @@ void ChunkParser::ParseLastfm(std::string_view raw, uint64_t line) {
     }
     simdjson::padded_string_view view(raw.data(), raw.size(),
                                       raw.size() + simdjson::SIMDJSON_PADDING);
+    const bool one = track_field.is_object();
     simdjson::ondemand::document doc;
-    simdjson::ondemand::array tracks;
+    simdjson::ondemand::value tracks;
+    simdjson::ondemand::object track_object;
+    simdjson::ondemand::array track_array;
     std::string_view text;
     const bool failed =
         Json().ondemand.iterate(view).get(doc) ||
-        (wrapped ? doc["recenttracks"]["track"].get_array().get(tracks)
-                 : doc["track"].get_array().get(tracks)) ||
-        tracks.raw_json().get(text);
+        (wrapped ? doc["recenttracks"]["track"].get(tracks) : doc["track"].get(tracks)) ||
+        (one ? (tracks.get_object().get(track_object) || track_object.raw_json().get(text))
+             : (tracks.get_array().get(track_array) || track_array.raw_json().get(text)));
     if (failed) return Reject(RejectReason::kBadJson, line, raw);
     page_user_ = std::move(user);
     in_page_ = true;
-    ForEachNested(text, raw, line, [&](std::string_view e, uint64_t l) { ParseLastfm(e, l); });
+    if (one) {
+      const size_t offset = static_cast<size_t>(text.data() - raw.data());
+      ParseLastfm(text, line + static_cast<uint64_t>(
+                                   std::count(raw.begin(), raw.begin() + static_cast<long>(offset), '\n')));
+    } else {
+      ForEachNested(text, raw, line, [&](std::string_view e, uint64_t l) { ParseLastfm(e, l); });
+    }
     in_page_ = false;
     page_user_.clear();
     return;
