@@ -254,7 +254,7 @@ async function track(id) {
         el('th', { class: 'num' }, 'Weeks at No. 1'))),
         el('tbody', {}, runs.map(r => el('tr', {}, el('td', {}, r.chart, el('div', { class: 'artist' }, r.title)),
           el('td', {}, `No. ${r.debut.position} on ${r.debut.date}`), el('td', { class: 'num' }, r.peak),
-          el('td', { class: 'num' }, r.weeks), el('td', { class: 'num' }, r.weeks_at_1)))))] : null,
+          el('td', { class: 'num' }, r.weeks ?? r.days), el('td', { class: 'num' }, r.weeks_at_1 ?? r.days_at_1)))))] : null,
     t.news && t.news.length ? [el('h2', {}, 'News'), el('div', { class: 'news' }, newsList(t.news.slice(0, 10)))] : null);
   done('track');
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -153,13 +154,56 @@ struct RunStats {
   bool debut = false;       // first edition on the chart
   bool reentry = false;     // back after being off the chart
   bool carried_in = false;  // its earlier history came from the printed columns (below)
+  bool new_run = false;     // back after being off, printed as new: counted from scratch (below)
 };
 // Stats for every entry of `editions` (in date order), by edition and position index, from the
-// positions alone, except where the data cannot know a song's earlier history: on the first
-// edition of the data or after a gap in it (more than one and a half periods since the one
-// before), and for a song never seen that prints more weeks on chart than the data has editions
-// since then, the entry carries in its printed peak, weeks and last week (marked carried_in).
+// positions alone, except where the data cannot know a song's earlier history. The data starts
+// at its first edition and resumes after each gap (no edition for more than one and a half
+// periods: IsGap); nothing links across a gap (no last week, streaks end). On an edition where
+// the data starts or resumes, and for a song never seen that prints more weeks on chart than the
+// data has editions since then, an entry that prints both weeks (above 1) and peak carries them
+// in as printed, with its printed last week (marked carried_in); the weeks after count on from
+// them. One that prints only one of them carries in nothing. A song back after being off the
+// chart that the publisher prints as new (weeks 1, no last week, peak at its position) starts a
+// new run from scratch, as the publisher counts it (a re-release): marked new_run.
 std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& editions);
+// Whether two consecutive editions of a chart whose usual period is `period` days have a gap
+// between them: more than one and a half periods (a weekly chart: more than 10 days).
+bool IsGap(Day before, Day after, int period);
+// A song's run on one chart: every edition of the data it is on, summed up from ComputeRuns, so
+// that every command and record reads the same figures. Where the song's history before the
+// data was carried in (RunStats::carried_in on its first edition), its debut is before the data
+// (`debut_in_data` false) and its peak and weeks include the printed ones; weeks at No. 1 are
+// counted in the data only, and where the carried-in peak is No. 1 there may be more before
+// (`weeks_at_1_before`). A chart's period decides the unit: a daily chart's "weeks" are days.
+struct ChartRun {
+  std::string song;           // the identity (ChartEntry::song after LinkIdentities)
+  std::string title, artist;  // as printed on its last edition
+  Day first = 0, last = 0;    // its first and last edition in the data
+  int first_position = 0;     // its position on its first edition in the data
+  bool debut_in_data = true;  // false: it was on the chart before the data starts or resumes
+  bool carried_in = false;    // some of its history was carried in from the printed columns
+  int peak = 0;               // best position (carried-in peak included)
+  std::optional<Day> peak_date;  // first edition at its peak; nullopt: only before the data
+  int weeks_at_peak = 0;
+  int weeks = 0;              // editions on the chart (carried-in weeks included)
+  int weeks_at_1 = 0;         // editions at No. 1 in the data
+  bool weeks_at_1_before = false;  // carried in a peak of No. 1: weeks at No. 1 before the data
+  int longest_streak = 0;     // consecutive editions on the chart
+  int longest_at_1 = 0;       // consecutive editions at No. 1
+  std::vector<Day> reentries;  // editions where it came back after being off
+  std::vector<Day> new_runs;   // editions where the publisher restarted its count (new_run)
+  std::vector<Day> exits;      // editions after which it was off (not the data's last)
+  std::vector<std::pair<Day, int>> positions;  // (edition, position), in date order
+};
+// The run of every identity of `editions` (in date order), in order of first appearance;
+// `runs` is ComputeRuns(editions). `wanted`, when given, limits it to those identities.
+std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
+                               const std::vector<std::vector<RunStats>>& runs,
+                               const std::function<bool(const std::string&)>& wanted = nullptr);
+// The usual number of days between a chart's editions (7 for a weekly chart, 1 for a daily one).
+int ChartPeriod(const std::vector<ChartEdition>& editions);
+
 // "NEW", "RE", "=", "+3", "-2": an entry's movement.
 std::string Movement(const RunStats& s, int position);
 
@@ -179,8 +223,10 @@ struct Disagreement {
 };
 struct VerifyReport {
   std::string chart;
-  size_t editions = 0, rows = 0;
-  size_t agree = 0;                                        // rows agreeing on every printed column
+  size_t editions = 0;
+  size_t rows = 0;        // rows checked: printed rows whose history the data holds
+  size_t carried_in = 0;  // printed rows not checked: their history carried in (ComputeRuns)
+  size_t agree = 0;       // rows agreeing on every printed column
   size_t last_agree = 0, peak_agree = 0, weeks_agree = 0;  // per column
   size_t last_rows = 0, peak_rows = 0, weeks_rows = 0;     // rows that print the column
   std::map<std::string, size_t> classes;                   // class -> rows

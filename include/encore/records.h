@@ -346,8 +346,12 @@ Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, cons
 // the chart and at No. 1 (carried in where the data starts after the song did).
 struct ChartFeat {
   std::string song, title, artist;
-  int debut = 0, peak = 0, weeks = 0, weeks_at_1 = 0;
+  int debut = 0, peak = 0, weeks = 0, weeks_at_1 = 0;  // debut: position on its first edition
+  int longest_at_1 = 0;            // consecutive editions at No. 1
   Day first = 0, last = 0;
+  bool debut_in_data = true;       // false: on the chart before the data starts (carried in)
+  bool weeks_at_1_before = false;  // carried in a peak of No. 1: more weeks there may precede
+  int period = 7;                  // days between the chart's editions: 1 counts days, not weeks
 };
 Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::string& chart);
 

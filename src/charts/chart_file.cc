@@ -75,12 +75,17 @@ std::string DefaultChart(ChartFileFormat f, const std::string& path) {
   return "";
 }
 
-// UK files: a stray "New" glued to the title of a new entry ("NewPRETTY ON THE INTERNET").
-std::string UkTitle(std::string_view title) {
-  if (title.size() > 3 && title.substr(0, 3) == "New" &&
-      (std::isupper(static_cast<unsigned char>(title[3])) ||
-       std::isdigit(static_cast<unsigned char>(title[3])))) {
-    const std::string_view rest = title.substr(3);
+// UK files: the marker of a new entry or a re-entry glued to its title ("NewPRETTY ON THE
+// INTERNET", "RESOMEONE YOU LOVED") where the last-week column prints the marker itself. Only
+// then: "REIN ME IN" with a last week is a title.
+std::string UkTitle(std::string_view title, std::string_view marker) {
+  const std::string_view glue = marker == "New" || marker == "NEW" ? "New"
+                                : marker == "RE" || marker == "Re" ? "RE"
+                                                                   : "";
+  if (!glue.empty() && title.size() > glue.size() && title.substr(0, glue.size()) == glue &&
+      (std::isupper(static_cast<unsigned char>(title[glue.size()])) ||
+       std::isdigit(static_cast<unsigned char>(title[glue.size()])))) {
+    const std::string_view rest = title.substr(glue.size());
     if (std::none_of(rest.begin(), rest.end(),
                      [](char c) { return std::islower(static_cast<unsigned char>(c)); }))
       return std::string(rest);
@@ -221,7 +226,7 @@ Result<ChartFile> ReadChartFile(const std::string& path, const std::string& char
         date = ParseDate(f(0)), pos = f(1), e.artist = f(3);
         last = f(4), peak = f(5), weeks = f(6);
         if (pos.substr(0, 6) == "Number") pos.remove_prefix(6);
-        e.title = last == "New" ? UkTitle(f(2)) : std::string(f(2));
+        e.title = UkTitle(f(2), last);
         break;
     }
     if (!date) {

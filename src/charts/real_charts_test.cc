@@ -61,7 +61,7 @@ TEST(PublishedCharts, Hot100AgreesWithWhatBillboardPrinted) {
   const auto eds = ReadAll(path);
   ASSERT_EQ(eds.size(), 3549u);
   const VerifyReport r = VerifyChart("billboard-hot-100", eds, {});
-  EXPECT_EQ(r.rows, 354887u);
+  EXPECT_EQ(r.rows + r.carried_in, 354887u);
   std::printf("Hot 100: %zu of %zu rows agree on last week, peak and weeks (%.2f%%)\n", r.agree,
               r.rows, 100.0 * static_cast<double>(r.agree) / static_cast<double>(r.rows));
   EXPECT_GE(static_cast<double>(r.agree), 0.995 * static_cast<double>(r.rows));

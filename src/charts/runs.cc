@@ -1,6 +1,7 @@
 // Chart runs computed from positions, and their check against the printed columns.
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@ struct SongState {
   int weeks_at_peak = 0;
   int last_index = -2;  // edition index of its last appearance
   int last_pos = 0;
+  int segment = -1;  // the stretch of the data (between gaps) of its last appearance
 };
 
 }  // namespace
@@ -47,6 +49,23 @@ Shape ShapeOf(const std::vector<ChartEdition>& editions) {
   return {periods.empty() ? 7 : Mode(periods), Mode(sizes)};
 }
 
+// Songs on both editions that print weeks on chart on both, and how many of them print two more
+// on `next` than on `prev` (an edition between them that the data lacks).
+std::pair<size_t, size_t> WeeksSteps(const ChartEdition& prev, const ChartEdition& next) {
+  std::unordered_map<std::string, int> weeks;
+  for (const auto& e : prev.entries)
+    if (e.weeks) weeks.emplace(e.song, *e.weeks);
+  size_t both = 0, two = 0;
+  for (const auto& e : next.entries) {
+    if (!e.weeks) continue;
+    auto it = weeks.find(e.song);
+    if (it == weeks.end()) continue;
+    ++both;
+    two += *e.weeks - it->second == 2;
+  }
+  return {both, two};
+}
+
 // Rows of `next` that print a last week, and how many of them disagree with `prev`.
 std::pair<size_t, size_t> LastWeekLinks(const ChartEdition& prev, const ChartEdition& next) {
   std::unordered_map<std::string, int> pos;
@@ -62,6 +81,8 @@ std::pair<size_t, size_t> LastWeekLinks(const ChartEdition& prev, const ChartEdi
 }
 
 }  // namespace
+
+bool IsGap(Day before, Day after, int period) { return after - before > period + period / 2; }
 
 std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions) {
   // Union-find over identities: an entry's key and its publisher id are one song.
@@ -83,6 +104,31 @@ std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions) {
   for (const auto& ed : editions)
     for (const auto& e : ed.entries)
       if (!e.id.empty()) unite(e.song, "id:" + e.id), any = true;
+  // A song whose credit or title changed from one edition to the next: an entry that prints a
+  // last week L, where the edition before lists at L a song of the same title or lead artist
+  // that is not on this edition, while this entry's identity was not on the edition before. The
+  // publisher's own column says they are one song.
+  const int period = ShapeOf(editions).period;
+  for (size_t i = 1; i < editions.size(); ++i) {
+    const ChartEdition& prev = editions[i - 1];
+    const ChartEdition& ed = editions[i];
+    if (IsGap(prev.date, ed.date, period)) continue;
+    std::unordered_map<int, const ChartEntry*> at;
+    std::unordered_set<std::string> before, now;
+    for (const auto& e : prev.entries) at.emplace(e.position, &e), before.insert(e.song);
+    for (const auto& e : ed.entries) now.insert(e.song);
+    for (const auto& e : ed.entries) {
+      if (!e.last_week || before.count(e.song)) continue;
+      auto it = at.find(*e.last_week);
+      if (it == at.end() || now.count(it->second->song)) continue;
+      const std::string& a = e.song;
+      const std::string& b = it->second->song;
+      const size_t ba = a.rfind('|'), bb = b.rfind('|');
+      const bool same_title = a.compare(0, ba, b, 0, bb) == 0;
+      const bool same_lead = a.compare(ba, std::string::npos, b, bb, std::string::npos) == 0;
+      if (same_title || same_lead) unite(a, b), any = true;
+    }
+  }
   if (!any) return editions;
   for (auto& ed : editions)
     for (auto& e : ed.entries) e.song = find(e.song);
@@ -156,18 +202,21 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
         std::stable_sort(
             ed.entries.begin(), ed.entries.end(),
             [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
-        repairs->push_back(std::move(r));
+        if (repairs) repairs->push_back(std::move(r));
       }
     }
     // A missing edition before this one: most printed last weeks disagree with the edition
-    // before.
+    // before, and, where the chart prints weeks on chart, most songs on both editions print two
+    // weeks more than on the edition before (one edition between them), not one.
     if (!out.empty()) {
       const auto [printed, wrong] = LastWeekLinks(out.back(), ed);
+      const auto [steps, skipped] = WeeksSteps(out.back(), ed);
       // Up to two periods since the edition before: one edition is missing (dated a period
       // before this one), or the data holds another edition than the one the publisher
       // followed (dated the day before this one).
       const int step = ed.date - out.back().date;
-      if (printed >= 20 && wrong * 2 > printed && step > 1 && step <= 2 * period) {
+      const bool weeks_say = steps >= 20 ? skipped * 2 > steps : step > period;
+      if (printed >= 20 && wrong * 2 > printed && step > 1 && step <= 2 * period && weeks_say) {
         ChartEdition rebuilt{ed.chart, step > period ? ed.date - period : ed.date - 1, {}};
         for (const auto& e : ed.entries) {
           if (!e.last_week) continue;
@@ -182,7 +231,8 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
         std::stable_sort(
             rebuilt.entries.begin(), rebuilt.entries.end(),
             [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
-        repairs->push_back({rebuilt.date,
+        if (repairs)
+          repairs->push_back({rebuilt.date,
                             "missing edition: " + std::to_string(wrong) + " of " +
                                 std::to_string(printed) +
                                 " printed last weeks of the next edition disagree with the edition "
@@ -200,13 +250,16 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
   std::vector<std::vector<RunStats>> out(editions.size());
   std::unordered_map<std::string, SongState> state;
   const int period = ShapeOf(editions).period;
-  int since_gap = 0;
+  int since_gap = 0, segment = -1;
+  Day segment_start = 0;
   for (size_t i = 0; i < editions.size(); ++i) {
     const int index = static_cast<int>(i);
     const auto& entries = editions[i].entries;
     out[i].resize(entries.size());
-    const bool after_gap = i == 0 || editions[i].date - editions[i - 1].date > period + period / 2;
-    if (after_gap) since_gap = 0;
+    // The data starts here, or resumes after a gap (no edition for more than one and a half
+    // periods): nothing links across it.
+    const bool starts = i == 0 || IsGap(editions[i - 1].date, editions[i].date, period);
+    if (starts) since_gap = 0, ++segment, segment_start = editions[i].date;
     ++since_gap;  // editions of the data so far since its start or its last gap, this one included
     // From the state before this edition; an identity listed twice counts once (its best place).
     for (size_t j = 0; j < entries.size(); ++j) {
@@ -214,22 +267,35 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
       SongState& s = state[e.song];
       const int pos = e.position;
       RunStats& r = out[i][j];
-      // On the first edition after the data starts or resumes; or, for a song never seen, when
-      // it prints more weeks than the data has editions since then.
-      const bool unknown_past = (after_gap && s.last_index < index - 1) ||
-                                (s.weeks == 0 && e.weeks && *e.weeks > since_gap);
-      if (unknown_past && e.weeks && *e.weeks > 1) {
-        // Carry in the history the data does not have.
+      // What the data cannot know: the history of a song's first appearance since the data
+      // started or resumed, within a year of that (or later, when it prints more weeks than the
+      // data has editions since then). Its printed weeks and peak (and last week, where printed)
+      // are taken in together, as printed; a row that prints only one of them carries in
+      // nothing.
+      const bool unknown_past =
+          s.segment != segment &&
+          (editions[i].date - segment_start <= 366 || (e.weeks && *e.weeks > since_gap));
+      if (unknown_past && e.weeks && *e.weeks > 1 && e.peak) {
         r.carried_in = true;
-        s.weeks = std::max(s.weeks, *e.weeks - 1);
-        if (e.peak && *e.peak < s.peak) s.peak = *e.peak, s.weeks_at_peak = *e.peak < pos;
-        if (e.last_week) {
-          s.last_index = index - 1;
-          s.last_pos = *e.last_week;
-          s.streak = std::max(s.streak, 1);
-        }
+        r.last = e.last_week;
+        r.debut = false;
+        r.reentry = !e.last_week;
+        r.weeks = *e.weeks;
+        r.streak = e.last_week ? 2 : 1;
+        r.peak = std::min(*e.peak, pos);
+        // Weeks at a printed peak above this position: at least one, before the data.
+        const int before = *e.peak < pos ? 1 : 0;
+        r.weeks_at_peak = pos < *e.peak ? 1 : pos == *e.peak ? before + 1 : before;
+        continue;
       }
-      const bool on_prev = s.last_index == index - 1;
+      const bool on_prev = !starts && s.last_index == index - 1;
+      // A song back after being off the chart that the publisher prints as new (one week, no
+      // last week, peaked here): the publisher counts a new run (a re-release, a new recording
+      // under the old title); so does encore, from scratch.
+      if (!on_prev && s.weeks > 0 && e.weeks == 1 && !e.last_week && (!e.peak || *e.peak == pos)) {
+        r.new_run = true;
+        s = SongState{.segment = s.segment};
+      }
       if (on_prev) r.last = s.last_pos;
       r.debut = s.weeks == 0;
       r.reentry = s.weeks > 0 && !on_prev;
@@ -248,8 +314,79 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
       s.weeks_at_peak = r.weeks_at_peak;
       s.last_index = index;
       s.last_pos = entries[j].position;
+      s.segment = segment;
     }
   }
+  return out;
+}
+
+int ChartPeriod(const std::vector<ChartEdition>& editions) { return ShapeOf(editions).period; }
+
+std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
+                               const std::vector<std::vector<RunStats>>& runs,
+                               const std::function<bool(const std::string&)>& wanted) {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<ChartRun> out;
+  std::vector<int> at_1_streak, last_edition;  // per run: current streak at No. 1, last index
+  for (size_t i = 0; i < editions.size(); ++i) {
+    const ChartEdition& ed = editions[i];
+    for (size_t j = 0; j < ed.entries.size(); ++j) {
+      const ChartEntry& e = ed.entries[j];
+      const RunStats& r = runs[i][j];
+      auto [it, added] = index.try_emplace(e.song, out.size());
+      if (added) {
+        if (wanted && !wanted(e.song)) {
+          it->second = SIZE_MAX;
+          continue;
+        }
+        ChartRun run;
+        run.song = e.song;
+        run.first = ed.date;
+        run.first_position = e.position;
+        run.debut_in_data = !r.carried_in;
+        out.push_back(std::move(run));
+        at_1_streak.push_back(0);
+        last_edition.push_back(-2);
+      }
+      if (it->second == SIZE_MAX) continue;
+      const size_t k = it->second;
+      ChartRun& run = out[k];
+      if (last_edition[k] == static_cast<int>(i)) continue;  // listed twice: the best place
+      // An exit: it was on an earlier edition but not the one before this.
+      if (last_edition[k] >= 0 && last_edition[k] + 1 < static_cast<int>(i))
+        run.exits.push_back(editions[last_edition[k]].date);
+      run.title = e.title;
+      run.artist = e.artist;
+      run.last = ed.date;
+      run.carried_in |= r.carried_in;
+      // A carried-in peak of No. 1: how many weeks it spent there before the data is unknown.
+      if (r.carried_in && r.peak == 1) run.weeks_at_1_before = true;
+      if (run.peak == 0 || r.peak < run.peak) {
+        run.peak = r.peak;
+        run.peak_date = r.peak == e.position ? std::optional<Day>(ed.date) : std::nullopt;
+      } else if (r.peak == e.position && !run.peak_date) {
+        run.peak_date = ed.date;
+      }
+      run.weeks_at_peak = r.weeks_at_peak;
+      run.weeks = r.weeks;
+      run.longest_streak = std::max(run.longest_streak, r.streak);
+      if (r.reentry && !r.carried_in) run.reentries.push_back(ed.date);
+      if (r.new_run) run.new_runs.push_back(ed.date);
+      const bool consecutive = last_edition[k] + 1 == static_cast<int>(i) && r.last;
+      if (e.position == 1) {
+        ++run.weeks_at_1;
+        at_1_streak[k] = consecutive && at_1_streak[k] > 0 ? at_1_streak[k] + 1 : 1;
+        run.longest_at_1 = std::max(run.longest_at_1, at_1_streak[k]);
+      } else {
+        at_1_streak[k] = 0;
+      }
+      run.positions.emplace_back(ed.date, e.position);
+      last_edition[k] = static_cast<int>(i);
+    }
+  }
+  for (size_t k = 0; k < out.size(); ++k)
+    if (last_edition[k] + 1 < static_cast<int>(editions.size()))
+      out[k].exits.push_back(editions[last_edition[k]].date);
   return out;
 }
 
@@ -288,7 +425,7 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
     const auto& e = editions[i].entries;
     shorted[i] = static_cast<int>(e.size()) < size;
     if (!i) continue;
-    gap[i] = editions[i].date - editions[i - 1].date > period + period / 2;
+    gap[i] = IsGap(editions[i - 1].date, editions[i].date, period);
     const auto& p = editions[i - 1].entries;
     // A repeat of the edition before, or an edition whose printed last weeks mostly refer to
     // another one than the edition before it in the data.
@@ -319,6 +456,12 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
       const ChartEntry& e = entries[j];
       const RunStats& r = runs[i][j];
       if (e.line == 0 && e.repaired) continue;  // reconstructed: not a printed row
+      if (r.carried_in) {
+        // Its history is taken as printed: there is nothing to check it against.
+        ++rep.carried_in;
+        first_seen.emplace(e.song, static_cast<int>(i));
+        continue;
+      }
       if (first_seen.emplace(e.song, static_cast<int>(i)).second && e.weeks && *e.weeks > 1 &&
           editions[i].date - editions[resumed].date <= 366) {
         claimed_past[e.song] = resumed == 0 ? 1 : 2;
@@ -335,17 +478,14 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
       rep.last_agree += last_ok;
       if (e.peak) ++rep.peak_rows, rep.peak_agree += peak_ok;
       if (e.weeks) ++rep.weeks_rows, rep.weeks_agree += weeks_ok;
-      if (last_ok && peak_ok && weeks_ok && !r.carried_in) {
+      if (last_ok && peak_ok && weeks_ok) {
         ++rep.agree;
         continue;
       }
       std::string cls;
       const int off_last = e.last_week && r.last ? std::abs(*e.last_week - *r.last) : -1;
       const int off_peak = e.peak ? std::abs(*e.peak - r.peak) : -1;
-      if (r.carried_in) {
-        cls = i == 0 || !gap[i] ? "history before the data starts"
-                                : "gap in the data (an edition missing or repeated)";
-      } else if (i == 0 || ((!weeks_ok || !peak_ok) && claimed_past[e.song] == 1)) {
+      if (i == 0 || ((!weeks_ok || !peak_ok) && claimed_past[e.song] == 1)) {
         cls = "history before the data starts";
       } else if ((!weeks_ok || !peak_ok) && claimed_past[e.song] == 2) {
         cls = "gap in the data (an edition missing or repeated)";

@@ -239,6 +239,7 @@ json VerifyJson(const VerifyReport& r, size_t examples) {
   return {{"chart", r.chart},
           {"editions", r.editions},
           {"rows", r.rows},
+          {"carried_in", r.carried_in},
           {"agree", r.agree},
           {"agree_percent", pct(r.agree, r.rows)},
           {"last_week", {{"rows", r.last_rows}, {"agree", r.last_agree}}},
@@ -296,10 +297,14 @@ void AddVerify(CLI::App* chart, Action* action) {
                         n ? 100.0 * static_cast<double>(x) / static_cast<double>(n) : 100.0);
           return std::string(buf);
         };
-        std::printf("%s: %s editions, %s rows; all printed columns agree on %s rows (%s)\n",
+        std::printf("%s: %s editions, %s rows checked; all printed columns agree on %s rows (%s)\n",
                     name.c_str(), Thousands(static_cast<int64_t>(r.editions)).c_str(),
                     Thousands(static_cast<int64_t>(r.rows)).c_str(),
                     Thousands(static_cast<int64_t>(r.agree)).c_str(), pct(r.agree, r.rows).c_str());
+        if (r.carried_in)
+          std::printf("  %s more rows carry in their printed history (where the data starts or "
+                      "resumes after a gap): not checked\n",
+                      Thousands(static_cast<int64_t>(r.carried_in)).c_str());
         std::printf("  last week %s of %s (%s), peak %s of %s (%s), weeks %s of %s (%s)%s\n",
                     Thousands(static_cast<int64_t>(r.last_agree)).c_str(),
                     Thousands(static_cast<int64_t>(r.last_rows)).c_str(),
@@ -418,6 +423,40 @@ Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Cat
   return std::set<std::string>(keys.begin(), keys.end());
 }
 
+json ChartRunJson(const std::string& chart, int period, const ChartRun& r) {
+  auto dates = [](const std::vector<Day>& ds) {
+    json a = json::array();
+    for (Day d : ds) a.push_back(FormatDate(d));
+    return a;
+  };
+  json positions = json::array();
+  for (const auto& [d, p] : r.positions) positions.push_back({FormatDate(d), p});
+  // A daily chart counts days on the chart; a weekly one weeks.
+  const std::string unit = period == 1 ? "days" : "weeks";
+  json j = {{"chart", chart},
+            {"title", r.title},
+            {"artist", r.artist},
+            {"period", period == 1 ? "day" : "week"},
+            {"carried_in", r.carried_in},
+            // Its first edition in the data: its debut, unless it was on the chart before.
+            {"debut", {{"date", FormatDate(r.first)}, {"position", r.first_position}}},
+            {"debut_in_data", r.debut_in_data},
+            {"peak", r.peak},
+            {"peak_date", r.peak_date ? json(FormatDate(*r.peak_date)) : json()},
+            {unit + "_at_peak", r.weeks_at_peak},
+            {unit, r.weeks},
+            {unit + "_at_1", r.weeks_at_1},
+            {unit + "_at_1_before_data", r.weeks_at_1_before},
+            {"longest_streak", r.longest_streak},
+            {"longest_at_1", r.longest_at_1},
+            {"reentries", dates(r.reentries)},
+            {"new_runs", dates(r.new_runs)},
+            {"exits", dates(r.exits)},
+            {"last", FormatDate(r.last)},
+            {"positions", positions}};
+  return j;
+}
+
 Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
                            const std::function<bool(const ChartEntry&)>& matches) {
   json out = json::array();
@@ -430,64 +469,14 @@ Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>
     for (size_t i = 0; i < stored.size(); ++i)
       for (size_t j = 0; j < stored[i].entries.size(); ++j)
         if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
+    if (wanted.empty()) continue;
     std::vector<ChartRepair> repairs;
     const auto editions = RepairEditions(linked, &repairs);
     const auto runs = ComputeRuns(editions);
-    // Per identity on this chart: its run, in order of debut.
-    std::map<std::string, json> by_song;
-    std::vector<std::string> order;
-    for (size_t i = 0; i < editions.size(); ++i) {
-      for (size_t j = 0; j < editions[i].entries.size(); ++j) {
-        const ChartEntry& e = editions[i].entries[j];
-        if (!wanted.count(e.song)) continue;
-        const RunStats& r = runs[i][j];
-        auto [it, added] = by_song.try_emplace(e.song);
-        json& s = it->second;
-        if (added) {
-          order.push_back(e.song);
-          s = {{"chart", name},
-               {"title", e.title},
-               {"artist", e.artist},
-               {"debut", {{"date", FormatDate(editions[i].date)}, {"position", e.position}}},
-               {"peak", e.position},
-               {"peak_date", FormatDate(editions[i].date)},
-               {"weeks_at_peak", 0},
-               {"weeks", 0},
-               {"weeks_at_1", 0},
-               {"longest_streak", 0},
-               {"reentries", json::array()},
-               {"exits", json::array()},
-               {"positions", json::array()}};
-        }
-        if (e.position < s["peak"].get<int>()) {
-          s["peak"] = e.position;
-          s["peak_date"] = FormatDate(editions[i].date);
-        }
-        s["weeks_at_peak"] = r.weeks_at_peak;
-        s["weeks"] = r.weeks;
-        if (e.position == 1) s["weeks_at_1"] = s["weeks_at_1"].get<int>() + 1;
-        s["longest_streak"] = std::max(s["longest_streak"].get<int>(), r.streak);
-        if (r.reentry) s["reentries"].push_back(FormatDate(editions[i].date));
-        s["last"] = FormatDate(editions[i].date);
-        s["last_index"] = i;
-        s["positions"].push_back({FormatDate(editions[i].date), e.position});
-      }
-    }
-    for (const auto& song : order) {
-      json& s = by_song[song];
-      // Exits: the editions after each last week of a run.
-      const auto& pos = s["positions"];
-      for (size_t k = 0; k < pos.size(); ++k) {
-        const bool last_of_run =
-            k + 1 == pos.size() || std::find(s["reentries"].begin(), s["reentries"].end(),
-                                             pos[k + 1][0]) != s["reentries"].end();
-        if (last_of_run &&
-            !(k + 1 == pos.size() && s["last_index"].get<size_t>() + 1 == editions.size()))
-          s["exits"].push_back(pos[k][0]);
-      }
-      s.erase("last_index");
-      out.push_back(s);
-    }
+    const int period = ChartPeriod(editions);
+    for (const ChartRun& r :
+         SongRuns(editions, runs, [&](const std::string& song) { return wanted.count(song) > 0; }))
+      out.push_back(ChartRunJson(name, period, r));
   }
   return out;
 }
@@ -559,18 +548,37 @@ void AddRun(CLI::App* chart, Action* action) {
         return Status::Ok();
       }
       for (const auto& s : out) {
-        std::printf("%s: %s - %s\n", s["chart"].get<std::string>().c_str(),
-                    s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str());
-        std::printf("  debut %s at No. %d; peak No. %d (%s, %d week%s there); %d weeks on chart",
-                    s["debut"]["date"].get<std::string>().c_str(),
-                    s["debut"]["position"].get<int>(), s["peak"].get<int>(),
-                    s["peak_date"].get<std::string>().c_str(), s["weeks_at_peak"].get<int>(),
-                    s["weeks_at_peak"].get<int>() == 1 ? "" : "s", s["weeks"].get<int>());
-        if (s["weeks_at_1"].get<int>()) std::printf(", %d at No. 1", s["weeks_at_1"].get<int>());
+        const bool days = s["period"] == "day";
+        const std::string unit = days ? "days" : "weeks";
+        const char* one = days ? "day" : "week";
+        const int n_peak = s[unit + "_at_peak"].get<int>(), n = s[unit].get<int>();
+        const int at_1 = s[unit + "_at_1"].get<int>();
+        std::printf("%s: %s - %s%s\n", s["chart"].get<std::string>().c_str(),
+                    s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str(),
+                    s["carried_in"].get<bool>() ? " (carried in: on the chart before the data)"
+                                                : "");
+        if (!s["debut_in_data"].get<bool>()) {
+          std::printf("  first in the data %s at No. %d (its debut is before the data)",
+                      s["debut"]["date"].get<std::string>().c_str(),
+                      s["debut"]["position"].get<int>());
+        } else {
+          std::printf("  debut %s at No. %d", s["debut"]["date"].get<std::string>().c_str(),
+                      s["debut"]["position"].get<int>());
+        }
+        std::printf("; peak No. %d (%s, %d %s%s there); %d %s%s on chart", s["peak"].get<int>(),
+                    s["peak_date"].is_null() ? "before the data"
+                                             : s["peak_date"].get<std::string>().c_str(),
+                    n_peak, one, n_peak == 1 ? "" : "s", n, one, n == 1 ? "" : "s");
+        if (at_1 || s[unit + "_at_1_before_data"].get<bool>())
+          std::printf(", %s%d at No. 1", s[unit + "_at_1_before_data"].get<bool>() ? "at least " : "",
+                      at_1);
         std::printf("; longest streak %d; last %s\n", s["longest_streak"].get<int>(),
                     s["last"].get<std::string>().c_str());
         for (const auto& d : s["reentries"])
           std::printf("  re-entry %s\n", d.get<std::string>().c_str());
+        for (const auto& d : s["new_runs"])
+          std::printf("  new run %s (the publisher restarted its count)\n",
+                      d.get<std::string>().c_str());
       }
       return Status::Ok();
     };

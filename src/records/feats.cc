@@ -167,27 +167,27 @@ Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::stri
   if (editions.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
   editions = RepairEditions(LinkIdentities(std::move(editions)), nullptr);
   const auto runs = ComputeRuns(editions);
-  std::map<std::string, ChartFeat> by_song;
-  for (size_t i = 0; i < editions.size(); ++i) {
-    for (size_t j = 0; j < editions[i].entries.size(); ++j) {
-      const ChartEntry& e = editions[i].entries[j];
-      const RunStats& r = runs[i][j];
-      ChartFeat& f = by_song[e.song];
-      if (f.song.empty()) {
-        f.song = e.song;
-        f.debut = e.position;
-        f.first = editions[i].date;
-      }
-      f.title = e.title;
-      f.artist = e.artist;
-      f.peak = r.peak;
-      f.weeks = r.weeks;
-      f.last = editions[i].date;
-      if (e.position == 1) ++f.weeks_at_1;
-    }
-  }
+  const int period = ChartPeriod(editions);
   std::vector<ChartFeat> out;
-  for (auto& [song, f] : by_song) out.push_back(std::move(f));
+  for (ChartRun& r : SongRuns(editions, runs)) {
+    ChartFeat f;
+    f.song = std::move(r.song);
+    f.title = std::move(r.title);
+    f.artist = std::move(r.artist);
+    f.debut = r.first_position;
+    f.peak = r.peak;
+    f.weeks = r.weeks;
+    f.weeks_at_1 = r.weeks_at_1;
+    f.longest_at_1 = r.longest_at_1;
+    f.first = r.first;
+    f.last = r.last;
+    f.debut_in_data = r.debut_in_data;
+    f.weeks_at_1_before = r.weeks_at_1_before;
+    f.period = period;
+    out.push_back(std::move(f));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ChartFeat& a, const ChartFeat& b) { return a.song < b.song; });
   return out;
 }
 
