@@ -4,6 +4,7 @@
 // loaded; const methods are safe to call from several threads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -98,7 +99,16 @@ class Catalog {
   // under; the song's original version (else its earliest release).
   const Track* TrackById(std::string_view id) const;
   // Artists whose name or an alias matches `name` (NormalizeName); an id matches too.
+  // A credited "Name (native name)" ("Jung Kook (정국)") that matches no artist whole matches the
+  // artists of either name.
   std::vector<const Artist*> FindArtists(std::string_view name) const;
+  // Whether some artist's name or alias has this NormalizeName key.
+  bool KnowsName(const std::string& key) const { return artist_names_.count(key) > 0; }
+  // KnowsName as a function, for SplitCredit (catalog/names.h): credits split where the
+  // catalog's names allow ("Earth, Wind & Fire" stays one name). Valid while the catalog is.
+  std::function<bool(const std::string&)> KnownNames() const {
+    return [this](const std::string& key) { return KnowsName(key); };
+  }
 
   // Solo: every primary artist is a person or a project (shared spec §5).
   bool IsSolo(const Track& t) const;
@@ -172,11 +182,15 @@ struct Resolution {
   std::string song_key;                        // the key every version of the song shares
   std::vector<const Track*> versions;          // the catalog's tracks of that song
   const Track* match = nullptr;                // the version the query names, if the catalog has it
+  // The releases the query names as an album: the title without its edition suffixes ("FACE
+  // (EP)" is FACE; catalog/names.h ParseAlbumTitle) by a release artist of the credit's lead.
+  std::vector<const Release*> releases;
 };
 // The song is the catalog's tracks with the query's title (without version parts) whose primary
 // artists include the credit's lead artist (its first name, by name or alias). Never merges a name
 // it does not know with another: an unknown lead artist or song leaves `match` null and
-// `versions` empty; other unknown credited names are listed in `unknown_artists`.
+// `versions` empty; other unknown credited names are listed in `unknown_artists`. The credit is
+// split where the catalog's names allow (the longest known name at each split point).
 Resolution Resolve(const Catalog& catalog, std::string_view query);
 
 }  // namespace encore

@@ -366,10 +366,21 @@ const Track* Catalog::TrackById(std::string_view id) const {
 std::vector<const Artist*> Catalog::FindArtists(std::string_view name) const {
   std::vector<const Artist*> out;
   if (const Artist* a = ArtistById(name)) out.push_back(a);
-  auto [lo, hi] = artist_names_.equal_range(NormalizeName(name));
-  for (auto it = lo; it != hi; ++it) {
-    const Artist* a = &artists_[it->second];
-    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  auto add = [&](std::string_view spelling) {
+    auto [lo, hi] = artist_names_.equal_range(NormalizeName(spelling));
+    for (auto it = lo; it != hi; ++it) {
+      const Artist* a = &artists_[it->second];
+      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    }
+  };
+  add(name);
+  if (out.empty()) {
+    // "Jung Kook (정국)": the name or its native name, whichever the catalog knows.
+    const auto [outer, inner] = NameAndParenthesized(name);
+    if (!outer.empty()) {
+      add(outer);
+      add(inner);
+    }
   }
   return out;
 }

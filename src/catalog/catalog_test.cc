@@ -111,3 +111,37 @@ TEST(Catalog, EveryProblemIsReportedWithFileLineAndReason) {
 }
 
 }  // namespace encore
+
+namespace encore {
+
+// Credits as publishers print them, against the demo world (doc/catalog.md, credits and titles).
+TEST(Catalog, CreditsAsPublishersPrintThem) {
+  const Catalog c = Demo();
+  // "Name (native name)": either name; an unknown name under both is not guessed.
+  EXPECT_EQ(Ids(c.FindArtists("Jung Kook (\xEC\xA0\x95\xEA\xB5\xAD)")),
+            std::vector<std::string>{"jungkook"});
+  EXPECT_EQ(Ids(c.FindArtists("JISOO (\xEC\xA7\x80\xEC\x88\x98)")), std::vector<std::string>{"jisoo"});
+  EXPECT_EQ(Ids(c.FindArtists("\xEC\xA7\x80\xEC\x88\x98 (Kim Jisoo)")),
+            std::vector<std::string>{"jisoo"});
+  EXPECT_TRUE(c.FindArtists("Nobody (\xEC\xA7\x80\xEC\x88\x98)").empty());
+  const Resolution seven =
+      Resolve(c, "Jung Kook (\xEC\xA0\x95\xEA\xB5\xAD) Featuring Latto - Seven");
+  ASSERT_NE(seven.match, nullptr);
+  EXPECT_EQ(seven.match->id, "jk-seven");
+  // The catalog's names split credits: the longest known name at each split point.
+  EXPECT_TRUE(c.KnowsName("jungkook"));
+  EXPECT_FALSE(c.KnowsName("jung"));
+  EXPECT_EQ(SplitCredit("Jung Kook, Latto", c.KnownNames()).primary,
+            (std::vector<std::string>{"Jung Kook", "Latto"}));
+  // Albums by their title without edition suffixes.
+  const Resolution face = Resolve(c, "Jimin - FACE (EP)");
+  ASSERT_EQ(face.releases.size(), 1u);
+  EXPECT_EQ(face.releases[0]->id, "face");
+  EXPECT_EQ(face.match, nullptr);
+  const Resolution golden = Resolve(c, "Jung Kook - GOLDEN (Deluxe)");
+  ASSERT_EQ(golden.releases.size(), 1u);
+  EXPECT_EQ(golden.releases[0]->id, "golden");
+  EXPECT_TRUE(Resolve(c, "Latto - FACE (EP)").releases.empty());  // not Latto's
+}
+
+}  // namespace encore

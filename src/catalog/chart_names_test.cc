@@ -2,10 +2,15 @@
 // and by Spotify, under every spelling of its title and credit, gets one song key.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "catalog/names.h"
 #include "shared_data.h"
@@ -208,6 +213,106 @@ TEST(SongKey, Billboard200AcrossItsTwoFileEras) {
       returning, same, differ.c_str());
   EXPECT_GT(returning, 150u);
   EXPECT_EQ(same, returning) << differ;
+}
+
+// Lead artists whose names contain a comma, in every comma credit of the Hot 100 and the
+// Billboard 200 (3,707 and 5,088 rows), against tests/credit_names_expect.py, which classifies
+// them independently (acts judged by hand from the data): the lead's key is the whole name
+// ("Tyler, The Creator Featuring Kali Uchis" -> tylerthecreator), and a list of artists ("Metro
+// Boomin, The Weeknd & 21 Savage") is keyed by its first name. Every row right, printed.
+TEST(CreditNames, CommaLeadsOnTheRealBillboardCharts) {
+  ENCORE_REQUIRE_SHARED_DATA(hot100, "billboard-hot-100/hot100_all_weeks.csv");
+  ENCORE_REQUIRE_SHARED_DATA(b200, "billboard-200");
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("encore-credit-names-" + std::to_string(::getpid()) + ".tsv");
+  const std::string cmd = "python3 '" + std::string(ENCORE_SOURCE_DIR) +
+                          "/tests/credit_names_expect.py' '" + hot100.string() + "' '" +
+                          b200.string() + "' > '" + out.string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(out);
+  std::map<std::string, std::pair<size_t, size_t>> by;  // chart/class -> rows right, wrong
+  std::string wrong, line;
+  size_t credits = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, '\t');) f.push_back(x);
+    ASSERT_EQ(f.size(), 5u) << line;
+    ++credits;
+    const size_t rows = std::stoul(f[2]);
+    auto& [right, bad] = by[f[0] + " " + f[1]];
+    if (LeadKey(f[4]) == f[3]) {
+      right += rows;
+    } else {
+      bad += rows;
+      wrong += "\n  " + f[0] + " " + f[4] + ": " + LeadKey(f[4]) + ", want " + f[3];
+    }
+  }
+  std::filesystem::remove(out);
+  std::printf("Comma credits (%zu distinct), rows with the right lead key:\n", credits);
+  for (const auto& [what, n] : by)
+    std::printf("  %-22s %6zu right, %zu wrong\n", what.c_str(), n.first, n.second);
+  std::printf("%s\n", wrong.c_str());
+  EXPECT_EQ(by["hot100 comma-lead-co"].first, 189u);  // 185 "The", 4 "the" Tyler rows included
+  EXPECT_GT(by["hot100 list"].first, 2000u);
+  EXPECT_GT(by["b200 comma-lead"].first, 4000u);
+  for (const auto& [what, n] : by) EXPECT_EQ(n.second, 0u) << what << wrong;
+}
+
+// Every well-known name that SplitCredit keeps whole is printed whole, as a credit of its own, on
+// the Hot 100 or the Billboard 200: the list is learned from the data.
+TEST(CreditNames, KnownNamesAreCreditsOfTheirOwnInTheData) {
+  ENCORE_REQUIRE_SHARED_DATA(hot100, "billboard-hot-100/hot100_all_weeks.csv");
+  ENCORE_REQUIRE_SHARED_DATA(b200, "billboard-200");
+  std::set<std::string> solo;  // keys of whole credits
+  for (const Entry& e : ReadChart(hot100, "chart_date", "artist", "song", "this_week"))
+    solo.insert(NormalizeName(e.artist));
+  for (const auto& f : std::filesystem::recursive_directory_iterator(b200)) {
+    if (f.path().extension() != ".csv") continue;
+    const bool old_era = f.path().string().find("1967-2020") != std::string::npos;
+    for (const Entry& e : ReadChart(f.path(), old_era ? "date" : "chart_week",
+                                    old_era ? "artist" : "performer", "title",
+                                    old_era ? "current" : "current_week"))
+      solo.insert(NormalizeName(e.artist));
+  }
+  for (const std::string& key : KnownCreditNames()) EXPECT_TRUE(solo.count(key)) << key;
+}
+
+// UK credits join artists with "/": each artist of each credit of the UK singles and albums is
+// a name of its own (searchable by `chart run --artist`), and the names with a "/" of their own
+// stay whole ("HUNTR/X"), so "GOLDEN" is one song on the UK chart and the Hot 100.
+TEST(CreditNames, UkSlashCreditsNameEachArtist) {
+  ENCORE_REQUIRE_SHARED_DATA(singles, "uk/uk_singles_2025_2026.csv");
+  ENCORE_REQUIRE_SHARED_DATA(albums, "uk/uk_albums_2025_2026.csv");
+  size_t rows = 0, split = 0;
+  std::set<std::string> whole, golden;
+  for (const auto& path : {singles, albums}) {
+    for (const Entry& e : ReadChart(path, "chart_date", "artist", "title", "position")) {
+      if (e.artist.find('/') == std::string::npos) continue;
+      ++rows;
+      const Credit c = SplitCredit(e.artist);
+      const size_t slashes = static_cast<size_t>(std::count(e.artist.begin(), e.artist.end(), '/'));
+      size_t kept = 0;
+      for (const auto& n : c.primary) {
+        if (n.find('/') != std::string::npos) whole.insert(n);
+        kept += static_cast<size_t>(std::count(n.begin(), n.end(), '/'));
+        EXPECT_FALSE(n.empty());
+      }
+      if (kept < slashes) ++split;
+      if (e.title.find("GOLDEN") != std::string::npos && e.artist.find("HUNTR") != std::string::npos)
+        golden.insert(SongKey(e.artist, e.title));
+    }
+  }
+  std::printf("UK rows with a \"/\" in the credit: %zu; split into artists: %zu; kept whole:",
+              rows, split);
+  for (const auto& n : whole) std::printf(" %s", n.c_str());
+  std::printf("\n");
+  EXPECT_GT(rows, 350u);
+  EXPECT_EQ(whole, std::set<std::string>{"HUNTR/X"});
+  EXPECT_EQ(split, rows);  // every one names two artists or more
+  EXPECT_EQ(golden, std::set<std::string>{"golden|huntrx"});
+  const Credit calvin = SplitCredit("CALVIN HARRIS/DOUGLAS");
+  EXPECT_EQ(calvin.primary, (std::vector<std::string>{"CALVIN HARRIS", "DOUGLAS"}));
 }
 
 }  // namespace encore

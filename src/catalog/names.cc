@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
+#include <utility>
 
 #include "common/strings.h"
 
@@ -52,30 +54,84 @@ bool ContainsWord(std::string_view lower, std::string_view word) {
   return false;
 }
 
-// Splits names joined by ", ", " & ", " and ", " x ", " / " (not an unspaced "/", which is part
-// of names such as HUNTR/X). A band named "A & B" splits too, alike under every spelling; the
-// catalog matches such a credit whole first (see Resolve).
-std::vector<std::string> SplitNames(std::string_view s) {
-  std::vector<std::string> out;
+// Words that continue the name before a comma: "Grover Washington, Jr.", "Lipps, Inc.",
+// "Traffic, Etc.", "John Wesley Ryles, I".
+bool IsNameSuffix(std::string_view lower_word) {
+  static constexpr std::string_view kSuffixes[] = {"jr", "jr.", "sr",  "sr.",  "inc", "inc.",
+                                                   "ltd", "ltd.", "etc", "etc.", "i",  "ii",
+                                                   "iii", "iv"};
+  return std::find(std::begin(kSuffixes), std::end(kSuffixes), lower_word) != std::end(kSuffixes);
+}
+
+// Whether the comma at `i` is part of a name: between digits ("10,000 Maniacs") or before a
+// suffix word that ends the name ("Ray Parker,Jr. & Helen Terry").
+bool CommaInName(std::string_view s, const std::string& lower, size_t i) {
+  if (i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+      std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+    return true;
+  }
+  size_t b = i + 1;
+  while (b < s.size() && s[b] == ' ') ++b;
+  size_t e = b;
+  while (e < s.size() && std::string_view(" ,&/()").find(s[e]) == std::string_view::npos) ++e;
+  if (e == b || !IsNameSuffix(std::string_view(lower).substr(b, e - b))) return false;
+  // The suffix ends the name: the credit or the name ends after it ("Jr Smith" is a name).
+  size_t p = e;
+  while (p < s.size() && s[p] == ' ') ++p;
+  return p == s.size() || std::string_view(",&/()").find(s[p]) != std::string_view::npos ||
+         lower.compare(p, 4, "and ") == 0 || lower.compare(p, 2, "x ") == 0;
+}
+
+// Whether the unspaced "/" at `i` is part of a name: next to a one-character part ("HUNTR/X",
+// "K/DA", "M/A/R/R/S") or between two short ones ("AC/DC", "Au/Ra", "20/20"). `start` is where
+// the current name began. Other unspaced "/" join artists ("CALVIN HARRIS/ELLIE GOULDING",
+// "NF/MGK").
+bool SlashInName(std::string_view s, size_t start, size_t i) {
+  const std::string_view left = Trim(s.substr(start, i - start));
+  size_t e = i + 1;
+  while (e < s.size() && std::string_view("/,&:(").find(s[e]) == std::string_view::npos) ++e;
+  const std::string_view right = Trim(s.substr(i + 1, e - i - 1));
+  return left.size() == 1 || right.size() == 1 || (left.size() <= 2 && right.size() <= 2);
+}
+
+// The parts of a credit between separators: ", ", " & ", " and ", " x ", " / ", an unspaced "/",
+// "Group: " — none inside parentheses ("Silk Sonic (Bruno Mars & Anderson .Paak)"), and not the
+// commas and slashes that are part of a name (CommaInName, SlashInName). The X of "Lil Nas X & B"
+// is a name, not a separator. Each part as [begin, end) of `s`, trimmed, empty ones dropped.
+std::vector<std::pair<size_t, size_t>> CreditParts(std::string_view s) {
+  std::vector<std::pair<size_t, size_t>> out;
   const std::string lower = Lower(s);
   size_t start = 0, i = 0;
+  int depth = 0;
   auto push = [&](size_t end) {
-    const std::string_view name = Trim(s.substr(start, end - start));
-    if (!name.empty()) out.emplace_back(name);
+    size_t b = start, e = end;
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    if (b < e) out.emplace_back(b, e);
   };
   while (i < s.size()) {
     size_t skip = 0;
-    if (s[i] == ',' || s[i] == '&')
+    if (s[i] == '(') {
+      ++depth;
+    } else if (s[i] == ')') {
+      depth = std::max(0, depth - 1);
+    } else if (depth > 0) {
+      // inside parentheses: one name
+    } else if (s[i] == ',') {
+      if (!CommaInName(s, lower, i)) skip = 1;
+    } else if (s[i] == '&') {
       skip = 1;
-    else if (s.compare(i, 3, " / ") == 0)
+    } else if (s.compare(i, 3, " / ") == 0) {
       skip = 3;  // "Zayn / Taylor Swift"
-    else if (lower.compare(i, 5, " and ") == 0)
+    } else if (s[i] == '/') {
+      if (!SlashInName(s, start, i)) skip = 1;  // UK credits: "CALVIN HARRIS/ELLIE GOULDING"
+    } else if (lower.compare(i, 5, " and ") == 0) {
       skip = 5;  // Billboard's "Young Thug And Travis Scott"
-    else if (s[i] == ':' && i + 1 < s.size() && s[i + 1] == ' ')
+    } else if (s[i] == ':' && i + 1 < s.size() && s[i + 1] == ' ') {
       skip = 2;  // "Group: members"
-    else if (lower.compare(i, 3, " x ") == 0 && i > 0 && i + 3 < s.size() &&
-             std::isalnum(static_cast<unsigned char>(s[i - 1])) &&
-             std::isalnum(static_cast<unsigned char>(s[i + 3]))) {
+    } else if (lower.compare(i, 3, " x ") == 0 && i > 0 && i + 3 < s.size() &&
+               std::isalnum(static_cast<unsigned char>(s[i - 1])) &&
+               std::isalnum(static_cast<unsigned char>(s[i + 3]))) {
       skip = 3;  // "A x B" joins two names; the X of "Lil Nas X & B" does not
     }
     if (skip) {
@@ -90,12 +146,105 @@ std::vector<std::string> SplitNames(std::string_view s) {
   return out;
 }
 
+// Well-known artist names that contain a separator, each printed whole as a credit of its own
+// on the Billboard Hot 100 or Billboard 200 (../shared/data; src/catalog/chart_names_test.cc
+// checks that each still is). Names the rules of CreditParts keep whole are not listed.
+constexpr std::string_view kKnownCreditNames[] = {
+    "Anderson, Bruford, Wakeman, Howe",
+    "Artists Of Then, Now & Forever",
+    "Ashton, Gardner & Dyke",
+    "Benedictines Of Mary, Queen Of Apostles",
+    "Black Country, New Road",
+    "Blood, Sweat & Tears",
+    "Chunk! No, Captain Chunk!",
+    "Cotton, Lloyd & Christian",
+    "Crosby, Stills & Nash",
+    "Crosby, Stills, Nash & Young",
+    "Dancer, Prancer And Nervous",
+    "Dave Dee, Dozy, Beaky, Mick And Tich",
+    "Dino, Desi & Billy",
+    "Drop Dead, Gorgeous",
+    "Earth, Wind & Fire",
+    "Ebn/Ozn",
+    "Ecstasy, Passion & Pain",
+    "Emerson, Lake & Palmer",
+    "Emerson, Lake & Powell",
+    "Faith, Hope And Charity",
+    "Hagar, Schon, Aaronson, Shrieve",
+    "Hamilton, Joe Frank & Dennison",
+    "Hamilton, Joe Frank & Reynolds",
+    "Hodges, James And Smith",
+    "Invent, Animate",
+    "Isley, Jasper, Isley",
+    "Joiner, Arkansas Junior High School Band",
+    "JP, Chrissie & The Fairground Boys",
+    "Love/Hate",
+    "McGuinn, Clark & Hillman",
+    "Oh, Sleeper",
+    "Peter, Paul & Mary",
+    "Phantom, Rocker & Slick",
+    "Phillips, Craig & Dean",
+    "Ray, Goodman & Brown",
+    "Souther, Hillman, Furay Band",
+    "The Good, The Bad & The Queen",
+    "The Souther, Hillman, Furay Band",
+    "Tyler, The Creator",
+    "West, Bruce & Laing",
+    "Whenever, If Ever",
+    "Woe, Is Me",
+};
+
+const std::vector<std::string>& KnownCreditKeys() {
+  static const std::vector<std::string> kKeys = [] {
+    std::vector<std::string> keys;
+    for (std::string_view name : kKnownCreditNames) keys.push_back(NormalizeName(name));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }();
+  return kKeys;
+}
+
+bool IsKnownCreditKey(const std::string& key) {
+  const auto& keys = KnownCreditKeys();
+  return std::binary_search(keys.begin(), keys.end(), key);
+}
+
+// The names of a credit without feature markers: its parts, and at each part the longest run of
+// parts that is one known name (spelled with or without its "and": "Faith, Hope & Charity").
+std::vector<std::string> SplitNames(std::string_view s, const KnownName& known = nullptr) {
+  const auto parts = CreditParts(s);
+  std::vector<std::string> keys;
+  for (const auto& [b, e] : parts) keys.push_back(NormalizeName(s.substr(b, e - b)));
+  auto is_known = [&](const std::string& key) {
+    return IsKnownCreditKey(key) || (known && known(key));
+  };
+  std::vector<std::string> out;
+  for (size_t i = 0; i < parts.size();) {
+    size_t last = i;
+    std::string joined = keys[i];
+    std::vector<std::string> runs(parts.size());  // joined keys of parts i..j
+    for (size_t j = i + 1; j < parts.size(); ++j) runs[j] = (joined += keys[j]);
+    for (size_t j = parts.size() - 1; j > i; --j) {
+      const std::string whole =
+          NormalizeName(s.substr(parts[i].first, parts[j].second - parts[i].first));
+      if (is_known(whole) || is_known(runs[j])) {
+        last = j;
+        break;
+      }
+    }
+    out.emplace_back(s.substr(parts[i].first, parts[last].second - parts[i].first));
+    i = last + 1;
+  }
+  return out;
+}
+
 // The position of a feature marker in a credit (" feat. ", " ft ", " featuring ", " with "),
 // and its length; npos when none.
 std::pair<size_t, size_t> FindFeature(const std::string& lower) {
-  static constexpr std::string_view kMarkers[] = {" featuring ", " feat. ", " feat ",
-                                                  " ft. ",       " ft ",    " with ",
-                                                  " (feat. ",    " (ft. ",  " (with "};
+  static constexpr std::string_view kMarkers[] = {
+      " featuring ", " feat. ", " feat ",       " ft. ",         " ft ",
+      " with ",      " (feat. ", " (ft. ",        " (with ",       " (featuring ",
+      " (duet with "};
   std::pair<size_t, size_t> best{std::string::npos, 0};
   for (std::string_view m : kMarkers) {
     const size_t at = lower.find(m);
@@ -199,19 +348,50 @@ std::string NormalizeName(std::string_view name) {
   return out;
 }
 
-Credit SplitCredit(std::string_view credit) {
+Credit SplitCredit(std::string_view credit) { return SplitCredit(credit, nullptr); }
+
+Credit SplitCredit(std::string_view credit, const KnownName& known) {
   Credit c;
   const std::string lower = Lower(credit);
   const auto [at, len] = FindFeature(lower);
   if (at == std::string::npos) {
-    c.primary = SplitNames(credit);
+    c.primary = SplitNames(credit, known);
     return c;
   }
-  c.primary = SplitNames(credit.substr(0, at));
+  c.primary = SplitNames(credit.substr(0, at), known);
   std::string_view rest = credit.substr(at + len);
   if (lower[at + 1] == '(' && !rest.empty() && rest.back() == ')') rest.remove_suffix(1);
-  c.featured = SplitNames(rest);
+  c.featured = SplitNames(rest, known);
   return c;
+}
+
+const std::vector<std::string>& KnownCreditNames() { return KnownCreditKeys(); }
+
+std::pair<std::string_view, std::string_view> NameAndParenthesized(std::string_view name) {
+  name = Trim(name);
+  if (name.size() < 4 || name.back() != ')') return {};
+  int depth = 0;
+  size_t open = std::string_view::npos;
+  for (size_t i = name.size(); i-- > 0;) {
+    if (name[i] == ')') ++depth;
+    if (name[i] == '(' && --depth == 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open == std::string_view::npos || open == 0 || name[open - 1] != ' ') return {};
+  const std::string_view outer = Trim(name.substr(0, open));
+  const std::string_view inner = Trim(name.substr(open + 1, name.size() - open - 2));
+  if (outer.empty() || inner.empty()) return {};
+  return {outer, inner};
+}
+
+std::string LeadKey(std::string_view credit, const KnownName& known) {
+  const Credit c = SplitCredit(credit, known);
+  if (c.primary.empty()) return {};
+  const std::string_view lead = c.primary.front();
+  const auto [outer, inner] = NameAndParenthesized(lead);
+  return NormalizeName(outer.empty() ? lead : outer);
 }
 
 std::string_view VersionKindName(VersionKind k) {
@@ -247,9 +427,7 @@ std::string_view VersionKindName(VersionKind k) {
 }
 
 std::string SongKey(std::string_view artist_credit, std::string_view title) {
-  const Credit credit = SplitCredit(artist_credit);
-  return NormalizeName(ParseTitle(title).base) + "|" +
-         (credit.primary.empty() ? std::string() : NormalizeName(credit.primary.front()));
+  return NormalizeName(ParseTitle(title).base) + "|" + LeadKey(artist_credit);
 }
 
 ParsedTitle ParseTitle(std::string_view title) {
@@ -317,6 +495,93 @@ ParsedTitle ParseTitle(std::string_view title) {
     t.label += (t.label.empty() ? "" : " / ") + part;
   }
   return t;
+}
+
+}  // namespace encore
+
+namespace encore {
+namespace {
+
+// Whether a title's suffix names an edition of the release rather than another release: every
+// word an edition word or a number ("25th", "2-CD", "2011"), one of them saying so.
+bool IsEdition(std::string_view part) {
+  static constexpr std::string_view kMarkers[] = {
+      "ep",        "single",  "deluxe",    "edition", "expanded", "remastered",
+      "remaster",  "reissue", "repackage", "bonus",   "explicit", "clean"};
+  static constexpr std::string_view kWords[] = {
+      "version",  "special",     "limited",    "track",     "tracks",   "international",
+      "complete", "super",       "anniversary", "collectors", "collector", "platinum",
+      "tour",     "cd",          "digital",    "standard",  "legendary", "mini",
+      "album",    "the",         "and"};
+  bool marked = false;
+  std::string word;
+  auto take = [&]() {
+    if (word.empty()) return true;
+    const std::string w = std::exchange(word, {});
+    auto in = [&](const auto& list) {
+      return std::find(std::begin(list), std::end(list), w) != std::end(list);
+    };
+    if (in(kMarkers)) {
+      marked = true;
+      return true;
+    }
+    if (in(kWords)) return true;
+    // A number or an ordinal: "2011", "25th", "2nd", the 2 of "2-CD".
+    size_t d = 0;
+    while (d < w.size() && std::isdigit(static_cast<unsigned char>(w[d]))) ++d;
+    const std::string_view tail = std::string_view(w).substr(d);
+    return d > 0 && (tail.empty() || tail == "st" || tail == "nd" || tail == "rd" || tail == "th");
+  };
+  for (char c : part) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) {
+      word.push_back(static_cast<char>(std::tolower(u)));
+    } else if (c == '\'' || c == '.') {
+      // "Collector's", "Vol.": one word
+    } else if (!take()) {
+      return false;
+    }
+  }
+  return take() && marked;
+}
+
+}  // namespace
+
+ParsedAlbumTitle ParseAlbumTitle(std::string_view title) {
+  ParsedAlbumTitle out;
+  std::string_view rest = Trim(title);
+  std::vector<std::string_view> editions;
+  while (!rest.empty()) {
+    std::string_view part, before;
+    const char last = rest.back();
+    if (last == ')' || last == ']') {
+      const char open = last == ')' ? '(' : '[';
+      int depth = 0;
+      size_t at = std::string_view::npos;
+      for (size_t i = rest.size(); i-- > 0;) {
+        if (rest[i] == last) ++depth;
+        if (rest[i] == open && --depth == 0) {
+          at = i;
+          break;
+        }
+      }
+      if (at == std::string_view::npos || at == 0) break;
+      part = rest.substr(at + 1, rest.size() - at - 2);
+      before = Trim(rest.substr(0, at));
+    } else if (const size_t dash = rest.rfind(" - "); dash != std::string_view::npos && dash > 0) {
+      part = rest.substr(dash + 3);
+      before = Trim(rest.substr(0, dash));
+    } else {
+      break;
+    }
+    if (before.empty() || !IsEdition(part)) break;
+    editions.push_back(Trim(part));
+    rest = before;
+  }
+  out.base = std::string(rest);
+  for (auto it = editions.rbegin(); it != editions.rend(); ++it)
+    out.edition += (out.edition.empty() ? "" : " / ") + std::string(*it);
+  return out;
 }
 
 }  // namespace encore

@@ -5,8 +5,10 @@
 // (the version) apart. Pure functions, thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace encore {
@@ -24,6 +26,35 @@ struct Credit {
   std::vector<std::string> featured;
 };
 Credit SplitCredit(std::string_view credit);
+
+// Whether a name is known as one artist's, by its NormalizeName key (the catalog's names and
+// aliases: Catalog::KnowsName).
+using KnownName = std::function<bool(const std::string& key)>;
+
+// SplitCredit, and at every split point the longest run of names that `known` knows as one
+// ("Earth, Wind & Fire, The Emotions" with "Earth, Wind & Fire" known: two names, not four).
+// Names that contain a separator are kept whole without a catalog too (doc/catalog.md, credits):
+// a comma before a suffix ("Grover Washington, Jr.", "Lipps, Inc."), between digits ("10,000
+// Maniacs"), or inside parentheses ("Silk Sonic (Bruno Mars & Anderson .Paak)"); an unspaced "/"
+// next to a one-letter part or between two short parts ("HUNTR/X", "AC/DC"), while other
+// unspaced "/" join artists as UK credits do ("CALVIN HARRIS/ELLIE GOULDING"); and the
+// well-known names of KnownCreditNames().
+Credit SplitCredit(std::string_view credit, const KnownName& known);
+
+// The NormalizeName keys of well-known artist names that contain a separator ("Tyler, The
+// Creator", "Earth, Wind & Fire", "Ebn/Ozn"), each printed whole as a credit of its own in the
+// Billboard charts; SplitCredit keeps them whole. Sorted.
+const std::vector<std::string>& KnownCreditNames();
+
+// "Jung Kook (정국)" -> {"Jung Kook", "정국"}: a name followed by another in parentheses, as
+// credits print a native name (or a group's members: "Silk Sonic (Bruno Mars & Anderson
+// .Paak)"). Empty views when the name does not end in a parenthesised part after a name.
+std::pair<std::string_view, std::string_view> NameAndParenthesized(std::string_view name);
+
+// The matching key of a credit's lead artist (its first primary name): NormalizeName of the
+// name, or of the part before a parenthesised native name ("Jung Kook (정국)" -> "jungkook").
+// With `known`, names are split as SplitCredit(credit, known) does.
+std::string LeadKey(std::string_view credit, const KnownName& known = nullptr);
 
 // What kind of version a title names, from its parenthesised or dashed parts.
 enum class VersionKind {
@@ -54,6 +85,18 @@ struct ParsedTitle {
   std::string label;
 };
 ParsedTitle ParseTitle(std::string_view title);
+
+// An album title as charts print it: the release's own title apart from the edition suffixes
+// publishers add ("FACE (EP)", "GOLDEN (Deluxe)", "Rumours (Super Deluxe Edition)", "Abbey Road
+// - Remastered", "Thriller [25th Anniversary Edition]"). A suffix is an edition when every word
+// of it is an edition word or a number and one of them says so (EP, single, deluxe, edition,
+// expanded, remaster(ed), reissue, repackage); "(Taylor's Version)" and "(Soundtrack)" name other
+// releases and stay. `edition` keeps the suffixes dropped, joined by " / ".
+struct ParsedAlbumTitle {
+  std::string base;
+  std::string edition;
+};
+ParsedAlbumTitle ParseAlbumTitle(std::string_view title);
 
 // The key of a song as printed by charts and services: the normalised base title and the
 // normalised lead artist (the first name of the credit), joined by '|'. Publishers list

@@ -31,7 +31,7 @@ Resolution Resolve(const Catalog& catalog, std::string_view query) {
   const size_t dash = query.find(" - ");
   r.artist_part = std::string(dash == std::string_view::npos ? "" : query.substr(0, dash));
   r.title_part = std::string(dash == std::string_view::npos ? query : query.substr(dash + 3));
-  Credit credit = SplitCredit(r.artist_part);
+  Credit credit = SplitCredit(r.artist_part, catalog.KnownNames());
   // A name the catalog knows whole ("Simon & Garfunkel") is not split into two.
   if (credit.primary.size() > 1 && catalog.FindArtists(r.artist_part).size() == 1)
     credit = {{r.artist_part}, {}};
@@ -55,6 +55,13 @@ Resolution Resolve(const Catalog& catalog, std::string_view query) {
   for (const auto& t : catalog.tracks()) {
     if (std::find(t.primary.begin(), t.primary.end(), lead[0]->id) == t.primary.end()) continue;
     if (NormalizeName(ParseTitle(t.title).base) == base) r.versions.push_back(&t);
+  }
+  // The album: "FACE (EP)", "GOLDEN (Deluxe)" are FACE and GOLDEN.
+  const std::string album = NormalizeName(ParseAlbumTitle(r.title_part).base);
+  for (const auto& rel : catalog.releases()) {
+    if (std::find(rel.artists.begin(), rel.artists.end(), lead[0]->id) == rel.artists.end())
+      continue;
+    if (NormalizeName(ParseAlbumTitle(rel.title).base) == album) r.releases.push_back(&rel);
   }
   // The version: same kind and, for named versions, the same label; the original when the query
   // names none; on a tie, the earliest release.

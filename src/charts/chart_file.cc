@@ -96,9 +96,7 @@ std::string UkTitle(std::string_view title, std::string_view marker) {
 }  // namespace
 
 std::string EntryKey(const std::string& artist, const std::string& title) {
-  const Credit credit = SplitCredit(artist);
-  return NormalizeName(title) + "|" +
-         (credit.primary.empty() ? std::string() : NormalizeName(credit.primary.front()));
+  return NormalizeName(title) + "|" + LeadKey(artist);
 }
 
 std::string ChartIssue::ToString() const {

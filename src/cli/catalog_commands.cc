@@ -308,6 +308,12 @@ json ResolutionJson(const std::string& query, const Resolution& r) {
   for (const Artist* a : r.artists) artists.push_back({{"id", a->id}, {"name", a->name}});
   for (const Track* t : r.versions)
     versions.push_back({{"id", t->id}, {"title", t->title}, {"release", t->release_id}});
+  json releases = json::array();
+  for (const Release* x : r.releases)
+    releases.push_back({{"id", x->id},
+                        {"title", x->title},
+                        {"type", ReleaseTypeName(x->type)},
+                        {"date", FormatDate(x->date)}});
   return {{"query", query},
           {"artist", r.artist_part},
           {"title", r.title_part},
@@ -320,7 +326,8 @@ json ResolutionJson(const std::string& query, const Resolution& r) {
           {"version", r.version_label},
           {"song_key", r.song_key},
           {"versions", versions},
-          {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()}};
+          {"match", r.match ? json{{"id", r.match->id}, {"title", r.match->title}} : json()},
+          {"releases", releases}};
 }
 
 void AddResolve(CLI::App& app, Action* action) {
@@ -363,8 +370,15 @@ void AddResolve(CLI::App& app, Action* action) {
             std::printf("no catalog track matches this %s\n",
                         r.versions.empty() ? "song" : "version");
           }
+          const std::string edition = ParseAlbumTitle(r.title_part).edition;
+          for (const Release* x : r.releases) {
+            std::printf("release:  %s (%s), %s of %s%s\n", x->id.c_str(), x->title.c_str(),
+                        std::string(ReleaseTypeName(x->type)).c_str(), FormatDate(x->date).c_str(),
+                        edition.empty() ? "" : (", edition \"" + edition + "\" dropped").c_str());
+          }
         }
-        if (!r.match) return Status::NotFound("not resolved: " + q.arg);
+        // A song's version, or an album the query names as charts print it ("FACE (EP)").
+        if (!r.match && r.releases.empty()) return Status::NotFound("not resolved: " + q.arg);
         return Status::Ok();
       });
 }
@@ -483,6 +497,16 @@ void AddRelease(CLI::App& app, Action* action) {
         if (const Release* r = c.ReleaseById(q.arg)) found.push_back(r);
         for (const auto& r : c.releases()) {
           if (found.empty() && NormalizeName(r.title) == NormalizeName(q.arg)) found.push_back(&r);
+        }
+        // As charts print it: "FACE (EP)", "GOLDEN (Deluxe)"; "Artist - Title".
+        if (found.empty()) {
+          if (q.arg.find(" - ") != std::string::npos) {
+            found = Resolve(c, q.arg).releases;
+          } else {
+            const std::string want = NormalizeName(ParseAlbumTitle(q.arg).base);
+            for (const auto& r : c.releases())
+              if (NormalizeName(ParseAlbumTitle(r.title).base) == want) found.push_back(&r);
+          }
         }
         if (found.empty())
           return Status::NotFound("no release '" + q.arg + "' in the catalog of " + q.dir);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -515,22 +516,47 @@ void AddRun(CLI::App* chart, Action* action) {
       }
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
       std::set<std::string> want_keys;  // --track: the chart songs linked to its versions
-      if (!a->track.empty()) {
-        ENCORE_ASSIGN_OR_RETURN(const Catalog catalog,
-                                LoadStoredCatalog(DefaultStoreDir(a->store)));
-        const Track* t = catalog.TrackById(a->track);
-        if (!t) return Status::NotFound("no track '" + a->track + "' in the catalog");
-        ENCORE_ASSIGN_OR_RETURN(want_keys, ChartSongsOfTrack(*history, catalog, *t));
+      std::optional<Catalog> catalog;
+      if (!a->track.empty() || !a->artist.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
       }
+      if (!a->track.empty()) {
+        const Track* t = catalog->TrackById(a->track);
+        if (!t) return Status::NotFound("no track '" + a->track + "' in the catalog");
+        ENCORE_ASSIGN_OR_RETURN(want_keys, ChartSongsOfTrack(*history, *catalog, *t));
+      }
+      // --artist: the name as given (either name of "Jung Kook (정국)") and, when the catalog
+      // knows the artist, every name and alias of theirs; credits split where the catalog's
+      // names allow.
+      std::set<std::string> want_artists;
+      KnownName known;
+      if (!a->artist.empty()) {
+        want_artists.insert(want_artist);
+        if (const auto [name, native] = NameAndParenthesized(a->artist); !name.empty()) {
+          want_artists.insert(NormalizeName(name));
+          want_artists.insert(NormalizeName(native));
+        }
+        for (const Artist* x : catalog->FindArtists(a->artist)) {
+          want_artists.insert(NormalizeName(x->name));
+          for (const auto& alias : x->aliases) want_artists.insert(NormalizeName(alias));
+        }
+        if (!catalog->artists().empty()) known = catalog->KnownNames();
+      }
+      auto named = [&](const std::string& n) {
+        if (want_artists.count(NormalizeName(n))) return true;
+        const auto [name, native] = NameAndParenthesized(n);
+        return !name.empty() &&
+               (want_artists.count(NormalizeName(name)) || want_artists.count(NormalizeName(native)));
+      };
       auto matches = [&](const ChartEntry& e) {
         if (!a->track.empty()) return want_keys.count(e.song) > 0;
         if (!want_song.empty()) return SongKey(e.artist, e.title) == want_song;
-        const Credit c = SplitCredit(e.artist);
+        const Credit c = SplitCredit(e.artist, known);
         for (const auto* list : {&c.primary, &c.featured})
           for (const auto& n : *list)
-            if (NormalizeName(n) == want_artist) return true;
+            if (named(n)) return true;
         for (const auto& n : ParseTitle(e.title).featured)
-          if (NormalizeName(n) == want_artist) return true;
+          if (named(n)) return true;
         return NormalizeName(e.artist) == want_artist;
       };
       std::vector<std::string> names;

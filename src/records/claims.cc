@@ -93,6 +93,33 @@ struct Ref {
   EntityKind kind;
   std::string name;
 };
+// Whether a chart feat is the entity's: a song by its key, or by the catalog (the credit as the
+// publisher printed it resolved to a version of the song: "Tyler, The Creator Featuring Kali
+// Uchis", "Jung Kook (정국)"); a release by its title without edition suffixes ("FACE (EP)") and
+// a release artist leading the credit.
+bool ChartFeatIs(const ChartFeat& f, const Entity& ent, const Catalog* cat,
+                 const std::string& song_key) {
+  if (ent.release && !ent.track && cat) {
+    const std::string album = NormalizeName(ParseAlbumTitle(ent.release->title).base);
+    if (NormalizeName(ParseAlbumTitle(f.title).base) != album) return false;
+    const auto releases = Resolve(*cat, f.artist + " - " + f.title).releases;
+    if (std::find(releases.begin(), releases.end(), ent.release) != releases.end()) return true;
+    const std::string lead = LeadKey(f.artist, cat->KnownNames());
+    for (const auto& id : ent.release->artists) {
+      const Artist* a = cat->ArtistById(id);
+      if (a && NormalizeName(a->name) == lead) return true;
+    }
+    return false;
+  }
+  if (SongKey(f.artist, f.title) == song_key) return true;
+  if (!ent.track || !cat) return false;
+  if (NormalizeName(ParseTitle(f.title).base) != NormalizeName(ParseTitle(ent.track->title).base))
+    return false;
+  for (const Track* t : Resolve(*cat, f.artist + " - " + f.title).versions)
+    if (cat->SongKeyOf(*t) == song_key) return true;
+  return false;
+}
+
 Result<Ref> ParseRef(std::string_view s) {
   s = Trim(s);
   const size_t sp = s.find_first_of(" \"'");
@@ -345,7 +372,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     const std::string key =
         ent.track && cat ? cat->SongKeyOf(*ent.track) : SongKey(ent.name, ent.name);
     for (const ChartFeat& f : feats) {
-      if (SongKey(f.artist, f.title) != key) continue;
+      if (!ChartFeatIs(f, ent, cat, key)) continue;
       const int value = c.name == "weeks_at_no1"     ? f.weeks_at_1
                         : c.name == "weeks_on_chart" ? f.weeks
                         : c.name == "peak"           ? f.peak

@@ -65,6 +65,14 @@ Result<uint32_t> FindEntity(const RecordsUniverse& u, EntityKind kind, std::stri
         found.push_back(&r);
       }
     }
+    // As charts print it: "FACE (EP)", "GOLDEN (Deluxe)", or "Jimin - FACE (EP)".
+    if (found.empty() && name.find(" - ") != std::string_view::npos) {
+      found = Resolve(*c, name).releases;
+    } else if (found.empty()) {
+      const std::string want = NormalizeName(ParseAlbumTitle(name).base);
+      for (const Release& r : c->releases())
+        if (NormalizeName(ParseAlbumTitle(r.title).base) == want) found.push_back(&r);
+    }
     if (found.size() > 1) return Status::InvalidArgument(what + " is ambiguous");
     if (found.empty()) return Status::NotFound("no " + what + " in the catalog");
     return *u.Find(kind, found[0]->id);
