@@ -101,16 +101,26 @@ struct Totals {
   size_t replaced = 0, unchanged = 0, rejected = 0;
   std::map<std::string, size_t> formats;  // format -> files taken
   std::set<std::string> charts;
+  std::vector<std::pair<std::string, std::string>> skipped;  // file, why
 };
 
 // Imports one file; a failure is printed and counted, not returned (the next file goes on).
-Status ImportFile(ChartHistory& history, const std::string& file, const ChartReadOptions& read,
-                  const ChartImportOptions& options, bool strict, Totals* t) {
+Status ImportFile(ChartHistory& history, const std::string& file, bool in_folder,
+                  const ChartReadOptions& read, const ChartImportOptions& options, bool strict,
+                  Totals* t) {
   ++t->files;
   auto fail = [&](const std::string& why, const std::vector<ChartIssue>& issues) {
     ++t->failed;
     std::fprintf(stderr, "encore: %s: %s\n", Printable(file).c_str(), Printable(why).c_str());
-    for (const auto& i : issues) std::fprintf(stderr, "  %s\n", Printable(i.ToString()).c_str());
+    for (const auto& i : issues) {
+      const std::string text = i.ToString();  // a list of known layouts, one a line
+      for (size_t at = 0; at <= text.size();) {
+        size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        std::fprintf(stderr, "  %s\n", Printable(text.substr(at, end - at)).c_str());
+        at = end + 1;
+      }
+    }
     return Status::Ok();
   };
   auto fingerprint = ChartFileFingerprint(file);
@@ -124,6 +134,23 @@ Status ImportFile(ChartHistory& history, const std::string& file, const ChartRea
   ImportSink sink(import.get(), file, strict);
   std::vector<ChartIssue> issues;
   auto summary = StreamChartFile(file, read, &sink, &issues);
+  if (!summary.ok() && in_folder && summary.status().message().rfind("not a chart file", 0) == 0) {
+    // A folder's other files (notes, lists, other data) are skipped with the reason, not failed.
+    --t->files;
+    t->skipped.push_back({file, issues.empty() ? "not a chart file"
+                                               : "not a chart file (" +
+                                                     issues.front().reason.substr(
+                                                         0, issues.front().reason.find(':')) +
+                                                     ")"});
+    if (!issues.empty() && issues.front().reason.find("the header '") != std::string::npos) {
+      const std::string& r = issues.front().reason;
+      const size_t a = r.find("the header '"), b = r.find("' is none");
+      if (b != std::string::npos)
+        t->skipped.back().second = "not a chart file: its first line '" + r.substr(a + 12, b - a - 12) +
+                                   "' is no known header";
+    }
+    return Status::Ok();
+  }
   if (!summary.ok()) return fail(summary.status().message(), issues);
   if (summary->fingerprint != *fingerprint) return fail("the file changed while it was read", {});
   ENCORE_ASSIGN_OR_RETURN(ChartImportReport r, import->Commit(summary->rows));
@@ -186,17 +213,18 @@ void AddChartImport(CLI::App* chart, Action* action) {
       ChartImportOptions options;
       options.replace = a->replace;
       Totals t;
-      std::vector<std::pair<std::string, std::string>> skipped;
       for (const auto& path : a->paths) {
         Listing listing = ListPath(path);
-        skipped.insert(skipped.end(), listing.skipped.begin(), listing.skipped.end());
+        t.skipped.insert(t.skipped.end(), listing.skipped.begin(), listing.skipped.end());
+        const bool in_folder = listing.files.size() != 1 || listing.files[0] != path;
         if (listing.files.empty()) {
           std::fprintf(stderr, "encore: %s: nothing importable: no .csv or .json file in it%s\n",
                        Printable(path).c_str(),
                        listing.skipped.empty() ? " (it is empty)" : "");
         }
         for (const auto& file : listing.files)
-          ENCORE_RETURN_IF_ERROR(ImportFile(*history, file, read, options, a->strict, &t));
+          ENCORE_RETURN_IF_ERROR(
+              ImportFile(*history, file, in_folder, read, options, a->strict, &t));
       }
       // Chart songs matched to the catalog by name; the ones it does not know kept as such.
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
@@ -216,13 +244,13 @@ void AddChartImport(CLI::App* chart, Action* action) {
           t.already, t.failed, secs);
       for (const auto& [format, n] : t.formats)
         std::printf("  took %zu file%s: %s\n", n, n == 1 ? "" : "s", format.c_str());
-      if (!skipped.empty()) {
-        std::printf("  skipped %zu file%s:\n", skipped.size(), skipped.size() == 1 ? "" : "s");
-        for (size_t i = 0; i < skipped.size() && i < kShownPerFile; ++i)
-          std::printf("    %s: %s\n", Printable(skipped[i].first).c_str(),
-                      skipped[i].second.c_str());
-        if (skipped.size() > kShownPerFile)
-          std::printf("    … and %zu more\n", skipped.size() - kShownPerFile);
+      if (!t.skipped.empty()) {
+        std::printf("  skipped %zu file%s:\n", t.skipped.size(), t.skipped.size() == 1 ? "" : "s");
+        for (size_t i = 0; i < t.skipped.size() && i < kShownPerFile; ++i)
+          std::printf("    %s: %s\n", Printable(t.skipped[i].first).c_str(),
+                      Printable(t.skipped[i].second).c_str());
+        if (t.skipped.size() > kShownPerFile)
+          std::printf("    … and %zu more\n", t.skipped.size() - kShownPerFile);
       }
       ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
       for (const auto& c : all) {
@@ -233,8 +261,8 @@ void AddChartImport(CLI::App* chart, Action* action) {
                     Thousands(static_cast<int64_t>(c.entries)).c_str());
       }
       if (t.files == 0)
-        return Status::DataError("nothing importable: no chart file in " +
-                                 std::to_string(a->paths.size()) + " path(s) given");
+        return Status::DataError("nothing importable: no chart file in the path(s) given (" +
+                                 std::to_string(t.skipped.size()) + " files skipped)");
       if (t.refused && t.refused == t.failed && t.failed == t.files)
         return Status::DataError("nothing imported: every file would replace editions "
                                  "(--replace replaces them)");
