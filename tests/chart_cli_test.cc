@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shared_cases.h"
 #include "shared_data.h"
 #include "test_util.h"
 
@@ -95,6 +96,143 @@ TEST(ChartCli, ImportShowRunVerifyAndErrors) {
   r = RunEncore("chart verify --store " + Quote(dir / "empty"));
   EXPECT_EQ(r.code, 4);
   EXPECT_TRUE(Has(r.err, "no chart history")) << r.err;
+}
+
+// 100 or 200 rows of utdata's weekly layout (the Hot 100's files have the Billboard 200's header).
+std::string RwdWeek(const std::string& date, int rows, const std::string& prefix = "Title ") {
+  std::string s = "chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart\n";
+  for (int i = 1; i <= rows; ++i)
+    s += date + "," + std::to_string(i) + "," + prefix + std::to_string(i) + ",Artist " +
+         std::to_string(i) + ",-," + std::to_string(i) + ",1\n";
+  return s;
+}
+
+// The Hot 100 week in utdata's layout no longer lands on the Billboard 200 and replaces its week
+// (exit 0, "1 editions replaced"): the chart is told by the path or the rows, ambiguity is an
+// error, and replacing a week with different entries needs --replace and says what changed.
+TEST(ChartCli, SharedBillboardLayoutNeverReplacesAnotherChartUnasked) {
+  TempDir dir("chart-cli-shared-layout");
+  const std::string store = " --store " + Quote(dir / "s");
+  std::filesystem::create_directories(dir / "billboard-200");
+  std::filesystem::create_directories(dir / "hot100-scraped");
+  std::filesystem::create_directories(dir / "mixed");
+  WriteText(dir / "billboard-200/2022-01-08.csv", RwdWeek("2022-01-08", 200, "Album "));
+  WriteText(dir / "hot100-scraped/2022-01-08.csv", RwdWeek("2022-01-08", 100, "Song "));
+  RunResult r = RunEncore("chart import " + Quote(dir / "billboard-200") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = RunEncore("chart import " + Quote(dir / "hot100-scraped") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "0 editions replaced")) << r.out;
+  EXPECT_TRUE(Has(r.out, "chart from the path ('hot100-scraped') names")) << r.out;
+  r = RunEncore("chart billboard-200 --date 2022-01-08 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["entries"][0]["title"], "Album 1");
+  r = RunEncore("chart billboard-hot-100 --date 2022-01-08 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["entries"][0]["title"], "Song 1");
+
+  // Nothing in the path, 150 positions: neither chart, an error naming --chart.
+  WriteText(dir / "mixed/2022-01-15.csv", RwdWeek("2022-01-15", 150));
+  r = RunEncore("chart import " + Quote(dir / "mixed/2022-01-15.csv") + store);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(Has(r.err, "shared by the Billboard 200 and the Hot 100")) << r.err;
+  EXPECT_TRUE(Has(r.err, "--chart")) << r.err;
+
+  // --chart billboard-200 on the Hot 100 week: it would replace the real Billboard 200 week with
+  // different entries; refused (exit 3), what would change listed, nothing imported.
+  // (Another export of that week: the same content would be skipped as imported already.)
+  WriteText(dir / "mixed/hot-week.csv", RwdWeek("2022-01-08", 100, "Song ") + "\n");
+  r = RunEncore("chart import " + Quote(dir / "mixed/hot-week.csv") +
+                " --chart billboard-200" + store);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(Has(r.err, "refused")) << r.err;
+  EXPECT_TRUE(Has(r.err, "billboard-200 2022-01-08: 100 entries added, 200 removed, 0 moved"))
+      << r.err;
+  EXPECT_TRUE(Has(r.err, "--replace")) << r.err;
+  r = RunEncore("chart billboard-200 --date 2022-01-08 --top 300 --format json" + store);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["entries"].size(), 200u);
+  // Asked: replaced, and the report says which edition and how.
+  r = RunEncore("chart import " + Quote(dir / "mixed/hot-week.csv") +
+                " --chart billboard-200 --replace" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "replaced billboard-200 2022-01-08: 100 entries added, 200 removed"))
+      << r.out;
+  EXPECT_TRUE(Has(r.out, "1 editions replaced, 0 of them unchanged")) << r.out;
+  r = RunEncore("chart billboard-200 --date 2022-01-08 --top 300 --format json" + store);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["entries"].size(), 100u);
+}
+
+// ../shared/cases/chart-spotifycharts-2017: the old site's download, with or without its note
+// line. The case's text says "2018-07-20 (the Thursday that ends the period)", but 2018-07-20 is
+// a Friday: the old site's "A--B" runs Friday A to Thursday B-1, as its first week
+// "2016-12-23--2016-12-30" is the chart the current site dates 2016-12-29 (Starboy, 25,286,465
+// streams in both). The Thursday that ends this period is 2018-07-19.
+TEST(ChartCli, CaseSpotifyChartsOldSite) {
+  ENCORE_REQUIRE_SHARED_CASE(src, "chart-spotifycharts-2017/regional-global-weekly-2018-07-13--2018-07-20.csv");
+  TempDir dir("chart-cli-spotify-old");
+  const std::string text = ReadText(src.string());
+  const size_t header = text.find("Position,");
+  ASSERT_NE(header, std::string::npos);
+  for (const std::string& variant : {std::string("with-note"), std::string("without-note")}) {
+    std::filesystem::create_directories(dir / variant);
+    const std::string file = dir / (variant + "/regional-global-weekly-2018-07-13--2018-07-20.csv");
+    WriteText(file, variant == "with-note" ? text : text.substr(header));
+    const std::string store = " --store " + Quote(dir / ("s-" + variant));
+    RunResult r = RunEncore("chart import " + Quote(file) + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    r = RunEncore("chart spotify-global-weekly --format json" + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["date"], "2018-07-19");
+    ASSERT_EQ(j["entries"].size(), 2u);
+    EXPECT_EQ(j["entries"][0]["title"], "In My Feelings");
+    EXPECT_EQ(j["entries"][0]["metric"], 43950715);
+    EXPECT_EQ(j["entries"][1]["metric"], 33681056);
+  }
+}
+
+// ../shared/cases/chart-billboard-date-json: mhollingshead's date/YYYY-MM-DD.json, alone and as a
+// folder; a folder with nothing importable says so and fails.
+TEST(ChartCli, CaseBillboardDateJson) {
+  ENCORE_REQUIRE_SHARED_CASE(src, "chart-billboard-date-json/date");
+  TempDir dir("chart-cli-bb-json");
+  const std::string store = " --store " + Quote(dir / "s");
+  RunResult r = RunEncore("chart import " + Quote(src.string()) + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(Has(r.out + r.err, "empty")) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "1 files: 1 editions, 2 entries imported")) << r.out;
+  r = RunEncore("chart billboard-hot-100 --date 2023-07-29 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["date"], "2023-07-29");
+  ASSERT_EQ(j["entries"].size(), 2u);
+  EXPECT_EQ(j["entries"][0]["title"], "Seven");
+  EXPECT_EQ(j["entries"][1]["title"], "Last Night");
+  // --chart overrides.
+  r = RunEncore("chart import " + Quote((src / "2023-07-29.json").string()) +
+                " --chart my-hot" + " --store " + Quote(dir / "s2"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(RunEncore("chart my-hot --date 2023-07-29 --store " + Quote(dir / "s2")).code, 0);
+  // Nothing importable: said, non-zero, never "0 files" with exit 0.
+  std::filesystem::create_directories(dir / "notes");
+  WriteText(dir / "notes/README.md", "# charts\n");
+  r = RunEncore("chart import " + Quote(dir / "notes") + store);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(Has(r.err, "nothing importable")) << r.err;
+  EXPECT_TRUE(Has(r.out, "README.md: not a .csv or .json file")) << r.out;
+  std::filesystem::create_directories(dir / "empty");
+  r = RunEncore("chart import " + Quote(dir / "empty") + store);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(Has(r.err, "nothing importable")) << r.err;
+  // A folder mixing a chart file and others: what was taken and what was skipped, and why.
+  std::filesystem::create_directories(dir / "mixed");
+  std::filesystem::copy_file(src / "2023-07-29.json", dir / "mixed/2023-07-29.json");
+  WriteText(dir / "mixed/notes.txt", "x");
+  r = RunEncore("chart import " + Quote(dir / "mixed") + " --store " + Quote(dir / "s3"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "took 1 file: Billboard JSON")) << r.out;
+  EXPECT_TRUE(Has(r.out, "skipped 1 file")) << r.out;
 }
 
 // Charts compiled from counts: plays of the demo world, its catalog imported.

@@ -48,15 +48,23 @@ struct ChartIssue {
   std::string ToString() const;
 };
 
-// The formats ReadChartFile recognises, by their header.
+// The formats ReadChartFile recognises, by their content (a CSV header, a JSON document's keys).
 enum class ChartFileFormat {
   kSpec,             // shared spec §6: chart,date,position,title,artist,last_week,peak,weeks
   kHot100,           // chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart
   kBillboard200Old,  // date,title,artist,current,previous,peak,weeks,new (previous 0: new)
-  kBillboard200New,  // chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart
+  // chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart: utdata's weekly
+  // files of the Billboard 200 and of the Hot 100 alike (the chart comes from the path or rows)
+  kBillboard200New,
   kSpotifyWeekly,    // rank,uri,artist_names,track_name,source,peak_rank,previous_rank,...
   kUk,               // chart_date,position ("Number1"),title,artist,last_week,peak_position,...
+  kSpotifyDaily,     // the current site's daily files: ...,previous_rank,days_on_chart,streams
+  kSpotifyLegacy,    // the old site's downloads: Position,"Track Name",Artist,Streams,URL
+  kSpotifyDataset,   // all regions and dates: title,rank,date,artist,url,region,chart,trend,streams
+  kBillboardJson,    // {"date", "data": [{song, artist, this_week, last_week, ...}]}, or an array
 };
+// The format's name for people ("Spotify Charts daily").
+std::string ChartFormatName(ChartFileFormat format);
 
 // A row of a chart file that could not be read: kept with its line, reason and text.
 struct ChartReject {
@@ -81,17 +89,81 @@ struct ChartFile {
 Result<ChartFile> ReadChartFile(const std::string& path, const std::string& chart,
                                 std::vector<ChartIssue>* issues);
 
+// Receives a chart file's editions as they are read (StreamChartFile).
+class ChartSink {
+ public:
+  virtual ~ChartSink() = default;
+  // Entries of one edition, by position. A file that lists one edition in places far apart hands
+  // it over in parts, each adding to the ones before. An error stops the reading.
+  virtual Status Add(ChartEdition part) = 0;
+  // A malformed row, with its line and reason. An error stops the reading (strict mode).
+  virtual Status Reject(ChartReject reject) = 0;
+};
+
+struct ChartReadOptions {
+  // The chart for formats that do not name one. Default: told by the file (doc/charts.md):
+  // its name and folder, the layout, the size of its first edition.
+  std::string chart;
+  // Rows held before the editions read are handed to the sink (the one still being read stays).
+  // Default: 65,536; memory is bounded by it, whatever the file's size.
+  size_t flush_rows = 65536;
+};
+
+// What a streamed chart file was.
+struct ChartFileSummary {
+  ChartFileFormat format = ChartFileFormat::kSpec;
+  std::string fingerprint;  // XXH3-128 of the decompressed content, as ChartFile's
+  uint64_t rows = 0;        // rows handed over in editions
+  uint64_t rejects = 0;     // rows rejected
+  std::string chart_from;   // how the chart was told, for people ("the path names it")
+};
+
+// Reads a chart file of any format above in bounded memory (lines over 1 MiB are rejected, not
+// held), handing its editions to `sink` as they are read. A file that is not a chart file, or
+// whose chart cannot be told (a layout shared by charts, with nothing in the path or rows to tell
+// which), is kDataError with the problem in *issues, and nothing of it handed over.
+Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartReadOptions& options,
+                                         ChartSink* sink, std::vector<ChartIssue>* issues);
+
+// The XXH3-128 of a file's decompressed content (ChartFile::fingerprint), read in blocks.
+Result<std::string> ChartFileFingerprint(const std::string& path);
+
 // What the chart history holds.
 struct ChartSummary {
   std::string chart;
   size_t editions = 0, entries = 0;
   Day first = 0, last = 0;
 };
+// An edition imported again from another file, with different entries (by identity, EntryKey).
+struct ChartEditionChange {
+  std::string chart;
+  Day date = 0;
+  size_t added = 0, removed = 0, moved = 0;  // entries new, gone, at another position
+};
 struct ChartImportReport {
   bool already_imported = false;  // the same content was imported before: nothing changed
   size_t editions = 0, entries = 0;
   size_t replaced = 0;  // editions that replaced ones imported before from another file
   std::vector<std::string> charts;
+  size_t unchanged = 0;                     // of the replaced: the same entries again
+  std::vector<ChartEditionChange> changes;  // of the replaced: different entries
+  // Nothing was imported: editions would have been replaced with different entries (`changes`)
+  // and the import was not told to replace them.
+  bool refused = false;
+};
+struct ChartImportOptions {
+  // Replace editions imported before with different entries. Default: no (the file is refused,
+  // and ChartImportReport::changes says what would have changed).
+  bool replace = false;
+};
+
+// One file's import into the chart history: one transaction, rolled back unless committed.
+// Not safe for concurrent use; the history must outlive it.
+class ChartImport : public ChartSink {
+ public:
+  // Ends the import: commits it, or rolls it back when it would replace editions with different
+  // entries unpermitted (report.refused). `rows` is recorded for the file.
+  virtual Result<ChartImportReport> Commit(uint64_t rows) = 0;
 };
 
 // The chart history kept in a store directory (charts.sqlite).
@@ -99,7 +171,14 @@ class ChartHistory {
  public:
   virtual ~ChartHistory() = default;
   // Imports one file's editions in one transaction; a file is imported once (by content).
+  // An edition imported again from another file replaces the earlier one (as --replace).
   virtual Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) = 0;
+  // Whether a file of this content was imported.
+  virtual Result<bool> Imported(const std::string& fingerprint) = 0;
+  // Starts importing a file's editions (streamed in through the ChartImport's sink side).
+  virtual Result<std::unique_ptr<ChartImport>> BeginImport(const std::string& fingerprint,
+                                                           const std::string& path,
+                                                           const ChartImportOptions& options) = 0;
   virtual Result<std::vector<ChartSummary>> Charts() = 0;
   // Links every chart identity (song key) to a catalog track by name resolution (Resolve on
   // "artist - title"): new identities, and those not linked before (the catalog may have grown).

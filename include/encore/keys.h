@@ -24,6 +24,10 @@ inline constexpr CountryCode kGlobalCountry = 676;
 // allow_global is set.
 std::optional<CountryCode> ParseCountry(std::string_view s, bool allow_global);
 std::string CountryName(CountryCode c);
+// A country's name as datasets print it ("United States", "Korea, Republic of", "Türkiye"; case,
+// spaces and punctuation aside) to its code; "Global" (and "Worldwide") to kGlobalCountry;
+// nullopt for a name it does not know.
+std::optional<CountryCode> CountryOfName(std::string_view name);
 
 inline constexpr uint32_t kMaxServices = 32;
 inline constexpr int kCountryBits = 10;

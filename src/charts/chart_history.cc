@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <set>
 
 #include "common/sqlite.h"
 #include "encore/catalog.h"
@@ -37,20 +39,32 @@ class SqliteChartHistory final : public ChartHistory {
   Status Open(const std::string& path, bool create) { return db_.Open(path, create, kSchema); }
 
   Result<ChartImportReport> Import(const ChartFile& file, const std::string& path) override {
-    ChartImportReport report;
-    ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status s = ImportInTransaction(file, path, &report);
-    if (!s.ok()) {
-      (void)Exec("ROLLBACK");
-      return s;
-    }
-    if (report.already_imported) {
-      ENCORE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+    ENCORE_ASSIGN_OR_RETURN(const bool seen, Imported(file.fingerprint));
+    if (seen) {
+      ChartImportReport report;
+      report.already_imported = true;
       return report;
     }
-    ENCORE_RETURN_IF_ERROR(Exec("COMMIT"));
-    return report;
+    ChartImportOptions options;
+    options.replace = true;
+    ENCORE_ASSIGN_OR_RETURN(auto import, BeginImport(file.fingerprint, path, options));
+    for (const ChartReject& r : file.rejects) ENCORE_RETURN_IF_ERROR(import->Reject(r));
+    for (const ChartEdition& ed : file.editions) ENCORE_RETURN_IF_ERROR(import->Add(ed));
+    return import->Commit(file.rows);
   }
+
+  Result<bool> Imported(const std::string& fingerprint) override {
+    SqliteStmt st(db_.get(), "SELECT 1 FROM sources WHERE fingerprint = ?");
+    if (!st.ok()) return Error();
+    st.Bind(1, fingerprint);
+    const int rc = st.Step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error();
+    return rc == SQLITE_ROW;
+  }
+
+  Result<std::unique_ptr<ChartImport>> BeginImport(const std::string& fingerprint,
+                                                   const std::string& path,
+                                                   const ChartImportOptions& options) override;
 
   Result<std::vector<ChartSummary>> Charts() override {
     SqliteStmt st(db_.get(),
@@ -249,86 +263,193 @@ class SqliteChartHistory final : public ChartHistory {
     return mark.Step() == SQLITE_DONE ? Status::Ok() : Error();
   }
 
-  Status ImportInTransaction(const ChartFile& file, const std::string& path,
-                             ChartImportReport* report) {
-    {
-      SqliteStmt st(db_.get(), "SELECT 1 FROM sources WHERE fingerprint = ?");
-      if (!st.ok()) return Error();
-      st.Bind(1, file.fingerprint);
-      if (st.Step() == SQLITE_ROW) {
-        report->already_imported = true;
-        return Status::Ok();
-      }
-    }
-    SqliteStmt src(db_.get(), "INSERT INTO sources(fingerprint, path, rows) VALUES(?, ?, ?)");
-    if (!src.ok()) return Error();
-    src.Bind(1, file.fingerprint);
+  SqliteDb db_;
+};
+
+// One file's import: a transaction from BeginImport to Commit (rolled back when dropped). An
+// edition the history holds from another file has its old entries set aside in a temporary table
+// when the file first hands it over, so that Commit can say what replacing it changes.
+class SqliteChartImport final : public ChartImport {
+ public:
+  SqliteChartImport(SqliteDb* db, bool replace)
+      : db_(db),
+        replace_(replace),
+        find_(db->get(), "SELECT 1 FROM editions WHERE chart = ? AND date = ?"),
+        keep_(db->get(),
+              "INSERT INTO temp.replaced_entries(chart, date, song, position) SELECT chart, date,"
+              " song, position FROM entries WHERE chart = ? AND date = ?"),
+        drop_(db->get(), "DELETE FROM entries WHERE chart = ? AND date = ?"),
+        edition_(db->get(), "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)"),
+        entry_(db->get(),
+               "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
+               " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        reject_(db->get(), "INSERT INTO rejects(source, line, reason, text) VALUES(?, ?, ?, ?)") {}
+  ~SqliteChartImport() override {
+    if (open_) (void)db_->Exec("ROLLBACK");
+  }
+
+  // Called once, right after construction (the statements need the temporary table).
+  Status Begin(const std::string& fingerprint, const std::string& path) {
+    ENCORE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    open_ = true;
+    ENCORE_RETURN_IF_ERROR(db_->Exec("DELETE FROM temp.replaced_entries"));
+    SqliteStmt src(db_->get(), "INSERT INTO sources(fingerprint, path, rows) VALUES(?, ?, 0)");
+    if (!src.ok()) return db_->Error();
+    src.Bind(1, fingerprint);
     src.Bind(2, path);
-    src.Bind(3, static_cast<int64_t>(file.rows));
-    if (src.Step() != SQLITE_DONE) return Error();
-    const int64_t source = sqlite3_last_insert_rowid(db_.get());
-    SqliteStmt rej(db_.get(), "INSERT INTO rejects(source, line, reason, text) VALUES(?, ?, ?, ?)");
-    if (!rej.ok()) return Error();
-    for (const ChartReject& r : file.rejects) {
-      rej.Bind(1, source);
-      rej.Bind(2, static_cast<int64_t>(r.line));
-      rej.Bind(3, r.reason);
-      rej.Bind(4, r.text);
-      if (rej.Step() != SQLITE_DONE) return Error();
-      rej.Reset();
-    }
-    SqliteStmt find(db_.get(), "SELECT 1 FROM editions WHERE chart = ? AND date = ?");
-    SqliteStmt drop(db_.get(), "DELETE FROM entries WHERE chart = ? AND date = ?");
-    SqliteStmt edition(db_.get(),
-                       "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)");
-    SqliteStmt entry(
-        db_.get(),
-        "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
-        " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!find.ok() || !drop.ok() || !edition.ok() || !entry.ok()) return Error();
-    for (const ChartEdition& ed : file.editions) {
-      find.Bind(1, ed.chart);
-      find.Bind(2, static_cast<int64_t>(ed.date));
-      const bool exists = find.Step() == SQLITE_ROW;
-      find.Reset();
-      if (exists) {
-        ++report->replaced;
-        drop.Bind(1, ed.chart);
-        drop.Bind(2, static_cast<int64_t>(ed.date));
-        if (drop.Step() != SQLITE_DONE) return Error();
-        drop.Reset();
-      }
-      edition.Bind(1, ed.chart);
-      edition.Bind(2, static_cast<int64_t>(ed.date));
-      edition.Bind(3, source);
-      if (edition.Step() != SQLITE_DONE) return Error();
-      edition.Reset();
-      for (const ChartEntry& e : ed.entries) {
-        entry.Bind(1, ed.chart);
-        entry.Bind(2, static_cast<int64_t>(ed.date));
-        entry.Bind(3, static_cast<int64_t>(e.position));
-        entry.Bind(4, e.title);
-        entry.Bind(5, e.artist);
-        entry.Bind(6, e.id);
-        entry.Bind(7, e.song);
-        entry.Bind(8, e.last_week);
-        entry.Bind(9, e.peak);
-        entry.Bind(10, e.weeks);
-        entry.Bind(11, e.metric);
-        entry.Bind(12, static_cast<int64_t>(e.line));
-        if (entry.Step() != SQLITE_DONE) return Error();
-        entry.Reset();
-        ++report->entries;
-      }
-      ++report->editions;
-      if (report->charts.empty() || report->charts.back() != ed.chart)
-        report->charts.push_back(ed.chart);
-    }
+    if (src.Step() != SQLITE_DONE) return db_->Error();
+    source_ = sqlite3_last_insert_rowid(db_->get());
+    if (!find_.ok() || !keep_.ok() || !drop_.ok() || !edition_.ok() || !entry_.ok() ||
+        !reject_.ok())
+      return db_->Error();
     return Status::Ok();
   }
 
-  SqliteDb db_;
+  Status Add(ChartEdition part) override {
+    if (!open_) return Status::Internal("chart import used after it ended");
+    const int64_t date = static_cast<int64_t>(part.date);
+    if (touched_.insert({part.chart, part.date}).second) {
+      find_.Bind(1, part.chart);
+      find_.Bind(2, date);
+      const int rc = find_.Step();
+      find_.Reset();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->Error();
+      if (rc == SQLITE_ROW) {
+        for (SqliteStmt* st : {&keep_, &drop_}) {
+          st->Bind(1, part.chart);
+          st->Bind(2, date);
+          if (st->Step() != SQLITE_DONE) return db_->Error();
+          st->Reset();
+        }
+        replaced_.push_back({part.chart, part.date});
+      }
+      edition_.Bind(1, part.chart);
+      edition_.Bind(2, date);
+      edition_.Bind(3, source_);
+      if (edition_.Step() != SQLITE_DONE) return db_->Error();
+      edition_.Reset();
+      charts_.insert(part.chart);
+    }
+    for (const ChartEntry& e : part.entries) {
+      entry_.Bind(1, part.chart);
+      entry_.Bind(2, date);
+      entry_.Bind(3, static_cast<int64_t>(e.position));
+      entry_.Bind(4, e.title);
+      entry_.Bind(5, e.artist);
+      entry_.Bind(6, e.id);
+      entry_.Bind(7, e.song);
+      entry_.Bind(8, e.last_week);
+      entry_.Bind(9, e.peak);
+      entry_.Bind(10, e.weeks);
+      entry_.Bind(11, e.metric);
+      entry_.Bind(12, static_cast<int64_t>(e.line));
+      if (entry_.Step() != SQLITE_DONE) return db_->Error();
+      entry_.Reset();
+    }
+    entries_ += part.entries.size();
+    return Status::Ok();
+  }
+
+  Status Reject(ChartReject r) override {
+    if (!open_) return Status::Internal("chart import used after it ended");
+    reject_.Bind(1, source_);
+    reject_.Bind(2, static_cast<int64_t>(r.line));
+    reject_.Bind(3, r.reason);
+    reject_.Bind(4, r.text);
+    if (reject_.Step() != SQLITE_DONE) return db_->Error();
+    reject_.Reset();
+    return Status::Ok();
+  }
+
+  Result<ChartImportReport> Commit(uint64_t rows) override {
+    if (!open_) return Status::Internal("chart import used after it ended");
+    ChartImportReport report;
+    report.editions = touched_.size();
+    report.entries = entries_;
+    report.replaced = replaced_.size();
+    report.charts.assign(charts_.begin(), charts_.end());
+    for (const auto& [chart, date] : replaced_) {
+      ENCORE_ASSIGN_OR_RETURN(const ChartEditionChange c, Change(chart, date));
+      if (c.added || c.removed || c.moved)
+        report.changes.push_back(c);
+      else
+        ++report.unchanged;
+    }
+    if (!report.changes.empty() && !replace_) {
+      open_ = false;
+      ENCORE_RETURN_IF_ERROR(db_->Exec("ROLLBACK"));
+      report.refused = true;
+      report.editions = report.entries = 0;
+      report.charts.clear();
+      return report;
+    }
+    SqliteStmt update(db_->get(), "UPDATE sources SET rows = ? WHERE id = ?");
+    if (!update.ok()) return db_->Error();
+    update.Bind(1, static_cast<int64_t>(rows));
+    update.Bind(2, source_);
+    if (update.Step() != SQLITE_DONE) return db_->Error();
+    open_ = false;
+    Status s = db_->Exec("COMMIT");
+    if (!s.ok()) {
+      (void)db_->Exec("ROLLBACK");
+      return s;
+    }
+    return report;
+  }
+
+ private:
+  // What replacing an edition changes, by identity (an identity twice: its better position).
+  Result<ChartEditionChange> Change(const std::string& chart, Day date) {
+    auto positions = [&](const char* table) -> Result<std::map<std::string, int64_t>> {
+      const std::string sql = std::string("SELECT song, MIN(position) FROM ") + table +
+                              " WHERE chart = ? AND date = ? GROUP BY song";
+      SqliteStmt st(db_->get(), sql.c_str());
+      if (!st.ok()) return db_->Error();
+      st.Bind(1, chart);
+      st.Bind(2, static_cast<int64_t>(date));
+      std::map<std::string, int64_t> out;
+      int rc;
+      while ((rc = st.Step()) == SQLITE_ROW) out[st.Text(0)] = st.Int(1);
+      if (rc != SQLITE_DONE) return db_->Error();
+      return out;
+    };
+    ENCORE_ASSIGN_OR_RETURN(const auto before, positions("temp.replaced_entries"));
+    ENCORE_ASSIGN_OR_RETURN(const auto after, positions("entries"));
+    ChartEditionChange c;
+    c.chart = chart;
+    c.date = date;
+    for (const auto& [song, pos] : after) {
+      const auto it = before.find(song);
+      if (it == before.end())
+        ++c.added;
+      else if (it->second != pos)
+        ++c.moved;
+    }
+    for (const auto& [song, pos] : before) c.removed += after.count(song) ? 0 : 1;
+    return c;
+  }
+
+  SqliteDb* db_;
+  bool replace_;
+  bool open_ = false;
+  int64_t source_ = 0;
+  SqliteStmt find_, keep_, drop_, edition_, entry_, reject_;
+  std::set<std::pair<std::string, Day>> touched_;
+  std::vector<std::pair<std::string, Day>> replaced_;
+  std::set<std::string> charts_;
+  size_t entries_ = 0;
 };
+
+Result<std::unique_ptr<ChartImport>> SqliteChartHistory::BeginImport(
+    const std::string& fingerprint, const std::string& path, const ChartImportOptions& options) {
+  ENCORE_RETURN_IF_ERROR(
+      Exec("CREATE TEMP TABLE IF NOT EXISTS replaced_entries(chart TEXT NOT NULL, date INTEGER NOT"
+           " NULL, song TEXT NOT NULL, position INTEGER NOT NULL);"
+           "CREATE INDEX IF NOT EXISTS temp.replaced_by_edition ON replaced_entries(chart, date)"));
+  auto import = std::make_unique<SqliteChartImport>(&db_, options.replace);
+  ENCORE_RETURN_IF_ERROR(import->Begin(fingerprint, path));
+  return std::unique_ptr<ChartImport>(std::move(import));
+}
 
 }  // namespace
 

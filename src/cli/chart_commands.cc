@@ -12,6 +12,7 @@
 #include <set>
 
 #include "catalog/names.h"
+#include "cli/chart_import.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "common/hash.h"
@@ -25,24 +26,6 @@ namespace encore::cli {
 namespace {
 
 using json = nlohmann::json;
-
-// The files a path names: the file itself, or every .csv (.gz, .zst) under a directory, sorted.
-std::vector<std::string> ChartFiles(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::is_directory(path, ec)) return {path};
-  for (auto it = fs::recursive_directory_iterator(path, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    const std::string p = it->path().string();
-    if (it->is_regular_file() &&
-        (EndsWith(p, ".csv") || EndsWith(p, ".csv.gz") || EndsWith(p, ".csv.zst")))
-      out.push_back(p);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 Result<std::unique_ptr<ChartHistory>> OpenHistory(const std::string& store, bool create) {
   return OpenChartHistory(DefaultStoreDir(store), create);
@@ -68,94 +51,6 @@ std::string Points(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
-}
-
-void AddImport(CLI::App* chart, Action* action) {
-  auto* cmd = chart->add_subcommand(
-      "import", "Import published charts: shared spec §6 files or the publishers' own CSVs");
-  struct Args {
-    std::vector<std::string> paths;
-    std::string chart, store;
-    bool strict = false;
-  };
-  auto a = std::make_shared<Args>();
-  cmd->add_option("paths", a->paths, "Chart files or directories of them")->required();
-  cmd->add_flag("--strict", a->strict, "Import no file with a malformed row");
-  cmd->add_option("--chart", a->chart,
-                  "Chart name for files that do not name one (default: from the format)");
-  cmd->add_option("--store", a->store, "Store directory");
-  cmd->callback([=] {
-    *action = [=]() -> Status {
-      const auto t0 = std::chrono::steady_clock::now();
-      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, true));
-      size_t files = 0, failed = 0, already = 0, editions = 0, entries = 0, replaced = 0;
-      size_t rejected = 0;
-      std::set<std::string> charts;
-      for (const auto& path : a->paths) {
-        for (const auto& file : ChartFiles(path)) {
-          ++files;
-          std::vector<ChartIssue> issues;
-          auto read = ReadChartFile(file, a->chart, &issues);
-          if (!read.ok()) {
-            ++failed;
-            std::fprintf(stderr, "encore: %s: %s\n", file.c_str(), read.status().message().c_str());
-            for (const auto& i : issues) std::fprintf(stderr, "  %s\n", i.ToString().c_str());
-            continue;
-          }
-          if (a->strict && !read->rejects.empty()) {
-            ++failed;
-            const ChartReject& r = read->rejects.front();
-            std::fprintf(stderr, "encore: %s:%llu: %s (strict mode): %s\n", file.c_str(),
-                         static_cast<unsigned long long>(r.line), r.reason.c_str(), r.text.c_str());
-            continue;
-          }
-          ENCORE_ASSIGN_OR_RETURN(ChartImportReport r, history->Import(*read, file));
-          if (r.already_imported) {
-            ++already;
-            continue;
-          }
-          for (const ChartReject& x : read->rejects) {
-            std::printf("  %s:%llu: rejected: %s: %s\n", file.c_str(),
-                        static_cast<unsigned long long>(x.line), x.reason.c_str(), x.text.c_str());
-          }
-          rejected += read->rejects.size();
-          editions += r.editions;
-          entries += r.entries;
-          replaced += r.replaced;
-          charts.insert(r.charts.begin(), r.charts.end());
-        }
-      }
-      // Chart songs matched to the catalog by name; the ones it does not know kept as such.
-      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
-      ENCORE_ASSIGN_OR_RETURN(auto linked, history->LinkSongs(catalog));
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf(
-          "chart songs: %s, of which %s matched to catalog tracks (the others are kept as "
-          "chart songs)\n",
-          Thousands(static_cast<int64_t>(linked.first)).c_str(),
-          Thousands(static_cast<int64_t>(linked.second)).c_str());
-      std::printf(
-          "%zu files: %s editions, %s entries imported (%zu editions replaced), %zu rows "
-          "rejected, %zu files already imported, %zu failed, in %.2f s\n",
-          files, Thousands(static_cast<int64_t>(editions)).c_str(),
-          Thousands(static_cast<int64_t>(entries)).c_str(), replaced, rejected, already, failed,
-          secs);
-      ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
-      for (const auto& c : all) {
-        if (!charts.count(c.chart)) continue;
-        std::printf("  %-24s %s editions, %s..%s, %s entries\n", c.chart.c_str(),
-                    Thousands(static_cast<int64_t>(c.editions)).c_str(),
-                    FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
-                    Thousands(static_cast<int64_t>(c.entries)).c_str());
-      }
-      if (failed && failed == files) return Status::DataError("no chart file could be imported");
-      if (failed)
-        return PartialFailure(std::to_string(failed) + " of " + std::to_string(files) +
-                              " chart files could not be imported");
-      return Status::Ok();
-    };
-  });
 }
 
 void AddList(CLI::App* chart, Action* action) {
@@ -987,7 +882,7 @@ void AddChart(CLI::App& app, Action* action) {
   chart->add_option("--format", a->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  AddImport(chart, action);
+  AddChartImport(chart, action);
   AddList(chart, action);
   AddVerify(chart, action);
   AddRun(chart, action);

@@ -1,0 +1,279 @@
+// `encore chart import`: published chart files and folders of them, each file streamed into the
+// chart history in one transaction, once per content; what was taken, skipped and refused said
+// (doc/charts.md, "Importing published charts").
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "cli/chart_import.h"
+#include "common/byte_source.h"
+#include "common/strings.h"
+#include "common/text.h"
+#include "encore/charts.h"
+
+namespace encore::cli {
+namespace {
+
+constexpr size_t kShownPerFile = 20;  // rejects and changed editions printed per file
+
+// A path's files: the file itself, or every chart file under a directory (in name order) and
+// the files skipped there with the reason.
+struct Listing {
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> skipped;  // file, why
+};
+
+bool ChartExtension(const std::string& path) {
+  const std::string p = StripCompressionExtension(path);
+  for (const char* ext : {".csv", ".json", ".CSV", ".JSON"})
+    if (EndsWith(p, ext)) return true;
+  return false;
+}
+
+Listing ListPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  Listing out;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    out.files.push_back(path);
+    return out;
+  }
+  std::vector<fs::path> all;
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      out.skipped.push_back({it->path().string(), "hidden"});
+      continue;
+    }
+    if (it->is_regular_file()) all.push_back(it->path());
+  }
+  if (ec) out.skipped.push_back({path, "could not be read to the end: " + ec.message()});
+  std::sort(all.begin(), all.end());
+  for (const auto& p : all) {
+    if (ChartExtension(p.string()))
+      out.files.push_back(p.string());
+    else
+      out.skipped.push_back({p.string(), "not a .csv or .json file (.gz, .zst)"});
+  }
+  return out;
+}
+
+// Hands a file's editions to the import, printing its first rejects; in strict mode the first
+// reject stops the file.
+class ImportSink final : public ChartSink {
+ public:
+  ImportSink(ChartImport* import, const std::string& file, bool strict)
+      : import_(import), file_(file), strict_(strict) {}
+  Status Add(ChartEdition part) override { return import_->Add(std::move(part)); }
+  Status Reject(ChartReject r) override {
+    if (strict_) {
+      return Status::DataError(Printable(file_) + ":" + std::to_string(r.line) + ": " + r.reason +
+                               " (strict mode): " + Printable(r.text.substr(0, 200)));
+    }
+    if (++rejects_ <= kShownPerFile) {
+      std::printf("  %s:%llu: rejected: %s: %s\n", Printable(file_).c_str(),
+                  static_cast<unsigned long long>(r.line), Printable(r.reason).c_str(),
+                  Printable(r.text.substr(0, 200)).c_str());
+    }
+    return import_->Reject(std::move(r));
+  }
+  uint64_t rejects() const { return rejects_; }
+
+ private:
+  ChartImport* import_;
+  const std::string& file_;
+  bool strict_;
+  uint64_t rejects_ = 0;
+};
+
+std::string ChangeText(const ChartEditionChange& c) {
+  return c.chart + " " + FormatDate(c.date) + ": " + std::to_string(c.added) + " entries added, " +
+         std::to_string(c.removed) + " removed, " + std::to_string(c.moved) + " moved";
+}
+
+struct Totals {
+  size_t files = 0, failed = 0, refused = 0, already = 0, editions = 0, entries = 0;
+  size_t replaced = 0, unchanged = 0, rejected = 0;
+  std::map<std::string, size_t> formats;  // format -> files taken
+  std::set<std::string> charts;
+  std::vector<std::pair<std::string, std::string>> skipped;  // file, why
+};
+
+// Imports one file; a failure is printed and counted, not returned (the next file goes on).
+Status ImportFile(ChartHistory& history, const std::string& file, bool in_folder,
+                  const ChartReadOptions& read, const ChartImportOptions& options, bool strict,
+                  Totals* t) {
+  ++t->files;
+  auto fail = [&](const std::string& why, const std::vector<ChartIssue>& issues) {
+    ++t->failed;
+    std::fprintf(stderr, "encore: %s: %s\n", Printable(file).c_str(), Printable(why).c_str());
+    for (const auto& i : issues) {
+      const std::string text = i.ToString();  // a list of known layouts, one a line
+      for (size_t at = 0; at <= text.size();) {
+        size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        std::fprintf(stderr, "  %s\n", Printable(text.substr(at, end - at)).c_str());
+        at = end + 1;
+      }
+    }
+    return Status::Ok();
+  };
+  auto fingerprint = ChartFileFingerprint(file);
+  if (!fingerprint.ok()) return fail(fingerprint.status().message(), {});
+  ENCORE_ASSIGN_OR_RETURN(const bool seen, history.Imported(*fingerprint));
+  if (seen) {
+    ++t->already;
+    return Status::Ok();
+  }
+  ENCORE_ASSIGN_OR_RETURN(auto import, history.BeginImport(*fingerprint, file, options));
+  ImportSink sink(import.get(), file, strict);
+  std::vector<ChartIssue> issues;
+  auto summary = StreamChartFile(file, read, &sink, &issues);
+  if (!summary.ok() && in_folder && summary.status().message().rfind("not a chart file", 0) == 0) {
+    // A folder's other files (notes, lists, other data) are skipped with the reason, not failed.
+    --t->files;
+    t->skipped.push_back({file, issues.empty() ? "not a chart file"
+                                               : "not a chart file (" +
+                                                     issues.front().reason.substr(
+                                                         0, issues.front().reason.find(':')) +
+                                                     ")"});
+    if (!issues.empty() && issues.front().reason.find("the header '") != std::string::npos) {
+      const std::string& r = issues.front().reason;
+      const size_t a = r.find("the header '"), b = r.find("' is none");
+      if (b != std::string::npos)
+        t->skipped.back().second = "not a chart file: its first line '" + r.substr(a + 12, b - a - 12) +
+                                   "' is no known header";
+    }
+    return Status::Ok();
+  }
+  if (!summary.ok()) return fail(summary.status().message(), issues);
+  if (summary->fingerprint != *fingerprint) return fail("the file changed while it was read", {});
+  ENCORE_ASSIGN_OR_RETURN(ChartImportReport r, import->Commit(summary->rows));
+  if (r.refused) {
+    ++t->failed;
+    ++t->refused;
+    std::fprintf(stderr,
+                 "encore: %s: refused: it would replace %zu edition%s imported before with "
+                 "different entries (--replace replaces them):\n",
+                 Printable(file).c_str(), r.changes.size(), r.changes.size() == 1 ? "" : "s");
+    for (size_t i = 0; i < r.changes.size() && i < kShownPerFile; ++i)
+      std::fprintf(stderr, "  %s\n", Printable(ChangeText(r.changes[i])).c_str());
+    if (r.changes.size() > kShownPerFile)
+      std::fprintf(stderr, "  … and %zu more\n", r.changes.size() - kShownPerFile);
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < r.changes.size() && i < kShownPerFile; ++i)
+    std::printf("  replaced %s\n", Printable(ChangeText(r.changes[i])).c_str());
+  if (r.changes.size() > kShownPerFile)
+    std::printf("  … and %zu more editions replaced\n", r.changes.size() - kShownPerFile);
+  if (sink.rejects() > kShownPerFile) {
+    std::printf("  %s: … and %llu more rows rejected (encore chart rejects)\n",
+                Printable(file).c_str(),
+                static_cast<unsigned long long>(sink.rejects() - kShownPerFile));
+  }
+  t->rejected += sink.rejects();
+  t->editions += r.editions;
+  t->entries += r.entries;
+  t->replaced += r.replaced;
+  t->unchanged += r.unchanged;
+  ++t->formats[ChartFormatName(summary->format) + ", chart from " + summary->chart_from];
+  t->charts.insert(r.charts.begin(), r.charts.end());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddChartImport(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "import", "Import published charts: shared spec §6 files or the publishers' own files");
+  struct Args {
+    std::vector<std::string> paths;
+    std::string chart, store;
+    bool strict = false, replace = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("paths", a->paths, "Chart files or directories of them")->required();
+  cmd->add_flag("--strict", a->strict, "Import no file with a malformed row");
+  cmd->add_flag("--replace", a->replace,
+                "Replace editions imported before from another file when the entries differ");
+  cmd->add_option("--chart", a->chart,
+                  "Chart name for files that do not name one (default: told by the file)");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const auto t0 = std::chrono::steady_clock::now();
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->store), true));
+      ChartReadOptions read;
+      read.chart = a->chart;
+      ChartImportOptions options;
+      options.replace = a->replace;
+      Totals t;
+      for (const auto& path : a->paths) {
+        Listing listing = ListPath(path);
+        t.skipped.insert(t.skipped.end(), listing.skipped.begin(), listing.skipped.end());
+        const bool in_folder = listing.files.size() != 1 || listing.files[0] != path;
+        if (listing.files.empty()) {
+          std::fprintf(stderr, "encore: %s: nothing importable: no .csv or .json file in it%s\n",
+                       Printable(path).c_str(),
+                       listing.skipped.empty() ? " (it is empty)" : "");
+        }
+        for (const auto& file : listing.files)
+          ENCORE_RETURN_IF_ERROR(
+              ImportFile(*history, file, in_folder, read, options, a->strict, &t));
+      }
+      // Chart songs matched to the catalog by name; the ones it does not know kept as such.
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
+      ENCORE_ASSIGN_OR_RETURN(auto linked, history->LinkSongs(catalog));
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf(
+          "chart songs: %s, of which %s matched to catalog tracks (the others are kept as "
+          "chart songs)\n",
+          Thousands(static_cast<int64_t>(linked.first)).c_str(),
+          Thousands(static_cast<int64_t>(linked.second)).c_str());
+      std::printf(
+          "%zu files: %s editions, %s entries imported (%zu editions replaced, %zu of them "
+          "unchanged), %zu rows rejected, %zu files already imported, %zu failed, in %.2f s\n",
+          t.files, Thousands(static_cast<int64_t>(t.editions)).c_str(),
+          Thousands(static_cast<int64_t>(t.entries)).c_str(), t.replaced, t.unchanged, t.rejected,
+          t.already, t.failed, secs);
+      for (const auto& [format, n] : t.formats)
+        std::printf("  took %zu file%s: %s\n", n, n == 1 ? "" : "s", format.c_str());
+      if (!t.skipped.empty()) {
+        std::printf("  skipped %zu file%s:\n", t.skipped.size(), t.skipped.size() == 1 ? "" : "s");
+        for (size_t i = 0; i < t.skipped.size() && i < kShownPerFile; ++i)
+          std::printf("    %s: %s\n", Printable(t.skipped[i].first).c_str(),
+                      Printable(t.skipped[i].second).c_str());
+        if (t.skipped.size() > kShownPerFile)
+          std::printf("    … and %zu more\n", t.skipped.size() - kShownPerFile);
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
+      for (const auto& c : all) {
+        if (!t.charts.count(c.chart)) continue;
+        std::printf("  %-24s %s editions, %s..%s, %s entries\n", c.chart.c_str(),
+                    Thousands(static_cast<int64_t>(c.editions)).c_str(),
+                    FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
+                    Thousands(static_cast<int64_t>(c.entries)).c_str());
+      }
+      if (t.files == 0)
+        return Status::DataError("nothing importable: no chart file in the path(s) given (" +
+                                 std::to_string(t.skipped.size()) + " files skipped)");
+      if (t.refused && t.refused == t.failed && t.failed == t.files)
+        return Status::DataError("nothing imported: every file would replace editions "
+                                 "(--replace replaces them)");
+      if (t.failed && t.failed == t.files)
+        return Status::DataError("no chart file could be imported");
+      if (t.failed)
+        return PartialFailure(std::to_string(t.failed) + " of " + std::to_string(t.files) +
+                              " chart files could not be imported");
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace encore::cli

@@ -1,0 +1,10 @@
+// `encore chart import` (src/cli/chart_import.cc), registered by `encore chart`.
+#pragma once
+
+#include "cli/commands.h"
+
+namespace encore::cli {
+
+void AddChartImport(CLI::App* chart, Action* action);
+
+}  // namespace encore::cli
