@@ -242,7 +242,13 @@ TEST(RecordsCli, ClaimsAnswerTrueOrFalseWithEvidence) {
   WriteText(dir / "claims.txt", "# comment\n\nbogus(1) = 2\n");
   r = RunEncore("check --file " + Quote(dir / "claims.txt") + store);
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(Has(r.err, "claims.txt:3: unknown function 'bogus'")) << r.err;
+  EXPECT_TRUE(Has(r.out, "claims.txt:3: unknown function 'bogus'")) << r.out;
+  EXPECT_TRUE(Has(r.err, "1 of 1 claims do not parse")) << r.err;
+  // Every claim form of doc/records.md as written: a period filter in quotes.
+  r = RunEncore("check 'streams(track \"x\", \"year = 2024\") = 120000000' "
+                "'streams(track \"x\", year = 2023) = 0'" + store);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "(year = 2024)")) << r.out;
   r = RunEncore("records fastest 1e8 --where 'solo and contry = KR'" + store);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Has(r.err, "filter: unknown attribute")) << r.err;

@@ -265,7 +265,7 @@ struct ChartRun {
   int peak = 0;               // best position (carried-in peak included)
   std::optional<Day> peak_date;  // first edition at its peak; nullopt: only before the data
   int weeks_at_peak = 0;
-  int weeks = 0;              // editions on the chart (carried-in weeks included)
+  int weeks = 0;              // editions on the chart over all its runs (carried-in included)
   int weeks_at_1 = 0;         // editions at No. 1 in the data
   bool weeks_at_1_before = false;  // carried in a peak of No. 1: weeks at No. 1 before the data
   int longest_streak = 0;     // consecutive editions on the chart

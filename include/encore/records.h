@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "encore/catalog.h"
+#include "encore/charts.h"
 #include "encore/date.h"
 #include "encore/status.h"
 #include "encore/store.h"
@@ -354,6 +355,65 @@ struct ChartFeat {
   int period = 7;                  // days between the chart's editions: 1 counts days, not weeks
 };
 Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::string& chart);
+
+// Chart records journalists ask for, over a chart's kept editions (imported or compiled), from
+// the runs ComputeRuns gives (carried-in history included and marked): each a leaderboard with
+// ranks (equal values share one: 1, 2, 2, 4), the value, when, and the evidence in words.
+enum class ChartRecordKind {
+  kWeeksAt1,         // most weeks (days on a daily chart) at No. 1, in all
+  kConsecutiveAt1,   // most consecutive weeks at No. 1
+  kWeeks,            // most weeks on the chart
+  kDebut,            // best debut position (songs that debuted in the data)
+  kPeak,             // best peak
+  kClimb,            // biggest climb from one edition to the next (last week − position)
+  kClimbTo1,         // longest climb to No. 1: the week on the chart it first reached No. 1
+  kSimultaneous,     // an artist's most entries on one edition
+  kNumberOnes,       // an artist's songs that reached No. 1
+};
+// Parses "weeks-at-1", "consecutive-at-1", "weeks", "debut", "peak", "climb", "climb-to-1",
+// "simultaneous", "number-ones".
+std::optional<ChartRecordKind> ParseChartRecordKind(std::string_view name);
+bool IsArtistRecord(ChartRecordKind kind);  // kSimultaneous, kNumberOnes rank artists
+struct ChartRecordOptions {
+  // Which credits count for an artist (artist records, `artist`): primary ("lead") or featured
+  // credits or any, as the credit prints them (SplitCredit with the catalog's names, and
+  // featured artists in the title).
+  CreditRole credit = CreditRole::kAny;
+  std::string artist;          // only this artist's songs (normalised name); empty: all
+  const Catalog* catalog = nullptr;  // names that contain separators, aliases (may be null)
+};
+struct ChartRecordPlace {
+  int rank = 0;
+  std::string song;           // the identity; "artist:<name>" for artist records
+  std::string title, artist;  // as last printed; artist records: the artist's name
+  int value = 0;
+  bool at_least = false;      // more may lie before the data (weeks at No. 1 carried in)
+  Day date = 0;               // when it happened (the edition), or the song's first edition
+  std::string evidence;
+};
+Result<std::vector<ChartRecordPlace>> ChartRecords(ChartHistory& history,
+                                                   const std::string& chart, ChartRecordKind kind,
+                                                   const ChartRecordOptions& options);
+// The same over editions already linked and repaired (LinkIdentities, RepairEditions) and their
+// runs (ComputeRuns).
+std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& editions,
+                                               const std::vector<std::vector<RunStats>>& runs,
+                                               ChartRecordKind kind,
+                                               const ChartRecordOptions& options);
+
+// The first acts whose songs reached No. `position` or better on a chart, among the catalog
+// artists that `filter` matches (credited as lead artists), in the order they first got there:
+// the first holds the record ("the first K-pop act to top the Billboard 200"), the others are
+// its history (who followed, when, with what). Needs the catalog (artists' attributes).
+struct ChartFirst {
+  std::string artist;  // the catalog artist's name
+  std::string title, credit;  // the entry as printed
+  Day date = 0;
+  int position = 0;
+};
+Result<std::vector<ChartFirst>> ChartFirsts(ChartHistory& history, const std::string& chart,
+                                            int position, const Filter& filter,
+                                            const RecordsUniverse& universe);
 
 // Milestones of chart points or album units: the running total of an entry's metric (points,
 // units or streams as the chart kept them) over a chart's editions, and the edition on which it

@@ -327,7 +327,9 @@ std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
                                const std::function<bool(const std::string&)>& wanted) {
   std::unordered_map<std::string, size_t> index;
   std::vector<ChartRun> out;
-  std::vector<int> at_1_streak, last_edition;  // per run: current streak at No. 1, last index
+  // Per run: its current streak at No. 1, its last edition's index, its weeks before the
+  // publisher's last new run.
+  std::vector<int> at_1_streak, last_edition, earlier_runs;
   for (size_t i = 0; i < editions.size(); ++i) {
     const ChartEdition& ed = editions[i];
     for (size_t j = 0; j < ed.entries.size(); ++j) {
@@ -347,6 +349,7 @@ std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
         out.push_back(std::move(run));
         at_1_streak.push_back(0);
         last_edition.push_back(-2);
+        earlier_runs.push_back(0);
       }
       if (it->second == SIZE_MAX) continue;
       const size_t k = it->second;
@@ -368,7 +371,9 @@ std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
         run.peak_date = ed.date;
       }
       run.weeks_at_peak = r.weeks_at_peak;
-      run.weeks = r.weeks;
+      // Over every run: a new run the publisher counts from scratch adds to the earlier ones.
+      if (r.new_run) earlier_runs[k] = run.weeks;
+      run.weeks = earlier_runs[k] + r.weeks;
       run.longest_streak = std::max(run.longest_streak, r.streak);
       if (r.reentry && !r.carried_in) run.reentries.push_back(ed.date);
       if (r.new_run) run.new_runs.push_back(ed.date);

@@ -486,10 +486,14 @@ void AddRun(CLI::App* chart, Action* action) {
           std::printf("  debut %s at No. %d", s["debut"]["date"].get<std::string>().c_str(),
                       s["debut"]["position"].get<int>());
         }
-        std::printf("; peak No. %d (%s, %d %s%s there); %d %s%s on chart", s["peak"].get<int>(),
-                    s["peak_date"].is_null() ? "before the data"
-                                             : s["peak_date"].get<std::string>().c_str(),
-                    n_peak, one, n_peak == 1 ? "" : "s", n, one, n == 1 ? "" : "s");
+        if (s["peak_date"].is_null()) {
+          std::printf("; peak No. %d (before the data); %d %s%s on chart", s["peak"].get<int>(), n,
+                      one, n == 1 ? "" : "s");
+        } else {
+          std::printf("; peak No. %d (%s, %d %s%s there); %d %s%s on chart", s["peak"].get<int>(),
+                      s["peak_date"].get<std::string>().c_str(), n_peak, one,
+                      n_peak == 1 ? "" : "s", n, one, n == 1 ? "" : "s");
+        }
         if (at_1 || s[unit + "_at_1_before_data"].get<bool>())
           std::printf(", %s%d at No. 1", s[unit + "_at_1_before_data"].get<bool>() ? "at least " : "",
                       at_1);

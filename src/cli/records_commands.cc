@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "common/text.h"
 #include "encore/charts.h"
 #include "encore/methodology.h"
 #include "encore/records.h"
@@ -359,14 +360,27 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       "charts", "Chart feats over a chart's kept editions: weeks at No. 1, weeks on, debuts");
   struct Args {
     Common c;
-    std::string chart, by = "weeks-at-1", milestones;
+    std::string chart, by = "weeks-at-1", milestones, artist;
     size_t top = 10;
+    int first = 0;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("CHART", a->chart, "A chart in the history (encore chart list)")->required();
-  cmd->add_option("--by", a->by, "weeks-at-1, weeks, debut or peak")
-      ->check(CLI::IsMember({"weeks-at-1", "weeks", "debut", "peak"}))
+  cmd->add_option("--by", a->by,
+                  "weeks-at-1, consecutive-at-1, weeks, debut, peak, climb, climb-to-1 (songs); "
+                  "simultaneous, number-ones (artists)")
+      ->check(CLI::IsMember({"weeks-at-1", "consecutive-at-1", "weeks", "debut", "peak", "climb",
+                             "climb-to-1", "simultaneous", "number-ones"}))
       ->capture_default_str();
+  cmd->add_option("--artist", a->artist, "Only this artist's songs (or artist record)");
+  cmd->add_option("--credit", a->c.credit,
+                  "Credits that count for an artist: any, primary (lead), featured")
+      ->check(CLI::IsMember({"any", "primary", "featured"}))
+      ->capture_default_str();
+  cmd->add_option("--first", a->first,
+                  "Instead: the first acts matching --where to reach this position (1: to top "
+                  "the chart), in order: the record and its history");
+  cmd->add_option("--where", a->c.where, "With --first: a filter over artists (doc/records.md)");
   cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
   cmd->add_option("--milestones", a->milestones,
                   "Instead: when songs' running chart points (or units) reached each multiple of "
@@ -401,46 +415,80 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
         return Status::Ok();
       }
-      ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, a->chart));
-      auto value = [&](const ChartFeat& f) {
-        return a->by == "weeks-at-1" ? f.weeks_at_1
-               : a->by == "weeks"    ? f.weeks
-               : a->by == "debut"    ? f.debut
-                                     : f.peak;
-      };
-      const bool most = a->by == "weeks-at-1" || a->by == "weeks";
-      std::stable_sort(feats.begin(), feats.end(), [&](const ChartFeat& x, const ChartFeat& y) {
-        if (value(x) != value(y)) return most ? value(x) > value(y) : value(x) < value(y);
-        return x.first < y.first;
-      });
+      const std::string dir = DefaultStoreDir(a->c.store);
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+      if (a->first > 0) {
+        ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(a->c.where));
+        const RecordsUniverse u = RecordsUniverse::Build({}, &catalog, RecordsSettings{});
+        ENCORE_ASSIGN_OR_RETURN(auto firsts,
+                                ChartFirsts(*history, a->chart, a->first, filter, u));
+        if (a->c.format == "json") {
+          json rows = json::array();
+          for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
+            rows.push_back({{"place", i + 1},
+                            {"artist", firsts[i].artist},
+                            {"title", firsts[i].title},
+                            {"credit", firsts[i].credit},
+                            {"date", FormatDate(firsts[i].date)},
+                            {"position", firsts[i].position}});
+          std::cout << json({{"chart", a->chart},
+                             {"position", a->first},
+                             {"where", a->c.where},
+                             {"firsts", rows}})
+                           .dump(2)
+                    << "\n";
+          return Status::Ok();
+        }
+        std::printf("%s: the first acts%s to reach No. %d (lead credits), in order\n",
+                    a->chart.c_str(),
+                    a->c.where.empty() ? "" : (" matching \"" + a->c.where + "\"").c_str(),
+                    a->first);
+        if (firsts.empty()) std::printf("   (none)\n");
+        for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
+          std::printf("   %3zu  %-10s  %-24.24s No. %-3d %s - %s\n", i + 1,
+                      FormatDate(firsts[i].date).c_str(), Printable(firsts[i].artist).c_str(),
+                      firsts[i].position, Printable(firsts[i].credit).c_str(),
+                      Printable(firsts[i].title).c_str());
+        return Status::Ok();
+      }
+      ChartRecordOptions o;
+      o.catalog = &catalog;
+      o.artist = a->artist;
+      o.credit = a->c.credit == "primary"    ? CreditRole::kPrimary
+                 : a->c.credit == "featured" ? CreditRole::kFeatured
+                                             : CreditRole::kAny;
+      const ChartRecordKind kind = *ParseChartRecordKind(a->by);
+      ENCORE_ASSIGN_OR_RETURN(auto places, ChartRecords(*history, a->chart, kind, o));
+      const bool artists = IsArtistRecord(kind);
       json rows = json::array();
       if (a->c.format == "table") {
-        std::printf("%s: %zu songs, by %s\n   %4s  %-58s %5s %5s %5s %5s  %-10s\n",
-                    a->chart.c_str(), feats.size(), a->by.c_str(), "rank", "song", "debut", "peak",
-                    "wks", "at 1", "debuted");
+        std::printf("%s: %zu %s, by %s%s\n   %4s  %-58s %8s  %-10s  %s\n", a->chart.c_str(),
+                    places.size(), artists ? "artists" : "songs", a->by.c_str(),
+                    a->artist.empty() ? "" : (" (" + a->artist + ")").c_str(), "rank",
+                    artists ? "artist" : "song", "value", "when", "evidence");
       }
-      int rank = 0;
-      for (size_t i = 0; i < feats.size() && i < a->top; ++i) {
-        const ChartFeat& f = feats[i];
-        if (i == 0 || value(f) != value(feats[i - 1])) rank = static_cast<int>(i + 1);
+      for (size_t i = 0; i < places.size() && i < a->top; ++i) {
+        const ChartRecordPlace& p = places[i];
+        const bool tied = (i > 0 && places[i - 1].rank == p.rank) ||
+                          (i + 1 < places.size() && places[i + 1].rank == p.rank);
         if (a->c.format == "json") {
-          rows.push_back({{"rank", rank},
-                          {"title", f.title},
-                          {"artist", f.artist},
-                          {"debut", f.debut},
-                          {"peak", f.peak},
-                          {"weeks", f.weeks},
-                          {"weeks_at_1", f.weeks_at_1},
-                          {"first", FormatDate(f.first)},
-                          {"last", FormatDate(f.last)}});
+          json row = {{"rank", p.rank},  {"artist", p.artist}, {"value", p.value},
+                      {"at_least", p.at_least}, {"date", FormatDate(p.date)},
+                      {"evidence", p.evidence}};
+          if (!artists) row["title"] = p.title;
+          rows.push_back(std::move(row));
         } else {
-          std::printf("   %4d  %-58.58s %5d %5d %5d %5d  %s\n", rank,
-                      (f.artist + " - " + f.title).c_str(), f.debut, f.peak, f.weeks, f.weeks_at_1,
-                      FormatDate(f.first).c_str());
+          const std::string who = artists ? p.artist : p.artist + " - " + p.title;
+          std::printf("   %3d%s  %-58.58s %8s  %-10s  %s\n", p.rank, tied ? "=" : " ",
+                      Printable(who).c_str(),
+                      ((p.at_least ? ">=" : "") + std::to_string(p.value)).c_str(),
+                      FormatDate(p.date).c_str(), Printable(p.evidence).c_str());
         }
       }
       if (a->c.format == "json")
-        std::cout << json({{"chart", a->chart}, {"songs", rows}}).dump(2) << "\n";
+        std::cout << json({{"chart", a->chart}, {"by", a->by}, {artists ? "artists" : "songs", rows}})
+                         .dump(2)
+                  << "\n";
       return Status::Ok();
     };
   });
@@ -696,29 +744,54 @@ void AddCheck(CLI::App& app, Action* action) {
       cc.settings = ctx->settings;
       cc.sales = ctx->sales.get();
       cc.charts = history.ok() ? history->get() : nullptr;
-      size_t false_claims = 0;
+      // Every claim is checked; one that cannot be (it does not parse, or names nothing the
+      // data has) is reported in its row with where it is, and the others still are.
+      size_t false_claims = 0, unparsed = 0, unanswered = 0;
       json rows = json::array();
       for (const auto& [where, claim] : claims) {
         auto r = CheckClaim(claim, cc);
         if (!r.ok()) {
-          return Status(r.status().code(), where + ": " + r.status().message());
+          const bool parse = r.status().code() == StatusCode::kInvalidArgument;
+          ++(parse ? unparsed : unanswered);
+          if (a->c.format == "json") {
+            rows.push_back({{"claim", std::string(Trim(claim))},
+                            {"where", where},
+                            {"holds", nullptr},
+                            {"error", r.status().message()}});
+          } else {
+            std::printf("%-5s %s\n      %s: %s\n", "ERROR", Printable(Trim(claim)).c_str(),
+                        Printable(where).c_str(), Printable(r.status().message()).c_str());
+          }
+          continue;
         }
         if (!r->holds) ++false_claims;
         if (a->c.format == "json") {
           rows.push_back({{"claim", r->claim},
+                          {"where", where},
                           {"holds", r->holds},
                           {"actual", r->actual},
                           {"evidence", r->evidence}});
         } else {
           std::printf("%-5s %s\n      actual: %s\n      evidence: %s\n",
-                      r->holds ? "TRUE" : "FALSE", r->claim.c_str(), r->actual.c_str(),
-                      r->evidence.c_str());
+                      r->holds ? "TRUE" : "FALSE", Printable(r->claim).c_str(),
+                      Printable(r->actual).c_str(), Printable(r->evidence).c_str());
         }
       }
       if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
-      if (false_claims) {
-        return PartialFailure(std::to_string(false_claims) + " of " +
-                              std::to_string(claims.size()) + " claims do not hold");
+      const std::string of = " of " + std::to_string(claims.size()) + " claims";
+      if (unparsed) {
+        return Status::InvalidArgument(std::to_string(unparsed) + of + " do not parse" +
+                                       (false_claims ? "; " + std::to_string(false_claims) +
+                                                           " do not hold"
+                                                     : ""));
+      }
+      if (false_claims || unanswered) {
+        std::string what;
+        if (false_claims) what = std::to_string(false_claims) + of + " do not hold";
+        if (unanswered)
+          what += (what.empty() ? std::to_string(unanswered) + of : "; " + std::to_string(unanswered)) +
+                  " name what the data does not have";
+        return PartialFailure(what);
       }
       return Status::Ok();
     };

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "catalog/names.h"
 #include "common/strings.h"
@@ -135,6 +136,69 @@ Result<Ref> ParseRef(std::string_view s) {
   return Ref{*kind, Unquote(s.substr(sp))};
 }
 
+// Whether a chart entry (its credit and title as printed) is the claim's subject: the catalog's
+// entity where the catalog knows it (ChartFeatIs: every spelling of its credit); else a song by
+// its key ("Artist - Title"), an artist by name (any credited artist of the entry).
+Result<std::function<bool(const std::string&, const std::string&)>> ChartMatcher(
+    const Ref& r, const RecordsUniverse& u) {
+  const Catalog* cat = u.catalog();
+  if (auto e = FindEntity(u, r.kind, r.name); e.ok()) {
+    const Entity ent = u.Describe(*e);
+    if (r.kind == EntityKind::kArtist) {
+      const std::string name = NormalizeName(ent.name);
+      return std::function<bool(const std::string&, const std::string&)>(
+          [name, cat](const std::string& artist, const std::string&) {
+            if (NormalizeName(artist) == name) return true;
+            const Credit c = cat ? SplitCredit(artist, cat->KnownNames()) : SplitCredit(artist);
+            for (const auto* list : {&c.primary, &c.featured})
+              for (const auto& n : *list)
+                if (NormalizeName(n) == name) return true;
+            return false;
+          });
+    }
+    const std::string key =
+        ent.track && cat ? cat->SongKeyOf(*ent.track) : SongKey(ent.name, ent.name);
+    return std::function<bool(const std::string&, const std::string&)>(
+        [ent, cat, key](const std::string& artist, const std::string& title) {
+          ChartFeat f;
+          f.artist = artist;
+          f.title = title;
+          return ChartFeatIs(f, ent, cat, key);
+        });
+  }
+  if (r.kind == EntityKind::kArtist) {
+    const std::string name = NormalizeName(r.name);
+    return std::function<bool(const std::string&, const std::string&)>(
+        [name](const std::string& artist, const std::string&) {
+          if (NormalizeName(artist) == name) return true;
+          const Credit c = SplitCredit(artist);
+          for (const auto* list : {&c.primary, &c.featured})
+            for (const auto& n : *list)
+              if (NormalizeName(n) == name) return true;
+          return false;
+        });
+  }
+  const size_t dash = r.name.find(" - ");
+  if (dash == std::string::npos) {
+    return Status::NotFound("no " + std::string(EntityKindName(r.kind)) + " '" + r.name +
+                            "' in the catalog: name it as on the chart, \"Artist - Title\"");
+  }
+  const std::string artist_part = r.name.substr(0, dash), title_part = r.name.substr(dash + 3);
+  if (r.kind == EntityKind::kRelease) {
+    const std::string album = NormalizeName(ParseAlbumTitle(title_part).base);
+    const std::string lead = LeadKey(artist_part);
+    return std::function<bool(const std::string&, const std::string&)>(
+        [album, lead](const std::string& artist, const std::string& title) {
+          return NormalizeName(ParseAlbumTitle(title).base) == album && LeadKey(artist) == lead;
+        });
+  }
+  const std::string key = SongKey(artist_part, title_part);
+  return std::function<bool(const std::string&, const std::string&)>(
+      [key](const std::string& artist, const std::string& title) {
+        return SongKey(artist, title) == key;
+      });
+}
+
 Result<int64_t> Count(const std::string& s, const char* what) {
   const auto n = ParseCount(s);
   if (!n) return Status::InvalidArgument(std::string(what) + " must be a number, not '" + s + "'");
@@ -163,7 +227,7 @@ Result<std::vector<Crossing>> CrossingsFor(const ClaimContext& ctx, int64_t n,
 // The optional filter argument at `i`.
 Result<Filter> FilterArg(const Call& c, size_t i) {
   if (c.args.size() <= i) return Filter();
-  return Filter::Parse(c.args[i]);
+  return Filter::Parse(Unquote(c.args[i]));
 }
 
 // What a claim's left side evaluates to.
@@ -211,8 +275,11 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     }
     return v;
   }
-  if (c.name == "rank") {
-    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(fastest_to(…) or year_race(…), kind \"name\")"));
+  const bool chart_rank = c.name == "rank" && !c.args.empty() &&
+                          Trim(c.args[0]).substr(0, 13) == "chart_record(";
+  if (c.name == "rank" && !chart_rank) {
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2,
+                                    "(fastest_to(…), year_race(…) or chart_record(…), kind \"name\")"));
     ENCORE_ASSIGN_OR_RETURN(Call board, ParseCall(c.args[0]));
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[1]));
     ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
@@ -310,11 +377,11 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     int64_t total = ctx.state->totals[e];
     std::string period = "all time";
     if (c.args.size() == 2) {
-      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(c.args[1]));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(Unquote(c.args[1])));
       StreamScan scan(u, std::vector<int64_t>{});
       ENCORE_RETURN_IF_ERROR(ScanStore(*ctx.store, ctx.settings, f.from, f.to, &scan));
       total = scan.totals()[e];
-      period = c.args[1];
+      period = Unquote(c.args[1]);
     }
     v.number = static_cast<double>(total);
     v.shown = Thousands(total);
@@ -365,32 +432,105 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(chart, kind \"name\")"));
     if (!ctx.charts) return Status::NotFound("the store has no chart history");
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[1]));
-    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
-    const Entity ent = u.Describe(e);
-    ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*ctx.charts, Unquote(c.args[0])));
-    const Catalog* cat = u.catalog();
-    const std::string key =
-        ent.track && cat ? cat->SongKeyOf(*ent.track) : SongKey(ent.name, ent.name);
+    ENCORE_ASSIGN_OR_RETURN(auto is, ChartMatcher(r, u));
+    const std::string chart = Unquote(c.args[0]);
+    ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*ctx.charts, chart));
     for (const ChartFeat& f : feats) {
-      if (!ChartFeatIs(f, ent, cat, key)) continue;
+      if (!is(f.artist, f.title)) continue;
       const int value = c.name == "weeks_at_no1"     ? f.weeks_at_1
                         : c.name == "weeks_on_chart" ? f.weeks
                         : c.name == "peak"           ? f.peak
                                                      : f.debut;
+      auto n_of = [&](int n) {
+        return std::to_string(n) + (f.period == 1 ? " day" : " week") + (n == 1 ? "" : "s");
+      };
       v.number = value;
-      v.shown = std::to_string(value);
-      v.evidence = f.artist + " - " + f.title + " on " + Unquote(c.args[0]) + ": debut " +
+      v.shown = (c.name == "weeks_at_no1" && f.weeks_at_1_before ? "at least " : "") +
+                std::to_string(value);
+      v.evidence = f.artist + " - " + f.title + " on " + chart + ": " +
+                   (f.debut_in_data ? "debut " : "first in the data (on the chart before) ") +
                    std::to_string(f.debut) + " (" + FormatDate(f.first) + "), peak " +
-                   std::to_string(f.peak) + ", " + std::to_string(f.weeks) + " weeks, " +
-                   std::to_string(f.weeks_at_1) + " at No. 1, last " + FormatDate(f.last);
+                   std::to_string(f.peak) + ", " + n_of(f.weeks) + ", " + n_of(f.weeks_at_1) +
+                   " at No. 1" +
+                   (f.weeks_at_1_before ? " in the data (more may precede it)" : "") +
+                   ", last " + FormatDate(f.last);
       return v;
     }
-    return Status::NotFound(ent.name + " is not on " + Unquote(c.args[0]));
+    return Status::NotFound(r.name + " is not on " + chart);
+  }
+  if (c.name == "chart_record" || chart_rank) {
+    // chart_record(CHART, BY, kind "name") = value; rank(chart_record(CHART, BY), kind "name").
+    std::string chart, by;
+    Ref r;
+    if (c.name == "chart_record") {
+      ENCORE_RETURN_IF_ERROR(NeedArgs(c, 3, 3, "(chart, record, kind \"name\")"));
+      chart = Unquote(c.args[0]), by = Unquote(c.args[1]);
+      ENCORE_ASSIGN_OR_RETURN(r, ParseRef(c.args[2]));
+    } else {
+      ENCORE_ASSIGN_OR_RETURN(Call board, ParseCall(c.args[0]));
+      ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 2, "(chart, record)"));
+      chart = Unquote(board.args[0]), by = Unquote(board.args[1]);
+      ENCORE_ASSIGN_OR_RETURN(r, ParseRef(c.args[1]));
+    }
+    if (!ctx.charts) return Status::NotFound("the store has no chart history");
+    const auto kind = ParseChartRecordKind(by);
+    if (!kind) {
+      return Status::InvalidArgument("unknown chart record '" + by +
+                                     "' (weeks-at-1, consecutive-at-1, weeks, debut, peak, "
+                                     "climb, climb-to-1, simultaneous, number-ones)");
+    }
+    if (IsArtistRecord(*kind) != (r.kind == EntityKind::kArtist)) {
+      return Status::InvalidArgument("the record " + by + " ranks " +
+                                     (IsArtistRecord(*kind) ? "artists" : "songs") +
+                                     ": name one (artist \"…\" or song \"Artist - Title\")");
+    }
+    ChartRecordOptions o;
+    o.catalog = u.catalog();
+    ENCORE_ASSIGN_OR_RETURN(auto places, ChartRecords(*ctx.charts, chart, *kind, o));
+    ENCORE_ASSIGN_OR_RETURN(auto is, ChartMatcher(r, u));
+    for (const ChartRecordPlace& p : places) {
+      if (IsArtistRecord(*kind) ? !is(p.artist, "") : !is(p.artist, p.title)) continue;
+      const bool rank = c.name == "rank";
+      v.number = rank ? p.rank : p.value;
+      v.shown = rank ? std::to_string(p.rank) : (p.at_least ? "at least " : "") +
+                                                    std::to_string(p.value);
+      v.evidence = (IsArtistRecord(*kind) ? p.artist : p.artist + " - " + p.title) + " on " +
+                   chart + ", " + by + ": " + std::to_string(p.value) + ", rank " +
+                   std::to_string(p.rank) + " (" + p.evidence + ")";
+      if (rank && p.rank > 1) v.evidence += "; No. 1: " + places[0].artist +
+                                            (places[0].title.empty() ? "" : " - " + places[0].title) +
+                                            " (" + std::to_string(places[0].value) + ")";
+      return v;
+    }
+    return Status::NotFound(r.name + " holds no place in " + chart + " by " + by);
+  }
+  if (c.name == "first_on") {
+    // first_on(CHART, POSITION[, filter]) = artist "X": the first act to reach the position.
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 3, "(chart, position[, filter])"));
+    if (!ctx.charts) return Status::NotFound("the store has no chart history");
+    ENCORE_ASSIGN_OR_RETURN(int64_t pos, Count(c.args[1], "position"));
+    ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 2));
+    ENCORE_ASSIGN_OR_RETURN(auto firsts, ChartFirsts(*ctx.charts, Unquote(c.args[0]),
+                                                     static_cast<int>(pos), f, u));
+    v.type = Value::Type::kEntity;
+    if (firsts.empty()) {
+      v.shown = "nobody yet";
+      return v;
+    }
+    const Catalog* cat = u.catalog();
+    for (const Artist* a : cat->FindArtists(firsts[0].artist))
+      if (auto e = u.Find(EntityKind::kArtist, a->id)) v.entities.push_back(*e);
+    v.shown = firsts[0].artist;
+    v.evidence = firsts[0].artist + ": " + firsts[0].credit + " - " + firsts[0].title + " at No. " +
+                 std::to_string(firsts[0].position) + " on " + FormatDate(firsts[0].date);
+    for (size_t i = 1; i < firsts.size() && i < 4; ++i)
+      v.evidence += "; then " + firsts[i].artist + " (" + FormatDate(firsts[i].date) + ")";
+    return v;
   }
   return Status::InvalidArgument(
       "unknown function '" + c.name +
       "' (days_to, date_to, rank, day_of_year, first, streams, countries_no1, time_to_no1, "
-      "weeks_at_no1, weeks_on_chart, peak, debut)");
+      "weeks_at_no1, weeks_on_chart, peak, debut, chart_record, first_on)");
 }
 
 }  // namespace

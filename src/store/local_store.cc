@@ -35,28 +35,42 @@ class LocalStore final : public CountStore {
       : dir_(std::move(dir)), options_(options), fs_(fs) {}
 
   Status Open() {
+    bool empty_store = false;  // a store of charts, a catalog or sales only: no counts yet
     if (!fs_->Exists(dir_ + "/" + kManifest)) {
-      if (options_.read_only || !options_.create_if_missing) {
-        return Status::NotFound("no encore store at " + dir_);
-      }
-      // Never scatter a store into a directory that holds something else. The store's SQLite
-      // side files (doc/formats/sqlite.md) and their journals may have come before any count.
+      // The store's SQLite side files (doc/formats/sqlite.md) and their journals may have come
+      // before any count: a directory holding only them is a store with no counts.
       static constexpr std::string_view kSideFiles[] = {"catalog.sqlite", "charts.sqlite",
                                                         "sales.sqlite", "records.sqlite",
                                                         "records-state-"};
-      ENCORE_ASSIGN_OR_RETURN(auto files, fs_->List(dir_));
-      for (const auto& f : files) {
-        const bool side = std::any_of(std::begin(kSideFiles), std::end(kSideFiles),
-                                      [&](std::string_view n) { return f.rfind(n, 0) == 0; });
-        if (f != "LOCK" && f != kManifestTmp && !side) {
-          return Status::FailedPrecondition(dir_ + " is not empty and is not an encore store");
+      auto listed = fs_->List(dir_);
+      if (!listed.ok() && listed.status().code() != StatusCode::kNotFound) return listed.status();
+      bool others = false, sides = false;
+      if (listed.ok()) {
+        for (const auto& f : *listed) {
+          const bool side = std::any_of(std::begin(kSideFiles), std::end(kSideFiles),
+                                        [&](std::string_view n) { return f.rfind(n, 0) == 0; });
+          sides |= side;
+          others |= f != "LOCK" && f != kManifestTmp && !side;
         }
       }
+      if (!sides && (options_.read_only || !options_.create_if_missing)) {
+        return Status::NotFound("no encore store at " + dir_);
+      }
+      // Never scatter a store into a directory that holds something else.
+      if (others) {
+        return Status::FailedPrecondition(dir_ + " is not empty and is not an encore store");
+      }
+      empty_store = options_.read_only;
     }
     if (!options_.read_only) {
       ENCORE_RETURN_IF_ERROR(fs_->MakeDirs(dir_ + "/" + kDataDir));
       ENCORE_RETURN_IF_ERROR(fs_->MakeDirs(dir_ + "/" + kRejectsDir));
       ENCORE_ASSIGN_OR_RETURN(lock_, fs_->LockFile(dir_ + "/LOCK"));
+    }
+    if (empty_store) {
+      m_ = Manifest{};
+      m_.rules = options_.rules;
+      return Status::Ok();
     }
     auto data = fs_->ReadFile(dir_ + "/" + kManifest);
     if (data.ok()) {
