@@ -422,8 +422,8 @@ NumberOnesReport CompareNumberOnes(const NumberOnesList& list,
     // The run's weeks the chart's data can hold (its editions' span), and its editions there.
     int weeks_in = 0;
     for (int k = 0; k < row.weeks; ++k) {
-      const Day week = row.date + 7 * k + best;
-      if (week >= r.chart_first && week <= r.chart_last) ++weeks_in;
+      const Day week = row.date + 7 * k + best;  // the week [week, week + 6] in chart dates
+      if (week + 6 >= r.chart_first && week <= r.chart_last) ++weeks_in;
     }
     const int expected = weeks_in;
     c.agree = c.chart_weeks == row.weeks || (weeks_in < row.weeks && c.chart_weeks == weeks_in);
@@ -441,7 +441,8 @@ NumberOnesReport CompareNumberOnes(const NumberOnesList& list,
         c.cause = "not No. 1 on the chart's editions of the run (a different song or spelling): " +
                   (others.empty() ? std::string("none") : others.front());
       } else if (c.chart_weeks < row.weeks) {
-        c.cause = "another No. 1 on the chart within the run: " + others.front();
+        c.cause = others.empty() ? "fewer editions at No. 1 on the chart than the list's weeks"
+                                 : "another No. 1 on the chart within the run: " + others.front();
       } else {
         c.cause = "the chart has it at No. 1 on more editions than the list's weeks (the next "
                   "run's date)";
