@@ -170,13 +170,19 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   EXPECT_EQ(got["start"], "2023-07-14T04:20:00Z");
   EXPECT_EQ(got["start_from"], "first listed: US 2023-07-14T04:20:00Z at No. 3");
   for (const auto& t : got["tops"]) {
-    if (t["country"] == "DE") EXPECT_TRUE(t["tied"].get<bool>());
+    if (t["country"] == "DE") {
+      EXPECT_TRUE(t["tied"].get<bool>());
+    }
     if (t["country"] == "GB") {
       EXPECT_EQ(t["before"]["snapshot"], "2023-07-14T04:40:00Z");
       EXPECT_EQ(t["before"]["position"], 2);
     }
-    if (t["country"] == "FR") EXPECT_EQ(t["time_from"], "file name");
-    if (t["country"] == "JP") EXPECT_EQ(t["as_printed"], "JK - Seven");  // by the store id
+    if (t["country"] == "FR") {
+      EXPECT_EQ(t["time_from"], "file name");
+    }
+    if (t["country"] == "JP") {
+      EXPECT_EQ(t["as_printed"], "JK - Seven");  // by the store id
+    }
   }
   // The table shows the work; --from moves the start; the other store answers for itself.
   r = RunEncore("records store-tops \"Jung Kook - Seven\"" + store);

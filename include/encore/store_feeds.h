@@ -204,6 +204,12 @@ class StoreFeeds {
   virtual Result<bool> Imported(const std::string& fingerprint) = 0;
   virtual Result<std::unique_ptr<FeedImport>> Begin(const std::string& fingerprint,
                                                     const std::string& path, bool replace) = 0;
+  // Files imported between these share one transaction (each its own savepoint, so a refused
+  // file still leaves nothing), saving a commit per file: a folder of thousands of small
+  // snapshots. A batch not committed is rolled back (nothing of it kept, every file importable
+  // again).
+  virtual Status BeginBatch() = 0;
+  virtual Status CommitBatch() = 0;
   virtual Result<std::vector<FeedSeries>> Series() = 0;
   // Every snapshot of a store and kind (all genres: genre ""), by time then country.
   virtual Result<std::vector<SnapshotHead>> Snapshots(const std::string& store,

@@ -358,7 +358,7 @@ class FeedReader {
       if (!f.error.empty()) return FailFeed("not a top songs or albums feed: " + f.error + " (" + u + ")");
       if (!f.store.empty()) {
         facts = f;
-        told = "the feed's id " + u;
+        told = u == s.feed_id ? "the feed's id" : "the feed's links";
         break;
       }
     }

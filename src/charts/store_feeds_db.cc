@@ -54,15 +54,17 @@ std::string ContentOf(const StoreSnapshot& s) {
   return fp.Hex();
 }
 
+// One file's import: its own transaction, or a savepoint within a batch's (StoreFeeds::BeginBatch).
 class SqliteFeedImport final : public FeedImport {
  public:
-  SqliteFeedImport(SqliteDb* db, bool replace) : db_(db), replace_(replace) {}
+  SqliteFeedImport(SqliteDb* db, bool replace, bool in_batch)
+      : db_(db), replace_(replace), in_batch_(in_batch) {}
   ~SqliteFeedImport() override {
-    if (open_) (void)db_->Exec("ROLLBACK");
+    if (open_) (void)Rollback();
   }
 
   Status Begin(const std::string& fingerprint, const std::string& path) {
-    ENCORE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    ENCORE_RETURN_IF_ERROR(db_->Exec(in_batch_ ? "SAVEPOINT feed_file" : "BEGIN IMMEDIATE"));
     open_ = true;
     SqliteStmt src(db_->get(), "INSERT INTO sources(fingerprint, path) VALUES(?, ?)");
     if (!src.ok()) return db_->Error();
@@ -190,23 +192,27 @@ class SqliteFeedImport final : public FeedImport {
     if (!open_) return Status::Internal("feed import used after it ended");
     open_ = false;
     if (!report_.conflicts.empty() && !replace_) {
-      ENCORE_RETURN_IF_ERROR(db_->Exec("ROLLBACK"));
+      ENCORE_RETURN_IF_ERROR(Rollback());
       FeedImportReport r;
       r.refused = true;
       r.conflicts = std::move(report_.conflicts);
       return r;
     }
-    Status s = db_->Exec("COMMIT");
+    Status s = db_->Exec(in_batch_ ? "RELEASE feed_file" : "COMMIT");
     if (!s.ok()) {
-      (void)db_->Exec("ROLLBACK");
+      (void)Rollback();
       return s;
     }
     return report_;
   }
 
  private:
+  Status Rollback() {
+    return db_->Exec(in_batch_ ? "ROLLBACK TO feed_file; RELEASE feed_file" : "ROLLBACK");
+  }
+
   SqliteDb* db_;
-  bool replace_;
+  bool replace_, in_batch_;
   bool open_ = false;
   int64_t source_ = 0;
   FeedImportReport report_;
@@ -214,7 +220,27 @@ class SqliteFeedImport final : public FeedImport {
 
 class SqliteStoreFeeds final : public StoreFeeds {
  public:
-  Status Open(const std::string& path, bool create) { return db_.Open(path, create, kSchema); }
+  ~SqliteStoreFeeds() override {
+    if (batch_) (void)db_.Exec("ROLLBACK");
+  }
+  Status BeginBatch() override {
+    if (batch_) return Status::Ok();
+    ENCORE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    batch_ = true;
+    return Status::Ok();
+  }
+  Status CommitBatch() override {
+    if (!batch_) return Status::Ok();
+    batch_ = false;
+    Status s = db_.Exec("COMMIT");
+    if (!s.ok()) (void)db_.Exec("ROLLBACK");
+    return s;
+  }
+  Status Open(const std::string& path, bool create) {
+    ENCORE_RETURN_IF_ERROR(db_.Open(path, create, kSchema));
+    // A batch's savepoints journal in memory; the pages of a batch stay cached until its commit.
+    return db_.Exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+  }
 
   Result<bool> Imported(const std::string& fingerprint) override {
     SqliteStmt st(db_.get(), "SELECT 1 FROM sources WHERE fingerprint = ?");
@@ -227,7 +253,7 @@ class SqliteStoreFeeds final : public StoreFeeds {
 
   Result<std::unique_ptr<FeedImport>> Begin(const std::string& fingerprint, const std::string& path,
                                             bool replace) override {
-    auto import = std::make_unique<SqliteFeedImport>(&db_, replace);
+    auto import = std::make_unique<SqliteFeedImport>(&db_, replace, batch_);
     ENCORE_RETURN_IF_ERROR(import->Begin(fingerprint, path));
     return std::unique_ptr<FeedImport>(std::move(import));
   }
@@ -362,6 +388,7 @@ class SqliteStoreFeeds final : public StoreFeeds {
 
  private:
   SqliteDb db_;
+  bool batch_ = false;
 };
 
 }  // namespace

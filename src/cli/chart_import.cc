@@ -110,14 +110,27 @@ struct Totals {
 };
 
 // The store's feeds, opened when the first feed or list is met.
+// Files share a transaction, committed every kFilesPerBatch files and at the end (a snapshot is a
+// small file, and a commit per file would cost more than reading it).
 struct Feeds {
+  static constexpr size_t kFilesPerBatch = 512;
   std::string dir;
   std::unique_ptr<StoreFeeds> feeds;
+  size_t in_batch = 0;
   Result<StoreFeeds*> Get() {
     if (!feeds) {
       ENCORE_ASSIGN_OR_RETURN(feeds, OpenStoreFeeds(dir, true));
     }
+    if (in_batch == kFilesPerBatch) {
+      ENCORE_RETURN_IF_ERROR(feeds->CommitBatch());
+      in_batch = 0;
+    }
+    if (in_batch++ == 0) ENCORE_RETURN_IF_ERROR(feeds->BeginBatch());
     return feeds.get();
+  }
+  Status Commit() {
+    in_batch = 0;
+    return feeds ? feeds->CommitBatch() : Status::Ok();
   }
 };
 
@@ -384,6 +397,7 @@ void AddChartImport(CLI::App* chart, Action* action) {
           ENCORE_RETURN_IF_ERROR(
               ImportFile(*history, feeds, file, in_folder, read, options, a->strict, &t));
       }
+      ENCORE_RETURN_IF_ERROR(feeds.Commit());
       // Chart songs matched to the catalog by name; the ones it does not know kept as such.
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
       ENCORE_ASSIGN_OR_RETURN(auto linked, history->LinkSongs(catalog));
