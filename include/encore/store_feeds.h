@@ -77,7 +77,8 @@ JsonKind SniffJsonFile(const std::string& path);
 // entries beyond 10,000 in one feed, a value over 1 MiB or nesting deeper than 32 end the file.
 // A bad entry (no name or artist) is rejected with its line ("entry N: reason"); a feed whose
 // store, kind, country or time cannot be told fails the file (kDataError, the problem in
-// *issues), and nothing of it is handed over.
+// *issues): feeds of the file handed over before it are the caller's to roll back (the import's
+// transaction does).
 Result<FeedFileSummary> StreamStoreFeed(const std::string& path, const FeedReadOptions& options,
                                         SnapshotSink* sink, std::vector<ChartIssue>* issues);
 
