@@ -446,6 +446,7 @@ struct ClaimContext {
   RecordsSettings settings;
   SalesData* sales = nullptr;      // null: store claims fail with kNotFound
   ChartHistory* charts = nullptr;  // null: chart claims fail with kNotFound
+  class StoreFeeds* feeds = nullptr;  // null: feed claims fail with kNotFound
 };
 // kInvalidArgument for a claim that does not parse; kNotFound for a name that matches nothing.
 Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx);

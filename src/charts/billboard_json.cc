@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "charts/chart_layouts.h"
+#include "charts/json_stream.h"
 #include "common/byte_source.h"
 #include "common/hash.h"
 #include "common/strings.h"
@@ -19,89 +20,8 @@
 namespace encore {
 namespace {
 
-constexpr size_t kMaxQuiet = size_t{1} << 20;  // bytes between two parser events
 constexpr size_t kMaxDepth = 32;
 constexpr size_t kMaxWeekEntries = 100000;
-
-// The file's bytes, one at a time, for the parser; counts lines, feeds the fingerprint, and ends
-// the input early (failed()) when a value runs over kMaxQuiet bytes.
-class JsonCursor {
- public:
-  JsonCursor(ByteSource* src, Fingerprinter* fp) : src_(src), fp_(fp), buf_(size_t{1} << 16) {}
-  bool AtEnd() {
-    if (pos_ < end_) return false;
-    if (eof_ || !failed_.empty()) return true;
-    auto got = src_->Read(buf_.data(), buf_.size());
-    if (!got.ok()) {
-      failed_ = got.status().message();
-      return true;
-    }
-    if (*got == 0) {
-      eof_ = true;
-      return true;
-    }
-    fp_->Update(std::string_view(buf_.data(), *got));
-    pos_ = 0;
-    end_ = *got;
-    if (first_) {  // a byte-order mark
-      first_ = false;
-      if (end_ >= 3 && std::string_view(buf_.data(), 3) == "\xEF\xBB\xBF") pos_ = 3;
-      return AtEnd();
-    }
-    return false;
-  }
-  const char& Ref() const { return buf_[pos_]; }
-  void Advance() {
-    if (buf_[pos_] == '\n') ++line_;
-    ++pos_;
-    if (++quiet_ > kMaxQuiet) {
-      failed_ = "over 1 MiB without a value's end (a value that long is not a chart's)";
-      pos_ = end_;
-    }
-  }
-  void Event() { quiet_ = 0; }
-  uint64_t line() const { return line_; }
-  const std::string& failed() const { return failed_; }
-  // Reads the rest of the content, for the fingerprint.
-  Status Drain() {
-    while (failed_.empty() && !eof_) {
-      pos_ = end_;
-      AtEnd();
-    }
-    return failed_.empty() ? Status::Ok() : Status::IoError(failed_);
-  }
-
- private:
-  ByteSource* src_;
-  Fingerprinter* fp_;
-  std::vector<char> buf_;
-  size_t pos_ = 0, end_ = 0, quiet_ = 0;
-  uint64_t line_ = 1;
-  bool eof_ = false, first_ = true;
-  std::string failed_;
-};
-
-struct JsonIterator {
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-  JsonCursor* c = nullptr;
-  const char& operator*() const { return c->Ref(); }
-  JsonIterator& operator++() {
-    c->Advance();
-    return *this;
-  }
-  JsonIterator operator++(int) {
-    JsonIterator old = *this;
-    c->Advance();
-    return old;
-  }
-  bool Done() const { return c == nullptr || c->AtEnd(); }
-  bool operator==(const JsonIterator& o) const { return Done() == o.Done(); }
-  bool operator!=(const JsonIterator& o) const { return !(*this == o); }
-};
 
 // A scalar as read: its text, and its integer value where it is one.
 struct Scalar {

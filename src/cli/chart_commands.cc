@@ -21,6 +21,7 @@
 #include "encore/compile.h"
 #include "encore/methodology.h"
 #include "encore/sales.h"
+#include "encore/store_feeds.h"
 
 namespace encore::cli {
 namespace {
@@ -146,6 +147,94 @@ json VerifyJson(const VerifyReport& r, size_t examples) {
           {"examples", list}};
 }
 
+// The check of a list of No. 1s (doc/charts.md, "Lists of No. 1s"): its own consistency, then
+// against the chart's editions where both exist.
+Status VerifyNumberOnes(StoreFeeds& feeds, ChartHistory& history, const std::string& chart,
+                        const std::string& format, size_t examples, json* out) {
+  ENCORE_ASSIGN_OR_RETURN(const NumberOnesList list, feeds.List(chart));
+  const ListCheck c = CheckNumberOnesList(list);
+  ENCORE_ASSIGN_OR_RETURN(auto editions, history.Editions(chart));
+  const NumberOnesReport r = CompareNumberOnes(list, editions);
+  std::map<std::string, size_t> classes;
+  for (const auto& f : c.findings) ++classes[f.cls];
+  if (format == "json") {
+    json findings = json::array();
+    for (const auto& f : c.findings) findings.push_back({{"class", f.cls}, {"what", f.what}});
+    json rows = json::array();
+    for (const auto& row : r.rows) {
+      rows.push_back({{"date", FormatDate(row.date)},
+                      {"artist", row.artist},
+                      {"title", row.title},
+                      {"list_weeks", row.list_weeks},
+                      {"chart_weeks", row.chart_weeks},
+                      {"chart_first", row.chart_first ? json(FormatDate(*row.chart_first)) : json(nullptr)},
+                      {"agree", row.agree},
+                      {"cause", row.cause}});
+    }
+    json chart_only = json::array();
+    for (const auto& [d, who] : r.chart_only) chart_only.push_back({{"date", FormatDate(d)}, {"song", who}});
+    json j = {{"number_ones", chart},
+              {"entries", c.entries},
+              {"weeks", c.weeks},
+              {"returns", c.reentries},
+              {"shared", c.shared},
+              {"first", FormatDate(c.first)},
+              {"last", FormatDate(c.last)},
+              {"gaps_agree", c.gaps_agree},
+              {"findings", findings},
+              {"chart_editions", r.editions},
+              {"overlap", r.overlap},
+              {"agree", r.agree},
+              {"runs", rows},
+              {"chart_only", chart_only}};
+    if (r.overlap) {
+      j["overlap_from"] = FormatDate(r.overlap_from);
+      j["overlap_to"] = FormatDate(r.overlap_to);
+    }
+    out->push_back(std::move(j));
+    return Status::Ok();
+  }
+  std::printf("%s, list of No. 1s: %s No. 1s (%zu returns), %s..%s, %s weeks at No. 1\n",
+              chart.c_str(), Thousands(static_cast<int64_t>(c.entries)).c_str(), c.reentries,
+              FormatDate(c.first).c_str(), FormatDate(c.last).c_str(), Thousands(c.weeks).c_str());
+  std::printf("  its own dates: %s of %s runs last exactly until the next No. 1's date\n",
+              Thousands(static_cast<int64_t>(c.gaps_agree)).c_str(),
+              Thousands(static_cast<int64_t>(c.entries ? c.entries - 1 : 0)).c_str());
+  for (const auto& [cls, n] : classes) {
+    std::printf("    %6zu  %s\n", n, cls.c_str());
+    size_t shown = 0;
+    for (const auto& f : c.findings)
+      if (f.cls == cls && shown++ < examples) std::printf("            %s\n", Printable(f.what).c_str());
+  }
+  if (editions.empty()) {
+    std::printf("  against the chart: no editions of %s in the history: nothing to compare\n",
+                chart.c_str());
+    return Status::Ok();
+  }
+  if (!r.overlap) {
+    std::printf("  against the chart: no overlap: the list covers %s..%s, the chart's %s editions "
+                "%s..%s; nothing compared\n",
+                FormatDate(r.list_first).c_str(), FormatDate(r.list_end).c_str(),
+                Thousands(static_cast<int64_t>(r.editions)).c_str(),
+                FormatDate(r.chart_first).c_str(), FormatDate(r.chart_last).c_str());
+    return Status::Ok();
+  }
+  std::printf("  against the chart (%s editions; both cover %s..%s): %zu of %zu runs agree on "
+              "their weeks at No. 1\n",
+              Thousands(static_cast<int64_t>(r.editions)).c_str(), FormatDate(r.overlap_from).c_str(),
+              FormatDate(r.overlap_to).c_str(), r.agree, r.rows.size());
+  for (const auto& row : r.rows) {
+    if (row.agree && row.cause.empty()) continue;
+    std::printf("    %s %s - %s: list %d weeks, chart %d%s%s\n", FormatDate(row.date).c_str(),
+                Printable(row.artist).c_str(), Printable(row.title).c_str(), row.list_weeks,
+                row.chart_weeks, row.cause.empty() ? "" : ": ", Printable(row.cause).c_str());
+  }
+  for (const auto& [d, who] : r.chart_only)
+    std::printf("    %s %s: No. 1 on the chart, not in the list\n", FormatDate(d).c_str(),
+                Printable(who).c_str());
+  return Status::Ok();
+}
+
 void AddVerify(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
       "verify",
@@ -155,10 +244,12 @@ void AddVerify(CLI::App* chart, Action* action) {
     std::vector<std::string> charts;
     std::string store, format = "table";
     size_t examples = 3;
-    bool streak = false;
+    bool streak = false, number_ones = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("charts", a->charts, "Chart names (default: every chart)");
+  cmd->add_flag("--number-ones", a->number_ones,
+                "Only the lists of No. 1s: their own dates and weeks, and against the chart");
   cmd->add_option("--store", a->store, "Store directory");
   cmd->add_option("--examples", a->examples, "Disagreements shown per class")
       ->capture_default_str();
@@ -170,14 +261,33 @@ void AddVerify(CLI::App* chart, Action* action) {
   cmd->callback([=] {
     *action = [=]() -> Status {
       const auto t0 = std::chrono::steady_clock::now();
-      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(a->store, false));
+      auto feeds = OpenStoreFeeds(DefaultStoreDir(a->store), false);
+      std::vector<std::string> lists;  // charts with a list of No. 1s
+      if (feeds.ok()) {
+        ENCORE_ASSIGN_OR_RETURN(lists, (*feeds)->Lists());
+      }
+      // A store with lists only has no chart history yet: an empty one answers.
+      auto opened = OpenHistory(a->store, !lists.empty());
+      if (!opened.ok()) return opened.status();
+      auto history = std::move(*opened);
       std::vector<std::string> names = a->charts;
       if (names.empty()) {
         ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
         for (const auto& c : all) names.push_back(c.chart);
       }
+      auto has_list = [&](const std::string& n) {
+        return std::find(lists.begin(), lists.end(), n) != lists.end();
+      };
+      if (a->number_ones && lists.empty())
+        return Status::NotFound("no list of No. 1s in the store (encore chart import LIST.json)");
+      std::vector<std::string> list_names;
+      for (const auto& l : lists)
+        if (a->charts.empty() || std::find(a->charts.begin(), a->charts.end(), l) != a->charts.end())
+          list_names.push_back(l);
       json out = json::array();
       for (const auto& name : names) {
+        if (a->number_ones) break;
+        if (has_list(name) && !FindChart(*history, name).ok()) continue;  // the list only
         ENCORE_RETURN_IF_ERROR(FindChart(*history, name).status());
         ENCORE_ASSIGN_OR_RETURN(auto editions, history->Editions(name));
         VerifyOptions o;
@@ -237,6 +347,8 @@ void AddVerify(CLI::App* chart, Action* action) {
           }
         }
       }
+      for (const auto& l : list_names)
+        ENCORE_RETURN_IF_ERROR(VerifyNumberOnes(**feeds, *history, l, a->format, a->examples, &out));
       if (a->format == "json") {
         std::cout << out.dump(1) << "\n";
       } else {

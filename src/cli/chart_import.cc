@@ -13,6 +13,7 @@
 #include "common/strings.h"
 #include "common/text.h"
 #include "encore/charts.h"
+#include "encore/store_feeds.h"
 
 namespace encore::cli {
 namespace {
@@ -102,12 +103,181 @@ struct Totals {
   std::map<std::string, size_t> formats;  // format -> files taken
   std::set<std::string> charts;
   std::vector<std::pair<std::string, std::string>> skipped;  // file, why
+  // Store feed snapshots and lists of No. 1s (STORE/feeds.sqlite).
+  size_t snapshots = 0, snapshot_entries = 0, same_snapshots = 0, replaced_snapshots = 0;
+  std::set<std::string> feed_series;  // "itunes songs"
+  std::vector<std::string> lists;     // what each list of No. 1s imported was
 };
 
+// The store's feeds, opened when the first feed or list is met.
+// Files share a transaction, committed every kFilesPerBatch files and at the end (a snapshot is a
+// small file, and a commit per file would cost more than reading it).
+struct Feeds {
+  static constexpr size_t kFilesPerBatch = 512;
+  std::string dir;
+  std::unique_ptr<StoreFeeds> feeds;
+  size_t in_batch = 0;
+  Result<StoreFeeds*> Get() {
+    if (!feeds) {
+      ENCORE_ASSIGN_OR_RETURN(feeds, OpenStoreFeeds(dir, true));
+    }
+    if (in_batch == kFilesPerBatch) {
+      ENCORE_RETURN_IF_ERROR(feeds->CommitBatch());
+      in_batch = 0;
+    }
+    if (in_batch++ == 0) ENCORE_RETURN_IF_ERROR(feeds->BeginBatch());
+    return feeds.get();
+  }
+  Status Commit() {
+    in_batch = 0;
+    return feeds ? feeds->CommitBatch() : Status::Ok();
+  }
+};
+
+// Hands a feed file's snapshots to the import, printing its first rejects (strict: the first
+// reject stops the file); remembers how the first snapshot's facts were told.
+class FeedSink final : public SnapshotSink {
+ public:
+  FeedSink(FeedImport* import, const std::string& file, bool strict)
+      : import_(import), file_(file), strict_(strict) {}
+  Status Add(StoreSnapshot s) override {
+    if (how_.empty()) how_ = s.how + ", time from " + (s.taken_from == "feed" ? "feed.updated" : "the " + s.taken_from);
+    return import_->Add(s);
+  }
+  Status Reject(ChartReject r) override {
+    if (strict_) {
+      return Status::DataError(Printable(file_) + ":" + std::to_string(r.line) + ": " + r.reason +
+                               " (strict mode)");
+    }
+    if (++rejects_ <= kShownPerFile) {
+      std::printf("  %s:%llu: rejected: %s%s%s\n", Printable(file_).c_str(),
+                  static_cast<unsigned long long>(r.line), Printable(r.reason).c_str(),
+                  r.text.empty() ? "" : ": ", Printable(r.text.substr(0, 200)).c_str());
+    }
+    return import_->Reject(r);
+  }
+  uint64_t rejects() const { return rejects_; }
+  const std::string& how() const { return how_; }
+
+ private:
+  FeedImport* import_;
+  const std::string& file_;
+  bool strict_;
+  uint64_t rejects_ = 0;
+  std::string how_;
+};
+
+void PrintIssues(const std::vector<ChartIssue>& issues) {
+  for (const auto& i : issues) std::fprintf(stderr, "  %s\n", Printable(i.ToString()).c_str());
+}
+
+// A store feed file (doc/charts.md, "Store feed snapshots"): its snapshots, once per content.
+Status ImportFeedFile(Feeds& holder, const std::string& file, const ChartReadOptions& read,
+                      const ChartImportOptions& options, bool strict, Totals* t) {
+  ++t->files;
+  auto fail = [&](const std::string& why, const std::vector<ChartIssue>& issues) {
+    ++t->failed;
+    std::fprintf(stderr, "encore: %s: %s\n", Printable(file).c_str(), Printable(why).c_str());
+    PrintIssues(issues);
+    return Status::Ok();
+  };
+  ENCORE_ASSIGN_OR_RETURN(StoreFeeds * feeds, holder.Get());
+  auto fingerprint = ChartFileFingerprint(file);
+  if (!fingerprint.ok()) return fail(fingerprint.status().message(), {});
+  ENCORE_ASSIGN_OR_RETURN(const bool seen, feeds->Imported(*fingerprint));
+  if (seen) {
+    ++t->already;
+    return Status::Ok();
+  }
+  ENCORE_ASSIGN_OR_RETURN(auto import, feeds->Begin(*fingerprint, file, options.replace));
+  FeedSink sink(import.get(), file, strict);
+  FeedReadOptions fo;
+  fo.chart = read.chart;
+  std::vector<ChartIssue> issues;
+  auto summary = StreamStoreFeed(file, fo, &sink, &issues);
+  if (!summary.ok()) return fail(summary.status().message(), issues);
+  if (summary->fingerprint != *fingerprint) return fail("the file changed while it was read", {});
+  ENCORE_ASSIGN_OR_RETURN(FeedImportReport r, import->Commit());
+  if (r.refused) {
+    ++t->failed;
+    ++t->refused;
+    std::fprintf(stderr,
+                 "encore: %s: refused: it would replace %zu snapshot%s kept before with other "
+                 "entries (--replace replaces them):\n",
+                 Printable(file).c_str(), r.conflicts.size(), r.conflicts.size() == 1 ? "" : "s");
+    for (size_t i = 0; i < r.conflicts.size() && i < kShownPerFile; ++i)
+      std::fprintf(stderr, "  %s\n", Printable(r.conflicts[i]).c_str());
+    return Status::Ok();
+  }
+  if (sink.rejects() > kShownPerFile) {
+    std::printf("  %s: … and %llu more entries rejected (encore chart rejects)\n",
+                Printable(file).c_str(),
+                static_cast<unsigned long long>(sink.rejects() - kShownPerFile));
+  }
+  t->rejected += sink.rejects();
+  t->snapshots += r.snapshots;
+  t->snapshot_entries += r.entries;
+  t->same_snapshots += r.same;
+  t->replaced_snapshots += r.replaced;
+  ++t->formats[FeedLayoutName(summary->layout) + ": " + sink.how()];
+  const size_t sp = sink.how().find(" from ");
+  if (sp != std::string::npos) t->feed_series.insert(sink.how().substr(0, sp));
+  return Status::Ok();
+}
+
+// A list of No. 1s (doc/charts.md, "Lists of No. 1s"): kept whole, replacing the chart's list.
+Status ImportListFile(Feeds& holder, const std::string& file, const ChartReadOptions& read,
+                      bool strict, Totals* t) {
+  ++t->files;
+  auto fail = [&](const std::string& why, const std::vector<ChartIssue>& issues) {
+    ++t->failed;
+    std::fprintf(stderr, "encore: %s: %s\n", Printable(file).c_str(), Printable(why).c_str());
+    PrintIssues(issues);
+    return Status::Ok();
+  };
+  ENCORE_ASSIGN_OR_RETURN(StoreFeeds * feeds, holder.Get());
+  std::vector<ChartIssue> issues;
+  auto list = ReadNumberOnesList(file, read.chart, &issues);
+  if (!list.ok()) return fail(list.status().message(), issues);
+  ENCORE_ASSIGN_OR_RETURN(const bool seen, feeds->Imported(list->fingerprint));
+  if (seen) {
+    ++t->already;
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < list->rejects.size() && i < kShownPerFile; ++i) {
+    const ChartReject& r = list->rejects[i];
+    std::printf("  %s:%llu: rejected: %s: %s\n", Printable(file).c_str(),
+                static_cast<unsigned long long>(r.line), Printable(r.reason).c_str(),
+                Printable(r.text.substr(0, 200)).c_str());
+  }
+  if (strict && !list->rejects.empty())
+    return fail(std::to_string(list->rejects.size()) + " entries rejected (strict mode)", {});
+  ENCORE_ASSIGN_OR_RETURN(auto import, feeds->Begin(list->fingerprint, file, true));
+  ENCORE_RETURN_IF_ERROR(import->AddList(*list));
+  ENCORE_ASSIGN_OR_RETURN(FeedImportReport r, import->Commit());
+  t->rejected += list->rejects.size();
+  const ListCheck c = CheckNumberOnesList(*list);
+  t->lists.push_back(list->chart + ": " + Thousands(static_cast<int64_t>(r.list_entries)) +
+                     " No. 1s (" + std::to_string(c.reentries) + " returns), " +
+                     FormatDate(c.first) + ".." + FormatDate(c.last) + ", " +
+                     Thousands(c.weeks) + " weeks at No. 1");
+  ++t->formats["list of No. 1s (JSON, HTML in the names), chart " + list->chart];
+  return Status::Ok();
+}
+
 // Imports one file; a failure is printed and counted, not returned (the next file goes on).
-Status ImportFile(ChartHistory& history, const std::string& file, bool in_folder,
+Status ImportFile(ChartHistory& history, Feeds& feeds, const std::string& file, bool in_folder,
                   const ChartReadOptions& read, const ChartImportOptions& options, bool strict,
                   Totals* t) {
+  // A store feed or a list of No. 1s is told by its content, like every chart file.
+  switch (SniffJsonFile(file)) {
+    case JsonKind::kStoreFeed:
+      return ImportFeedFile(feeds, file, read, options, strict, t);
+    case JsonKind::kNumberOnes:
+      return ImportListFile(feeds, file, read, strict, t);
+    case JsonKind::kOther:
+      break;
+  }
   ++t->files;
   auto fail = [&](const std::string& why, const std::vector<ChartIssue>& issues) {
     ++t->failed;
@@ -213,6 +383,7 @@ void AddChartImport(CLI::App* chart, Action* action) {
       ChartImportOptions options;
       options.replace = a->replace;
       Totals t;
+      Feeds feeds{DefaultStoreDir(a->store), nullptr};
       for (const auto& path : a->paths) {
         Listing listing = ListPath(path);
         t.skipped.insert(t.skipped.end(), listing.skipped.begin(), listing.skipped.end());
@@ -224,8 +395,9 @@ void AddChartImport(CLI::App* chart, Action* action) {
         }
         for (const auto& file : listing.files)
           ENCORE_RETURN_IF_ERROR(
-              ImportFile(*history, file, in_folder, read, options, a->strict, &t));
+              ImportFile(*history, feeds, file, in_folder, read, options, a->strict, &t));
       }
+      ENCORE_RETURN_IF_ERROR(feeds.Commit());
       // Chart songs matched to the catalog by name; the ones it does not know kept as such.
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(a->store)));
       ENCORE_ASSIGN_OR_RETURN(auto linked, history->LinkSongs(catalog));
@@ -242,6 +414,14 @@ void AddChartImport(CLI::App* chart, Action* action) {
           t.files, Thousands(static_cast<int64_t>(t.editions)).c_str(),
           Thousands(static_cast<int64_t>(t.entries)).c_str(), t.replaced, t.unchanged, t.rejected,
           t.already, t.failed, secs);
+      if (t.snapshots || t.same_snapshots || t.replaced_snapshots) {
+        std::printf("store feeds: %s snapshots, %s entries imported (%zu the same as kept before, "
+                    "%zu replaced)\n",
+                    Thousands(static_cast<int64_t>(t.snapshots)).c_str(),
+                    Thousands(static_cast<int64_t>(t.snapshot_entries)).c_str(), t.same_snapshots,
+                    t.replaced_snapshots);
+      }
+      for (const std::string& l : t.lists) std::printf("list of No. 1s: %s\n", l.c_str());
       for (const auto& [format, n] : t.formats)
         std::printf("  took %zu file%s: %s\n", n, n == 1 ? "" : "s", format.c_str());
       if (!t.skipped.empty()) {
@@ -251,6 +431,17 @@ void AddChartImport(CLI::App* chart, Action* action) {
                       Printable(t.skipped[i].second).c_str());
         if (t.skipped.size() > kShownPerFile)
           std::printf("    … and %zu more\n", t.skipped.size() - kShownPerFile);
+      }
+      if (feeds.feeds && !t.feed_series.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(auto series, feeds.feeds->Series());
+        for (const FeedSeries& f : series) {
+          if (!t.feed_series.count(f.store + " " + f.kind)) continue;
+          std::printf("  %-24s %s snapshots of %zu countries, %s..%s, %s entries\n",
+                      (f.store + " " + f.kind + (f.genre.empty() ? "" : " genre " + f.genre)).c_str(),
+                      Thousands(static_cast<int64_t>(f.snapshots)).c_str(), f.countries,
+                      FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(),
+                      Thousands(static_cast<int64_t>(f.entries)).c_str());
+        }
       }
       ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
       for (const auto& c : all) {

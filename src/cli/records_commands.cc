@@ -12,6 +12,7 @@
 #include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/sales.h"
+#include "encore/store_feeds.h"
 
 namespace encore::cli {
 
@@ -620,6 +621,144 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
   });
 }
 
+// "H:MM" of a duration in seconds ("0:42", "26:05").
+std::string Elapsed(int64_t s) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(s / 3600),
+                static_cast<long long>((s % 3600) / 60));
+  return buf;
+}
+
+void AddStoreTops(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "store-tops",
+      "No. 1 in N countries within T hours from the stores' feed snapshots (as kworb counts it)");
+  struct Args {
+    std::string song, store, store_name = "itunes", kind = "songs", within = "2.5h", from,
+                                 format = "table";
+    std::vector<std::string> ids;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("SONG", a->song, "\"Artist - Title\" (or a title the catalog knows)")
+      ->required();
+  cmd->add_option("--store-name", a->store_name, "itunes or apple-music")
+      ->check(CLI::IsMember({"itunes", "apple-music"}))
+      ->capture_default_str();
+  cmd->add_option("--kind", a->kind, "songs or albums")
+      ->check(CLI::IsMember({"songs", "albums"}))
+      ->capture_default_str();
+  cmd->add_option("--within", a->within, "The window: 2.5h, 90m, 2h30m")->capture_default_str();
+  cmd->add_option("--from", a->from,
+                  "Start of the window, ISO-8601 (default: the first snapshot listing the song)");
+  cmd->add_option("--id", a->ids, "The store's id of the song (matched besides its name)");
+  cmd->add_option("--store", a->store, "Store directory");
+  cmd->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      StoreTopsOptions o;
+      o.store = a->store_name;
+      o.kind = a->kind;
+      o.ids = a->ids;
+      const auto within = ParseHours(a->within);
+      if (!within) return Status::InvalidArgument("--within must be a time: 2.5h, 90m, 2h30m");
+      o.within = *within;
+      if (!a->from.empty()) {
+        o.from = ParseTimestamp(a->from);
+        if (!o.from) return Status::InvalidArgument("--from must be an ISO-8601 timestamp");
+      }
+      const std::string dir = DefaultStoreDir(a->store);
+      ENCORE_ASSIGN_OR_RETURN(auto feeds, OpenStoreFeeds(dir, false));
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+      ENCORE_ASSIGN_OR_RETURN(StoreTopsResult r, StoreTops(*feeds, &catalog, a->song, o));
+      const size_t n = r.CountWithin(r.within);
+      auto tied = [&](size_t i) {
+        return (i > 0 && r.tops[i - 1].after == r.tops[i].after) ||
+               (i + 1 < r.tops.size() && r.tops[i + 1].after == r.tops[i].after);
+      };
+      if (a->format == "json") {
+        json tops = json::array();
+        for (size_t i = 0; i < r.tops.size(); ++i) {
+          const CountryTop& t = r.tops[i];
+          json j = {{"country", t.country},
+                    {"snapshot", FormatTimestamp(t.taken)},
+                    {"after_seconds", t.after},
+                    {"within", t.after <= r.within},
+                    {"tied", tied(i)},
+                    {"time_from", t.taken_from},
+                    {"file", t.path},
+                    {"as_printed", t.artist + " - " + t.title},
+                    {"id", t.id}};
+          if (t.before) {
+            j["before"] = {{"snapshot", FormatTimestamp(t.before)},
+                           {"position", t.before_position ? json(t.before_position) : json(nullptr)},
+                           {"no1", t.before_top}};
+          } else {
+            j["before"] = nullptr;
+          }
+          tops.push_back(std::move(j));
+        }
+        std::cout << json({{"song", r.query},
+                           {"store", o.store},
+                           {"kind", o.kind},
+                           {"song_keys", r.songs},
+                           {"ids", r.ids},
+                           {"names", r.names},
+                           {"start", FormatTimestamp(r.start)},
+                           {"start_from", r.start_from},
+                           {"within_seconds", r.within},
+                           {"countries_within", n},
+                           {"countries_at_no1", r.tops.size()},
+                           {"countries_seen", r.countries_seen},
+                           {"snapshots_seen", r.snapshots_seen},
+                           {"countries_not_seen", r.not_seen},
+                           {"tops", tops}})
+                         .dump(2)
+                  << "\n";
+        return Status::Ok();
+      }
+      std::printf("%s on %s %s: No. 1 in %zu %s within %s of %s\n", r.query.c_str(),
+                  o.store.c_str(), o.kind.c_str(), n, n == 1 ? "country" : "countries",
+                  a->within.c_str(), FormatTimestamp(r.start).c_str());
+      std::printf("   start: %s\n", r.start_from.c_str());
+      std::printf("   %zu snapshots of %zu countries within the window", r.snapshots_seen,
+                  r.countries_seen);
+      if (!r.not_seen.empty()) {
+        std::string list;
+        for (const auto& c : r.not_seen) list += (list.empty() ? "" : " ") + c;
+        std::printf("; no snapshot within it: %s", list.c_str());
+      }
+      std::printf("\n   as the feeds print it:");
+      for (const auto& name : r.names) std::printf(" \"%s\"", Printable(name).c_str());
+      if (!r.ids.empty()) {
+        std::printf("; store ids:");
+        for (const auto& id : r.ids) std::printf(" %s", id.c_str());
+      }
+      std::printf("\n   %-7s %-21s %7s   %-36s %s\n", "country", "first No. 1 snapshot", "after",
+                  "the snapshot before (not No. 1)", "time from, file");
+      bool beyond = false;
+      for (size_t i = 0; i < r.tops.size(); ++i) {
+        const CountryTop& t = r.tops[i];
+        if (t.after > r.within && !beyond) {
+          beyond = true;
+          std::printf("   -- after %s --\n", a->within.c_str());
+        }
+        std::string before = "-";
+        if (t.before) {
+          before = FormatTimestamp(t.before) + " " +
+                   (t.before_position ? "No. " + std::to_string(t.before_position) : "not listed");
+        }
+        std::printf("   %-6s%s %-21s %7s   %-36s %s, %s\n", t.country.c_str(), tied(i) ? "=" : " ",
+                    FormatTimestamp(t.taken).c_str(), Elapsed(t.after).c_str(), before.c_str(),
+                    t.taken_from.c_str(), Printable(t.path).c_str());
+      }
+      if (r.tops.empty()) std::printf("   (never No. 1 in a snapshot from the start)\n");
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 void AddRecords(CLI::App& app, Action* action) {
@@ -633,6 +772,7 @@ void AddRecords(CLI::App& app, Action* action) {
   AddFirst(cmd, action);
   AddChartFeats(cmd, action);
   AddStoreFeat(cmd, action);
+  AddStoreTops(cmd, action);
 }
 
 json NewsJson(const NewsItem& n) {
@@ -744,6 +884,8 @@ void AddCheck(CLI::App& app, Action* action) {
       cc.settings = ctx->settings;
       cc.sales = ctx->sales.get();
       cc.charts = history.ok() ? history->get() : nullptr;
+      auto feeds = OpenStoreFeeds(ctx->dir, false);
+      cc.feeds = feeds.ok() ? feeds->get() : nullptr;
       // Every claim is checked; one that cannot be (it does not parse, or names nothing the
       // data has) is reported in its row with where it is, and the others still are.
       size_t false_claims = 0, unparsed = 0, unanswered = 0;

@@ -10,6 +10,7 @@
 #include "encore/methodology.h"
 #include "encore/records.h"
 #include "encore/sales.h"
+#include "encore/store_feeds.h"
 #include "records/compare.h"
 #include "records/news.h"
 
@@ -427,6 +428,44 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     }
     return v;
   }
+  if (c.name == "feed_countries_no1") {
+    // From the stores' own feed snapshots (doc/records.md): countries whose first No. 1 snapshot
+    // is within the hours of the first snapshot listing the song.
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 3, "(song \"Artist - Title\", hours[, store])"));
+    if (!ctx.feeds) return Status::NotFound("the store has no feed snapshots (encore chart import)");
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
+    const auto within = ParseHours(c.args[1]);
+    if (!within) {
+      return Status::InvalidArgument(c.name + ": '" + c.args[1] + "' is not a time (2.5h, 90m)");
+    }
+    StoreTopsOptions o;
+    o.within = *within;
+    if (c.args.size() == 3) o.store = Unquote(c.args[2]);
+    std::string query = r.name;
+    if (query.find(" - ") == std::string::npos && (r.kind == EntityKind::kTrack || r.kind == EntityKind::kSong)) {
+      // A title: the catalog's song ("Seven" -> "Jung Kook - Seven").
+      if (auto e = FindEntity(u, EntityKind::kTrack, r.name); e.ok() && u.catalog()) {
+        const Entity ent = u.Describe(*e);
+        const Artist* lead = ent.track && !ent.track->primary.empty()
+                                 ? u.catalog()->ArtistById(ent.track->primary[0])
+                                 : nullptr;
+        if (lead) query = lead->name + " - " + ent.track->title;
+      }
+    }
+    ENCORE_ASSIGN_OR_RETURN(StoreTopsResult t, StoreTops(*ctx.feeds, u.catalog(), query, o));
+    const size_t n = t.CountWithin(o.within);
+    v.number = static_cast<double>(n);
+    v.shown = Counted(static_cast<int64_t>(n), "country");
+    std::string first3;
+    for (size_t i = 0; i < t.tops.size() && i < 3 && t.tops[i].after <= o.within; ++i)
+      first3 += (first3.empty() ? "" : ", ") + t.tops[i].country + " " + Hours(t.tops[i].after);
+    v.evidence = query + " on " + o.store + " from " + FormatTimestamp(t.start) + " (" +
+                 t.start_from + "): No. 1 in " + Counted(static_cast<int64_t>(n), "country") +
+                 " within " + c.args[1] + " by " + std::to_string(t.snapshots_seen) +
+                 " snapshots of " + std::to_string(t.countries_seen) + " countries" +
+                 (first3.empty() ? "" : "; first " + first3);
+    return v;
+  }
   if (c.name == "weeks_at_no1" || c.name == "weeks_on_chart" || c.name == "peak" ||
       c.name == "debut") {
     ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(chart, kind \"name\")"));
@@ -530,7 +569,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
   return Status::InvalidArgument(
       "unknown function '" + c.name +
       "' (days_to, date_to, rank, day_of_year, first, streams, countries_no1, time_to_no1, "
-      "weeks_at_no1, weeks_on_chart, peak, debut, chart_record, first_on)");
+      "feed_countries_no1, weeks_at_no1, weeks_on_chart, peak, debut, chart_record, first_on)");
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ class LocalStore final : public CountStore {
       // The store's SQLite side files (doc/formats/sqlite.md) and their journals may have come
       // before any count: a directory holding only them is a store with no counts.
       static constexpr std::string_view kSideFiles[] = {"catalog.sqlite", "charts.sqlite",
-                                                        "sales.sqlite", "records.sqlite",
+                                                        "sales.sqlite", "records.sqlite", "feeds.sqlite",
                                                         "records-state-"};
       auto listed = fs_->List(dir_);
       if (!listed.ok() && listed.status().code() != StatusCode::kNotFound) return listed.status();
