@@ -100,6 +100,38 @@ class SqliteChartHistory final : public ChartHistory {
     return out;
   }
 
+  Result<std::vector<EditionSource>> EditionSources() override {
+    SqliteStmt st(db_.get(),
+                  "SELECT e.chart, e.date, s.id, s.fingerprint, s.path FROM editions e JOIN"
+                  " sources s ON s.id = e.source ORDER BY s.id, e.chart, e.date");
+    if (!st.ok()) return Error();
+    std::vector<EditionSource> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back({st.Text(0), static_cast<Day>(st.Int(1)), st.Int(2), st.Text(3), st.Text(4)});
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+  Result<std::vector<TrackLink>> TrackLinks() override {
+    // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum.
+    SqliteStmt st(db_.get(),
+                  "SELECT e.id, e.title, e.artist, MAX(e.date), (SELECT MIN(s.track_id) FROM"
+                  " songs s WHERE s.track_id != '' AND s.song IN (SELECT DISTINCT song FROM"
+                  " entries x WHERE x.id = e.id)) FROM entries e WHERE e.id != '' GROUP BY e.id"
+                  " ORDER BY e.id");
+    if (!st.ok()) return Error();
+    std::vector<TrackLink> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back({st.Text(0), st.Text(1), st.Text(2),
+                     sqlite3_column_type(st.get(), 4) == SQLITE_NULL ? "" : st.Text(4)});
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
   Result<std::pair<size_t, size_t>> LinkSongs(const Catalog& catalog) override {
     // Identities not linked yet: new ones, and those the catalog did not know before.
     SqliteStmt pending(
