@@ -115,18 +115,20 @@ class SqliteChartHistory final : public ChartHistory {
   }
 
   Result<std::vector<TrackLink>> TrackLinks() override {
-    // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum.
+    // One pass over the entries with an id, by id and date: the latest printing names it.
     SqliteStmt st(db_.get(),
-                  "SELECT e.id, e.title, e.artist, MAX(e.date), (SELECT MIN(s.track_id) FROM"
-                  " songs s WHERE s.track_id != '' AND s.song IN (SELECT DISTINCT song FROM"
-                  " entries x WHERE x.id = e.id)) FROM entries e WHERE e.id != '' GROUP BY e.id"
-                  " ORDER BY e.id");
+                  "SELECT e.id, e.title, e.artist, COALESCE(s.track_id, '') FROM entries e LEFT"
+                  " JOIN songs s ON s.song = e.song WHERE e.id != '' ORDER BY e.id, e.date");
     if (!st.ok()) return Error();
     std::vector<TrackLink> out;
     int rc;
     while ((rc = st.Step()) == SQLITE_ROW) {
-      out.push_back({st.Text(0), st.Text(1), st.Text(2),
-                     sqlite3_column_type(st.get(), 4) == SQLITE_NULL ? "" : st.Text(4)});
+      std::string id = st.Text(0), track = st.Text(3);
+      if (out.empty() || out.back().id != id) out.push_back({std::move(id), "", "", ""});
+      TrackLink& l = out.back();
+      l.title = st.Text(1);
+      l.artist = st.Text(2);
+      if (!track.empty() && (l.track_id.empty() || track < l.track_id)) l.track_id = track;
     }
     if (rc != SQLITE_DONE) return Error();
     return out;
