@@ -309,8 +309,8 @@ void AddMost(CLI::App* parent, Action* action) {
         period = (f.from ? FormatDate(*f.from) : "") + ".." + (f.to ? FormatDate(*f.to) : "");
       }
       PrintStandings(*ctx, board, a->top, "streams", a->c.format,
-                     "Most streamed " + std::string(EntityKindName(kind)) + "s (" + ctx->Unit() +
-                         "), " + period +
+                     "Most streamed " + std::string(EntityKindName(kind)) + "s" +
+                         (ctx->chart ? " (chart streams)" : "") + ", " + period +
                          (f.text().empty() ? "" : " (" + f.text() + ")"));
       return Status::Ok();
     };
