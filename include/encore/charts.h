@@ -190,7 +190,7 @@ class ChartHistory {
   // The rejected rows of every imported file: (file path, reject).
   virtual Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() = 0;
   // Every imported edition (not compiled ones) with the file it came from, by the file's import
-  // order, then chart and date: what chart streams are synced from (encore/chart_streams.h).
+  // order, then date and chart: what chart streams are synced from (encore/chart_streams.h).
   struct EditionSource {
     std::string chart;
     Day date = 0;

@@ -103,7 +103,7 @@ class SqliteChartHistory final : public ChartHistory {
   Result<std::vector<EditionSource>> EditionSources() override {
     SqliteStmt st(db_.get(),
                   "SELECT e.chart, e.date, s.id, s.fingerprint, s.path FROM editions e JOIN"
-                  " sources s ON s.id = e.source ORDER BY s.id, e.chart, e.date");
+                  " sources s ON s.id = e.source ORDER BY s.id, e.date, e.chart");
     if (!st.ok()) return Error();
     std::vector<EditionSource> out;
     int rc;
