@@ -127,8 +127,22 @@ class Catalog {
   // its title): what "all versions combined" groups by.
   std::string SongKeyOf(const Track& t) const;
   // A digest (32 hex digits) of everything derived results depend on: ids, names, aliases,
-  // kinds, countries, tags, memberships, personas, release types and dates, credits.
+  // kinds, countries, tags, memberships, personas, release types and dates, credits, and the
+  // track aliases added.
   std::string Digest() const;
+  // Other ids a track is known by (TrackById finds it by them): (alias, catalog track id), such
+  // as a Spotify URI that a chart entry linked to the track by name (ChartHistory::TrackLinks).
+  // An alias that is already a track's id or ISRC, or names a track the catalog does not have,
+  // is ignored. Returns how many were added.
+  size_t AddTrackAliases(const std::vector<std::pair<std::string, std::string>>& aliases);
+  // Names for ids the catalog has no track for, as a chart printed them (a chart song of its
+  // own, kept under its Spotify URI): what records call and find such a track by.
+  struct ChartSong {
+    std::string id, title, artist;
+  };
+  void AddChartSongs(std::vector<ChartSong> songs);
+  const ChartSong* ChartSongById(std::string_view id) const;
+  const std::vector<ChartSong>& chart_songs() const { return chart_songs_; }
   // Tracks with the artist among their primary (or, when featured is set, featured) artists.
   std::vector<const Track*> TracksOf(const Artist& a, bool featured) const;
 
@@ -139,6 +153,8 @@ class Catalog {
   std::unordered_map<std::string, size_t> artist_ids_, release_ids_, track_ids_;
   std::unordered_map<std::string, size_t> song_tracks_;  // "song:<key>" → the song's main track
   std::multimap<std::string, size_t> artist_names_;  // normalised name or alias -> artist
+  std::vector<std::pair<std::string, size_t>> track_aliases_;  // added: alias -> track
+  std::vector<ChartSong> chart_songs_;                          // by id
 };
 
 // The continent of an ISO 3166-1 alpha-2 country ("Asia", "Europe", "North America",

@@ -189,6 +189,22 @@ class ChartHistory {
   virtual Result<std::vector<std::string>> SongsOfTracks(const std::vector<std::string>& ids) = 0;
   // The rejected rows of every imported file: (file path, reject).
   virtual Result<std::vector<std::pair<std::string, ChartReject>>> Rejects() = 0;
+  // Every imported edition (not compiled ones) with the file it came from, by the file's import
+  // order, then date and chart: what chart streams are synced from (encore/chart_streams.h).
+  struct EditionSource {
+    std::string chart;
+    Day date = 0;
+    int64_t source = 0;  // the file's import number
+    std::string fingerprint, path;
+  };
+  virtual Result<std::vector<EditionSource>> EditionSources() = 0;
+  // Every publisher id of chart entries (Spotify's track URI), by id: its title and artist as
+  // printed on its latest edition, and the catalog track its identity is linked to (LinkSongs;
+  // empty when none; an id of two identities: the first track id).
+  struct TrackLink {
+    std::string id, title, artist, track_id;
+  };
+  virtual Result<std::vector<TrackLink>> TrackLinks() = 0;
   // Every edition of a chart in date order, optionally within [from, to].
   // Compiled charts: the inputs token a chart family's date was compiled from (nullopt: never),
   // and storing its editions (one per region, replacing earlier ones) with that token, at once.

@@ -23,6 +23,9 @@ struct StreamsQuery {
 
 struct DailyStreams {
   Day day = 0;
+  // The days the figure covers, ending on `day`: 7 for weekly chart streams (a Friday–Thursday
+  // week's total, dated by its Thursday), else 1.
+  int span = 1;
   int64_t streams = 0;
   int64_t premium = 0, free = 0, unknown = 0;
 };
@@ -30,6 +33,8 @@ struct DailyStreams {
 // One entry per day in [from, to] that has streams for the track (days without are omitted).
 // Worldwide figures: for each day and service, the GLOBAL rows of daily totals when there are
 // any, otherwise the sum over countries. kNotFound for a track the store has never counted.
+// Without a service: every service but chart streams (encore/chart_streams.h), which are read
+// only when named.
 Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const StreamsQuery& q);
 
 // Writes every non-zero count in [from, to] as daily totals (shared spec §4):
@@ -46,7 +51,8 @@ struct TrackTotal {
   std::string track;
   int64_t streams = 0;
 };
-// The n tracks with the most worldwide streams in [from, to], most first (ties by track id).
+// The n tracks with the most worldwide streams in [from, to], most first (ties by track id);
+// chart streams aside.
 Result<std::vector<TrackTotal>> TopTracks(const CountStore& store, std::optional<Day> from,
                                           std::optional<Day> to, size_t n);
 

@@ -37,7 +37,9 @@ enum class Rollup : uint8_t { kNone, kPerson, kGroup };
 
 struct RecordsSettings {
   int64_t step = 100'000'000;            // Default: a milestone at every 100,000,000 streams.
-  std::optional<std::string> service;    // Default: every service together.
+  // Default: every service together, chart streams aside (they are read only when named:
+  // encore/chart_streams.h).
+  std::optional<std::string> service;
   CreditRole credit = CreditRole::kAny;  // Default: primary and featured credits.
   Rollup rollup = Rollup::kNone;         // Default: an artist as credited.
   // Calendar-year crossings and first-by-attribute records are news at multiples of this.
@@ -104,9 +106,14 @@ class RecordsUniverse {
 // daily totals when the day has any, else the sum over countries (the rule of QueryStreams).
 struct DayTotals {
   Day day = 0;
+  // The days the figures cover, ending on `day`: 7 for weekly chart streams (a week's total kept
+  // on its last day: encore/chart_streams.h), else 1.
+  int span = 1;
   std::vector<uint32_t> tracks;  // ascending
   std::vector<int64_t> streams;  // > 0
 };
+// `service` nullopt: every service but chart streams (those are read only when named, as
+// they count the same listening as the services' own plays).
 Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
                                 const std::optional<std::string>& service);
 
@@ -118,6 +125,9 @@ struct Crossing {
   int64_t threshold = 0;
   Day day = 0;
   int64_t before = 0, after = 0;  // the running total before and after that day
+  // The days the figure of `day` covers (DayTotals::span): 7 for weekly chart streams, whose
+  // crossing is known to the week only: within [day - 6, day], "by `day` at the latest".
+  int span = 1;
 };
 
 // The running totals of every entity over days given in ascending order, and the thresholds they
@@ -154,6 +164,7 @@ class StreamScan {
   std::vector<Day> first_;
   int32_t year_ = 0;
   std::optional<Day> last_day_;
+  int span_ = 1;  // of the day being added
   std::vector<Crossing> crossings_;
   std::vector<int64_t> pending_;   // the day's streams of entities that take them at its end
   std::vector<uint32_t> touched_;  // entities with pending streams

@@ -94,6 +94,9 @@ struct CommitBatch {
   std::vector<DayUpdate> days;
   std::optional<SourceRecord> source;  // the input file this commit takes in
   RejectsFrame rejects;                // that file's rejected lines
+  // Further input files the same commit takes in, without rejects of their own (chart streams
+  // write many small chart files in one commit: encore/chart_streams.h).
+  std::vector<SourceRecord> more_sources;
   std::optional<Day> seal_before;      // raise the seal boundary to this day (never lowers)
   std::vector<HistoryUpdate> histories;  // replace these listeners' histories
 };

@@ -516,7 +516,34 @@ std::string Catalog::Digest() const {
     for (const auto& f : t.featured) row += "\x1f" + f;
     fp.Update(row + "\x1e");
   }
+  for (const auto& [alias, track] : c->track_aliases_) {
+    fp.Update("\x1b" "alias\x1f" + alias + "\x1f" + c->tracks_[track].id + "\x1e");
+  }
   return fp.Hex();
+}
+
+void Catalog::AddChartSongs(std::vector<ChartSong> songs) {
+  chart_songs_ = std::move(songs);
+  std::sort(chart_songs_.begin(), chart_songs_.end(),
+            [](const ChartSong& a, const ChartSong& b) { return a.id < b.id; });
+}
+
+const Catalog::ChartSong* Catalog::ChartSongById(std::string_view id) const {
+  auto it = std::lower_bound(chart_songs_.begin(), chart_songs_.end(), id,
+                             [](const ChartSong& a, std::string_view b) { return a.id < b; });
+  return it != chart_songs_.end() && it->id == id ? &*it : nullptr;
+}
+
+size_t Catalog::AddTrackAliases(const std::vector<std::pair<std::string, std::string>>& aliases) {
+  size_t added = 0;
+  for (const auto& [alias, id] : aliases) {
+    auto it = track_ids_.find(id);
+    if (alias.empty() || it == track_ids_.end() || track_ids_.count(alias)) continue;
+    track_ids_[alias] = it->second;
+    track_aliases_.emplace_back(alias, it->second);
+    ++added;
+  }
+  return added;
 }
 
 }  // namespace encore

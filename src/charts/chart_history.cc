@@ -100,6 +100,40 @@ class SqliteChartHistory final : public ChartHistory {
     return out;
   }
 
+  Result<std::vector<EditionSource>> EditionSources() override {
+    SqliteStmt st(db_.get(),
+                  "SELECT e.chart, e.date, s.id, s.fingerprint, s.path FROM editions e JOIN"
+                  " sources s ON s.id = e.source ORDER BY s.id, e.date, e.chart");
+    if (!st.ok()) return Error();
+    std::vector<EditionSource> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      out.push_back({st.Text(0), static_cast<Day>(st.Int(1)), st.Int(2), st.Text(3), st.Text(4)});
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
+  Result<std::vector<TrackLink>> TrackLinks() override {
+    // One pass over the entries with an id, by id and date: the latest printing names it.
+    SqliteStmt st(db_.get(),
+                  "SELECT e.id, e.title, e.artist, COALESCE(s.track_id, '') FROM entries e LEFT"
+                  " JOIN songs s ON s.song = e.song WHERE e.id != '' ORDER BY e.id, e.date");
+    if (!st.ok()) return Error();
+    std::vector<TrackLink> out;
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      std::string id = st.Text(0), track = st.Text(3);
+      if (out.empty() || out.back().id != id) out.push_back({std::move(id), "", "", ""});
+      TrackLink& l = out.back();
+      l.title = st.Text(1);
+      l.artist = st.Text(2);
+      if (!track.empty() && (l.track_id.empty() || track < l.track_id)) l.track_id = track;
+    }
+    if (rc != SQLITE_DONE) return Error();
+    return out;
+  }
+
   Result<std::pair<size_t, size_t>> LinkSongs(const Catalog& catalog) override {
     // Identities not linked yet: new ones, and those the catalog did not know before.
     SqliteStmt pending(

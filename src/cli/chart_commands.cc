@@ -999,6 +999,7 @@ void AddChart(CLI::App& app, Action* action) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   AddChartImport(chart, action);
+  AddChartStreams(chart, action);
   AddList(chart, action);
   AddVerify(chart, action);
   AddRun(chart, action);

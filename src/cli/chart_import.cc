@@ -12,6 +12,7 @@
 #include "common/byte_source.h"
 #include "common/strings.h"
 #include "common/text.h"
+#include "encore/chart_streams.h"
 #include "encore/charts.h"
 #include "encore/store_feeds.h"
 
@@ -358,6 +359,46 @@ Status ImportFile(ChartHistory& history, Feeds& feeds, const std::string& file, 
 
 }  // namespace
 
+Status SyncStreams(const std::string& dir, ChartHistory& history) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions()));
+  ENCORE_ASSIGN_OR_RETURN(const ChartStreamsReport r, SyncChartStreams(history, store.get()));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r.files == 0) {
+    std::printf("chart streams: up to date\n");
+    return Status::Ok();
+  }
+  std::printf(
+      "chart streams: %s editions of %zu files written to the store (%s counts, %s days, %s new "
+      "tracks) in %.2f s; services %s (a week's total on its last day) and %s\n",
+      Thousands(static_cast<int64_t>(r.editions)).c_str(), r.files,
+      Thousands(static_cast<int64_t>(r.rows)).c_str(),
+      Thousands(static_cast<int64_t>(r.days)).c_str(),
+      Thousands(static_cast<int64_t>(r.new_tracks)).c_str(), secs,
+      std::string(kChartStreamsWeekly).c_str(), std::string(kChartStreamsDaily).c_str());
+  if (r.no_streams || r.no_id || r.repeated) {
+    std::printf("  not counted: %zu entries without streams, %zu without a Spotify URI, %zu "
+                "repeats of a track on one edition\n",
+                r.no_streams, r.no_id, r.repeated);
+  }
+  return Status::Ok();
+}
+
+void AddChartStreams(CLI::App* chart, Action* action) {
+  auto* cmd = chart->add_subcommand(
+      "streams", "Write the streams printed on imported Spotify charts to the store as chart "
+                 "streams (what chart import does at its end; resumes an interrupted one)");
+  auto store = std::make_shared<std::string>();
+  cmd->add_option("--store", *store, "Store directory");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      const std::string dir = DefaultStoreDir(*store);
+      ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(dir, false));
+      return SyncStreams(dir, *history);
+    };
+  });
+}
+
 void AddChartImport(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
       "import", "Import published charts: shared spec §6 files or the publishers' own files");
@@ -422,6 +463,14 @@ void AddChartImport(CLI::App* chart, Action* action) {
                     t.replaced_snapshots);
       }
       for (const std::string& l : t.lists) std::printf("list of No. 1s: %s\n", l.c_str());
+      // The streams printed on Spotify's charts become counts of their own (chart streams).
+      if (Status s = SyncStreams(DefaultStoreDir(a->store), *history); !s.ok()) {
+        std::fprintf(stderr,
+                     "encore: chart streams not written to the store: %s (encore chart streams "
+                     "writes them)\n",
+                     s.message().c_str());
+        if (!t.failed) return s;
+      }
       for (const auto& [format, n] : t.formats)
         std::printf("  took %zu file%s: %s\n", n, n == 1 ? "" : "s", format.c_str());
       if (!t.skipped.empty()) {

@@ -12,6 +12,7 @@
 
 #include "cli/format.h"
 #include "common/byte_source.h"
+#include "encore/chart_streams.h"
 #include "encore/ingest.h"
 #include "encore/query.h"
 #include "encore/sales.h"
@@ -297,7 +298,9 @@ void AddIngest(CLI::App& app, Action* action) {
             std::to_string(store->rules().cap) + "; a store's rule cannot change");
       }
       const std::string dir = DefaultStoreDir(a->store);
-      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+      ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(dir));
+      // Spotify URIs the chart history linked by name: the same catalog the records read.
+      ENCORE_RETURN_IF_ERROR(AddChartTrackLinks(dir, &catalog).status());
       a->o.catalog = &catalog;
       // Sales and airplay files (spec §2, §3) go to their own table; the rest are plays or
       // daily totals.
@@ -416,12 +419,17 @@ void AddStreams(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("streams", "A track's daily streams");
   struct Args {
     std::string store, track, country, service, from, to, format = "table";
-    bool cumulative = false;
+    bool cumulative = false, chart_streams = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--track", a->track, "Track id")->required();
   cmd->add_option("--country", a->country, "Country code or GLOBAL (default: worldwide)");
-  cmd->add_option("--service", a->service, "Service (default: all)");
+  cmd->add_option("--service", a->service,
+                  "Service (default: all, chart streams aside; a store of chart streams only: its "
+                  "weekly chart streams)");
+  cmd->add_flag("--chart-streams", a->chart_streams,
+                "The streams printed on Spotify's weekly charts (--service spotify_charts_weekly): "
+                "a row per week, dated by its last day");
   cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
   cmd->add_flag("--cumulative", a->cumulative, "Add the running total");
@@ -438,6 +446,23 @@ void AddStreams(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(q.from, OptionalDate("--from", a->from));
       ENCORE_ASSIGN_OR_RETURN(q.to, OptionalDate("--to", a->to));
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
+      if (a->chart_streams) q.service = std::string(kChartStreamsWeekly);
+      if (!q.service) {
+        // A store of chart streams only (charts imported, no plays): its weekly figures.
+        bool other = false, weekly = false, daily = false;
+        for (const auto& name : store->services()) {
+          weekly |= name == kChartStreamsWeekly;
+          daily |= name == kChartStreamsDaily;
+          other |= !IsChartStreamsService(name);
+        }
+        if (!other && (weekly || daily)) {
+          q.service = std::string(weekly ? kChartStreamsWeekly : kChartStreamsDaily);
+          std::fprintf(stderr, "encore: the store holds chart streams only: reading %s\n",
+                       q.service->c_str());
+        }
+      }
+      const bool chart = q.service && IsChartStreamsService(*q.service);
+      const bool weekly = q.service && ServiceSpan(*q.service) > 1;
       ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*store, q));
       int64_t running = 0;
       if (a->format == "json") {
@@ -449,7 +474,12 @@ void AddStreams(CLI::App& app, Action* action) {
                               {"premium", r.premium},
                               {"free", r.free},
                               {"unknown", r.unknown}};
+          if (r.span > 1) {
+            j["week_ending"] = FormatDate(r.day);
+            j["span_days"] = r.span;
+          }
           if (a->cumulative) j["cumulative"] = running;
+          if (a->cumulative && chart) j["cumulative_is_lower_bound"] = true;
           out.push_back(j);
         }
         std::cout << out.dump(1) << "\n";
@@ -464,8 +494,14 @@ void AddStreams(CLI::App& app, Action* action) {
           std::printf("\n");
         }
       } else {
-        std::printf("%-10s %14s %14s %14s%s\n", "date", "streams", "premium", "free",
-                    a->cumulative ? "     cumulative" : "");
+        if (chart) {
+          std::printf("%s: the streams printed on the chart%s; a track's total is at least the "
+                      "sum (only the editions it was on count)\n",
+                      q.service->c_str(),
+                      weekly ? ", a row per Friday-Thursday week dated by its Thursday" : "");
+        }
+        std::printf("%-10s %14s %14s %14s%s\n", weekly ? "week end" : "date", "streams",
+                    "premium", "free", a->cumulative ? "     cumulative" : "");
         for (const auto& r : rows) {
           running += r.streams;
           std::printf("%-10s %14s %14s %14s", FormatDate(r.day).c_str(),

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "common/text.h"
+#include "encore/chart_streams.h"
 #include "encore/charts.h"
 #include "encore/methodology.h"
 #include "encore/records.h"
@@ -24,6 +25,7 @@ using nlohmann::json;
 struct Common {
   std::string store, format = "table", where, credit = "any", rollup = "none", service;
   int64_t step = 100'000'000;
+  bool chart_streams = false;
 };
 
 void AddCommon(CLI::App* cmd, Common* c) {
@@ -39,7 +41,11 @@ void AddCommon(CLI::App* cmd, Common* c) {
                   "(members' credits count for the group)")
       ->check(CLI::IsMember({"none", "person", "group"}))
       ->capture_default_str();
-  cmd->add_option("--service", c->service, "Only this service's streams (default: all)");
+  cmd->add_option("--service", c->service,
+                  "Only this service's streams (default: all, chart streams aside; a store of "
+                  "chart streams only: its weekly chart streams)");
+  cmd->add_flag("--chart-streams", c->chart_streams,
+                "The streams printed on Spotify's weekly charts (--service spotify_charts_weekly)");
 }
 
 // A store with its catalog and records brought up to date; on the heap so that the records'
@@ -52,6 +58,19 @@ struct Context {
   RecordsState state;
   RecordsUpdate update;
   std::unique_ptr<SalesData> sales;
+  // Reading chart streams (encore/chart_streams.h): totals are lower bounds (only the editions a
+  // track was on count), and a weekly figure dates a crossing to its week (span 7).
+  bool chart = false;
+  int span = 1;
+  std::string Unit() const { return chart ? "chart streams" : "streams"; }
+  // What a chart-streams title adds: the precision and the bound.
+  std::string Caveat() const {
+    if (!chart) return "";
+    return span > 1 ? " [weekly chart figures: dates are week endings (by then at the latest); "
+                      "totals are at least these, only weeks on the chart count]"
+                    : " [daily chart figures: totals are at least these, only days on the chart "
+                      "count]";
+  }
 };
 
 Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) {
@@ -62,8 +81,28 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
   o.create_if_missing = false;
   ENCORE_ASSIGN_OR_RETURN(ctx->store, OpenLocalStore(ctx->dir, o));
   ENCORE_ASSIGN_OR_RETURN(ctx->catalog, LoadStoredCatalog(ctx->dir));
+  ENCORE_RETURN_IF_ERROR(AddChartTrackLinks(ctx->dir, &ctx->catalog).status());
   ctx->settings.step = c.step;
   if (!c.service.empty()) ctx->settings.service = c.service;
+  if (c.chart_streams) ctx->settings.service = std::string(kChartStreamsWeekly);
+  if (!ctx->settings.service) {
+    // A store of chart streams only (charts imported, no plays): their weekly figures, else daily.
+    bool other = false, weekly = false, daily = false;
+    for (const auto& name : ctx->store->services()) {
+      weekly |= name == kChartStreamsWeekly;
+      daily |= name == kChartStreamsDaily;
+      other |= !IsChartStreamsService(name);
+    }
+    if (!other && (weekly || daily)) {
+      ctx->settings.service = std::string(weekly ? kChartStreamsWeekly : kChartStreamsDaily);
+      std::fprintf(stderr, "encore: the store holds chart streams only: reading %s\n",
+                   ctx->settings.service->c_str());
+    }
+  }
+  if (ctx->settings.service && IsChartStreamsService(*ctx->settings.service)) {
+    ctx->chart = true;
+    ctx->span = ServiceSpan(*ctx->settings.service);
+  }
   ctx->settings.credit = c.credit == "primary"    ? CreditRole::kPrimary
                          : c.credit == "featured" ? CreditRole::kFeatured
                                                   : CreditRole::kAny;
@@ -100,6 +139,15 @@ Result<int64_t> CountArg(const std::string& what, const std::string& s) {
   return *n;
 }
 
+// What JSON output says of chart streams: the service, the days a figure covers (7: dates are
+// the weeks' last days, a crossing "by then at the latest"), and that totals are lower bounds.
+json ChartStreamsJson(const Context& ctx) {
+  return {{"service", ctx.settings.service.value_or("")},
+          {"span_days", ctx.span},
+          {"dates", ctx.span > 1 ? "week ending (the crossing is within that week)" : "day"},
+          {"totals", "at least: only the editions a track was on count"}};
+}
+
 // Prints standings as a table or JSON. `value` names the ranked column.
 void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t top,
                     const std::string& value, const std::string& format, const std::string& title) {
@@ -107,20 +155,25 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   if (format == "json") {
     json rows = json::array();
     for (size_t i = 0; i < s.size() && i < top; ++i) rows.push_back(StandingJson(u, s[i], value));
-    std::cout << json({{"title", title}, {"standings", rows}}).dump(2) << "\n";
+    json out = {{"title", title}, {"standings", rows}};
+    if (ctx.chart) out["chart_streams"] = ChartStreamsJson(ctx);
+    std::cout << out.dump(2) << "\n";
     return;
   }
-  std::printf("%s\n", title.c_str());
+  std::printf("%s%s\n", title.c_str(), ctx.Caveat().c_str());
   if (s.empty()) {
     std::printf("   (none)\n");
     return;
   }
-  std::printf("   %4s  %-52s %14s  %-10s  %s\n", "rank", "name", value.c_str(), "date", "evidence");
+  std::printf("   %4s  %-52s %14s  %-10s  %s\n", "rank", "name", value.c_str(),
+              ctx.span > 1 ? "week end" : "date", "evidence");
   for (size_t i = 0; i < s.size() && i < top; ++i) {
     const Entity e = u.Describe(s[i].entity);
     const bool tied =
         (i > 0 && s[i - 1].rank == s[i].rank) || (i + 1 < s.size() && s[i + 1].rank == s[i].rank);
     std::string shown = value == "streams" ? Thousands(s[i].value) : std::to_string(s[i].value);
+    if (ctx.chart && value == "streams") shown = ">= " + shown;  // a lower bound
+    if (ctx.span > 1 && value == "days") shown = "<= " + shown;  // crossed within the week
     std::printf("   %3d%s  %-52.52s %14s  %-10s  %s\n", s[i].rank, tied ? "=" : " ", e.name.c_str(),
                 shown.c_str(), s[i].day ? FormatDate(s[i].day).c_str() : "", s[i].evidence.c_str());
   }
@@ -189,7 +242,7 @@ void AddFastest(CLI::App* parent, Action* action) {
       const auto board = FastestTo(u, b.crossings, b.first_day, b.kind, b.n, b.filter, as_of);
       PrintStandings(*b.ctx, board, a->b.top, "days", a->b.c.format,
                      "Fastest " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
-                         " streams" + b.Of());
+                         " " + b.ctx->Unit() + b.Of());
       if (a->history && a->b.c.format == "table") {
         std::printf("\nThe record's history:\n");
         for (const Reign& r : FastestHistory(board)) {
@@ -221,7 +274,8 @@ void AddRace(CLI::App* parent, Action* action) {
           YearRace(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
       PrintStandings(
           *b.ctx, board, a->b.top, "day", a->b.c.format,
-          "Race to " + Thousands(b.n) + " streams within " + std::to_string(a->year) + b.Of());
+          "Race to " + Thousands(b.n) + " " + b.ctx->Unit() + " within " +
+              std::to_string(a->year) + b.Of());
       return Status::Ok();
     };
   });
@@ -257,7 +311,8 @@ void AddMost(CLI::App* parent, Action* action) {
         period = (f.from ? FormatDate(*f.from) : "") + ".." + (f.to ? FormatDate(*f.to) : "");
       }
       PrintStandings(*ctx, board, a->top, "streams", a->c.format,
-                     "Most streamed " + std::string(EntityKindName(kind)) + "s, " + period +
+                     "Most streamed " + std::string(EntityKindName(kind)) + "s" +
+                         (ctx->chart ? " (chart streams)" : "") + ", " + period +
                          (f.text().empty() ? "" : " (" + f.text() + ")"));
       return Status::Ok();
     };
@@ -285,7 +340,7 @@ void AddFirst(CLI::App* parent, Action* action) {
       }
       PrintStandings(*b.ctx, board, a->b.top, a->year ? "day" : "-", a->b.c.format,
                      "First " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
-                         " streams" + (a->year ? " within " + std::to_string(a->year) : "") +
+                         " " + b.ctx->Unit() + (a->year ? " within " + std::to_string(a->year) : "") +
                          b.Of() + ": rank 1 holds the record; later ones show who followed");
       return Status::Ok();
     };
@@ -316,12 +371,17 @@ void AddMilestones(CLI::App* parent, Action* action) {
       const Day day0 = ent.released.value_or(first_day);  // -1: never counted, no date
       json rows = json::array();
       if (a->c.format == "table") {
-        std::printf("%s: %s streams to %s; day 0 %s (%s)\n", ent.name.c_str(),
-                    Thousands(ctx->state.totals[e]).c_str(),
+        std::printf("%s: %s%s %s to %s; day 0 %s (%s)%s\n", ent.name.c_str(),
+                    ctx->chart ? "at least " : "", Thousands(ctx->state.totals[e]).c_str(),
+                    ctx->Unit().c_str(),
                     ctx->state.last_day ? FormatDate(*ctx->state.last_day).c_str() : "-",
                     day0 >= 0 ? FormatDate(day0).c_str() : "-",
-                    ent.released ? "release" : "first counted day");
-        std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold", "date", "days",
+                    ent.released        ? "release"
+                    : ctx->span > 1 ? "the first day of its first chart week"
+                                        : "first counted day",
+                    ctx->Caveat().c_str());
+        std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold",
+                    ctx->span > 1 ? "week end" : "date", ctx->span > 1 ? "days<=" : "days",
                     "before", "after");
       }
       for (const Crossing& x : ctx->state.crossings) {
@@ -335,6 +395,10 @@ void AddMilestones(CLI::App* parent, Action* action) {
                           {x.year ? "day_of_year" : "days_since_release", days},
                           {"before", x.before},
                           {"after", x.after}});
+          if (x.span > 1) {
+            rows.back()["week_ending"] = FormatDate(x.day);
+            rows.back()["earliest"] = FormatDate(x.day - (x.span - 1));
+          }
         } else {
           std::printf("   %-8s %15s  %-10s %6lld  %15s %15s\n", counted.c_str(),
                       Thousands(x.threshold).c_str(), FormatDate(x.day).c_str(),
@@ -343,13 +407,13 @@ void AddMilestones(CLI::App* parent, Action* action) {
         }
       }
       if (a->c.format == "json") {
-        std::cout << json({{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
-                           {"name", ent.name},
-                           {"total", ctx->state.totals[e]},
-                           {"day0", day0 >= 0 ? FormatDate(day0) : ""},
-                           {"milestones", rows}})
-                         .dump(2)
-                  << "\n";
+        json out = {{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
+                    {"name", ent.name},
+                    {"total", ctx->state.totals[e]},
+                    {"day0", day0 >= 0 ? FormatDate(day0) : ""},
+                    {"milestones", rows}};
+        if (ctx->chart) out["chart_streams"] = ChartStreamsJson(*ctx);
+        std::cout << out.dump(2) << "\n";
       }
       return Status::Ok();
     };

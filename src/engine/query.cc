@@ -1,5 +1,7 @@
 #include "encore/query.h"
 
+#include "encore/chart_streams.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -38,6 +40,11 @@ Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const St
     if (it == s.end()) return Status::NotFound("no counts for service '" + *q.service + "'");
     service = static_cast<uint32_t>(it - s.begin());
   }
+  // Chart streams are read only when named: they count the same listening as the services' own.
+  std::vector<bool> skip(store.services().size(), false);
+  for (size_t i = 0; i < skip.size() && !service; ++i)
+    skip[i] = IsChartStreamsService(store.services()[i]);
+  const int span = q.service ? ServiceSpan(*q.service) : 1;
   std::vector<DailyStreams> out;
   for (Day day : store.Days()) {
     if (!InRange(day, q.from, q.to)) continue;
@@ -48,7 +55,7 @@ Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const St
     for (const CountRow& r : rows) {
       if (CellTrack(r.cell) != *track) continue;
       const uint32_t svc = CellService(r.cell);
-      if (service && svc != *service) continue;
+      if (service ? svc != *service : (svc < skip.size() && skip[svc])) continue;
       const CountryCode c = CellCountry(r.cell);
       if (country && c != *country) continue;
       by_service[svc][c == kGlobalCountry ? 1 : 0][static_cast<size_t>(r.tier)] += r.streams;
@@ -57,6 +64,7 @@ Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const St
     if (!any) continue;
     DailyStreams d;
     d.day = day;
+    d.span = span;
     for (const auto& [svc, parts] : by_service) {
       const bool has_global = parts[1][0] || parts[1][1] || parts[1][2];
       const auto& use = has_global ? parts[1] : parts[0];
@@ -118,11 +126,14 @@ Result<std::vector<TrackTotal>> TopTracks(const CountStore& store, std::optional
                                           std::optional<Day> to, size_t n) {
   // Per track: the sum over countries and the GLOBAL rows, per day and service (see QueryStreams).
   std::vector<int64_t> totals(store.tracks().size());
+  std::vector<bool> skip(store.services().size(), false);  // chart streams (QueryStreams)
+  for (size_t i = 0; i < skip.size(); ++i) skip[i] = IsChartStreamsService(store.services()[i]);
   for (Day day : store.Days()) {
     if (!InRange(day, from, to)) continue;
     ENCORE_ASSIGN_OR_RETURN(std::vector<CountRow> rows, store.ReadCounts(day));
     std::map<std::pair<uint32_t, uint32_t>, std::array<int64_t, 2>> day_sums;  // (track, service)
     for (const CountRow& r : rows) {
+      if (CellService(r.cell) < skip.size() && skip[CellService(r.cell)]) continue;
       day_sums[{CellTrack(r.cell), CellService(r.cell)}][CellCountry(r.cell) == kGlobalCountry] +=
           r.streams;
     }

@@ -6,6 +6,7 @@
 
 #include "catalog/names.h"
 #include "common/strings.h"
+#include "encore/chart_streams.h"
 #include "encore/charts.h"
 #include "encore/methodology.h"
 #include "encore/records.h"
@@ -274,6 +275,10 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       v.number = s.day;
       v.shown = FormatDate(s.day);
     }
+    if (ctx.settings.service && ServiceSpan(*ctx.settings.service) > 1) {
+      // A week's figure: the crossing is within the week, compared at its last day.
+      v.shown += " (the week ending " + FormatDate(s.day) + ": by then at the latest)";
+    }
     return v;
   }
   const bool chart_rank = c.name == "rank" && !c.args.empty() &&
@@ -387,6 +392,13 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     v.number = static_cast<double>(total);
     v.shown = Thousands(total);
     v.evidence = u.Describe(e).name + ": " + Thousands(total) + " streams (" + period + ")";
+    if (ctx.settings.service && IsChartStreamsService(*ctx.settings.service)) {
+      // Only the editions the track was printed on count: the true figure is at least this.
+      v.shown = "at least " + v.shown;
+      v.evidence = u.Describe(e).name + ": at least " + Thousands(total) + " " +
+                   *ctx.settings.service + " (" + period +
+                   "; only the editions it was on count)";
+    }
     return v;
   }
   if (c.name == "countries_no1" || c.name == "time_to_no1") {
@@ -572,6 +584,32 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       "feed_countries_no1, weeks_at_no1, weeks_on_chart, peak, debut, chart_record, first_on)");
 }
 
+// Replaces the word `from` with `to` outside quotes; whether it did.
+bool ReplaceWord(std::string* s, std::string_view from, std::string_view to) {
+  bool any = false;
+  char quote = 0;
+  std::string out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t i = 0; i < s->size();) {
+    const char c = (*s)[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (s->compare(i, from.size(), from) == 0 && (i == 0 || !word((*s)[i - 1])) &&
+               (i + from.size() == s->size() || !word((*s)[i + from.size()]))) {
+      out += to;
+      i += from.size();
+      any = true;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  *s = std::move(out);
+  return any;
+}
+
 }  // namespace
 
 Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) {
@@ -581,12 +619,24 @@ Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) 
   if (at == std::string::npos) {
     return Status::InvalidArgument("a claim compares: function(…) = value");
   }
-  ENCORE_ASSIGN_OR_RETURN(Call call, ParseCall(std::string_view(out.claim).substr(0, at)));
+  std::string lhs = out.claim.substr(0, at);
+  // `chart_streams` for `streams`: the same claim over the weekly chart streams
+  // (encore/chart_streams.h), whatever service the context reads.
+  ClaimContext sub = ctx;
+  std::optional<RecordsState> chart_state;
+  if (ReplaceWord(&lhs, "chart_streams", "streams") &&
+      !(ctx.settings.service && IsChartStreamsService(*ctx.settings.service))) {
+    sub.settings.service = std::string(kChartStreamsWeekly);
+    ENCORE_ASSIGN_OR_RETURN(chart_state,
+                            ComputeRecords(*ctx.store, ctx.state->universe.catalog(), sub.settings));
+    sub.state = &*chart_state;
+  }
+  ENCORE_ASSIGN_OR_RETURN(Call call, ParseCall(lhs));
   const std::string rhs(Trim(std::string_view(out.claim).substr(at + op.size())));
   // The kind of holder a `first(…) = kind "name"` claim names.
   std::optional<EntityKind> holder;
   if (auto r = ParseRef(rhs); r.ok()) holder = r->kind;
-  ENCORE_ASSIGN_OR_RETURN(Value v, Evaluate(call, ctx, holder));
+  ENCORE_ASSIGN_OR_RETURN(Value v, Evaluate(call, sub, holder));
   out.actual = v.shown;
   out.evidence = v.evidence;
   switch (v.type) {
@@ -616,7 +666,7 @@ Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) 
     case Value::Type::kEntity: {
       if (op != "=" && op != "!=") return Status::InvalidArgument("compare a holder with = or !=");
       ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(rhs));
-      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(ctx.state->universe, r.kind, r.name));
+      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(sub.state->universe, r.kind, r.name));
       const bool is = std::find(v.entities.begin(), v.entities.end(), e) != v.entities.end();
       out.holds = op == "=" ? is : !is;
       break;

@@ -46,6 +46,42 @@ std::optional<int64_t> ParseCount(std::string_view s) {
   return static_cast<int64_t>(n);
 }
 
+namespace {
+
+// A chart song of its own (a store track the catalog has no track for, named as a chart printed
+// it: Catalog::AddChartSongs) by its title or "Artist - Title": among the versions of one song
+// (Spotify lists a song under several URIs), the first the store counted. nullopt: none.
+std::optional<Result<uint32_t>> FindChartSong(const RecordsUniverse& u, const Catalog& c,
+                                              std::string_view name, const std::string& what) {
+  const size_t dash = name.find(" - ");
+  const std::string title_key = NormalizeName(ParseTitle(name).base);
+  const std::string song_key =
+      dash == std::string_view::npos ? "" : SongKey(name.substr(0, dash), name.substr(dash + 3));
+  std::optional<uint32_t> best;
+  std::vector<std::string> songs;
+  for (const Catalog::ChartSong& s : c.chart_songs()) {
+    if (c.TrackById(s.id)) continue;
+    const bool match = dash == std::string_view::npos
+                           ? NormalizeName(ParseTitle(s.title).base) == title_key
+                           : SongKey(s.artist, s.title) == song_key;
+    if (!match) continue;
+    const auto e = u.Find(EntityKind::kTrack, s.id);
+    if (!e) continue;
+    const std::string key = SongKey(s.artist, s.title);
+    if (std::find(songs.begin(), songs.end(), key) == songs.end()) songs.push_back(key);
+    if (!best || *e < *best) best = *e;
+  }
+  if (songs.size() > 1) {
+    return Result<uint32_t>(Status::InvalidArgument(
+        what + " is ambiguous: " + std::to_string(songs.size()) +
+        " chart songs have that title (write \"Artist - Title\" or the Spotify URI)"));
+  }
+  if (!best) return std::nullopt;
+  return Result<uint32_t>(*best);
+}
+
+}  // namespace
+
 Result<uint32_t> FindEntity(const RecordsUniverse& u, EntityKind kind, std::string_view name) {
   const Catalog* c = u.catalog();
   const std::string what = std::string(EntityKindName(kind)) + " '" + std::string(name) + "'";
@@ -96,6 +132,9 @@ Result<uint32_t> FindEntity(const RecordsUniverse& u, EntityKind kind, std::stri
       return Status::InvalidArgument(what + " is ambiguous: " + std::to_string(songs.size()) +
                                      " songs have that title (write \"Artist - Title\")");
     }
+  }
+  if (versions.empty() && kind == EntityKind::kTrack) {
+    if (auto found = FindChartSong(u, *c, name, what)) return *found;
   }
   if (versions.empty()) return Status::NotFound("no " + what + " in the catalog");
   if (kind == EntityKind::kSong) {

@@ -30,6 +30,11 @@ std::vector<Standing> Rank(std::vector<Candidate> c, bool most) {
 }
 
 std::string Reached(const Crossing& x) {
+  if (x.span > 1) {  // a week's total: the day within the week is not known
+    return "reached " + Thousands(x.threshold) + " in the week ending " + FormatDate(x.day) +
+           " (by " + FormatDate(x.day) + " at the latest; " + Thousands(x.before) +
+           " before that week, " + Thousands(x.after) + " after it)";
+  }
   return "reached " + Thousands(x.threshold) + " on " + FormatDate(x.day) + " (" +
          Thousands(x.before) + " before that day, " + Thousands(x.after) + " after it)";
 }
@@ -63,11 +68,18 @@ std::vector<Standing> FastestTo(const RecordsUniverse& u, const std::vector<Cros
       k.s.from = x.entity < first_day.size() && first_day[x.entity] >= 0
                      ? std::optional<Day>(first_day[x.entity])
                      : std::nullopt;
-      zero = "no release date: counted from its first day " +
+      zero = std::string(x.span > 1 ? "no release date: counted from the first day of its first "
+                                      "week "
+                                    : "no release date: counted from its first day ") +
              (k.s.from ? FormatDate(*k.s.from) : std::string("?"));
     }
     k.s.value = x.day - k.s.from.value_or(x.day);
     k.s.evidence = Reached(x) + "; " + zero;
+    if (x.span > 1) {
+      const int64_t low = std::max<int64_t>(0, k.s.value - (x.span - 1));
+      k.s.evidence += "; at most " + std::to_string(k.s.value) + " days (between " +
+                      std::to_string(low) + " and " + std::to_string(k.s.value) + ")";
+    }
     c.push_back(std::move(k));
   }
   return Rank(std::move(c), false);

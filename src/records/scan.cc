@@ -1,6 +1,7 @@
 // Running totals per entity over the store's days, and the thresholds they cross.
 #include <algorithm>
 
+#include "encore/chart_streams.h"
 #include "encore/keys.h"
 #include "encore/records.h"
 
@@ -9,14 +10,18 @@ namespace encore {
 Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
                                 const std::optional<std::string>& service) {
   std::optional<uint32_t> only;
+  const auto& names = store.services();
+  std::vector<bool> skip(names.size(), false);  // chart streams, unless named
   if (service) {
-    const auto& names = store.services();
     auto it = std::find(names.begin(), names.end(), *service);
-    if (it == names.end()) return DayTotals{day, {}, {}};
+    if (it == names.end()) return DayTotals{day, ServiceSpan(*service), {}, {}};
     only = static_cast<uint32_t>(it - names.begin());
+  } else {
+    for (size_t i = 0; i < names.size(); ++i) skip[i] = IsChartStreamsService(names[i]);
   }
   DayTotals out;
   out.day = day;
+  out.span = service ? ServiceSpan(*service) : 1;
   // Rows come sorted by (service, track, country); GLOBAL sorts after every country of a track.
   uint64_t group = UINT64_MAX;  // service and track of the rows being summed
   int64_t countries = 0, global = 0;
@@ -35,7 +40,7 @@ Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
     for (size_t i = 0; i < n; ++i) {
       const uint64_t cell = rows[i].cell;
       const uint32_t s = CellService(cell);
-      if (only && s != *only) continue;
+      if (only ? s != *only : (s < skip.size() && skip[s])) continue;
       const uint64_t g = (static_cast<uint64_t>(s) << 32) | CellTrack(cell);
       if (g != group) {
         flush();
@@ -65,6 +70,7 @@ Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
                      [&](size_t a, size_t b) { return out.tracks[a] < out.tracks[b]; });
     DayTotals merged;
     merged.day = day;
+    merged.span = out.span;
     for (size_t i : order) {
       if (!merged.tracks.empty() && merged.tracks.back() == out.tracks[i]) {
         merged.streams.back() += out.streams[i];
@@ -124,11 +130,11 @@ void StreamScan::Restore(std::vector<int64_t> totals, std::vector<int64_t> year_
 void StreamScan::Cross(uint32_t e, Day day, int64_t v) {
   // All-time thresholds.
   while (cum_[e] >= next_[e]) {
-    crossings_.push_back({e, 0, next_[e], day, cum_[e] - v, cum_[e]});
+    crossings_.push_back({e, 0, next_[e], day, cum_[e] - v, cum_[e], span_});
     next_[e] = NextAfter(next_[e]);
   }
   while (ycum_[e] >= ynext_[e]) {
-    crossings_.push_back({e, year_, ynext_[e], day, ycum_[e] - v, ycum_[e]});
+    crossings_.push_back({e, year_, ynext_[e], day, ycum_[e] - v, ycum_[e], span_});
     ynext_[e] = NextAfter(ynext_[e]);
   }
 }
@@ -139,7 +145,7 @@ inline void StreamScan::Defer(uint32_t e, int64_t v) {
 }
 
 inline void StreamScan::Bump(uint32_t e, int64_t v, Day day) {
-  if (first_[e] < 0) first_[e] = day;
+  if (first_[e] < 0) first_[e] = day - (span_ - 1);  // a week's total: its first day
   const int64_t c = cum_[e] += v;
   const int64_t y = ycum_[e] += v;
   if (c >= next_[e] || y >= ynext_[e]) Cross(e, day, v);
@@ -156,6 +162,7 @@ void StreamScan::AddDay(const DayTotals& d) {
     year_ = y;
   }
   last_day_ = d.day;
+  span_ = d.span;
   // A store track's own entity takes its streams at once; entities that several store tracks
   // count for (songs, releases, artists, a track under two ids) take the day's sum afterwards,
   // so that each entity moves once a day and a crossing's totals are the day's.

@@ -192,6 +192,11 @@ Entity RecordsUniverse::Describe(uint32_t e) const {
     out.noun = "song";
     out.name = out.id;
     const Track* t = catalog_track_[e];
+    if (!t && catalog_) {
+      // A chart song of its own: named as the chart printed it.
+      if (const Catalog::ChartSong* s = catalog_->ChartSongById(out.id))
+        out.name = s->title + " by " + s->artist;
+    }
     if (t) {
       out.track = t;
       out.id = t->id;

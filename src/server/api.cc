@@ -12,6 +12,7 @@
 
 #include "catalog/names.h"
 #include "cli/commands.h"
+#include "encore/chart_streams.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
 #include "encore/query.h"
@@ -1118,6 +1119,9 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(const std::string& dir) {
   o.create_if_missing = false;
   ENCORE_ASSIGN_OR_RETURN(s->store, OpenLocalStore(dir, o));
   ENCORE_ASSIGN_OR_RETURN(s->catalog, LoadStoredCatalog(dir));
+  // Spotify URIs the chart history linked by name, as `encore records` adds them (best effort:
+  // a chart history that cannot be read leaves them out).
+  (void)AddChartTrackLinks(dir, &s->catalog);
   // The kept records, brought up to date (as `encore records` does); computed in memory when
   // the store directory cannot be written.
   auto up = UpdateRecords(dir, *s->store, &s->catalog, s->settings);

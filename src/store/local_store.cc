@@ -319,6 +319,13 @@ class LocalStore final : public CountStore {
       }
       next.sources.push_back(std::move(ms));
     }
+    for (auto& more : batch.more_sources) {
+      ManifestSource ms;
+      ms.record = std::move(more);
+      ms.record.generation = next.generation;
+      ms.record.ingested_at = NowUtc();
+      next.sources.push_back(std::move(ms));
+    }
     if (options_.sync && !written.empty()) {
       ENCORE_RETURN_IF_ERROR(fs_->SyncFiles(written));
       ENCORE_RETURN_IF_ERROR(fs_->SyncDir(dir_ + "/" + kDataDir));
@@ -335,8 +342,8 @@ class LocalStore final : public CountStore {
         tracks_.push_back(t);
       }
     }
-    if (m_.sources.size() > source_index_.size()) {
-      source_index_.emplace(m_.sources.back().record.fingerprint, m_.sources.size() - 1);
+    for (size_t i = source_index_.size(); i < m_.sources.size(); ++i) {
+      source_index_.emplace(m_.sources[i].record.fingerprint, i);
     }
     for (const auto& path : obsolete) (void)fs_->Remove(path);
     return Status::Ok();
