@@ -68,6 +68,17 @@ void Rank(std::vector<ChartRecordPlace>* places) {
   }
 }
 
+// Artist places, most first; on equal values the earlier, then by name; ranked.
+std::vector<ChartRecordPlace> RankArtists(std::vector<ChartRecordPlace> out) {
+  std::sort(out.begin(), out.end(), [](const ChartRecordPlace& a, const ChartRecordPlace& b) {
+    return a.value != b.value ? a.value > b.value
+           : a.date != b.date ? a.date < b.date
+                              : a.artist < b.artist;
+  });
+  Rank(&out);
+  return out;
+}
+
 }  // namespace
 
 std::optional<ChartRecordKind> ParseChartRecordKind(std::string_view name) {
@@ -137,13 +148,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
       }
     }
     for (auto& [key, p] : best) out.push_back(std::move(p));
-    std::sort(out.begin(), out.end(), [](const ChartRecordPlace& a, const ChartRecordPlace& b) {
-      return a.value != b.value ? a.value > b.value
-             : a.date != b.date ? a.date < b.date
-                                : a.artist < b.artist;
-    });
-    Rank(&out);
-    return out;
+    return RankArtists(std::move(out));
   }
 
   const std::vector<ChartRun> song_runs = SongRuns(editions, runs);
@@ -174,13 +179,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
       }
     }
     for (auto& [key, p] : by_artist) out.push_back(std::move(p));
-    std::sort(out.begin(), out.end(), [](const ChartRecordPlace& a, const ChartRecordPlace& b) {
-      return a.value != b.value ? a.value > b.value
-             : a.date != b.date ? a.date < b.date
-                                : a.artist < b.artist;
-    });
-    Rank(&out);
-    return out;
+    return RankArtists(std::move(out));
   }
 
   // Song records: one place per song (the biggest climb: its biggest one).
