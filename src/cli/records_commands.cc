@@ -352,17 +352,18 @@ void AddMilestones(CLI::App* parent, Action* action) {
       "milestones", "The dates an entity's streams crossed each threshold (all time and in years)");
   struct Args {
     Common c;
-    std::string name, kind = "track";
+    std::string name, kind = "track", step = "1e8";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("NAME", a->name, "Id, name, title or \"Artist - Title\"")->required();
   cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
-  cmd->add_option("--step", a->c.step, "A milestone every this many streams")
+  cmd->add_option("--step", a->step, "A milestone every this many streams (1e8, 500M)")
       ->capture_default_str();
   AddCommon(cmd, &a->c);
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(a->c.step, CountArg("--step", a->step));
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
       const RecordsUniverse& u = ctx->state.universe;
       ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
