@@ -154,8 +154,9 @@ class Sync {
       if (std::binary_search(stored.begin(), stored.end(), day)) {
         ENCORE_ASSIGN_OR_RETURN(u.counts, store_->ReadCounts(day));
         ENCORE_ASSIGN_OR_RETURN(u.state, store_->ReadCapState(day));
-        std::erase_if(u.counts, [&](const CountRow& r) {
-          return part.replaced.count({CellService(r.cell), CellCountry(r.cell)}) > 0;
+        const auto& replaced = part.replaced;  // a structured binding is not captured (C++20)
+        std::erase_if(u.counts, [&replaced](const CountRow& r) {
+          return replaced.count({CellService(r.cell), CellCountry(r.cell)}) > 0;
         });
       }
       u.counts.insert(u.counts.end(), part.rows.begin(), part.rows.end());
