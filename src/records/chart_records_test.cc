@@ -61,7 +61,9 @@ TEST(ChartRecords, EveryRecordOnEveryRealChartHoldsTogether) {
       ASSERT_TRUE(r.carried_in || r.debut_in_data) << r.song;
       ASSERT_EQ(r.positions.front().first, r.first) << r.song;
       ASSERT_EQ(r.positions.back().first, r.last) << r.song;
-      if (r.weeks_at_1) ASSERT_EQ(r.peak, 1) << r.song;
+      if (r.weeks_at_1) {
+        ASSERT_EQ(r.peak, 1) << r.song;
+      }
     }
     // Every record: ranks count places (1, 2, 2, 4), values in order.
     ChartRecordOptions o;
