@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -106,6 +107,49 @@ struct JsonIterator {
   bool Done() const { return c == nullptr || c->AtEnd(); }
   bool operator==(const JsonIterator& o) const { return Done() == o.Done(); }
   bool operator!=(const JsonIterator& o) const { return !(*this == o); }
+};
+
+// The events of nlohmann's SAX parser for a reader that takes every scalar as text
+// (store_feed.cc, number_ones.cc). `Reader` derives from it and has Open(bool object),
+// Value(std::string text), Close() and Key(const std::string&); a parse error keeps the first
+// reason (the cursor's, when it ended the input) and its line.
+template <class Reader>
+class TextSax {
+ public:
+  explicit TextSax(JsonCursor* cursor) : cursor_(cursor) {}
+  bool null() { return self().Value(""); }
+  bool boolean(bool v) { return self().Value(v ? "true" : "false"); }
+  bool number_integer(int64_t v) { return self().Value(std::to_string(v)); }
+  bool number_unsigned(uint64_t v) { return self().Value(std::to_string(v)); }
+  bool number_float(double, const std::string& s) { return self().Value(s); }
+  bool string(std::string& s) { return self().Value(s); }
+  bool binary(nlohmann::json::binary_t&) { return self().Value(""); }
+  bool start_object(std::size_t) { return self().Open(true); }
+  bool start_array(std::size_t) { return self().Open(false); }
+  bool key(std::string& k) {
+    cursor_->Event();
+    self().Key(k);
+    return true;
+  }
+  bool end_object() { return self().Close(); }
+  bool end_array() { return self().Close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
+    if (error_.empty())
+      error_ = cursor_->failed().empty() ? std::string("not valid JSON: ") + ex.what()
+                                         : cursor_->failed();
+    error_line_ = cursor_->line();
+    return false;
+  }
+  const std::string& error() const { return error_; }
+  uint64_t error_line() const { return error_line_; }
+
+ protected:
+  JsonCursor* cursor_;
+  std::string error_;
+  uint64_t error_line_ = 0;
+
+ private:
+  Reader& self() { return static_cast<Reader&>(*this); }
 };
 
 }  // namespace encore

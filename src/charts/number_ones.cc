@@ -72,38 +72,17 @@ std::string Unquoted(std::string t) {
   return std::string(Trim(t));
 }
 
-class ListReader {
+class ListReader : public TextSax<ListReader> {
  public:
-  ListReader(JsonCursor* cursor, NumberOnesList* list) : cursor_(cursor), list_(list) {}
+  ListReader(JsonCursor* cursor, NumberOnesList* list) : TextSax(cursor), list_(list) {}
 
-  bool null() { return Value(""); }
-  bool boolean(bool v) { return Value(v ? "true" : "false"); }
-  bool number_integer(int64_t v) { return Value(std::to_string(v)); }
-  bool number_unsigned(uint64_t v) { return Value(std::to_string(v)); }
-  bool number_float(double, const std::string& s) { return Value(s); }
-  bool string(std::string& s) { return Value(s); }
-  bool binary(nlohmann::json::binary_t&) { return Value(""); }
-  bool start_object(std::size_t) { return Open(true); }
-  bool start_array(std::size_t) { return Open(false); }
-  bool key(std::string& k) {
-    cursor_->Event();
-    if (!stack_.empty()) stack_.back().key = k;
-    return true;
-  }
-  bool end_object() { return Close(); }
-  bool end_array() { return Close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
-    if (error_.empty())
-      error_ = cursor_->failed().empty() ? std::string("not valid JSON: ") + ex.what()
-                                         : cursor_->failed();
-    error_line_ = cursor_->line();
-    return false;
-  }
-  const std::string& error() const { return error_; }
-  uint64_t error_line() const { return error_line_; }
   uint64_t objects() const { return ordinal_; }
 
  private:
+  friend class TextSax<ListReader>;
+  void Key(const std::string& k) {
+    if (!stack_.empty()) stack_.back().key = k;
+  }
   struct Frame {
     bool object;
     std::string key;
@@ -174,12 +153,10 @@ class ListReader {
     return false;
   }
 
-  JsonCursor* cursor_;
   NumberOnesList* list_;
   std::vector<Frame> stack_;
   std::map<std::string, std::string> fields_;
-  uint64_t ordinal_ = 0, error_line_ = 0;
-  std::string error_;
+  uint64_t ordinal_ = 0;
 };
 
 std::string TitleKey(const std::string& song) { return song.substr(0, song.find('|')); }

@@ -174,43 +174,21 @@ const std::string* FieldOf(const std::vector<Field>& fields, std::string_view pa
   return nullptr;
 }
 
-class FeedReader {
+class FeedReader : public TextSax<FeedReader> {
  public:
   FeedReader(JsonCursor* cursor, const std::string& path, const FeedReadOptions& options,
              SnapshotSink* sink)
-      : cursor_(cursor), path_(path), options_(options), sink_(sink) {}
+      : TextSax(cursor), path_(path), options_(options), sink_(sink) {}
 
-  bool null() { return Value(""); }
-  bool boolean(bool v) { return Value(v ? "true" : "false"); }
-  bool number_integer(int64_t v) { return Value(std::to_string(v)); }
-  bool number_unsigned(uint64_t v) { return Value(std::to_string(v)); }
-  bool number_float(double, const std::string& s) { return Value(s); }
-  bool string(std::string& s) { return Value(s); }
-  bool binary(nlohmann::json::binary_t&) { return Value(""); }
-  bool start_object(std::size_t) { return Open(true); }
-  bool start_array(std::size_t) { return Open(false); }
-  bool key(std::string& k) {
-    cursor_->Event();
-    if (!stack_.empty()) stack_.back().key = k;
-    return true;
-  }
-  bool end_object() { return Close(); }
-  bool end_array() { return Close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
-    if (error_.empty())
-      error_ = cursor_->failed().empty() ? std::string("not valid JSON: ") + ex.what()
-                                         : cursor_->failed();
-    error_line_ = cursor_->line();
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
-  uint64_t error_line() const { return error_line_; }
   FeedFileSummary& summary() { return summary_; }
   uint64_t feeds() const { return feeds_; }
   std::optional<FeedLayout> layout() const { return layout_; }
 
  private:
+  friend class TextSax<FeedReader>;
+  void Key(const std::string& k) {
+    if (!stack_.empty()) stack_.back().key = k;
+  }
   enum Role { kOther, kDocList, kDoc, kFeed, kEntryList, kEntry };
   struct Frame {
     bool object;
@@ -500,7 +478,6 @@ class FeedReader {
   }
 
   static inline const std::string kNone;
-  JsonCursor* cursor_;
   const std::string& path_;
   const FeedReadOptions& options_;
   SnapshotSink* sink_;
@@ -510,8 +487,7 @@ class FeedReader {
   std::vector<ChartReject> entry_rejects_;
   std::vector<std::string> kinds_;
   std::optional<FeedLayout> feed_layout_, layout_;
-  uint64_t ordinal_ = 0, feeds_ = 0, feed_line_ = 0, error_line_ = 0;
-  std::string error_;
+  uint64_t ordinal_ = 0, feeds_ = 0, feed_line_ = 0;
   FeedFileSummary summary_;
 };
 

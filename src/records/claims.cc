@@ -138,6 +138,19 @@ Result<Ref> ParseRef(std::string_view s) {
   return Ref{*kind, Unquote(s.substr(sp))};
 }
 
+// Whether a credit names an artist (any name of it, the catalog's names kept whole).
+std::function<bool(const std::string&, const std::string&)> CreditNames(const std::string& artist,
+                                                                        const Catalog* cat) {
+  return [name = NormalizeName(artist), cat](const std::string& credit, const std::string&) {
+    if (NormalizeName(credit) == name) return true;
+    const Credit c = cat ? SplitCredit(credit, cat->KnownNames()) : SplitCredit(credit);
+    for (const auto* list : {&c.primary, &c.featured})
+      for (const auto& n : *list)
+        if (NormalizeName(n) == name) return true;
+    return false;
+  };
+}
+
 // Whether a chart entry (its credit and title as printed) is the claim's subject: the catalog's
 // entity where the catalog knows it (ChartFeatIs: every spelling of its credit); else a song by
 // its key ("Artist - Title"), an artist by name (any credited artist of the entry).
@@ -146,18 +159,7 @@ Result<std::function<bool(const std::string&, const std::string&)>> ChartMatcher
   const Catalog* cat = u.catalog();
   if (auto e = FindEntity(u, r.kind, r.name); e.ok()) {
     const Entity ent = u.Describe(*e);
-    if (r.kind == EntityKind::kArtist) {
-      const std::string name = NormalizeName(ent.name);
-      return std::function<bool(const std::string&, const std::string&)>(
-          [name, cat](const std::string& artist, const std::string&) {
-            if (NormalizeName(artist) == name) return true;
-            const Credit c = cat ? SplitCredit(artist, cat->KnownNames()) : SplitCredit(artist);
-            for (const auto* list : {&c.primary, &c.featured})
-              for (const auto& n : *list)
-                if (NormalizeName(n) == name) return true;
-            return false;
-          });
-    }
+    if (r.kind == EntityKind::kArtist) return CreditNames(ent.name, cat);
     const std::string key =
         ent.track && cat ? cat->SongKeyOf(*ent.track) : SongKey(ent.name, ent.name);
     return std::function<bool(const std::string&, const std::string&)>(
@@ -168,18 +170,7 @@ Result<std::function<bool(const std::string&, const std::string&)>> ChartMatcher
           return ChartFeatIs(f, ent, cat, key);
         });
   }
-  if (r.kind == EntityKind::kArtist) {
-    const std::string name = NormalizeName(r.name);
-    return std::function<bool(const std::string&, const std::string&)>(
-        [name](const std::string& artist, const std::string&) {
-          if (NormalizeName(artist) == name) return true;
-          const Credit c = SplitCredit(artist);
-          for (const auto* list : {&c.primary, &c.featured})
-            for (const auto& n : *list)
-              if (NormalizeName(n) == name) return true;
-          return false;
-        });
-  }
+  if (r.kind == EntityKind::kArtist) return CreditNames(r.name, nullptr);
   const size_t dash = r.name.find(" - ");
   if (dash == std::string::npos) {
     return Status::NotFound("no " + std::string(EntityKindName(r.kind)) + " '" + r.name +
@@ -383,7 +374,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     int64_t total = ctx.state->totals[e];
     std::string period = "all time";
     if (c.args.size() == 2) {
-      ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(Unquote(c.args[1])));
+      ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 1));
       StreamScan scan(u, std::vector<int64_t>{});
       ENCORE_RETURN_IF_ERROR(ScanStore(*ctx.store, ctx.settings, f.from, f.to, &scan));
       total = scan.totals()[e];
