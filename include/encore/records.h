@@ -69,9 +69,12 @@ struct Entity {
 // for one track entity, the first of them.
 class RecordsUniverse {
  public:
-  // `catalog` may be null (store tracks only). The catalog must outlive the universe.
+  // `catalog` may be null (store tracks only). The catalog and `store_tracks` must outlive the
+  // universe (it keeps references); a temporary list is refused at compile time.
   static RecordsUniverse Build(const std::vector<std::string>& store_tracks, const Catalog* catalog,
                                const RecordsSettings& settings);
+  static RecordsUniverse Build(std::vector<std::string>&& store_tracks, const Catalog* catalog,
+                               const RecordsSettings& settings) = delete;
 
   size_t size() const { return kinds_.size(); }
   size_t store_tracks() const { return track_entity_.size(); }

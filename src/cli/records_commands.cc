@@ -485,7 +485,9 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
       if (a->first > 0) {
         ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(a->c.where));
-        const RecordsUniverse u = RecordsUniverse::Build({}, &catalog, RecordsSettings{});
+        const std::vector<std::string> no_store_tracks;  // the universe keeps a reference
+        const RecordsUniverse u =
+            RecordsUniverse::Build(no_store_tracks, &catalog, RecordsSettings{});
         ENCORE_ASSIGN_OR_RETURN(auto firsts,
                                 ChartFirsts(*history, a->chart, a->first, filter, u));
         if (a->c.format == "json") {

@@ -84,9 +84,11 @@ std::optional<SavedArrays> ReadState(const std::string& path) {
   a.totals.resize(n);
   a.year_totals.resize(n);
   a.first_day.resize(n);
-  std::memcpy(a.totals.data(), p, n * 8);
-  std::memcpy(a.year_totals.data(), p + n * 8, n * 8);
-  std::memcpy(a.first_day.data(), p + n * 16, n * 4);
+  if (n > 0) {  // an empty vector's data() may be null, which memcpy may not be given
+    std::memcpy(a.totals.data(), p, n * 8);
+    std::memcpy(a.year_totals.data(), p + n * 8, n * 8);
+    std::memcpy(a.first_day.data(), p + n * 16, n * 4);
+  }
   return a;
 }
 
