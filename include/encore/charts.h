@@ -33,6 +33,9 @@ struct ChartEdition {
   std::string chart;
   Day date = 0;
   std::vector<ChartEntry> entries;
+  // Rebuilt by RepairEditions from the next edition's last-week column (an edition the data
+  // lacks): it holds only the entries that went on to the next edition.
+  bool reconstructed = false;
 };
 
 // The identity of a chart entry from week to week: the normalised full title (versions and
@@ -228,9 +231,15 @@ std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions);
 //   before it for most rows, at most two periods back): reconstructed from that column (the
 //   entries that went on to the next edition, at their printed last-week positions), dated a
 //   period before the next edition, or the day before it when the data has no room for it;
+// - repeated rows (one identity at one position more than once: a source's join): one kept;
 // - a short edition (fewer entries than usual, the positions below the missing entry renumbered
 //   in the source): positions restored from the next edition's last-week column, and the
-//   missing entry put back when it is on the next edition.
+//   missing entry put back when it is on the next edition;
+// - an entry one place off (a tie the source numbered apart, or its renumbering): moved to the
+//   place the next edition's printed last week gives, unless its own printed peak contradicts
+//   it; two entries may then share a position.
+// Reconstructed editions are marked ChartEdition::reconstructed; moved and put-back entries
+// ChartEntry::repaired.
 struct ChartRepair {
   Day date = 0;      // the edition repaired or reconstructed
   std::string what;  // "reconstructed 98 entries of a missing edition", …
@@ -250,6 +259,7 @@ struct RunStats {
   bool reentry = false;     // back after being off the chart
   bool carried_in = false;  // its earlier history came from the printed columns (below)
   bool new_run = false;     // back after being off, printed as new: counted from scratch (below)
+  bool resumed = false;     // back after a new run, counted on from the run before it (below)
 };
 // Stats for every entry of `editions` (in date order), by edition and position index, from the
 // positions alone, except where the data cannot know a song's earlier history. The data starts
@@ -260,7 +270,12 @@ struct RunStats {
 // in as printed, with its printed last week (marked carried_in); the weeks after count on from
 // them. One that prints only one of them carries in nothing. A song back after being off the
 // chart that the publisher prints as new (weeks 1, no last week, peak at its position) starts a
-// new run from scratch, as the publisher counts it (a re-release): marked new_run.
+// new run from scratch, as the publisher counts it (a re-release): marked new_run. Such a song
+// back again printing the count of the run before the restart plus one (and that run's peak)
+// resumes that count, the restarted run set apart (marked resumed). An identity the data has
+// never seen carries in its printed history at any time. A song back after an absence spanning
+// a reconstructed edition that prints one week more than counted was on that edition: the week
+// counts (the edition's entries are those that went on to the next one; its place is unknown).
 std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& editions);
 // Whether two consecutive editions of a chart whose usual period is `period` days have a gap
 // between them: more than one and a half periods (a weekly chart: more than 10 days).

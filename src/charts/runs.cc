@@ -21,6 +21,8 @@ struct SongState {
   int last_index = -2;  // edition index of its last appearance
   int last_pos = 0;
   int segment = -1;  // the stretch of the data (between gaps) of its last appearance
+  // Before the publisher restarted its count (RunStats::new_run): the earlier run's figures.
+  int prior_weeks = 0, prior_peak = INT_MAX, prior_weeks_at_peak = 0;
 };
 
 }  // namespace
@@ -78,6 +80,92 @@ std::pair<size_t, size_t> LastWeekLinks(const ChartEdition& prev, const ChartEdi
     wrong += it == pos.end() || it->second != *e.last_week;
   }
   return {printed, wrong};
+}
+
+// Keeps one of the rows that list one identity at one position more than once.
+void DropRepeatedRows(ChartEdition* ed, const ChartEdition* prev,
+                      std::vector<ChartRepair>* repairs) {
+  std::unordered_map<std::string, size_t> count;
+  bool any = false;
+  for (const auto& e : ed->entries)
+    any |= ++count[e.song + '\n' + std::to_string(e.position)] > 1;
+  if (!any) return;
+  std::unordered_map<std::string, int> before;
+  if (prev)
+    for (const auto& e : prev->entries) before.emplace(e.song, e.position);
+  // Per (identity, position): the row kept. A row whose printed last week links to the edition
+  // before wins over the first one.
+  std::unordered_map<std::string, size_t> kept;
+  for (size_t j = 0; j < ed->entries.size(); ++j) {
+    const ChartEntry& e = ed->entries[j];
+    const std::string k = e.song + '\n' + std::to_string(e.position);
+    auto [it, added] = kept.emplace(k, j);
+    if (added) continue;
+    const ChartEntry& held = ed->entries[it->second];
+    auto b = before.find(e.song);
+    const bool links = b != before.end() && e.last_week == b->second;
+    const bool held_links = b != before.end() && held.last_week == b->second;
+    if (links && !held_links) it->second = j;
+  }
+  std::vector<ChartEntry> out;
+  out.reserve(kept.size());
+  for (size_t j = 0; j < ed->entries.size(); ++j) {
+    const ChartEntry& e = ed->entries[j];
+    if (kept[e.song + '\n' + std::to_string(e.position)] == j) out.push_back(e);
+  }
+  const size_t dropped = ed->entries.size() - out.size();
+  ed->entries = std::move(out);
+  if (repairs)
+    repairs->push_back({ed->date,
+                        "repeated rows: " + std::to_string(dropped) +
+                            " rows listed an entry already listed at its position; one of each "
+                            "kept",
+                        dropped});
+}
+
+// Moves an entry one place up or down where the next edition's printed last week says it was
+// there and its own printed peak does not contradict it (a peak printed at its data position
+// while the next edition puts it one place lower). Two entries may then share a position: a tie.
+void RestoreOnePlaceOff(ChartEdition* ed, const ChartEdition& next,
+                        std::vector<ChartRepair>* repairs) {
+  std::unordered_map<std::string, int> next_last;
+  size_t printed = 0, links = 0;
+  for (const auto& e : next.entries)
+    if (e.last_week) next_last.emplace(e.song, *e.last_week);
+  for (const auto& e : ed->entries) {
+    auto it = next_last.find(e.song);
+    if (it == next_last.end()) continue;
+    ++printed;
+    links += it->second == e.position;
+  }
+  // The next edition must follow this one: most of its printed last weeks link here.
+  if (printed < 10 || links * 2 < printed) return;
+  std::string moves;
+  size_t moved = 0;
+  for (auto& e : ed->entries) {
+    if (e.repaired) continue;
+    auto it = next_last.find(e.song);
+    if (it == next_last.end() || std::abs(it->second - e.position) != 1) continue;
+    const int to = it->second;
+    if (e.peak && *e.peak == e.position && to > e.position) continue;
+    if (e.peak && *e.peak > to) continue;  // its printed peak is worse than the place
+    if (moved < 3)
+      moves += (moves.empty() ? "" : ", ") + std::string("No. ") + std::to_string(e.position) +
+               " → " + std::to_string(to);
+    e.position = to;
+    e.repaired = true;
+    ++moved;
+  }
+  if (!moved) return;
+  std::stable_sort(ed->entries.begin(), ed->entries.end(),
+                   [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
+  if (repairs)
+    repairs->push_back({ed->date,
+                        "one place off: " + std::to_string(moved) +
+                            " entries moved to the place the next edition's last-week column "
+                            "prints (a tie or the source's renumbering): " +
+                            moves + (moved > 3 ? ", …" : ""),
+                        moved});
 }
 
 }  // namespace
@@ -144,6 +232,10 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
   out.reserve(editions.size() + 4);
   for (size_t i = 0; i < editions.size(); ++i) {
     ChartEdition& ed = editions[i];
+    // Rows listed more than once (one identity at one position: a source's join repeats rows
+    // and drops the entries at the bottom): one kept, the one whose printed last week links to
+    // the edition before where one does.
+    DropRepeatedRows(&ed, out.empty() ? nullptr : &out.back(), repairs);
     // A short edition: positions from the next edition's last-week column.
     if (static_cast<int>(ed.entries.size()) < size && i + 1 < editions.size()) {
       std::unordered_map<std::string, int> next_last;
@@ -205,6 +297,10 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
         if (repairs) repairs->push_back(std::move(r));
       }
     }
+    // Entries one place off: the next edition's printed last week puts them one place up or
+    // down (a tie the source numbered apart, or its renumbering).
+    if (i + 1 < editions.size() && !IsGap(ed.date, editions[i + 1].date, period))
+      RestoreOnePlaceOff(&ed, editions[i + 1], repairs);
     // A missing edition before this one: most printed last weeks disagree with the edition
     // before, and, where the chart prints weeks on chart, most songs on both editions print two
     // weeks more than on the edition before (one edition between them), not one.
@@ -217,7 +313,7 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
       const int step = ed.date - out.back().date;
       const bool weeks_say = steps >= 20 ? skipped * 2 > steps : step > period;
       if (printed >= 20 && wrong * 2 > printed && step > 1 && step <= 2 * period && weeks_say) {
-        ChartEdition rebuilt{ed.chart, step > period ? ed.date - period : ed.date - 1, {}};
+        ChartEdition rebuilt{ed.chart, step > period ? ed.date - period : ed.date - 1, {}, true};
         for (const auto& e : ed.entries) {
           if (!e.last_week) continue;
           ChartEntry x = e;
@@ -252,6 +348,10 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
   const int period = ShapeOf(editions).period;
   int since_gap = 0, segment = -1;
   Day segment_start = 0;
+  // Per edition: how many reconstructed editions come before it.
+  std::vector<int> rebuilt_before(editions.size() + 1, 0);
+  for (size_t i = 0; i < editions.size(); ++i)
+    rebuilt_before[i + 1] = rebuilt_before[i] + editions[i].reconstructed;
   for (size_t i = 0; i < editions.size(); ++i) {
     const int index = static_cast<int>(i);
     const auto& entries = editions[i].entries;
@@ -272,9 +372,12 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
       // data has editions since then). Its printed weeks and peak (and last week, where printed)
       // are taken in together, as printed; a row that prints only one of them carries in
       // nothing.
+      // So is the history of an identity the data has never seen that prints earlier weeks:
+      // they are before the data, or under a spelling that does not link.
+      const bool never_seen = s.last_index == -2;
       const bool unknown_past =
-          s.segment != segment &&
-          (editions[i].date - segment_start <= 366 || (e.weeks && *e.weeks > since_gap));
+          s.segment != segment && (never_seen || editions[i].date - segment_start <= 366 ||
+                                   (e.weeks && *e.weeks > since_gap));
       if (unknown_past && e.weeks && *e.weeks > 1 && e.peak) {
         r.carried_in = true;
         r.last = e.last_week;
@@ -294,12 +397,38 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
       // under the old title); so does encore, from scratch.
       if (!on_prev && s.weeks > 0 && e.weeks == 1 && !e.last_week && (!e.peak || *e.peak == pos)) {
         r.new_run = true;
-        s = SongState{.segment = s.segment};
+        const int at_peak = s.peak < s.prior_peak    ? s.weeks_at_peak
+                            : s.peak == s.prior_peak ? s.weeks_at_peak + s.prior_weeks_at_peak
+                                                     : s.prior_weeks_at_peak;
+        s = SongState{.segment = s.segment,
+                      .prior_weeks = s.prior_weeks + s.weeks,
+                      .prior_peak = std::min(s.prior_peak, s.peak),
+                      .prior_weeks_at_peak = at_peak};
+      } else if (!on_prev && s.prior_weeks > 0 && e.weeks && *e.weeks == s.prior_weeks + 1 &&
+                 *e.weeks != s.weeks + 1 &&
+                 (!e.peak || *e.peak == std::min(s.prior_peak, pos))) {
+        // Back again, counted on from the run before the restart: the publisher set the
+        // restarted run apart and resumed its earlier count, and so does encore.
+        r.resumed = true;
+        s.weeks = s.prior_weeks;
+        s.peak = s.prior_peak;
+        s.weeks_at_peak = s.prior_weeks_at_peak;
+        s.prior_weeks = 0;
+        s.prior_peak = INT_MAX;
+      }
+      // Back after an absence that spans an edition the data lacks (reconstructed from the
+      // next one's last-week column, which lists only the entries that went on), printing one
+      // week more than counted: it was on that edition, its place unknown. The week counts; the
+      // place cannot.
+      int unplaced = 0;
+      if (!on_prev && !r.new_run && s.weeks > 0 && e.weeks && *e.weeks == s.weeks + 2 &&
+          rebuilt_before[index] > rebuilt_before[s.last_index + 1]) {
+        unplaced = 1;
       }
       if (on_prev) r.last = s.last_pos;
       r.debut = s.weeks == 0;
       r.reentry = s.weeks > 0 && !on_prev;
-      r.weeks = s.weeks + 1;
+      r.weeks = s.weeks + 1 + unplaced;
       r.streak = on_prev ? s.streak + 1 : 1;
       r.peak = std::min(s.peak, pos);
       r.weeks_at_peak = pos < s.peak ? 1 : pos == s.peak ? s.weeks_at_peak + 1 : s.weeks_at_peak;
@@ -373,6 +502,8 @@ std::vector<ChartRun> SongRuns(const std::vector<ChartEdition>& editions,
       run.weeks_at_peak = r.weeks_at_peak;
       // Over every run: a new run the publisher counts from scratch adds to the earlier ones.
       if (r.new_run) earlier_runs[k] = run.weeks;
+      // Resumed: r.weeks counts on from the earlier runs; the restarted one was set apart.
+      if (r.resumed) earlier_runs[k] = 0;
       run.weeks = earlier_runs[k] + r.weeks;
       run.longest_streak = std::max(run.longest_streak, r.streak);
       if (r.reentry && !r.carried_in) run.reentries.push_back(ed.date);
@@ -421,8 +552,7 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
   std::vector<char> gap(editions.size()), repeat(editions.size()), shorted(editions.size());
   std::vector<char> rebuilt(editions.size());  // reconstructed by RepairEditions, or beside one
   for (size_t i = 0; i < editions.size(); ++i) {
-    const auto& e = editions[i].entries;
-    if (!e.empty() && e.front().line == 0 && e.front().repaired) {
+    if (editions[i].reconstructed) {
       for (size_t k = i ? i - 1 : 0; k <= i + 1 && k < editions.size(); ++k) rebuilt[k] = 1;
     }
   }
@@ -460,7 +590,7 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
     for (size_t j = 0; j < entries.size(); ++j) {
       const ChartEntry& e = entries[j];
       const RunStats& r = runs[i][j];
-      if (e.line == 0 && e.repaired) continue;  // reconstructed: not a printed row
+      if (editions[i].reconstructed || (e.line == 0 && e.repaired)) continue;  // not printed
       if (r.carried_in) {
         // Its history is taken as printed: there is nothing to check it against.
         ++rep.carried_in;

@@ -376,3 +376,172 @@ TEST(ChartRuns, APublishersNewRunAndADailyChartsGap) {
 }
 
 }  // namespace encore
+
+namespace encore {
+namespace {
+
+// Twenty songs at their places for `n` weeks, printed faithfully.
+std::vector<ChartEdition> Steady(Day d, int n, int size = 20) {
+  std::vector<ChartEdition> eds;
+  for (int w = 0; w < n; ++w) {
+    std::vector<std::pair<std::string, int>> e;
+    for (int p = 1; p <= size; ++p) e.push_back({"s" + std::to_string((p + w) % size), p});
+    eds.push_back(Ed(d + 7 * w, e));
+  }
+  PrintComputed(&eds);
+  return eds;
+}
+
+}  // namespace
+
+TEST(ChartRuns, RepeatedRowsAreDroppedAndTheLostBottomPutBack) {
+  // A source's join listed No. 3 three times and cut the chart at its usual size: the last two
+  // entries of week 2 are lost; the next edition's last-week column says where they were.
+  std::vector<ChartEdition> eds = Steady(DayFromCivil(1983, 6, 4), 4);
+  ChartEdition& ed = eds[1];
+  const ChartEntry third = ed.entries[2];
+  ed.entries.pop_back();
+  ed.entries.pop_back();
+  ed.entries.insert(ed.entries.begin() + 3, {third, third});
+  ASSERT_EQ(ed.entries.size(), 20u);
+  VerifyOptions no_repair;
+  no_repair.repair = false;
+  EXPECT_LT(VerifyChart("test", eds, no_repair).agree, 80u);
+  const VerifyReport r = VerifyChart("test", eds, {});
+  ASSERT_EQ(r.repairs.size(), 2u);
+  EXPECT_NE(r.repairs[0].what.find("repeated rows: 2 rows"), std::string::npos)
+      << r.repairs[0].what;
+  EXPECT_NE(r.repairs[1].what.find("No. 19 put back"), std::string::npos) << r.repairs[1].what;
+  EXPECT_EQ(r.rows, 78u);  // the two put back are not printed rows
+  EXPECT_EQ(r.agree, r.rows);
+}
+
+TEST(ChartRuns, AnEntryOnePlaceOffIsTiedWhereTheNextEditionSaysSo) {
+  // The publisher printed a tie at No. 5 (two songs), the source numbered them 5 and 6 and the
+  // rest down one. Its own columns say so: the debut at "6" prints a peak of 5, and the next
+  // edition prints 5 as its last week.
+  std::vector<ChartEdition> eds = Steady(DayFromCivil(1958, 8, 4), 3);
+  ChartEdition& ed = eds[1];
+  for (auto& e : ed.entries) {
+    if (e.position == 6) {
+      e.peak = 5;
+      e.weeks = 1;
+      e.last_week = std::nullopt;
+      e.song = e.title = "tie";
+      e.song = EntryKey("A", "tie");
+    }
+  }
+  // Week 3 lists the tied song at 7, printing 5 as its last week (and peak).
+  for (auto& e : eds[2].entries) {
+    if (e.position == 7) {
+      e.title = "tie";
+      e.song = EntryKey("A", "tie");
+      e.last_week = 5;
+      e.peak = 5;
+      e.weeks = 2;
+    }
+  }
+  const VerifyReport r = VerifyChart("test", eds, {});
+  ASSERT_GE(r.repairs.size(), 1u);
+  EXPECT_NE(r.repairs[0].what.find("one place off: 1 entries moved"), std::string::npos)
+      << r.repairs[0].what;
+  EXPECT_NE(r.repairs[0].what.find("No. 6 → 5"), std::string::npos) << r.repairs[0].what;
+  const auto fixed = RepairEditions(eds, nullptr);
+  const auto runs = ComputeRuns(fixed);
+  size_t at5 = 0;
+  for (const auto& e : fixed[1].entries) at5 += e.position == 5;
+  EXPECT_EQ(at5, 2u);  // a tie
+  for (size_t j = 0; j < fixed[2].entries.size(); ++j)
+    if (fixed[2].entries[j].title == "tie") EXPECT_EQ(runs[2][j].last, 5);
+  // The peak printed at the data's position contradicts a move up: nothing moves.
+  eds[1].entries[5].peak = 6;
+  std::vector<ChartRepair> repairs;
+  RepairEditions(eds, &repairs);
+  for (const auto& rp : repairs) EXPECT_EQ(rp.what.find("one place off"), std::string::npos);
+}
+
+TEST(ChartRuns, APublisherThatResumesAnEarlierCountAfterARestart) {
+  // Tom Petty's Greatest Hits on the Billboard 200: 3 weeks, off, back printed as new (1 week,
+  // a restart), off, and back printing 4 weeks: the count before the restart, resumed.
+  const Day d = DayFromCivil(1993, 12, 4);
+  auto week = [&](int w, std::vector<std::pair<std::string, int>> e) { return Ed(d + 7 * w, e); };
+  std::vector<ChartEdition> eds = {
+      week(0, {{"gh", 5}, {"x", 6}}), week(1, {{"gh", 8}, {"x", 6}}),
+      week(2, {{"gh", 9}, {"x", 6}}), week(3, {{"x", 6}}),
+      week(4, {{"x", 6}, {"gh", 16}}), week(5, {{"x", 6}}),
+      week(6, {{"x", 6}, {"gh", 12}}), week(7, {{"x", 6}, {"gh", 11}}),
+  };
+  PrintComputed(&eds);
+  // What the publisher printed: the restart at week 4, then the earlier count resumed.
+  eds[4].entries[1].weeks = 1;
+  eds[4].entries[1].peak = 16;
+  eds[6].entries[1].weeks = 4;
+  eds[6].entries[1].peak = 5;
+  eds[7].entries[1].weeks = 5;
+  eds[7].entries[1].peak = 5;
+  const auto runs = ComputeRuns(eds);
+  EXPECT_TRUE(runs[4][1].new_run);
+  EXPECT_TRUE(runs[6][1].resumed);
+  EXPECT_EQ(runs[6][1].weeks, 4);
+  EXPECT_EQ(runs[6][1].peak, 5);
+  EXPECT_EQ(runs[7][1].weeks, 5);
+  const auto song = SongRuns(eds, runs);
+  for (const ChartRun& s : song)
+    if (s.title == "gh") EXPECT_EQ(s.weeks, 5);
+  const VerifyReport r = VerifyChart("test", eds, {});
+  EXPECT_EQ(r.agree, r.rows);
+  // A printed peak that is not the earlier run's: not a resumed count.
+  eds[6].entries[1].peak = 12;
+  EXPECT_FALSE(ComputeRuns(eds)[6][1].resumed);
+}
+
+TEST(ChartRuns, AWeekOnAMissingEditionCountsWhenTheSongComesBack) {
+  // Week 3 is missing; the songs that left right before or at it are not in its
+  // reconstruction. One of them was on it (the publisher prints one week more when it comes
+  // back): that week counts, its place stays unknown.
+  std::vector<ChartEdition> eds = Steady(DayFromCivil(2017, 12, 16), 6);
+  // "xmas" on weeks 1-2, (on the missing week 3), off, back on week 6.
+  eds[1].entries.back().song = EntryKey("A", "xmas");
+  eds[1].entries.back().title = "xmas";
+  eds[0].entries.back().song = EntryKey("A", "xmas");
+  eds[0].entries.back().title = "xmas";
+  PrintComputed(&eds);
+  ChartEntry back = eds[0].entries.back();
+  back.position = 20;
+  back.last_week = std::nullopt;
+  back.peak = 20;
+  back.weeks = 4;  // 2 + the missing week + this one
+  eds[5].entries.back() = back;
+  eds.erase(eds.begin() + 2);  // the missing week: week 4's columns still count it
+  std::vector<ChartRepair> repairs;
+  const auto fixed = RepairEditions(eds, &repairs);
+  ASSERT_EQ(fixed.size(), 6u);
+  ASSERT_TRUE(fixed[2].reconstructed);
+  const auto runs = ComputeRuns(fixed);
+  EXPECT_EQ(runs[5].back().weeks, 4);
+  EXPECT_TRUE(runs[5].back().reentry);
+}
+
+TEST(ChartRuns, AnIdentityNeverSeenThatPrintsEarlierWeeksCarriesThemIn) {
+  // Years into the data, an album first seen under this spelling prints 41 weeks and a peak of
+  // 10 (Pet Sounds on the Billboard 200 of 1990): its history is taken in as printed.
+  std::vector<ChartEdition> eds = Steady(DayFromCivil(1988, 1, 2), 120);
+  ChartEntry& e = eds[100].entries[5];
+  e.title = "Pet Sounds";
+  e.song = EntryKey("A", "Pet Sounds");
+  e.last_week = std::nullopt;
+  e.peak = 10;
+  e.weeks = 41;
+  ChartEntry& next = eds[101].entries[6];
+  next.title = "Pet Sounds";
+  next.song = EntryKey("A", "Pet Sounds");
+  next.last_week = e.position;
+  next.peak = 6;
+  next.weeks = 42;
+  const auto runs = ComputeRuns(eds);
+  EXPECT_TRUE(runs[100][5].carried_in);
+  EXPECT_EQ(runs[101][6].weeks, 42);
+  EXPECT_EQ(runs[101][6].peak, 6);
+}
+
+}  // namespace encore
