@@ -148,6 +148,14 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   r = RunEncore("chart import " + Quote(feeds) + store);  // once per content
   EXPECT_EQ(r.code, 0);
   EXPECT_TRUE(Has(r.out, "23 files already imported")) << r.out;
+  // The store's feeds are listed beside its charts, and their rejected entries beside theirs.
+  r = RunEncore("chart list" + store);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "store feeds (snapshots of top songs by country):")) << r.out;
+  EXPECT_TRUE(Has(r.out, "itunes songs                   19 snapshots")) << r.out;
+  r = RunEncore("chart rejects" + store);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "es-60.json:2: ")) << r.out;
 
   for (const std::string within : {"2.5h", "1h", "20m"}) {
     r = RunEncore("records store-tops \"Jung Kook - Seven\" --within " + within +

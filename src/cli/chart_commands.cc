@@ -17,6 +17,7 @@
 #include "cli/format.h"
 #include "common/hash.h"
 #include "common/strings.h"
+#include "common/text.h"
 #include "encore/charts.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
@@ -72,15 +73,43 @@ void AddList(CLI::App* chart, Action* action) {
       auto history = OpenHistory(*store, false);
       if (!history.ok()) {
         std::printf("published (encore chart import): none\n");
-        return Status::Ok();
+      } else {
+        ENCORE_ASSIGN_OR_RETURN(auto all, (*history)->Charts());
+        std::printf("published (encore chart import):%s\n", all.empty() ? " none" : "");
+        for (const auto& c : all) {
+          std::printf("  %-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
+                      Thousands(static_cast<int64_t>(c.editions)).c_str(),
+                      FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
+                      Thousands(static_cast<int64_t>(c.entries)).c_str());
+        }
       }
-      ENCORE_ASSIGN_OR_RETURN(auto all, (*history)->Charts());
-      std::printf("published (encore chart import):\n");
-      for (const auto& c : all) {
-        std::printf("  %-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
-                    Thousands(static_cast<int64_t>(c.editions)).c_str(),
-                    FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
-                    Thousands(static_cast<int64_t>(c.entries)).c_str());
+      // Store feed snapshots and lists of No. 1s, where imported.
+      auto feeds = OpenStoreFeeds(DefaultStoreDir(*store), false);
+      if (!feeds.ok()) return Status::Ok();
+      ENCORE_ASSIGN_OR_RETURN(auto series, (*feeds)->Series());
+      if (!series.empty()) std::printf("store feeds (snapshots of top songs by country):\n");
+      for (const FeedSeries& f : series) {
+        std::printf("  %-24s %8s snapshots  %s..%s  %zu countries, %s entries\n",
+                    (f.store + " " + f.kind + (f.genre.empty() ? "" : " genre " + f.genre)).c_str(),
+                    Thousands(static_cast<int64_t>(f.snapshots)).c_str(),
+                    FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(),
+                    f.countries, Thousands(static_cast<int64_t>(f.entries)).c_str());
+      }
+      ENCORE_ASSIGN_OR_RETURN(auto lists, (*feeds)->Lists());
+      if (!lists.empty()) std::printf("lists of No. 1s:\n");
+      for (const std::string& l : lists) {
+        ENCORE_ASSIGN_OR_RETURN(const NumberOnesList list, (*feeds)->List(l));
+        size_t weeks = 0;
+        Day first = 0, last = 0;
+        for (const auto& n : list.entries) {
+          weeks += static_cast<size_t>(std::max(0, n.weeks));
+          if (!first || n.date < first) first = n.date;
+          last = std::max(last, n.date);
+        }
+        std::printf("  %-24s %8s No. 1s    %s..%s  %s weeks at No. 1\n", l.c_str(),
+                    Thousands(static_cast<int64_t>(list.entries.size())).c_str(),
+                    first ? FormatDate(first).c_str() : "-", last ? FormatDate(last).c_str() : "-",
+                    Thousands(static_cast<int64_t>(weeks)).c_str());
       }
       return Status::Ok();
     };
@@ -94,11 +123,23 @@ void AddRejects(CLI::App* chart, Action* action) {
   cmd->add_option("--store", *store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(*store, false));
-      ENCORE_ASSIGN_OR_RETURN(auto all, history->Rejects());
+      // Rows of chart files, then of store feeds and lists of No. 1s.
+      auto history = OpenHistory(*store, false);
+      auto feeds = OpenStoreFeeds(DefaultStoreDir(*store), false);
+      if (!history.ok() && !feeds.ok()) return history.status();
+      std::vector<std::pair<std::string, ChartReject>> all;
+      if (history.ok()) {
+        ENCORE_ASSIGN_OR_RETURN(all, (*history)->Rejects());
+      }
+      if (feeds.ok()) {
+        ENCORE_ASSIGN_OR_RETURN(auto more, (*feeds)->Rejects());
+        all.insert(all.end(), std::make_move_iterator(more.begin()),
+                   std::make_move_iterator(more.end()));
+      }
       for (const auto& [path, r] : all) {
-        std::printf("%s:%llu: %s: %s\n", path.c_str(), static_cast<unsigned long long>(r.line),
-                    r.reason.c_str(), r.text.c_str());
+        std::printf("%s:%llu: %s: %s\n", Printable(path).c_str(),
+                    static_cast<unsigned long long>(r.line), Printable(r.reason).c_str(),
+                    Printable(r.text).c_str());
       }
       return Status::Ok();
     };
