@@ -4,6 +4,7 @@
 //   encore-bench [--workload ingest_plays_csv|reingest_plays_csv] [--plays 10000000,50000000]
 //   [--runs 5]
 //                [--warmup 1] [--data DIR] [--encore PATH] [--no-peer] [--history-mb 1000]
+//                [--chart-mb 128]
 //
 // ingest_plays_csv: `encore ingest` of a simulated plays CSV into a new store (parse, validate,
 // cap, aggregate, durable commit), against DuckDB (npm @duckdb/node-api) computing the same
@@ -21,6 +22,12 @@
 // import_verify_hot100: `encore chart import` of the whole Billboard Hot 100 history into a new
 // store, then `encore chart verify billboard-hot-100` (--hot100 PATH; default
 // ../shared/data/billboard-hot-100).
+// import_chart_dataset: `encore chart import` of the widely shared single-file Spotify Charts
+// dataset (Top 200 and Viral 50 of every region and day, --chart-mb MB, default 128; generated
+// into --data on first use by bench/chart_dataset_gen.py) into a new store, chart streams
+// included, against DuckDB loading the same file into a typed table of a database file
+// (bench/duckdb_chart_peer.mjs). Both report their entries and editions; the run fails if they
+// disagree.
 // ingest_history_json: `encore ingest --user bench` of one listener's Spotify "Extended streaming
 // history" of --history-mb MB (default 1000; generated into --data on first use, in the real
 // layout: bench/history_gen.cc) into a new store, against DuckDB reading the same JSON array and
@@ -335,6 +342,90 @@ int HistoryWorkload(const std::string& encore, const std::string& data,
   return 0;
 }
 
+// import_chart_dataset: see the top of this file.
+int ChartDatasetWorkload(const std::string& encore, const std::string& data,
+                         const std::string& source_dir, const std::vector<long long>& mb_list,
+                         int runs, int warmup, bool peer) {
+  std::printf(
+      "| workload | rows | editions | input | tool | median wall s | rows/s | peak RSS MiB |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (long long size_mb : mb_list) {
+    const std::string csv = data + "/spotify-charts-dataset-" + std::to_string(size_mb) + "MB.csv";
+    if (!std::filesystem::exists(csv)) {
+      std::fprintf(stderr, "encore-bench: generating a %lld MB chart dataset into %s\n", size_mb,
+                   csv.c_str());
+      Run({"python3", source_dir + "/chart_dataset_gen.py", csv + ".part",
+           std::to_string(size_mb)});
+      std::filesystem::rename(csv + ".part", csv);
+    }
+    const double mb = static_cast<double>(std::filesystem::file_size(csv)) / 1e6;
+    const std::string store = data + "/store-chart-dataset-bench";
+    const std::string duck = data + "/chart-dataset-peer.duckdb";
+    auto remove_peer = [&] {
+      std::filesystem::remove(duck);
+      std::filesystem::remove(duck + ".wal");
+    };
+    std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
+    long long e_rows = -1, e_editions = -1, d_rows = -1, d_editions = -1;
+    for (int r = 0; r < warmup + runs; ++r) {
+      std::filesystem::remove_all(store);
+      const Sample e = Run({encore, "chart", "import", csv, "--store", store});
+      // "1 files: 7,128 editions, 891,000 entries imported"
+      e_editions = NumberAfter(e.output, "1 files: ");
+      e_rows = NumberAfter(e.output, " editions, ");
+      if (e_rows <= 0 || e.output.find("0 rows rejected") == std::string::npos) {
+        std::fprintf(stderr, "encore-bench: the import rejected rows or took none:\n%s\n",
+                     e.output.c_str());
+        return 1;
+      }
+      Sample d;
+      if (peer) {
+        remove_peer();
+        d = Run({"node", source_dir + "/duckdb_chart_peer.mjs",
+                 std::filesystem::absolute(csv).string(), std::filesystem::absolute(duck).string()});
+        d_rows = NumberAfter(d.output, "\"rows\":");
+        d_editions = NumberAfter(d.output, "\"editions\":");
+      }
+      if (r < warmup) continue;
+      e_wall.push_back(e.wall);
+      e_rss.push_back(e.rss_mb);
+      if (peer) {
+        d_wall.push_back(d.wall);
+        d_rss.push_back(d.rss_mb);
+        ratio.push_back(e.wall / d.wall);
+      }
+      std::fprintf(stderr, "  run %d: encore %.2f s %.0f MiB%s\n", r - warmup + 1, e.wall,
+                   e.rss_mb,
+                   peer ? (", duckdb " + std::to_string(d.wall) + " s " +
+                           std::to_string(static_cast<int>(d.rss_mb)) + " MiB")
+                              .c_str()
+                        : "");
+    }
+    std::filesystem::remove_all(store);
+    remove_peer();
+    auto row = [&](const char* tool, const std::vector<double>& wall,
+                   const std::vector<double>& rss, long long rows, long long editions) {
+      const double w = Median(wall);
+      std::printf("| import_chart_dataset | %lld | %lld | %.0f MB | %s | %.2f | %.0f | %.0f |\n",
+                  rows, editions, mb, tool, w, static_cast<double>(rows) / w, Median(rss));
+    };
+    row("encore", e_wall, e_rss, e_rows, e_editions);
+    if (peer) {
+      row("duckdb", d_wall, d_rss, d_rows, d_editions);
+      const bool agree = e_rows == d_rows && e_editions == d_editions;
+      std::printf(
+          "\n%lld MB: encore/duckdb wall time, median of %d paired runs: %.2fx (min %.2fx, max "
+          "%.2fx); peak RSS encore/duckdb %.2f; rows and editions agree: %s\n\n",
+          size_mb, runs, Median(ratio), *std::min_element(ratio.begin(), ratio.end()),
+          *std::max_element(ratio.begin(), ratio.end()), Median(e_rss) / Median(d_rss),
+          agree ? "yes" : "NO");
+      std::fflush(stdout);
+      if (!agree) return 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 // bench/records_bench.cc
@@ -343,13 +434,17 @@ int RecordsWorkloads(const std::string& workload, const std::string& data, size_
 
 int main(int argc, char** argv) {
   std::string workload = "ingest_plays_csv", data = "bench/data", encore, plays_arg = "10000000";
-  std::string hot100 = "../shared/data/billboard-hot-100", history_mb = "1000";
+  std::string hot100 = "../shared/data/billboard-hot-100", history_mb = "1000", chart_mb = "128";
   int runs = 5, warmup = 1, days = 365;
   size_t tracks = 1000000;
   bool peer = true;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
   encore = (self.parent_path().parent_path() / "src" / "encore").string();
-  const std::string source_dir = std::filesystem::path(__FILE__).parent_path().string();
+  // This file's folder; a relative __FILE__ (a compiler cache rewrites paths) is relative to the
+  // build folder, the parent of this program's.
+  std::filesystem::path src = std::filesystem::path(__FILE__).parent_path();
+  if (src.is_relative()) src = self.parent_path().parent_path() / src;
+  const std::string source_dir = src.lexically_normal().string();
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -381,14 +476,16 @@ int main(int argc, char** argv) {
       days = std::atoi(next().c_str());
     else if (a == "--history-mb")
       history_mb = next();
+    else if (a == "--chart-mb")
+      chart_mb = next();
     else {
       std::fprintf(
           stderr,
           "usage: encore-bench [--workload ingest_plays_csv|reingest_plays_csv|"
           "compile_day_charts|compile_week_hot100|import_verify_hot100|records_full|"
-          "records_incremental_day|ingest_history_json] [--plays N[,N...]] [--runs N] [--warmup "
-          "N] [--data DIR] [--encore PATH] [--no-peer] [--hot100 PATH] [--tracks N] "
-          "[--days N] [--history-mb MB[,MB...]]\n");
+          "records_incremental_day|ingest_history_json|import_chart_dataset] [--plays N[,N...]] "
+          "[--runs N] [--warmup N] [--data DIR] [--encore PATH] [--no-peer] [--hot100 PATH] "
+          "[--tracks N] [--days N] [--history-mb MB[,MB...]] [--chart-mb MB[,MB...]]\n");
       return 2;
     }
   }
@@ -401,13 +498,16 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(data);
     return RecordsWorkloads(workload, data, tracks, days, runs, warmup);
   }
-  if (workload == "ingest_history_json") {
+  if (workload == "ingest_history_json" || workload == "import_chart_dataset") {
     std::filesystem::create_directories(data);
     if (peer && !std::filesystem::exists(source_dir + "/node_modules/@duckdb/node-api")) {
       std::fprintf(stderr, "encore-bench: installing the DuckDB peer (npm install in %s)\n",
                    source_dir.c_str());
       Run({"npm", "install", "--no-audit", "--no-fund", "--silent"}, source_dir);
     }
+    if (workload == "import_chart_dataset")
+      return ChartDatasetWorkload(encore, data, source_dir, ParseList(chart_mb), runs, warmup,
+                                  peer);
     return HistoryWorkload(encore, data, source_dir, ParseList(history_mb), runs, warmup, peer);
   }
   if (workload != "ingest_plays_csv" && workload != "reingest_plays_csv") {
@@ -415,7 +515,7 @@ int main(int argc, char** argv) {
         stderr,
         "encore-bench: unknown workload '%s' (known: ingest_plays_csv, reingest_plays_csv, "
         "compile_day_charts, compile_week_hot100, import_verify_hot100, records_full, "
-        "records_incremental_day, ingest_history_json)\n",
+        "records_incremental_day, ingest_history_json, import_chart_dataset)\n",
         workload.c_str());
     return 2;
   }
