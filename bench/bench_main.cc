@@ -96,6 +96,27 @@ Sample Run(const std::vector<std::string>& argv, const std::string& cwd = "") {
 
 double Median(std::vector<double> v);
 
+// The samples of encore and its peer, run after run.
+struct PairedRuns {
+  std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
+  // `ratio`: the ratio this workload reports for the pair (duckdb/encore or encore/duckdb).
+  void Add(const Sample& e, const Sample* d, double pair_ratio) {
+    e_wall.push_back(e.wall);
+    e_rss.push_back(e.rss_mb);
+    if (!d) return;
+    d_wall.push_back(d->wall);
+    d_rss.push_back(d->rss_mb);
+    ratio.push_back(pair_ratio);
+  }
+  // ", duckdb 1.23 s 456 MiB", or nothing without a peer.
+  static std::string PeerNote(const Sample* d) {
+    if (!d) return "";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, ", duckdb %.2f s %.0f MiB", d->wall, d->rss_mb);
+    return buf;
+  }
+};
+
 // "compiled in 12.3 ms" -> 12.3
 double CompiledMs(const std::string& out) {
   const size_t at = out.find("compiled in ");
@@ -273,7 +294,9 @@ int HistoryWorkload(const std::string& encore, const std::string& data,
     const std::string store = data + "/store-history-bench";
     const std::vector<std::string> cmd = {encore,  "ingest",        "--store",      store, "--user",
                                           "bench", "--no-progress", "--no-records", json};
-    std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
+    PairedRuns runs_of;
+    const std::vector<double>&e_wall = runs_of.e_wall, &e_rss = runs_of.e_rss,
+                         &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
     long long e_streams = -1, d_streams = -1, entries = -1;
     for (int r = 0; r < warmup + runs; ++r) {
       std::filesystem::remove_all(store);
@@ -297,19 +320,9 @@ int HistoryWorkload(const std::string& encore, const std::string& data,
         std::fprintf(stderr, "%s", e.output.c_str());
         continue;
       }
-      e_wall.push_back(e.wall);
-      e_rss.push_back(e.rss_mb);
-      if (peer) {
-        d_wall.push_back(d.wall);
-        d_rss.push_back(d.rss_mb);
-        ratio.push_back(d.wall / e.wall);
-      }
+      runs_of.Add(e, peer ? &d : nullptr, d.wall / e.wall);
       std::fprintf(stderr, "  run %d: encore %.2f s %.0f MB/s %.0f MiB%s\n", r - warmup + 1, e.wall,
-                   mb / e.wall, e.rss_mb,
-                   peer ? (", duckdb " + std::to_string(d.wall) + " s " +
-                           std::to_string(static_cast<int>(d.rss_mb)) + " MiB")
-                              .c_str()
-                        : "");
+                   mb / e.wall, e.rss_mb, PairedRuns::PeerNote(peer ? &d : nullptr).c_str());
     }
     std::filesystem::remove_all(store);
     auto row = [&](const char* tool, const std::vector<double>& wall,
@@ -365,7 +378,9 @@ int ChartDatasetWorkload(const std::string& encore, const std::string& data,
       std::filesystem::remove(duck);
       std::filesystem::remove(duck + ".wal");
     };
-    std::vector<double> e_wall, e_rss, d_wall, d_rss, ratio;
+    PairedRuns runs_of;
+    const std::vector<double>&e_wall = runs_of.e_wall, &e_rss = runs_of.e_rss,
+                         &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
     long long e_rows = -1, e_editions = -1, d_rows = -1, d_editions = -1;
     for (int r = 0; r < warmup + runs; ++r) {
       std::filesystem::remove_all(store);
@@ -387,19 +402,9 @@ int ChartDatasetWorkload(const std::string& encore, const std::string& data,
         d_editions = NumberAfter(d.output, "\"editions\":");
       }
       if (r < warmup) continue;
-      e_wall.push_back(e.wall);
-      e_rss.push_back(e.rss_mb);
-      if (peer) {
-        d_wall.push_back(d.wall);
-        d_rss.push_back(d.rss_mb);
-        ratio.push_back(e.wall / d.wall);
-      }
+      runs_of.Add(e, peer ? &d : nullptr, e.wall / d.wall);
       std::fprintf(stderr, "  run %d: encore %.2f s %.0f MiB%s\n", r - warmup + 1, e.wall,
-                   e.rss_mb,
-                   peer ? (", duckdb " + std::to_string(d.wall) + " s " +
-                           std::to_string(static_cast<int>(d.rss_mb)) + " MiB")
-                              .c_str()
-                        : "");
+                   e.rss_mb, PairedRuns::PeerNote(peer ? &d : nullptr).c_str());
     }
     std::filesystem::remove_all(store);
     remove_peer();
