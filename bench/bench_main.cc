@@ -296,7 +296,7 @@ int HistoryWorkload(const std::string& encore, const std::string& data,
                                           "bench", "--no-progress", "--no-records", json};
     PairedRuns runs_of;
     const std::vector<double>&e_wall = runs_of.e_wall, &e_rss = runs_of.e_rss,
-                         &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
+          &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
     long long e_streams = -1, d_streams = -1, entries = -1;
     for (int r = 0; r < warmup + runs; ++r) {
       std::filesystem::remove_all(store);
@@ -380,7 +380,7 @@ int ChartDatasetWorkload(const std::string& encore, const std::string& data,
     };
     PairedRuns runs_of;
     const std::vector<double>&e_wall = runs_of.e_wall, &e_rss = runs_of.e_rss,
-                         &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
+          &d_wall = runs_of.d_wall, &d_rss = runs_of.d_rss, &ratio = runs_of.ratio;
     long long e_rows = -1, e_editions = -1, d_rows = -1, d_editions = -1;
     for (int r = 0; r < warmup + runs; ++r) {
       std::filesystem::remove_all(store);
@@ -397,14 +397,15 @@ int ChartDatasetWorkload(const std::string& encore, const std::string& data,
       if (peer) {
         remove_peer();
         d = Run({"node", source_dir + "/duckdb_chart_peer.mjs",
-                 std::filesystem::absolute(csv).string(), std::filesystem::absolute(duck).string()});
+                 std::filesystem::absolute(csv).string(),
+                 std::filesystem::absolute(duck).string()});
         d_rows = NumberAfter(d.output, "\"rows\":");
         d_editions = NumberAfter(d.output, "\"editions\":");
       }
       if (r < warmup) continue;
       runs_of.Add(e, peer ? &d : nullptr, e.wall / d.wall);
-      std::fprintf(stderr, "  run %d: encore %.2f s %.0f MiB%s\n", r - warmup + 1, e.wall,
-                   e.rss_mb, PairedRuns::PeerNote(peer ? &d : nullptr).c_str());
+      std::fprintf(stderr, "  run %d: encore %.2f s %.0f MiB%s\n", r - warmup + 1, e.wall, e.rss_mb,
+                   PairedRuns::PeerNote(peer ? &d : nullptr).c_str());
     }
     std::filesystem::remove_all(store);
     remove_peer();
@@ -434,8 +435,8 @@ int ChartDatasetWorkload(const std::string& encore, const std::string& data,
 }  // namespace
 
 // bench/records_bench.cc
-int RecordsWorkloads(const std::string& workload, const std::string& data, size_t tracks,
-                     int days, int runs, int warmup);
+int RecordsWorkloads(const std::string& workload, const std::string& data, size_t tracks, int days,
+                     int runs, int warmup);
 
 int main(int argc, char** argv) {
   std::string workload = "ingest_plays_csv", data = "bench/data", encore, plays_arg = "10000000";
@@ -549,12 +550,13 @@ int main(int argc, char** argv) {
     long long e_streams = -1, d_streams = -1;
     if (reingest) {
       std::filesystem::remove_all(store);
-      e_streams =
-          CountedFromEncore(Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv}).output);
+      e_streams = CountedFromEncore(
+          Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv}).output);
     }
     for (int r = 0; r < warmup + runs; ++r) {
       if (!reingest) std::filesystem::remove_all(store);
-      const Sample e = Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv});
+      const Sample e =
+          Run({encore, "ingest", "--no-progress", "--no-records", "--store", store, csv});
       if (!reingest) e_streams = CountedFromEncore(e.output);
       if (reingest && e.output.find("already ingested") == std::string::npos) {
         std::fprintf(stderr, "encore-bench: the re-ingest was not a no-op:\n%s\n",

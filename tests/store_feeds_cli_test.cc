@@ -1,7 +1,7 @@
-// End-to-end: store feed snapshots (both layouts) and lists of No. 1s through `encore chart import`,
-// `encore records store-tops`, `encore check` and `encore chart verify --number-ones`. The "No. 1 in
-// N countries within T hours" answer is checked against tests/store_tops_expect.py, and the real UK
-// list against tests/number_ones_expect.py, both written independently of encore.
+// End-to-end: store feed snapshots (both layouts) and lists of No. 1s through `encore chart
+// import`, `encore records store-tops`, `encore check` and `encore chart verify --number-ones`. The
+// "No. 1 in N countries within T hours" answer is checked against tests/store_tops_expect.py, and
+// the real UK list against tests/number_ones_expect.py, both written independently of encore.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -17,7 +17,9 @@ using nlohmann::json;
 
 const std::string kSource = ENCORE_SOURCE_DIR;
 
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 json RunPython(const std::string& args) {
   const std::string cmd = "python3 " + args;
@@ -74,16 +76,19 @@ std::string ItunesFeed(const std::string& cc, const std::string& updated,
   return "{\"feed\":{\"author\":{\"name\":{\"label\":\"iTunes Store\"}},\"entry\":[\n" + list +
          "],\n" + (updated.empty() ? "" : "\"updated\":{\"label\":\"" + updated + "\"},") +
          "\"title\":{\"label\":\"iTunes Store: Top Songs\"},\"id\":{\"label\":"
-         "\"https://itunes.apple.com/" + cc + "/rss/topsongs/limit=100/json\"}}}\n";
+         "\"https://itunes.apple.com/" +
+         cc + "/rss/topsongs/limit=100/json\"}}}\n";
 }
 
 std::string MarketingFeed(const std::string& cc, const std::string& updated, int position) {
   std::string list;
   for (int p = 1; p <= 3; ++p) {
-    list += std::string(p > 1 ? "," : "") +
-            (p == position ? "{\"artistName\":\"Jung Kook\",\"id\":\"111\",\"name\":\"Seven (feat. Latto)\",\"kind\":\"songs\"}"
-                           : "{\"artistName\":\"Band\",\"id\":\"9" + std::to_string(p) +
-                                 "\",\"name\":\"Other " + std::to_string(p) + "\",\"kind\":\"songs\"}");
+    list +=
+        std::string(p > 1 ? "," : "") +
+        (p == position ? "{\"artistName\":\"Jung Kook\",\"id\":\"111\",\"name\":\"Seven (feat. "
+                         "Latto)\",\"kind\":\"songs\"}"
+                       : "{\"artistName\":\"Band\",\"id\":\"9" + std::to_string(p) +
+                             "\",\"name\":\"Other " + std::to_string(p) + "\",\"kind\":\"songs\"}");
   }
   return "{\"feed\":{\"title\":\"Top Songs\",\"id\":\"https://rss.applemarketingtools.com/api/v2/" +
          cc + "/music/most-played/100/songs.json\",\"country\":\"" + cc + "\",\"updated\":\"" +
@@ -101,13 +106,13 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
     int minutes, position;
   };
   const Shot shots[] = {
-      {"us", 0, 0},   {"us", 20, 3},  {"us", 50, 1},  {"us", 90, 1},    // first listed 04:20
-      {"gb", 10, 0},  {"gb", 40, 2},  {"gb", 100, 1},                   // 1:20 after
-      {"de", 30, 0},  {"de", 80, 1},                                    // 1:00, tied with jp
-      {"jp", 20, 0},  {"jp", 80, 1},                                    // by the renamed entry
-      {"fr", 60, 4},  {"fr", 170, 1},                                   // 2:30: within
-      {"br", 50, 2},  {"br", 171, 1},                                   // 2:31: beyond
-      {"kr", 30, 0},  {"kr", 120, 2}, {"kr", 200, 0},                   // never No. 1
+      {"us", 0, 0},  {"us", 20, 3},  {"us", 50, 1},  {"us", 90, 1},  // first listed 04:20
+      {"gb", 10, 0}, {"gb", 40, 2},  {"gb", 100, 1},                 // 1:20 after
+      {"de", 30, 0}, {"de", 80, 1},                                  // 1:00, tied with jp
+      {"jp", 20, 0}, {"jp", 80, 1},                                  // by the renamed entry
+      {"fr", 60, 4}, {"fr", 170, 1},                                 // 2:30: within
+      {"br", 50, 2}, {"br", 171, 1},                                 // 2:31: beyond
+      {"kr", 30, 0}, {"kr", 120, 2}, {"kr", 200, 0},                 // never No. 1
   };
   for (const Shot& s : shots) {
     const bool renamed = std::string(s.cc) == "jp";
@@ -134,8 +139,9 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
 
   const std::string store = " --store " + Quote(dir / "store");
   // A play first: `encore ingest` takes no store directory that holds charts only.
-  WriteText(dir / "plays.csv", "ts,user,track,ms_played,country,tier\n"
-                               "2023-07-14T10:00:00Z,u1,t1,200000,US,premium\n");
+  WriteText(dir / "plays.csv",
+            "ts,user,track,ms_played,country,tier\n"
+            "2023-07-14T10:00:00Z,u1,t1,200000,US,premium\n");
   ASSERT_EQ(RunEncore("ingest " + Quote(dir / "plays.csv") + store).code, 0);
   RunResult r = RunEncore("chart import " + Quote(feeds) + store);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
@@ -158,8 +164,8 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   EXPECT_TRUE(Has(r.out, "es-60.json:2: ")) << r.out;
 
   for (const std::string within : {"2.5h", "1h", "20m"}) {
-    r = RunEncore("records store-tops \"Jung Kook - Seven\" --within " + within +
-                  " --format json" + store);
+    r = RunEncore("records store-tops \"Jung Kook - Seven\" --within " + within + " --format json" +
+                  store);
     ASSERT_EQ(r.code, 0) << r.err;
     const json got = json::parse(r.out);
     const int64_t seconds = within == "2.5h" ? 9000 : within == "1h" ? 3600 : 1200;
@@ -196,10 +202,15 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   r = RunEncore("records store-tops \"Jung Kook - Seven\"" + store);
   EXPECT_TRUE(Has(r.out, "No. 1 in 5 countries within 2.5h of 2023-07-14T04:20:00Z")) << r.out;
   EXPECT_TRUE(Has(r.out, "-- after 2.5h --")) << r.out;
-  EXPECT_TRUE(Has(r.out, "GB      2023-07-14T05:40:00Z     1:20   2023-07-14T04:40:00Z No. 2")) << r.out;
-  r = RunEncore("records store-tops \"Jung Kook - Seven\" --from 2023-07-14T05:00:00Z --within 1h --format json" + store);
+  EXPECT_TRUE(Has(r.out, "GB      2023-07-14T05:40:00Z     1:20   2023-07-14T04:40:00Z No. 2"))
+      << r.out;
+  r = RunEncore(
+      "records store-tops \"Jung Kook - Seven\" --from 2023-07-14T05:00:00Z --within 1h --format "
+      "json" +
+      store);
   EXPECT_EQ(json::parse(r.out)["countries_within"], 4);  // DE, JP 0:20, US 0:30, GB 0:40
-  r = RunEncore("records store-tops \"Jung Kook - Seven\" --store-name apple-music --format json" + store);
+  r = RunEncore("records store-tops \"Jung Kook - Seven\" --store-name apple-music --format json" +
+                store);
   const json apple = json::parse(r.out);
   const json apple_want = RunPython(kSource + "/tests/store_tops_expect.py " + Quote(feeds) +
                                     " 'Jung Kook' 'Seven' 9000 apple-music");
@@ -211,10 +222,13 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   EXPECT_EQ(RunEncore("records store-tops \"Jung Kook - Seven\" --within soon" + store).code, 2);
 
   // The claim (encore check reads the counts too: the store has a play, ingested first).
-  r = RunEncore("check 'feed_countries_no1(song \"Jung Kook - Seven\", 2.5h) >= 5' "
-                "'feed_countries_no1(song \"Jung Kook - Seven\", 1h) = 100'" + store);
+  r = RunEncore(
+      "check 'feed_countries_no1(song \"Jung Kook - Seven\", 2.5h) >= 5' "
+      "'feed_countries_no1(song \"Jung Kook - Seven\", 1h) = 100'" +
+      store);
   EXPECT_EQ(r.code, 1) << r.out << r.err;  // the second does not hold
-  EXPECT_TRUE(Has(r.out, "TRUE  feed_countries_no1(song \"Jung Kook - Seven\", 2.5h) >= 5")) << r.out;
+  EXPECT_TRUE(Has(r.out, "TRUE  feed_countries_no1(song \"Jung Kook - Seven\", 2.5h) >= 5"))
+      << r.out;
   EXPECT_TRUE(Has(r.out, "actual: 3 countries")) << r.out;
 }
 
@@ -223,7 +237,8 @@ TEST(StoreFeedsCli, RealUkNumberOnesAgreeWithPython) {
   ENCORE_REQUIRE_SHARED_DATA(singles, "uk/uk_singles_2025_2026.csv");
   TempDir dir("uk-number-ones");
   const std::string store = " --store " + Quote(dir / "store");
-  RunResult r = RunEncore("chart import " + Quote(list.string()) + " " + Quote(singles.string()) + store);
+  RunResult r =
+      RunEncore("chart import " + Quote(list.string()) + " " + Quote(singles.string()) + store);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   const json want = RunPython(kSource + "/tests/number_ones_expect.py " + Quote(list.string()));
   ASSERT_FALSE(want.is_discarded());
@@ -237,10 +252,13 @@ TEST(StoreFeedsCli, RealUkNumberOnesAgreeWithPython) {
   EXPECT_EQ(got[0]["first"], want["first"]);
   EXPECT_EQ(got[0]["last"], want["last"]);
   EXPECT_EQ(got[0]["gaps_agree"], 1479);
-  EXPECT_FALSE(got[0]["overlap"].get<bool>());  // the list ends in 2023, the chart file starts 2025-08
+  EXPECT_FALSE(
+      got[0]["overlap"].get<bool>());  // the list ends in 2023, the chart file starts 2025-08
   r = RunEncore("chart verify uk-singles" + store);
-  EXPECT_TRUE(Has(r.out, "against the chart: no overlap: the list covers 1952-11-14..2024-01-10, "
-                         "the chart's 33 editions 2025-08-01..2026-03-13; nothing compared")) << r.out;
+  EXPECT_TRUE(Has(r.out,
+                  "against the chart: no overlap: the list covers 1952-11-14..2024-01-10, "
+                  "the chart's 33 editions 2025-08-01..2026-03-13; nothing compared"))
+      << r.out;
   EXPECT_TRUE(Has(r.out, "uk-singles: 33 editions")) << r.out;  // the chart's own check still runs
 }
 
@@ -255,7 +273,8 @@ TEST(StoreFeedsCli, NumberOnesListAgainstAnOverlappingChart) {
   WriteText(dir / "uk-number-ones.json",
             "var data = [\n"
             "{\"number\": \"1\", \"artist\": \"<a href=\\\"/wiki/Ann\\\">Ann</a>\", \"song\": "
-            "\"\\\"<a href=\\\"/wiki/A\\\">Alpha</a>\\\"\", \"date\": \"3 January 2025\", \"woc\": \"2\"},\n"
+            "\"\\\"<a href=\\\"/wiki/A\\\">Alpha</a>\\\"\", \"date\": \"3 January 2025\", \"woc\": "
+            "\"2\"},\n"
             "{\"number\": \"2\", \"artist\": \"Bob\", \"song\": \"\\\"Beta\\\"\", \"date\": "
             "\"17 January 2025\", \"woc\": \"2\"},\n"
             "{\"number\": \"3\", \"artist\": \"Cy\", \"song\": \"\\\"Gamma\\\"\", \"date\": "
@@ -268,8 +287,10 @@ TEST(StoreFeedsCli, NumberOnesListAgainstAnOverlappingChart) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "2 of 2 runs last exactly until the next No. 1's date")) << r.out;
   EXPECT_TRUE(Has(r.out, "1 of 2 runs agree on their weeks at No. 1")) << r.out;
-  EXPECT_TRUE(Has(r.out, "2025-01-17 Bob - Beta: list 2 weeks, chart 1: another No. 1 on the chart "
-                         "within the run: 2025-01-24: CY - GAMMA")) << r.out;
+  EXPECT_TRUE(Has(r.out,
+                  "2025-01-17 Bob - Beta: list 2 weeks, chart 1: another No. 1 on the chart "
+                  "within the run: 2025-01-24: CY - GAMMA"))
+      << r.out;
   EXPECT_TRUE(Has(r.out, "2025-01-24 CY - GAMMA: No. 1 on the chart, not in the list")) << r.out;
 }
 

@@ -59,12 +59,12 @@ enum class ChartFileFormat {
   // chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart: utdata's weekly
   // files of the Billboard 200 and of the Hot 100 alike (the chart comes from the path or rows)
   kBillboard200New,
-  kSpotifyWeekly,    // rank,uri,artist_names,track_name,source,peak_rank,previous_rank,...
-  kUk,               // chart_date,position ("Number1"),title,artist,last_week,peak_position,...
-  kSpotifyDaily,     // the current site's daily files: ...,previous_rank,days_on_chart,streams
-  kSpotifyLegacy,    // the old site's downloads: Position,"Track Name",Artist,Streams,URL
-  kSpotifyDataset,   // all regions and dates: title,rank,date,artist,url,region,chart,trend,streams
-  kBillboardJson,    // {"date", "data": [{song, artist, this_week, last_week, ...}]}, or an array
+  kSpotifyWeekly,   // rank,uri,artist_names,track_name,source,peak_rank,previous_rank,...
+  kUk,              // chart_date,position ("Number1"),title,artist,last_week,peak_position,...
+  kSpotifyDaily,    // the current site's daily files: ...,previous_rank,days_on_chart,streams
+  kSpotifyLegacy,   // the old site's downloads: Position,"Track Name",Artist,Streams,URL
+  kSpotifyDataset,  // all regions and dates: title,rank,date,artist,url,region,chart,trend,streams
+  kBillboardJson,   // {"date", "data": [{song, artist, this_week, last_week, ...}]}, or an array
 };
 // The format's name for people ("Spotify Charts daily").
 std::string ChartFormatName(ChartFileFormat format);
@@ -287,23 +287,23 @@ bool IsGap(Day before, Day after, int period);
 // counted in the data only, and where the carried-in peak is No. 1 there may be more before
 // (`weeks_at_1_before`). A chart's period decides the unit: a daily chart's "weeks" are days.
 struct ChartRun {
-  std::string song;           // the identity (ChartEntry::song after LinkIdentities)
-  std::string title, artist;  // as printed on its last edition
-  Day first = 0, last = 0;    // its first and last edition in the data
-  int first_position = 0;     // its position on its first edition in the data
-  bool debut_in_data = true;  // false: it was on the chart before the data starts or resumes
-  bool carried_in = false;    // some of its history was carried in from the printed columns
-  int peak = 0;               // best position (carried-in peak included)
+  std::string song;              // the identity (ChartEntry::song after LinkIdentities)
+  std::string title, artist;     // as printed on its last edition
+  Day first = 0, last = 0;       // its first and last edition in the data
+  int first_position = 0;        // its position on its first edition in the data
+  bool debut_in_data = true;     // false: it was on the chart before the data starts or resumes
+  bool carried_in = false;       // some of its history was carried in from the printed columns
+  int peak = 0;                  // best position (carried-in peak included)
   std::optional<Day> peak_date;  // first edition at its peak; nullopt: only before the data
   int weeks_at_peak = 0;
-  int weeks = 0;              // editions on the chart over all its runs (carried-in included)
-  int weeks_at_1 = 0;         // editions at No. 1 in the data
+  int weeks = 0;                   // editions on the chart over all its runs (carried-in included)
+  int weeks_at_1 = 0;              // editions at No. 1 in the data
   bool weeks_at_1_before = false;  // carried in a peak of No. 1: weeks at No. 1 before the data
-  int longest_streak = 0;     // consecutive editions on the chart
-  int longest_at_1 = 0;       // consecutive editions at No. 1
-  std::vector<Day> reentries;  // editions where it came back after being off
-  std::vector<Day> new_runs;   // editions where the publisher restarted its count (new_run)
-  std::vector<Day> exits;      // editions after which it was off (not the data's last)
+  int longest_streak = 0;          // consecutive editions on the chart
+  int longest_at_1 = 0;            // consecutive editions at No. 1
+  std::vector<Day> reentries;      // editions where it came back after being off
+  std::vector<Day> new_runs;       // editions where the publisher restarted its count (new_run)
+  std::vector<Day> exits;          // editions after which it was off (not the data's last)
   std::vector<std::pair<Day, int>> positions;  // (edition, position), in date order
 };
 // The run of every identity of `editions` (in date order), in order of first appearance;

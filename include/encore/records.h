@@ -36,7 +36,7 @@ enum class CreditRole : uint8_t { kAny, kPrimary, kFeatured };
 enum class Rollup : uint8_t { kNone, kPerson, kGroup };
 
 struct RecordsSettings {
-  int64_t step = 100'000'000;            // Default: a milestone at every 100,000,000 streams.
+  int64_t step = 100'000'000;  // Default: a milestone at every 100,000,000 streams.
   // Default: every service together, chart streams aside (they are read only when named:
   // encore/chart_streams.h).
   std::optional<std::string> service;
@@ -362,7 +362,7 @@ Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, cons
 struct ChartFeat {
   std::string song, title, artist;
   int debut = 0, peak = 0, weeks = 0, weeks_at_1 = 0;  // debut: position on its first edition
-  int longest_at_1 = 0;            // consecutive editions at No. 1
+  int longest_at_1 = 0;                                // consecutive editions at No. 1
   Day first = 0, last = 0;
   bool debut_in_data = true;       // false: on the chart before the data starts (carried in)
   bool weeks_at_1_before = false;  // carried in a peak of No. 1: more weeks there may precede
@@ -374,15 +374,15 @@ Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::stri
 // the runs ComputeRuns gives (carried-in history included and marked): each a leaderboard with
 // ranks (equal values share one: 1, 2, 2, 4), the value, when, and the evidence in words.
 enum class ChartRecordKind {
-  kWeeksAt1,         // most weeks (days on a daily chart) at No. 1, in all
-  kConsecutiveAt1,   // most consecutive weeks at No. 1
-  kWeeks,            // most weeks on the chart
-  kDebut,            // best debut position (songs that debuted in the data)
-  kPeak,             // best peak
-  kClimb,            // biggest climb from one edition to the next (last week − position)
-  kClimbTo1,         // longest climb to No. 1: the week on the chart it first reached No. 1
-  kSimultaneous,     // an artist's most entries on one edition
-  kNumberOnes,       // an artist's songs that reached No. 1
+  kWeeksAt1,        // most weeks (days on a daily chart) at No. 1, in all
+  kConsecutiveAt1,  // most consecutive weeks at No. 1
+  kWeeks,           // most weeks on the chart
+  kDebut,           // best debut position (songs that debuted in the data)
+  kPeak,            // best peak
+  kClimb,           // biggest climb from one edition to the next (last week − position)
+  kClimbTo1,        // longest climb to No. 1: the week on the chart it first reached No. 1
+  kSimultaneous,    // an artist's most entries on one edition
+  kNumberOnes,      // an artist's songs that reached No. 1
 };
 // Parses "weeks-at-1", "consecutive-at-1", "weeks", "debut", "peak", "climb", "climb-to-1",
 // "simultaneous", "number-ones".
@@ -393,7 +393,7 @@ struct ChartRecordOptions {
   // credits or any, as the credit prints them (SplitCredit with the catalog's names, and
   // featured artists in the title).
   CreditRole credit = CreditRole::kAny;
-  std::string artist;          // only this artist's songs (normalised name); empty: all
+  std::string artist;                // only this artist's songs (normalised name); empty: all
   const Catalog* catalog = nullptr;  // names that contain separators, aliases (may be null)
 };
 struct ChartRecordPlace {
@@ -401,12 +401,12 @@ struct ChartRecordPlace {
   std::string song;           // the identity; "artist:<name>" for artist records
   std::string title, artist;  // as last printed; artist records: the artist's name
   int value = 0;
-  bool at_least = false;      // more may lie before the data (weeks at No. 1 carried in)
-  Day date = 0;               // when it happened (the edition), or the song's first edition
+  bool at_least = false;  // more may lie before the data (weeks at No. 1 carried in)
+  Day date = 0;           // when it happened (the edition), or the song's first edition
   std::string evidence;
 };
-Result<std::vector<ChartRecordPlace>> ChartRecords(ChartHistory& history,
-                                                   const std::string& chart, ChartRecordKind kind,
+Result<std::vector<ChartRecordPlace>> ChartRecords(ChartHistory& history, const std::string& chart,
+                                                   ChartRecordKind kind,
                                                    const ChartRecordOptions& options);
 // The same over editions already linked and repaired (LinkIdentities, RepairEditions) and their
 // runs (ComputeRuns).
@@ -420,7 +420,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
 // the first holds the record ("the first K-pop act to top the Billboard 200"), the others are
 // its history (who followed, when, with what). Needs the catalog (artists' attributes).
 struct ChartFirst {
-  std::string artist;  // the catalog artist's name
+  std::string artist;         // the catalog artist's name
   std::string title, credit;  // the entry as printed
   Day date = 0;
   int position = 0;
@@ -458,8 +458,8 @@ struct ClaimContext {
   const CountStore* store = nullptr;
   const RecordsState* state = nullptr;  // up to date (UpdateRecords)
   RecordsSettings settings;
-  SalesData* sales = nullptr;      // null: store claims fail with kNotFound
-  ChartHistory* charts = nullptr;  // null: chart claims fail with kNotFound
+  SalesData* sales = nullptr;         // null: store claims fail with kNotFound
+  ChartHistory* charts = nullptr;     // null: chart claims fail with kNotFound
   class StoreFeeds* feeds = nullptr;  // null: feed claims fail with kNotFound
 };
 // kInvalidArgument for a claim that does not parse; kNotFound for a name that matches nothing.

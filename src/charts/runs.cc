@@ -87,8 +87,7 @@ void DropRepeatedRows(ChartEdition* ed, const ChartEdition* prev,
                       std::vector<ChartRepair>* repairs) {
   std::unordered_map<std::string, size_t> count;
   bool any = false;
-  for (const auto& e : ed->entries)
-    any |= ++count[e.song + '\n' + std::to_string(e.position)] > 1;
+  for (const auto& e : ed->entries) any |= ++count[e.song + '\n' + std::to_string(e.position)] > 1;
   if (!any) return;
   std::unordered_map<std::string, int> before;
   if (prev)
@@ -157,8 +156,9 @@ void RestoreOnePlaceOff(ChartEdition* ed, const ChartEdition& next,
     ++moved;
   }
   if (!moved) return;
-  std::stable_sort(ed->entries.begin(), ed->entries.end(),
-                   [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
+  std::stable_sort(
+      ed->entries.begin(), ed->entries.end(),
+      [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
   if (repairs)
     repairs->push_back({ed->date,
                         "one place off: " + std::to_string(moved) +
@@ -328,12 +328,12 @@ std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
             rebuilt.entries.begin(), rebuilt.entries.end(),
             [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
         if (repairs)
-          repairs->push_back({rebuilt.date,
-                            "missing edition: " + std::to_string(wrong) + " of " +
-                                std::to_string(printed) +
-                                " printed last weeks of the next edition disagree with the edition "
-                                "before; reconstructed from them",
-                            rebuilt.entries.size()});
+          repairs->push_back(
+              {rebuilt.date,
+               "missing edition: " + std::to_string(wrong) + " of " + std::to_string(printed) +
+                   " printed last weeks of the next edition disagree with the edition "
+                   "before; reconstructed from them",
+               rebuilt.entries.size()});
         out.push_back(std::move(rebuilt));
       }
     }
@@ -405,8 +405,7 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
                       .prior_peak = std::min(s.prior_peak, s.peak),
                       .prior_weeks_at_peak = at_peak};
       } else if (!on_prev && s.prior_weeks > 0 && e.weeks && *e.weeks == s.prior_weeks + 1 &&
-                 *e.weeks != s.weeks + 1 &&
-                 (!e.peak || *e.peak == std::min(s.prior_peak, pos))) {
+                 *e.weeks != s.weeks + 1 && (!e.peak || *e.peak == std::min(s.prior_peak, pos))) {
         // Back again, counted on from the run before the restart: the publisher set the
         // restarted run apart and resumed its earlier count, and so does encore.
         r.resumed = true;

@@ -245,8 +245,7 @@ namespace encore {
 namespace {
 
 // An entry with printed columns: song@position printing last week, peak and weeks.
-ChartEntry Printed(const std::string& song, int pos, std::optional<int> last, int peak,
-                   int weeks) {
+ChartEntry Printed(const std::string& song, int pos, std::optional<int> last, int peak, int weeks) {
   ChartEntry e;
   e.position = pos;
   e.title = song;
@@ -270,7 +269,9 @@ TEST(ChartRuns, NothingLinksAcrossAGapInTheData) {
       {"t", d, {Printed("xmas", 1, 2, 1, 40), Printed("lights", 2, 1, 1, 54)}},
       {"t", d + 7, {Printed("lights", 1, 2, 1, 55), Printed("xmas", 4, 1, 1, 41)}},
       // Two years later.
-      {"t", d + 7 + 728, {Printed("xmas", 1, 1, 1, 49), Printed("lights", 2, std::nullopt, 1, 104)}},
+      {"t",
+       d + 7 + 728,
+       {Printed("xmas", 1, 1, 1, 49), Printed("lights", 2, std::nullopt, 1, 104)}},
       {"t", d + 14 + 728, {Printed("lights", 1, 2, 1, 105), Printed("xmas", 2, 1, 1, 50)}},
   };
   EXPECT_TRUE(IsGap(eds[1].date, eds[2].date, ChartPeriod(eds)));
@@ -367,7 +368,8 @@ TEST(ChartRuns, APublishersNewRunAndADailyChartsGap) {
   std::vector<ChartEdition> daily;
   for (int k = 0; k < 5; ++k) daily.push_back({"t", d + k, {Printed("s", 1, std::nullopt, 1, 1)}});
   daily.push_back({"t", d + 7, {Printed("s", 1, std::nullopt, 1, 1)}});
-  for (auto& ed : daily) ed.entries[0].last_week = ed.entries[0].peak = ed.entries[0].weeks = std::nullopt;
+  for (auto& ed : daily)
+    ed.entries[0].last_week = ed.entries[0].peak = ed.entries[0].weeks = std::nullopt;
   EXPECT_EQ(ChartPeriod(daily), 1);
   const auto daily_runs = ComputeRuns(daily);
   EXPECT_EQ(daily_runs[4][0].streak, 5);
@@ -466,8 +468,8 @@ TEST(ChartRuns, APublisherThatResumesAnEarlierCountAfterARestart) {
   const Day d = DayFromCivil(1993, 12, 4);
   auto week = [&](int w, std::vector<std::pair<std::string, int>> e) { return Ed(d + 7 * w, e); };
   std::vector<ChartEdition> eds = {
-      week(0, {{"gh", 5}, {"x", 6}}), week(1, {{"gh", 8}, {"x", 6}}),
-      week(2, {{"gh", 9}, {"x", 6}}), week(3, {{"x", 6}}),
+      week(0, {{"gh", 5}, {"x", 6}}),  week(1, {{"gh", 8}, {"x", 6}}),
+      week(2, {{"gh", 9}, {"x", 6}}),  week(3, {{"x", 6}}),
       week(4, {{"x", 6}, {"gh", 16}}), week(5, {{"x", 6}}),
       week(6, {{"x", 6}, {"gh", 12}}), week(7, {{"x", 6}, {"gh", 11}}),
   };

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "catalog/names.h"
@@ -92,8 +92,8 @@ void AddList(CLI::App* chart, Action* action) {
         std::printf("  %-24s %8s snapshots  %s..%s  %zu countries, %s entries\n",
                     (f.store + " " + f.kind + (f.genre.empty() ? "" : " genre " + f.genre)).c_str(),
                     Thousands(static_cast<int64_t>(f.snapshots)).c_str(),
-                    FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(),
-                    f.countries, Thousands(static_cast<int64_t>(f.entries)).c_str());
+                    FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(), f.countries,
+                    Thousands(static_cast<int64_t>(f.entries)).c_str());
       }
       ENCORE_ASSIGN_OR_RETURN(auto lists, (*feeds)->Lists());
       if (!lists.empty()) std::printf("lists of No. 1s:\n");
@@ -203,17 +203,19 @@ Status VerifyNumberOnes(StoreFeeds& feeds, ChartHistory& history, const std::str
     for (const auto& f : c.findings) findings.push_back({{"class", f.cls}, {"what", f.what}});
     json rows = json::array();
     for (const auto& row : r.rows) {
-      rows.push_back({{"date", FormatDate(row.date)},
-                      {"artist", row.artist},
-                      {"title", row.title},
-                      {"list_weeks", row.list_weeks},
-                      {"chart_weeks", row.chart_weeks},
-                      {"chart_first", row.chart_first ? json(FormatDate(*row.chart_first)) : json(nullptr)},
-                      {"agree", row.agree},
-                      {"cause", row.cause}});
+      rows.push_back(
+          {{"date", FormatDate(row.date)},
+           {"artist", row.artist},
+           {"title", row.title},
+           {"list_weeks", row.list_weeks},
+           {"chart_weeks", row.chart_weeks},
+           {"chart_first", row.chart_first ? json(FormatDate(*row.chart_first)) : json(nullptr)},
+           {"agree", row.agree},
+           {"cause", row.cause}});
     }
     json chart_only = json::array();
-    for (const auto& [d, who] : r.chart_only) chart_only.push_back({{"date", FormatDate(d)}, {"song", who}});
+    for (const auto& [d, who] : r.chart_only)
+      chart_only.push_back({{"date", FormatDate(d)}, {"song", who}});
     json j = {{"number_ones", chart},
               {"entries", c.entries},
               {"weeks", c.weeks},
@@ -245,7 +247,8 @@ Status VerifyNumberOnes(StoreFeeds& feeds, ChartHistory& history, const std::str
     std::printf("    %6zu  %s\n", n, cls.c_str());
     size_t shown = 0;
     for (const auto& f : c.findings)
-      if (f.cls == cls && shown++ < examples) std::printf("            %s\n", Printable(f.what).c_str());
+      if (f.cls == cls && shown++ < examples)
+        std::printf("            %s\n", Printable(f.what).c_str());
   }
   if (editions.empty()) {
     std::printf("  against the chart: no editions of %s in the history: nothing to compare\n",
@@ -253,17 +256,19 @@ Status VerifyNumberOnes(StoreFeeds& feeds, ChartHistory& history, const std::str
     return Status::Ok();
   }
   if (!r.overlap) {
-    std::printf("  against the chart: no overlap: the list covers %s..%s, the chart's %s editions "
-                "%s..%s; nothing compared\n",
-                FormatDate(r.list_first).c_str(), FormatDate(r.list_end).c_str(),
-                Thousands(static_cast<int64_t>(r.editions)).c_str(),
-                FormatDate(r.chart_first).c_str(), FormatDate(r.chart_last).c_str());
+    std::printf(
+        "  against the chart: no overlap: the list covers %s..%s, the chart's %s editions "
+        "%s..%s; nothing compared\n",
+        FormatDate(r.list_first).c_str(), FormatDate(r.list_end).c_str(),
+        Thousands(static_cast<int64_t>(r.editions)).c_str(), FormatDate(r.chart_first).c_str(),
+        FormatDate(r.chart_last).c_str());
     return Status::Ok();
   }
-  std::printf("  against the chart (%s editions; both cover %s..%s): %zu of %zu runs agree on "
-              "their weeks at No. 1\n",
-              Thousands(static_cast<int64_t>(r.editions)).c_str(), FormatDate(r.overlap_from).c_str(),
-              FormatDate(r.overlap_to).c_str(), r.agree, r.rows.size());
+  std::printf(
+      "  against the chart (%s editions; both cover %s..%s): %zu of %zu runs agree on "
+      "their weeks at No. 1\n",
+      Thousands(static_cast<int64_t>(r.editions)).c_str(), FormatDate(r.overlap_from).c_str(),
+      FormatDate(r.overlap_to).c_str(), r.agree, r.rows.size());
   for (const auto& row : r.rows) {
     if (row.agree && row.cause.empty()) continue;
     std::printf("    %s %s - %s: list %d weeks, chart %d%s%s\n", FormatDate(row.date).c_str(),
@@ -323,7 +328,8 @@ void AddVerify(CLI::App* chart, Action* action) {
         return Status::NotFound("no list of No. 1s in the store (encore chart import LIST.json)");
       std::vector<std::string> list_names;
       for (const auto& l : lists)
-        if (a->charts.empty() || std::find(a->charts.begin(), a->charts.end(), l) != a->charts.end())
+        if (a->charts.empty() ||
+            std::find(a->charts.begin(), a->charts.end(), l) != a->charts.end())
           list_names.push_back(l);
       json out = json::array();
       for (const auto& name : names) {
@@ -349,9 +355,10 @@ void AddVerify(CLI::App* chart, Action* action) {
                     Thousands(static_cast<int64_t>(r.rows)).c_str(),
                     Thousands(static_cast<int64_t>(r.agree)).c_str(), pct(r.agree, r.rows).c_str());
         if (r.carried_in)
-          std::printf("  %s more rows carry in their printed history (where the data starts or "
-                      "resumes after a gap): not checked\n",
-                      Thousands(static_cast<int64_t>(r.carried_in)).c_str());
+          std::printf(
+              "  %s more rows carry in their printed history (where the data starts or "
+              "resumes after a gap): not checked\n",
+              Thousands(static_cast<int64_t>(r.carried_in)).c_str());
         std::printf("  last week %s of %s (%s), peak %s of %s (%s), weeks %s of %s (%s)%s\n",
                     Thousands(static_cast<int64_t>(r.last_agree)).c_str(),
                     Thousands(static_cast<int64_t>(r.last_rows)).c_str(),
@@ -389,7 +396,8 @@ void AddVerify(CLI::App* chart, Action* action) {
         }
       }
       for (const auto& l : list_names)
-        ENCORE_RETURN_IF_ERROR(VerifyNumberOnes(**feeds, *history, l, a->format, a->examples, &out));
+        ENCORE_RETURN_IF_ERROR(
+            VerifyNumberOnes(**feeds, *history, l, a->format, a->examples, &out));
       if (a->format == "json") {
         std::cout << out.dump(1) << "\n";
       } else {
@@ -593,8 +601,8 @@ void AddRun(CLI::App* chart, Action* action) {
       auto named = [&](const std::string& n) {
         if (want_artists.count(NormalizeName(n))) return true;
         const auto [name, native] = NameAndParenthesized(n);
-        return !name.empty() &&
-               (want_artists.count(NormalizeName(name)) || want_artists.count(NormalizeName(native)));
+        return !name.empty() && (want_artists.count(NormalizeName(name)) ||
+                                 want_artists.count(NormalizeName(native)));
       };
       auto matches = [&](const ChartEntry& e) {
         if (!a->track.empty()) return want_keys.count(e.song) > 0;
@@ -627,10 +635,10 @@ void AddRun(CLI::App* chart, Action* action) {
         const char* one = days ? "day" : "week";
         const int n_peak = s[unit + "_at_peak"].get<int>(), n = s[unit].get<int>();
         const int at_1 = s[unit + "_at_1"].get<int>();
-        std::printf("%s: %s - %s%s\n", s["chart"].get<std::string>().c_str(),
-                    s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str(),
-                    s["carried_in"].get<bool>() ? " (carried in: on the chart before the data)"
-                                                : "");
+        std::printf(
+            "%s: %s - %s%s\n", s["chart"].get<std::string>().c_str(),
+            s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str(),
+            s["carried_in"].get<bool>() ? " (carried in: on the chart before the data)" : "");
         if (!s["debut_in_data"].get<bool>()) {
           std::printf("  first in the data %s at No. %d (its debut is before the data)",
                       s["debut"]["date"].get<std::string>().c_str(),
@@ -648,8 +656,8 @@ void AddRun(CLI::App* chart, Action* action) {
                       n_peak == 1 ? "" : "s", n, one, n == 1 ? "" : "s");
         }
         if (at_1 || s[unit + "_at_1_before_data"].get<bool>())
-          std::printf(", %s%d at No. 1", s[unit + "_at_1_before_data"].get<bool>() ? "at least " : "",
-                      at_1);
+          std::printf(", %s%d at No. 1",
+                      s[unit + "_at_1_before_data"].get<bool>() ? "at least " : "", at_1);
         std::printf("; longest streak %d; last %s\n", s["longest_streak"].get<int>(),
                     s["last"].get<std::string>().c_str());
         for (const auto& d : s["reentries"])

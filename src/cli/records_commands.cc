@@ -272,10 +272,9 @@ void AddRace(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(Board b, OpenBoard(a->b));
       const auto board =
           YearRace(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
-      PrintStandings(
-          *b.ctx, board, a->b.top, "day", a->b.c.format,
-          "Race to " + Thousands(b.n) + " " + b.ctx->Unit() + " within " +
-              std::to_string(a->year) + b.Of());
+      PrintStandings(*b.ctx, board, a->b.top, "day", a->b.c.format,
+                     "Race to " + Thousands(b.n) + " " + b.ctx->Unit() + " within " +
+                         std::to_string(a->year) + b.Of());
       return Status::Ok();
     };
   });
@@ -340,8 +339,9 @@ void AddFirst(CLI::App* parent, Action* action) {
       }
       PrintStandings(*b.ctx, board, a->b.top, a->year ? "day" : "-", a->b.c.format,
                      "First " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
-                         " " + b.ctx->Unit() + (a->year ? " within " + std::to_string(a->year) : "") +
-                         b.Of() + ": rank 1 holds the record; later ones show who followed");
+                         " " + b.ctx->Unit() +
+                         (a->year ? " within " + std::to_string(a->year) : "") + b.Of() +
+                         ": rank 1 holds the record; later ones show who followed");
       return Status::Ok();
     };
   });
@@ -377,9 +377,9 @@ void AddMilestones(CLI::App* parent, Action* action) {
                     ctx->Unit().c_str(),
                     ctx->state.last_day ? FormatDate(*ctx->state.last_day).c_str() : "-",
                     day0 >= 0 ? FormatDate(day0).c_str() : "-",
-                    ent.released        ? "release"
+                    ent.released    ? "release"
                     : ctx->span > 1 ? "the first day of its first chart week"
-                                        : "first counted day",
+                                    : "first counted day",
                     ctx->Caveat().c_str());
         std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold",
                     ctx->span > 1 ? "week end" : "date", ctx->span > 1 ? "days<=" : "days",
@@ -488,8 +488,7 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         const std::vector<std::string> no_store_tracks;  // the universe keeps a reference
         const RecordsUniverse u =
             RecordsUniverse::Build(no_store_tracks, &catalog, RecordsSettings{});
-        ENCORE_ASSIGN_OR_RETURN(auto firsts,
-                                ChartFirsts(*history, a->chart, a->first, filter, u));
+        ENCORE_ASSIGN_OR_RETURN(auto firsts, ChartFirsts(*history, a->chart, a->first, filter, u));
         if (a->c.format == "json") {
           json rows = json::array();
           for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
@@ -507,10 +506,9 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                     << "\n";
           return Status::Ok();
         }
-        std::printf("%s: the first acts%s to reach No. %d (lead credits), in order\n",
-                    a->chart.c_str(),
-                    a->c.where.empty() ? "" : (" matching \"" + a->c.where + "\"").c_str(),
-                    a->first);
+        std::printf(
+            "%s: the first acts%s to reach No. %d (lead credits), in order\n", a->chart.c_str(),
+            a->c.where.empty() ? "" : (" matching \"" + a->c.where + "\"").c_str(), a->first);
         if (firsts.empty()) std::printf("   (none)\n");
         for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
           std::printf("   %3zu  %-10s  %-24.24s No. %-3d %s - %s\n", i + 1,
@@ -540,9 +538,9 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         const bool tied = (i > 0 && places[i - 1].rank == p.rank) ||
                           (i + 1 < places.size() && places[i + 1].rank == p.rank);
         if (a->c.format == "json") {
-          json row = {{"rank", p.rank},  {"artist", p.artist}, {"value", p.value},
-                      {"at_least", p.at_least}, {"date", FormatDate(p.date)},
-                      {"evidence", p.evidence}};
+          json row = {
+              {"rank", p.rank},         {"artist", p.artist},         {"value", p.value},
+              {"at_least", p.at_least}, {"date", FormatDate(p.date)}, {"evidence", p.evidence}};
           if (!artists) row["title"] = p.title;
           rows.push_back(std::move(row));
         } else {
@@ -554,7 +552,9 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         }
       }
       if (a->c.format == "json")
-        std::cout << json({{"chart", a->chart}, {"by", a->by}, {artists ? "artists" : "songs", rows}})
+        std::cout << json({{"chart", a->chart},
+                           {"by", a->by},
+                           {artists ? "artists" : "songs", rows}})
                          .dump(2)
                   << "\n";
       return Status::Ok();
@@ -702,12 +702,11 @@ void AddStoreTops(CLI::App* parent, Action* action) {
       "No. 1 in N countries within T hours from the stores' feed snapshots (as kworb counts it)");
   struct Args {
     std::string song, store, store_name = "itunes", kind = "songs", within = "2.5h", from,
-                                 format = "table";
+                             format = "table";
     std::vector<std::string> ids;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("SONG", a->song, "\"Artist - Title\" (or a title the catalog knows)")
-      ->required();
+  cmd->add_option("SONG", a->song, "\"Artist - Title\" (or a title the catalog knows)")->required();
   cmd->add_option("--store-name", a->store_name, "itunes or apple-music")
       ->check(CLI::IsMember({"itunes", "apple-music"}))
       ->capture_default_str();
@@ -758,9 +757,10 @@ void AddStoreTops(CLI::App* parent, Action* action) {
                     {"as_printed", t.artist + " - " + t.title},
                     {"id", t.id}};
           if (t.before) {
-            j["before"] = {{"snapshot", FormatTimestamp(t.before)},
-                           {"position", t.before_position ? json(t.before_position) : json(nullptr)},
-                           {"no1", t.before_top}};
+            j["before"] = {
+                {"snapshot", FormatTimestamp(t.before)},
+                {"position", t.before_position ? json(t.before_position) : json(nullptr)},
+                {"no1", t.before_top}};
           } else {
             j["before"] = nullptr;
           }
@@ -989,17 +989,17 @@ void AddCheck(CLI::App& app, Action* action) {
       if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
       const std::string of = " of " + std::to_string(claims.size()) + " claims";
       if (unparsed) {
-        return Status::InvalidArgument(std::to_string(unparsed) + of + " do not parse" +
-                                       (false_claims ? "; " + std::to_string(false_claims) +
-                                                           " do not hold"
-                                                     : ""));
+        return Status::InvalidArgument(
+            std::to_string(unparsed) + of + " do not parse" +
+            (false_claims ? "; " + std::to_string(false_claims) + " do not hold" : ""));
       }
       if (false_claims || unanswered) {
         std::string what;
         if (false_claims) what = std::to_string(false_claims) + of + " do not hold";
         if (unanswered)
-          what += (what.empty() ? std::to_string(unanswered) + of : "; " + std::to_string(unanswered)) +
-                  " name what the data does not have";
+          what +=
+              (what.empty() ? std::to_string(unanswered) + of : "; " + std::to_string(unanswered)) +
+              " name what the data does not have";
         return PartialFailure(what);
       }
       return Status::Ok();
