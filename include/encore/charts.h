@@ -43,6 +43,10 @@ struct ChartEdition {
 // artist. Entries that share a publisher's id are joined besides (LinkIdentities).
 std::string EntryKey(const std::string& artist, const std::string& title);
 
+// Whether a chart date is plausible: from 1900-01-01 to a year after today (the system clock).
+// Rows dated outside are rejected at import.
+bool PlausibleChartDate(Day d);
+
 // A problem in a chart file: file, 1-based line (0: the file as a whole), reason.
 struct ChartIssue {
   std::string file;
@@ -142,6 +146,7 @@ struct ChartEditionChange {
   std::string chart;
   Day date = 0;
   size_t added = 0, removed = 0, moved = 0;  // entries new, gone, at another position
+  size_t reprinted = 0;  // entries at their position printing another last week, peak or weeks
 };
 struct ChartImportReport {
   bool already_imported = false;  // the same content was imported before: nothing changed
@@ -334,9 +339,10 @@ struct Disagreement {
 struct VerifyReport {
   std::string chart;
   size_t editions = 0;
-  size_t rows = 0;        // rows checked: printed rows whose history the data holds
-  size_t carried_in = 0;  // printed rows not checked: their history carried in (ComputeRuns)
-  size_t agree = 0;       // rows agreeing on every printed column
+  size_t rows = 0;               // rows checked: printed rows whose history the data holds
+  size_t carried_in = 0;         // printed rows not checked: their history carried in (ComputeRuns)
+  bool nothing_printed = false;  // no entry prints last week, peak or weeks: nothing checked
+  size_t agree = 0;              // rows agreeing on every printed column
   size_t last_agree = 0, peak_agree = 0, weeks_agree = 0;  // per column
   size_t last_rows = 0, peak_rows = 0, weeks_rows = 0;     // rows that print the column
   std::map<std::string, size_t> classes;                   // class -> rows

@@ -15,6 +15,7 @@
 #include "common/byte_source.h"
 #include "common/hash.h"
 #include "common/strings.h"
+#include "common/text.h"
 #include "encore/charts.h"
 
 namespace encore {
@@ -28,6 +29,7 @@ struct Scalar {
   bool null = false;
   std::string text;
   std::optional<int64_t> number;
+  bool is_string = false;  // a JSON string (names must be)
 };
 
 std::optional<int64_t> WholeNumber(std::string_view s) {
@@ -50,11 +52,14 @@ class WeekReader {
   bool number_integer(int64_t v) { return Value(Scalar{false, std::to_string(v), v}); }
   bool number_unsigned(uint64_t v) {
     return Value(Scalar{false, std::to_string(v),
-                        v <= static_cast<uint64_t>(INT64_MAX) ? std::optional<int64_t>(static_cast<int64_t>(v))
-                                                              : std::nullopt});
+                        v <= static_cast<uint64_t>(INT64_MAX)
+                            ? std::optional<int64_t>(static_cast<int64_t>(v))
+                            : std::nullopt});
   }
-  bool number_float(double, const std::string& s) { return Value(Scalar{false, s, WholeNumber(s)}); }
-  bool string(std::string& s) { return Value(Scalar{false, s, std::nullopt}); }
+  bool number_float(double, const std::string& s) {
+    return Value(Scalar{false, s, WholeNumber(s)});
+  }
+  bool string(std::string& s) { return Value(Scalar{false, s, std::nullopt, true}); }
   bool binary(nlohmann::json::binary_t&) { return Value(Scalar{false, "binary", std::nullopt}); }
   bool start_object(std::size_t) { return Open(true); }
   bool start_array(std::size_t) { return Open(false); }
@@ -62,7 +67,8 @@ class WeekReader {
     cursor_->Event();
     if (!stack_.empty()) {
       stack_.back().key = k;
-      for (char& c : stack_.back().key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : stack_.back().key)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return true;
   }
@@ -70,7 +76,8 @@ class WeekReader {
   bool end_array() { return Close(); }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
     if (error_.empty())
-      error_ = cursor_->failed().empty() ? std::string("not valid JSON: ") + ex.what() : cursor_->failed();
+      error_ = cursor_->failed().empty() ? std::string("not valid JSON: ") + ex.what()
+                                         : cursor_->failed();
     error_line_ = cursor_->line();
     return false;
   }
@@ -155,9 +162,13 @@ class WeekReader {
     const Scalar* last = nullptr;
     const Scalar* peak = nullptr;
     const Scalar* weeks = nullptr;
+    std::string not_text;  // a name that is not a JSON string: rejected, not made up
     for (const auto& [k, v] : entry_) {
-      if (k == "song" || k == "title") e.title = Trim(v.text);
-      if (k == "artist") e.artist = Trim(v.text);
+      if ((k == "song" || k == "title" || k == "artist") && !v.is_string && !v.null)
+        not_text = k + " is not a string (" + v.text + ")";
+      const bool text = !v.null && v.is_string;
+      if ((k == "song" || k == "title") && text) e.title = Trim(v.text);
+      if (k == "artist" && text) e.artist = Trim(v.text);
       if (k == "this_week" || k == "rank" || k == "position") pos = &v;
       if (k == "last_week" || k == "lastpos") last = &v;
       if (k == "peak_position" || k == "peakpos") peak = &v;
@@ -172,7 +183,11 @@ class WeekReader {
     if (!p || *p < 1 || *p > 100000)
       return Reject(at + "position is not a number from 1: '" + (pos ? pos->text : "") + "'");
     e.position = static_cast<int>(*p);
-    if (e.title.empty() || e.artist.empty()) return Reject(at + (e.title.empty() ? "empty title" : "empty artist"));
+    if (!not_text.empty()) return Reject(at + not_text);
+    if (e.title.empty() || e.artist.empty())
+      return Reject(at + (e.title.empty() ? "empty title" : "empty artist"));
+    if (!CleanText(e.title) || !CleanText(e.artist))
+      return Reject(at + "title or artist is not UTF-8 text (invalid bytes or control characters)");
     std::string bad;
     auto printed = [&](const Scalar* s, const char* what) -> std::optional<int> {
       if (!s || s->null || s->text.empty() || s->text == "-") return std::nullopt;
@@ -197,19 +212,27 @@ class WeekReader {
 
   bool EndWeek() {
     ++weeks_;
-    const std::optional<Day> date = week_date_ ? week_date_ : date_text_.empty() ? name_date_ : std::nullopt;
-    if (!date) {
+    const std::optional<Day> date = week_date_           ? week_date_
+                                    : date_text_.empty() ? name_date_
+                                                         : std::nullopt;
+    if (!date || !PlausibleChartDate(*date)) {
       for (const ChartEntry& e : week_) {
         ++summary_.rejects;
-        Status s = sink_->Reject({e.line, "the week's date is not a date: '" + date_text_ + "'", e.title});
+        Status s = sink_->Reject(
+            {e.line,
+             date ? "the week's date is implausible (before 1900 or over a year ahead): '" +
+                        date_text_ + "'"
+                  : "the week's date is not a date: '" + date_text_ + "'",
+             e.title});
         if (!s.ok()) return Fail(s.message());
       }
       week_.clear();
       return true;
     }
     if (week_.empty()) return true;
-    std::stable_sort(week_.begin(), week_.end(),
-                     [](const ChartEntry& a, const ChartEntry& b) { return a.position < b.position; });
+    std::stable_sort(week_.begin(), week_.end(), [](const ChartEntry& a, const ChartEntry& b) {
+      return a.position < b.position;
+    });
     if (chart_.empty()) {
       auto choice = ChooseBillboardChart(path_, options_.chart, week_name_, "billboard-hot-100",
                                          week_.back().position);
@@ -231,7 +254,9 @@ class WeekReader {
     ++summary_.rejects;
     nlohmann::json text = nlohmann::json::object();
     for (const auto& [k, v] : entry_) text[k] = v.text;
-    Status s = sink_->Reject({cursor_->line(), std::move(reason), text.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 4096)});
+    Status s = sink_->Reject(
+        {cursor_->line(), std::move(reason),
+         text.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 4096)});
     return s.ok() || Fail(s.message());
   }
 

@@ -3,6 +3,7 @@
 // told apart by their header's column names; a JSON document goes to billboard_json.cc.
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <unordered_map>
@@ -14,14 +15,36 @@
 #include "common/hash.h"
 #include "common/line_reader.h"
 #include "common/strings.h"
+#include "common/text.h"
 #include "encore/charts.h"
 
 namespace encore {
+
+bool PlausibleChartDate(Day d) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const Day today =
+      static_cast<Day>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
+  return d >= DayFromCivil(1900, 1, 1) && d <= today + 366;
+}
 namespace {
 
 // What a column holds.
-enum Role { kChart, kDate, kPosition, kTitle, kArtist, kLast, kPeak, kWeeks, kId, kMetric,
-            kRegion, kKind, kIgnored, kRoles };
+enum Role {
+  kChart,
+  kDate,
+  kPosition,
+  kTitle,
+  kArtist,
+  kLast,
+  kPeak,
+  kWeeks,
+  kId,
+  kMetric,
+  kRegion,
+  kKind,
+  kIgnored,
+  kRoles
+};
 
 struct Column {
   std::string_view name;
@@ -38,36 +61,83 @@ struct Layout {
 const std::vector<Layout>& Layouts() {
   static const std::vector<Layout> kLayouts = {
       {ChartFileFormat::kSpec,
-       {{"chart", kChart}, {"date", kDate}, {"position", kPosition}, {"title", kTitle},
-        {"artist", kArtist}, {"last_week", kLast}, {"peak", kPeak}, {"weeks", kWeeks}}},
+       {{"chart", kChart},
+        {"date", kDate},
+        {"position", kPosition},
+        {"title", kTitle},
+        {"artist", kArtist},
+        {"last_week", kLast},
+        {"peak", kPeak},
+        {"weeks", kWeeks}}},
       {ChartFileFormat::kHot100,
-       {{"chart_date", kDate}, {"this_week", kPosition}, {"song", kTitle}, {"artist", kArtist},
-        {"last_week", kLast}, {"peak_position", kPeak}, {"weeks_on_chart", kWeeks}}},
+       {{"chart_date", kDate},
+        {"this_week", kPosition},
+        {"song", kTitle},
+        {"artist", kArtist},
+        {"last_week", kLast},
+        {"peak_position", kPeak},
+        {"weeks_on_chart", kWeeks}}},
       {ChartFileFormat::kBillboard200Old,
-       {{"date", kDate}, {"title", kTitle}, {"artist", kArtist}, {"current", kPosition},
-        {"previous", kLast}, {"peak", kPeak}, {"weeks", kWeeks}, {"new", kIgnored}}},
+       {{"date", kDate},
+        {"title", kTitle},
+        {"artist", kArtist},
+        {"current", kPosition},
+        {"previous", kLast},
+        {"peak", kPeak},
+        {"weeks", kWeeks},
+        {"new", kIgnored}}},
       {ChartFileFormat::kBillboard200New,
-       {{"chart_week", kDate}, {"current_week", kPosition}, {"title", kTitle},
-        {"performer", kArtist}, {"last_week", kLast}, {"peak_pos", kPeak},
+       {{"chart_week", kDate},
+        {"current_week", kPosition},
+        {"title", kTitle},
+        {"performer", kArtist},
+        {"last_week", kLast},
+        {"peak_pos", kPeak},
         {"wks_on_chart", kWeeks}}},
       {ChartFileFormat::kSpotifyWeekly,
-       {{"rank", kPosition}, {"uri", kId}, {"artist_names", kArtist}, {"track_name", kTitle},
-        {"source", kIgnored, true}, {"peak_rank", kPeak}, {"previous_rank", kLast},
-        {"weeks_on_chart", kWeeks}, {"streams", kMetric, true}}},
+       {{"rank", kPosition},
+        {"uri", kId},
+        {"artist_names", kArtist},
+        {"track_name", kTitle},
+        {"source", kIgnored, true},
+        {"peak_rank", kPeak},
+        {"previous_rank", kLast},
+        {"weeks_on_chart", kWeeks},
+        {"streams", kMetric, true}}},
       {ChartFileFormat::kSpotifyDaily,
-       {{"rank", kPosition}, {"uri", kId}, {"artist_names", kArtist}, {"track_name", kTitle},
-        {"source", kIgnored, true}, {"peak_rank", kPeak}, {"previous_rank", kLast},
-        {"days_on_chart", kWeeks}, {"streams", kMetric, true}}},
+       {{"rank", kPosition},
+        {"uri", kId},
+        {"artist_names", kArtist},
+        {"track_name", kTitle},
+        {"source", kIgnored, true},
+        {"peak_rank", kPeak},
+        {"previous_rank", kLast},
+        {"days_on_chart", kWeeks},
+        {"streams", kMetric, true}}},
       {ChartFileFormat::kUk,
-       {{"chart_date", kDate}, {"position", kPosition}, {"title", kTitle}, {"artist", kArtist},
-        {"last_week", kLast}, {"peak_position", kPeak}, {"weeks_on_chart", kWeeks}}},
+       {{"chart_date", kDate},
+        {"position", kPosition},
+        {"title", kTitle},
+        {"artist", kArtist},
+        {"last_week", kLast},
+        {"peak_position", kPeak},
+        {"weeks_on_chart", kWeeks}}},
       {ChartFileFormat::kSpotifyLegacy,
-       {{"Position", kPosition}, {"Track Name", kTitle}, {"Artist", kArtist},
-        {"Streams", kMetric, true}, {"URL", kId}},
+       {{"Position", kPosition},
+        {"Track Name", kTitle},
+        {"Artist", kArtist},
+        {"Streams", kMetric, true},
+        {"URL", kId}},
        true},
       {ChartFileFormat::kSpotifyDataset,
-       {{"title", kTitle}, {"rank", kPosition}, {"date", kDate}, {"artist", kArtist},
-        {"url", kId}, {"region", kRegion}, {"chart", kKind}, {"trend", kIgnored},
+       {{"title", kTitle},
+        {"rank", kPosition},
+        {"date", kDate},
+        {"artist", kArtist},
+        {"url", kId},
+        {"region", kRegion},
+        {"chart", kKind},
+        {"trend", kIgnored},
         {"streams", kMetric}}},
   };
   return kLayouts;
@@ -117,7 +187,8 @@ std::string KnownHeaders() {
     }
     known += "\n  " + h;
   }
-  return known + "\n  a JSON document {\"date\": …, \"data\": [{\"song\", \"artist\", \"this_week\", …}]}";
+  return known +
+         "\n  a JSON document {\"date\": …, \"data\": [{\"song\", \"artist\", \"this_week\", …}]}";
 }
 
 // A marker glued to a UK title ("NewPRETTY ON THE INTERNET", "RESOMEONE YOU LOVED") removed:
@@ -127,9 +198,9 @@ std::string WithoutMarker(std::string_view title, std::string_view marker) {
     return std::string(title);
   }
   const std::string_view rest = title.substr(marker.size());
-  if (rest[0] == ' ' ||
-      std::any_of(rest.begin(), rest.end(),
-                  [](char c) { return std::islower(static_cast<unsigned char>(c)); })) {
+  if (rest[0] == ' ' || std::any_of(rest.begin(), rest.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c));
+      })) {
     return std::string(title);
   }
   return std::string(rest);
@@ -275,16 +346,26 @@ Result<ChartFileSummary> StreamBillboardJson(const std::string& path,
 
 std::string ChartFormatName(ChartFileFormat format) {
   switch (format) {
-    case ChartFileFormat::kSpec: return "shared spec §6";
-    case ChartFileFormat::kHot100: return "Billboard Hot 100";
-    case ChartFileFormat::kBillboard200Old: return "Billboard 200, 1967-2020";
-    case ChartFileFormat::kBillboard200New: return "Billboard weekly (utdata)";
-    case ChartFileFormat::kSpotifyWeekly: return "Spotify Charts weekly";
-    case ChartFileFormat::kUk: return "UK Official Charts";
-    case ChartFileFormat::kSpotifyDaily: return "Spotify Charts daily";
-    case ChartFileFormat::kSpotifyLegacy: return "Spotify Charts (old site)";
-    case ChartFileFormat::kSpotifyDataset: return "Spotify Charts dataset";
-    case ChartFileFormat::kBillboardJson: return "Billboard JSON";
+    case ChartFileFormat::kSpec:
+      return "shared spec §6";
+    case ChartFileFormat::kHot100:
+      return "Billboard Hot 100";
+    case ChartFileFormat::kBillboard200Old:
+      return "Billboard 200, 1967-2020";
+    case ChartFileFormat::kBillboard200New:
+      return "Billboard weekly (utdata)";
+    case ChartFileFormat::kSpotifyWeekly:
+      return "Spotify Charts weekly";
+    case ChartFileFormat::kUk:
+      return "UK Official Charts";
+    case ChartFileFormat::kSpotifyDaily:
+      return "Spotify Charts daily";
+    case ChartFileFormat::kSpotifyLegacy:
+      return "Spotify Charts (old site)";
+    case ChartFileFormat::kSpotifyDataset:
+      return "Spotify Charts dataset";
+    case ChartFileFormat::kBillboardJson:
+      return "Billboard JSON";
   }
   return "";
 }
@@ -384,8 +465,9 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
     case ChartFileFormat::kSpotifyLegacy: {
       file_date = spotify.date;
       if (!file_date) {
-        issue(0, "a Spotify chart file is named by its date (regional-REGION-weekly-YYYY-MM-DD.csv,"
-                 " or the old site's …-YYYY-MM-DD--YYYY-MM-DD.csv)");
+        issue(0,
+              "a Spotify chart file is named by its date (regional-REGION-weekly-YYYY-MM-DD.csv,"
+              " or the old site's …-YYYY-MM-DD--YYYY-MM-DD.csv)");
         return Status::DataError("no date in the file name: " + path);
       }
       std::string period = spotify.period;
@@ -394,8 +476,9 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
       if (!options.chart.empty()) {
         chart = options.chart, summary.chart_from = "--chart";
       } else if (period.empty()) {
-        issue(0, "the old site's file name tells daily or weekly "
-                 "(regional-REGION-daily-YYYY-MM-DD.csv): rename it or give --chart");
+        issue(0,
+              "the old site's file name tells daily or weekly "
+              "(regional-REGION-daily-YYYY-MM-DD.csv): rename it or give --chart");
         return Status::DataError("no period in the file name: " + path);
       } else {
         chart = SpotifyChartName(spotify.viral, spotify.region, period);
@@ -411,8 +494,7 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
       summary.chart_from = options.chart.empty() ? "the file name" : "--chart";
       break;
   }
-  if (format == ChartFileFormat::kSpec || format == ChartFileFormat::kSpotifyDataset)
-    chart.clear();
+  if (format == ChartFileFormat::kSpec || format == ChartFileFormat::kSpotifyDataset) chart.clear();
 
   EditionBuffer buffer(sink, std::max<size_t>(options.flush_rows, 1));
   bool decided = !IsBillboardLayout(format);
@@ -479,15 +561,16 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
       auto it = regions.find(region_name);
       if (it == regions.end() && regions.size() < 4096)
         it = regions.emplace(region_name, SpotifyRegionOfName(region_name)).first;
-      const std::string region = it != regions.end() ? it->second : SpotifyRegionOfName(region_name);
+      const std::string region =
+          it != regions.end() ? it->second : SpotifyRegionOfName(region_name);
       const std::string_view kind = f(kKind);
       if (region.empty()) {
         ENCORE_RETURN_IF_ERROR(reject(line.number, "unknown region '" + region_name + "'", raw));
         continue;
       }
       if (kind != "top200" && kind != "viral50") {
-        ENCORE_RETURN_IF_ERROR(
-            reject(line.number, "unknown chart '" + std::string(kind) + "' (top200, viral50)", raw));
+        ENCORE_RETURN_IF_ERROR(reject(
+            line.number, "unknown chart '" + std::string(kind) + "' (top200, viral50)", raw));
         continue;
       }
       chart_name = SpotifyChartName(kind == "viral50", region, "daily");
@@ -495,8 +578,8 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
     if (col[kMetric] >= 0 && !f(kMetric).empty()) {
       e.metric = ParseMetric(f(kMetric));
       if (!e.metric) {
-        ENCORE_RETURN_IF_ERROR(reject(
-            line.number, "streams is not a number: '" + std::string(f(kMetric)) + "'", raw));
+        ENCORE_RETURN_IF_ERROR(
+            reject(line.number, "streams is not a number: '" + std::string(f(kMetric)) + "'", raw));
         continue;
       }
     }
@@ -509,15 +592,29 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
       ENCORE_RETURN_IF_ERROR(reject(line.number, "not a date", raw));
       continue;
     }
+    if (!PlausibleChartDate(*date)) {
+      ENCORE_RETURN_IF_ERROR(reject(
+          line.number,
+          "implausible chart date " + FormatDate(*date) + " (before 1900 or over a year ahead)",
+          raw));
+      continue;
+    }
     const auto p = ParseInt64(pos);
     if (!p || *p < 1 || *p > 100000) {
-      ENCORE_RETURN_IF_ERROR(reject(
-          line.number, "position is not a number from 1: '" + std::string(pos) + "'", raw));
+      ENCORE_RETURN_IF_ERROR(
+          reject(line.number, "position is not a number from 1: '" + std::string(pos) + "'", raw));
       continue;
     }
     e.position = static_cast<int>(*p);
     if (e.title.empty() || e.artist.empty()) {
-      ENCORE_RETURN_IF_ERROR(reject(line.number, e.title.empty() ? "empty title" : "empty artist", raw));
+      ENCORE_RETURN_IF_ERROR(
+          reject(line.number, e.title.empty() ? "empty title" : "empty artist", raw));
+      continue;
+    }
+    if (!CleanText(e.title) || !CleanText(e.artist)) {
+      ENCORE_RETURN_IF_ERROR(
+          reject(line.number,
+                 "title or artist is not UTF-8 text (invalid bytes or control characters)", raw));
       continue;
     }
     // Printed columns: empty, "-", "New", "Re" (UK) mean none; Spotify's previous_rank -1 and
@@ -537,6 +634,10 @@ Result<ChartFileSummary> StreamChartFile(const std::string& path, const ChartRea
     e.last_week = printed(last, "last week");
     e.peak = printed(f(kPeak), "peak");
     e.weeks = printed(f(kWeeks), "weeks");
+    // No chart has a position 0, nor a song 0 weeks on it: printed 0 is no value (new).
+    if (e.last_week == 0) e.last_week = std::nullopt;
+    if (bad.empty() && (e.peak == 0 || e.weeks == 0))
+      bad = e.peak == 0 ? "peak is 0 (positions start at 1)" : "weeks on chart is 0";
     if (!bad.empty()) {
       ENCORE_RETURN_IF_ERROR(reject(line.number, bad, raw));
       continue;

@@ -310,8 +310,9 @@ class SqliteChartImport final : public ChartImport {
         replace_(replace),
         find_(db->get(), "SELECT 1 FROM editions WHERE chart = ? AND date = ?"),
         keep_(db->get(),
-              "INSERT INTO temp.replaced_entries(chart, date, song, position) SELECT chart, date,"
-              " song, position FROM entries WHERE chart = ? AND date = ?"),
+              "INSERT INTO temp.replaced_entries(chart, date, song, position, last_week, peak, "
+              "weeks, metric) SELECT chart, date, song, position, last_week, peak, weeks, metric "
+              "FROM entries WHERE chart = ? AND date = ?"),
         drop_(db->get(), "DELETE FROM entries WHERE chart = ? AND date = ?"),
         edition_(db->get(), "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, ?)"),
         entry_(db->get(),
@@ -404,7 +405,7 @@ class SqliteChartImport final : public ChartImport {
     report.charts.assign(charts_.begin(), charts_.end());
     for (const auto& [chart, date] : replaced_) {
       ENCORE_ASSIGN_OR_RETURN(const ChartEditionChange c, Change(chart, date));
-      if (c.added || c.removed || c.moved)
+      if (c.added || c.removed || c.moved || c.reprinted)
         report.changes.push_back(c);
       else
         ++report.unchanged;
@@ -433,33 +434,48 @@ class SqliteChartImport final : public ChartImport {
 
  private:
   // What replacing an edition changes, by identity (an identity twice: its better position).
+  // Per identity: its best position, and what its rows print (every row's position, last week,
+  // peak and weeks; a corrected streams figure is a correction, not another edition).
+  struct Printed {
+    int64_t position = INT64_MAX;
+    std::string columns;
+  };
   Result<ChartEditionChange> Change(const std::string& chart, Day date) {
-    auto positions = [&](const char* table) -> Result<std::map<std::string, int64_t>> {
-      const std::string sql = std::string("SELECT song, MIN(position) FROM ") + table +
-                              " WHERE chart = ? AND date = ? GROUP BY song";
+    auto rows = [&](const char* table) -> Result<std::map<std::string, Printed>> {
+      const std::string sql = std::string(
+                                  "SELECT song, position, coalesce(last_week, ''), coalesce(peak, "
+                                  "''), coalesce(weeks, '') FROM ") +
+                              table + " WHERE chart = ? AND date = ? ORDER BY song, position";
       SqliteStmt st(db_->get(), sql.c_str());
       if (!st.ok()) return db_->Error();
       st.Bind(1, chart);
       st.Bind(2, static_cast<int64_t>(date));
-      std::map<std::string, int64_t> out;
+      std::map<std::string, Printed> out;
       int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) out[st.Text(0)] = st.Int(1);
+      while ((rc = st.Step()) == SQLITE_ROW) {
+        Printed& p = out[st.Text(0)];
+        p.position = std::min(p.position, st.Int(1));
+        p.columns += std::to_string(st.Int(1)) + "/" + st.Text(2) + "/" + st.Text(3) + "/" +
+                     st.Text(4) + ";";
+      }
       if (rc != SQLITE_DONE) return db_->Error();
       return out;
     };
-    ENCORE_ASSIGN_OR_RETURN(const auto before, positions("temp.replaced_entries"));
-    ENCORE_ASSIGN_OR_RETURN(const auto after, positions("entries"));
+    ENCORE_ASSIGN_OR_RETURN(const auto before, rows("temp.replaced_entries"));
+    ENCORE_ASSIGN_OR_RETURN(const auto after, rows("entries"));
     ChartEditionChange c;
     c.chart = chart;
     c.date = date;
-    for (const auto& [song, pos] : after) {
+    for (const auto& [song, now] : after) {
       const auto it = before.find(song);
       if (it == before.end())
         ++c.added;
-      else if (it->second != pos)
+      else if (it->second.position != now.position)
         ++c.moved;
+      else if (it->second.columns != now.columns)
+        ++c.reprinted;
     }
-    for (const auto& [song, pos] : before) c.removed += after.count(song) ? 0 : 1;
+    for (const auto& [song, was] : before) c.removed += after.count(song) ? 0 : 1;
     return c;
   }
 
@@ -478,7 +494,8 @@ Result<std::unique_ptr<ChartImport>> SqliteChartHistory::BeginImport(
     const std::string& fingerprint, const std::string& path, const ChartImportOptions& options) {
   ENCORE_RETURN_IF_ERROR(
       Exec("CREATE TEMP TABLE IF NOT EXISTS replaced_entries(chart TEXT NOT NULL, date INTEGER NOT"
-           " NULL, song TEXT NOT NULL, position INTEGER NOT NULL);"
+           " NULL, song TEXT NOT NULL, position INTEGER NOT NULL, last_week INTEGER, peak INTEGER,"
+           " weeks INTEGER, metric INTEGER);"
            "CREATE INDEX IF NOT EXISTS temp.replaced_by_edition ON replaced_entries(chart, date)"));
   auto import = std::make_unique<SqliteChartImport>(&db_, options.replace);
   ENCORE_RETURN_IF_ERROR(import->Begin(fingerprint, path));

@@ -225,7 +225,11 @@ std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions) {
 
 std::vector<ChartEdition> RepairEditions(std::vector<ChartEdition> editions,
                                          std::vector<ChartRepair>* repairs) {
-  if (editions.size() < 3) return editions;
+  if (editions.size() < 3) {  // too few to repair from each other; repeated rows still go
+    for (size_t i = 0; i < editions.size(); ++i)
+      DropRepeatedRows(&editions[i], i ? &editions[i - 1] : nullptr, repairs);
+    return editions;
+  }
   const Shape shape = ShapeOf(editions);
   const int period = shape.period, size = shape.size;
   std::vector<ChartEdition> out;
@@ -389,6 +393,12 @@ std::vector<std::vector<RunStats>> ComputeRuns(const std::vector<ChartEdition>& 
         // Weeks at a printed peak above this position: at least one, before the data.
         const int before = *e.peak < pos ? 1 : 0;
         r.weeks_at_peak = pos < *e.peak ? 1 : pos == *e.peak ? before + 1 : before;
+        // A song the data saw before (the data resumes after a gap): what it counted at its
+        // peak stays, where the printed peak is that peak (or a worse one).
+        if (s.weeks > 0 && s.peak <= r.peak) {
+          r.weeks_at_peak = s.weeks_at_peak + (pos == s.peak ? 1 : 0);
+          r.peak = s.peak;
+        }
         continue;
       }
       const bool on_prev = !starts && s.last_index == index - 1;
@@ -538,6 +548,13 @@ VerifyReport VerifyChart(const std::string& chart, const std::vector<ChartEditio
   rep.chart = chart;
   rep.editions = original.size();
   if (original.empty()) return rep;
+  // A chart whose files print none of the columns (the old Spotify site's download, the
+  // all-regions dataset) has nothing to check.
+  rep.nothing_printed = true;
+  for (const auto& ed : original)
+    for (const auto& e : ed.entries)
+      if (e.last_week || e.peak || e.weeks) rep.nothing_printed = false;
+  if (rep.nothing_printed) return rep;
   const std::vector<ChartEdition> editions =
       options.repair ? RepairEditions(LinkIdentities(original), &rep.repairs)
                      : LinkIdentities(original);

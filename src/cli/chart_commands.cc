@@ -179,7 +179,8 @@ json VerifyJson(const VerifyReport& r, size_t examples) {
           {"rows", r.rows},
           {"carried_in", r.carried_in},
           {"agree", r.agree},
-          {"agree_percent", pct(r.agree, r.rows)},
+          {"agree_percent", r.nothing_printed ? json() : json(pct(r.agree, r.rows))},
+          {"nothing_printed", r.nothing_printed},
           {"last_week", {{"rows", r.last_rows}, {"agree", r.last_agree}}},
           {"peak", {{"rows", r.peak_rows}, {"agree", r.peak_agree}}},
           {"weeks", {{"rows", r.weeks_rows}, {"agree", r.weeks_agree}}},
@@ -350,6 +351,13 @@ void AddVerify(CLI::App* chart, Action* action) {
                         n ? 100.0 * static_cast<double>(x) / static_cast<double>(n) : 100.0);
           return std::string(buf);
         };
+        if (r.nothing_printed) {
+          std::printf(
+              "%s: %s editions; nothing printed to check (its files print no last week, "
+              "peak or weeks on chart)\n",
+              name.c_str(), Thousands(static_cast<int64_t>(r.editions)).c_str());
+          continue;
+        }
         std::printf("%s: %s editions, %s rows checked; all printed columns agree on %s rows (%s)\n",
                     name.c_str(), Thousands(static_cast<int64_t>(r.editions)).c_str(),
                     Thousands(static_cast<int64_t>(r.rows)).c_str(),
@@ -635,10 +643,12 @@ void AddRun(CLI::App* chart, Action* action) {
         const char* one = days ? "day" : "week";
         const int n_peak = s[unit + "_at_peak"].get<int>(), n = s[unit].get<int>();
         const int at_1 = s[unit + "_at_1"].get<int>();
-        std::printf(
-            "%s: %s - %s%s\n", s["chart"].get<std::string>().c_str(),
-            s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str(),
-            s["carried_in"].get<bool>() ? " (carried in: on the chart before the data)" : "");
+        std::printf("%s: %s - %s%s\n", s["chart"].get<std::string>().c_str(),
+                    s["artist"].get<std::string>().c_str(), s["title"].get<std::string>().c_str(),
+                    !s["carried_in"].get<bool>() ? ""
+                    : s["debut_in_data"].get<bool>()
+                        ? " (carried in: on the chart across a gap in the data)"
+                        : " (carried in: on the chart before the data)");
         if (!s["debut_in_data"].get<bool>()) {
           std::printf("  first in the data %s at No. %d (its debut is before the data)",
                       s["debut"]["date"].get<std::string>().c_str(),

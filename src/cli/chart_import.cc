@@ -1,6 +1,8 @@
 // `encore chart import`: published chart files and folders of them, each file streamed into the
 // chart history in one transaction, once per content; what was taken, skipped and refused said
 // (doc/charts.md, "Importing published charts").
+#include "cli/chart_import.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,7 +10,6 @@
 #include <map>
 #include <set>
 
-#include "cli/chart_import.h"
 #include "common/byte_source.h"
 #include "common/strings.h"
 #include "common/text.h"
@@ -95,7 +96,10 @@ class ImportSink final : public ChartSink {
 
 std::string ChangeText(const ChartEditionChange& c) {
   return c.chart + " " + FormatDate(c.date) + ": " + std::to_string(c.added) + " entries added, " +
-         std::to_string(c.removed) + " removed, " + std::to_string(c.moved) + " moved";
+         std::to_string(c.removed) + " removed, " + std::to_string(c.moved) + " moved" +
+         (c.reprinted ? ", " + std::to_string(c.reprinted) +
+                            " printing another last week, peak or weeks"
+                      : "");
 }
 
 struct Totals {
@@ -142,7 +146,9 @@ class FeedSink final : public SnapshotSink {
   FeedSink(FeedImport* import, const std::string& file, bool strict)
       : import_(import), file_(file), strict_(strict) {}
   Status Add(StoreSnapshot s) override {
-    if (how_.empty()) how_ = s.how + ", time from " + (s.taken_from == "feed" ? "feed.updated" : "the " + s.taken_from);
+    if (how_.empty())
+      how_ = s.how + ", time from " +
+             (s.taken_from == "feed" ? "feed.updated" : "the " + s.taken_from);
     return import_->Add(s);
   }
   Status Reject(ChartReject r) override {
@@ -260,8 +266,8 @@ Status ImportListFile(Feeds& holder, const std::string& file, const ChartReadOpt
   const ListCheck c = CheckNumberOnesList(*list);
   t->lists.push_back(list->chart + ": " + Thousands(static_cast<int64_t>(r.list_entries)) +
                      " No. 1s (" + std::to_string(c.reentries) + " returns), " +
-                     FormatDate(c.first) + ".." + FormatDate(c.last) + ", " +
-                     Thousands(c.weeks) + " weeks at No. 1");
+                     FormatDate(c.first) + ".." + FormatDate(c.last) + ", " + Thousands(c.weeks) +
+                     " weeks at No. 1");
   ++t->formats["list of No. 1s (JSON, HTML in the names), chart " + list->chart];
   return Status::Ok();
 }
@@ -308,17 +314,17 @@ Status ImportFile(ChartHistory& history, Feeds& feeds, const std::string& file, 
   if (!summary.ok() && in_folder && summary.status().message().rfind("not a chart file", 0) == 0) {
     // A folder's other files (notes, lists, other data) are skipped with the reason, not failed.
     --t->files;
-    t->skipped.push_back({file, issues.empty() ? "not a chart file"
-                                               : "not a chart file (" +
-                                                     issues.front().reason.substr(
-                                                         0, issues.front().reason.find(':')) +
-                                                     ")"});
+    t->skipped.push_back(
+        {file, issues.empty()
+                   ? "not a chart file"
+                   : "not a chart file (" +
+                         issues.front().reason.substr(0, issues.front().reason.find(':')) + ")"});
     if (!issues.empty() && issues.front().reason.find("the header '") != std::string::npos) {
       const std::string& r = issues.front().reason;
       const size_t a = r.find("the header '"), b = r.find("' is none");
       if (b != std::string::npos)
-        t->skipped.back().second = "not a chart file: its first line '" + r.substr(a + 12, b - a - 12) +
-                                   "' is no known header";
+        t->skipped.back().second = "not a chart file: its first line '" +
+                                   r.substr(a + 12, b - a - 12) + "' is no known header";
     }
     return Status::Ok();
   }
@@ -377,17 +383,19 @@ Status SyncStreams(const std::string& dir, ChartHistory& history) {
       Thousands(static_cast<int64_t>(r.new_tracks)).c_str(), secs,
       std::string(kChartStreamsWeekly).c_str(), std::string(kChartStreamsDaily).c_str());
   if (r.no_streams || r.no_id || r.repeated) {
-    std::printf("  not counted: %zu entries without streams, %zu without a Spotify URI, %zu "
-                "repeats of a track on one edition\n",
-                r.no_streams, r.no_id, r.repeated);
+    std::printf(
+        "  not counted: %zu entries without streams, %zu without a Spotify URI, %zu "
+        "repeats of a track on one edition\n",
+        r.no_streams, r.no_id, r.repeated);
   }
   return Status::Ok();
 }
 
 void AddChartStreams(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
-      "streams", "Write the streams printed on imported Spotify charts to the store as chart "
-                 "streams (what chart import does at its end; resumes an interrupted one)");
+      "streams",
+      "Write the streams printed on imported Spotify charts to the store as chart "
+      "streams (what chart import does at its end; resumes an interrupted one)");
   auto store = std::make_shared<std::string>();
   cmd->add_option("--store", *store, "Store directory");
   cmd->callback([=] {
@@ -431,8 +439,7 @@ void AddChartImport(CLI::App* chart, Action* action) {
         const bool in_folder = listing.files.size() != 1 || listing.files[0] != path;
         if (listing.files.empty()) {
           std::fprintf(stderr, "encore: %s: nothing importable: no .csv or .json file in it%s\n",
-                       Printable(path).c_str(),
-                       listing.skipped.empty() ? " (it is empty)" : "");
+                       Printable(path).c_str(), listing.skipped.empty() ? " (it is empty)" : "");
         }
         for (const auto& file : listing.files)
           ENCORE_RETURN_IF_ERROR(
@@ -456,11 +463,12 @@ void AddChartImport(CLI::App* chart, Action* action) {
           Thousands(static_cast<int64_t>(t.entries)).c_str(), t.replaced, t.unchanged, t.rejected,
           t.already, t.failed, secs);
       if (t.snapshots || t.same_snapshots || t.replaced_snapshots) {
-        std::printf("store feeds: %s snapshots, %s entries imported (%zu the same as kept before, "
-                    "%zu replaced)\n",
-                    Thousands(static_cast<int64_t>(t.snapshots)).c_str(),
-                    Thousands(static_cast<int64_t>(t.snapshot_entries)).c_str(), t.same_snapshots,
-                    t.replaced_snapshots);
+        std::printf(
+            "store feeds: %s snapshots, %s entries imported (%zu the same as kept before, "
+            "%zu replaced)\n",
+            Thousands(static_cast<int64_t>(t.snapshots)).c_str(),
+            Thousands(static_cast<int64_t>(t.snapshot_entries)).c_str(), t.same_snapshots,
+            t.replaced_snapshots);
       }
       for (const std::string& l : t.lists) std::printf("list of No. 1s: %s\n", l.c_str());
       // The streams printed on Spotify's charts become counts of their own (chart streams).
@@ -485,11 +493,12 @@ void AddChartImport(CLI::App* chart, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(auto series, feeds.feeds->Series());
         for (const FeedSeries& f : series) {
           if (!t.feed_series.count(f.store + " " + f.kind)) continue;
-          std::printf("  %-24s %s snapshots of %zu countries, %s..%s, %s entries\n",
-                      (f.store + " " + f.kind + (f.genre.empty() ? "" : " genre " + f.genre)).c_str(),
-                      Thousands(static_cast<int64_t>(f.snapshots)).c_str(), f.countries,
-                      FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(),
-                      Thousands(static_cast<int64_t>(f.entries)).c_str());
+          std::printf(
+              "  %-24s %s snapshots of %zu countries, %s..%s, %s entries\n",
+              (f.store + " " + f.kind + (f.genre.empty() ? "" : " genre " + f.genre)).c_str(),
+              Thousands(static_cast<int64_t>(f.snapshots)).c_str(), f.countries,
+              FormatTimestamp(f.first).c_str(), FormatTimestamp(f.last).c_str(),
+              Thousands(static_cast<int64_t>(f.entries)).c_str());
         }
       }
       ENCORE_ASSIGN_OR_RETURN(auto all, history->Charts());
@@ -504,8 +513,9 @@ void AddChartImport(CLI::App* chart, Action* action) {
         return Status::DataError("nothing importable: no chart file in the path(s) given (" +
                                  std::to_string(t.skipped.size()) + " files skipped)");
       if (t.refused && t.refused == t.failed && t.failed == t.files)
-        return Status::DataError("nothing imported: every file would replace editions "
-                                 "(--replace replaces them)");
+        return Status::DataError(
+            "nothing imported: every file would replace editions "
+            "(--replace replaces them)");
       if (t.failed && t.failed == t.files)
         return Status::DataError("no chart file could be imported");
       if (t.failed)

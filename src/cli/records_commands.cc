@@ -443,18 +443,25 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                   "Credits that count for an artist: any, primary (lead), featured")
       ->check(CLI::IsMember({"any", "primary", "featured"}))
       ->capture_default_str();
-  cmd->add_option("--first", a->first,
-                  "Instead: the first acts matching --where to reach this position (1: to top "
-                  "the chart), in order: the record and its history");
+  auto* first_opt =
+      cmd->add_option("--first", a->first,
+                      "Instead: the first acts matching --where to reach this position (1: to top "
+                      "the chart), in order: the record and its history")
+          ->check(CLI::Range(1, 100000));
   cmd->add_option("--where", a->c.where, "With --first: a filter over artists (doc/records.md)");
   cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
   cmd->add_option("--milestones", a->milestones,
                   "Instead: when songs' running chart points (or units) reached each multiple of "
                   "this (1e6)");
   cmd->add_option("--store", a->c.store, "Store directory");
-  cmd->add_option("--format", a->c.format, "table or json")->capture_default_str();
+  cmd->add_option("--format", a->c.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  auto* by_opt = cmd->get_option("--by");
   cmd->callback([=] {
     *action = [=]() -> Status {
+      if (first_opt->count() && (by_opt->count() || !a->milestones.empty()))
+        return Status::InvalidArgument("--first answers on its own: not with --by or --milestones");
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->c.store), false));
       if (!a->milestones.empty()) {
         ENCORE_ASSIGN_OR_RETURN(int64_t step, CountArg("--milestones", a->milestones));
@@ -937,8 +944,19 @@ void AddCheck(CLI::App& app, Action* action) {
         }
         std::string line;
         for (int n = 1; std::getline(*in, line); ++n) {
+          if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a BOM
+          // A comment: from a '#' at the start or after a space, outside quotes.
+          bool quoted = false;
+          for (size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == '"') quoted = !quoted;
+            if (!quoted && line[i] == '#' &&
+                (i == 0 || std::isspace(static_cast<unsigned char>(line[i - 1])))) {
+              line.resize(i);
+              break;
+            }
+          }
           const std::string_view t = Trim(line);
-          if (t.empty() || t[0] == '#') continue;
+          if (t.empty()) continue;
           claims.emplace_back(a->file + ":" + std::to_string(n), std::string(t));
         }
       }
@@ -955,13 +973,15 @@ void AddCheck(CLI::App& app, Action* action) {
       cc.feeds = feeds.ok() ? feeds->get() : nullptr;
       // Every claim is checked; one that cannot be (it does not parse, or names nothing the
       // data has) is reported in its row with where it is, and the others still are.
-      size_t false_claims = 0, unparsed = 0, unanswered = 0;
+      size_t false_claims = 0, unparsed = 0, unanswered = 0, undecided = 0;
       json rows = json::array();
       for (const auto& [where, claim] : claims) {
         auto r = CheckClaim(claim, cc);
         if (!r.ok()) {
           const bool parse = r.status().code() == StatusCode::kInvalidArgument;
-          ++(parse ? unparsed : unanswered);
+          // "cannot tell: the value is at least …": a lower bound that does not decide it.
+          const bool bound = r.status().message().rfind("cannot tell", 0) == 0;
+          ++(parse ? unparsed : bound ? undecided : unanswered);
           if (a->c.format == "json") {
             rows.push_back({{"claim", std::string(Trim(claim))},
                             {"where", where},
@@ -993,13 +1013,15 @@ void AddCheck(CLI::App& app, Action* action) {
             std::to_string(unparsed) + of + " do not parse" +
             (false_claims ? "; " + std::to_string(false_claims) + " do not hold" : ""));
       }
-      if (false_claims || unanswered) {
+      if (false_claims || unanswered || undecided) {
         std::string what;
-        if (false_claims) what = std::to_string(false_claims) + of + " do not hold";
-        if (unanswered)
-          what +=
-              (what.empty() ? std::to_string(unanswered) + of : "; " + std::to_string(unanswered)) +
-              " name what the data does not have";
+        auto add = [&](size_t n, const char* text) {
+          if (!n) return;
+          what += (what.empty() ? std::to_string(n) + of : "; " + std::to_string(n)) + text;
+        };
+        add(false_claims, " do not hold");
+        add(unanswered, " name what the data does not have");
+        add(undecided, " cannot be decided: the data holds only a lower bound");
         return PartialFailure(what);
       }
       return Status::Ok();

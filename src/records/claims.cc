@@ -192,6 +192,14 @@ Result<std::function<bool(const std::string&, const std::string&)>> ChartMatcher
       });
 }
 
+// Whether a chart title is the title of an "Artist - Title" (or bare title) reference, as
+// normalised names (case, accents and punctuation aside).
+bool SameTitle(const std::string& title, const std::string& ref) {
+  const size_t dash = ref.find(" - ");
+  const std::string wanted = dash == std::string::npos ? ref : ref.substr(dash + 3);
+  return NormalizeName(title) == NormalizeName(wanted);
+}
+
 Result<int64_t> Count(const std::string& s, const char* what) {
   const auto n = ParseCount(s);
   if (!n) return Status::InvalidArgument(std::string(what) + " must be a number, not '" + s + "'");
@@ -226,6 +234,10 @@ Result<Filter> FilterArg(const Call& c, size_t i) {
 // What a claim's left side evaluates to.
 struct Value {
   enum class Type { kNumber, kDate, kEntity } type = Type::kNumber;
+  // What `number` is: the value; a lower bound (the true value is this or more: weeks at No. 1
+  // of a song at No. 1 before the data, streams counted from chart editions only); or unknown
+  // (a debut before the data).
+  enum class Bound { kExact, kAtLeast, kUnknown } bound = Bound::kExact;
   double number = 0;
   std::vector<uint32_t> entities;  // kEntity: every holder (ties)
   std::string shown, evidence;
@@ -272,11 +284,11 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     }
     return v;
   }
-  const bool chart_rank = c.name == "rank" && !c.args.empty() &&
-                          Trim(c.args[0]).substr(0, 13) == "chart_record(";
+  const bool chart_rank =
+      c.name == "rank" && !c.args.empty() && Trim(c.args[0]).substr(0, 13) == "chart_record(";
   if (c.name == "rank" && !chart_rank) {
-    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2,
-                                    "(fastest_to(…), year_race(…) or chart_record(…), kind \"name\")"));
+    ENCORE_RETURN_IF_ERROR(
+        NeedArgs(c, 2, 2, "(fastest_to(…), year_race(…) or chart_record(…), kind \"name\")"));
     ENCORE_ASSIGN_OR_RETURN(Call board, ParseCall(c.args[0]));
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[1]));
     ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
@@ -386,9 +398,9 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (ctx.settings.service && IsChartStreamsService(*ctx.settings.service)) {
       // Only the editions the track was printed on count: the true figure is at least this.
       v.shown = "at least " + v.shown;
+      v.bound = Value::Bound::kAtLeast;
       v.evidence = u.Describe(e).name + ": at least " + Thousands(total) + " " +
-                   *ctx.settings.service + " (" + period +
-                   "; only the editions it was on count)";
+                   *ctx.settings.service + " (" + period + "; only the editions it was on count)";
     }
     return v;
   }
@@ -435,7 +447,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     // From the stores' own feed snapshots (doc/records.md): countries whose first No. 1 snapshot
     // is within the hours of the first snapshot listing the song.
     ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 3, "(song \"Artist - Title\", hours[, store])"));
-    if (!ctx.feeds) return Status::NotFound("the store has no feed snapshots (encore chart import)");
+    if (!ctx.feeds)
+      return Status::NotFound("the store has no feed snapshots (encore chart import)");
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
     const auto within = ParseHours(c.args[1]);
     if (!within) {
@@ -445,7 +458,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     o.within = *within;
     if (c.args.size() == 3) o.store = Unquote(c.args[2]);
     std::string query = r.name;
-    if (query.find(" - ") == std::string::npos && (r.kind == EntityKind::kTrack || r.kind == EntityKind::kSong)) {
+    if (query.find(" - ") == std::string::npos &&
+        (r.kind == EntityKind::kTrack || r.kind == EntityKind::kSong)) {
       // A title: the catalog's song ("Seven" -> "Jung Kook - Seven").
       if (auto e = FindEntity(u, EntityKind::kTrack, r.name); e.ok() && u.catalog()) {
         const Entity ent = u.Describe(*e);
@@ -477,8 +491,18 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     ENCORE_ASSIGN_OR_RETURN(auto is, ChartMatcher(r, u));
     const std::string chart = Unquote(c.args[0]);
     ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*ctx.charts, chart));
+    // Of the versions that match (a song key leaves versions out: "Blinding Lights" and
+    // "Blinding Lights (with ROSALÍA) - Remix"), the one titled as the claim names it, else the
+    // one with the most weeks.
+    const ChartFeat* best = nullptr;
     for (const ChartFeat& f : feats) {
       if (!is(f.artist, f.title)) continue;
+      if (!best || std::make_pair(SameTitle(f.title, r.name), f.weeks) >
+                       std::make_pair(SameTitle(best->title, r.name), best->weeks))
+        best = &f;
+    }
+    if (best) {
+      const ChartFeat& f = *best;
       const int value = c.name == "weeks_at_no1"     ? f.weeks_at_1
                         : c.name == "weeks_on_chart" ? f.weeks
                         : c.name == "peak"           ? f.peak
@@ -489,12 +513,17 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       v.number = value;
       v.shown = (c.name == "weeks_at_no1" && f.weeks_at_1_before ? "at least " : "") +
                 std::to_string(value);
+      if (c.name == "weeks_at_no1" && f.weeks_at_1_before) v.bound = Value::Bound::kAtLeast;
+      if (c.name == "debut" && !f.debut_in_data) {
+        v.bound = Value::Bound::kUnknown;
+        v.shown = "unknown: the debut is before the data (first in the data at " +
+                  std::to_string(value) + ")";
+      }
       v.evidence = f.artist + " - " + f.title + " on " + chart + ": " +
                    (f.debut_in_data ? "debut " : "first in the data (on the chart before) ") +
                    std::to_string(f.debut) + " (" + FormatDate(f.first) + "), peak " +
                    std::to_string(f.peak) + ", " + n_of(f.weeks) + ", " + n_of(f.weeks_at_1) +
-                   " at No. 1" +
-                   (f.weeks_at_1_before ? " in the data (more may precede it)" : "") +
+                   " at No. 1" + (f.weeks_at_1_before ? " in the data (more may precede it)" : "") +
                    ", last " + FormatDate(f.last);
       return v;
     }
@@ -530,18 +559,28 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     o.catalog = u.catalog();
     ENCORE_ASSIGN_OR_RETURN(auto places, ChartRecords(*ctx.charts, chart, *kind, o));
     ENCORE_ASSIGN_OR_RETURN(auto is, ChartMatcher(r, u));
+    // Of the versions that match, the one titled as the claim names it, else the best placed.
+    const ChartRecordPlace* best = nullptr;
     for (const ChartRecordPlace& p : places) {
       if (IsArtistRecord(*kind) ? !is(p.artist, "") : !is(p.artist, p.title)) continue;
+      if (!best ||
+          (!IsArtistRecord(*kind) && SameTitle(p.title, r.name) && !SameTitle(best->title, r.name)))
+        best = &p;
+    }
+    if (best) {
+      const ChartRecordPlace& p = *best;
       const bool rank = c.name == "rank";
       v.number = rank ? p.rank : p.value;
-      v.shown = rank ? std::to_string(p.rank) : (p.at_least ? "at least " : "") +
-                                                    std::to_string(p.value);
+      v.shown =
+          rank ? std::to_string(p.rank) : (p.at_least ? "at least " : "") + std::to_string(p.value);
+      if (!rank && p.at_least) v.bound = Value::Bound::kAtLeast;
       v.evidence = (IsArtistRecord(*kind) ? p.artist : p.artist + " - " + p.title) + " on " +
                    chart + ", " + by + ": " + std::to_string(p.value) + ", rank " +
                    std::to_string(p.rank) + " (" + p.evidence + ")";
-      if (rank && p.rank > 1) v.evidence += "; No. 1: " + places[0].artist +
-                                            (places[0].title.empty() ? "" : " - " + places[0].title) +
-                                            " (" + std::to_string(places[0].value) + ")";
+      if (rank && p.rank > 1)
+        v.evidence += "; No. 1: " + places[0].artist +
+                      (places[0].title.empty() ? "" : " - " + places[0].title) + " (" +
+                      std::to_string(places[0].value) + ")";
       return v;
     }
     return Status::NotFound(r.name + " holds no place in " + chart + " by " + by);
@@ -552,8 +591,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (!ctx.charts) return Status::NotFound("the store has no chart history");
     ENCORE_ASSIGN_OR_RETURN(int64_t pos, Count(c.args[1], "position"));
     ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 2));
-    ENCORE_ASSIGN_OR_RETURN(auto firsts, ChartFirsts(*ctx.charts, Unquote(c.args[0]),
-                                                     static_cast<int>(pos), f, u));
+    ENCORE_ASSIGN_OR_RETURN(
+        auto firsts, ChartFirsts(*ctx.charts, Unquote(c.args[0]), static_cast<int>(pos), f, u));
     v.type = Value::Type::kEntity;
     if (firsts.empty()) {
       v.shown = "nobody yet";
@@ -618,8 +657,8 @@ Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) 
   if (ReplaceWord(&lhs, "chart_streams", "streams") &&
       !(ctx.settings.service && IsChartStreamsService(*ctx.settings.service))) {
     sub.settings.service = std::string(kChartStreamsWeekly);
-    ENCORE_ASSIGN_OR_RETURN(chart_state,
-                            ComputeRecords(*ctx.store, ctx.state->universe.catalog(), sub.settings));
+    ENCORE_ASSIGN_OR_RETURN(
+        chart_state, ComputeRecords(*ctx.store, ctx.state->universe.catalog(), sub.settings));
     sub.state = &*chart_state;
   }
   ENCORE_ASSIGN_OR_RETURN(Call call, ParseCall(lhs));
@@ -646,6 +685,19 @@ Result<ClaimResult> CheckClaim(std::string_view claim, const ClaimContext& ctx) 
         }
       }
       out.holds = CompareBy<double>(op, v.number, want);
+      // A lower bound x decides the claim only where it holds (or fails) for every value from x
+      // up: at x, at the claimed number (when above x) and beyond both.
+      if (v.bound != Value::Bound::kExact) {
+        const double x = v.number, top = std::max(x, want) * 2 + 1;
+        const bool at_x = CompareBy<double>(op, x, want);
+        const bool decided = v.bound == Value::Bound::kAtLeast &&
+                             CompareBy<double>(op, top, want) == at_x &&
+                             (want < x || CompareBy<double>(op, want, want) == at_x);
+        if (!decided) {
+          return Status::NotFound("cannot tell: the value is " + v.shown + " (" + v.evidence + ")");
+        }
+        out.holds = at_x;
+      }
       break;
     }
     case Value::Type::kDate: {
