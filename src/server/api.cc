@@ -35,7 +35,8 @@ class Params {
 
   // kInvalidArgument for a parameter the endpoint does not take (a typo must not pass silently).
   Status Only(std::initializer_list<const char*> allowed) const {
-    for (const auto& [k, v] : r_.params) {
+    for (const auto& param : r_.params) {
+      const std::string& k = param.first;  // a binding clang before 16 cannot capture
       if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; })) {
         std::string list;
         for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
