@@ -4,11 +4,15 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -480,4 +484,64 @@ TEST(Serve, WebRootFilesCannotEscapeTheFolder) {
 }
 
 }  // namespace
+// Sends raw bytes to the server and returns its status line (what httplib's client would never
+// send: repeated headers, a body announced and not sent).
+namespace {
+std::string RawStatusLine(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "no connection";
+  }
+  (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  char buf[256];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  ::close(fd);
+  const std::string got = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+  return got.substr(0, got.find("\r\n"));
+}
+}  // namespace
+
+TEST(Serve, OriginFramingTokenBeforeBodyAndABusyPort) {
+  Served s({"--store", kDemo, "--token", "a-token-of-16-chars-or-more"});
+  const int port = s.port();
+  auto get = [&](const std::string& headers) {
+    return RawStatusLine(port, "GET /api/v1/charts HTTP/1.1\r\n" + headers + "\r\n");
+  };
+  // The Host names the loopback exactly (DNS rebinding: another name that starts like it).
+  EXPECT_EQ(get("Host: localhost:" + std::to_string(port) + "\r\n"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(get("Host: 127.0.0.1\r\n"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(get("Host: [::1]:" + std::to_string(port) + "\r\n"), "HTTP/1.1 200 OK");
+  EXPECT_EQ(get("Host: 127.0.0.1.evil.com\r\n"), "HTTP/1.1 403 Forbidden");
+  EXPECT_EQ(get("Host: localhost.evil.com\r\n"), "HTTP/1.1 403 Forbidden");
+  EXPECT_EQ(get("Host: 127.0.0.1:80x\r\n"), "HTTP/1.1 403 Forbidden");
+  // Framing a proxy could read another way: refused.
+  EXPECT_EQ(get("Host: localhost\r\nHost: evil.com\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                                "Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcd"),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request");
+  // Without the token, a write is refused before its body: a 1 GB body announced and never sent
+  // is answered at once.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                                "Content-Length: 1000000000\r\n\r\n"),
+            "HTTP/1.1 401 Unauthorized");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  // A second server on the same port is an error (exit 5), never a shared listen.
+  const RunResult again = RunEncore("serve --quiet --port " + std::to_string(port) +
+                                    " --store " + Quote(kDemo));
+  EXPECT_EQ(again.code, 5) << again.out << again.err;
+  EXPECT_NE(again.err.find("cannot listen"), std::string::npos) << again.err;
+  EXPECT_EQ(get("Host: localhost\r\n"), "HTTP/1.1 200 OK");  // the first one still answers
+}
+
 }  // namespace encore::test

@@ -2,11 +2,15 @@
 // cache with ETags, the dashboard's files, and the limits (doc/api/http.md, "Security").
 #include "server/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -42,16 +46,43 @@ bool IsLoopback(const std::string& bind) {
   return bind == "127.0.0.1" || bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
 }
 
-// The Host header of a request to a loopback server must name the loopback: a page elsewhere
-// cannot reach it through DNS rebinding.
-bool LoopbackHost(const std::string& host) {
-  std::string h = host;
+// The Host header of a request to a loopback server must name the loopback exactly: "localhost",
+// an IPv4 loopback address (127.0.0.0/8, all four numbers), "[::1]", or the name the server was
+// bound to, each with an optional numeric port. A page elsewhere cannot reach it through DNS
+// rebinding ("127.0.0.1.evil.com" is another name).
+bool LoopbackHost(const std::string& host, const std::string& bind) {
+  std::string h = host, port;
   if (!h.empty() && h[0] == '[') {
-    h = h.substr(0, h.find(']') + 1);
-  } else if (auto c = h.rfind(':'); c != std::string::npos) {
+    const size_t close = h.find(']');
+    if (close == std::string::npos) return false;
+    port = h.substr(close + 1);
+    h = h.substr(0, close + 1);
+    if (!port.empty() && port[0] != ':') return false;
+  } else if (auto c = h.find(':'); c != std::string::npos) {
+    port = h.substr(c);
     h = h.substr(0, c);
   }
-  return h == "localhost" || h == "[::1]" || h.rfind("127.", 0) == 0;
+  if (!port.empty()) {
+    if (port.size() < 2 || port.size() > 6) return false;
+    for (size_t i = 1; i < port.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(port[i]))) return false;
+  }
+  std::transform(h.begin(), h.end(), h.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (h == "localhost" || h == "[::1]" || (!bind.empty() && h == bind)) return true;
+  in_addr a{};
+  if (h.rfind("127.", 0) != 0 || ::inet_pton(AF_INET, h.c_str(), &a) != 1) return false;
+  return true;
+}
+
+// Headers a request may carry once: two Host or Content-Length headers, or a Content-Length with
+// a Transfer-Encoding, are how requests are smuggled past a proxy; refused (RFC 9112 §6.3).
+std::string AmbiguousFraming(const httplib::Request& req) {
+  if (req.get_header_value_count("Host") > 1) return "more than one Host header";
+  if (req.get_header_value_count("Content-Length") > 1) return "more than one Content-Length";
+  if (req.has_header("Content-Length") && req.has_header("Transfer-Encoding"))
+    return "both Content-Length and Transfer-Encoding";
+  return "";
 }
 
 bool TokenMatches(const std::string& want, const std::string& header) {
@@ -286,7 +317,7 @@ struct Server::Impl {
   }
 
   void Route(const httplib::Request& req, httplib::Response& res) {
-    if (loopback && !LoopbackHost(req.get_header_value("Host"))) {
+    if (loopback && !LoopbackHost(req.get_header_value("Host"), opt.bind)) {
       SendError(res, 403, "this server answers requests for localhost only", req);
       return;
     }
@@ -350,6 +381,27 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
   h.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                          {"Referrer-Policy", "no-referrer"},
                          {"X-Frame-Options", "DENY"}});
+  // Before any body byte is read: framing that could be smuggled, the Host check, and the token
+  // of the write endpoints. A refused request closes its connection (its body is never read).
+  h.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
+    auto refuse = [&](int status, const std::string& message) {
+      res.set_header("Connection", "close");
+      p->SendError(res, status, message, req);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (const std::string why = AmbiguousFraming(req); !why.empty())
+      return refuse(400, "the request is ambiguous: " + why);
+    if (p->loopback && !LoopbackHost(req.get_header_value("Host"), p->opt.bind))
+      return refuse(403, "this server answers requests for localhost only");
+    const bool write_path = req.path == "/api/v1/ingest" || req.path == "/api/v1/catalog";
+    if (write_path && !p->opt.token.empty() && req.method != "GET" && req.method != "HEAD" &&
+        req.method != "OPTIONS" &&
+        !TokenMatches(p->opt.token, req.get_header_value("Authorization"))) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      return refuse(401, "this endpoint needs the server's token: Authorization: Bearer TOKEN");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   auto route = [p](const httplib::Request& req, httplib::Response& res) { p->Route(req, res); };
   const std::string any = R"(/.*)";
   h.Get(any, route);
@@ -384,6 +436,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
                    req.target.c_str(), res.status, res.body.size());
     });
   }
+  // SO_REUSEADDR only (httplib's default adds SO_REUSEPORT, with which a second server on a
+  // busy port starts anyway and the kernel splits the requests between the two).
+  h.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   if (options.port == 0) {
     p->port = h.bind_to_any_port(options.bind);
   } else {
