@@ -475,7 +475,8 @@ TEST(Serve, WebRootFilesCannotEscapeTheFolder) {
   auto res = c.Get("/");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->body, "<p>mine</p>");
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/link.txt"}) {
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/link.txt", "/a/../link.txt",
+                           "/nothing/../link.txt"}) {
     res = c.Get(path);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404) << path;

@@ -290,8 +290,11 @@ struct Server::Impl {
     if (!opt.web_root.empty()) {
       namespace fs = std::filesystem;
       std::error_code ec;
-      const fs::path root = fs::weakly_canonical(opt.web_root, ec);
-      const fs::path file = fs::weakly_canonical(root / fs::path(path).relative_path(), ec);
+      // Both resolved to real paths, every symbolic link followed ("/a/../link" where a does not
+      // exist is root/link, a link out of the root, not a file in it).
+      const fs::path root = fs::canonical(opt.web_root, ec);
+      fs::path file;
+      if (!ec) file = fs::canonical(root / fs::path(path).relative_path(), ec);
       const std::string r = root.string() + "/";
       if (!ec && file.string().rfind(r, 0) == 0 && fs::is_regular_file(file, ec)) {
         std::ifstream in(file, std::ios::binary);
