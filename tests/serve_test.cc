@@ -1,11 +1,11 @@
 // `encore serve` on loopback, driven over HTTP: the API against the CLI's own JSON and against
 // SQLite over the same daily totals, the error envelope, paging, cache headers, the limits, the
 // token-guarded writes, and reads while another process ingests.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -400,6 +400,14 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   res = c.Post("/api/v1/ingest?name=d2-again.csv", auth, body, "text/csv");
   ASSERT_TRUE(res);
   EXPECT_EQ(json::parse(res->body)["state"], "already_ingested");
+  // An upload over 8 KiB with curl's default content type (a form, to httplib) is its body.
+  std::string big = "date,country,track,streams,tier\n";
+  for (int d = 1; big.size() < 12000; ++d)
+    big += "2023-" + std::string(d / 28 < 9 ? "0" : "") + std::to_string(d / 28 + 1) + "-" +
+           (d % 28 + 1 < 10 ? "0" : "") + std::to_string(d % 28 + 1) + ",GLOBAL,jk-seven,1,\n";
+  res = c.Post("/api/v1/ingest?name=big.csv", auth, big, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
   // A broken catalog is refused with every problem; nothing changes.
   res = c.Put("/api/v1/catalog", auth,
               json{{"artists", "artist_id,name,kind,country\nx,X,robot,KR\n"}}.dump(),
@@ -417,7 +425,7 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   EXPECT_EQ(res->status, 401);
   auto [c2, st] = s.Get("/api/v1/status");
   EXPECT_EQ(st["catalog"]["artists"].get<size_t>(), 43u);
-  EXPECT_EQ(st["sources"].size(), 2u);
+  EXPECT_EQ(st["sources"].size(), 3u);  // the first store file, d2.csv, big.csv
 }
 
 TEST(Serve, ReadsStayCorrectWhileAnotherProcessIngests) {
@@ -524,22 +532,25 @@ TEST(Serve, OriginFramingTokenBeforeBodyAndABusyPort) {
   EXPECT_EQ(get("Host: 127.0.0.1:80x\r\n"), "HTTP/1.1 403 Forbidden");
   // Framing a proxy could read another way: refused.
   EXPECT_EQ(get("Host: localhost\r\nHost: evil.com\r\n"), "HTTP/1.1 400 Bad Request");
-  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
-                                "Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcd"),
+  EXPECT_EQ(RawStatusLine(port,
+                          "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                          "Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcd"),
             "HTTP/1.1 400 Bad Request");
-  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
-                                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"),
+  EXPECT_EQ(RawStatusLine(port,
+                          "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                          "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"),
             "HTTP/1.1 400 Bad Request");
   // Without the token, a write is refused before its body: a 1 GB body announced and never sent
   // is answered at once.
   const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(RawStatusLine(port, "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
-                                "Content-Length: 1000000000\r\n\r\n"),
+  EXPECT_EQ(RawStatusLine(port,
+                          "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
+                          "Content-Length: 1000000000\r\n\r\n"),
             "HTTP/1.1 401 Unauthorized");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
   // A second server on the same port is an error (exit 5), never a shared listen.
-  const RunResult again = RunEncore("serve --quiet --port " + std::to_string(port) +
-                                    " --store " + Quote(kDemo));
+  const RunResult again =
+      RunEncore("serve --quiet --port " + std::to_string(port) + " --store " + Quote(kDemo));
   EXPECT_EQ(again.code, 5) << again.out << again.err;
   EXPECT_NE(again.err.find("cannot listen"), std::string::npos) << again.err;
   EXPECT_EQ(get("Host: localhost\r\n"), "HTTP/1.1 200 OK");  // the first one still answers

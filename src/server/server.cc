@@ -397,8 +397,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
     if (p->loopback && !LoopbackHost(req.get_header_value("Host"), p->opt.bind))
       return refuse(403, "this server answers requests for localhost only");
     const bool write_path = req.path == "/api/v1/ingest" || req.path == "/api/v1/catalog";
-    if (write_path && !p->opt.token.empty() && req.method != "GET" && req.method != "HEAD" &&
-        req.method != "OPTIONS" &&
+    const bool writes = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    if (write_path && writes && p->opt.token.empty()) {
+      return refuse(404,
+                    "no such endpoint: the server is read-only (write endpoints exist when it is "
+                    "started with --token)");
+    }
+    if (write_path && writes &&
         !TokenMatches(p->opt.token, req.get_header_value("Authorization"))) {
       res.set_header("WWW-Authenticate", "Bearer");
       return refuse(401, "this endpoint needs the server's token: Authorization: Bearer TOKEN");
@@ -406,6 +411,22 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto route = [p](const httplib::Request& req, httplib::Response& res) { p->Route(req, res); };
+  // An upload is its body, whatever content type the client names (curl --data-binary sends
+  // application/x-www-form-urlencoded, which httplib would parse as a form and cap at 8 KiB):
+  // read as it comes, within the upload limit, then routed like any request.
+  h.Post("/api/v1/ingest", [p](const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      p->SendError(res, 415, "send the file as the request body, not as a multipart form", req);
+      return;
+    }
+    httplib::Request whole = req;
+    reader([&](const char* data, size_t n) {
+      whole.body.append(data, n);
+      return true;
+    });
+    p->Route(whole, res);
+  });
   const std::string any = R"(/.*)";
   h.Get(any, route);
   h.Post(any, route);
