@@ -454,7 +454,9 @@ TEST(ChartRuns, AnEntryOnePlaceOffIsTiedWhereTheNextEditionSaysSo) {
   for (const auto& e : fixed[1].entries) at5 += e.position == 5;
   EXPECT_EQ(at5, 2u);  // a tie
   for (size_t j = 0; j < fixed[2].entries.size(); ++j)
-    if (fixed[2].entries[j].title == "tie") EXPECT_EQ(runs[2][j].last, 5);
+    if (fixed[2].entries[j].title == "tie") {
+      EXPECT_EQ(runs[2][j].last, 5);
+    }
   // The peak printed at the data's position contradicts a move up: nothing moves.
   eds[1].entries[5].peak = 6;
   std::vector<ChartRepair> repairs;
@@ -489,7 +491,9 @@ TEST(ChartRuns, APublisherThatResumesAnEarlierCountAfterARestart) {
   EXPECT_EQ(runs[7][1].weeks, 5);
   const auto song = SongRuns(eds, runs);
   for (const ChartRun& s : song)
-    if (s.title == "gh") EXPECT_EQ(s.weeks, 5);
+    if (s.title == "gh") {
+      EXPECT_EQ(s.weeks, 5);
+    }
   const VerifyReport r = VerifyChart("test", eds, {});
   EXPECT_EQ(r.agree, r.rows);
   // A printed peak that is not the earlier run's: not a resumed count.
