@@ -12,9 +12,6 @@
 namespace encore::test {
 namespace {
 
-bool Has(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
 
 const std::string kDemo = std::string(ENCORE_SOURCE_DIR) + "/catalog/demo";
 

@@ -11,9 +11,6 @@
 namespace encore::test {
 namespace {
 
-bool Has(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
 
 // Three weekly editions in the shared spec §6 format, printed faithfully, and one bad row.
 const char* kChart =

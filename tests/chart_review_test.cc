@@ -11,9 +11,6 @@
 namespace encore::test {
 namespace {
 
-bool Has(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
 
 // The data starts with "Long Run" at No. 2 printing 30 weeks and a peak of No. 1 (its weeks at
 // No. 1 before the data are unknown); "Song" and its remix share a song key.

@@ -45,9 +45,6 @@ using Daily = std::map<std::string, int64_t>;  // "DATE,COUNTRY,TRACK,TIER,SERVI
 const std::string kExpectPy = std::string(ENCORE_SOURCE_DIR) + "/tests/history_expect.py";
 const std::string kBom = "\xEF\xBB\xBF";
 
-bool Has(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

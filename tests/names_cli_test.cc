@@ -17,9 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-bool Has(const std::string& s, const std::string& what) {
-  return s.find(what) != std::string::npos;
-}
 
 // The one run `chart run ARGS --format json` prints.
 json OneRun(const std::string& args) {

@@ -18,9 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-bool Has(const std::string& s, const std::string& what) {
-  return s.find(what) != std::string::npos;
-}
 
 std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
   std::vector<std::vector<std::string>> rows;

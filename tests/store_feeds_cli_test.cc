@@ -17,9 +17,6 @@ using nlohmann::json;
 
 const std::string kSource = ENCORE_SOURCE_DIR;
 
-bool Has(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 json RunPython(const std::string& args) {
   const std::string cmd = "python3 " + args;

@@ -73,4 +73,9 @@ inline RunResult RunEncore(const std::string& args) {
   return r;
 }
 
+// Whether `text` contains `part` (an expected phrase of a command's output).
+inline bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 }  // namespace encore::test

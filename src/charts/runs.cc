@@ -85,6 +85,16 @@ std::pair<size_t, size_t> LastWeekLinks(const ChartEdition& prev, const ChartEdi
 // Keeps one of the rows that list one identity at one position more than once.
 void DropRepeatedRows(ChartEdition* ed, const ChartEdition* prev,
                       std::vector<ChartRepair>* repairs) {
+  // Rows of one identity at one position share their position: an edition whose positions are
+  // all distinct (nearly every one) has none, found without building a key.
+  std::vector<char> taken;
+  bool shared = false;
+  for (const auto& e : ed->entries) {
+    const size_t at = static_cast<size_t>(e.position);
+    if (at >= taken.size()) taken.resize(at + 1);
+    shared |= taken[at]++ > 0;
+  }
+  if (!shared) return;
   std::unordered_map<std::string, size_t> count;
   bool any = false;
   for (const auto& e : ed->entries) any |= ++count[e.song + '\n' + std::to_string(e.position)] > 1;
