@@ -9,7 +9,7 @@ encore=$1 store=$2 secs=${3:-10} conns=${4:-16} check=${5:-}
 command -v wrk >/dev/null || { echo "serve_load: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$encore" serve --store "$store" --port 0 --quiet --threads 32 >"$work/out" 2>"$work/err" &
+"$encore" serve --store "$store" --port 0 --quiet >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q 'Press Ctrl-C' "$work/out" 2>/dev/null && break; sleep 0.1; done
 base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" | head -1)

@@ -33,13 +33,49 @@ void AddServe(CLI::App& app, Action* action) {
   cmd->add_option("--token", o->token,
                   "Enable the write endpoints (ingest upload, catalog import), which then demand "
                   "`Authorization: Bearer TOKEN` (default: $ENCORE_TOKEN; none: read-only)");
-  cmd->add_option("--threads", o->threads, "Connections served at once")
-      ->check(CLI::Range(2, 1024))
-      ->capture_default_str();
   cmd->add_option("--compute", o->compute_slots, "Uncached responses computed at once")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  // The limits (doc/api/http.md, "Security and limits").
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections in all (each is served by a thread of its own)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-client", o->max_connections_per_client,
+                  "Open connections from one IP address")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--max-headers", o->max_headers, "Header fields in a request")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--max-header-bytes", o->max_header_bytes,
+                  "A connection's memory for a request's line and headers, in bytes")
+      ->check(CLI::Range(size_t{4096}, size_t{1} << 24))
+      ->capture_default_str();
+  cmd->add_option("--max-uri", o->max_uri, "Bytes of a request's target (path and query)")
+      ->check(CLI::Range(size_t{256}, size_t{1} << 24))
+      ->capture_default_str();
+  cmd->add_option("--max-body", o->max_body, "Largest body of a read endpoint, in bytes")
+      ->capture_default_str();
   cmd->add_option("--max-upload", o->max_upload, "Largest upload in bytes (with --token)")
+      ->capture_default_str();
+  cmd->add_option("--request-timeout", o->request_timeout_s,
+                  "Seconds for a whole request (line, headers, a read endpoint's body), from the "
+                  "connection's opening or its previous answer")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--upload-timeout", o->upload_timeout_s,
+                  "Seconds for an upload's whole body, from its headers")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd->add_option("--response-timeout", o->response_timeout_s,
+                  "Seconds for the client to take a whole answer")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--keep-alive-timeout", o->keep_alive_timeout_s,
+                  "Seconds an idle connection is kept (and the longest wait for a client's next "
+                  "byte)")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   cmd->add_option("--web-root", o->web_root,
                   "Serve the dashboard's files from this folder instead of the built-in ones");

@@ -29,6 +29,9 @@ struct ApiRequest {
   std::string path;    // decoded, without the query string
   std::multimap<std::string, std::string> params;
   std::string body;
+  // An upload streamed to disk (under STORE/uploads/) instead of `body`: the write endpoint takes
+  // the file over (keeps it under its own name, or removes it when the upload is refused).
+  std::string body_file;
   std::string target;  // the raw path and query: the cache key
 };
 

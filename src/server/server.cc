@@ -1,12 +1,28 @@
-// The HTTP side of `encore serve`: cpp-httplib, the snapshot that requests read, the response
-// cache with ETags, the dashboard's files, and the limits (doc/api/http.md, "Security").
+// The HTTP side of `encore serve`: GNU libmicrohttpd (a thread per connection), the limits and
+// deadlines around it, the snapshot that requests read, the response cache with ETags and the
+// dashboard's files (doc/api/http.md, "Security and limits").
+//
+// A request passes four gates before any body byte is kept, when its headers are in (Begin):
+// the header count and URI length, unambiguous framing, the Host check, and for a write endpoint
+// the token and the declared size. A body is then read within its limit (an upload straight to a
+// file under STORE/uploads/), and the answer is computed in the connection's thread. A reaper
+// thread closes connections past their whole-request deadlines (libmicrohttpd's own timeout is
+// per read, which a client sending a byte a second never reaches).
 #include "server/server.h"
 
 #include <arpa/inet.h>
-#include <httplib.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <unordered_set>
 
 #include <algorithm>
 #include <atomic>
@@ -75,16 +91,6 @@ bool LoopbackHost(const std::string& host, const std::string& bind) {
   return true;
 }
 
-// Headers a request may carry once: two Host or Content-Length headers, or a Content-Length with
-// a Transfer-Encoding, are how requests are smuggled past a proxy; refused (RFC 9112 §6.3).
-std::string AmbiguousFraming(const httplib::Request& req) {
-  if (req.get_header_value_count("Host") > 1) return "more than one Host header";
-  if (req.get_header_value_count("Content-Length") > 1) return "more than one Content-Length";
-  if (req.has_header("Content-Length") && req.has_header("Transfer-Encoding"))
-    return "both Content-Length and Transfer-Encoding";
-  return "";
-}
-
 bool TokenMatches(const std::string& want, const std::string& header) {
   const std::string prefix = "Bearer ";
   if (header.rfind(prefix, 0) != 0) return false;
@@ -120,11 +126,103 @@ class Slots {
   int free_;
 };
 
+// %XX decoded; '+' is a space in a query (application/x-www-form-urlencoded), not in a path.
+std::string DecodeUrl(std::string_view s, bool plus_is_space) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else if (s[i] == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// What the handlers read of a request.
+struct Request {
+  std::string method, target, path;  // target: as sent (the cache key); path: decoded
+  std::multimap<std::string, std::string> params;
+  std::string host, authorization, if_none_match, content_type;
+  std::string body;       // a read endpoint's body, or the catalog
+  std::string body_file;  // an upload, as streamed to disk
+};
+
+// An answer: status, headers and a body held by `keep` (a cached answer is sent without a copy).
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<const void> keep;
+  const char* data = nullptr;
+  size_t size = 0;
+
+  void Header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  void Body(std::string body, const char* type) {
+    auto owned = std::make_shared<const std::string>(std::move(body));
+    data = owned->data();
+    size = owned->size();
+    keep = std::move(owned);
+    Header("Content-Type", type);
+  }
+  void Cached(std::shared_ptr<const CachedResponse> c) {
+    data = c->body.data();
+    size = c->body.size();
+    keep = std::move(c);
+    Header("Content-Type", "application/json; charset=utf-8");
+  }
+  void Static(const unsigned char* bytes, size_t n, const char* type) {
+    data = reinterpret_cast<const char*>(bytes);
+    size = n;
+    keep = nullptr;
+    Header("Content-Type", type);
+  }
+};
+
+// One TCP connection, between libmicrohttpd's "started" and "closed" notices. `deadline_ms`
+// (steady clock; 0: none while an answer is computed) is when the reaper closes it.
+struct Connection {
+  int fd = -1;
+  std::string client;  // its address, for the log
+  std::atomic<int64_t> deadline_ms{0};
+  std::atomic<int> deadline_kind{0};  // what the deadline is for (the log's reason)
+  bool closed_by_reaper = false;      // under Impl::conns_mu
+};
+
+enum DeadlineKind { kRequestDeadline = 0, kUploadDeadline = 1, kResponseDeadline = 2 };
+
+// One request, from its request line (libmicrohttpd's URI callback) to its completion notice.
+struct Exchange {
+  Request req;
+  bool begun = false;      // its headers were seen (Begin ran)
+  bool answered = false;   // an answer was queued
+  size_t limit = 0;        // body bytes it may send
+  size_t received = 0;     // body bytes it sent
+  std::FILE* file = nullptr;  // an upload's file while it streams
+  int write_errno = 0;        // the upload's file could not be written
+  ~Exchange() {
+    if (file) std::fclose(file);
+    // An upload the write endpoint did not take over (refused before it ran, cut off, failed).
+    if (!req.body_file.empty()) ::unlink(req.body_file.c_str());
+  }
+};
+
 }  // namespace
 
 struct Server::Impl {
   ServeOptions opt;
-  httplib::Server http;
+  int listen_fd = -1;
   int port = 0;
   bool loopback = true;
   std::unique_ptr<Slots> slots;
@@ -132,6 +230,16 @@ struct Server::Impl {
   std::shared_ptr<Snapshot> snap;
   std::mutex reload_mu, write_mu;
   std::atomic<int64_t> last_check{0};
+  std::atomic<uint64_t> upload_counter{0};
+
+  // Open connections (the reaper's list).
+  std::mutex conns_mu;
+  std::unordered_set<Connection*> conns;
+
+  // Run until Stop.
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
 
   // The current snapshot, replaced first when the store's files changed (looked at no more than
   // every 200 ms) or when `force` is set.
@@ -167,42 +275,44 @@ struct Server::Impl {
     return snap;
   }
 
-  void SendJson(httplib::Response& res, int status, const std::string& body,
-                const std::string& etag, const std::string& cache_control,
-                const httplib::Request& req) {
+  static void SendJson(Response& res, int status, std::shared_ptr<const CachedResponse> out,
+                       const Request& req) {
     res.status = status;
-    if (!etag.empty()) {
-      res.set_header("ETag", etag);
-      res.set_header("Cache-Control", cache_control);
-      if (req.get_header_value("If-None-Match") == etag) {
+    if (!out->etag.empty()) {
+      res.Header("ETag", out->etag);
+      res.Header("Cache-Control", out->cache_control);
+      if (req.if_none_match == out->etag) {
         res.status = 304;
         return;
       }
     } else {
-      res.set_header("Cache-Control", "no-store");
+      res.Header("Cache-Control", "no-store");
     }
-    res.set_content(body, "application/json; charset=utf-8");
+    res.Cached(std::move(out));
   }
 
-  void SendError(httplib::Response& res, int status, const std::string& message,
-                 const httplib::Request& req, json details = json()) {
+  static void SendError(Response& res, int status, const std::string& message, const Request& req,
+                        json details = json()) {
     json body = ErrorBody(status, message);
     body["error"]["request"] = req.method + " " + req.path;
     if (!details.is_null()) body["error"]["details"] = std::move(details);
-    SendJson(res, status, Dump(body), "", "", req);
+    auto out = std::make_shared<CachedResponse>();
+    out->body = Dump(body);
+    SendJson(res, status, std::move(out), req);
   }
 
-  static ApiRequest ToApi(const httplib::Request& req) {
+  static ApiRequest ToApi(Request& req) {
     ApiRequest r;
     r.method = req.method;
     r.path = req.path;
     r.target = req.target;
-    r.body = req.body;
-    for (const auto& [k, v] : req.params) r.params.emplace(k, v);
+    r.body = std::move(req.body);
+    r.body_file = std::move(req.body_file);
+    r.params = req.params;
     return r;
   }
 
-  void Read(const httplib::Request& req, httplib::Response& res) {
+  void Read(Request& req, Response& res) {
     auto s = Current();
     const bool cacheable = req.method == "GET" || req.method == "HEAD";
     if (cacheable) {
@@ -212,13 +322,14 @@ struct Server::Impl {
         if (auto it = s->cache.find(req.target); it != s->cache.end()) hit = it->second;
       }
       if (hit) {
-        res.set_header("X-Cache", "hit");
-        SendJson(res, hit->status, hit->body, hit->etag, hit->cache_control, req);
+        res.Header("X-Cache", "hit");
+        const int status = hit->status;
+        SendJson(res, status, std::move(hit), req);
         return;
       }
     }
     if (!slots->Acquire(opt.compute_wait_ms)) {
-      res.set_header("Retry-After", "1");
+      res.Header("Retry-After", "1");
       SendError(res, 503, "the server is busy computing other responses; try again", req);
       return;
     }
@@ -253,17 +364,13 @@ struct Server::Impl {
       if (s->cache_used + bytes <= opt.cache_bytes && s->cache.emplace(req.target, out).second)
         s->cache_used += bytes;
     }
-    res.set_header("X-Cache", "miss");
-    SendJson(res, out->status, out->body, out->etag, out->cache_control, req);
+    res.Header("X-Cache", "miss");
+    const int status = out->status;
+    SendJson(res, status, std::move(out), req);
   }
 
-  void Write(const httplib::Request& req, httplib::Response& res) {
-    if (!TokenMatches(opt.token, req.get_header_value("Authorization"))) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      SendError(res, 401, "this endpoint needs the server's token: Authorization: Bearer TOKEN",
-                req);
-      return;
-    }
+  // The token was checked when the headers came in (Begin).
+  void Write(Request& req, Response& res) {
     std::lock_guard<std::mutex> one_writer(write_mu);
     const ApiRequest api = ToApi(req);
     Result<ApiReply> reply = Status::Internal("not run");
@@ -273,20 +380,23 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       reply = Status::Internal(std::string("unexpected error: ") + e.what());
     }
+    if (!api.body_file.empty()) ::unlink(api.body_file.c_str());  // not taken over: refused
     Current(true);  // what was written is what the next read sees
     if (!reply.ok()) {
       SendError(res, HttpStatusOf(reply.status()), reply.status().message(), req);
       return;
     }
-    SendJson(res, reply->status, Dump(reply->body), "", "", req);
+    auto out = std::make_shared<CachedResponse>();
+    out->body = Dump(reply->body);
+    SendJson(res, reply->status, std::move(out), req);
   }
 
   // The dashboard's files: built in, or from --web-root (never outside it).
-  void Static(const httplib::Request& req, httplib::Response& res) {
+  void Static(const Request& req, Response& res) {
     const std::string path = req.path == "/" ? "/index.html" : req.path;
-    res.set_header("Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                   "connect-src 'self'; frame-ancestors 'none'");
+    res.Header("Content-Security-Policy",
+               "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+               "connect-src 'self'; frame-ancestors 'none'");
     if (!opt.web_root.empty()) {
       namespace fs = std::filesystem;
       std::error_code ec;
@@ -300,68 +410,444 @@ struct Server::Impl {
         std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        res.set_header("Cache-Control", "no-cache");
-        res.set_content(ss.str(), ContentTypeOf(file.string()));
+        res.Header("Cache-Control", "no-cache");
+        res.Body(ss.str(), ContentTypeOf(file.string()));
         return;
       }
     } else if (const Asset* a = FindAsset(path)) {
       const std::string etag = std::string("\"") + a->hash + "\"";
-      res.set_header("ETag", etag);
-      res.set_header("Cache-Control", "no-cache");
-      if (req.get_header_value("If-None-Match") == etag) {
+      res.Header("ETag", etag);
+      res.Header("Cache-Control", "no-cache");
+      if (req.if_none_match == etag) {
         res.status = 304;
         return;
       }
-      res.set_content(reinterpret_cast<const char*>(a->data), a->size, a->type);
+      res.Static(a->data, a->size, a->type);
       return;
     }
     res.status = 404;
-    res.set_content("not found: " + req.path + "\n", "text/plain; charset=utf-8");
+    res.Body("not found: " + req.path + "\n", "text/plain; charset=utf-8");
   }
 
-  void Route(const httplib::Request& req, httplib::Response& res) {
-    if (loopback && !LoopbackHost(req.get_header_value("Host"), opt.bind)) {
-      SendError(res, 403, "this server answers requests for localhost only", req);
-      return;
-    }
-    const bool api = req.path == "/api/v1" || req.path.rfind("/api/", 0) == 0;
-    const bool write_path = req.path == "/api/v1/ingest" || req.path == "/api/v1/catalog";
-    if (write_path) {
-      const char* method = req.path == "/api/v1/ingest" ? "POST" : "PUT";
+  static bool IsWritePath(const std::string& path) {
+    return path == "/api/v1/ingest" || path == "/api/v1/catalog";
+  }
+  static const char* WriteMethod(const std::string& path) {
+    return path == "/api/v1/ingest" ? "POST" : "PUT";
+  }
+
+  // Every request whose headers passed Begin's gates.
+  void Route(Request& req, Response& res) {
+    if (IsWritePath(req.path)) {
+      const char* method = WriteMethod(req.path);
       if (opt.token.empty()) {
         SendError(res, 404,
                   "no such endpoint: the server is read-only (write endpoints exist when it is "
                   "started with --token)",
                   req);
       } else if (req.method != method) {
-        res.set_header("Allow", method);
+        res.Header("Allow", method);
         SendError(res, 405, std::string("use ") + method, req);
       } else {
         Write(req, res);
       }
       return;
     }
-    if (api) {
+    if (req.path == "/api/v1" || req.path.rfind("/api/", 0) == 0) {
       if (req.method == "GET" || req.method == "HEAD" ||
           (req.method == "POST" && req.path == "/api/v1/check")) {
         Read(req, res);
       } else {
-        res.set_header("Allow", "GET, HEAD");
+        res.Header("Allow", "GET, HEAD");
         SendError(res, 405, "this API is read-only here: use GET", req);
       }
       return;
     }
     if (req.method != "GET" && req.method != "HEAD") {
-      res.set_header("Allow", "GET, HEAD");
+      res.Header("Allow", "GET, HEAD");
       SendError(res, 405, "use GET", req);
       return;
     }
     Static(req, res);
   }
+
+  // --- libmicrohttpd's side -------------------------------------------------------------------
+
+  static Connection* ConnectionOf(MHD_Connection* c) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? static_cast<Connection*>(info->socket_context) : nullptr;
+  }
+
+  void SetDeadline(MHD_Connection* c, int seconds, DeadlineKind kind) {
+    if (Connection* conn = ConnectionOf(c)) {
+      conn->deadline_kind = kind;
+      conn->deadline_ms = seconds > 0 ? NowMs() + int64_t{seconds} * 1000 : 0;
+    }
+  }
+
+  // Sends `res` (libmicrohttpd sends it after the handler returns; a request whose body was not
+  // read has its connection closed after the answer).
+  MHD_Result Queue(MHD_Connection* c, Exchange* x, Response& res) {
+    auto* keep = new std::shared_ptr<const void>(std::move(res.keep));
+    MHD_Response* r = MHD_create_response_from_buffer_with_free_callback_cls(
+        res.size, const_cast<char*>(res.data),
+        [](void* cls) { delete static_cast<std::shared_ptr<const void>*>(cls); }, keep);
+    if (!r) {
+      delete keep;
+      return MHD_NO;
+    }
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    for (const auto& [k, v] : res.headers) MHD_add_response_header(r, k.c_str(), v.c_str());
+    const MHD_Result ok = MHD_queue_response(c, static_cast<unsigned>(res.status), r);
+    MHD_destroy_response(r);
+    x->answered = true;
+    SetDeadline(c, opt.response_timeout_s, kResponseDeadline);
+    if (!opt.quiet) {
+      std::fprintf(stderr, "%s %s %s %d %zu\n", ClientOf(c).c_str(), x->req.method.c_str(),
+                   x->req.target.c_str(), res.status, res.size);
+    }
+    return ok;
+  }
+
+  static std::string ClientOf(MHD_Connection* c) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[NI_MAXHOST] = "?";
+    if (info && info->client_addr) {
+      const socklen_t len = info->client_addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
+                                                                      : sizeof(sockaddr_in);
+      ::getnameinfo(info->client_addr, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
+    }
+    return host;
+  }
+
+  // A refusal when the headers are in: the body, if any, is never read, and the connection is
+  // closed after the answer.
+  MHD_Result Refuse(MHD_Connection* c, Exchange* x, int status, const std::string& message,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Response res;
+    res.headers = std::move(headers);
+    res.Header("Connection", "close");
+    SendError(res, status, message, x->req);
+    return Queue(c, x, res);
+  }
+
+  // The headers are in: the gates, then either the answer at once or the body's reading.
+  MHD_Result Begin(MHD_Connection* c, Exchange* x, const char* method) {
+    x->begun = true;
+    Request& req = x->req;
+    req.method = method;
+    const size_t q = req.target.find('?');
+    req.path = DecodeUrl(std::string_view(req.target).substr(0, q), false);
+    if (q != std::string::npos) {
+      std::string_view query = std::string_view(req.target).substr(q + 1);
+      while (!query.empty()) {
+        const size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (!pair.empty()) {
+          const size_t eq = pair.find('=');
+          req.params.emplace(DecodeUrl(pair.substr(0, eq), true),
+                             eq == std::string_view::npos ? "" : DecodeUrl(pair.substr(eq + 1), true));
+        }
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+      }
+    }
+    struct Seen {
+      Request* req = nullptr;
+      int fields = 0, hosts = 0, lengths = 0, encodings = 0;
+      std::string length, encoding;
+    } seen;
+    seen.req = &req;
+    MHD_get_connection_values(
+        c, MHD_HEADER_KIND,
+        [](void* cls, MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+          auto* s = static_cast<Seen*>(cls);
+          ++s->fields;
+          const std::string v = value ? value : "";
+          if (strcasecmp(key, "Host") == 0) {
+            if (s->hosts++ == 0) s->req->host = v;
+          } else if (strcasecmp(key, "Content-Length") == 0) {
+            ++s->lengths;
+            s->length = v;
+          } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+            ++s->encodings;
+            s->encoding = v;
+          } else if (strcasecmp(key, "Authorization") == 0) {
+            s->req->authorization = v;
+          } else if (strcasecmp(key, "If-None-Match") == 0) {
+            s->req->if_none_match = v;
+          } else if (strcasecmp(key, "Content-Type") == 0) {
+            s->req->content_type = v;
+          }
+          return MHD_YES;
+        },
+        &seen);
+    if (seen.fields > opt.max_headers) {
+      return Refuse(c, x, 431,
+                    "the request has " + std::to_string(seen.fields) +
+                        " header fields; this server takes up to " +
+                        std::to_string(opt.max_headers));
+    }
+    if (req.target.size() > opt.max_uri) {
+      return Refuse(c, x, 414,
+                    "the request URI is " + std::to_string(req.target.size()) +
+                        " bytes; this server takes up to " + std::to_string(opt.max_uri));
+    }
+    // Framing a proxy and this server could read two ways is how requests are smuggled
+    // (RFC 9112 §6.3): refused.
+    if (seen.hosts > 1) return Refuse(c, x, 400, "the request is ambiguous: more than one Host");
+    if (seen.lengths > 1)
+      return Refuse(c, x, 400, "the request is ambiguous: more than one Content-Length");
+    if (seen.lengths && seen.encodings)
+      return Refuse(c, x, 400,
+                    "the request is ambiguous: both Content-Length and Transfer-Encoding");
+    if (seen.encodings > 1 || (seen.encodings && strcasecmp(seen.encoding.c_str(), "chunked") != 0))
+      return Refuse(c, x, 501, "the only transfer encoding taken is a single 'chunked'");
+    if (loopback && !LoopbackHost(req.host, opt.bind))
+      return Refuse(c, x, 403, "this server answers requests for localhost only");
+    uint64_t length = 0;
+    if (seen.lengths) {
+      char* end = nullptr;
+      errno = 0;
+      length = std::strtoull(seen.length.c_str(), &end, 10);
+      if (seen.length.empty() || *end || errno || !std::isdigit(static_cast<unsigned char>(seen.length[0])))
+        return Refuse(c, x, 400, "the Content-Length is not a number");
+    }
+    const bool has_body = length > 0 || seen.encodings;
+    const bool write_path = IsWritePath(req.path);
+    const bool writes = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    if (write_path && writes) {
+      if (opt.token.empty()) {
+        return Refuse(c, x, 404,
+                      "no such endpoint: the server is read-only (write endpoints exist when it "
+                      "is started with --token)");
+      }
+      if (!TokenMatches(opt.token, req.authorization)) {
+        return Refuse(c, x, 401,
+                      "this endpoint needs the server's token: Authorization: Bearer TOKEN",
+                      {{"WWW-Authenticate", "Bearer"}});
+      }
+    }
+    const bool upload = write_path && req.method == WriteMethod(req.path);
+    const bool takes_body = upload || (req.path == "/api/v1/check" && req.method == "POST");
+    // Answered in the next call (an answer queued in this one closes the connection: it would
+    // leave a body unread) ...
+    if (!has_body) return MHD_YES;
+    // ... unless there is a body this request has no use for: never read, the connection closed.
+    if (!takes_body) return Answer(c, x);
+    x->limit = upload ? opt.max_upload : opt.max_body;
+    if (seen.encodings && !upload)
+      return Refuse(c, x, 411, "a body sent here needs a Content-Length");
+    if (length > x->limit) {
+      return Refuse(c, x, 413,
+                    "the request body is larger than this endpoint takes: " +
+                        std::to_string(length) + " bytes, up to " + std::to_string(x->limit));
+    }
+    if (req.path == "/api/v1/ingest") {
+      if (req.content_type.rfind("multipart/", 0) == 0)
+        return Refuse(c, x, 415, "send the file as the request body, not as a multipart form");
+      if (!OpenUpload(x)) {
+        return Refuse(c, x, 500,
+                      std::string("cannot keep the upload: ") + std::strerror(x->write_errno));
+      }
+    }
+    SetDeadline(c, upload ? opt.upload_timeout_s : opt.request_timeout_s,
+                upload ? kUploadDeadline : kRequestDeadline);
+    return MHD_YES;  // libmicrohttpd answers "Expect: 100-continue" and reads the body
+  }
+
+  // STORE/uploads/.incoming-PID-N: the upload as it streams (the ingest endpoint renames it).
+  bool OpenUpload(Exchange* x) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path dir = fs::path(opt.store_dir) / "uploads";
+    fs::create_directories(dir, ec);
+    const std::string path = (dir / (".incoming-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(upload_counter++)))
+                                 .string();
+    x->file = std::fopen(path.c_str(), "wbx");
+    if (!x->file) {
+      x->write_errno = errno;
+      return false;
+    }
+    x->req.body_file = path;
+    return true;
+  }
+
+  MHD_Result Receive(Exchange* x, const char* data, size_t* size) {
+    const size_t n = *size;
+    *size = 0;
+    if (x->received + n > x->limit) {
+      // Only a chunked upload gets here (a declared length was checked): no answer can be sent
+      // in the middle of a body, so the connection is closed.
+      if (!opt.quiet)
+        std::fprintf(stderr, "encore serve: closed an upload past %zu bytes: %s\n", x->limit,
+                     x->req.target.c_str());
+      return MHD_NO;
+    }
+    x->received += n;
+    if (x->file) {
+      if (!x->write_errno && std::fwrite(data, 1, n, x->file) != n) x->write_errno = errno;
+    } else {
+      x->req.body.append(data, n);
+    }
+    return MHD_YES;
+  }
+
+  // The whole request is in: compute the answer in this connection's thread and send it.
+  MHD_Result Answer(MHD_Connection* c, Exchange* x) {
+    SetDeadline(c, 0, kRequestDeadline);
+    Response res;
+    if (x->file) {
+      if (std::fclose(x->file) != 0 && !x->write_errno) x->write_errno = errno;
+      x->file = nullptr;
+      if (x->write_errno) {
+        SendError(res, 507,
+                  std::string("cannot keep the upload: ") + std::strerror(x->write_errno), x->req);
+        return Queue(c, x, res);
+      }
+    }
+    try {
+      Route(x->req, res);
+    } catch (const std::exception& e) {
+      res = Response();
+      SendError(res, 500, std::string("unexpected error: ") + e.what(), x->req);
+    }
+    return Queue(c, x, res);
+  }
+
+  static MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* /*url*/,
+                              const char* method, const char* /*version*/,
+                              const char* upload_data, size_t* upload_data_size, void** req_cls) {
+    auto* p = static_cast<Impl*>(cls);
+    auto* x = static_cast<Exchange*>(*req_cls);
+    if (!x) return MHD_NO;  // the URI callback always makes one
+    if (!x->begun) return p->Begin(c, x, method);
+    if (*upload_data_size) return p->Receive(x, upload_data, upload_data_size);
+    if (x->answered) return MHD_YES;
+    return p->Answer(c, x);
+  }
+
+  static void* OnUri(void* /*cls*/, const char* uri, MHD_Connection* /*c*/) {
+    auto* x = new Exchange;
+    x->req.target = uri ? uri : "";
+    return x;
+  }
+
+  static void OnCompleted(void* cls, MHD_Connection* c, void** req_cls,
+                          MHD_RequestTerminationCode) {
+    auto* p = static_cast<Impl*>(cls);
+    delete static_cast<Exchange*>(*req_cls);
+    *req_cls = nullptr;
+    // The next request (keep-alive) must be in within the request deadline.
+    p->SetDeadline(c, p->opt.request_timeout_s, kRequestDeadline);
+  }
+
+  static void OnConnection(void* cls, MHD_Connection* c, void** socket_context,
+                           MHD_ConnectionNotificationCode code) {
+    auto* p = static_cast<Impl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+      auto* conn = new Connection;
+      if (const MHD_ConnectionInfo* info =
+              MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD))
+        conn->fd = info->connect_fd;
+      if (!p->opt.quiet) conn->client = ClientOf(c);
+      conn->deadline_ms = NowMs() + int64_t{p->opt.request_timeout_s} * 1000;
+      *socket_context = conn;
+      std::lock_guard<std::mutex> lock(p->conns_mu);
+      p->conns.insert(conn);
+    } else if (auto* conn = static_cast<Connection*>(*socket_context)) {
+      // Before libmicrohttpd closes the socket: the reaper never touches a reused descriptor.
+      {
+        std::lock_guard<std::mutex> lock(p->conns_mu);
+        p->conns.erase(conn);
+      }
+      delete conn;
+      *socket_context = nullptr;
+    }
+  }
+
+  // Every 100 ms: connections past their deadline are shut down (libmicrohttpd then closes them).
+  void Reap() {
+    static const char* const kWhat[] = {"no whole request", "no whole upload",
+                                        "the answer not taken"};
+    std::unique_lock<std::mutex> lock(stop_mu);
+    while (!stop_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping; })) {
+      const int64_t now = NowMs();
+      std::lock_guard<std::mutex> held(conns_mu);
+      for (Connection* conn : conns) {
+        const int64_t d = conn->deadline_ms.load();
+        if (d == 0 || now < d || conn->closed_by_reaper || conn->fd < 0) continue;
+        conn->closed_by_reaper = true;
+        ::shutdown(conn->fd, SHUT_RDWR);
+        if (!opt.quiet) {
+          std::fprintf(stderr, "encore serve: closed a connection from %s: %s in time\n",
+                       conn->client.c_str(), kWhat[conn->deadline_kind.load()]);
+        }
+      }
+    }
+  }
+
+  static void Log(void* /*cls*/, const char* fmt, va_list ap) {
+    std::fputs("encore serve: ", stderr);
+    std::vfprintf(stderr, fmt, ap);
+  }
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  if (impl_ && impl_->listen_fd >= 0) ::close(impl_->listen_fd);
+}
+
+namespace {
+
+// The listening socket, SO_REUSEADDR only: with SO_REUSEPORT a second server on a busy port
+// would start and the kernel would split the requests between the two.
+Result<int> Listen(const std::string& bind, int port, int* bound_port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (int rc = ::getaddrinfo(bind.c_str(), service.c_str(), &hints, &found); rc != 0)
+    return Status::InvalidArgument("cannot listen on '" + bind + "': " + ::gai_strerror(rc));
+  std::string why = "no address";
+  int fd = -1;
+  for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (a->ai_family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof yes);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(found);
+  if (fd < 0) {
+    return Status::IoError("cannot listen on " + bind + ":" + std::to_string(port) + ": " + why +
+                           " (is another server using the port? --port 0 takes any free one)");
+  }
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *bound_port = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                                 : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  return fd;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -371,110 +857,14 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
   p->slots = std::make_unique<Slots>(std::max(1, options.compute_slots));
   ENCORE_ASSIGN_OR_RETURN(p->snap, LoadSnapshot(options.store_dir));
   p->last_check = NowMs();
-
-  httplib::Server& h = p->http;
-  const int threads = std::max(2, options.threads);
-  h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  h.set_read_timeout(options.read_timeout_s, 0);
-  h.set_write_timeout(options.write_timeout_s, 0);
-  h.set_keep_alive_timeout(5);
-  h.set_tcp_nodelay(true);  // else Nagle and delayed ACKs hold small answers ~40 ms
-  h.set_keep_alive_max_count(10000);
-  h.set_payload_max_length(options.token.empty() ? options.max_body : options.max_upload);
-  h.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                         {"Referrer-Policy", "no-referrer"},
-                         {"X-Frame-Options", "DENY"}});
-  // Before any body byte is read: framing that could be smuggled, the Host check, and the token
-  // of the write endpoints. A refused request closes its connection (its body is never read).
-  h.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
-    auto refuse = [&](int status, const std::string& message) {
-      res.set_header("Connection", "close");
-      p->SendError(res, status, message, req);
-      return httplib::Server::HandlerResponse::Handled;
-    };
-    if (const std::string why = AmbiguousFraming(req); !why.empty())
-      return refuse(400, "the request is ambiguous: " + why);
-    if (p->loopback && !LoopbackHost(req.get_header_value("Host"), p->opt.bind))
-      return refuse(403, "this server answers requests for localhost only");
-    const bool write_path = req.path == "/api/v1/ingest" || req.path == "/api/v1/catalog";
-    const bool writes = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
-    if (write_path && writes && p->opt.token.empty()) {
-      return refuse(404,
-                    "no such endpoint: the server is read-only (write endpoints exist when it is "
-                    "started with --token)");
-    }
-    if (write_path && writes &&
-        !TokenMatches(p->opt.token, req.get_header_value("Authorization"))) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      return refuse(401, "this endpoint needs the server's token: Authorization: Bearer TOKEN");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  auto route = [p](const httplib::Request& req, httplib::Response& res) { p->Route(req, res); };
-  // An upload is its body, whatever content type the client names (curl --data-binary sends
-  // application/x-www-form-urlencoded, which httplib would parse as a form and cap at 8 KiB):
-  // read as it comes, within the upload limit, then routed like any request.
-  h.Post("/api/v1/ingest", [p](const httplib::Request& req, httplib::Response& res,
-                               const httplib::ContentReader& reader) {
-    if (req.is_multipart_form_data()) {
-      p->SendError(res, 415, "send the file as the request body, not as a multipart form", req);
-      return;
-    }
-    httplib::Request whole = req;
-    reader([&](const char* data, size_t n) {
-      whole.body.append(data, n);
-      return true;
-    });
-    p->Route(whole, res);
-  });
-  const std::string any = R"(/.*)";
-  h.Get(any, route);
-  h.Post(any, route);
-  h.Put(any, route);
-  h.Delete(any, route);
-  h.Patch(any, route);
-  h.Options(any, route);
-  h.set_error_handler([p](const httplib::Request& req, httplib::Response& res) {
-    // httplib's own refusals (body too large, URI too long, bad request): the same envelope.
-    if (res.body.empty() && res.status >= 400) {
-      std::string msg = res.status == 413   ? "the request body is larger than this server takes"
-                        : res.status == 414 ? "the request URI is too long"
-                                            : "the request was refused";
-      p->SendError(res, res.status, msg, req);
-    }
-  });
-  h.set_exception_handler(
-      [p](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unexpected error";
-        try {
-          if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what += std::string(": ") + e.what();
-        } catch (...) {
-        }
-        p->SendError(res, 500, what, req);
-      });
-  if (!options.quiet) {
-    h.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %s %d %zu\n", req.remote_addr.c_str(), req.method.c_str(),
-                   req.target.c_str(), res.status, res.body.size());
-    });
+  // Uploads a previous server was receiving when it stopped.
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(
+           std::filesystem::path(options.store_dir) / "uploads", ec)) {
+    if (e.path().filename().string().rfind(".incoming-", 0) == 0)
+      std::filesystem::remove(e.path(), ec);
   }
-  // SO_REUSEADDR only (httplib's default adds SO_REUSEPORT, with which a second server on a
-  // busy port starts anyway and the kernel splits the requests between the two).
-  h.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  if (options.port == 0) {
-    p->port = h.bind_to_any_port(options.bind);
-  } else {
-    p->port = h.bind_to_port(options.bind, options.port) ? options.port : -1;
-  }
-  if (p->port <= 0) {
-    return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port) +
-                           " (is another server using the port? --port 0 takes any free one)");
-  }
+  ENCORE_ASSIGN_OR_RETURN(p->listen_fd, Listen(options.bind, options.port, &p->port));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -489,10 +879,13 @@ std::string Server::address() const {
 int Server::port() const { return impl_->port; }
 
 Status Server::Run(bool signals) {
+  Impl* p = impl_.get();
   std::thread waiter;
   std::atomic<bool> done{false};
   sigset_t set, old;
   if (signals) {
+    // Blocked before any thread starts, so that every thread inherits the mask and the waiter
+    // alone takes the signal.
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
@@ -500,22 +893,61 @@ Status Server::Run(bool signals) {
     waiter = std::thread([this, set, &done] {
       int sig = 0;
       sigwait(&set, &sig);
-      if (!done) impl_->http.stop();
+      if (!done) Stop();
     });
   }
-  const bool ok = impl_->http.listen_after_bind();
+  std::thread reaper([p] { p->Reap(); });
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ::getsockname(p->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                   MHD_USE_POLL | MHD_USE_TURBO;
+  if (addr.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+  if (!p->opt.quiet) flags |= MHD_USE_ERROR_LOG;
+  const ServeOptions& o = p->opt;
+  MHD_Daemon* daemon = MHD_start_daemon(
+      flags, 0, nullptr, nullptr, &Impl::OnRequest, p,  //
+      MHD_OPTION_EXTERNAL_LOGGER, &Impl::Log, p,        //
+      MHD_OPTION_LISTEN_SOCKET, static_cast<MHD_socket>(p->listen_fd),
+      MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(std::max(1, o.max_connections)),
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      static_cast<unsigned>(std::max(1, o.max_connections_per_client)),
+      MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(std::max(1, o.keep_alive_timeout_s)),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(o.max_header_bytes),
+      MHD_OPTION_STRICT_FOR_CLIENT, 1,  //
+      MHD_OPTION_URI_LOG_CALLBACK, &Impl::OnUri, p,  //
+      MHD_OPTION_NOTIFY_COMPLETED, &Impl::OnCompleted, p,  //
+      MHD_OPTION_NOTIFY_CONNECTION, &Impl::OnConnection, p,  //
+      MHD_OPTION_END);
+  Status status = Status::Ok();
+  if (!daemon) {
+    status = Status::IoError("the HTTP server could not start");
+    Stop();
+  } else {
+    p->listen_fd = -1;  // libmicrohttpd's now: it closes it when stopped
+  }
+  {
+    std::unique_lock<std::mutex> lock(p->stop_mu);
+    p->stop_cv.wait(lock, [p] { return p->stopping; });
+  }
+  if (daemon) MHD_stop_daemon(daemon);
+  reaper.join();
   if (signals) {
     done = true;
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
-  if (!ok) return Status::IoError("the server stopped listening");
-  return Status::Ok();
+  return status;
 }
 
 void Server::Stop() {
-  if (impl_) impl_->http.stop();
+  if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->stop_mu);
+    impl_->stopping = true;
+  }
+  impl_->stop_cv.notify_all();
 }
 
 }  // namespace encore::server

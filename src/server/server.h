@@ -1,5 +1,5 @@
 // `encore serve`: the HTTP JSON API (doc/api/http.md) and the web dashboard (web/, built into the
-// binary) over one store, with cpp-httplib.
+// binary) over one store, with GNU libmicrohttpd (a thread per connection, within limits).
 //
 // Requests read an immutable snapshot of the store (counts, catalog, records, news, charts); a
 // snapshot is replaced when the store's files change, and each keeps its own cache of responses.
@@ -21,12 +21,24 @@ struct ServeOptions {
   // Write endpoints (POST /api/v1/ingest, PUT /api/v1/catalog) exist only when a token is set,
   // and demand it as `Authorization: Bearer TOKEN`. Default: none (read-only).
   std::string token;
-  int threads = 16;                        // connections served at once
-  int compute_slots = 2;                   // uncached responses computed at once
-  int compute_wait_ms = 10'000;            // how long a request waits for a slot (then 503)
-  size_t max_body = 64 * 1024;             // request body bytes, read-only server
-  size_t max_upload = 256u * 1024 * 1024;  // request body bytes with a token (uploads)
-  int read_timeout_s = 5, write_timeout_s = 10;
+  int compute_slots = 2;         // uncached responses computed at once
+  int compute_wait_ms = 10'000;  // how long a request waits for a slot (then 503)
+  // Limits (doc/api/http.md, "Security and limits"); each binds before any body byte is kept.
+  int max_connections = 1000;            // open connections in all (each has a thread)
+  int max_connections_per_client = 256;  // open connections from one IP address
+  int max_headers = 100;                 // header fields in a request (431 beyond)
+  // A connection's memory for its request line and header fields as read and parsed (431, or 414
+  // for a long request line, when they do not fit).
+  size_t max_header_bytes = 32 * 1024;
+  size_t max_uri = 8 * 1024;             // request target (414 beyond)
+  size_t max_body = 64 * 1024;             // request body bytes of a read endpoint
+  size_t max_upload = 256u * 1024 * 1024;  // request body bytes of a write endpoint (with a token)
+  // Whole-request deadlines, not per read: the request line and headers (and a read endpoint's
+  // body) within request_timeout_s of the connection's opening or of its previous answer; an
+  // upload's body within upload_timeout_s of its headers; an answer sent within
+  // response_timeout_s. An idle keep-alive connection is closed after keep_alive_timeout_s.
+  int request_timeout_s = 10, upload_timeout_s = 300, response_timeout_s = 30;
+  int keep_alive_timeout_s = 5;
   size_t cache_bytes = 64u * 1024 * 1024;  // responses kept per snapshot
   std::string web_root;  // serve the dashboard from this folder instead of the built-in files
   bool quiet = false;    // no request log on stderr
@@ -34,7 +46,8 @@ struct ServeOptions {
 
 class Server {
  public:
-  // Binds (kIoError when the address is taken) and loads the store's first snapshot.
+  // Binds (kIoError when the address is taken, never a shared listen) and loads the store's first
+  // snapshot; connections wait in the listen queue until Run.
   static Result<std::unique_ptr<Server>> Start(const ServeOptions& options);
   ~Server();
   // "http://127.0.0.1:8080"

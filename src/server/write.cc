@@ -29,9 +29,10 @@ Result<std::string> SafeName(const std::string& name) {
   return base;
 }
 
-// STORE/uploads/<UTC time>-<n>-<name>: a new path for each upload.
+// STORE/uploads/<UTC time>-<n>-<name>: a new path for each upload, holding `body`, or the file
+// the server streamed it to (renamed: the same file system).
 Result<std::string> KeepUpload(const std::string& dir, const std::string& name,
-                               const std::string& body) {
+                               const std::string& body, const std::string& body_file = "") {
   static std::atomic<uint64_t> counter{0};
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -43,6 +44,11 @@ Result<std::string> KeepUpload(const std::string& dir, const std::string& name,
   std::erase(stamp, ':');
   const std::string path =
       (fs::path(dir) / "uploads" / (stamp + "-" + std::to_string(counter++) + "-" + name)).string();
+  if (!body_file.empty()) {
+    fs::rename(body_file, path, ec);
+    if (ec) return Status::IoError("cannot keep the upload: " + ec.message());
+    return path;
+  }
   std::ofstream out(path, std::ios::binary);
   out.write(body.data(), static_cast<std::streamsize>(body.size()));
   out.close();
@@ -82,14 +88,28 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
       return Status::InvalidArgument("unknown parameter '" + k + "' (name, user, tier, timezone)");
     }
   }
-  if (r.body.empty()) return Status::InvalidArgument("the request body (the file) is empty");
-  ENCORE_ASSIGN_OR_RETURN(const std::string path, KeepUpload(dir, name, r.body));
+  std::error_code ec;
+  if (r.body_file.empty() ? r.body.empty() : std::filesystem::file_size(r.body_file, ec) == 0)
+    return Status::InvalidArgument("the request body (the file) is empty");
+  ENCORE_ASSIGN_OR_RETURN(const std::string path, KeepUpload(dir, name, r.body, r.body_file));
+  // Kept only when its lines were taken in (the rejects name it); a refused file or one ingested
+  // before is removed.
+  struct Unkept {
+    const std::string& path;
+    bool keep = false;
+    ~Unkept() {
+      std::error_code e;
+      if (!keep) std::filesystem::remove(path, e);
+    }
+  } unkept{path};
   ApiReply reply;
   reply.body = {{"file", name}, {"kept_as", std::filesystem::path(path).filename().string()}};
   // Sales and airplay go to their own table (spec §2, §3); the rest are plays or daily totals.
   auto extra = DetectExtraInput(path);
   if (extra.ok() && *extra) {
     ENCORE_ASSIGN_OR_RETURN(const ExtraInputReport x, IngestExtraInput(dir, path, false));
+    unkept.keep = !x.already_ingested;
+    if (!unkept.keep) reply.body["kept_as"] = nullptr;
     reply.body["kind"] = x.kind == ExtraInput::kSales ? "sales" : "airplay";
     reply.body["state"] = x.already_ingested ? "already_ingested" : "ingested";
     reply.body["lines"] = x.lines;
@@ -109,6 +129,7 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
       report.sealed_before ? json(FormatDate(*report.sealed_before)) : json();
   switch (f.state) {
     case FileOutcome::State::kIngested: {
+      unkept.keep = true;
       reply.body["state"] = "ingested";
       ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up,
                               UpdateRecords(dir, *store, &catalog, RecordsSettings{}));
@@ -119,6 +140,7 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
     }
     case FileOutcome::State::kAlreadyIngested:
       reply.body["state"] = "already_ingested";
+      reply.body["kept_as"] = nullptr;
       break;
     case FileOutcome::State::kFailed:
       return Status::DataError(name + ": " + f.error.message());
