@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "served.h"
 #include "sql_util.h"
 #include "test_util.h"
 
@@ -29,70 +30,6 @@ using nlohmann::json;
 
 // The demo store the fixture Serve.DemoStore made (tests/CMakeLists.txt).
 const std::string kDemo = ENCORE_DEMO_STORE;
-
-// `encore serve ARGS --port 0 --quiet` in the background; stopped by the destructor.
-class Served {
- public:
-  explicit Served(std::vector<std::string> args) {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a test that crashed
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      std::vector<std::string> all = {ENCORE_BINARY, "serve", "--port", "0", "--quiet"};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string out;
-    char buf[512];
-    while (out.find("Press Ctrl-C") == std::string::npos) {
-      const ssize_t n = ::read(fds[0], buf, sizeof buf);
-      if (n <= 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fds[0]);
-    const std::string mark = "dashboard is at http://127.0.0.1:";
-    const auto at = out.find(mark);
-    if (at == std::string::npos) {
-      ADD_FAILURE() << "encore serve did not start: " << out;
-      return;
-    }
-    port_ = std::stoi(out.substr(at + mark.size()));
-  }
-  ~Served() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly";
-    }
-  }
-  int port() const { return port_; }
-  httplib::Client Client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(60, 0);
-    return c;
-  }
-  // GET path: status and parsed body.
-  std::pair<int, json> Get(const std::string& path) const {
-    auto c = Client();
-    auto res = c.Get(path);
-    if (!res) return {0, json()};
-    return {res->status, json::parse(res->body, nullptr, false)};
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 std::string Enc(const std::string& s) {
   std::string out;
@@ -408,6 +345,18 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   res = c.Post("/api/v1/ingest?name=big.csv", auth, big, "application/x-www-form-urlencoded");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
+  // A file refused whole is not kept, nor one ingested before; answers never name the store.
+  res = c.Post("/api/v1/ingest?name=junk.csv", auth, std::string("\x01\x02 not a table\n", 16),
+               "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_GE(res->status, 400) << res->body;
+  EXPECT_EQ(res->body.find(store), std::string::npos) << res->body;
+  std::vector<std::string> kept;
+  for (const auto& e : std::filesystem::directory_iterator(store + "/uploads"))
+    kept.push_back(e.path().filename().string());
+  ASSERT_EQ(kept.size(), 2u) << "kept: " << ::testing::PrintToString(kept);
+  for (const auto& k : kept)
+    EXPECT_TRUE(k.ends_with("-d2.csv") || k.ends_with("-big.csv")) << k;
   // A broken catalog is refused with every problem; nothing changes.
   res = c.Put("/api/v1/catalog", auth,
               json{{"artists", "artist_id,name,kind,country\nx,X,robot,KR\n"}}.dump(),
@@ -493,30 +442,6 @@ TEST(Serve, WebRootFilesCannotEscapeTheFolder) {
 }
 
 }  // namespace
-// Sends raw bytes to the server and returns its status line (what httplib's client would never
-// send: repeated headers, a body announced and not sent).
-namespace {
-std::string RawStatusLine(int port, const std::string& bytes) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return "no connection";
-  }
-  (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  char buf[256];
-  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-  ::close(fd);
-  const std::string got = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-  return got.substr(0, got.find("\r\n"));
-}
-}  // namespace
-
 TEST(Serve, OriginFramingTokenBeforeBodyAndABusyPort) {
   Served s({"--store", kDemo, "--token", "a-token-of-16-chars-or-more"});
   const int port = s.port();

@@ -68,13 +68,41 @@ json SummaryJson(const SourceSummary& s) {
           {"tracks", s.tracks},     {"unmatched_tracks", s.unmatched_tracks}};
 }
 
+// Messages about an upload name the file as it was sent, never where the server keeps it (nor the
+// store's directory).
+std::string Scrub(std::string m, const std::string& dir, const std::string& name) {
+  const std::string kept = dir + "/uploads/";
+  for (size_t at; (at = m.find(kept)) != std::string::npos;) {
+    const size_t end = name.empty() ? std::string::npos : m.find(name, at + kept.size());
+    m.replace(at, end == std::string::npos ? kept.size() : end + name.size() - at, name);
+  }
+  for (size_t at; (at = m.find(dir)) != std::string::npos;) m.replace(at, dir.size(), "STORE");
+  return m;
+}
+
+Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::string* name_out);
+
 }  // namespace
 
 Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
+  std::string name;
+  Result<ApiReply> reply = IngestUpload(dir, r, &name);
+  if (!reply.ok()) return Status(reply.status().code(), Scrub(reply.status().message(), dir, name));
+  if (auto w = reply->body.find("warnings"); w != reply->body.end()) {
+    for (auto& item : *w)
+      if (item.is_string()) item = Scrub(item.get<std::string>(), dir, name);
+  }
+  return reply;
+}
+
+namespace {
+
+Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::string* name_out) {
   auto it = r.params.find("name");
   if (it == r.params.end())
     return Status::InvalidArgument("give the file's name: POST /api/v1/ingest?name=plays.csv");
   ENCORE_ASSIGN_OR_RETURN(const std::string name, SafeName(it->second));
+  *name_out = name;
   IngestOptions o;
   for (const auto& [k, v] : r.params) {
     if (k == "user") {
@@ -143,10 +171,12 @@ Result<ApiReply> HandleIngest(const std::string& dir, const ApiRequest& r) {
       reply.body["kept_as"] = nullptr;
       break;
     case FileOutcome::State::kFailed:
-      return Status::DataError(name + ": " + f.error.message());
+      return Status::DataError(f.error.message());
   }
   return reply;
 }
+
+}  // namespace
 
 Result<ApiReply> HandleCatalog(const std::string& dir, const ApiRequest& r) {
   const json body = json::parse(r.body, nullptr, false);
