@@ -1049,11 +1049,16 @@ json ErrorBody(int status, const std::string& message) {
                                                     {404, "not_found"},
                                                     {405, "method_not_allowed"},
                                                     {409, "conflict"},
+                                                    {411, "length_required"},
                                                     {413, "payload_too_large"},
                                                     {414, "uri_too_long"},
+                                                    {415, "unsupported_media_type"},
                                                     {422, "unprocessable"},
+                                                    {431, "request_header_fields_too_large"},
                                                     {500, "internal"},
-                                                    {503, "busy"}};
+                                                    {501, "not_implemented"},
+                                                    {503, "busy"},
+                                                    {507, "insufficient_storage"}};
   auto it = kCodes.find(status);
   return {{"error",
            {{"status", status},
