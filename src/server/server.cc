@@ -231,6 +231,7 @@ struct Server::Impl {
   std::mutex reload_mu, write_mu;
   std::atomic<int64_t> last_check{0};
   std::atomic<uint64_t> upload_counter{0};
+  std::vector<std::string> store_names;  // the store's directory as given and as an absolute path
 
   // Open connections (the reaper's list).
   std::mutex conns_mu;
@@ -291,8 +292,13 @@ struct Server::Impl {
     res.Cached(std::move(out));
   }
 
-  static void SendError(Response& res, int status, const std::string& message, const Request& req,
-                        json details = json()) {
+  // An error answer; its message names the store as STORE, never by where it is on the server.
+  void SendError(Response& res, int status, std::string message, const Request& req,
+                 json details = json()) const {
+    for (const std::string& dir : store_names) {
+      for (size_t at; !dir.empty() && (at = message.find(dir)) != std::string::npos;)
+        message.replace(at, dir.size(), "STORE");
+    }
     json body = ErrorBody(status, message);
     body["error"]["request"] = req.method + " " + req.path;
     if (!details.is_null()) body["error"]["details"] = std::move(details);
@@ -857,6 +863,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
   p->slots = std::make_unique<Slots>(std::max(1, options.compute_slots));
   ENCORE_ASSIGN_OR_RETURN(p->snap, LoadSnapshot(options.store_dir));
   p->last_check = NowMs();
+  {
+    std::error_code e;
+    const std::string absolute = std::filesystem::absolute(options.store_dir, e).string();
+    p->store_names = {absolute};
+    // A relative name says nothing of the server's file system (and a short one, "s", would
+    // replace every s).
+    if (!options.store_dir.empty() && options.store_dir[0] == '/' && options.store_dir != absolute)
+      p->store_names.push_back(options.store_dir);
+  }
   // Uploads a previous server was receiving when it stopped.
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(
