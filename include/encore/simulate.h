@@ -33,6 +33,14 @@ struct SimulateOptions {
   // Tracks played besides the synthetic ones (`--world`), which then rank below them. Default:
   // none.
   std::vector<WorldTrack> world;
+  // The shape of the log (issue 15: shapes encore did not make). Defaults give the log the
+  // benchmarks in doc/performance.md were first measured on.
+  uint64_t users = 0;         // listeners; 0: plays / 25, within 200..4,000,000
+  uint64_t tracks = 0;        // synthetic tracks; 0: plays / 2,000, within 50..200,000; at most 7.9M
+  double popularity = 0.9;    // Zipf exponent s: the k-th track's base weight is 1 / k^s
+  double user_skew = 2.0;     // listener of a play: n * u^skew for uniform u (1: every one alike)
+  double bot_share = 0.015;   // plays by bots (a few accounts replaying one track each)
+  double skip_share = 0.245;  // plays under 30 s (not streams)
 };
 
 struct SimulateReport {

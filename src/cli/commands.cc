@@ -174,6 +174,16 @@ void AddSimulate(CLI::App& app, Action* action) {
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   cmd->add_option("--out", o->out, "Output file: .csv or .jsonl, optionally .gz or .zst")
       ->required();
+  cmd->add_option("--users", o->users, "Listeners (default: plays / 25, within 200..4M)");
+  cmd->add_option("--tracks", o->tracks, "Synthetic tracks (default: plays / 2000, within 50..200k)");
+  cmd->add_option("--popularity", o->popularity,
+                  "Zipf exponent of track popularity: the k-th track weighs 1/k^s")
+      ->capture_default_str();
+  cmd->add_option("--user-skew", o->user_skew,
+                  "How plays gather on few listeners: n*u^skew for uniform u (1: evenly)")
+      ->capture_default_str();
+  cmd->add_option("--bots", o->bot_share, "Share of plays by bot accounts")->capture_default_str();
+  cmd->add_option("--skips", o->skip_share, "Share of plays under 30 s")->capture_default_str();
   auto world = std::make_shared<std::string>();
   cmd->add_option("--world", *world,
                   "Also play a catalog's tracks: demo (the demo world) or a catalog directory; "

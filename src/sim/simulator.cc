@@ -153,13 +153,25 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
       return Status::InvalidArgument("world track '" + t.id +
                                      "' needs a duration over 30 s and a weight");
   }
+  if (o.tracks > 7'900'000) return Status::InvalidArgument("--tracks must be at most 7,900,000");
+  if (o.users > 100'000'000) return Status::InvalidArgument("--users must be at most 100,000,000");
+  if (!(o.popularity >= 0 && o.popularity <= 4))
+    return Status::InvalidArgument("--popularity (a Zipf exponent) must be within 0..4");
+  if (!(o.user_skew >= 1 && o.user_skew <= 8))
+    return Status::InvalidArgument("--user-skew must be within 1..8");
+  if (!(o.bot_share >= 0 && o.bot_share < 1) || !(o.skip_share >= 0 && o.skip_share < 1) ||
+      o.bot_share + o.skip_share >= 1)
+    return Status::InvalidArgument("--bots and --skips are shares within 0..1, below 1 together");
   const uint64_t n_world = o.world.size();
-  const uint64_t n_tracks = n_world + std::clamp<uint64_t>(o.plays / 2000, 50, 200000);
-  const uint64_t n_users = std::clamp<uint64_t>(o.plays / 25, 200, 4000000);
+  const uint64_t n_tracks =
+      n_world + (o.tracks ? o.tracks : std::clamp<uint64_t>(o.plays / 2000, 50, 200000));
+  const uint64_t n_users = o.users ? std::max<uint64_t>(o.users, 2)
+                                   : std::clamp<uint64_t>(o.plays / 25, 200, 4000000);
   const uint64_t per_day = std::max<uint64_t>(1, o.plays / static_cast<uint64_t>(o.days));
-  const double bot_share = 0.015;
-  const uint64_t n_bots =
-      std::max<uint64_t>(1, static_cast<uint64_t>(bot_share * static_cast<double>(per_day) / 300));
+  const double bot_share = o.bot_share;
+  const uint64_t n_bots = std::min<uint64_t>(
+      n_users / 2,
+      std::max<uint64_t>(1, static_cast<uint64_t>(bot_share * static_cast<double>(per_day) / 300)));
   report.tracks = n_tracks;
   report.users = n_users;
   report.bots = n_bots;
@@ -177,7 +189,7 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
     std::snprintf(id, sizeof id, "QZENC%02u%05u", static_cast<unsigned>(20 + k / 100000),
                   static_cast<unsigned>(k % 100000));
     t.id = id;
-    t.base = 1.0 / std::pow(static_cast<double>(k + 1), 0.9);
+    t.base = 1.0 / std::pow(static_cast<double>(k + 1), o.popularity);
     t.release = rng.Uniform() < 0.6
                     ? o.start - 1 - static_cast<Day>(rng.Below(720))
                     : o.start + static_cast<Day>(rng.Below(static_cast<uint64_t>(o.days)));
@@ -231,7 +243,10 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
         track = bot_track[b];
       } else {
         const double u = rng.Uniform();
-        user = n_bots + static_cast<uint64_t>(u * u * static_cast<double>(n_users - n_bots));
+        const double skewed = o.user_skew == 2.0   ? u * u
+                              : o.user_skew == 1.0 ? u
+                                                   : std::pow(u, o.user_skew);
+        user = n_bots + static_cast<uint64_t>(skewed * static_cast<double>(n_users - n_bots));
         track = static_cast<uint64_t>(
             std::upper_bound(cdf.begin(), cdf.end(), rng.Uniform() * total) - cdf.begin());
         if (track >= n_tracks) track = n_tracks - 1;
@@ -240,11 +255,11 @@ Result<SimulateReport> Simulate(const SimulateOptions& o) {
           rng.Uniform() < 0.03 ? static_cast<uint8_t>(rng.Below(kMarketCount)) : user_market[user];
       const double r = rng.Uniform();
       uint64_t ms;
-      if (r < 0.245) {
+      if (r < o.skip_share) {
         ms = rng.Below(30000);
-      } else if (r < 0.25) {
+      } else if (r < o.skip_share + 0.005) {
         ms = 30000;
-      } else if (r < 0.7) {
+      } else if (r < o.skip_share + 0.455) {
         ms = tracks[track].duration_ms;
       } else {
         ms = 30001 + rng.Below(tracks[track].duration_ms - 30000);

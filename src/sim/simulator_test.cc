@@ -18,11 +18,10 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string Make(const std::string& name, uint64_t seed) {
+std::string Make(const std::string& name, uint64_t seed, SimulateOptions o = {}) {
   const std::string path =
       (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".csv"))
           .string();
-  SimulateOptions o;
   o.plays = 50000;
   o.days = 7;
   o.seed = seed;
@@ -71,6 +70,51 @@ TEST(Simulate, HasTheShapeTheCountingRuleNeeds) {
   size_t max_replays = 0;
   for (const auto& [k, v] : per_user_track_day) max_replays = std::max(max_replays, v);
   EXPECT_GT(max_replays, 100u);  // a bot replays one track hundreds of times a day
+}
+
+// The high-cardinality shape of issue 15: many listeners played evenly, a long Zipf(1) tail of
+// tracks, a quarter skipped, 2 % bots: nearly every (day, user, track, country) key distinct.
+TEST(Simulate, HighCardinalityShape) {
+  SimulateOptions o;
+  o.users = 200000;
+  o.tracks = 100000;
+  o.popularity = 1.0;
+  o.user_skew = 1.0;
+  o.bot_share = 0.02;
+  o.skip_share = 0.25;
+  std::stringstream ss(Make("sim-hc", 5, o));
+  std::string line;
+  std::getline(ss, line);
+  size_t n = 0, short_plays = 0;
+  std::map<std::string, size_t> keys, tracks, users;
+  while (std::getline(ss, line)) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string field;
+    while (std::getline(ls, field, ',')) f.push_back(field);
+    ASSERT_EQ(f.size(), 6u) << line;
+    ++n;
+    ++tracks[f[2]];
+    ++users[f[1]];
+    if (std::stol(f[3]) < 30000) {
+      ++short_plays;
+      continue;
+    }
+    ++keys[f[0].substr(0, 10) + f[1] + f[2] + f[4]];
+  }
+  EXPECT_NEAR(static_cast<double>(short_plays) / static_cast<double>(n), 0.25, 0.02);
+  const double streams = static_cast<double>(n - short_plays);
+  EXPECT_GT(static_cast<double>(keys.size()) / streams, 0.9);  // nearly every key distinct
+  EXPECT_GT(users.size(), 40000u);                               // 50k plays over 200k listeners
+  EXPECT_GT(tracks.size(), 10000u);                              // the long tail is played
+  // Zipf(1): the most played track has about 1/H(100000) = 8 % of the non-bot plays.
+  size_t top = 0;
+  for (const auto& [k, v] : tracks) top = std::max(top, v);
+  EXPECT_GT(top, 2000u);
+  SimulateOptions too_many;
+  too_many.out = "/dev/null";
+  too_many.tracks = 8'000'000;
+  EXPECT_FALSE(Simulate(too_many).ok());
 }
 
 }  // namespace encore
