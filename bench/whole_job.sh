@@ -31,7 +31,7 @@ for run in $(seq "$runs"); do
   timed /dev/null "$encore" ingest --no-records --no-progress "$file" --store "$store"
   timed "$store.out" "$encore" chart compile spotify-daily --from 2024-01-01 --to 2024-01-30 \
     --store "$store"
-  entries=$(grep -o '[0-9,]* entries' "$store.out" | tr -d ', entries' | paste -sd+ | bc)
+  entries=$(grep 'compiled in' "$store.out" | grep -o '[0-9,]* entries' | tr -d ', entries' | paste -sd+ | bc)
   timed "$store.fastest" "$encore" records fastest "$threshold" --top 100000000 --format json \
     --store "$store"
   read -r s rss < <(awk '{s += $1; if ($2 > m) m = $2} END {print s, int(m / 1024)}' "$store.times")

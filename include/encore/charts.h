@@ -215,11 +215,18 @@ class ChartHistory {
   virtual Result<std::vector<TrackLink>> TrackLinks() = 0;
   // Every edition of a chart in date order, optionally within [from, to].
   // Compiled charts: the inputs token a chart family's date was compiled from (nullopt: never),
-  // and storing its editions (one per region, replacing earlier ones) with that token, at once.
+  // and storing dates' editions (one per region, replacing a date's earlier ones) with their
+  // tokens: a batch of dates in one transaction (one commit, so one set of fsyncs, for a month of
+  // daily charts in 71 regions).
   virtual Result<std::optional<std::string>> CompiledInputs(const std::string& family,
                                                             Day date) = 0;
-  virtual Status StoreCompiled(const std::string& family, Day date, const std::string& inputs,
-                               const std::vector<ChartEdition>& editions) = 0;
+  struct CompiledDate {
+    Day date = 0;
+    std::string inputs;
+    std::vector<ChartEdition> editions;
+  };
+  virtual Status StoreCompiled(const std::string& family,
+                               const std::vector<CompiledDate>& dates) = 0;
   virtual Result<std::vector<ChartEdition>> Editions(const std::string& chart,
                                                      std::optional<Day> from = std::nullopt,
                                                      std::optional<Day> to = std::nullopt) = 0;

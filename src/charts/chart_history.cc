@@ -204,10 +204,11 @@ class SqliteChartHistory final : public ChartHistory {
     return std::optional<std::string>();
   }
 
-  Status StoreCompiled(const std::string& family, Day date, const std::string& inputs,
-                       const std::vector<ChartEdition>& editions) override {
+  Status StoreCompiled(const std::string& family,
+                       const std::vector<CompiledDate>& dates) override {
+    if (dates.empty()) return Status::Ok();
     ENCORE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status s = StoreCompiledInTransaction(family, date, inputs, editions);
+    Status s = StoreCompiledInTransaction(family, dates);
     if (!s.ok()) {
       (void)Exec("ROLLBACK");
       return s;
@@ -253,8 +254,8 @@ class SqliteChartHistory final : public ChartHistory {
   Status Exec(const std::string& sql) { return db_.Exec(sql); }
   Status Error() const { return db_.Error(); }
 
-  Status StoreCompiledInTransaction(const std::string& family, Day date, const std::string& inputs,
-                                    const std::vector<ChartEdition>& editions) {
+  Status StoreCompiledInTransaction(const std::string& family,
+                                    const std::vector<CompiledDate>& dates) {
     // Every region of the family's date goes: regions without counts any more must not stay.
     SqliteStmt drop(db_.get(), "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
     SqliteStmt drop_ed(db_.get(),
@@ -268,13 +269,24 @@ class SqliteChartHistory final : public ChartHistory {
         "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
         " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, '', ?, NULL, NULL, NULL, ?, 0)");
     if (!drop.ok() || !drop_ed.ok() || !mark.ok() || !edition.ok() || !entry.ok()) return Error();
-    for (SqliteStmt* st : {&drop, &drop_ed}) {
-      st->Bind(1, static_cast<int64_t>(date));
-      st->Bind(2, family + ":");
-      st->Bind(3, family + ";");  // ':' + 1
-      if (st->Step() != SQLITE_DONE) return Error();
+    for (const CompiledDate& cd : dates) {
+      const Day date = cd.date;
+      for (SqliteStmt* st : {&drop, &drop_ed}) {
+        st->Bind(1, static_cast<int64_t>(date));
+        st->Bind(2, family + ":");
+        st->Bind(3, family + ";");  // ':' + 1
+        if (st->Step() != SQLITE_DONE) return Error();
+        st->Reset();
+      }
+      ENCORE_RETURN_IF_ERROR(StoreCompiledDate(family, cd, edition, entry, mark));
     }
-    for (const ChartEdition& ed : editions) {
+    return Status::Ok();
+  }
+
+  Status StoreCompiledDate(const std::string& family, const CompiledDate& cd, SqliteStmt& edition,
+                           SqliteStmt& entry, SqliteStmt& mark) {
+    const Day date = cd.date;
+    for (const ChartEdition& ed : cd.editions) {
       edition.Bind(1, ed.chart);
       edition.Bind(2, static_cast<int64_t>(date));
       if (edition.Step() != SQLITE_DONE) return Error();
@@ -293,8 +305,10 @@ class SqliteChartHistory final : public ChartHistory {
     }
     mark.Bind(1, family);
     mark.Bind(2, static_cast<int64_t>(date));
-    mark.Bind(3, inputs);
-    return mark.Step() == SQLITE_DONE ? Status::Ok() : Error();
+    mark.Bind(3, cd.inputs);
+    if (mark.Step() != SQLITE_DONE) return Error();
+    mark.Reset();
+    return Status::Ok();
   }
 
   SqliteDb db_;

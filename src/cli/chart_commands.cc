@@ -983,6 +983,23 @@ void AddCompile(CLI::App* chart, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(first, CompiledDate(*m, *ctx.store, a->date));
         last = first;
       }
+      std::vector<ChartHistory::CompiledDate> batch;
+      size_t batch_entries = 0;
+      auto keep = [&]() -> Status {
+        if (batch.empty()) return Status::Ok();
+        const auto t0 = std::chrono::steady_clock::now();
+        ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, batch));
+        std::printf(
+            "%s: kept %zu %s (%s entries) in %.1f ms (as %s:REGION)\n", m->name.c_str(),
+            batch.size(), batch.size() == 1 ? "date" : "dates",
+            Thousands(static_cast<int64_t>(batch_entries)).c_str(),
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count(),
+            m->name.c_str());
+        batch.clear();
+        batch_entries = 0;
+        return Status::Ok();
+      };
       for (Day d = first; d <= last; d = NextChartDate(*m, d)) {
         const auto t0 = std::chrono::steady_clock::now();
         ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(*m, d));
@@ -1006,24 +1023,23 @@ void AddCompile(CLI::App* chart, Action* action) {
         const double compile_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();
-        std::vector<ChartEdition> editions;
+        ChartHistory::CompiledDate compiled{d, token, {}};
         size_t entries = 0;
         for (auto& c : charts) {
           entries += c.edition.entries.size();
-          editions.push_back(std::move(c.edition));
+          compiled.editions.push_back(std::move(c.edition));
         }
-        ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, d, token, editions));
-        std::printf(
-            "%s %s (%s..%s): %zu regions, %s entries, compiled in %.1f ms, kept in %.1f ms "
-            "(as %s:REGION)\n",
-            m->name.c_str(), FormatDate(d).c_str(), FormatDate(period.first).c_str(),
-            FormatDate(period.second).c_str(), editions.size(),
-            Thousands(static_cast<int64_t>(entries)).c_str(), compile_ms,
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count() -
-                compile_ms,
-            m->name.c_str());
+        std::printf("%s %s (%s..%s): %zu regions, %s entries, compiled in %.1f ms\n",
+                    m->name.c_str(), FormatDate(d).c_str(), FormatDate(period.first).c_str(),
+                    FormatDate(period.second).c_str(), compiled.editions.size(),
+                    Thousands(static_cast<int64_t>(entries)).c_str(), compile_ms);
+        batch_entries += entries;
+        batch.push_back(std::move(compiled));
+        // Kept a batch at a time: one transaction (one commit's fsyncs) for up to a month of
+        // dates or half a million entries, whichever comes first.
+        if (batch.size() >= 31 || batch_entries >= 500'000) ENCORE_RETURN_IF_ERROR(keep());
       }
+      ENCORE_RETURN_IF_ERROR(keep());
       // The chart songs of the stored editions linked to the catalog, as an import does, so
       // that `chart run --track` and the server's track pages find them.
       if (catalog) {

@@ -120,9 +120,9 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
     const Day last = ChartDateOnOrBefore(*m, DayFromCivil(2024, 12, 31));
     ENCORE_ASSIGN_OR_RETURN(auto series, CompileSeries(*store, &catalog, *m, last, "global"));
     ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(dir, true));
-    for (const CompiledChart& c : series) {
-      ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, c.date, "demo", {c.edition}));
-    }
+    std::vector<ChartHistory::CompiledDate> dates;
+    for (const CompiledChart& c : series) dates.push_back({c.date, "demo", {c.edition}});
+    ENCORE_RETURN_IF_ERROR(history->StoreCompiled(m->name, dates));
     // Linked to the catalog like an imported chart (chart run --track, the dashboard's runs).
     ENCORE_RETURN_IF_ERROR(history->LinkSongs(catalog).status());
     ENCORE_ASSIGN_OR_RETURN(auto feats, ChartFeats(*history, "spotify-weekly:global"));
