@@ -368,6 +368,8 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   EXPECT_NE(refused["error"]["details"][0].get<std::string>().find("artists.csv:2:"),
             std::string::npos);
   EXPECT_EQ(refused["error"]["message"].get<std::string>().find(store), std::string::npos);
+  for (const auto& e : std::filesystem::directory_iterator(store + "/uploads"))
+    EXPECT_FALSE(e.path().string().ends_with("catalog.d")) << "a refused catalog was kept";
   res = c.Put("/api/v1/catalog", json{{"artists", "id,name,kind,country\n"}}.dump(),
               "application/json");
   ASSERT_TRUE(res);
@@ -405,7 +407,9 @@ TEST(Serve, ReadsStayCorrectWhileAnotherProcessIngests) {
     });
   }
   for (int d = 2; d <= 9; ++d) {
-    const std::string f = dir / ("c" + std::to_string(d) + ".csv");
+    std::string name = "c";  // appended, not "c" + ...: GCC 12's -Wrestrict false positive
+    name += std::to_string(d);
+    const std::string f = dir / (name + ".csv");
     WriteText(f, "date,country,track,streams,tier\n2024-03-0" + std::to_string(d) +
                      ",GLOBAL,jk-seven,1000,\n");
     EXPECT_EQ(RunEncore("ingest --no-progress " + Quote(f) + " --store " + Quote(store)).code, 0);
@@ -465,6 +469,21 @@ TEST(Serve, OriginFramingTokenBeforeBodyAndABusyPort) {
                           "POST /api/v1/ingest HTTP/1.1\r\nHost: localhost\r\n"
                           "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"),
             "HTTP/1.1 400 Bad Request");
+  // A space or tab before the colon (RFC 9112 §5.1: 400): a proxy that reads "Content-Length :"
+  // as the length would see one request where this server saw two.
+  {
+    const std::string hidden = "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    RawConn c(port);
+    c.Send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length : " +
+           std::to_string(hidden.size()) + "\r\n\r\n" + hidden);
+    EXPECT_EQ(c.Reply().first, 400);
+    EXPECT_EQ(c.Reply(1000).first, 0) << "the hidden request was answered";
+  }
+  EXPECT_EQ(RawStatusLine(port,
+                          "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding\t: chunked"
+                          "\r\nContent-Length: 3\r\n\r\nabc"),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(get("Host: localhost\r\nX-A: a\x01b\r\n"), "HTTP/1.1 400 Bad Request");
   // Without the token, a write is refused before its body: a 1 GB body announced and never sent
   // is answered at once.
   const auto t0 = std::chrono::steady_clock::now();

@@ -179,7 +179,7 @@ async function home() {
     el('h2', {}, 'Sources'),
     el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'File'), el('th', {}, 'Kind'),
       el('th', { class: 'num' }, 'Lines'), el('th', { class: 'num' }, 'Counted'), el('th', { class: 'num' }, 'Rejected'))),
-      el('tbody', {}, st.sources.map(s => el('tr', {}, el('td', {}, s.path), el('td', {}, s.kind),
+      el('tbody', {}, st.sources.map(s => el('tr', {}, el('td', {}, s.file), el('td', {}, s.kind),
         el('td', { class: 'num' }, num(s.lines)), el('td', { class: 'num' }, num(s.counted)),
         el('td', { class: 'num' }, num(s.rejected)))))));
   done('home');

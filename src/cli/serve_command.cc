@@ -57,7 +57,10 @@ void AddServe(CLI::App& app, Action* action) {
       ->capture_default_str();
   cmd->add_option("--max-body", o->max_body, "Largest body of a read endpoint, in bytes")
       ->capture_default_str();
-  cmd->add_option("--max-upload", o->max_upload, "Largest upload in bytes (with --token)")
+  cmd->add_option("--max-upload", o->max_upload, "Largest ingest upload in bytes (with --token)")
+      ->capture_default_str();
+  cmd->add_option("--max-catalog", o->max_catalog,
+                  "Largest catalog import in bytes (with --token; parsed in memory)")
       ->capture_default_str();
   cmd->add_option("--request-timeout", o->request_timeout_s,
                   "Seconds for a whole request (line, headers, a read endpoint's body), from the "

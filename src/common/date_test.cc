@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/time_zone.h"
+
 namespace encore {
 
 TEST(Date, RoundTripsEveryDayOfSeveralCenturies) {
@@ -44,6 +46,25 @@ TEST(Timestamp, RejectsMalformedInput) {
     EXPECT_FALSE(ParseTimestamp(s)) << s;
   }
   EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:60Z"));  // a leap second
+}
+
+}  // namespace encore
+
+namespace encore {
+
+// Time zones are IANA names or offsets, never paths: cctz would open "file:/any/path" (a FIFO
+// among them, where it blocks).
+TEST(TimeZone, NamesAndOffsetsOnlyNeverPaths) {
+  EXPECT_TRUE(TimeZone::Load("UTC").ok());
+  EXPECT_TRUE(TimeZone::Load("+09:00").ok());
+  EXPECT_TRUE(TimeZone::Load("Europe/Berlin").ok());
+  EXPECT_TRUE(TimeZone::Load("America/Argentina/Buenos_Aires").ok());
+  EXPECT_TRUE(TimeZone::Load("Etc/GMT+9").ok());
+  for (const char* bad : {"file:/usr/share/zoneinfo/Europe/Berlin", "file:/etc/passwd",
+                          "/usr/share/zoneinfo/UTC", "../zoneinfo/UTC", "Europe//Berlin",
+                          "Europe/Berlin/", "", "Europe/Berlin\n"}) {
+    EXPECT_FALSE(TimeZone::Load(bad).ok()) << bad;
+  }
 }
 
 }  // namespace encore

@@ -3,6 +3,7 @@
 #include <cctz/civil_time.h>
 #include <cctz/time_zone.h>
 
+#include <cctype>
 #include <chrono>
 
 namespace encore {
@@ -32,8 +33,17 @@ Result<TimeZone> TimeZone::Load(const std::string& name) {
       }
     }
   }
-  if (name.empty() || name[0] == '/' || name.find("..") != std::string::npos ||
-      !cctz::load_time_zone(name, &tz.impl_->zone)) {
+  // An IANA name: letters, digits, '_', '-', '+' and '/' between parts ("America/Argentina/
+  // Buenos_Aires", "Etc/GMT+9"), never a path of its own (cctz would open "file:/any/path", a FIFO
+  // among them, and block).
+  bool iana = !name.empty() && name.size() <= 64 && name[0] != '/' && name.back() != '/' &&
+              name.find("//") == std::string::npos && name.find("..") == std::string::npos;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' ||
+          c == '/'))
+      iana = false;
+  }
+  if (!iana || !cctz::load_time_zone(name, &tz.impl_->zone)) {
     return Status::InvalidArgument("unknown time zone '" + name +
                                    "' (an IANA name such as Europe/Berlin, which needs Debian's "
                                    "tzdata, or an offset such as +09:00)");

@@ -315,7 +315,9 @@ Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
     sources.push_back(
         {{"id", src.fingerprint.substr(0, 12)},
          {"kind", src.kind},
-         {"path", src.path},
+         // The file's name, not where it was on the machine that ingested it (the server's
+         // paths are no reader's business).
+         {"file", std::filesystem::path(src.path).filename().string()},
          {"ingested_at", src.ingested_at},
          {"generation", src.generation},
          {"lines", src.summary.lines},

@@ -411,7 +411,7 @@ struct Server::Impl {
       const fs::path root = fs::canonical(opt.web_root, ec);
       fs::path file;
       if (!ec) file = fs::canonical(root / fs::path(path).relative_path(), ec);
-      const std::string r = root.string() + "/";
+      const std::string r = root.string() == "/" ? "/" : root.string() + "/";
       if (!ec && file.string().rfind(r, 0) == 0 && fs::is_regular_file(file, ec)) {
         std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
@@ -566,14 +566,33 @@ struct Server::Impl {
       Request* req = nullptr;
       int fields = 0, hosts = 0, lengths = 0, encodings = 0;
       std::string length, encoding;
+      const char* malformed = nullptr;
     } seen;
     seen.req = &req;
-    MHD_get_connection_values(
+    MHD_get_connection_values_n(
         c, MHD_HEADER_KIND,
-        [](void* cls, MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+        [](void* cls, MHD_ValueKind, const char* key, size_t key_size, const char* value,
+           size_t value_size) -> MHD_Result {
           auto* s = static_cast<Seen*>(cls);
           ++s->fields;
-          const std::string v = value ? value : "";
+          // A field name is a token (RFC 9110 §5.1): "Content-Length " (a space before the
+          // colon) is how a request is smuggled past a proxy that reads it as Content-Length.
+          // A value holds no control character but tab, and no NUL (which would cut it short).
+          static constexpr std::string_view kTokenPunct = "!#$%&'*+-.^_`|~";
+          bool name_ok = key_size > 0;
+          for (size_t i = 0; i < key_size; ++i) {
+            const unsigned char ch = static_cast<unsigned char>(key[i]);
+            if (!std::isalnum(ch) && kTokenPunct.find(static_cast<char>(ch)) == std::string::npos)
+              name_ok = false;
+          }
+          bool value_ok = true;
+          for (size_t i = 0; i < value_size; ++i) {
+            const unsigned char ch = static_cast<unsigned char>(value[i]);
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) value_ok = false;
+          }
+          if (!name_ok) s->malformed = "a header field name that is not a token";
+          if (!value_ok) s->malformed = "a control character in a header field's value";
+          const std::string v = value ? std::string(value, value_size) : "";
           if (strcasecmp(key, "Host") == 0) {
             if (s->hosts++ == 0) s->req->host = v;
           } else if (strcasecmp(key, "Content-Length") == 0) {
@@ -592,6 +611,7 @@ struct Server::Impl {
           return MHD_YES;
         },
         &seen);
+    if (seen.malformed) return Refuse(c, x, 400, std::string("the request has ") + seen.malformed);
     if (seen.fields > opt.max_headers) {
       return Refuse(c, x, 431,
                     "the request has " + std::to_string(seen.fields) +
@@ -645,7 +665,7 @@ struct Server::Impl {
     if (!has_body) return MHD_YES;
     // ... unless there is a body this request has no use for: never read, the connection closed.
     if (!takes_body) return Answer(c, x);
-    x->limit = upload ? opt.max_upload : opt.max_body;
+    x->limit = !upload ? opt.max_body : req.path == "/api/v1/ingest" ? opt.max_upload : opt.max_catalog;
     if (seen.encodings && !upload)
       return Refuse(c, x, 411, "a body sent here needs a Content-Length");
     if (length > x->limit) {
@@ -661,8 +681,9 @@ struct Server::Impl {
                       std::string("cannot keep the upload: ") + std::strerror(x->write_errno));
       }
     }
-    SetDeadline(c, upload ? opt.upload_timeout_s : opt.request_timeout_s,
-                upload ? kUploadDeadline : kRequestDeadline);
+    // An upload's body has its own deadline from here; a read endpoint's body stays within the
+    // request's (from the connection's opening or its previous answer).
+    if (upload) SetDeadline(c, opt.upload_timeout_s, kUploadDeadline);
     return MHD_YES;  // libmicrohttpd answers "Expect: 100-continue" and reads the body
   }
 
@@ -951,6 +972,11 @@ Status Server::Run(bool signals) {
     done = true;
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
+    // A second Ctrl-C or SIGTERM during the shutdown is taken here, not by the default action
+    // once the mask is restored (which would end the process with 130 or 143 instead of 0).
+    const timespec now{0, 0};
+    while (sigtimedwait(&set, nullptr, &now) > 0) {
+    }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
   return status;

@@ -32,7 +32,10 @@ struct ServeOptions {
   size_t max_header_bytes = 32 * 1024;
   size_t max_uri = 8 * 1024;             // request target (414 beyond)
   size_t max_body = 64 * 1024;             // request body bytes of a read endpoint
-  size_t max_upload = 256u * 1024 * 1024;  // request body bytes of a write endpoint (with a token)
+  size_t max_upload = 256u * 1024 * 1024;  // body bytes of an ingest upload (with a token)
+  // Body bytes of a catalog import (with a token): it is held and parsed in memory, about 45
+  // bytes a byte; a larger catalog is for `encore catalog import` on the server.
+  size_t max_catalog = 16u * 1024 * 1024;
   // Whole-request deadlines, not per read: the request line and headers (and a read endpoint's
   // body) within request_timeout_s of the connection's opening or of its previous answer; an
   // upload's body within upload_timeout_s of its headers; an answer sent within

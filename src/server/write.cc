@@ -200,15 +200,21 @@ Result<ApiReply> HandleCatalog(const std::string& dir, const ApiRequest& r) {
   for (const auto& [k, v] : body.items()) {
     std::ofstream out(folder / (k + ".csv"), std::ios::binary);
     out << v.get<std::string>();
-    if (!out) return Status::IoError("cannot write the uploaded catalog");
+    out.close();
+    if (!out) {
+      fs::remove_all(folder, ec);
+      return Status::IoError("cannot write the uploaded catalog");
+    }
   }
   std::vector<CatalogIssue> issues;
   auto report = ImportCatalog(folder.string(), dir, &issues);
+  if (!report.ok()) fs::remove_all(folder, ec);  // a refused catalog is not kept
   if (!report.ok()) {
     ApiReply reply;
     reply.status = 422;
     json list = json::array();
-    for (const auto& i : issues) list.push_back(i.ToString());
+    // The first 1,000 problems (the message counts them all).
+    for (size_t i = 0; i < issues.size() && i < 1000; ++i) list.push_back(issues[i].ToString());
     // The problems name the files, not where the server keeps them.
     reply.body = ErrorBody(422, "the catalog was not imported: " + std::to_string(issues.size()) +
                                     (issues.size() == 1 ? " problem" : " problems"));
