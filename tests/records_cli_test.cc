@@ -136,6 +136,34 @@ TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
     EXPECT_EQ(got, std::set<std::vector<std::string>>(want.begin(), want.end()));
   }
 
+  // Every track's all-time milestones (every 100M) in one listing, as CSV: the first day its
+  // running total reached each multiple of 100,000,000.
+  {
+    const auto want = sql.Query(
+        "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 200), "
+        "w AS (SELECT track, date, SUM(streams) OVER (PARTITION BY track ORDER BY date) AS cum "
+        "FROM daily) SELECT w.track, CAST(k.n * 100000000 AS TEXT), MIN(w.date) FROM w JOIN k "
+        "ON w.cum >= k.n * 100000000 GROUP BY w.track, k.n");
+    r = RunEncore("records milestones --kind track --counted all --format csv" + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::set<std::vector<std::string>> got;
+    std::istringstream lines(r.out);
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, "kind,id,name,counted,threshold,date,days,before,after");
+    while (std::getline(lines, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      std::string field;
+      while (std::getline(ls, field, ',')) f.push_back(field);
+      if (line.find('"') != std::string::npos) continue;  // a quoted name: no track here has one
+      ASSERT_EQ(f.size(), 9u) << line;
+      got.insert({f[1], f[4], f[5]});
+    }
+    EXPECT_GT(want.size(), 500u);
+    EXPECT_EQ(got, std::set<std::vector<std::string>>(want.begin(), want.end()));
+  }
+
   for (const char* year : {"2023", "2024"}) {
     SCOPED_TRACE(year);
     const auto want = sql.Query(
@@ -158,6 +186,18 @@ TEST(RecordsCli, FastestAndRacesAgreeWithSqlite) {
     }
     EXPECT_GE(want.size(), 5u);
     EXPECT_EQ(got, std::set<std::vector<std::string>>(want.begin(), want.end()));
+    // The same crossings listed as milestones of the year's streams.
+    r = RunEncore(std::string("records milestones --kind artist --threshold 1e9 --counted ") +
+                  year + " --format json" + store);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::set<std::vector<std::string>> listed;
+    const json milestones = json::parse(r.out);
+    for (const auto& m : milestones["milestones"]) {
+      const std::string entity = m["entity"];
+      listed.insert({entity.substr(entity.find(':') + 1),
+                     std::to_string(m["day_of_year"].get<int64_t>()), m["date"]});
+    }
+    EXPECT_EQ(listed, std::set<std::vector<std::string>>(want.begin(), want.end()));
   }
 }
 

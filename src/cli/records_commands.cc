@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -28,11 +29,17 @@ struct Common {
   bool chart_streams = false;
 };
 
-void AddCommon(CLI::App* cmd, Common* c) {
+void AddCommon(CLI::App* cmd, Common* c, bool csv = false) {
   cmd->add_option("--store", c->store, "Store directory (default: $ENCORE_STORE or ./encore-data)");
-  cmd->add_option("--format", c->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  if (csv) {
+    cmd->add_option("--format", c->format, "table, json or csv")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
+        ->capture_default_str();
+  } else {
+    cmd->add_option("--format", c->format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+  }
   cmd->add_option("--credit", c->credit, "Credits that count for an artist: any, primary, featured")
       ->check(CLI::IsMember({"any", "primary", "featured"}))
       ->capture_default_str();
@@ -347,24 +354,146 @@ void AddFirst(CLI::App* parent, Action* action) {
   });
 }
 
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+struct MilestoneFilters {
+  std::string where, counted, threshold;
+};
+
+// `encore records milestones` without a NAME: every entity's crossings of one kind, in one pass
+// over the kept records (issue 15: one process, not one per threshold), filtered by --where, by
+// what is counted (all time or a year) and by threshold; as a table, JSON or CSV. Rows in the
+// order the records found them: by day, then entity.
+Status ListAllMilestones(const Context& ctx, EntityKind kind, const MilestoneFilters& f,
+                         const std::string& format) {
+  ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(f.where));
+  std::optional<int32_t> year;
+  if (!f.counted.empty() && f.counted != "all") {
+    char* end = nullptr;
+    const long y = std::strtol(f.counted.c_str(), &end, 10);
+    if (*end || y < 1970 || y > 2149)
+      return Status::InvalidArgument("--counted is 'all' or a year such as 2024, not '" +
+                                     f.counted + "'");
+    year = static_cast<int32_t>(y);
+  } else if (f.counted == "all") {
+    year = 0;
+  }
+  std::optional<int64_t> threshold;
+  if (!f.threshold.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(threshold, CountArg("--threshold", f.threshold));
+  }
+  const RecordsUniverse& u = ctx.state.universe;
+  // Per entity, looked up once: whether it passes, its name, its id and its day 0.
+  struct Seen {
+    bool pass = false;
+    std::string id, name;
+    Day day0 = -1;
+  };
+  std::unordered_map<uint32_t, Seen> seen;
+  auto describe = [&](uint32_t e) -> const Seen& {
+    auto [it, fresh] = seen.try_emplace(e);
+    if (fresh) {
+      Seen& s = it->second;
+      s.pass = u.kind(e) == kind && filter.Matches(u, e);
+      if (s.pass) {
+        const Entity ent = u.Describe(e);
+        s.id = ent.id;
+        s.name = ent.name;
+        s.day0 = ent.released.value_or(ctx.state.first_day[e]);
+      }
+    }
+    return it->second;
+  };
+  const std::string kind_name(EntityKindName(kind));
+  if (format == "csv") {
+    std::printf("kind,id,name,counted,threshold,date,days,before,after\n");
+  } else if (format == "json") {
+    std::printf("{\"kind\": \"%s\", \"unit\": \"%s\", \"milestones\": [", kind_name.c_str(),
+                ctx.Unit().c_str());
+  } else {
+    std::printf("%-8s %-24s %-40s %-8s %15s %-10s %6s\n", "kind", "id", "name", "counted",
+                "threshold", "date", "days");
+  }
+  size_t rows = 0;
+  for (const Crossing& x : ctx.state.crossings) {
+    if (year && x.year != *year) continue;
+    if (threshold && x.threshold != *threshold) continue;
+    const Seen& s = describe(x.entity);
+    if (!s.pass) continue;
+    const std::string counted = x.year ? std::to_string(x.year) : "all";
+    // Days since day 0 (all time) or the day of the year (a year's streams).
+    const int64_t days = x.year ? x.day - DayFromCivil(x.year, 1, 1) + 1 : x.day - s.day0;
+    const std::string date = FormatDate(x.day);
+    if (format == "csv") {
+      std::printf("%s,%s,%s,%s,%lld,%s,%lld,%lld,%lld\n", kind_name.c_str(),
+                  CsvField(s.id).c_str(), CsvField(s.name).c_str(), counted.c_str(),
+                  static_cast<long long>(x.threshold), date.c_str(), static_cast<long long>(days),
+                  static_cast<long long>(x.before), static_cast<long long>(x.after));
+    } else if (format == "json") {
+      const json row = {{"entity", kind_name + ":" + s.id},
+                        {"name", s.name},
+                        {"counted", counted},
+                        {"threshold", x.threshold},
+                        {"date", date},
+                        {x.year ? "day_of_year" : "days_since_release", days},
+                        {"before", x.before},
+                        {"after", x.after}};
+      std::printf("%s\n  %s", rows ? "," : "", row.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    } else {
+      std::printf("%-8s %-24s %-40s %-8s %15s %-10s %6lld\n", kind_name.c_str(), s.id.c_str(),
+                  s.name.substr(0, 40).c_str(), counted.c_str(), Thousands(x.threshold).c_str(),
+                  date.c_str(), static_cast<long long>(days));
+    }
+    ++rows;
+  }
+  if (format == "json") {
+    std::printf("\n], \"count\": %zu}\n", rows);
+  } else if (format == "table") {
+    std::printf("%zu milestones%s\n", rows, ctx.Caveat().c_str());
+  }
+  return Status::Ok();
+}
+
 void AddMilestones(CLI::App* parent, Action* action) {
   auto* cmd = parent->add_subcommand(
-      "milestones", "The dates an entity's streams crossed each threshold (all time and in years)");
+      "milestones",
+      "The dates streams crossed each threshold (all time and in years): one entity's, or with "
+      "no NAME every entity's of a kind (--where, --counted, --threshold; csv)");
   struct Args {
     Common c;
     std::string name, kind = "track", step = "1e8";
+    MilestoneFilters f;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("NAME", a->name, "Id, name, title or \"Artist - Title\"")->required();
+  cmd->add_option("NAME", a->name,
+                  "Id, name, title or \"Artist - Title\" (none: every entity of --kind)");
   cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
   cmd->add_option("--step", a->step, "A milestone every this many streams (1e8, 500M)")
       ->capture_default_str();
-  AddCommon(cmd, &a->c);
+  cmd->add_option("--where", a->f.where,
+                  "Without NAME: only entities matching a filter (doc/records.md)");
+  cmd->add_option("--counted", a->f.counted,
+                  "Without NAME: 'all' (all-time totals) or a year (its streams only)");
+  cmd->add_option("--threshold", a->f.threshold, "Without NAME: only this threshold (1e9)");
+  AddCommon(cmd, &a->c, /*csv=*/true);
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
       ENCORE_ASSIGN_OR_RETURN(a->c.step, CountArg("--step", a->step));
+      if (!a->name.empty() &&
+          (!a->f.where.empty() || !a->f.counted.empty() || !a->f.threshold.empty()))
+        return Status::InvalidArgument(
+            "--where, --counted and --threshold list every entity's milestones: give no NAME");
+      if (!a->name.empty() && a->c.format == "csv")
+        return Status::InvalidArgument("--format csv lists every entity's milestones: give no NAME");
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      if (a->name.empty()) return ListAllMilestones(*ctx, kind, a->f, a->c.format);
       const RecordsUniverse& u = ctx->state.universe;
       ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
       const Entity ent = u.Describe(e);
