@@ -8,14 +8,11 @@
 // entry without a URI nor a repeat of a play arises. Prints one JSON line:
 // {"rows": cells, "streams": total, "seconds": s}.
 // Usage: node duckdb_history_peer.mjs FILE.json [MIN_MS] [CAP] [THREADS]
-import { DuckDBInstance } from '@duckdb/node-api';
+import { connect, quoted } from './duckdb_common.mjs';
 
 const [file, minMs = '30000', cap = '10', threads = '2'] = process.argv.slice(2);
 const t0 = performance.now();
-const db = await DuckDBInstance.create(':memory:', { threads });
-const con = await db.connect();
-await con.run("SET TimeZone = 'UTC'");
-const escaped = file.replaceAll("'", "''");
+const con = await connect(threads);
 await con.run(`
   CREATE TABLE daily AS
   SELECT day, country, track, SUM(LEAST(n, ${Number(cap)}))::BIGINT AS streams
@@ -24,7 +21,7 @@ await con.run(`
            COALESCE(spotify_track_uri,
                     master_metadata_album_artist_name || '|' || master_metadata_track_name) AS track,
            COALESCE(NULLIF(conn_country, ''), 'ZZ') AS country, COUNT(*) AS n
-    FROM read_json('${escaped}', format = 'array',
+    FROM read_json(${quoted(file)}, format = 'array',
                    columns = {'ts': 'TIMESTAMPTZ', 'username': 'VARCHAR', 'ms_played': 'BIGINT',
                               'conn_country': 'VARCHAR', 'spotify_track_uri': 'VARCHAR',
                               'master_metadata_track_name': 'VARCHAR',

@@ -1,22 +1,17 @@
 // The benchmark's peer: DuckDB computes the same capped daily counts with SQL straight from the
 // CSV file, in memory. Prints one JSON line: {"rows": cells, "streams": total, "seconds": s}.
 // Usage: node duckdb_peer.mjs FILE.csv [MIN_MS] [CAP] [THREADS]
-import { DuckDBInstance } from '@duckdb/node-api';
+import { connect, playsCsv } from './duckdb_common.mjs';
 
 const [file, minMs = '30000', cap = '10', threads = '2'] = process.argv.slice(2);
 const t0 = performance.now();
-const db = await DuckDBInstance.create(':memory:', { threads });
-const con = await db.connect();
-await con.run("SET TimeZone = 'UTC'");
-const escaped = file.replaceAll("'", "''");
+const con = await connect(threads);
 await con.run(`
   CREATE TABLE daily AS
   SELECT day, country, track, tier, SUM(LEAST(n, ${Number(cap)}))::BIGINT AS streams
   FROM (
     SELECT CAST(ts AS DATE) AS day, "user", track, country, tier, COUNT(*) AS n
-    FROM read_csv('${escaped}', header = true,
-                  columns = {'ts': 'TIMESTAMPTZ', 'user': 'VARCHAR', 'track': 'VARCHAR',
-                             'ms_played': 'BIGINT', 'country': 'VARCHAR', 'tier': 'VARCHAR'})
+    FROM ${playsCsv(file)}
     WHERE ms_played >= ${Number(minMs)}
     GROUP BY ALL)
   GROUP BY ALL`);

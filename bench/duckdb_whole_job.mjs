@@ -6,22 +6,17 @@
 // T, and the days since its first day. Prints one JSON line:
 //   {"seconds", "chart_entries", "chart_streams", "crossings": [[track, days], ...]}
 // Usage: node duckdb_whole_job.mjs FILE.csv T [MIN_MS] [CAP] [THREADS]
-import { DuckDBInstance } from '@duckdb/node-api';
+import { connect, playsCsv } from './duckdb_common.mjs';
 
 const [file, threshold, minMs = '30000', cap = '10', threads = '2'] = process.argv.slice(2);
 const t0 = performance.now();
-const db = await DuckDBInstance.create(':memory:', { threads });
-const con = await db.connect();
-await con.run("SET TimeZone = 'UTC'");
-const escaped = file.replaceAll("'", "''");
+const con = await connect(threads);
 await con.run(`
   CREATE TABLE by_country AS
   SELECT day, country, track, SUM(LEAST(n, ${Number(cap)}))::BIGINT AS streams
   FROM (
     SELECT CAST(ts AS DATE) AS day, "user", track, country, COUNT(*) AS n
-    FROM read_csv('${escaped}', header = true,
-                  columns = {'ts': 'TIMESTAMPTZ', 'user': 'VARCHAR', 'track': 'VARCHAR',
-                             'ms_played': 'BIGINT', 'country': 'VARCHAR', 'tier': 'VARCHAR'})
+    FROM ${playsCsv(file)}
     WHERE ms_played >= ${Number(minMs)}
     GROUP BY ALL)
   GROUP BY ALL`);
