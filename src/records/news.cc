@@ -92,9 +92,12 @@ std::string NameList(Names& names, const std::vector<Standing>& s, size_t upto, 
   return out;
 }
 
+// The first standings ahead (at most kAheadShown: an item's evidence keeps the same size however
+// long the leaderboard grows; "ahead_total" says how many there were).
+constexpr size_t kAheadShown = 10;
 json StandingsJson(Names& names, const std::vector<Standing>& s, size_t upto) {
   json a = json::array();
-  for (size_t i = 0; i < s.size() && i < upto; ++i) {
+  for (size_t i = 0; i < s.size() && i < upto && i < kAheadShown; ++i) {
     a.push_back({{"rank", s[i].rank},
                  {"name", names.Get(s[i].entity).name},
                  {"value", s[i].value},
@@ -164,6 +167,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
           ev["day0"] = me.from ? FormatDate(*me.from) : "";
           ev["rank"] = me.rank;
           ev["ahead"] = StandingsJson(names, board, at);
+          ev["ahead_total"] = at;
           // The record before this crossing: the fastest among those that got there earlier.
           const Standing* previous = nullptr;
           for (const Standing& s : board) {
@@ -217,7 +221,8 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
         ev["first"] = {{"label", label},
                        {"filter", DefaultWatches()[w].filter},
                        {"rank", race[at].rank},
-                       {"ahead", StandingsJson(names, race, at)}};
+                       {"ahead", StandingsJson(names, race, at)},
+                       {"ahead_total", at}};
         if (race[at].rank == 1) {
           item.kind = "first";
           item.text +=
