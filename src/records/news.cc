@@ -106,6 +106,125 @@ json StandingsJson(Names& names, const std::vector<Standing>& s, size_t upto) {
   return a;
 }
 
+// Counts over positions 0..n-1 (a Fenwick tree): how many were added before a position, and the
+// position of the k-th added.
+class Positions {
+ public:
+  explicit Positions(size_t n) : t_(n + 1, 0) {
+    while ((top_ << 1) <= n) top_ <<= 1;
+  }
+  void Add(size_t i) {
+    for (++i; i < t_.size(); i += i & (~i + 1)) ++t_[i];
+    ++size_;
+  }
+  size_t Before(size_t i) const {  // added positions < i
+    size_t s = 0;
+    for (; i > 0; i -= i & (~i + 1)) s += t_[i];
+    return s;
+  }
+  size_t Kth(size_t k) const {  // the k-th added position (0-based k < size())
+    size_t at = 0;
+    for (size_t step = top_; step; step >>= 1) {
+      if (at + step < t_.size() && t_[at + step] <= k) {
+        at += step;
+        k -= t_[at];
+      }
+    }
+    return at;
+  }
+  size_t size() const { return size_; }
+
+ private:
+  std::vector<uint32_t> t_;
+  size_t top_ = 1, size_ = 0;
+};
+
+// Where a crossing stands on the fastest-to-N board of its kind and noun (songs with songs,
+// albums with albums) among those that had crossed by its day: what MakeNews says about it.
+struct Placing {
+  bool found = false;
+  Standing me;
+  size_t at = 0, size = 0;     // its index on that board, and the board's size
+  std::vector<Standing> head;  // the board's first min(at, kAheadShown) standings
+  bool tied = false;           // the next or the previous standing has its value
+  std::optional<Standing> previous;  // the fastest among those that got there before its day
+};
+
+// The placings of the crossings `queries` (indices into `all`, all-time, of one kind and
+// threshold) in one sweep over days: the board as of each day is the entities of the full board
+// (FastestTo's order) with a day up to it, so ranks come from counts over board positions
+// (O(log n) each) instead of a scan of the board per crossing.
+void PlaceAll(Names& names, const std::vector<Standing>& full, const std::vector<Crossing>& all,
+              std::vector<size_t> queries, std::unordered_map<size_t, Placing>* out) {
+  // One board per noun, in the full board's order.
+  std::map<std::string, std::vector<Standing>> boards;
+  std::unordered_map<uint32_t, std::pair<const std::string*, size_t>> where;
+  for (const Standing& s : full) boards[names.Get(s.entity).noun].push_back(s);
+  for (auto& [noun, b] : boards) {
+    AssignRanks(&b);  // not used for ranks below; kept for the standings shown
+    for (size_t i = 0; i < b.size(); ++i) where[b[i].entity] = {&noun, i};
+  }
+  struct Sweep {
+    const std::vector<Standing>* board;
+    std::vector<size_t> by_day;  // positions in order of day
+    size_t next = 0;
+    Positions upto, before;  // day <= the query's day; day < it
+    explicit Sweep(const std::vector<Standing>* b) : board(b), upto(b->size()), before(b->size()) {
+      by_day.resize(b->size());
+      for (size_t i = 0; i < by_day.size(); ++i) by_day[i] = i;
+      std::stable_sort(by_day.begin(), by_day.end(),
+                       [&](size_t x, size_t y) { return (*b)[x].day < (*b)[y].day; });
+    }
+  };
+  std::map<std::string, Sweep> sweeps;
+  for (auto& [noun, b] : boards) sweeps.emplace(noun, Sweep(&b));
+  std::stable_sort(queries.begin(), queries.end(),
+                   [&](size_t x, size_t y) { return all[x].day < all[y].day; });
+  for (size_t q : queries) {
+    const Crossing& x = all[q];
+    auto w = where.find(x.entity);
+    if (w == where.end()) continue;
+    Sweep& s = sweeps.at(*w->second.first);
+    const std::vector<Standing>& b = *s.board;
+    // Bring the sweep to this day: `before` takes the days before it, `upto` this day's too.
+    while (s.next < s.by_day.size() && b[s.by_day[s.next]].day < x.day) {
+      s.before.Add(s.by_day[s.next]);
+      ++s.next;
+    }
+    size_t upto_end = s.next;
+    while (upto_end < s.by_day.size() && b[s.by_day[upto_end]].day <= x.day) ++upto_end;
+    while (s.upto.size() < upto_end) s.upto.Add(s.by_day[s.upto.size()]);
+    const size_t pos = w->second.second;
+    Placing p;
+    p.found = true;
+    p.me = b[pos];
+    p.at = s.upto.Before(pos);
+    p.size = s.upto.size();
+    // Competition rank among those on the board by this day: 1 + how many have fewer days.
+    const size_t first_equal = static_cast<size_t>(
+        std::lower_bound(b.begin(), b.end(), p.me.value,
+                         [](const Standing& a, int64_t v) { return a.value < v; }) -
+        b.begin());
+    p.me.rank = static_cast<int>(1 + s.upto.Before(first_equal));
+    for (size_t k = 0; k < p.at && k < kAheadShown; ++k) {
+      p.head.push_back(b[s.upto.Kth(k)]);
+      p.head.back().rank = static_cast<int>(1 + s.upto.Before(static_cast<size_t>(
+                                                    std::lower_bound(b.begin(), b.end(),
+                                                                     p.head.back().value,
+                                                                     [](const Standing& a,
+                                                                        int64_t v) {
+                                                                       return a.value < v;
+                                                                     }) -
+                                                    b.begin())));
+    }
+    const bool next_equal = p.at + 1 < p.size && b[s.upto.Kth(p.at + 1)].value == p.me.value;
+    const bool prev_equal = p.at > 0 && b[s.upto.Kth(p.at - 1)].value == p.me.value;
+    p.tied = next_equal || prev_equal;
+    if (s.before.size() > 0) p.previous = b[s.before.Kth(0)];
+    (*out)[q] = std::move(p);
+  }
+}
+
 // Where `e` stands on a leaderboard, and the standings ahead of it.
 size_t IndexOf(const std::vector<Standing>& s, uint32_t e) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -124,9 +243,24 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
   std::vector<NewsItem> out;
   std::vector<Filter> watches;
   for (const Watch& w : DefaultWatches()) watches.push_back(Filter::Parse(w.filter).value());
-  // Leaderboards by (kind, threshold): computed once, ranked as of each crossing's day below.
-  std::map<std::pair<int, int64_t>, std::vector<Standing>> fastest;
+  // The all-time crossings of tracks, releases (singles aside) are placed on their fastest-to-N
+  // board as of their day: the queries of each (kind, threshold) first, then one sweep each.
   const Filter everything;
+  std::map<std::pair<int, int64_t>, std::vector<size_t>> queries;
+  for (size_t i : fresh) {
+    const Crossing& x = all[i];
+    const EntityKind kind = u.kind(x.entity);
+    if (x.year != 0 || kind == EntityKind::kSong || kind == EntityKind::kArtist) continue;
+    if (names.Get(x.entity).noun == "single") continue;
+    queries[{static_cast<int>(kind), x.threshold}].push_back(i);
+  }
+  std::unordered_map<size_t, Placing> placings;
+  for (auto& [key, list] : queries) {
+    PlaceAll(names,
+             FastestTo(u, all, first_day, static_cast<EntityKind>(key.first), key.second,
+                       everything),
+             all, std::move(list), &placings);
+  }
 
   for (size_t i : fresh) {
     const Crossing& x = all[i];
@@ -145,56 +279,35 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
       item.kind = "milestone";
       item.text =
           e.name + " reached " + Thousands(x.threshold) + " streams on " + FormatDate(x.day);
-      if (kind != EntityKind::kArtist) {
-        auto key = std::make_pair(static_cast<int>(kind), x.threshold);
-        auto it = fastest.find(key);
-        if (it == fastest.end()) {
-          it = fastest.emplace(key, FastestTo(u, all, first_day, kind, x.threshold, everything))
-                   .first;
-        }
-        // Those of the same noun (songs with songs, albums with albums) that got there by then.
-        std::vector<Standing> board;
-        for (const Standing& s : it->second) {
-          if (s.day <= x.day && names.Get(s.entity).noun == e.noun) board.push_back(s);
-        }
-        AssignRanks(&board);  // ranks among those only
-        const size_t at = IndexOf(board, x.entity);
-        if (at < board.size()) {
-          const Standing& me = board[at];
-          item.text += ", " + Counted(me.value, "day") + " after " +
-                       (e.released ? "release" : "its first counted day");
-          ev["days"] = me.value;
-          ev["day0"] = me.from ? FormatDate(*me.from) : "";
-          ev["rank"] = me.rank;
-          ev["ahead"] = StandingsJson(names, board, at);
-          ev["ahead_total"] = at;
-          // The record before this crossing: the fastest among those that got there earlier.
-          const Standing* previous = nullptr;
-          for (const Standing& s : board) {
-            if (s.entity != x.entity && s.day < x.day && (!previous || s.value < previous->value))
-              previous = &s;
-          }
-          if (me.rank == 1 && board.size() == 1) {
-            item.kind = "record";
-            item.text += " — the first " + e.noun + " in the data to reach it";
-          } else if (me.rank == 1 && previous && me.value < previous->value) {
-            item.kind = "record";
-            item.text += " — the fastest " + e.noun +
-                         " ever (previous record: " + names.Get(previous->entity).name + ", " +
-                         Counted(previous->value, "day") + ")";
-            ev["previous"] = {{"name", names.Get(previous->entity).name},
-                              {"days", previous->value}};
-          } else if (me.rank <= 3) {
-            size_t ahead = 0;
-            while (ahead < board.size() && board[ahead].rank < me.rank) ++ahead;
-            const bool tied = at + 1 < board.size() ? board[at + 1].rank == me.rank : false;
-            const bool tied_before = at > 0 && board[at - 1].rank == me.rank;
-            item.kind = "record";
-            item.text += std::string(" — ") + (tied || tied_before ? "tied as " : "") + "the " +
-                         (me.rank == 1 ? "" : Ordinal(me.rank) + " ") + "fastest " + e.noun +
-                         " to " + ShortNumber(x.threshold);
-            if (ahead > 0) item.text += ", after " + NameList(names, board, ahead, false);
-          }
+      if (auto pl = placings.find(i); pl != placings.end() && pl->second.found) {
+        const Placing& p = pl->second;
+        const Standing& me = p.me;
+        item.text += ", " + Counted(me.value, "day") + " after " +
+                     (e.released ? "release" : "its first counted day");
+        ev["days"] = me.value;
+        ev["day0"] = me.from ? FormatDate(*me.from) : "";
+        ev["rank"] = me.rank;
+        ev["ahead"] = StandingsJson(names, p.head, p.at);
+        ev["ahead_total"] = p.at;
+        // The record before this crossing: the fastest among those that got there earlier.
+        const Standing* previous = p.previous ? &*p.previous : nullptr;
+        if (me.rank == 1 && p.size == 1) {
+          item.kind = "record";
+          item.text += " — the first " + e.noun + " in the data to reach it";
+        } else if (me.rank == 1 && previous && me.value < previous->value) {
+          item.kind = "record";
+          item.text += " — the fastest " + e.noun +
+                       " ever (previous record: " + names.Get(previous->entity).name + ", " +
+                       Counted(previous->value, "day") + ")";
+          ev["previous"] = {{"name", names.Get(previous->entity).name},
+                            {"days", previous->value}};
+        } else if (me.rank <= 3) {
+          const size_t ahead = static_cast<size_t>(me.rank - 1);  // those with fewer days
+          item.kind = "record";
+          item.text += std::string(" — ") + (p.tied ? "tied as " : "") + "the " +
+                       (me.rank == 1 ? "" : Ordinal(me.rank) + " ") + "fastest " + e.noun +
+                       " to " + ShortNumber(x.threshold);
+          if (ahead > 0) item.text += ", after " + NameList(names, p.head, ahead, false);
         }
       }
     } else {
