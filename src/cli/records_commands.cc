@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "common/strings.h"
 #include "common/text.h"
 #include "encore/chart_streams.h"
 #include "encore/charts.h"
@@ -352,14 +353,6 @@ void AddFirst(CLI::App* parent, Action* action) {
       return Status::Ok();
     };
   });
-}
-
-// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
 }
 
 struct MilestoneFilters {

@@ -31,6 +31,18 @@ inline std::optional<int64_t> ParseInt64(std::string_view s) {
   return v;
 }
 
+// A CSV field (RFC 4180): quoted, its quotes doubled, when it holds a comma, a quote or a line
+// break.
+inline std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 // 1234567 -> "1,234,567".
 inline std::string Thousands(int64_t v) {
   const std::string digits = std::to_string(v < 0 ? -v : v);

@@ -6,21 +6,13 @@
 #include <map>
 #include <tuple>
 
+#include "common/strings.h"
+
 namespace encore {
 namespace {
 
 bool InRange(Day d, std::optional<Day> from, std::optional<Day> to) {
   return (!from || d >= *from) && (!to || d <= *to);
-}
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

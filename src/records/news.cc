@@ -142,7 +142,6 @@ class Positions {
 // Where a crossing stands on the fastest-to-N board of its kind and noun (songs with songs,
 // albums with albums) among those that had crossed by its day: what MakeNews says about it.
 struct Placing {
-  bool found = false;
   Standing me;
   size_t at = 0, size = 0;     // its index on that board, and the board's size
   std::vector<Standing> head;  // the board's first min(at, kAheadShown) standings
@@ -161,7 +160,6 @@ void PlaceAll(Names& names, const std::vector<Standing>& full, const std::vector
   std::unordered_map<uint32_t, std::pair<const std::string*, size_t>> where;
   for (const Standing& s : full) boards[names.Get(s.entity).noun].push_back(s);
   for (auto& [noun, b] : boards) {
-    AssignRanks(&b);  // not used for ranks below; kept for the standings shown
     for (size_t i = 0; i < b.size(); ++i) where[b[i].entity] = {&noun, i};
   }
   struct Sweep {
@@ -194,28 +192,22 @@ void PlaceAll(Names& names, const std::vector<Standing>& full, const std::vector
     size_t upto_end = s.next;
     while (upto_end < s.by_day.size() && b[s.by_day[upto_end]].day <= x.day) ++upto_end;
     while (s.upto.size() < upto_end) s.upto.Add(s.by_day[s.upto.size()]);
+    // Competition rank among those on the board by this day: 1 + how many have fewer days
+    // (the board is in order of days, so they are the ones before the first with as many).
+    auto rank_of = [&](int64_t days) {
+      const auto first_equal = std::lower_bound(
+          b.begin(), b.end(), days, [](const Standing& a, int64_t v) { return a.value < v; });
+      return static_cast<int>(1 + s.upto.Before(static_cast<size_t>(first_equal - b.begin())));
+    };
     const size_t pos = w->second.second;
     Placing p;
-    p.found = true;
     p.me = b[pos];
+    p.me.rank = rank_of(p.me.value);
     p.at = s.upto.Before(pos);
     p.size = s.upto.size();
-    // Competition rank among those on the board by this day: 1 + how many have fewer days.
-    const size_t first_equal = static_cast<size_t>(
-        std::lower_bound(b.begin(), b.end(), p.me.value,
-                         [](const Standing& a, int64_t v) { return a.value < v; }) -
-        b.begin());
-    p.me.rank = static_cast<int>(1 + s.upto.Before(first_equal));
     for (size_t k = 0; k < p.at && k < kAheadShown; ++k) {
       p.head.push_back(b[s.upto.Kth(k)]);
-      p.head.back().rank = static_cast<int>(1 + s.upto.Before(static_cast<size_t>(
-                                                    std::lower_bound(b.begin(), b.end(),
-                                                                     p.head.back().value,
-                                                                     [](const Standing& a,
-                                                                        int64_t v) {
-                                                                       return a.value < v;
-                                                                     }) -
-                                                    b.begin())));
+      p.head.back().rank = rank_of(p.head.back().value);
     }
     const bool next_equal = p.at + 1 < p.size && b[s.upto.Kth(p.at + 1)].value == p.me.value;
     const bool prev_equal = p.at > 0 && b[s.upto.Kth(p.at - 1)].value == p.me.value;
@@ -279,7 +271,7 @@ std::vector<NewsItem> MakeNews(const RecordsUniverse& u, const std::vector<Cross
       item.kind = "milestone";
       item.text =
           e.name + " reached " + Thousands(x.threshold) + " streams on " + FormatDate(x.day);
-      if (auto pl = placings.find(i); pl != placings.end() && pl->second.found) {
+      if (auto pl = placings.find(i); pl != placings.end()) {
         const Placing& p = pl->second;
         const Standing& me = p.me;
         item.text += ", " + Counted(me.value, "day") + " after " +

@@ -313,7 +313,7 @@ struct Server::Impl {
     r.path = req.path;
     r.target = req.target;
     r.body = std::move(req.body);
-    r.body_file = std::move(req.body_file);
+    r.body_file = req.body_file;  // the Exchange still owns it: removed unless taken over
     r.params = req.params;
     return r;
   }
@@ -386,7 +386,6 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       reply = Status::Internal(std::string("unexpected error: ") + e.what());
     }
-    if (!api.body_file.empty()) ::unlink(api.body_file.c_str());  // not taken over: refused
     Current(true);  // what was written is what the next read sees
     if (!reply.ok()) {
       SendError(res, HttpStatusOf(reply.status()), reply.status().message(), req);
