@@ -368,6 +368,7 @@ TEST(Serve, WritesNeedTheTokenAndShowUpInReads) {
   EXPECT_NE(refused["error"]["details"][0].get<std::string>().find("artists.csv:2:"),
             std::string::npos);
   EXPECT_EQ(refused["error"]["message"].get<std::string>().find(store), std::string::npos);
+  EXPECT_EQ(refused["error"]["request"], "PUT /api/v1/catalog");
   for (const auto& e : std::filesystem::directory_iterator(store + "/uploads"))
     EXPECT_FALSE(e.path().string().ends_with("catalog.d")) << "a refused catalog was kept";
   res = c.Put("/api/v1/catalog", json{{"artists", "id,name,kind,country\n"}}.dump(),

@@ -391,6 +391,8 @@ struct Server::Impl {
       SendError(res, HttpStatusOf(reply.status()), reply.status().message(), req);
       return;
     }
+    if (reply->body.contains("error"))  // a refusal the endpoint built (422): the same envelope
+      reply->body["error"]["request"] = req.method + " " + req.path;
     auto out = std::make_shared<CachedResponse>();
     out->body = Dump(reply->body);
     SendJson(res, reply->status, std::move(out), req);
