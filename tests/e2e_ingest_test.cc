@@ -245,6 +245,10 @@ TEST(EndToEnd, CountsAgreeWithSqliteAndEveryBadLineIsKept) {
   EXPECT_EQ(std::multiset<std::string>(reject_lines.begin(), reject_lines.end()), corrupted_texts);
   const RunResult table = RunEncore("rejects --store " + Quote(dir / "store"));
   EXPECT_NE(table.out.find("c.csv.zst:"), std::string::npos);  // file:line: reason: text
+  // One file's rejects by its file name alone (what the HTTP API's status gives).
+  const RunResult by_name = RunEncore("rejects --source c.csv.zst --store " + Quote(dir / "store"));
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  EXPECT_NE(by_name.out.find("c.csv.zst:"), std::string::npos);
 
   // Exactly once: the same files again change nothing.
   const RunResult again = RunEncore(args);

@@ -561,7 +561,7 @@ void AddRejects(CLI::App& app, Action* action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--source", a->source,
-                  "Only this input file (path as ingested, or fingerprint prefix)");
+                  "Only this input file (path as ingested, its file name, or fingerprint prefix)");
   cmd->add_option("--reason", a->reason, "Only this reason (bad_timestamp, late, ...)");
   cmd->add_option("--format", a->format,
                   "table (file:line: reason: text, shown safely), jsonl, or raw (as they were)")
@@ -602,7 +602,10 @@ void AddRejects(CLI::App& app, Action* action) {
             nlohmann::json::parse(nlohmann::json(a->source).dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace))
                 .get<std::string>();
+        // The path as ingested, its file name (what /api/v1/status gives, an upload's kept
+        // name), or the start of its fingerprint (the status's id).
         if (!a->source.empty() && src.path != a->source && src.path != as_kept &&
+            std::filesystem::path(src.path).filename() != a->source &&
             src.fingerprint.rfind(a->source, 0) != 0)
           continue;
         matched_source = true;

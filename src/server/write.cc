@@ -180,10 +180,14 @@ Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::
 
 Result<ApiReply> HandleCatalog(const std::string& dir, const ApiRequest& r) {
   const json body = json::parse(r.body, nullptr, false);
-  if (!body.is_object() || !body.contains("artists") || !body["artists"].is_string()) {
-    return Status::InvalidArgument(
-        "the body must be JSON with the catalog files' text: {\"artists\": \"id,name,…\", "
-        "\"releases\": \"…\", \"tracks\": \"…\"}");
+  const char* kShape =
+      "{\"artists\": \"artist_id,name,kind,country\\n…\", \"releases\": \"…\", "
+      "\"tracks\": \"…\"} (the catalog files' text, doc/catalog.md)";
+  if (!body.is_object())
+    return Status::InvalidArgument(std::string("the body is not a JSON object: send ") + kShape);
+  if (!body.contains("artists") || !body["artists"].is_string()) {
+    return Status::InvalidArgument(std::string("the body has no \"artists\" text: send ") +
+                                   kShape);
   }
   for (const auto& [k, v] : body.items()) {
     if (k != "artists" && k != "releases" && k != "tracks")
