@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "common/strings.h"
 #include "common/text.h"
+#include "ingest/track_table.h"
 
 namespace encore {
 namespace {
@@ -79,6 +80,8 @@ ChunkParser::JsonParsers& ChunkParser::Json() {
 }
 
 void ChunkParser::ResetOutputs() {
+  FlushTracks();
+  pending_.Clear();
   days_.clear();
   last_day_ = -1;
   last_bucket_ = nullptr;
@@ -93,6 +96,29 @@ DayBucket& ChunkParser::Bucket(Day day) {
     last_day_ = day;
   }
   return *last_bucket_;
+}
+
+uint64_t ChunkParser::TrackBits(std::string_view name, uint64_t hash) {
+  if (rules_.tracks != nullptr) {
+    const uint32_t id = rules_.tracks->Find(name, hash);
+    if (id != TrackTable::kNone) return uint64_t{id} << kCountryBits;
+  }
+  return kPendingTrack | (uint64_t{pending_.Intern(name, hash)} << kCountryBits);
+}
+
+void ChunkParser::DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name) {
+  const uint64_t hash = Hash64(name);
+  if (rules_.tracks != nullptr) rules_.tracks->Prefetch(hash);
+  deferred_[n_deferred_++] = {plays, index, name, hash};
+  if (n_deferred_ == kDeferred) FlushTracks();
+}
+
+void ChunkParser::FlushTracks() {
+  for (size_t i = 0; i < n_deferred_; ++i) {
+    const Deferred& d = deferred_[i];
+    (*d.plays)[d.index].cell |= TrackBits(d.name, d.hash);
+  }
+  n_deferred_ = 0;
 }
 
 void ChunkParser::Reject(RejectReason reason, uint64_t line, std::string_view raw) {
@@ -173,9 +199,15 @@ bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view r
   }
   ++summary_.streams;
   const uint32_t service_id = services_.Intern(service);
-  const uint32_t track_id = tracks_.Intern(f.track);
-  Bucket(day).plays.push_back(
-      {MakeCell(service_id, track_id, *country), (Hash64(f.user) & ~uint64_t{1}) | tier_bit});
+  std::vector<PlayRec>& plays = Bucket(day).plays;
+  const uint64_t user = (Hash64(f.user) & ~uint64_t{1}) | tier_bit;
+  if (f.track.data() >= chunk_.data() && f.track.data() < chunk_.data() + chunk_.size()) {
+    plays.push_back({MakeCell(service_id, 0, *country), user});
+    DeferTrack(&plays, plays.size() - 1, f.track);
+  } else {  // a name unescaped to scratch space, or from a JSON document
+    plays.push_back(
+        {MakeCell(service_id, 0, *country) | TrackBits(f.track, Hash64(f.track)), user});
+  }
   return true;
 }
 
@@ -297,12 +329,12 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
   summary_.streams += streams;
   if (streams == 0) return;
   const uint32_t service_id = services_.Intern(service);
-  const uint32_t track_id = tracks_.Intern(track);
-  Bucket(*day).totals.push_back({MakeCell(service_id, track_id, *country),
+  Bucket(*day).totals.push_back({MakeCell(service_id, 0, *country) | TrackBits(track, Hash64(track)),
                                  static_cast<int64_t>(streams), static_cast<uint8_t>(tier)});
 }
 
 void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout) {
+  chunk_ = chunk;
   CsvRecordReader reader(chunk, first_line, true);
   CsvRecordReader::Record rec;
   std::vector<std::string_view> fields;
@@ -331,6 +363,8 @@ void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const Cs
     }
     ParseCsvRecord(rec.raw, rec.line, layout, &fields, &scratch, false);
   }
+  FlushTracks();
+  chunk_ = {};
 }
 
 void ChunkParser::ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,

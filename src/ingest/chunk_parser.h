@@ -20,6 +20,7 @@
 namespace encore {
 
 class TimeZone;
+class TrackTable;
 
 // A file fails without being read further when this many entries came first and none of them
 // could be read (not a file of this kind at all: a binary file, a wrong export).
@@ -38,7 +39,14 @@ struct ParseRules {
   std::string_view history_user;  // --user; empty: the user each entry names
   Tier history_tier = Tier::kPremium;
   const TimeZone* zone = nullptr;  // local wall-clock times (Spotify account data); null: UTC
+  // The store ids of the track names the file has shown so far (read only while parsing); null:
+  // every name of a play or a daily total is pending (see ChunkParser::pending()).
+  const TrackTable* tracks = nullptr;
 };
+
+// A play's or a daily total's cell whose track is not a store id yet but an index into its
+// parser's pending() names: the ingester maps them when it merges the chunk.
+inline constexpr uint64_t kPendingTrack = uint64_t{1} << 63;
 
 struct PlayFields {
   std::string_view ts, user, track, ms_played, country, tier, service;
@@ -88,9 +96,16 @@ class ChunkParser {
   // interned names, so that a parser can go on with the next chunk of the file.
   void ResetOutputs();
 
+  // The tracks of personal histories, by their HistoryTrackKey (kept for the whole file).
   Interner& tracks() { return tracks_; }
+  // The track names of plays and daily totals that ParseRules::tracks did not know, since the
+  // last ResetOutputs (cells with kPendingTrack index them).
+  const Interner& pending() const { return pending_; }
   Interner& services() { return services_; }
-  DayBuckets& days() { return days_; }
+  DayBuckets& days() {
+    FlushTracks();
+    return days_;
+  }
   std::vector<HistoryRec>& history() { return history_; }
   RejectBuffer& rejects() { return rejects_; }
   SourceSummary& summary() { return summary_; }
@@ -127,13 +142,30 @@ class ChunkParser {
   void ForEachNested(std::string_view array_text, std::string_view page, uint64_t page_line,
                      Fn one);
   DayBucket& Bucket(Day day);
+  // The track part of a cell: the name's store id, else kPendingTrack and its pending index.
+  uint64_t TrackBits(std::string_view name, uint64_t hash);
+  // Sets the track of play `index` of `plays` later, in a run of kDeferred whose table slots
+  // were prefetched (the name must stay readable until FlushTracks: it lies in the chunk).
+  void DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name);
+  void FlushTracks();
   void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
                       std::vector<std::string_view>* fields, std::string* scratch,
                       bool single_line);
 
   ParseRules rules_;
   Interner tracks_;
+  Interner pending_;
   Interner services_;
+  struct Deferred {
+    std::vector<PlayRec>* plays;
+    size_t index;
+    std::string_view name;
+    uint64_t hash;
+  };
+  static constexpr size_t kDeferred = 16;
+  Deferred deferred_[kDeferred];
+  size_t n_deferred_ = 0;
+  std::string_view chunk_;  // the CSV chunk being parsed: names inside it may be deferred
   DayBuckets days_;
   Day last_day_ = -1;
   DayBucket* last_bucket_ = nullptr;

@@ -41,17 +41,27 @@ constexpr size_t kMaxInterned = size_t{1} << 18;
 // Moves a chunk's records into the batch, mapping chunk-local ids to store ids.
 class BatchBuilder {
  public:
-  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog, bool history)
-      : batch_(batch), ids_(ids), catalog_(catalog), history_(history) {}
+  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog)
+      : batch_(batch), ids_(ids), catalog_(catalog) {}
 
   // `line_shift`: what the chunk's line numbers lack (a second half numbers from 0).
   Status Merge(Parser& p, uint64_t line_shift = 0) {
     ChunkParser& chunk = *p.chunk;
+    DayBuckets& days = chunk.days();  // (first: the parser's last tracks are looked up)
     const auto& names = chunk.tracks().names();
     for (size_t i = p.track_map.size(); i < names.size(); ++i) {
-      const uint32_t id = history_ ? ids_->HistoryTrack(names[i]) : ids_->Track(names[i]);
+      const uint32_t id = ids_->HistoryTrack(names[i]);
       p.track_map.push_back(id);
       if (seen_.insert(id).second) batch_->track_ids.push_back(id);
+    }
+    // Names of plays and totals new to the file since the last merge: each id goes into the file's
+    // track table once (when both parsers met a name, the second finds it there).
+    const auto& pending = chunk.pending().names();
+    pending_map_.resize(pending.size());
+    for (size_t i = 0; i < pending.size(); ++i) {
+      bool first = false;
+      pending_map_[i] = ids_->Track(pending[i], &first);
+      if (first) batch_->track_ids.push_back(pending_map_[i]);
     }
     const auto& services = chunk.services().names();
     for (size_t i = p.service_map.size(); i < services.size(); ++i) {
@@ -60,11 +70,13 @@ class BatchBuilder {
     }
     const std::vector<uint32_t>& track_map = p.track_map;
     const std::vector<uint32_t>& service_map = p.service_map;
+    const std::vector<uint32_t>& pending_map = pending_map_;
     auto remap = [&](uint64_t cell) {
-      return MakeCell(service_map[CellService(cell)], track_map[CellTrack(cell)],
-                      CellCountry(cell));
+      const uint32_t track = CellTrack(cell);
+      return MakeCell(service_map[CellService(cell & ~kPendingTrack)],
+                      (cell & kPendingTrack) ? pending_map[track] : track, CellCountry(cell));
     };
-    for (auto& [day, bucket] : chunk.days()) {
+    for (auto& [day, bucket] : days) {
       DayBucket& dst = batch_->days[day];
       for (auto& r : bucket.plays) r.cell = remap(r.cell);
       for (auto& r : bucket.totals) r.cell = remap(r.cell);
@@ -107,8 +119,8 @@ class BatchBuilder {
   FileBatch* batch_;
   IdMap* ids_;
   const Catalog* catalog_;
-  bool history_;
-  std::unordered_set<uint32_t> seen_;
+  std::unordered_set<uint32_t> seen_;  // store ids of history tracks met
+  std::vector<uint32_t> pending_map_;  // a chunk's pending names → store ids
 };
 
 Status StrictCheck(const std::string& path, const RejectBuffer& rejects, uint64_t line_shift) {
@@ -496,26 +508,29 @@ IdMap::IdMap(const CountStore& store, const Catalog* catalog)
 }
 
 uint32_t IdMap::StoreId(std::string_view name) {
-  if (auto known = store_.FindTrack(name)) return *known;
-  auto [it, inserted] = new_ids_.emplace(std::string(name), 0);
-  if (inserted) {
-    it->second = static_cast<uint32_t>(store_tracks_ + new_tracks.size());
+  const uint64_t hash = Hash64(name);
+  uint32_t id = table_.Find(name, hash);
+  if (id != TrackTable::kNone) return id;
+  if (auto known = store_.FindTrack(name)) {
+    id = *known;
+  } else {
+    id = static_cast<uint32_t>(store_tracks_ + new_tracks.size());
     new_tracks.emplace_back(name);
   }
-  return it->second;
+  table_.Insert(name, hash, id);
+  return id;
 }
 
-uint32_t IdMap::Track(std::string_view name) {
-  const uint32_t index = seen_.Intern(name);
-  if (index < seen_ids_.size()) return seen_ids_[index];
+uint32_t IdMap::Track(std::string_view name, bool* first) {
+  const size_t before = table_.size();
   const uint32_t id = StoreId(name);
-  seen_ids_.push_back(id);
+  if (first != nullptr) *first = table_.size() != before;
   return id;
 }
 
 uint32_t IdMap::HistoryTrack(std::string_view key) {
-  const uint32_t index = seen_.Intern(key);
-  if (index < seen_ids_.size()) return seen_ids_[index];
+  const uint32_t index = history_keys_.Intern(key);
+  if (index < history_ids_.size()) return history_ids_[index];
   const HistoryTrackParts parts = SplitHistoryTrackKey(key);
   std::string name;
   if (catalog_ && !parts.id.empty() && catalog_->TrackById(parts.id)) name.assign(parts.id);
@@ -547,7 +562,7 @@ uint32_t IdMap::HistoryTrack(std::string_view key) {
     }
   }
   const uint32_t id = StoreId(name);
-  seen_ids_.push_back(id);
+  history_ids_.push_back(id);
   return id;
 }
 
@@ -594,7 +609,8 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   rules.history_user = options.history_user;
   rules.history_tier = options.history_tier;
   rules.zone = zone;
-  BatchBuilder builder(&batch, ids, options.catalog, IsHistory(shape.format));
+  rules.tracks = &ids->table();
+  BatchBuilder builder(&batch, ids, options.catalog);
   if (shape.framing == Framing::kJsonDocument) {
     ENCORE_RETURN_IF_ERROR(
         ReadJsonDocument(path, shape, &in, &buf, rules, options, &batch, &builder));

@@ -14,6 +14,7 @@
 #include "encore/store.h"
 #include "ingest/interner.h"
 #include "ingest/records.h"
+#include "ingest/track_table.h"
 
 namespace encore {
 
@@ -23,22 +24,26 @@ class TimeZone;
 class IdMap {
  public:
   IdMap(const CountStore& store, const Catalog* catalog);
-  uint32_t Track(std::string_view name);
+  // The store id of a play's or a daily total's track; `first` is set when the file had not
+  // named it before.
+  uint32_t Track(std::string_view name, bool* first = nullptr);
   // The store id of a personal history's track (a HistoryTrackKey): the catalog track its names
   // resolve to; else the id it names; else its song key ("song:" + SongKey(artist, title)).
   uint32_t HistoryTrack(std::string_view key);
   Result<uint32_t> Service(std::string_view name);
   std::vector<std::string> new_tracks;
   std::vector<std::string> new_services;
+  // The names the file has shown and their store ids (what the parsers look up).
+  const TrackTable& table() const { return table_; }
 
  private:
   uint32_t StoreId(std::string_view name);
   const CountStore& store_;
   const Catalog* catalog_;
-  Interner seen_;                                       // every track key met in this file
-  std::vector<uint32_t> seen_ids_;                      // its store id, by Interner index
+  TrackTable table_;                                    // every track name met in this file
+  Interner history_keys_;                               // every history track key met
+  std::vector<uint32_t> history_ids_;                   // its store id, by Interner index
   std::unordered_map<std::string, uint32_t> services_;  // all
-  std::unordered_map<std::string, uint32_t> new_ids_;   // names of new_tracks
   size_t store_tracks_;
 };
 

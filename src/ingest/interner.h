@@ -18,8 +18,9 @@ class Interner {
  public:
   Interner() { slots_.assign(1024, Slot{}); }
 
-  uint32_t Intern(std::string_view s) {
-    const uint64_t h = Hash64(s);
+  uint32_t Intern(std::string_view s) { return Intern(s, Hash64(s)); }
+  // The same, with the Hash64 of `s` already computed.
+  uint32_t Intern(std::string_view s, uint64_t h) {
     size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
@@ -43,6 +44,11 @@ class Interner {
     }
   }
   const std::deque<std::string>& names() const { return names_; }
+  void Clear() {
+    if (names_.empty()) return;
+    slots_.assign(1024, Slot{});
+    names_.clear();
+  }
   size_t size() const { return names_.size(); }
 
  private:
