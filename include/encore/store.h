@@ -50,10 +50,21 @@ struct CapEntry {
 };
 
 // The new content of a day: replaces what the day held.
+// A day's new counts and cap state written ahead of the commit that makes them live
+// (CountStore::StageDay): the files, and what the manifest says of them.
+struct StagedDay {
+  std::string segment;  // file name in the store's data folder
+  std::string state;    // "" when the day keeps no cap state
+  uint64_t rows = 0;
+  int64_t streams = 0;
+};
+
 struct DayUpdate {
   Day day = 0;
   std::vector<CountRow> counts;
   std::vector<CapEntry> state;  // ignored (and dropped) when the day is sealed by the same commit
+  // Set by StageDay, which writes counts and state out and empties them here.
+  std::optional<StagedDay> staged;
 };
 
 // One stream of a personal listening history that the store has taken in (doc/ingest.md, "Personal
@@ -157,6 +168,14 @@ class CountStore {
   // was renamed leaves it as after). After a failed call the object refuses further commits:
   // reopen the store. Fails with kFailedPrecondition when opened read-only.
   virtual Status Apply(CommitBatch batch) = 0;
+
+  // Writes `update`'s counts and cap state to files now and keeps only their names in it, so
+  // that a commit of many big days need not hold them all in memory: the next Apply that carries
+  // the update makes them live. Until then nothing reads them, and files staged for a commit
+  // that never happens (a failed ingest, a crash) are removed by the next writer that opens the
+  // store. Safe to call from several threads at once (not with Apply). kFailedPrecondition when
+  // opened read-only; the file system's error when a write fails.
+  virtual Status StageDay(DayUpdate* update) = 0;
 };
 
 struct StoreOptions {

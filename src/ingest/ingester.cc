@@ -106,7 +106,9 @@ Status PrepareHistories(const CountStore& store, FileBatch* batch,
 
 // Counts a parsed file against the store's open days and builds its commit.
 // Days are independent: they are counted on `threads` threads, each taking every n-th day.
-Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap& ids,
+// Each day's counts and cap state are written out as soon as it is counted (StageDay), so that
+// the commit holds only their file names however many big days the file has.
+Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
                                std::optional<Day> seal_before, int threads,
                                SourceSummary* summary) {
   CommitBatch commit;
@@ -143,8 +145,9 @@ Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap&
         counted[i] = r.counted;
         capped[i] = r.capped;
         *bucket = DayBucket{};
-        commit.days[i] = {day, std::move(r.counts), open ? std::move(*old_state)
-                                                         : std::vector<CapEntry>()};
+        commit.days[i] = {day, std::move(r.counts),
+                          open ? std::move(*old_state) : std::vector<CapEntry>(), {}};
+        errors[i] = store.StageDay(&commit.days[i]);
         continue;
       }
       const bool keep_state = open;
@@ -153,7 +156,10 @@ Result<CommitBatch> CountBatch(const CountStore& store, FileBatch& batch, IdMap&
       counted[i] = r.counted + static_cast<uint64_t>(r.totals);
       capped[i] = r.capped;
       *bucket = DayBucket{};  // free the records as soon as they are counted
-      commit.days[i] = {day, std::move(r.counts), std::move(r.state)};
+      // A day this commit seals keeps no cap state.
+      if (seal_before && day < *seal_before) r.state = {};
+      commit.days[i] = {day, std::move(r.counts), std::move(r.state), {}};
+      errors[i] = store.StageDay(&commit.days[i]);
     }
   };
   const size_t n = static_cast<size_t>(std::max(1, threads));

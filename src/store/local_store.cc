@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -229,6 +230,30 @@ class LocalStore final : public CountStore {
     return s;
   }
 
+  Status StageDay(DayUpdate* u) override {
+    if (options_.read_only) return Status::FailedPrecondition(dir_ + " is open read-only");
+    StagedDay st;
+    const std::string stem = FormatDate(u->day) + "." + std::to_string(m_.generation + 1);
+    st.segment = stem + ".seg";
+    st.rows = u->counts.size();
+    for (const auto& r : u->counts) st.streams += r.streams;
+    const std::string segment = EncodeSegment(u->day, u->counts);
+    std::string state;
+    if (!u->state.empty()) {
+      st.state = stem + ".cap";
+      state = EncodeCapState(u->day, u->state);
+    }
+    u->counts = {};
+    u->state = {};
+    {
+      std::lock_guard<std::mutex> lock(stage_mu_);  // the file system need not be thread-safe
+      ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.segment), segment, false));
+      if (!st.state.empty()) ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.state), state, false));
+    }
+    u->staged = std::move(st);
+    return Status::Ok();
+  }
+
  private:
   Status ApplyOnce(CommitBatch batch) {
     Manifest next = m_;
@@ -260,6 +285,26 @@ class LocalStore final : public CountStore {
       if (auto old = next.days.find(u.day); old != next.days.end()) {
         obsolete.push_back(DataPath(old->second.segment));
         if (!old->second.state.empty()) obsolete.push_back(DataPath(old->second.state));
+      }
+      if (u.staged) {
+        const StagedDay& st = *u.staged;
+        const bool keep_state = !sealed && !st.state.empty();
+        if (!st.state.empty() && !keep_state) obsolete.push_back(DataPath(st.state));
+        if (st.rows == 0 && !keep_state) {
+          obsolete.push_back(DataPath(st.segment));
+          next.days.erase(u.day);
+          continue;
+        }
+        written.push_back(DataPath(st.segment));
+        md.segment = st.segment;
+        md.rows = st.rows;
+        md.streams = st.streams;
+        if (keep_state) {
+          written.push_back(DataPath(st.state));
+          md.state = st.state;
+        }
+        next.days[u.day] = md;
+        continue;
       }
       if (u.counts.empty() && (sealed || u.state.empty())) {
         next.days.erase(u.day);
@@ -401,6 +446,7 @@ class LocalStore final : public CountStore {
   std::vector<std::string> tracks_;
   std::unordered_map<std::string, uint32_t> track_index_;
   std::unordered_map<std::string, size_t> source_index_;
+  std::mutex stage_mu_;
 };
 
 }  // namespace

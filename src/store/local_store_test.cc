@@ -143,6 +143,75 @@ TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) {
   }
 }
 
+TEST(LocalStore, StagedDaysAreLiveOnlyOnceCommitted) {
+  // The same as AFailedCommitLeavesTheLastCommittedState with the second commit's day staged
+  // first (what ingest does): a failure while staging or committing leaves the first state and
+  // no stray file; a commit that lands reads exactly as an unstaged one.
+  for (int budget = 0; budget < 40; ++budget) {
+    const std::string dir = TempDir("stage");
+    {
+      auto s = OpenLocalStore(dir, {});
+      ASSERT_TRUE(s.ok());
+      ASSERT_TRUE((*s)->Apply(SomeBatch(0)).ok());
+    }
+    FailingFileSystem fs(budget);
+    bool committed = false;
+    {
+      auto s = OpenLocalStoreWith(dir, {}, &fs);
+      if (s.ok()) {
+        CommitBatch b = SomeBatch(1);
+        if ((*s)->StageDay(&b.days[0]).ok()) {
+          EXPECT_TRUE(b.days[0].counts.empty());
+          EXPECT_TRUE(b.days[0].staged.has_value());
+          // Staged is not visible.
+          EXPECT_TRUE((*s)->ReadCounts(DayFromCivil(2024, 1, 2))->empty());
+          committed = (*s)->Apply(std::move(b)).ok();
+        }
+      }
+    }
+    auto s = OpenLocalStore(dir, {});
+    ASSERT_TRUE(s.ok()) << "budget " << budget << ": " << s.status().ToString();
+    const bool after = (*s)->HasSource("fp1");
+    if (committed) {
+      EXPECT_TRUE(after) << budget;
+    }
+    committed = after;
+    auto rows = (*s)->ReadCounts(DayFromCivil(2024, 1, 2));
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    if (committed) {
+      ASSERT_EQ(rows->size(), 1u) << budget;
+      EXPECT_EQ((*rows)[0].streams, 101);
+      EXPECT_EQ((*s)->ReadCapState(DayFromCivil(2024, 1, 2))->size(), 1u);
+      EXPECT_EQ((*s)->Stats().streams, 201);
+    } else {
+      EXPECT_TRUE(rows->empty()) << budget;
+    }
+    size_t files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
+      files += e.is_regular_file();
+    EXPECT_EQ(files, committed ? 5u : 3u) << budget;
+    std::filesystem::remove_all(dir);
+    if (committed && !fs.exhausted()) break;
+  }
+}
+
+TEST(LocalStore, AStagedDayThatTheCommitSealsKeepsNoCapState) {
+  const std::string dir = TempDir("stage-seal");
+  auto s = OpenLocalStore(dir, {});
+  ASSERT_TRUE(s.ok());
+  CommitBatch b = SomeBatch(0);
+  b.seal_before = DayFromCivil(2024, 1, 2);
+  ASSERT_TRUE((*s)->StageDay(&b.days[0]).ok());
+  ASSERT_TRUE((*s)->Apply(std::move(b)).ok());
+  EXPECT_TRUE((*s)->ReadCapState(DayFromCivil(2024, 1, 1))->empty());
+  EXPECT_EQ((*s)->ReadCounts(DayFromCivil(2024, 1, 1))->size(), 1u);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
+    files += e.is_regular_file();
+  EXPECT_EQ(files, 2u);  // dict + seg: the staged cap file went
+  std::filesystem::remove_all(dir);
+}
+
 TEST(LocalStore, SealingDropsCapState) {
   const std::string dir = TempDir("seal");
   auto s = OpenLocalStore(dir, {});
