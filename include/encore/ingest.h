@@ -44,6 +44,13 @@ struct IngestOptions {
   int seal_lag_days = 3;
   int threads = 2;                 // Default: 2 parser threads.
   size_t block_bytes = 8u << 20;  // Default: read and parse 8 MiB at a time.
+  // The parsed records of a file held in memory before they are set aside in a spill file (and
+  // read back a day at a time to be counted): what bounds an ingest's memory whatever the file's
+  // size, beside one day's records and the file's distinct track names. Default: 128 MiB.
+  size_t memory_bytes = size_t{128} << 20;
+  // Where the spill file goes (an unnamed file: nothing is left behind). Default: empty, the
+  // system's temporary folder ($TMPDIR, else /tmp); the CLI and the server use the store's folder.
+  std::string spill_dir;
   // The catalog to match play track ids against (a catalog track id or ISRC); tracks it does not
   // know are still counted, under their own id, and reported as unmatched. Default: none (every
   // track is unmatched).

@@ -243,6 +243,7 @@ void AddIngest(CLI::App& app, Action* action) {
     IngestOptions o;
     int64_t max_future_hours = 48;
     uint32_t min_ms = 30000, cap = 10;
+    size_t memory_mib = 128;
     bool no_progress = false, no_records = false;
   };
   auto a = std::make_shared<Args>();
@@ -273,6 +274,10 @@ void AddIngest(CLI::App& app, Action* action) {
                   "Seal days this many days behind the newest play (-1: never)")
       ->capture_default_str();
   cmd->add_option("--threads", a->o.threads, "Parser threads")->capture_default_str();
+  cmd->add_option("--memory", a->memory_mib,
+                  "MiB of parsed records held before they are set aside in a spill file in the "
+                  "store's folder (bounds memory whatever the file's size)")
+      ->capture_default_str();
   cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
       ->capture_default_str();
   cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
@@ -289,6 +294,10 @@ void AddIngest(CLI::App& app, Action* action) {
       else
         return Status::InvalidArgument("--tier is premium or free");
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
+      if (a->memory_mib < 1 || a->memory_mib > (size_t{1} << 20)) {
+        return Status::InvalidArgument("--memory takes MiB, 1 or more");
+      }
+      a->o.memory_bytes = a->memory_mib << 20;
       if (!a->o.history_user.empty() &&
           (a->o.history_user.size() > 64 || !CleanText(a->o.history_user))) {
         return Status::InvalidArgument(
@@ -308,6 +317,7 @@ void AddIngest(CLI::App& app, Action* action) {
             std::to_string(store->rules().cap) + "; a store's rule cannot change");
       }
       const std::string dir = DefaultStoreDir(a->store);
+      a->o.spill_dir = dir;
       ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(dir));
       // Spotify URIs the chart history linked by name: the same catalog the records read.
       ENCORE_RETURN_IF_ERROR(AddChartTrackLinks(dir, &catalog).status());

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <thread>
 #include <unordered_set>
 
@@ -27,6 +28,12 @@ namespace {
 
 constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
 
+std::string DefaultSpillDir() {
+  std::error_code ec;
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+  return ec ? std::string("/tmp") : tmp.string();
+}
+
 // A parser that lives for the whole file: the tracks and services its interner has met are mapped
 // to store ids once, not again in every block; what it produced is drained at each merge. (A
 // parser that has met very many tracks is replaced, so that the interner stays small.)
@@ -41,8 +48,13 @@ constexpr size_t kMaxInterned = size_t{1} << 18;
 // Moves a chunk's records into the batch, mapping chunk-local ids to store ids.
 class BatchBuilder {
  public:
-  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog)
-      : batch_(batch), ids_(ids), catalog_(catalog) {}
+  BatchBuilder(FileBatch* batch, IdMap* ids, const Catalog* catalog, size_t budget,
+               std::string spill_dir)
+      : batch_(batch),
+        ids_(ids),
+        catalog_(catalog),
+        budget_(budget),
+        spill_dir_(std::move(spill_dir)) {}
 
   // `line_shift`: what the chunk's line numbers lack (a second half numbers from 0).
   Status Merge(Parser& p, uint64_t line_shift = 0) {
@@ -80,13 +92,16 @@ class BatchBuilder {
       DayBucket& dst = batch_->days[day];
       for (auto& r : bucket.plays) r.cell = remap(r.cell);
       for (auto& r : bucket.totals) r.cell = remap(r.cell);
-      if (dst.plays.empty()) {
-        dst.plays = std::move(bucket.plays);
-      } else {
-        dst.plays.insert(dst.plays.end(), bucket.plays.begin(), bucket.plays.end());
+      if (!bucket.plays.empty()) {
+        held_ += bucket.plays.capacity() * sizeof(PlayRec);
+        dst.play_runs.push_back(std::move(bucket.plays));
       }
-      dst.totals.insert(dst.totals.end(), bucket.totals.begin(), bucket.totals.end());
+      if (!bucket.totals.empty()) {
+        held_ += bucket.totals.capacity() * sizeof(TotalRec);
+        dst.total_runs.push_back(std::move(bucket.totals));
+      }
     }
+    if (held_ > budget_) ENCORE_RETURN_IF_ERROR(Spill());
     const size_t at = batch_->history.size();
     batch_->history.insert(batch_->history.end(), chunk.history().begin(), chunk.history().end());
     for (auto it = batch_->history.begin() + static_cast<long>(at); it != batch_->history.end();
@@ -119,7 +134,34 @@ class BatchBuilder {
   FileBatch* batch_;
   IdMap* ids_;
   const Catalog* catalog_;
+  // Every run held goes to the spill file; memory then holds only where they are.
+  Status Spill() {
+    if (!batch_->spill) {
+      ENCORE_ASSIGN_OR_RETURN(batch_->spill, SpillFile::Create(spill_dir_));
+    }
+    SpillFile& f = *batch_->spill;
+    for (auto& [day, b] : batch_->days) {
+      for (auto& run : b.play_runs) {
+        ENCORE_ASSIGN_OR_RETURN(uint64_t at, f.Append(run.data(), run.size() * sizeof(PlayRec)));
+        b.spilled_plays.push_back({at, run.size()});
+        batch_->spilled_bytes += run.size() * sizeof(PlayRec);
+      }
+      for (auto& run : b.total_runs) {
+        ENCORE_ASSIGN_OR_RETURN(uint64_t at, f.Append(run.data(), run.size() * sizeof(TotalRec)));
+        b.spilled_totals.push_back({at, run.size()});
+        batch_->spilled_bytes += run.size() * sizeof(TotalRec);
+      }
+      std::vector<std::vector<PlayRec>>().swap(b.play_runs);
+      std::vector<std::vector<TotalRec>>().swap(b.total_runs);
+    }
+    held_ = 0;
+    return Status::Ok();
+  }
+
   std::unordered_set<uint32_t> seen_;  // store ids of history tracks met
+  size_t budget_;                      // bytes of runs held before they are spilled
+  std::string spill_dir_;
+  size_t held_ = 0;
   std::vector<uint32_t> pending_map_;  // a chunk's pending names → store ids
 };
 
@@ -610,7 +652,8 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   rules.history_tier = options.history_tier;
   rules.zone = zone;
   rules.tracks = &ids->table();
-  BatchBuilder builder(&batch, ids, options.catalog);
+  BatchBuilder builder(&batch, ids, options.catalog, options.memory_bytes,
+                       options.spill_dir.empty() ? DefaultSpillDir() : options.spill_dir);
   if (shape.framing == Framing::kJsonDocument) {
     ENCORE_RETURN_IF_ERROR(
         ReadJsonDocument(path, shape, &in, &buf, rules, options, &batch, &builder));
@@ -642,7 +685,7 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   batch.summary.tracks = batch.track_ids.size();
   batch.summary.unmatched_tracks = batch.unmatched_tracks;
   for (const auto& [day, bucket] : batch.days) {
-    if (bucket.plays.empty() && bucket.totals.empty()) continue;
+    if (bucket.empty()) continue;
     if (batch.summary.first_day < 0) batch.summary.first_day = day;
     batch.summary.last_day = day;
   }
@@ -652,6 +695,34 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
     batch.summary.last_day = std::max(batch.summary.last_day, day);
   }
   return batch;
+}
+
+namespace {
+
+template <typename T>
+Status GatherRuns(std::vector<T>* out, std::vector<std::vector<T>>* runs,
+                  std::vector<SpilledRun>* spilled, const SpillFile* spill) {
+  size_t n = out->size();
+  for (const auto& r : *runs) n += r.size();
+  for (const auto& r : *spilled) n += r.count;
+  if (n == out->size()) return Status::Ok();
+  out->reserve(n);
+  for (const SpilledRun& r : *spilled) {
+    const size_t at = out->size();
+    out->resize(at + r.count);
+    ENCORE_RETURN_IF_ERROR(spill->ReadAt(r.offset, out->data() + at, r.count * sizeof(T)));
+  }
+  for (const auto& r : *runs) out->insert(out->end(), r.begin(), r.end());
+  std::vector<std::vector<T>>().swap(*runs);
+  std::vector<SpilledRun>().swap(*spilled);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status GatherDay(DayBucket* b, const SpillFile* spill) {
+  ENCORE_RETURN_IF_ERROR(GatherRuns(&b->plays, &b->play_runs, &b->spilled_plays, spill));
+  return GatherRuns(&b->totals, &b->total_runs, &b->spilled_totals, spill);
 }
 
 Result<FileBatch> ReadInputFile(const std::string& path, const CountStore& store, IdMap* ids,

@@ -14,6 +14,7 @@
 #include "encore/store.h"
 #include "ingest/interner.h"
 #include "ingest/records.h"
+#include "ingest/spill.h"
 #include "ingest/track_table.h"
 
 namespace encore {
@@ -57,7 +58,13 @@ struct FileBatch {
   std::vector<uint32_t> track_ids;    // distinct store track ids seen
   uint64_t unmatched_tracks = 0;      // of those, not in the catalog
   std::vector<std::string> warnings;  // said to the user, not failures
+  std::unique_ptr<SpillFile> spill;   // where runs of days were set aside (null: none were)
+  uint64_t spilled_bytes = 0;
 };
+
+// Puts a day's runs, held and spilled, into its `plays` and `totals` (each sized once).
+// `spill`: the FileBatch's. Safe on several days at once from several threads.
+Status GatherDay(DayBucket* bucket, const SpillFile* spill);
 
 // The probe of a file (see SourceRecord::probe).
 Result<std::string> ProbeFile(const std::string& path);

@@ -134,6 +134,10 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         continue;
       }
       const bool open = !(sealed && day < *sealed);
+      if (Status g = GatherDay(bucket, batch.spill.get()); !g.ok()) {
+        errors[i] = g;
+        continue;
+      }
       if (history) {
         // Counted against the history's own streams of the day; the day's cap state (of raw
         // play logs) is kept as it was.
@@ -157,7 +161,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
       capped[i] = r.capped;
       *bucket = DayBucket{};  // free the records as soon as they are counted
       // A day this commit seals keeps no cap state.
-      if (seal_before && day < *seal_before) r.state = {};
+      if (seal_before && day < *seal_before) std::vector<CapEntry>().swap(r.state);
       commit.days[i] = {day, std::move(r.counts), std::move(r.state), {}};
       errors[i] = store.StageDay(&commit.days[i]);
     }

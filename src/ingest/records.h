@@ -24,9 +24,25 @@ struct TotalRec {
   uint8_t tier;
 };
 
+// Records of a day set aside in a file's SpillFile: `count` records from byte `offset`.
+struct SpilledRun {
+  uint64_t offset;
+  uint64_t count;
+};
+
+// A day's records. A chunk's parser fills `plays` and `totals`; a file's reader keeps each
+// chunk's as a run of its own (no copy as the file grows), and spilled runs on disk, until
+// GatherDay (ingest/file_reader.h) puts them together to be counted.
 struct DayBucket {
   std::vector<PlayRec> plays;
   std::vector<TotalRec> totals;
+  std::vector<std::vector<PlayRec>> play_runs;
+  std::vector<std::vector<TotalRec>> total_runs;
+  std::vector<SpilledRun> spilled_plays, spilled_totals;
+  bool empty() const {
+    return plays.empty() && totals.empty() && play_runs.empty() && total_runs.empty() &&
+           spilled_plays.empty() && spilled_totals.empty();
+  }
 };
 
 using DayBuckets = std::unordered_map<Day, DayBucket>;

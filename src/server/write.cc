@@ -148,6 +148,7 @@ Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::
   ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions{}));
   ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
   o.catalog = &catalog;
+  o.spill_dir = dir;
   ENCORE_ASSIGN_OR_RETURN(const IngestReport report, IngestFiles(store.get(), {path}, o));
   const FileOutcome& f = report.files.at(0);
   reply.body["kind"] = f.source.kind;

@@ -243,8 +243,8 @@ class LocalStore final : public CountStore {
       st.state = stem + ".cap";
       state = EncodeCapState(u->day, u->state);
     }
-    u->counts = {};
-    u->state = {};
+    std::vector<CountRow>().swap(u->counts);  // (`= {}` would keep the capacity)
+    std::vector<CapEntry>().swap(u->state);
     {
       std::lock_guard<std::mutex> lock(stage_mu_);  // the file system need not be thread-safe
       ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.segment), segment, false));
