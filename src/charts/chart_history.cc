@@ -9,8 +9,10 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "common/sqlite.h"
+#include "common/varint.h"
 #include "encore/catalog.h"
 #include "encore/charts.h"
 
@@ -32,7 +34,53 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS compiled(family TEXT NOT NULL, date INTEGER NOT NULL,"
     " inputs TEXT NOT NULL, PRIMARY KEY(family, date));"
     "CREATE TABLE IF NOT EXISTS songs(song TEXT PRIMARY KEY, title TEXT NOT NULL,"
-    " artist TEXT NOT NULL, track_id TEXT NOT NULL);";
+    " artist TEXT NOT NULL, track_id TEXT NOT NULL);"
+    // Compiled charts (encore chart compile): one row per edition, its entries in one blob
+    // (EncodeCompiled), so that keeping a day's 71 regions is 71 inserts, not 14,000.
+    "CREATE TABLE IF NOT EXISTS compiled_editions(chart TEXT NOT NULL, date INTEGER NOT NULL,"
+    " entries INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY(chart, date));";
+
+// A compiled edition's entries: a varint count, then per entry its position, metric + 1 (0: none)
+// and the lengths and bytes of its song, title and artist.
+std::string EncodeCompiled(const std::vector<ChartEntry>& entries) {
+  std::string out;
+  size_t bytes = 8;
+  for (const ChartEntry& e : entries) bytes += 16 + e.song.size() + e.title.size() + e.artist.size();
+  out.reserve(bytes);
+  PutVarint(&out, entries.size());
+  for (const ChartEntry& e : entries) {
+    PutVarint(&out, static_cast<uint64_t>(e.position));
+    PutVarint(&out, e.metric ? static_cast<uint64_t>(*e.metric) + 1 : 0);
+    for (const std::string* s : {&e.song, &e.title, &e.artist}) {
+      PutVarint(&out, s->size());
+      out += *s;
+    }
+  }
+  return out;
+}
+
+bool DecodeCompiled(std::string_view body, std::vector<ChartEntry>* out) {
+  const char* p = body.data();
+  const char* end = p + body.size();
+  uint64_t n;
+  if (!GetVarint(&p, end, &n) || n > body.size()) return false;
+  out->reserve(out->size() + n);
+  for (uint64_t i = 0; i < n; ++i) {
+    ChartEntry e;
+    uint64_t position, metric;
+    if (!GetVarint(&p, end, &position) || !GetVarint(&p, end, &metric)) return false;
+    e.position = static_cast<int>(position);
+    if (metric > 0) e.metric = static_cast<int64_t>(metric - 1);
+    for (std::string* s : {&e.song, &e.title, &e.artist}) {
+      uint64_t len;
+      if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) return false;
+      s->assign(p, len);
+      p += len;
+    }
+    out->push_back(std::move(e));
+  }
+  return p == end;
+}
 
 class SqliteChartHistory final : public ChartHistory {
  public:
@@ -68,8 +116,11 @@ class SqliteChartHistory final : public ChartHistory {
 
   Result<std::vector<ChartSummary>> Charts() override {
     SqliteStmt st(db_.get(),
-                  "SELECT e.chart, COUNT(DISTINCT e.date), COUNT(*), MIN(e.date), MAX(e.date)"
-                  " FROM entries e GROUP BY e.chart ORDER BY e.chart");
+                  "SELECT chart, SUM(editions), SUM(entries), MIN(first), MAX(last) FROM ("
+                  " SELECT chart, COUNT(DISTINCT date) AS editions, COUNT(*) AS entries,"
+                  " MIN(date) AS first, MAX(date) AS last FROM entries GROUP BY chart"
+                  " UNION ALL SELECT chart, COUNT(*), SUM(entries), MIN(date), MAX(date)"
+                  " FROM compiled_editions GROUP BY chart) GROUP BY chart ORDER BY chart");
     if (!st.ok()) return Error();
     std::vector<ChartSummary> out;
     int rc;
@@ -136,10 +187,12 @@ class SqliteChartHistory final : public ChartHistory {
 
   Result<std::pair<size_t, size_t>> LinkSongs(const Catalog& catalog) override {
     // Identities not linked yet: new ones, and those the catalog did not know before.
+    // (Compiled editions put their songs in `songs` unlinked as they are kept.)
     SqliteStmt pending(
         db_.get(),
         "SELECT e.song, e.title, e.artist FROM entries e LEFT JOIN songs s ON s.song ="
-        " e.song WHERE s.song IS NULL OR s.track_id = '' GROUP BY e.song");
+        " e.song WHERE s.song IS NULL GROUP BY e.song"
+        " UNION ALL SELECT song, title, artist FROM songs WHERE track_id = ''");
     if (!pending.ok()) return Error();
     std::vector<std::array<std::string, 3>> todo;
     int rc;
@@ -247,6 +300,27 @@ class SqliteChartHistory final : public ChartHistory {
       out.back().entries.push_back(std::move(e));
     }
     if (rc != SQLITE_DONE) return Error();
+    SqliteStmt compiled(db_.get(),
+                        "SELECT date, body FROM compiled_editions WHERE chart = ? AND date >= ?"
+                        " AND date <= ? ORDER BY date");
+    if (!compiled.ok()) return Error();
+    compiled.Bind(1, chart);
+    compiled.Bind(2, static_cast<int64_t>(from.value_or(std::numeric_limits<Day>::min())));
+    compiled.Bind(3, static_cast<int64_t>(to.value_or(kMaxStoredDay)));
+    const size_t imported = out.size();
+    while ((rc = compiled.Step()) == SQLITE_ROW) {
+      const Day date = static_cast<Day>(compiled.Int(0));
+      out.push_back({chart, date, {}});
+      if (!DecodeCompiled(compiled.Blob(1), &out.back().entries)) {
+        return Status::Corruption(db_.path() + ": the compiled edition " + chart + " " +
+                                  FormatDate(date) + " cannot be read");
+      }
+    }
+    if (rc != SQLITE_DONE) return Error();
+    if (imported > 0 && out.size() > imported) {  // (a store from before compiled_editions)
+      std::stable_sort(out.begin(), out.end(),
+                       [](const ChartEdition& a, const ChartEdition& b) { return a.date < b.date; });
+    }
     return out;
   }
 
@@ -256,58 +330,56 @@ class SqliteChartHistory final : public ChartHistory {
 
   Status StoreCompiledInTransaction(const std::string& family,
                                     const std::vector<CompiledDate>& dates) {
-    // Every region of the family's date goes: regions without counts any more must not stay.
-    SqliteStmt drop(db_.get(), "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
+    // Every region of the family's date goes: regions without counts any more must not stay
+    // (nor rows a store from before compiled_editions kept as entries).
+    SqliteStmt drop(db_.get(),
+                    "DELETE FROM compiled_editions WHERE date = ? AND chart >= ? AND chart < ?");
+    SqliteStmt drop_old(db_.get(),
+                        "DELETE FROM entries WHERE date = ? AND chart >= ? AND chart < ?");
     SqliteStmt drop_ed(db_.get(),
                        "DELETE FROM editions WHERE date = ? AND chart >= ? AND chart < ?");
     SqliteStmt mark(db_.get(),
                     "INSERT OR REPLACE INTO compiled(family, date, inputs) VALUES(?, ?, ?)");
     SqliteStmt edition(db_.get(),
-                       "INSERT OR REPLACE INTO editions(chart, date, source) VALUES(?, ?, 0)");
-    SqliteStmt entry(
-        db_.get(),
-        "INSERT INTO entries(chart, date, position, title, artist, id, song, last_week,"
-        " peak, weeks, metric, line) VALUES(?, ?, ?, ?, ?, '', ?, NULL, NULL, NULL, ?, 0)");
-    if (!drop.ok() || !drop_ed.ok() || !mark.ok() || !edition.ok() || !entry.ok()) return Error();
+                       "INSERT INTO compiled_editions(chart, date, entries, body) VALUES(?, ?, ?, ?)");
+    SqliteStmt song(db_.get(),
+                    "INSERT OR IGNORE INTO songs(song, title, artist, track_id) VALUES(?, ?, ?, '')");
+    if (!drop.ok() || !drop_old.ok() || !drop_ed.ok() || !mark.ok() || !edition.ok() ||
+        !song.ok())
+      return Error();
+    std::unordered_set<std::string_view> songs;
     for (const CompiledDate& cd : dates) {
       const Day date = cd.date;
-      for (SqliteStmt* st : {&drop, &drop_ed}) {
+      for (SqliteStmt* st : {&drop, &drop_old, &drop_ed}) {
         st->Bind(1, static_cast<int64_t>(date));
         st->Bind(2, family + ":");
         st->Bind(3, family + ";");  // ':' + 1
         if (st->Step() != SQLITE_DONE) return Error();
         st->Reset();
       }
-      ENCORE_RETURN_IF_ERROR(StoreCompiledDate(family, cd, edition, entry, mark));
-    }
-    return Status::Ok();
-  }
-
-  Status StoreCompiledDate(const std::string& family, const CompiledDate& cd, SqliteStmt& edition,
-                           SqliteStmt& entry, SqliteStmt& mark) {
-    const Day date = cd.date;
-    for (const ChartEdition& ed : cd.editions) {
-      edition.Bind(1, ed.chart);
-      edition.Bind(2, static_cast<int64_t>(date));
-      if (edition.Step() != SQLITE_DONE) return Error();
-      edition.Reset();
-      for (const ChartEntry& e : ed.entries) {
-        entry.Bind(1, ed.chart);
-        entry.Bind(2, static_cast<int64_t>(date));
-        entry.Bind(3, static_cast<int64_t>(e.position));
-        entry.Bind(4, e.title);
-        entry.Bind(5, e.artist);
-        entry.Bind(6, e.song);
-        entry.Bind(7, e.metric);
-        if (entry.Step() != SQLITE_DONE) return Error();
-        entry.Reset();
+      for (const ChartEdition& ed : cd.editions) {
+        edition.Bind(1, ed.chart);
+        edition.Bind(2, static_cast<int64_t>(date));
+        edition.Bind(3, static_cast<int64_t>(ed.entries.size()));
+        edition.BindBlob(4, EncodeCompiled(ed.entries));
+        if (edition.Step() != SQLITE_DONE) return Error();
+        edition.Reset();
+        // Each song once, for LinkSongs to link to the catalog.
+        for (const ChartEntry& e : ed.entries) {
+          if (!songs.insert(e.song).second) continue;
+          song.Bind(1, e.song);
+          song.Bind(2, e.title);
+          song.Bind(3, e.artist);
+          if (song.Step() != SQLITE_DONE) return Error();
+          song.Reset();
+        }
       }
+      mark.Bind(1, family);
+      mark.Bind(2, static_cast<int64_t>(date));
+      mark.Bind(3, cd.inputs);
+      if (mark.Step() != SQLITE_DONE) return Error();
+      mark.Reset();
     }
-    mark.Bind(1, family);
-    mark.Bind(2, static_cast<int64_t>(date));
-    mark.Bind(3, cd.inputs);
-    if (mark.Step() != SQLITE_DONE) return Error();
-    mark.Reset();
     return Status::Ok();
   }
 

@@ -454,3 +454,88 @@ TEST(Methodology, TheBuiltInFilesParseAndBadOnesAreNamedByLine) {
 }
 
 }  // namespace encore
+
+namespace encore {
+
+// Compiled editions are kept one row per edition (a blob of entries): what is kept reads back
+// entry for entry; compiling a date again replaces every region of it; a store whose compiled
+// rows were kept as entries (before compiled_editions) still reads, and a recompile replaces them.
+TEST(ChartHistoryCompiled, KeptReadBackAndReplaced) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("encore-compiled-keep-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto history = OpenChartHistory(dir.string(), true);
+  ASSERT_TRUE(history.ok()) << history.status().message();
+  const Day d = DayFromCivil(2024, 1, 2);
+  auto edition = [&](const std::string& region, int n, int64_t base) {
+    ChartEdition ed{"fam:" + region, d, {}};
+    for (int i = 1; i <= n; ++i) {
+      ChartEntry e;
+      e.position = i;
+      e.title = "Title ☆ " + std::to_string(i);
+      e.artist = i % 2 ? "" : "Artist, \"quoted\"";
+      e.song = "song:" + region + std::to_string(i);
+      if (i != 3) e.metric = base - i;  // one without a metric
+      ed.entries.push_back(e);
+    }
+    return ed;
+  };
+  ChartHistory::CompiledDate cd{d, "token-1", {edition("GLOBAL", 200, 1000000), edition("SE", 5, 10)}};
+  ASSERT_TRUE((*history)->StoreCompiled("fam", {cd}).ok());
+  auto back = (*history)->Editions("fam:GLOBAL", d, d);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 1u);
+  const auto& want = cd.editions[0].entries;
+  ASSERT_EQ((*back)[0].entries.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const ChartEntry& e = (*back)[0].entries[i];
+    EXPECT_EQ(e.position, want[i].position);
+    EXPECT_EQ(e.title, want[i].title);
+    EXPECT_EQ(e.artist, want[i].artist);
+    EXPECT_EQ(e.song, want[i].song);
+    EXPECT_EQ(e.metric, want[i].metric);
+  }
+  auto charts = (*history)->Charts();
+  ASSERT_TRUE(charts.ok());
+  ASSERT_EQ(charts->size(), 2u);
+  EXPECT_EQ((*charts)[0].chart, "fam:GLOBAL");
+  EXPECT_EQ((*charts)[0].entries, 200u);
+  EXPECT_EQ((*charts)[0].editions, 1u);
+  EXPECT_EQ(*(*history)->CompiledInputs("fam", d), "token-1");
+
+  // Again for the date: a region gone from the counts goes from the history.
+  ChartHistory::CompiledDate again{d, "token-2", {edition("GLOBAL", 3, 7)}};
+  ASSERT_TRUE((*history)->StoreCompiled("fam", {again}).ok());
+  EXPECT_TRUE((*history)->Editions("fam:SE", d, d)->empty());
+  EXPECT_EQ((*history)->Editions("fam:GLOBAL", d, d)->at(0).entries.size(), 3u);
+
+  // A row of the old layout (compiled entries kept in `entries`) for the next day reads too.
+  history->reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "charts.sqlite").string().c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "INSERT INTO entries(chart, date, position, title, artist, id, song, line) VALUES("
+        "'fam:GLOBAL', " + std::to_string(d + 1) + ", 1, 'Old', '', '', 'song:old', 0)";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  history = OpenChartHistory(dir.string(), false);
+  ASSERT_TRUE(history.ok());
+  auto both = (*history)->Editions("fam:GLOBAL", std::nullopt, std::nullopt);
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].date, d);
+  EXPECT_EQ((*both)[1].date, d + 1);
+  EXPECT_EQ((*both)[1].entries.at(0).title, "Old");
+  ChartHistory::CompiledDate next{d + 1, "token-3", {edition("GLOBAL", 2, 5)}};
+  ASSERT_TRUE((*history)->StoreCompiled("fam", {next}).ok());
+  auto replaced = (*history)->Editions("fam:GLOBAL", d + 1, d + 1);
+  ASSERT_EQ(replaced->size(), 1u);
+  EXPECT_EQ(replaced->at(0).entries.size(), 2u);
+  EXPECT_EQ(replaced->at(0).entries.at(0).title, "Title ☆ 1");
+  history->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace encore

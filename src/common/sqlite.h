@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "encore/status.h"
 
@@ -26,6 +27,9 @@ class SqliteStmt {
     sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
   }
   void Bind(int i, int64_t v) { sqlite3_bind_int64(st_, i, v); }
+  void BindBlob(int i, std::string_view b) {
+    sqlite3_bind_blob64(st_, i, b.data(), b.size(), SQLITE_TRANSIENT);
+  }
   void Bind(int i, const std::optional<int>& v) {
     if (v)
       sqlite3_bind_int64(st_, i, *v);
@@ -55,6 +59,12 @@ class SqliteStmt {
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
+  std::string_view Blob(int col) const {
+    const void* p = sqlite3_column_blob(st_, col);
+    return p ? std::string_view(static_cast<const char*>(p),
+                                static_cast<size_t>(sqlite3_column_bytes(st_, col)))
+             : std::string_view();
+  }
   std::optional<int> OptInt(int col) const {
     if (sqlite3_column_type(st_, col) == SQLITE_NULL) return std::nullopt;
     return sqlite3_column_int(st_, col);

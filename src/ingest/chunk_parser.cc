@@ -9,7 +9,7 @@
 #include "common/hash.h"
 #include "common/strings.h"
 #include "common/text.h"
-#include "ingest/track_table.h"
+#include "common/track_table.h"
 
 namespace encore {
 namespace {

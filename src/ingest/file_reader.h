@@ -15,7 +15,7 @@
 #include "ingest/interner.h"
 #include "ingest/records.h"
 #include "ingest/spill.h"
-#include "ingest/track_table.h"
+#include "common/track_table.h"
 
 namespace encore {
 

@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/hash.h"
+#include "common/track_table.h"
 #include "store/codecs.h"
 #include "store/column_file.h"
 #include "store/store_format.h"
@@ -91,8 +93,6 @@ class LocalStore final : public CountStore {
                                   ": track count disagrees with manifest");
       }
     }
-    track_index_.reserve(tracks_.size());
-    for (uint32_t i = 0; i < tracks_.size(); ++i) track_index_.emplace(tracks_[i], i);
     for (size_t i = 0; i < m_.sources.size(); ++i)
       source_index_.emplace(m_.sources[i].record.fingerprint, i);
     if (!options_.read_only) ENCORE_RETURN_IF_ERROR(RemoveUnreferencedFiles());
@@ -103,9 +103,10 @@ class LocalStore final : public CountStore {
   std::optional<Day> sealed_before() const override { return m_.sealed_before; }
   const std::vector<std::string>& tracks() const override { return tracks_; }
   std::optional<uint32_t> FindTrack(std::string_view name) const override {
-    auto it = track_index_.find(std::string(name));
-    if (it == track_index_.end()) return std::nullopt;
-    return it->second;
+    EnsureTrackIndex();
+    const uint32_t id = track_index_.Find(name, Hash64(name));
+    if (id == TrackTable::kNone) return std::nullopt;
+    return id;
   }
   const std::vector<std::string>& services() const override { return m_.services; }
 
@@ -382,8 +383,9 @@ class LocalStore final : public CountStore {
     // removes.
     m_ = std::move(next);
     if (!batch.new_tracks.empty()) {
+      EnsureTrackIndex();  // (the writer is the only thread here)
       for (const auto& t : batch.new_tracks) {
-        track_index_.emplace(t, static_cast<uint32_t>(tracks_.size()));
+        track_index_.Insert(t, Hash64(t), static_cast<uint32_t>(tracks_.size()));
         tracks_.push_back(t);
       }
     }
@@ -392,6 +394,16 @@ class LocalStore final : public CountStore {
     }
     for (const auto& path : obsolete) (void)fs_->Remove(path);
     return Status::Ok();
+  }
+
+  // The name index, built on first use: most commands never look a name up, and a big
+  // dictionary's index would cost every one of them.
+  void EnsureTrackIndex() const {
+    std::call_once(track_index_built_, [this] {
+      track_index_.Reserve(tracks_.size());
+      for (uint32_t i = 0; i < tracks_.size(); ++i)
+        track_index_.Insert(tracks_[i], Hash64(tracks_[i]), i);
+    });
   }
 
   std::string DataPath(const std::string& name) const { return dir_ + "/" + kDataDir + "/" + name; }
@@ -444,7 +456,8 @@ class LocalStore final : public CountStore {
   bool failed_ = false;  // after a failed commit the in-memory view may be stale
   Manifest m_;
   std::vector<std::string> tracks_;
-  std::unordered_map<std::string, uint32_t> track_index_;
+  mutable TrackTable track_index_;  // name → id, see FindTrack
+  mutable std::once_flag track_index_built_;
   std::unordered_map<std::string, size_t> source_index_;
   std::mutex stage_mu_;
 };

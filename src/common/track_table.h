@@ -1,6 +1,7 @@
-// The track names of one input file and their store ids: an open-addressing table the parser
-// threads read while they parse a block (Find is const and touches nothing) and the ingester
-// extends between blocks, when no parser runs. A name is looked up once per play, so on a
+// Track names and their ids: an open-addressing table, built fast and freed at once (its names sit
+// in an arena). The store indexes its dictionary with one; ingest keeps one per input file that the
+// parser threads read while they parse a block (Find is const and touches nothing) and the
+// ingester extends between blocks, when no parser runs. A name is looked up once per play, so on a
 // high-cardinality log (a million tracks) nearly every lookup misses the cache: the slots live in
 // transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB) and a parser hashes a
 // run of plays first and prefetches their slots (Prefetch), so that the misses overlap.
@@ -24,6 +25,8 @@ class TrackTable {
   TrackTable(const TrackTable&) = delete;
   TrackTable& operator=(const TrackTable&) = delete;
 
+  // Room for `n` names without growing.
+  void Reserve(size_t n);
   // The id kept for `name` (whose Hash64 is `hash`), or kNone.
   uint32_t Find(std::string_view name, uint64_t hash) const {
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {

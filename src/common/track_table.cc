@@ -1,4 +1,4 @@
-#include "ingest/track_table.h"
+#include "common/track_table.h"
 
 #include <sys/mman.h>
 
@@ -64,6 +64,10 @@ void TrackTable::Insert(std::string_view name, uint64_t hash, uint32_t value) {
     s.key.ptr = Keep(name);
   }
   ++size_;
+}
+
+void TrackTable::Reserve(size_t n) {
+  while (n * 2 > capacity_) Grow();
 }
 
 void TrackTable::Grow() {
