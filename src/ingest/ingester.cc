@@ -232,8 +232,8 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
         }
       }
     }
-    IdMap ids(*store, options.catalog);
-    Result<FileBatch> batch = ReadInputFile(path, *store, &ids, options, zone ? &*zone : nullptr);
+    auto ids = std::make_unique<IdMap>(*store, options.catalog);
+    Result<FileBatch> batch = ReadInputFile(path, *store, ids.get(), options, zone ? &*zone : nullptr);
     if (!batch.ok()) {
       // Strict mode stops at the first bad line; a store-wide limit stops every later file too.
       if (options.strict || batch.status().code() == StatusCode::kFailedPrecondition) {
@@ -267,7 +267,10 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     if (seal && store->sealed_before() && *seal <= *store->sealed_before()) seal.reset();
     ENCORE_ASSIGN_OR_RETURN(
         CommitBatch commit,
-        CountBatch(*store, *batch, ids, seal, options.threads, &outcome.source.summary));
+        CountBatch(*store, *batch, *ids, seal, options.threads, &outcome.source.summary));
+    // What reading the file needed goes before the commit needs its own.
+    ids.reset();
+    *batch = FileBatch{};
     commit.source = outcome.source;
     ENCORE_RETURN_IF_ERROR(store->Apply(std::move(commit)));
     sources = store->Sources();

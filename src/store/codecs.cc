@@ -146,13 +146,20 @@ Status DecodeHistory(const std::string& data, const std::string& name, const Lis
   return Status::Ok();
 }
 
-std::string EncodeDictionary(const std::vector<std::string>& names) {
+std::string EncodeDictionary(const std::vector<std::string>& names,
+                             const std::vector<std::string>& more) {
   std::string payload;
-  for (const auto& n : names) {
-    PutVarint(&payload, n.size());
-    payload += n;
+  size_t bytes = 0;
+  for (const auto* list : {&names, &more})
+    for (const auto& n : *list) bytes += n.size() + 2;
+  payload.reserve(bytes);
+  for (const auto* list : {&names, &more}) {
+    for (const auto& n : *list) {
+      PutVarint(&payload, n.size());
+      payload += n;
+    }
   }
-  return EncodeBlobFile(store_format::kDictionaryMagic, names.size(), payload);
+  return EncodeBlobFile(store_format::kDictionaryMagic, names.size() + more.size(), payload);
 }
 
 Status DecodeDictionary(const std::string& data, const std::string& name,

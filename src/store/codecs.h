@@ -28,7 +28,9 @@ std::string EncodeHistory(const ListenerKey& listener, const std::vector<History
 Status DecodeHistory(const std::string& data, const std::string& name, const ListenerKey& listener,
                      std::vector<HistoryPlay>* plays);
 
-std::string EncodeDictionary(const std::vector<std::string>& names);
+// The names of `names` then of `more`, in order (ids 0..).
+std::string EncodeDictionary(const std::vector<std::string>& names,
+                             const std::vector<std::string>& more = {});
 Status DecodeDictionary(const std::string& data, const std::string& name,
                         std::vector<std::string>* names);
 

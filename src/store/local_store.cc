@@ -270,14 +270,11 @@ class LocalStore final : public CountStore {
     if (next.services.size() > kMaxServices) {
       return Status::FailedPrecondition("a store holds at most 32 services");
     }
-    std::vector<std::string> all_tracks;
     if (!batch.new_tracks.empty()) {
-      all_tracks = tracks_;
-      all_tracks.insert(all_tracks.end(), batch.new_tracks.begin(), batch.new_tracks.end());
       next.tracks_file = "tracks." + gen + ".dict";
-      next.track_count = all_tracks.size();
-      ENCORE_RETURN_IF_ERROR(
-          Write(DataPath(next.tracks_file), EncodeDictionary(all_tracks), &written));
+      next.track_count = tracks_.size() + batch.new_tracks.size();
+      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.tracks_file),
+                                   EncodeDictionary(tracks_, batch.new_tracks), &written));
       if (!m_.tracks_file.empty()) obsolete.push_back(DataPath(m_.tracks_file));
     }
     for (const auto& u : batch.days) {
@@ -384,9 +381,10 @@ class LocalStore final : public CountStore {
     m_ = std::move(next);
     if (!batch.new_tracks.empty()) {
       EnsureTrackIndex();  // (the writer is the only thread here)
-      for (const auto& t : batch.new_tracks) {
+      tracks_.reserve(tracks_.size() + batch.new_tracks.size());
+      for (auto& t : batch.new_tracks) {
         track_index_.Insert(t, Hash64(t), static_cast<uint32_t>(tracks_.size()));
-        tracks_.push_back(t);
+        tracks_.push_back(std::move(t));
       }
     }
     for (size_t i = source_index_.size(); i < m_.sources.size(); ++i) {
