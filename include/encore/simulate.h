@@ -53,6 +53,32 @@ struct SimulateReport {
 
 Result<SimulateReport> Simulate(const SimulateOptions& options);
 
+// Daily totals at scale (issue 15's records job): `tracks` tracks of `tracks / 10` artists, each
+// artist's tracks in releases of five with release dates spread over the year before `start` and
+// the period, and a catalog of them; one `GLOBAL` row per track and day from its release (or
+// `start`) to the end of the period. A track's daily streams follow its popularity (the k-th
+// track has 2e7 / k^0.9 at release), a decay with age, a weekly swing and noise, so that the top
+// tracks and artists cross many thresholds and most none. Artists: one in five a group, one in
+// eight from KR (tagged k-pop), the rest from ten other markets. The same options give the same
+// bytes.
+struct SimulateTotalsOptions {
+  uint64_t tracks = 100000;              // Default: 100,000 tracks.
+  int days = 730;                        // Default: 730 days.
+  Day start = DayFromCivil(2024, 1, 1);  // Default: 2024-01-01.
+  uint64_t seed = 1;
+  std::string out;          // the daily totals: .csv, optionally .gz/.zst
+  std::string catalog_out;  // a folder for artists.csv, releases.csv and tracks.csv ("": none)
+};
+
+struct SimulateTotalsReport {
+  uint64_t rows = 0;
+  uint64_t artists = 0;
+  uint64_t releases = 0;
+  uint64_t bytes = 0;
+};
+
+Result<SimulateTotalsReport> SimulateDailyTotals(const SimulateTotalsOptions& options);
+
 }  // namespace encore
 
 namespace encore {

@@ -195,11 +195,42 @@ void AddSimulate(CLI::App& app, Action* action) {
                   "The world's daily totals (default: the --out name with -daily.csv)");
   cmd->add_option("--sales-out", *sales_out,
                   "The world's launch sales (default: the --out name with -sales.csv)");
+  auto totals = std::make_shared<bool>(false);
+  auto catalog_out = std::make_shared<std::string>();
+  cmd->add_flag("--daily-totals", *totals,
+                "Write daily totals instead of plays: --tracks tracks (default 100,000) of "
+                "tracks/10 artists over --days days, one GLOBAL row per track and day from its "
+                "release, with --catalog-out DIR for their catalog");
+  cmd->add_option("--catalog-out", *catalog_out,
+                  "With --daily-totals: write the artists, releases and tracks here");
   cmd->add_option("--daily-to", *daily_to, "Last day of the world's daily totals")
       ->capture_default_str();
   cmd->callback([=] {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
+      if (*totals) {
+        SimulateTotalsOptions to;
+        to.tracks = o->tracks ? o->tracks : to.tracks;
+        to.days = o->days;
+        to.start = o->start;
+        to.seed = o->seed;
+        to.out = o->out;
+        to.catalog_out = *catalog_out;
+        ENCORE_ASSIGN_OR_RETURN(SimulateTotalsReport r, SimulateDailyTotals(to));
+        std::fprintf(stderr,
+                     "wrote %s daily totals (%s tracks, %s days) to %s%s\n",
+                     Thousands(static_cast<int64_t>(r.rows)).c_str(),
+                     Thousands(static_cast<int64_t>(to.tracks)).c_str(),
+                     Thousands(to.days).c_str(), to.out.c_str(),
+                     to.catalog_out.empty()
+                         ? ""
+                         : (" and the catalog of " + Thousands(static_cast<int64_t>(r.artists)) +
+                            " artists and " + Thousands(static_cast<int64_t>(r.releases)) +
+                            " releases to " + to.catalog_out)
+                               .c_str());
+        return Status::Ok();
+      }
+      if (!catalog_out->empty()) return Status::InvalidArgument("--catalog-out goes with --daily-totals");
       if (!world->empty()) {
         ENCORE_ASSIGN_OR_RETURN(const Catalog c, LoadWorld(*world));
         o->world = WorldTracks(c);

@@ -54,8 +54,12 @@ class TrackTable {
   };
   static_assert(sizeof(Slot) == 32);
   static bool Equal(const Slot& s, std::string_view name) {
-    const char* p = name.size() <= kInline ? s.key.bytes : s.key.ptr;
-    return std::memcmp(p, name.data(), name.size()) == 0;
+    if (name.size() > kInline) return std::memcmp(s.key.ptr, name.data(), name.size()) == 0;
+    // Short names: two word compares against the slot's zero-padded bytes, no call.
+    uint64_t want[2] = {0, 0}, have[2];
+    std::memcpy(want, name.data(), name.size());
+    std::memcpy(have, s.key.bytes, kInline);
+    return want[0] == have[0] && want[1] == have[1];
   }
   void Allocate(size_t capacity);  // fresh, empty slots
   void Release();

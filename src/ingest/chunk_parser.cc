@@ -109,14 +109,22 @@ uint64_t ChunkParser::TrackBits(std::string_view name, uint64_t hash) {
 void ChunkParser::DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name) {
   const uint64_t hash = Hash64(name);
   if (rules_.tracks != nullptr) rules_.tracks->Prefetch(hash);
-  deferred_[n_deferred_++] = {plays, index, name, hash};
+  deferred_[n_deferred_++] = {plays, nullptr, index, name, hash};
+  if (n_deferred_ == kDeferred) FlushTracks();
+}
+
+void ChunkParser::DeferTrack(std::vector<TotalRec>* totals, size_t index, std::string_view name) {
+  const uint64_t hash = Hash64(name);
+  if (rules_.tracks != nullptr) rules_.tracks->Prefetch(hash);
+  deferred_[n_deferred_++] = {nullptr, totals, index, name, hash};
   if (n_deferred_ == kDeferred) FlushTracks();
 }
 
 void ChunkParser::FlushTracks() {
   for (size_t i = 0; i < n_deferred_; ++i) {
     const Deferred& d = deferred_[i];
-    (*d.plays)[d.index].cell |= TrackBits(d.name, d.hash);
+    uint64_t& cell = d.plays ? (*d.plays)[d.index].cell : (*d.totals)[d.index].cell;
+    cell |= TrackBits(d.name, d.hash);
   }
   n_deferred_ = 0;
 }
@@ -329,8 +337,14 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
   summary_.streams += streams;
   if (streams == 0) return;
   const uint32_t service_id = services_.Intern(service);
-  Bucket(*day).totals.push_back({MakeCell(service_id, 0, *country) | TrackBits(track, Hash64(track)),
-                                 static_cast<int64_t>(streams), static_cast<uint8_t>(tier)});
+  std::vector<TotalRec>& totals = Bucket(*day).totals;
+  totals.push_back({MakeCell(service_id, 0, *country), static_cast<int64_t>(streams),
+                    static_cast<uint8_t>(tier)});
+  if (track.data() >= chunk_.data() && track.data() < chunk_.data() + chunk_.size()) {
+    DeferTrack(&totals, totals.size() - 1, track);
+  } else {  // a name unescaped to scratch space
+    totals.back().cell |= TrackBits(track, Hash64(track));
+  }
 }
 
 void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout) {

@@ -144,9 +144,11 @@ class ChunkParser {
   DayBucket& Bucket(Day day);
   // The track part of a cell: the name's store id, else kPendingTrack and its pending index.
   uint64_t TrackBits(std::string_view name, uint64_t hash);
-  // Sets the track of play `index` of `plays` later, in a run of kDeferred whose table slots
-  // were prefetched (the name must stay readable until FlushTracks: it lies in the chunk).
+  // Sets the track of record `index` of `plays` (`totals`) later, in a run of kDeferred whose
+  // table slots were prefetched (the name must stay readable until FlushTracks: it lies in the
+  // chunk).
   void DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name);
+  void DeferTrack(std::vector<TotalRec>* totals, size_t index, std::string_view name);
   void FlushTracks();
   void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
                       std::vector<std::string_view>* fields, std::string* scratch,
@@ -157,7 +159,8 @@ class ChunkParser {
   Interner pending_;
   Interner services_;
   struct Deferred {
-    std::vector<PlayRec>* plays;
+    std::vector<PlayRec>* plays;  // the record is a play's, or (null) a daily total's
+    std::vector<TotalRec>* totals;
     size_t index;
     std::string_view name;
     uint64_t hash;

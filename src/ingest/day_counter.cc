@@ -139,9 +139,13 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
 
   // Daily totals add without a cap.
   if (!totals->empty()) {
-    std::sort(totals->begin(), totals->end(), [](const TotalRec& a, const TotalRec& b) {
+    // A day's rows usually come in track order (ids are given in first-seen order): then they
+    // need no sort.
+    auto less = [](const TotalRec& a, const TotalRec& b) {
       return a.cell != b.cell ? a.cell < b.cell : a.tier < b.tier;
-    });
+    };
+    if (!std::is_sorted(totals->begin(), totals->end(), less))
+      std::sort(totals->begin(), totals->end(), less);
     std::vector<CountRow> tdelta;
     for (const auto& t : *totals) {
       out.totals += t.streams;

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "encore/catalog.h"
 #include "encore/simulate.h"
 
 namespace encore {
@@ -115,6 +116,86 @@ TEST(Simulate, HighCardinalityShape) {
   too_many.out = "/dev/null";
   too_many.tracks = 8'000'000;
   EXPECT_FALSE(Simulate(too_many).ok());
+}
+
+}  // namespace encore
+
+namespace encore {
+
+// Daily totals with their catalog: deterministic, a catalog that loads without a problem, and one
+// GLOBAL row per track and day from its release (checked against releases.csv).
+TEST(SimulateDailyTotals, RowsFollowTheCatalogsReleaseDates) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("encore-sim-totals-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  SimulateTotalsOptions o;
+  o.tracks = 57;
+  o.days = 40;
+  o.start = DayFromCivil(2024, 2, 20);
+  o.out = (dir / "a.csv").string();
+  o.catalog_out = (dir / "catalog").string();
+  std::filesystem::create_directories(dir);
+  auto r = SimulateDailyTotals(o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->artists, 6u);
+  EXPECT_EQ(r->releases, 12u);
+  SimulateTotalsOptions again = o;
+  again.out = (dir / "b.csv").string();
+  again.catalog_out.clear();
+  ASSERT_TRUE(SimulateDailyTotals(again).ok());
+  EXPECT_EQ(Slurp(o.out), Slurp(again.out));
+  std::vector<CatalogIssue> issues;
+  auto catalog = Catalog::Load(o.catalog_out, &issues);
+  ASSERT_TRUE(catalog.ok()) << (issues.empty() ? catalog.status().message() : issues[0].ToString());
+  EXPECT_EQ(catalog->tracks().size(), 57u);
+  EXPECT_EQ(catalog->artists().size(), 6u);
+
+  // releases.csv: release_id,title,type,date,artists; tracks.csv: track_id,...,release_id,...
+  std::map<std::string, std::string> released, release_of;
+  std::istringstream rel(Slurp(o.catalog_out + "/releases.csv")), trk(Slurp(o.catalog_out + "/tracks.csv"));
+  std::string line;
+  std::getline(rel, line);
+  while (std::getline(rel, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    released[f[0]] = f[3];
+  }
+  std::getline(trk, line);
+  while (std::getline(trk, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    release_of[f[0]] = f[3];
+  }
+  ASSERT_EQ(release_of.size(), 57u);
+  std::istringstream rows(Slurp(o.out));
+  std::getline(rows, line);
+  EXPECT_EQ(line, "date,country,track,streams,tier");
+  uint64_t n = 0;
+  std::map<std::string, int> days_of;
+  while (std::getline(rows, line)) {
+    ++n;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    f.resize(5);
+    EXPECT_EQ(f[1], "GLOBAL");
+    ASSERT_TRUE(release_of.count(f[2])) << line;
+    EXPECT_GE(f[0], released[release_of[f[2]]]) << line;  // ISO dates compare as text
+    EXPECT_GT(std::stoll(f[3]), 0);
+    ++days_of[f[2]];
+  }
+  EXPECT_EQ(n, r->rows);
+  // Every track has a row on every day from max(release, start) to the end.
+  const std::string start = FormatDate(o.start);
+  for (const auto& [track, release] : release_of) {
+    const std::string from = std::max(released[release], start);
+    const Day first = *ParseDate(from);
+    const int want = std::max(0, static_cast<int>(o.start + o.days - first));
+    EXPECT_EQ(days_of[track], want) << track;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace encore
