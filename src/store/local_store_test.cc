@@ -105,10 +105,21 @@ TEST(LocalStore, CommitsSurviveReopen) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) {
-  // Fail at every possible step of the second commit; the store must read as after the first.
+namespace {
+
+size_t DataFiles(const std::string& dir) {
+  size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
+    files += e.is_regular_file();
+  return files;
+}
+
+// Fails a second commit at every possible step (its day staged first when `stage`, as ingest
+// does); the store must then read wholly as after the first commit or wholly as after the second,
+// with no file the manifest does not name.
+void FailEveryStepOfTheSecondCommit(bool stage) {
   for (int budget = 0; budget < 40; ++budget) {
-    const std::string dir = TempDir("fail");
+    const std::string dir = TempDir(stage ? "stage" : "fail");
     {
       auto s = OpenLocalStore(dir, {});
       ASSERT_TRUE(s.ok());
@@ -118,7 +129,17 @@ TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) {
     bool committed = false;
     {
       auto s = OpenLocalStoreWith(dir, {}, &fs);
-      if (s.ok()) committed = (*s)->Apply(SomeBatch(1)).ok();
+      CommitBatch b = SomeBatch(1);
+      bool staged = true;
+      if (s.ok() && stage) {
+        staged = (*s)->StageDay(&b.days[0]).ok();
+        if (staged) {
+          EXPECT_TRUE(b.days[0].counts.empty());
+          EXPECT_TRUE(b.days[0].staged.has_value());
+          EXPECT_TRUE((*s)->ReadCounts(DayFromCivil(2024, 1, 2))->empty());  // not live yet
+        }
+      }
+      if (s.ok() && staged) committed = (*s)->Apply(std::move(b)).ok();
     }
     auto s = OpenLocalStore(dir, {});  // a writer: removes what the failed commit left
     ASSERT_TRUE(s.ok()) << "budget " << budget << ": " << s.status().ToString();
@@ -130,70 +151,30 @@ TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) {
     }
     committed = after;
     EXPECT_EQ((*s)->tracks().size(), committed ? 2u : 1u);
-    auto rows = (*s)->ReadCounts(DayFromCivil(2024, 1, 1));
-    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-    EXPECT_EQ((*rows)[0].streams, 100);
-    // No file is left that the manifest does not name.
-    size_t files = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
-      files += e.is_regular_file();
-    EXPECT_EQ(files, committed ? 5u : 3u) << budget;  // dict + (seg + cap) per day
+    auto first = (*s)->ReadCounts(DayFromCivil(2024, 1, 1));
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ((*first)[0].streams, 100);
+    auto second = (*s)->ReadCounts(DayFromCivil(2024, 1, 2));
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    if (committed) {
+      ASSERT_EQ(second->size(), 1u) << budget;
+      EXPECT_EQ((*second)[0].streams, 101);
+      EXPECT_EQ((*s)->ReadCapState(DayFromCivil(2024, 1, 2))->size(), 1u);
+      EXPECT_EQ((*s)->Stats().streams, 201);
+    } else {
+      EXPECT_TRUE(second->empty()) << budget;
+    }
+    EXPECT_EQ(DataFiles(dir), committed ? 5u : 3u) << budget;  // dict + (seg + cap) per day
     std::filesystem::remove_all(dir);
     if (committed && !fs.exhausted()) break;
   }
 }
 
-TEST(LocalStore, StagedDaysAreLiveOnlyOnceCommitted) {
-  // The same as AFailedCommitLeavesTheLastCommittedState with the second commit's day staged
-  // first (what ingest does): a failure while staging or committing leaves the first state and
-  // no stray file; a commit that lands reads exactly as an unstaged one.
-  for (int budget = 0; budget < 40; ++budget) {
-    const std::string dir = TempDir("stage");
-    {
-      auto s = OpenLocalStore(dir, {});
-      ASSERT_TRUE(s.ok());
-      ASSERT_TRUE((*s)->Apply(SomeBatch(0)).ok());
-    }
-    FailingFileSystem fs(budget);
-    bool committed = false;
-    {
-      auto s = OpenLocalStoreWith(dir, {}, &fs);
-      if (s.ok()) {
-        CommitBatch b = SomeBatch(1);
-        if ((*s)->StageDay(&b.days[0]).ok()) {
-          EXPECT_TRUE(b.days[0].counts.empty());
-          EXPECT_TRUE(b.days[0].staged.has_value());
-          // Staged is not visible.
-          EXPECT_TRUE((*s)->ReadCounts(DayFromCivil(2024, 1, 2))->empty());
-          committed = (*s)->Apply(std::move(b)).ok();
-        }
-      }
-    }
-    auto s = OpenLocalStore(dir, {});
-    ASSERT_TRUE(s.ok()) << "budget " << budget << ": " << s.status().ToString();
-    const bool after = (*s)->HasSource("fp1");
-    if (committed) {
-      EXPECT_TRUE(after) << budget;
-    }
-    committed = after;
-    auto rows = (*s)->ReadCounts(DayFromCivil(2024, 1, 2));
-    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-    if (committed) {
-      ASSERT_EQ(rows->size(), 1u) << budget;
-      EXPECT_EQ((*rows)[0].streams, 101);
-      EXPECT_EQ((*s)->ReadCapState(DayFromCivil(2024, 1, 2))->size(), 1u);
-      EXPECT_EQ((*s)->Stats().streams, 201);
-    } else {
-      EXPECT_TRUE(rows->empty()) << budget;
-    }
-    size_t files = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
-      files += e.is_regular_file();
-    EXPECT_EQ(files, committed ? 5u : 3u) << budget;
-    std::filesystem::remove_all(dir);
-    if (committed && !fs.exhausted()) break;
-  }
-}
+}  // namespace
+
+TEST(LocalStore, AFailedCommitLeavesTheLastCommittedState) { FailEveryStepOfTheSecondCommit(false); }
+
+TEST(LocalStore, StagedDaysAreLiveOnlyOnceCommitted) { FailEveryStepOfTheSecondCommit(true); }
 
 TEST(LocalStore, AStagedDayThatTheCommitSealsKeepsNoCapState) {
   const std::string dir = TempDir("stage-seal");
@@ -205,10 +186,7 @@ TEST(LocalStore, AStagedDayThatTheCommitSealsKeepsNoCapState) {
   ASSERT_TRUE((*s)->Apply(std::move(b)).ok());
   EXPECT_TRUE((*s)->ReadCapState(DayFromCivil(2024, 1, 1))->empty());
   EXPECT_EQ((*s)->ReadCounts(DayFromCivil(2024, 1, 1))->size(), 1u);
-  size_t files = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/data"))
-    files += e.is_regular_file();
-  EXPECT_EQ(files, 2u);  // dict + seg: the staged cap file went
+  EXPECT_EQ(DataFiles(dir), 2u);  // dict + seg: the staged cap file went
   std::filesystem::remove_all(dir);
 }
 
