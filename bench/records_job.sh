@@ -20,7 +20,7 @@ if [[ ! -s "$file" || ! -s "$catalog/tracks.csv" ]]; then
     --out "$file" --catalog-out "$catalog" >&2
 fi
 rows=$(($(wc -l <"$file") - 1))
-first_year=2024 last_year=$(( 2024 + (days - 1) / 366 ))
+first_year=2024 last_year=$(date -u -d "2024-01-01 + $((days - 1)) days" +%Y)
 [[ -d "$here/node_modules/@duckdb" ]] || (cd "$here" && npm install --silent >&2)
 store=$(mktemp -d)
 trap 'rm -rf "$store" "$store".*' EXIT

@@ -49,7 +49,6 @@ struct CapEntry {
   uint16_t free = 0;
 };
 
-// The new content of a day: replaces what the day held.
 // A day's new counts and cap state written ahead of the commit that makes them live
 // (CountStore::StageDay): the files, and what the manifest says of them.
 struct StagedDay {
@@ -59,6 +58,7 @@ struct StagedDay {
   int64_t streams = 0;
 };
 
+// The new content of a day: replaces what the day held.
 struct DayUpdate {
   Day day = 0;
   std::vector<CountRow> counts;
@@ -171,7 +171,7 @@ class CountStore {
 
   // Writes `update`'s counts and cap state to files now and keeps only their names in it, so
   // that a commit of many big days need not hold them all in memory: the next Apply that carries
-  // the update makes them live. Until then nothing reads them, and files staged for a commit
+  // the update makes them live. On a failure the update is left as it was. Until then nothing reads them, and files staged for a commit
   // that never happens (a failed ingest, a crash) are removed by the next writer that opens the
   // store. Safe to call from several threads at once (not with Apply). kFailedPrecondition when
   // opened read-only; the file system's error when a write fails.

@@ -395,6 +395,11 @@ class SqliteChartImport final : public ChartImport {
       : db_(db),
         replace_(replace),
         find_(db->get(), "SELECT 1 FROM editions WHERE chart = ? AND date = ?"),
+        find_compiled_(db->get(),
+                       "SELECT body FROM compiled_editions WHERE chart = ? AND date = ?"),
+        drop_compiled_(db->get(), "DELETE FROM compiled_editions WHERE chart = ? AND date = ?"),
+        keep_compiled_(db->get(),
+                       "INSERT INTO temp.replaced_entries(chart, date, song, position) VALUES(?, ?, ?, ?)"),
         keep_(db->get(),
               "INSERT INTO temp.replaced_entries(chart, date, song, position, last_week, peak, "
               "weeks, metric) SELECT chart, date, song, position, last_week, peak, weeks, metric "
@@ -420,7 +425,8 @@ class SqliteChartImport final : public ChartImport {
     src.Bind(2, path);
     if (src.Step() != SQLITE_DONE) return db_->Error();
     source_ = sqlite3_last_insert_rowid(db_->get());
-    if (!find_.ok() || !keep_.ok() || !drop_.ok() || !edition_.ok() || !entry_.ok() ||
+    if (!find_.ok() || !find_compiled_.ok() || !drop_compiled_.ok() || !keep_compiled_.ok() ||
+        !keep_.ok() || !drop_.ok() || !edition_.ok() || !entry_.ok() ||
         !reject_.ok())
       return db_->Error();
     return Status::Ok();
@@ -443,6 +449,8 @@ class SqliteChartImport final : public ChartImport {
           st->Reset();
         }
         replaced_.push_back({part.chart, part.date});
+      } else {
+        ENCORE_RETURN_IF_ERROR(SetAsideCompiled(part.chart, part.date));
       }
       edition_.Bind(1, part.chart);
       edition_.Bind(2, date);
@@ -519,6 +527,40 @@ class SqliteChartImport final : public ChartImport {
   }
 
  private:
+  // An edition compiled under the same name and date (`compiled_editions`) is replaced like an
+  // imported one: its entries set aside for Change, its row dropped (back with a rollback).
+  Status SetAsideCompiled(const std::string& chart, Day date) {
+    find_compiled_.Bind(1, chart);
+    find_compiled_.Bind(2, static_cast<int64_t>(date));
+    int rc = find_compiled_.Step();
+    if (rc != SQLITE_ROW) {
+      find_compiled_.Reset();
+      return rc == SQLITE_DONE ? Status::Ok() : db_->Error();
+    }
+    std::vector<ChartEntry> entries;
+    const bool read = DecodeCompiled(find_compiled_.Blob(0), &entries);
+    find_compiled_.Reset();
+    if (!read) {
+      return Status::Corruption(db_->path() + ": the compiled edition " + chart + " " +
+                                FormatDate(date) + " cannot be read");
+    }
+    for (const ChartEntry& e : entries) {
+      keep_compiled_.Bind(1, chart);
+      keep_compiled_.Bind(2, static_cast<int64_t>(date));
+      keep_compiled_.Bind(3, e.song);
+      keep_compiled_.Bind(4, static_cast<int64_t>(e.position));
+      if (keep_compiled_.Step() != SQLITE_DONE) return db_->Error();
+      keep_compiled_.Reset();
+    }
+    drop_compiled_.Bind(1, chart);
+    drop_compiled_.Bind(2, static_cast<int64_t>(date));
+    rc = drop_compiled_.Step();
+    drop_compiled_.Reset();
+    if (rc != SQLITE_DONE) return db_->Error();
+    replaced_.push_back({chart, date});
+    return Status::Ok();
+  }
+
   // What replacing an edition changes, by identity (an identity twice: its better position).
   // Per identity: its best position, and what its rows print (every row's position, last week,
   // peak and weeks; a corrected streams figure is a correction, not another edition).
@@ -569,7 +611,8 @@ class SqliteChartImport final : public ChartImport {
   bool replace_;
   bool open_ = false;
   int64_t source_ = 0;
-  SqliteStmt find_, keep_, drop_, edition_, entry_, reject_;
+  SqliteStmt find_, find_compiled_, drop_compiled_, keep_compiled_, keep_, drop_, edition_, entry_,
+      reject_;
   std::set<std::pair<std::string, Day>> touched_;
   std::vector<std::pair<std::string, Day>> replaced_;
   std::set<std::string> charts_;

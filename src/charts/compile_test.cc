@@ -503,10 +503,40 @@ TEST(ChartHistoryCompiled, KeptReadBackAndReplaced) {
   EXPECT_EQ((*charts)[0].editions, 1u);
   EXPECT_EQ(*(*history)->CompiledInputs("fam", d), "token-1");
 
+  // An import of the same chart and date is a replacement like any other: refused without
+  // --replace (saying what it would change), done with it; never a second edition of the date.
+  {
+    ChartEdition printed{"fam:SE", d, {}};
+    ChartEntry e;
+    e.position = 1;
+    e.title = "Imported";
+    e.artist = "Someone";
+    e.song = EntryKey("Someone", "Imported");
+    printed.entries.push_back(e);
+    for (const bool replace : {false, true}) {
+      ChartImportOptions io;
+      io.replace = replace;
+      auto import = (*history)->BeginImport(replace ? "fp-2" : "fp-1", "printed.csv", io);
+      ASSERT_TRUE(import.ok()) << import.status().message();
+      ASSERT_TRUE((*import)->Add(printed).ok());
+      auto report = (*import)->Commit(1);
+      ASSERT_TRUE(report.ok()) << report.status().message();
+      EXPECT_EQ(report->refused, !replace);
+      ASSERT_EQ(report->changes.size(), 1u);
+      EXPECT_EQ(report->changes[0].added, 1);
+      EXPECT_EQ(report->changes[0].removed, 5);
+      auto now = (*history)->Editions("fam:SE", d, d);
+      ASSERT_TRUE(now.ok());
+      ASSERT_EQ(now->size(), 1u);
+      EXPECT_EQ(now->at(0).entries.size(), replace ? 1u : 5u);
+    }
+    // The compiled date is compiled again below: its regions are the compile's again.
+  }
+
   // Again for the date: a region gone from the counts goes from the history.
   ChartHistory::CompiledDate again{d, "token-2", {edition("GLOBAL", 3, 7)}};
   ASSERT_TRUE((*history)->StoreCompiled("fam", {again}).ok());
-  EXPECT_TRUE((*history)->Editions("fam:SE", d, d)->empty());
+  EXPECT_TRUE((*history)->Editions("fam:SE", d, d)->empty());  // (the import's too)
   EXPECT_EQ((*history)->Editions("fam:GLOBAL", d, d)->at(0).entries.size(), 3u);
 
   // A row of the old layout (compiled entries kept in `entries`) for the next day reads too.

@@ -222,6 +222,9 @@ std::vector<ChartEdition> LinkIdentities(std::vector<ChartEdition> editions) {
       const std::string& a = e.song;
       const std::string& b = it->second->song;
       const size_t ba = a.rfind('|'), bb = b.rfind('|');
+      // Only song keys (title|lead) compare by parts; a compiled chart's identities (a track id,
+      // "release:ID", "song:KEY") have none.
+      if (ba == std::string::npos || bb == std::string::npos) continue;
       const bool same_title = a.compare(0, ba, b, 0, bb) == 0;
       const bool same_lead = a.compare(ba, std::string::npos, b, bb, std::string::npos) == 0;
       if (same_title || same_lead) unite(a, b), any = true;

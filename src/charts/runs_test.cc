@@ -551,3 +551,30 @@ TEST(ChartRuns, AnIdentityNeverSeenThatPrintsEarlierWeeksCarriesThemIn) {
 }
 
 }  // namespace encore
+
+namespace encore {
+
+// Identities without a title|lead shape (a compiled chart's track ids, "release:…") next to an
+// imported edition that prints last week: linking them is skipped, not a crash (it threw
+// out_of_range when a compiled edition and an imported one shared a chart).
+TEST(ChartRuns, IdentitiesWithoutTitleAndLeadAreLeftAlone) {
+  ChartEdition a{"test", 100, {}}, b{"test", 101, {}};
+  ChartEntry x;
+  x.position = 1;
+  x.title = "Song 0";
+  x.song = "T0000000";  // compiled
+  a.entries.push_back(x);
+  ChartEntry y;
+  y.position = 1;
+  y.title = "Other";
+  y.artist = "Someone";
+  y.song = EntryKey("Someone", "Other");  // imported, printing a last week
+  y.last_week = 1;
+  b.entries.push_back(y);
+  const auto linked = LinkIdentities({a, b});
+  ASSERT_EQ(linked.size(), 2u);
+  EXPECT_EQ(linked[0].entries[0].song, "T0000000");
+  EXPECT_EQ(linked[1].entries[0].song, EntryKey("Someone", "Other"));
+}
+
+}  // namespace encore

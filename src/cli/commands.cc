@@ -198,9 +198,9 @@ void AddSimulate(CLI::App& app, Action* action) {
   auto totals = std::make_shared<bool>(false);
   auto catalog_out = std::make_shared<std::string>();
   cmd->add_flag("--daily-totals", *totals,
-                "Write daily totals instead of plays: --tracks tracks (default 100,000) of "
-                "tracks/10 artists over --days days, one GLOBAL row per track and day from its "
-                "release, with --catalog-out DIR for their catalog");
+                "Write daily totals (CSV) instead of plays: --tracks tracks (default 100,000) of "
+                "tracks/10 artists over --days days (default 730), one GLOBAL row per track and "
+                "day from its release, with --catalog-out DIR for their catalog");
   cmd->add_option("--catalog-out", *catalog_out,
                   "With --daily-totals: write the artists, releases and tracks here");
   cmd->add_option("--daily-to", *daily_to, "Last day of the world's daily totals")
@@ -209,9 +209,18 @@ void AddSimulate(CLI::App& app, Action* action) {
     *action = [=]() -> Status {
       ENCORE_ASSIGN_OR_RETURN(o->start, ParseDateFlag("--start", *start));
       if (*totals) {
+        for (const char* flag : {"--plays", "--users", "--popularity", "--user-skew", "--bots",
+                                 "--skips", "--world", "--daily-out", "--sales-out", "--daily-to"}) {
+          if (cmd->count(flag) > 0) {
+            return Status::InvalidArgument(std::string(flag) + " does not go with --daily-totals");
+          }
+        }
+        if (o->out.find(".jsonl") != std::string::npos) {
+          return Status::InvalidArgument("--daily-totals writes CSV (.csv, .csv.gz, .csv.zst)");
+        }
         SimulateTotalsOptions to;
         to.tracks = o->tracks ? o->tracks : to.tracks;
-        to.days = o->days;
+        if (cmd->count("--days") > 0) to.days = o->days;  // else its own default, 730
         to.start = o->start;
         to.seed = o->seed;
         to.out = o->out;

@@ -38,7 +38,7 @@ int ExitCode(const encore::Status& s) {
 // would map each from the kernel and unmap it when freed, so that every use pays for fresh pages
 // (page faults and zeroing: a fifth of an ingest's time on a high-cardinality log). Kept in the
 // heap instead, freed memory is reused. A long-running server keeps the defaults, which give
-// memory back.
+// memory back, and so does `demo`, which ends by serving.
 void KeepFreedMemory() {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;  // 0 for --help/--version, 2 (usage) otherwise
   }
-  if (!app.got_subcommand("serve")) KeepFreedMemory();
+  // (`demo` ends by serving the dashboard.)
+  if (!app.got_subcommand("serve") && !app.got_subcommand("demo")) KeepFreedMemory();
   encore::Status status;
   try {
     status = action();

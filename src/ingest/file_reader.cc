@@ -134,8 +134,16 @@ class BatchBuilder {
   FileBatch* batch_;
   IdMap* ids_;
   const Catalog* catalog_;
-  // Every run held goes to the spill file; memory then holds only where they are.
+  // Every run held goes to the spill file; memory then holds only where they are. A spill that
+  // fails (a full disk) stops the whole run, not only this file (kFailedPrecondition, as a
+  // store-wide limit does): later files would seal days this one still has to count.
   Status Spill() {
+    Status s = SpillRuns();
+    if (s.ok()) return s;
+    return Status::FailedPrecondition(s.message() + "; the run stops (free space there, or give "
+                                                    "--memory more)");
+  }
+  Status SpillRuns() {
     if (!batch_->spill) {
       ENCORE_ASSIGN_OR_RETURN(batch_->spill, SpillFile::Create(spill_dir_));
     }

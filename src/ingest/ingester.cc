@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -124,18 +125,21 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
   commit.days.resize(work.size());
   std::vector<Status> errors(work.size());
   std::vector<uint64_t> counted(work.size()), capped(work.size());
+  std::atomic<bool> failed{false};  // one day's error stops the others (a full disk)
   auto count_some = [&](size_t first, size_t step) {
-    for (size_t i = first; i < work.size(); i += step) {
+    for (size_t i = first; i < work.size() && !failed; i += step) {
       const auto [day, bucket] = work[i];
       auto old_counts = store.ReadCounts(day);
       auto old_state = store.ReadCapState(day);
       if (!old_counts.ok() || !old_state.ok()) {
         errors[i] = old_counts.ok() ? old_state.status() : old_counts.status();
+        failed = true;
         continue;
       }
       const bool open = !(sealed && day < *sealed);
       if (Status g = GatherDay(bucket, batch.spill.get()); !g.ok()) {
         errors[i] = g;
+        failed = true;
         continue;
       }
       if (history) {
@@ -152,6 +156,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         commit.days[i] = {day, std::move(r.counts),
                           open ? std::move(*old_state) : std::vector<CapEntry>(), {}};
         errors[i] = store.StageDay(&commit.days[i]);
+        if (!errors[i].ok()) failed = true;
         continue;
       }
       const bool keep_state = open;
@@ -164,6 +169,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
       if (seal_before && day < *seal_before) std::vector<CapEntry>().swap(r.state);
       commit.days[i] = {day, std::move(r.counts), std::move(r.state), {}};
       errors[i] = store.StageDay(&commit.days[i]);
+      if (!errors[i].ok()) failed = true;
     }
   };
   const size_t n = static_cast<size_t>(std::max(1, threads));

@@ -109,13 +109,16 @@ TEST(Ingester, ABudgetThatSpillsCountsWhatMemoryCounts) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Ingester, ASpillFolderThatCannotBeWrittenFailsTheRunWithItsName) {
+TEST(Ingester, ASpillFolderThatCannotBeWrittenStopsTheRunWithItsName) {
+  // A file that cannot be set aside stops the run, not only itself: a later file must not seal
+  // days the failed one still has to count.
   const auto dir = Fresh("nospill");
-  {
-    std::ofstream p(dir / "plays.csv");
+  for (const char* name : {"plays.csv", "later.csv"}) {
+    std::ofstream p(dir / name);
     p << "ts,user,track,ms_played,country,tier\n";
+    const char* day = std::string(name) == "plays.csv" ? "2024-01-01" : "2024-01-20";
     for (int i = 0; i < 20000; ++i)
-      p << "2024-01-01T10:00:00Z,u" << i << ",T" << i % 5000 << ",60000,SE,premium\n";
+      p << day << "T10:00:00Z,u" << i << ",T" << i % 5000 << ",60000,SE,premium\n";
   }
   auto store = OpenLocalStore((dir / "store").string(), {});
   ASSERT_TRUE(store.ok());
@@ -124,18 +127,14 @@ TEST(Ingester, ASpillFolderThatCannotBeWrittenFailsTheRunWithItsName) {
   o.block_bytes = 64 << 10;
   o.spill_dir = (dir / "no-such-folder").string();
   o.now_ms = int64_t{DayFromCivil(2024, 3, 1)} * 86400000;
-  auto report = IngestFiles(store->get(), {(dir / "plays.csv").string()}, o);
-  // The file fails (nothing is counted) and says where it could not spill.
-  bool said = false;
-  if (!report.ok()) {
-    said = report.status().message().find("no-such-folder") != std::string::npos;
-  } else {
-    ASSERT_EQ(report->files.size(), 1u);
-    EXPECT_EQ(report->files[0].state, FileOutcome::State::kFailed);
-    said = report->files[0].error.message().find("no-such-folder") != std::string::npos;
-  }
-  EXPECT_TRUE(said);
+  auto report =
+      IngestFiles(store->get(), {(dir / "plays.csv").string(), (dir / "later.csv").string()}, o);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(report.status().message().find("no-such-folder"), std::string::npos)
+      << report.status().message();
   EXPECT_TRUE((*store)->Days().empty());
+  EXPECT_FALSE((*store)->sealed_before().has_value());
   std::filesystem::remove_all(dir);
 }
 

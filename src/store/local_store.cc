@@ -244,13 +244,14 @@ class LocalStore final : public CountStore {
       st.state = stem + ".cap";
       state = EncodeCapState(u->day, u->state);
     }
-    std::vector<CountRow>().swap(u->counts);  // (`= {}` would keep the capacity)
-    std::vector<CapEntry>().swap(u->state);
     {
       std::lock_guard<std::mutex> lock(stage_mu_);  // the file system need not be thread-safe
       ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.segment), segment, false));
       if (!st.state.empty()) ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.state), state, false));
     }
+    // Written: the update keeps only their names (on a failure it is left as it was).
+    std::vector<CountRow>().swap(u->counts);  // (`= {}` would keep the capacity)
+    std::vector<CapEntry>().swap(u->state);
     u->staged = std::move(st);
     return Status::Ok();
   }
