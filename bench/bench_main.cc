@@ -555,15 +555,15 @@ int main(int argc, char** argv) {
                             std::to_string(plays) + ".csv";
     if (!std::filesystem::exists(csv)) {
       std::fprintf(stderr, "encore-bench: simulating %lld plays into %s\n", plays, csv.c_str());
-      std::vector<std::string> argv = {encore,   "simulate", "--plays", std::to_string(plays),
-                                       "--days", "30",       "--seed",  "1",
-                                       "--out",  csv};
+      std::vector<std::string> command = {encore,   "simulate", "--plays", std::to_string(plays),
+                                          "--days", "30",       "--seed",  "1",
+                                          "--out",  csv};
       if (high_cardinality) {
         for (const char* a : {"--users", "2000000", "--tracks", "1000000", "--popularity", "1",
                               "--user-skew", "1", "--bots", "0.02", "--skips", "0.25"})
-          argv.push_back(a);
+          command.push_back(a);
       }
-      Run(argv);
+      Run(command);
     }
     const double mb = static_cast<double>(std::filesystem::file_size(csv)) / 1e6;
     const std::string store = data + "/store-bench";

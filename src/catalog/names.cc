@@ -219,12 +219,16 @@ std::vector<std::string> SplitNames(std::string_view s, const KnownName& known =
     return IsKnownCreditKey(key) || (known && known(key));
   };
   std::vector<std::string> out;
+  // A known name spans a few parts ("Crosby, Stills, Nash & Young": 4): runs are tried up to
+  // kMaxParts, so that a credit of thousands of commas costs linear time, not cubic.
+  constexpr size_t kMaxParts = 8;
   for (size_t i = 0; i < parts.size();) {
     size_t last = i;
+    const size_t end = std::min(parts.size(), i + kMaxParts);
     std::string joined = keys[i];
-    std::vector<std::string> runs(parts.size());  // joined keys of parts i..j
-    for (size_t j = i + 1; j < parts.size(); ++j) runs[j] = (joined += keys[j]);
-    for (size_t j = parts.size() - 1; j > i; --j) {
+    std::vector<std::string> runs(end);  // joined keys of parts i..j
+    for (size_t j = i + 1; j < end; ++j) runs[j] = (joined += keys[j]);
+    for (size_t j = end - 1; j > i; --j) {
       const std::string whole =
           NormalizeName(s.substr(parts[i].first, parts[j].second - parts[i].first));
       if (is_known(whole) || is_known(runs[j])) {
