@@ -3,6 +3,7 @@
 #include "ingest/json_parsers.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "catalog/names.h"
 #include "common/csv_scanner.h"
@@ -106,17 +107,22 @@ uint64_t ChunkParser::TrackBits(std::string_view name, uint64_t hash) {
   return kPendingTrack | (uint64_t{pending_.Intern(name, hash)} << kCountryBits);
 }
 
-void ChunkParser::DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name) {
+template <typename Rec>
+void ChunkParser::SetTrackOfLast(std::vector<Rec>* records, std::string_view name) {
   const uint64_t hash = Hash64(name);
+  const bool in_chunk = name.data() >= chunk_.data() && name.data() < chunk_.data() + chunk_.size();
+  if (!in_chunk) {
+    records->back().cell |= TrackBits(name, hash);
+    return;
+  }
   if (rules_.tracks != nullptr) rules_.tracks->Prefetch(hash);
-  deferred_[n_deferred_++] = {plays, nullptr, index, name, hash};
-  if (n_deferred_ == kDeferred) FlushTracks();
-}
-
-void ChunkParser::DeferTrack(std::vector<TotalRec>* totals, size_t index, std::string_view name) {
-  const uint64_t hash = Hash64(name);
-  if (rules_.tracks != nullptr) rules_.tracks->Prefetch(hash);
-  deferred_[n_deferred_++] = {nullptr, totals, index, name, hash};
+  Deferred& d = deferred_[n_deferred_++];
+  d = {nullptr, nullptr, records->size() - 1, name, hash};
+  if constexpr (std::is_same_v<Rec, PlayRec>) {
+    d.plays = records;
+  } else {
+    d.totals = records;
+  }
   if (n_deferred_ == kDeferred) FlushTracks();
 }
 
@@ -208,14 +214,8 @@ bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view r
   ++summary_.streams;
   const uint32_t service_id = services_.Intern(service);
   std::vector<PlayRec>& plays = Bucket(day).plays;
-  const uint64_t user = (Hash64(f.user) & ~uint64_t{1}) | tier_bit;
-  if (f.track.data() >= chunk_.data() && f.track.data() < chunk_.data() + chunk_.size()) {
-    plays.push_back({MakeCell(service_id, 0, *country), user});
-    DeferTrack(&plays, plays.size() - 1, f.track);
-  } else {  // a name unescaped to scratch space, or from a JSON document
-    plays.push_back(
-        {MakeCell(service_id, 0, *country) | TrackBits(f.track, Hash64(f.track)), user});
-  }
+  plays.push_back({MakeCell(service_id, 0, *country), (Hash64(f.user) & ~uint64_t{1}) | tier_bit});
+  SetTrackOfLast(&plays, f.track);
   return true;
 }
 
@@ -340,11 +340,7 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
   std::vector<TotalRec>& totals = Bucket(*day).totals;
   totals.push_back({MakeCell(service_id, 0, *country), static_cast<int64_t>(streams),
                     static_cast<uint8_t>(tier)});
-  if (track.data() >= chunk_.data() && track.data() < chunk_.data() + chunk_.size()) {
-    DeferTrack(&totals, totals.size() - 1, track);
-  } else {  // a name unescaped to scratch space
-    totals.back().cell |= TrackBits(track, Hash64(track));
-  }
+  SetTrackOfLast(&totals, track);
 }
 
 void ChunkParser::ParseCsv(std::string_view chunk, uint64_t first_line, const CsvLayout& layout) {

@@ -144,11 +144,11 @@ class ChunkParser {
   DayBucket& Bucket(Day day);
   // The track part of a cell: the name's store id, else kPendingTrack and its pending index.
   uint64_t TrackBits(std::string_view name, uint64_t hash);
-  // Sets the track of record `index` of `plays` (`totals`) later, in a run of kDeferred whose
-  // table slots were prefetched (the name must stay readable until FlushTracks: it lies in the
-  // chunk).
-  void DeferTrack(std::vector<PlayRec>* plays, size_t index, std::string_view name);
-  void DeferTrack(std::vector<TotalRec>* totals, size_t index, std::string_view name);
+  // Sets the track of the last record of `records` (plays or daily totals): later, in a run of
+  // kDeferred whose table slots were prefetched, when the name lies in the chunk (it stays
+  // readable until FlushTracks); at once when it was unescaped to scratch space or read from JSON.
+  template <typename Rec>
+  void SetTrackOfLast(std::vector<Rec>* records, std::string_view name);
   void FlushTracks();
   void ParseCsvRecord(std::string_view raw, uint64_t line, const CsvLayout& layout,
                       std::vector<std::string_view>* fields, std::string* scratch,

@@ -147,22 +147,21 @@ class BatchBuilder {
     if (!batch_->spill) {
       ENCORE_ASSIGN_OR_RETURN(batch_->spill, SpillFile::Create(spill_dir_));
     }
-    SpillFile& f = *batch_->spill;
     for (auto& [day, b] : batch_->days) {
-      for (auto& run : b.play_runs) {
-        ENCORE_ASSIGN_OR_RETURN(uint64_t at, f.Append(run.data(), run.size() * sizeof(PlayRec)));
-        b.spilled_plays.push_back({at, run.size()});
-        batch_->spilled_bytes += run.size() * sizeof(PlayRec);
-      }
-      for (auto& run : b.total_runs) {
-        ENCORE_ASSIGN_OR_RETURN(uint64_t at, f.Append(run.data(), run.size() * sizeof(TotalRec)));
-        b.spilled_totals.push_back({at, run.size()});
-        batch_->spilled_bytes += run.size() * sizeof(TotalRec);
-      }
-      std::vector<std::vector<PlayRec>>().swap(b.play_runs);
-      std::vector<std::vector<TotalRec>>().swap(b.total_runs);
+      ENCORE_RETURN_IF_ERROR(SpillRunsOf(&b.play_runs, &b.spilled_plays));
+      ENCORE_RETURN_IF_ERROR(SpillRunsOf(&b.total_runs, &b.spilled_totals));
     }
     held_ = 0;
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status SpillRunsOf(std::vector<std::vector<T>>* runs, std::vector<SpilledRun>* spilled) {
+    for (const auto& run : *runs) {
+      ENCORE_ASSIGN_OR_RETURN(uint64_t at, batch_->spill->Append(run.data(), run.size() * sizeof(T)));
+      spilled->push_back({at, run.size()});
+    }
+    std::vector<std::vector<T>>().swap(*runs);
     return Status::Ok();
   }
 

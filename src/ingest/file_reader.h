@@ -59,7 +59,6 @@ struct FileBatch {
   uint64_t unmatched_tracks = 0;      // of those, not in the catalog
   std::vector<std::string> warnings;  // said to the user, not failures
   std::unique_ptr<SpillFile> spill;   // where runs of days were set aside (null: none were)
-  uint64_t spilled_bytes = 0;
 };
 
 // Puts a day's runs, held and spilled, into its `plays` and `totals` (each sized once).
