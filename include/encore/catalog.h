@@ -126,6 +126,8 @@ class Catalog {
   // The key every version of the track's song shares (SongKey of its primary artists' names and
   // its title): what "all versions combined" groups by.
   std::string SongKeyOf(const Track& t) const;
+  // SongKeyOf(tracks()[i]), kept since the catalog was built: valid while the catalog is.
+  const std::string& SongKeyAt(size_t i) const { return song_keys_[i]; }
   // A digest (32 hex digits) of everything derived results depend on: ids, names, aliases,
   // kinds, countries, tags, memberships, personas, release types and dates, credits, and the
   // track aliases added.
@@ -146,7 +148,20 @@ class Catalog {
   // Tracks with the artist among their primary (or, when featured is set, featured) artists.
   std::vector<const Track*> TracksOf(const Artist& a, bool featured) const;
 
+  // A built catalog as bytes and back: what a store keeps beside catalog.sqlite so that a
+  // command maps the catalog instead of validating its rows again (catalog/catalog_store.cc).
+  // The image holds the tables and what Build derives from them (normalised names, song keys,
+  // the digest); not chart songs or track aliases, which come from the chart history. FromImage
+  // checks every length and count against the bytes: kCorruption when they do not add up.
+  std::string ToImage() const;
+  static Result<Catalog> FromImage(std::string_view image);
+
  private:
+  // What Build derives once the tables are valid: artist_names_, song_tracks_, song_keys_,
+  // base_digest_.
+  void Derive();
+  std::string BaseDigest() const;
+
   std::vector<Artist> artists_;
   std::vector<Release> releases_;
   std::vector<Track> tracks_;
@@ -155,6 +170,8 @@ class Catalog {
   std::multimap<std::string, size_t> artist_names_;  // normalised name or alias -> artist
   std::vector<std::pair<std::string, size_t>> track_aliases_;  // added: alias -> track
   std::vector<ChartSong> chart_songs_;                          // by id
+  std::vector<std::string> song_keys_;  // SongKeyOf each of tracks_, computed once
+  std::string base_digest_;             // Digest() before track aliases
 };
 
 // The continent of an ISO 3166-1 alpha-2 country ("Asia", "Europe", "North America",
@@ -180,8 +197,14 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
                                           const std::string& store_dir,
                                           std::vector<CatalogIssue>* issues);
 
-// The catalog kept in store_dir; an empty catalog when none was ever imported.
-Result<Catalog> LoadStoredCatalog(const std::string& store_dir);
+// The catalog kept in store_dir; an empty catalog when none was ever imported. It is read from
+// the store's catalog image when that was made from catalog.sqlite as it is now, else built from
+// the rows (kCorruption when they do not validate); `keep_image` then writes the image for the
+// next load (for a writer of the store: best effort, a failure leaves the next load to the rows).
+Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image = false);
+// Whether store_dir holds a whole catalog image made from its catalog.sqlite as it is now (what
+// LoadStoredCatalog then reads instead of the rows).
+bool StoredCatalogImageIsCurrent(const std::string& store_dir);
 
 }  // namespace encore
 

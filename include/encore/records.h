@@ -89,6 +89,9 @@ class RecordsUniverse {
   // A key that names the entity while the store's tracks and the catalog's ids stay: "track#12"
   // (the store track id's number), "song:<song key>", "release:<id>", "artist:<id>".
   std::string Key(uint32_t e) const;
+  // The entities of many keys at once (what Key gave), in one pass: nullopt for a key that names
+  // none now.
+  std::vector<std::optional<uint32_t>> FindKeys(const std::vector<std::string_view>& keys) const;
   const Catalog* catalog() const { return catalog_; }
   const std::vector<std::string>& track_names() const { return *store_names_; }
 
@@ -100,7 +103,7 @@ class RecordsUniverse {
   std::vector<uint32_t> extras_at_;          // per store track, +1
   std::vector<uint32_t> extras_;             // songs, releases, artists
   std::vector<const Track*> catalog_track_;  // per store track (null: unknown)
-  std::vector<std::string> keys_;            // per catalog entity: song key, release or artist id
+  std::vector<std::string_view> keys_;  // per catalog entity: song key, release or artist id (the catalog's)
   std::vector<const void*> objects_;         // per catalog entity: Track*, Release*, Artist*
   std::vector<std::optional<Day>> day0_;     // per catalog entity: its earliest release
 };

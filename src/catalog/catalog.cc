@@ -142,6 +142,12 @@ Result<Catalog> Catalog::Build(const CatalogTables& tables, std::vector<CatalogI
     issues->push_back({file, line, std::move(reason)});
   };
   const std::vector<Row>& rows = tables.artists;
+  c.artists_.reserve(rows.size());
+  c.artist_ids_.reserve(rows.size());
+  c.releases_.reserve(tables.releases.size());
+  c.release_ids_.reserve(tables.releases.size());
+  c.tracks_.reserve(tables.tracks.size());
+  c.track_ids_.reserve(2 * tables.tracks.size());
   std::vector<uint64_t> artist_lines;
   for (const Row& r : rows) {
     Artist a;
@@ -320,31 +326,39 @@ Result<Catalog> Catalog::Build(const CatalogTables& tables, std::vector<CatalogI
     return Status::DataError(std::to_string(issues->size() - issues_before) +
                              " problems in the catalog");
   }
-  for (size_t i = 0; i < c.artists_.size(); ++i) {
-    c.artist_names_.emplace(NormalizeName(c.artists_[i].name), i);
-    for (const auto& alias : c.artists_[i].aliases)
-      c.artist_names_.emplace(NormalizeName(alias), i);
+  c.Derive();
+  return c;
+}
+
+void Catalog::Derive() {
+  for (size_t i = 0; i < artists_.size(); ++i) {
+    artist_names_.emplace(NormalizeName(artists_[i].name), i);
+    for (const auto& alias : artists_[i].aliases)
+      artist_names_.emplace(NormalizeName(alias), i);
   }
   // Song keys, by the lead artist's name and each alias: the original version first, then the
   // earliest release.
-  auto rank = [&](const Track& t) {
+  auto rank = [this](const Track& t) {
     const VersionKind k = ParseTitle(t.title).kind;
-    const Release* r = c.ReleaseById(t.release_id);
+    const Release* r = ReleaseById(t.release_id);
     return std::make_pair(k == VersionKind::kOriginal ? 0 : k == VersionKind::kExplicit ? 1 : 2,
                           r ? r->date : Day{kMaxStoredDay});
   };
-  for (size_t i = 0; i < c.tracks_.size(); ++i) {
-    const Track& t = c.tracks_[i];
-    const Artist* lead = t.primary.empty() ? nullptr : c.ArtistById(t.primary.front());
+  for (size_t i = 0; i < tracks_.size(); ++i) {
+    const Track& t = tracks_[i];
+    const Artist* lead = t.primary.empty() ? nullptr : ArtistById(t.primary.front());
     if (!lead) continue;
     std::vector<std::string> names = {lead->name};
     names.insert(names.end(), lead->aliases.begin(), lead->aliases.end());
     for (const auto& name : names) {
-      auto [it, added] = c.song_tracks_.emplace("song:" + SongKey(name, t.title), i);
-      if (!added && rank(t) < rank(c.tracks_[it->second])) it->second = i;
+      auto [it, added] = song_tracks_.emplace("song:" + SongKey(name, t.title), i);
+      if (!added && rank(t) < rank(tracks_[it->second])) it->second = i;
     }
   }
-  return c;
+  song_keys_.clear();
+  song_keys_.reserve(tracks_.size());
+  for (const Track& t : tracks_) song_keys_.push_back(SongKey(NamesOf(t.primary, " & "), t.title));
+  base_digest_ = BaseDigest();
 }
 
 const Artist* Catalog::ArtistById(std::string_view id) const {
@@ -486,10 +500,26 @@ std::string Catalog::CreditOf(const Track& t) const {
 }
 
 std::string Catalog::SongKeyOf(const Track& t) const {
+  const std::less<const Track*> before;
+  if (song_keys_.size() == tracks_.size() && !tracks_.empty() && !before(&t, tracks_.data()) &&
+      before(&t, tracks_.data() + tracks_.size())) {
+    return song_keys_[static_cast<size_t>(&t - tracks_.data())];
+  }
   return SongKey(NamesOf(t.primary, " & "), t.title);
 }
 
 std::string Catalog::Digest() const {
+  const std::string base = base_digest_.empty() ? BaseDigest() : base_digest_;
+  if (track_aliases_.empty()) return base;
+  Fingerprinter fp;
+  fp.Update(base);
+  for (const auto& [alias, track] : track_aliases_) {
+    fp.Update("\x1b" "alias\x1f" + alias + "\x1f" + tracks_[track].id + "\x1e");
+  }
+  return fp.Hex();
+}
+
+std::string Catalog::BaseDigest() const {
   const Catalog* c = this;
   Fingerprinter fp;
   for (const Artist& a : c->artists()) {
@@ -515,9 +545,6 @@ std::string Catalog::Digest() const {
     row += "\x1d";
     for (const auto& f : t.featured) row += "\x1f" + f;
     fp.Update(row + "\x1e");
-  }
-  for (const auto& [alias, track] : c->track_aliases_) {
-    fp.Update("\x1b" "alias\x1f" + alias + "\x1f" + c->tracks_[track].id + "\x1e");
   }
   return fp.Hex();
 }

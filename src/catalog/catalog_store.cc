@@ -2,11 +2,27 @@
 // file's columns as a JSON object keyed by the row's id, with its position in the file (seq) so
 // that the order of the files (a release's track order) is kept. SQLite gives the all-or-nothing
 // import.
+//
+// Beside it, DIR/catalog.sqlite.image: the built catalog (Catalog::ToImage) with the XXH3-128 of
+// the catalog.sqlite bytes it was built from. Loading reads the image when that hash still
+// matches, and the rows otherwise: a stale, damaged or missing image costs time, never a wrong
+// catalog (doc/formats/catalog-image.md).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
 #include <nlohmann/json.hpp>
 
+#include "common/file_system.h"
+#include "common/hash.h"
 #include "common/sqlite.h"
+#include "common/varint.h"
 #include "encore/catalog.h"
 
 namespace encore {
@@ -35,26 +51,49 @@ class Db {
   Status Exec(const std::string& sql) { return db_.Exec(sql); }
   // (id, row JSON text) of a table, in file order.
   Result<std::vector<std::pair<std::string, std::string>>> Rows(const std::string& table) {
-    SqliteStmt st(db_.get(), ("SELECT id, row FROM " + table + " ORDER BY seq, id").c_str());
-    if (!st.ok()) return Status::Corruption(db_.Error().message());
     std::vector<std::pair<std::string, std::string>> out;
-    int rc;
-    while ((rc = st.Step()) == SQLITE_ROW) out.emplace_back(st.Text(0), st.Text(1));
-    if (rc != SQLITE_DONE) return Status::Corruption(db_.Error().message());
+    ENCORE_RETURN_IF_ERROR(Scan(table, [&](std::string id, int64_t, std::string row) {
+      out.emplace_back(std::move(id), std::move(row));
+    }));
     return out;
   }
-  Status Put(const std::string& table, const std::string& id, int64_t seq, const std::string& row) {
-    SqliteStmt st(db_.get(),
-                  ("INSERT OR REPLACE INTO " + table + "(id, seq, row) VALUES(?, ?, ?)").c_str());
-    st.Bind(1, id);
-    st.Bind(2, seq);
-    st.Bind(3, row);
-    return st.ok() && st.Step() == SQLITE_DONE ? Status::Ok() : db_.Error();
+  // Calls f(id, seq, row JSON text) for each row of a table, in file order.
+  template <typename F>
+  Status Scan(const std::string& table, F&& f) {
+    SqliteStmt st(db_.get(), ("SELECT id, seq, row FROM " + table + " ORDER BY seq, id").c_str());
+    if (!st.ok()) return Status::Corruption(db_.Error().message());
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) f(st.Text(0), st.Int(1), st.Text(2));
+    if (rc != SQLITE_DONE) return Status::Corruption(db_.Error().message());
+    return Status::Ok();
   }
-  Status Delete(const std::string& table, const std::string& id) {
-    SqliteStmt st(db_.get(), ("DELETE FROM " + table + " WHERE id = ?").c_str());
-    st.Bind(1, id);
-    return st.ok() && st.Step() == SQLITE_DONE ? Status::Ok() : db_.Error();
+  // Writes and deletes of one table's rows, each statement prepared once.
+  class Writer {
+   public:
+    Writer(SqliteDb& db, const std::string& table)
+        : db_(db),
+          put_(db.get(),
+               ("INSERT OR REPLACE INTO " + table + "(id, seq, row) VALUES(?, ?, ?)").c_str()),
+          delete_(db.get(), ("DELETE FROM " + table + " WHERE id = ?").c_str()) {}
+    Status Put(const std::string& id, int64_t seq, const std::string& row) {
+      if (!put_.ok()) return db_.Error();
+      put_.Bind(1, id);
+      put_.Bind(2, seq);
+      put_.Bind(3, row);
+      return put_.Run() ? Status::Ok() : db_.Error();
+    }
+    Status Delete(const std::string& id) {
+      if (!delete_.ok()) return db_.Error();
+      delete_.Bind(1, id);
+      return delete_.Run() ? Status::Ok() : db_.Error();
+    }
+
+   private:
+    SqliteDb& db_;
+    SqliteStmt put_, delete_;
+  };
+  std::unique_ptr<Writer> WriterOf(const std::string& table) {
+    return std::make_unique<Writer>(db_, table);
   }
 
  private:
@@ -71,6 +110,84 @@ std::vector<CatalogRow>& TableOf(CatalogTables& t, size_t i) {
   return i == 0 ? t.artists : i == 1 ? t.releases : t.tracks;
 }
 
+constexpr std::string_view kImageMagic = "encore catalog image 1\n";
+constexpr size_t kImageHeader = kImageMagic.size() + 8 + 16 + 8;  // magic, size, hash, body size
+
+// XXH3-128 of a file's bytes and its size; nullopt when it cannot be read.
+std::optional<std::pair<XXH128_hash_t, uint64_t>> HashOfFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::pair<XXH128_hash_t, uint64_t>> out;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    const auto size = static_cast<size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      out.emplace(XXH3_128bits(map, size), size);
+      ::munmap(map, size);
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+std::string ImagePath(const std::string& store_dir) { return store_dir + "/catalog.sqlite.image"; }
+
+// The image of `catalog` as built from catalog.sqlite as it is now, replacing any other (written
+// to a new file, synced, then renamed over). Best effort: the image is a cache of the rows.
+Status KeepImage(const std::string& store_dir, const Catalog& catalog) {
+  const auto hash = HashOfFile(store_dir + "/catalog.sqlite");
+  if (!hash) return Status::IoError("cannot read " + store_dir + "/catalog.sqlite");
+  const std::string body = catalog.ToImage();
+  std::string file(kImageMagic);
+  PutFixed64(&file, hash->second);
+  PutFixed64(&file, hash->first.high64);
+  PutFixed64(&file, hash->first.low64);
+  PutFixed64(&file, body.size());
+  file += body;
+  PutFixed64(&file, XXH3_64bits(file.data(), file.size()));
+  const std::string path = ImagePath(store_dir);
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  FileSystem* fs = PosixFileSystem();
+  Status s = fs->WriteFile(tmp, file, true);
+  if (s.ok()) s = fs->Rename(tmp, path);
+  if (!s.ok()) {
+    (void)fs->Remove(tmp);
+    return s;
+  }
+  return fs->SyncDir(store_dir);
+}
+
+// The image's body, when the image is whole and made from catalog.sqlite as it is.
+std::optional<std::string> CurrentImage(const std::string& store_dir) {
+  auto bytes = PosixFileSystem()->ReadFile(ImagePath(store_dir));
+  if (!bytes.ok() || bytes->size() < kImageHeader + 8 ||
+      std::string_view(*bytes).substr(0, kImageMagic.size()) != kImageMagic) {
+    return std::nullopt;
+  }
+  const char* p = bytes->data() + kImageMagic.size();
+  const uint64_t size = GetFixed64(p), high = GetFixed64(p + 8), low = GetFixed64(p + 16),
+                 body = GetFixed64(p + 24);
+  if (body != bytes->size() - kImageHeader - 8) return std::nullopt;
+  const size_t sum_at = bytes->size() - 8;
+  if (XXH3_64bits(bytes->data(), sum_at) != GetFixed64(bytes->data() + sum_at)) return std::nullopt;
+  const auto hash = HashOfFile(store_dir + "/catalog.sqlite");
+  if (!hash || hash->second != size || hash->first.high64 != high || hash->first.low64 != low) {
+    return std::nullopt;
+  }
+  bytes->resize(sum_at);
+  bytes->erase(0, kImageHeader);
+  return std::move(*bytes);
+}
+
+std::optional<Catalog> ReadImage(const std::string& store_dir) {
+  const auto body = CurrentImage(store_dir);
+  if (!body) return std::nullopt;
+  auto c = Catalog::FromImage(*body);
+  if (!c.ok()) return std::nullopt;
+  return std::move(*c);
+}
+
 }  // namespace
 
 Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
@@ -79,7 +196,7 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
   // Validate first: nothing is written unless the whole catalog is sound. The rows are kept as
   // read, every column included.
   CatalogTables tables;
-  ENCORE_RETURN_IF_ERROR(Catalog::Load(catalog_dir, issues, &tables).status());
+  ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, Catalog::Load(catalog_dir, issues, &tables));
   std::error_code ec;
   std::filesystem::create_directories(store_dir, ec);
   Db db;
@@ -88,33 +205,41 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
   CatalogImportReport report;
   for (size_t i = 0; i < 3; ++i) {
     CatalogChanges& ch = i == 0 ? report.artists : i == 1 ? report.releases : report.tracks;
-    auto old_rows = db.Rows(kTables[i]);
-    if (!old_rows.ok()) {
+    // The rows kept now: (seq, row text) by id.
+    std::unordered_map<std::string, std::pair<int64_t, std::string>> old;
+    if (Status s = db.Scan(kTables[i],
+                           [&](std::string id, int64_t seq, std::string row) {
+                             old.emplace(std::move(id), std::make_pair(seq, std::move(row)));
+                           });
+        !s.ok()) {
       (void)db.Exec("ROLLBACK");
-      return old_rows.status();
+      return s;
     }
-    const std::map<std::string, std::string> old(old_rows->begin(), old_rows->end());
-    std::map<std::string, std::string> seen;
+    const auto writer = db.WriterOf(kTables[i]);
+    std::unordered_set<std::string> seen;
     int64_t seq = 0;
     for (const CatalogRow& r : TableOf(tables, i)) {
       const std::string& id = r[kIdColumns[i]];
       const std::string row = RowJson(r);
-      seen[id] = row;
+      seen.insert(id);
       auto it = old.find(id);
       if (it == old.end())
         ++ch.added;
-      else if (it->second != row)
+      else if (it->second.second != row)
         ++ch.changed;
-      // Every row is written, so that its position follows the file even when it is unchanged.
-      if (Status s = db.Put(kTables[i], id, seq++, row); !s.ok()) {
+      // A row is written unless it is kept as it is, in the same place: its position follows
+      // the file even when it is unchanged.
+      const int64_t at = seq++;
+      if (it != old.end() && it->second.first == at && it->second.second == row) continue;
+      if (Status s = writer->Put(id, at, row); !s.ok()) {
         (void)db.Exec("ROLLBACK");
         return s;
       }
     }
-    for (const auto& [id, row] : old) {
+    for (const auto& [id, kept] : old) {
       if (seen.count(id)) continue;
       ++ch.removed;
-      if (Status s = db.Delete(kTables[i], id); !s.ok()) {
+      if (Status s = writer->Delete(id); !s.ok()) {
         (void)db.Exec("ROLLBACK");
         return s;
       }
@@ -122,13 +247,24 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
     ch.total = seen.size();
   }
   ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  // The rows are what counts; an image that cannot be written leaves loads to read them.
+  (void)KeepImage(store_dir, catalog);
   return report;
 }
 
-Result<Catalog> LoadStoredCatalog(const std::string& store_dir) {
+bool StoredCatalogImageIsCurrent(const std::string& store_dir) {
+  const auto body = CurrentImage(store_dir);
+  return body && Catalog::FromImage(*body).ok();
+}
+
+Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image) {
   CatalogTables tables;
   const std::string path = store_dir + "/catalog.sqlite";
-  if (std::filesystem::exists(path)) {
+  const bool stored = std::filesystem::exists(path);
+  if (stored) {
+    if (auto c = ReadImage(store_dir)) return std::move(*c);
+  }
+  if (stored) {
     Db db;
     ENCORE_RETURN_IF_ERROR(db.Open(path, false));
     for (size_t i = 0; i < 3; ++i) {
@@ -151,6 +287,7 @@ Result<Catalog> LoadStoredCatalog(const std::string& store_dir) {
     return Status::Corruption(path + ": the stored catalog does not validate: " +
                               (issues.empty() ? c.status().message() : issues.front().ToString()));
   }
+  if (stored && keep_image) (void)KeepImage(store_dir, *c);
   return c;
 }
 

@@ -358,7 +358,8 @@ void AddIngest(CLI::App& app, Action* action) {
       }
       const std::string dir = DefaultStoreDir(a->store);
       a->o.spill_dir = dir;
-      ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(dir));
+      // A writer of the store: a catalog kept before its image was (an older store) gets one.
+      ENCORE_ASSIGN_OR_RETURN(Catalog catalog, LoadStoredCatalog(dir, /*keep_image=*/true));
       // Spotify URIs the chart history linked by name: the same catalog the records read.
       ENCORE_RETURN_IF_ERROR(AddChartTrackLinks(dir, &catalog).status());
       a->o.catalog = &catalog;

@@ -144,8 +144,11 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
     auto less = [](const TotalRec& a, const TotalRec& b) {
       return a.cell != b.cell ? a.cell < b.cell : a.tier < b.tier;
     };
-    if (!std::is_sorted(totals->begin(), totals->end(), less))
-      std::sort(totals->begin(), totals->end(), less);
+    if (!std::is_sorted(totals->begin(), totals->end(), less)) {
+      // By tier, then stably by cell: (cell, tier) order in linear time.
+      RadixSort(totals, [](const TotalRec& r) { return uint64_t{r.tier}; });
+      RadixSort(totals, [](const TotalRec& r) { return r.cell; });
+    }
     std::vector<CountRow> tdelta;
     for (const auto& t : *totals) {
       out.totals += t.streams;

@@ -269,25 +269,21 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   up.days_read = read.size();
 
   // Crossings: the kept ones (incremental) and the new ones; the news is the difference.
-  std::unordered_map<std::string, uint32_t> by_key;
-  for (uint32_t e = static_cast<uint32_t>(u.store_tracks()); e < u.size(); ++e)
-    by_key[u.Key(e)] = e;
-  auto entity_of = [&](const std::string& key) -> std::optional<uint32_t> {
-    if (key.rfind("track#", 0) == 0) {
-      const uint64_t t = std::stoull(key.substr(6));
-      if (t < u.store_tracks()) return static_cast<uint32_t>(t);
-      return std::nullopt;
-    }
-    auto it = by_key.find(key);
-    if (it == by_key.end()) return std::nullopt;
-    return it->second;
-  };
+  // The kept crossings' entities now (their keys found in one pass over the entities).
+  std::vector<std::optional<uint32_t>> saved_entity;
+  {
+    std::vector<std::string_view> keys;
+    keys.reserve(saved.crossings.size());
+    for (const auto& r : saved.crossings) keys.push_back(r.key);
+    saved_entity = u.FindKeys(keys);
+  }
   std::set<CrossingKey> before;
   for (const auto& r : saved.crossings) before.insert({r.key, r.year, r.threshold, r.day});
   std::vector<Crossing> fresh_crossings = std::move(scan.crossings());
   if (!up.full) {
-    for (const auto& r : saved.crossings) {
-      if (auto e = entity_of(r.key)) {
+    for (size_t i = 0; i < saved.crossings.size(); ++i) {
+      const auto& r = saved.crossings[i];
+      if (auto e = saved_entity[i]) {
         st.crossings.push_back({*e, r.year, r.threshold, r.day, r.before, r.after});
       }
     }
@@ -304,10 +300,11 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   }
   std::vector<Withdrawn> withdrawn;
   if (up.full && !saved.meta.empty()) {
-    for (const auto& r : saved.crossings) {
+    for (size_t i = 0; i < saved.crossings.size(); ++i) {
+      const auto& r = saved.crossings[i];
       if (now.count({r.key, r.year, r.threshold, r.day})) continue;
       Withdrawn w{r.key, "", r.year, r.threshold, r.day};
-      if (auto e = entity_of(r.key)) w.name = u.Describe(*e).name;
+      if (auto e = saved_entity[i]) w.name = u.Describe(*e).name;
       withdrawn.push_back(std::move(w));
     }
   }

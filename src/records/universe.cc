@@ -1,5 +1,6 @@
 // The entities records are kept for, and which of them each store track's streams count for.
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 #include "catalog/names.h"
@@ -51,50 +52,77 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
   for (uint32_t t = 0; t < n; ++t) u.track_entity_[t] = t;
   if (!catalog || catalog->tracks().empty()) return u;
 
-  // Catalog entities: every song, release and artist, in catalog order.
-  std::unordered_map<std::string, uint32_t> songs, releases, artists;
-  auto add = [&u](EntityKind k, std::string key, const void* object) {
+  // Catalog entities: every song, release and artist, in catalog order. Their keys are views of
+  // the catalog's own strings; releases and artists are numbered in the catalog's order.
+  const std::vector<Track>& tracks = catalog->tracks();
+  const std::vector<Release>& releases = catalog->releases();
+  const std::vector<Artist>& artists = catalog->artists();
+  const size_t entities = n + tracks.size() + releases.size() + artists.size();
+  u.kinds_.reserve(entities);
+  u.keys_.reserve(entities - n);
+  u.objects_.reserve(entities - n);
+  auto add = [&u](EntityKind k, std::string_view key, const void* object) {
     const auto e = static_cast<uint32_t>(u.kinds_.size());
     u.kinds_.push_back(k);
-    u.keys_.push_back(std::move(key));
+    u.keys_.push_back(key);
     u.objects_.push_back(object);
     return e;
   };
-  for (const Track& t : catalog->tracks()) {
-    std::string key = catalog->SongKeyOf(t);
-    if (!songs.count(key)) songs[key] = add(EntityKind::kSong, key, &t);
+  std::vector<uint32_t> song_of(tracks.size());  // per catalog track: its song's entity
+  {
+    std::unordered_map<std::string_view, uint32_t> songs;
+    songs.reserve(tracks.size());
+    for (size_t i = 0; i < tracks.size(); ++i) {
+      const std::string& key = catalog->SongKeyAt(i);
+      auto [it, added] = songs.try_emplace(key, 0);
+      if (added) it->second = add(EntityKind::kSong, key, &tracks[i]);
+      song_of[i] = it->second;
+    }
   }
-  for (const Release& r : catalog->releases()) releases[r.id] = add(EntityKind::kRelease, r.id, &r);
-  for (const Artist& a : catalog->artists()) artists[a.id] = add(EntityKind::kArtist, a.id, &a);
+  const auto release0 = static_cast<uint32_t>(u.kinds_.size());
+  for (const Release& r : releases) add(EntityKind::kRelease, r.id, &r);
+  const auto artist0 = static_cast<uint32_t>(u.kinds_.size());
+  for (const Artist& a : artists) add(EntityKind::kArtist, a.id, &a);
+  auto release_entity = [&](const Release* r) {
+    return release0 + static_cast<uint32_t>(r - releases.data());
+  };
+  auto artist_entity = [&](const Artist* a) {
+    return artist0 + static_cast<uint32_t>(a - artists.data());
+  };
   // Day 0 of songs and artists: the earliest release of their (primary) tracks.
   u.day0_.assign(u.keys_.size(), std::nullopt);
   auto earliest = [&u, n](uint32_t e, Day d) {
     std::optional<Day>& x = u.day0_[e - n];
     if (!x || d < *x) x = d;
   };
-  for (const Track& t : catalog->tracks()) {
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    const Track& t = tracks[i];
     const Release* r = catalog->ReleaseById(t.release_id);
     if (!r) continue;
-    earliest(songs.at(catalog->SongKeyOf(t)), r->date);
-    earliest(releases.at(r->id), r->date);
+    earliest(song_of[i], r->date);
+    earliest(release_entity(r), r->date);
     for (const auto& id : t.primary) {
-      if (auto it = artists.find(id); it != artists.end()) earliest(it->second, r->date);
+      if (const Artist* a = catalog->ArtistById(id)) earliest(artist_entity(a), r->date);
     }
   }
 
-  std::unordered_map<const Track*, uint32_t> first_store_id;
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> first_store_id(tracks.size(), kNone);  // per catalog track
   std::vector<uint32_t> extras;
+  std::vector<const Artist*> credited;
   for (uint32_t t = 0; t < n; ++t) {
     const Track* ct = catalog->TrackById(store_tracks[t]);
     u.extras_at_[t] = static_cast<uint32_t>(u.extras_.size());
     if (!ct) continue;
+    const auto index = static_cast<size_t>(ct - tracks.data());
     u.catalog_track_[t] = ct;
-    u.track_entity_[t] = first_store_id.emplace(ct, t).first->second;
+    if (first_store_id[index] == kNone) first_store_id[index] = t;
+    u.track_entity_[t] = first_store_id[index];
     extras.clear();
-    extras.push_back(songs.at(catalog->SongKeyOf(*ct)));
+    extras.push_back(song_of[index]);
     const Release* r = catalog->ReleaseById(ct->release_id);
-    if (r) extras.push_back(releases.at(r->id));
-    std::vector<const Artist*> credited;
+    if (r) extras.push_back(release_entity(r));
+    credited.clear();
     if (settings.credit != CreditRole::kFeatured) {
       for (const auto& id : ct->primary) credited.push_back(catalog->ArtistById(id));
     }
@@ -118,7 +146,7 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
       }
     }
     for (const Artist* a : credited) {
-      if (a) extras.push_back(artists.at(a->id));
+      if (a) extras.push_back(artist_entity(a));
     }
     std::sort(extras.begin() + 1, extras.end());
     extras.erase(std::unique(extras.begin(), extras.end()), extras.end());
@@ -126,6 +154,43 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
   }
   u.extras_at_[n] = static_cast<uint32_t>(u.extras_.size());
   return u;
+}
+
+std::vector<std::optional<uint32_t>> RecordsUniverse::FindKeys(
+    const std::vector<std::string_view>& keys) const {
+  std::vector<std::optional<uint32_t>> out(keys.size());
+  const size_t base = store_names_->size();
+  // Catalog entities' keys wanted, by kind: one pass over the entities finds them all.
+  std::unordered_map<std::string_view, std::vector<size_t>> wanted[3];  // song, release, artist
+  auto slot = [](EntityKind k) { return k == EntityKind::kSong ? 0 : k == EntityKind::kRelease ? 1 : 2; };
+  bool any = false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string_view key = keys[i];
+    if (key.rfind("track#", 0) == 0) {
+      uint64_t t = 0;
+      const std::string_view digits = key.substr(6);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), t);
+      if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() && t < base)
+        out[i] = static_cast<uint32_t>(t);
+      continue;
+    }
+    const size_t colon = key.find(':');
+    if (colon == std::string_view::npos) continue;
+    const auto kind = ParseEntityKind(key.substr(0, colon));
+    if (!kind || *kind == EntityKind::kTrack) continue;
+    wanted[slot(*kind)][key.substr(colon + 1)].push_back(i);
+    any = true;
+  }
+  for (size_t i = 0; any && i < keys_.size(); ++i) {
+    const auto& w = wanted[slot(kinds_[base + i])];
+    if (w.empty()) continue;
+    if (auto it = w.find(keys_[i]); it != w.end()) {
+      for (size_t k : it->second) {
+        if (!out[k]) out[k] = static_cast<uint32_t>(base + i);
+      }
+    }
+  }
+  return out;
 }
 
 std::optional<uint32_t> RecordsUniverse::Find(EntityKind kind, std::string_view id) const {
@@ -151,7 +216,10 @@ std::optional<uint32_t> RecordsUniverse::Find(EntityKind kind, std::string_view 
 std::string RecordsUniverse::Key(uint32_t e) const {
   const size_t base = store_names_->size();
   if (e < base) return "track#" + std::to_string(e);
-  return std::string(EntityKindName(kinds_[e])) + ":" + keys_[e - base];
+  std::string key(EntityKindName(kinds_[e]));
+  key += ':';
+  key += keys_[e - base];
+  return key;
 }
 
 namespace {
@@ -207,7 +275,7 @@ Entity RecordsUniverse::Describe(uint32_t e) const {
     return out;
   }
   const size_t i = e - base;
-  out.id = keys_[i];
+  out.id = std::string(keys_[i]);
   switch (out.kind) {
     case EntityKind::kSong: {
       const auto* t = static_cast<const Track*>(objects_[i]);
