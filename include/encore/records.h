@@ -176,6 +176,10 @@ class StreamScan {
   std::vector<uint32_t> touched_;  // entities with pending streams
 };
 
+// Adds the store's figures of `days` (ascending) to the scan, each day read on a second thread
+// while the one before is added; stops at the first day that cannot be read.
+Status ScanDays(const CountStore& store, const std::vector<Day>& days,
+                const std::optional<std::string>& service, StreamScan* scan);
 // Runs a scan over every store day (or those in [from, to]).
 Status ScanStore(const CountStore& store, const RecordsSettings& settings, std::optional<Day> from,
                  std::optional<Day> to, StreamScan* scan);

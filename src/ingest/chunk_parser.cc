@@ -293,21 +293,36 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
     Reject(RejectReason::kMissingField, line, raw);
     return;
   }
-  const std::optional<Day> day = ParseDate(date);
-  if (!day || *day < 0 || *day > kMaxStoredDay) {
-    Reject(RejectReason::kBadDate, line, raw);
-    return;
+  TotalsCache& cache = totals_cache_;
+  if (!cache.dated || date != cache.date) {
+    cache.dated = false;
+    const std::optional<Day> day = ParseDate(date);
+    if (!day || *day < 0 || *day > kMaxStoredDay) {
+      Reject(RejectReason::kBadDate, line, raw);
+      return;
+    }
+    const int64_t day_ms = int64_t{*day} * 86400000;  // the day is plausible if any of it is
+    if (day_ms + 86400000 <= rules_.earliest_ms || day_ms > rules_.latest_ms) {
+      Reject(RejectReason::kImplausibleTime, line, raw);
+      return;
+    }
+    cache.date.assign(date);
+    cache.day = *day;
+    cache.dated = true;
   }
-  const int64_t day_ms = int64_t{*day} * 86400000;  // the day is plausible if any of it is
-  if (day_ms + 86400000 <= rules_.earliest_ms || day_ms > rules_.latest_ms) {
-    Reject(RejectReason::kImplausibleTime, line, raw);
-    return;
+  const Day day = cache.day;
+  if (!cache.placed || country_s != cache.country) {
+    cache.placed = false;
+    const std::optional<CountryCode> country = ParseCountry(country_s, true);
+    if (!country) {
+      Reject(RejectReason::kBadCountry, line, raw);
+      return;
+    }
+    cache.country.assign(country_s);
+    cache.code = *country;
+    cache.placed = true;
   }
-  const std::optional<CountryCode> country = ParseCountry(country_s, true);
-  if (!country) {
-    Reject(RejectReason::kBadCountry, line, raw);
-    return;
-  }
+  const CountryCode country = cache.code;
   if (track.size() > 64 || !CleanText(track)) {
     Reject(RejectReason::kBadTrack, line, raw);
     return;
@@ -329,16 +344,21 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
     return;
   }
   const std::string_view service = service_s.empty() ? rules_.default_service : service_s;
-  if (!ValidService(service)) {
-    Reject(RejectReason::kBadService, line, raw);
-    return;
+  if (!cache.served || service != cache.service) {
+    cache.served = false;
+    if (!ValidService(service)) {
+      Reject(RejectReason::kBadService, line, raw);
+      return;
+    }
+    cache.service.assign(service);
+    cache.service_id = services_.Intern(service);
+    cache.served = true;
   }
   ++summary_.plays;
   summary_.streams += streams;
   if (streams == 0) return;
-  const uint32_t service_id = services_.Intern(service);
-  std::vector<TotalRec>& totals = Bucket(*day).totals;
-  totals.push_back({MakeCell(service_id, 0, *country), static_cast<int64_t>(streams),
+  std::vector<TotalRec>& totals = Bucket(day).totals;
+  totals.push_back({MakeCell(cache.service_id, 0, country), static_cast<int64_t>(streams),
                     static_cast<uint8_t>(tier)});
   SetTrackOfLast(&totals, track);
 }

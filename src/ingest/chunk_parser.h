@@ -172,6 +172,15 @@ class ChunkParser {
   DayBuckets days_;
   Day last_day_ = -1;
   DayBucket* last_bucket_ = nullptr;
+  // Daily totals repeat the date, the country and the service of the row before: the last of
+  // each, as text, with what it parsed to (a field is parsed again whenever it differs).
+  struct TotalsCache {
+    std::string date, country, service;
+    Day day = 0;
+    CountryCode code = 0;
+    uint32_t service_id = 0;
+    bool dated = false, placed = false, served = false;
+  } totals_cache_;
   std::vector<HistoryRec> history_;
   RejectBuffer rejects_;
   SourceSummary summary_;

@@ -1,5 +1,6 @@
 // Running totals per entity over the store's days, and the thresholds they cross.
 #include <algorithm>
+#include <future>
 
 #include "encore/chart_streams.h"
 #include "encore/keys.h"
@@ -187,15 +188,33 @@ void StreamScan::AddDay(const DayTotals& d) {
   touched_.clear();
 }
 
+Status ScanDays(const CountStore& store, const std::vector<Day>& days,
+                const std::optional<std::string>& service, StreamScan* scan) {
+  // Each day is read (decoded from its column file) on a second thread while the one before is
+  // added: the store's reads are safe from several threads (encore/store.h).
+  auto read = [&store, &service](Day d) {
+    return std::async(std::launch::async, [&store, &service, d] { return ReadDayTotals(store, d, service); });
+  };
+  std::future<Result<DayTotals>> next;
+  if (!days.empty()) next = read(days[0]);
+  for (size_t i = 0; i < days.size(); ++i) {
+    Result<DayTotals> totals = next.get();
+    if (!totals.ok()) return totals.status();
+    if (i + 1 < days.size()) next = read(days[i + 1]);
+    scan->AddDay(*totals);
+  }
+  return Status::Ok();
+}
+
 Status ScanStore(const CountStore& store, const RecordsSettings& settings, std::optional<Day> from,
                  std::optional<Day> to, StreamScan* scan) {
+  std::vector<Day> days;
   for (Day day : store.Days()) {
     if ((from && day < *from) || (to && day > *to)) continue;
     if (scan->last_day() && day <= *scan->last_day()) continue;
-    ENCORE_ASSIGN_OR_RETURN(DayTotals totals, ReadDayTotals(store, day, settings.service));
-    scan->AddDay(totals);
+    days.push_back(day);
   }
-  return Status::Ok();
+  return ScanDays(store, days, settings.service, scan);
 }
 
 Result<std::vector<Crossing>> CrossingsOf(const CountStore& store, const RecordsUniverse& u,

@@ -261,10 +261,8 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   for (Day d : days) {
     if (up.full || !last || d > *last) read.push_back(d);
   }
-  for (Day d : read) {
-    auto totals = ReadDayTotals(store, d, settings.service);
-    if (!totals.ok()) return rollback(totals.status());
-    scan.AddDay(*totals);
+  if (Status scanned = ScanDays(store, read, settings.service, &scan); !scanned.ok()) {
+    return rollback(scanned);
   }
   up.days_read = read.size();
 
