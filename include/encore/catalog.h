@@ -5,7 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,15 +62,20 @@ struct CatalogIssue {
   std::string ToString() const;  // "artists.csv:7: unknown group 'bts' in member_of"
 };
 
-// A catalog table row: column name -> value (lists `;`-joined, as in the files), and the line it
-// came from (0 when it came from the store).
+// A catalog table row: its values (lists `;`-joined, as in the files) by the column names of its
+// file, shared by the file's rows, and the line it came from (0 when it came from the store).
 struct CatalogRow {
   uint64_t line = 0;
-  std::map<std::string, std::string> values;
-  const std::string& operator[](const std::string& k) const {
+  std::shared_ptr<const std::vector<std::string>> columns;
+  std::vector<std::string> values;  // values[i] is the value of (*columns)[i]
+  // The value of column k; empty when the row has no such column. A name given twice: the last.
+  const std::string& operator[](std::string_view k) const {
     static const std::string kEmpty;
-    auto it = values.find(k);
-    return it == values.end() ? kEmpty : it->second;
+    if (!columns) return kEmpty;
+    for (size_t i = std::min(columns->size(), values.size()); i-- > 0;) {
+      if ((*columns)[i] == k) return values[i];
+    }
+    return kEmpty;
   }
 };
 struct CatalogTables {

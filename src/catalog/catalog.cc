@@ -32,6 +32,7 @@ bool ReadCsv(const std::string& path, const std::string& file,
   std::vector<std::string_view> fields;
   std::string scratch;
   std::vector<std::string> header;
+  std::shared_ptr<const std::vector<std::string>> columns;  // the header, shared by the rows
   while (reader.Next(&rec)) {
     if (rec.raw.empty()) continue;
     if (!SplitCsv(rec.raw, &fields, &scratch)) {
@@ -53,9 +54,11 @@ bool ReadCsv(const std::string& path, const std::string& file,
                              std::to_string(fields.size())});
       continue;
     }
-    Row row{rec.line, {}};
-    for (size_t i = 0; i < header.size(); ++i) row.values[header[i]] = std::string(fields[i]);
-    rows->push_back(std::move(row));
+    if (!columns) columns = std::make_shared<const std::vector<std::string>>(header);
+    Row& row = rows->emplace_back();
+    row.line = rec.line;
+    row.columns = columns;
+    row.values.assign(fields.begin(), fields.end());
   }
   return true;
 }

@@ -102,7 +102,8 @@ class Db {
 
 std::string RowJson(const CatalogRow& r) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : r.values) j[k] = v;
+  for (size_t i = 0; r.columns && i < r.columns->size() && i < r.values.size(); ++i)
+    j[(*r.columns)[i]] = r.values[i];
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -267,13 +268,23 @@ Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image)
   if (stored) {
     Db db;
     ENCORE_RETURN_IF_ERROR(db.Open(path, false));
+    std::vector<std::string> names;
+    std::shared_ptr<const std::vector<std::string>> columns;
     for (size_t i = 0; i < 3; ++i) {
       ENCORE_ASSIGN_OR_RETURN(auto rows, db.Rows(kTables[i]));
       for (const auto& [id, text] : rows) {
         CatalogRow r;
         try {
           const nlohmann::json parsed = nlohmann::json::parse(text);  // outlives the loop over it
-          for (const auto& [k, v] : parsed.items()) r.values[k] = v.get<std::string>();
+          names.clear();
+          for (const auto& [k, v] : parsed.items()) {
+            names.push_back(k);
+            r.values.push_back(v.get<std::string>());
+          }
+          // Rows of one file share their columns.
+          if (!columns || *columns != names)
+            columns = std::make_shared<const std::vector<std::string>>(names);
+          r.columns = columns;
         } catch (const nlohmann::json::exception& e) {
           return Status::Corruption(path + ": bad row " + id + ": " + e.what());
         }
