@@ -42,7 +42,9 @@ TEST(RecordsUniverse, KeysFindTheirEntitiesAndExtrasFollowTheCatalog) {
     ASSERT_TRUE(found[e]) << keys[e];
     EXPECT_EQ(*found[e], e) << keys[e];
     EXPECT_EQ(u.Key(*found[e]), keys[e]);
-    if (e >= u.store_tracks()) EXPECT_EQ(u.Find(u.kind(e), u.Describe(e).id), e) << keys[e];
+    if (e >= u.store_tracks()) {
+      EXPECT_EQ(u.Find(u.kind(e), u.Describe(e).id), e) << keys[e];
+    }
   }
   for (size_t i = u.size(); i < keys.size(); ++i) EXPECT_FALSE(found[i]) << keys[i];
 
@@ -62,7 +64,9 @@ TEST(RecordsUniverse, KeysFindTheirEntitiesAndExtrasFollowTheCatalog) {
   const auto unknown = static_cast<uint32_t>(c.tracks().size());
   EXPECT_EQ(u.TrackEntity(unknown), unknown);
   EXPECT_EQ(u.ExtrasBegin(unknown), u.ExtrasEnd(unknown));
-  if (store_tracks.size() > c.tracks().size() + 1) EXPECT_EQ(u.TrackEntity(unknown + 1), 0u);
+  if (store_tracks.size() > c.tracks().size() + 1) {
+    EXPECT_EQ(u.TrackEntity(unknown + 1), 0u);
+  }
 }
 
 }  // namespace encore
