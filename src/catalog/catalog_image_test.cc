@@ -182,4 +182,28 @@ TEST(CatalogImage, AStoreReadsItsImageOnlyWhileItMatchesTheRows) {
   std::filesystem::remove_all(store);
 }
 
+// A value that is not clean UTF-8 is stored with replacement characters: the image must be the
+// catalog of the rows, not of the files, or commands would answer differently with and without it.
+TEST(CatalogImage, ValuesStoredWithReplacementsAreImagedAsStored) {
+  const std::string files = TempDir("files"), store = TempDir("dirty");
+  std::filesystem::create_directories(files);
+  std::ofstream(files + "/artists.csv")
+      << "artist_id,name,kind,country,aliases,member_of,persona_of,tags,begin\n"
+      << "bey,Beyonc\xe9,person,US,,,,,\n";
+  std::ofstream(files + "/tracks.csv")
+      << "track_id,isrc,title,release_id,duration_ms,primary,featured\nt1,,Halo,,,bey,\n";
+  std::vector<CatalogIssue> issues;
+  ASSERT_TRUE(ImportCatalog(files, store, &issues).ok());
+  EXPECT_TRUE(StoredCatalogImageIsCurrent(store));
+  auto with_image = LoadStoredCatalog(store);
+  ASSERT_TRUE(with_image.ok());
+  EXPECT_EQ(with_image->ArtistById("bey")->name, "Beyonc\xef\xbf\xbd");  // U+FFFD, as stored
+  std::filesystem::remove(store + "/catalog.sqlite.image");
+  auto from_rows = LoadStoredCatalog(store);
+  ASSERT_TRUE(from_rows.ok());
+  EXPECT_EQ(Answers(*with_image), Answers(*from_rows));
+  std::filesystem::remove_all(files);
+  std::filesystem::remove_all(store);
+}
+
 }  // namespace encore

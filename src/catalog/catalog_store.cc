@@ -8,10 +8,11 @@
 // matches, and the rows otherwise: a stale, damaged or missing image costs time, never a wrong
 // catalog (doc/formats/catalog-image.md).
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "common/file_system.h"
 #include "common/hash.h"
 #include "common/sqlite.h"
+#include "common/text.h"
 #include "common/varint.h"
 #include "encore/catalog.h"
 
@@ -49,6 +51,11 @@ class Db {
     return Status::Ok();
   }
   Status Exec(const std::string& sql) { return db_.Exec(sql); }
+  // Inside a BEGIN: takes the read lock now (SQLite takes it at the first read).
+  Status Lock() {
+    SqliteStmt st(db_.get(), "SELECT count(*) FROM sqlite_master");
+    return st.ok() && st.Step() == SQLITE_ROW ? Status::Ok() : db_.Error();
+  }
   // (id, row JSON text) of a table, in file order.
   Result<std::vector<std::pair<std::string, std::string>>> Rows(const std::string& table) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -111,39 +118,66 @@ std::vector<CatalogRow>& TableOf(CatalogTables& t, size_t i) {
   return i == 0 ? t.artists : i == 1 ? t.releases : t.tracks;
 }
 
-constexpr std::string_view kImageMagic = "encore catalog image 1\n";
+// The magic names the version of what the image derives from the rows (song keys, normalised
+// names, the digest: catalog/names.cc, Catalog::Derive). Whoever changes what those return
+// changes the version here, so that images of an older derivation are read from the rows again.
+constexpr std::string_view kImageMagic = "encore catalog image 1 derivation 1\n";
 constexpr size_t kImageHeader = kImageMagic.size() + 8 + 16 + 8;  // magic, size, hash, body size
 
-// XXH3-128 of a file's bytes and its size; nullopt when it cannot be read.
-std::optional<std::pair<XXH128_hash_t, uint64_t>> HashOfFile(const std::string& path) {
+// A file's XXH3-128 and size.
+struct FileHash {
+  XXH128_hash_t hash;
+  uint64_t size;
+};
+
+// The hash of a file's bytes, read with pread (a file that shrinks as it is read gives a hash of
+// what was read, which then matches nothing); nullopt when it cannot be read.
+std::optional<FileHash> HashOfFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  struct stat st {};
-  std::optional<std::pair<XXH128_hash_t, uint64_t>> out;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    const auto size = static_cast<size_t>(st.st_size);
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED) {
-      out.emplace(XXH3_128bits(map, size), size);
-      ::munmap(map, size);
-    }
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  std::string buffer(1 << 20, '\0');
+  uint64_t size = 0;
+  bool ok = true;
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(size));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
+    size += static_cast<uint64_t>(n);
   }
+  const FileHash out{XXH3_128bits_digest(state), size};
+  XXH3_freeState(state);
   ::close(fd);
+  if (!ok || size == 0) return std::nullopt;
   return out;
+}
+
+// SQLite's file change counter (offset 24 of the header, big-endian): in rollback-journal mode,
+// every transaction that changes the file adds one. nullopt when the header cannot be read.
+std::optional<uint32_t> ChangeCounter(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  unsigned char b[4];
+  const ssize_t n = ::pread(fd, b, 4, 24);
+  ::close(fd);
+  if (n != 4) return std::nullopt;
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
 }
 
 std::string ImagePath(const std::string& store_dir) { return store_dir + "/catalog.sqlite.image"; }
 
-// The image of `catalog` as built from catalog.sqlite as it is now, replacing any other (written
-// to a new file, synced, then renamed over). Best effort: the image is a cache of the rows.
-Status KeepImage(const std::string& store_dir, const Catalog& catalog) {
-  const auto hash = HashOfFile(store_dir + "/catalog.sqlite");
-  if (!hash) return Status::IoError("cannot read " + store_dir + "/catalog.sqlite");
+// The image of `catalog`, built from catalog.sqlite whose bytes had `rows` (taken while those
+// rows could not change), replacing any other: written to a new file, synced, renamed over.
+// Best effort: the image is a cache of the rows.
+Status KeepImage(const std::string& store_dir, const Catalog& catalog, const FileHash& rows) {
   const std::string body = catalog.ToImage();
   std::string file(kImageMagic);
-  PutFixed64(&file, hash->second);
-  PutFixed64(&file, hash->first.high64);
-  PutFixed64(&file, hash->first.low64);
+  PutFixed64(&file, rows.size);
+  PutFixed64(&file, rows.hash.high64);
+  PutFixed64(&file, rows.hash.low64);
   PutFixed64(&file, body.size());
   file += body;
   PutFixed64(&file, XXH3_64bits(file.data(), file.size()));
@@ -173,7 +207,7 @@ std::optional<std::string> CurrentImage(const std::string& store_dir) {
   const size_t sum_at = bytes->size() - 8;
   if (XXH3_64bits(bytes->data(), sum_at) != GetFixed64(bytes->data() + sum_at)) return std::nullopt;
   const auto hash = HashOfFile(store_dir + "/catalog.sqlite");
-  if (!hash || hash->second != size || hash->first.high64 != high || hash->first.low64 != low) {
+  if (!hash || hash->size != size || hash->hash.high64 != high || hash->hash.low64 != low) {
     return std::nullopt;
   }
   bytes->resize(sum_at);
@@ -203,6 +237,10 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
   Db db;
   ENCORE_RETURN_IF_ERROR(db.Open(store_dir + "/catalog.sqlite", true));
   ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  // Under the write lock: the file as the last commit left it.
+  const std::string path = store_dir + "/catalog.sqlite";
+  const std::optional<uint32_t> counter = ChangeCounter(path);
+  bool wrote = false;
   CatalogImportReport report;
   for (size_t i = 0; i < 3; ++i) {
     CatalogChanges& ch = i == 0 ? report.artists : i == 1 ? report.releases : report.tracks;
@@ -232,6 +270,7 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
       // the file even when it is unchanged.
       const int64_t at = seq++;
       if (it != old.end() && it->second.first == at && it->second.second == row) continue;
+      wrote = true;
       if (Status s = writer->Put(id, at, row); !s.ok()) {
         (void)db.Exec("ROLLBACK");
         return s;
@@ -240,6 +279,7 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
     for (const auto& [id, kept] : old) {
       if (seen.count(id)) continue;
       ++ch.removed;
+      wrote = true;
       if (Status s = writer->Delete(id); !s.ok()) {
         (void)db.Exec("ROLLBACK");
         return s;
@@ -248,8 +288,27 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
     ch.total = seen.size();
   }
   ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  // The image, of exactly the bytes this commit left: read under a read lock, and only when the
+  // change counter says no other commit came between (else the next writer's load makes it).
+  // Values that are not clean UTF-8 are stored with replacements (RowJson): the catalog of the
+  // files is then not the catalog of the rows, and the image is made from the rows instead.
   // The rows are what counts; an image that cannot be written leaves loads to read them.
-  (void)KeepImage(store_dir, catalog);
+  bool clean = true;
+  for (size_t i = 0; i < 3 && clean; ++i) {
+    for (const CatalogRow& r : TableOf(tables, i)) {
+      clean = std::all_of(r.values.begin(), r.values.end(),
+                          [](const std::string& v) { return CleanText(v); });
+      if (!clean) break;
+    }
+  }
+  if (!clean) {
+    (void)LoadStoredCatalog(store_dir, /*keep_image=*/true);
+  } else if (counter && db.Exec("BEGIN").ok()) {
+    std::optional<FileHash> hash;
+    if (db.Lock().ok() && ChangeCounter(path) == *counter + (wrote ? 1 : 0)) hash = HashOfFile(path);
+    (void)db.Exec("COMMIT");
+    if (hash) (void)KeepImage(store_dir, catalog, *hash);
+  }
   return report;
 }
 
@@ -265,9 +324,13 @@ Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image)
   if (stored) {
     if (auto c = ReadImage(store_dir)) return std::move(*c);
   }
+  std::optional<FileHash> hash;  // of the bytes the rows were read from
   if (stored) {
     Db db;
     ENCORE_RETURN_IF_ERROR(db.Open(path, false));
+    // One read transaction: no commit can come between the rows and the hash of their file.
+    ENCORE_RETURN_IF_ERROR(db.Exec("BEGIN"));
+    ENCORE_RETURN_IF_ERROR(db.Lock());
     std::vector<std::string> names;
     std::shared_ptr<const std::vector<std::string>> columns;
     for (size_t i = 0; i < 3; ++i) {
@@ -291,6 +354,8 @@ Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image)
         TableOf(tables, i).push_back(std::move(r));
       }
     }
+    if (keep_image) hash = HashOfFile(path);
+    (void)db.Exec("COMMIT");
   }
   std::vector<CatalogIssue> issues;
   auto c = Catalog::Build(tables, &issues);
@@ -298,7 +363,7 @@ Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image)
     return Status::Corruption(path + ": the stored catalog does not validate: " +
                               (issues.empty() ? c.status().message() : issues.front().ToString()));
   }
-  if (stored && keep_image) (void)KeepImage(store_dir, *c);
+  if (hash) (void)KeepImage(store_dir, *c, *hash);
   return c;
 }
 

@@ -3,6 +3,10 @@
 // "HUNTR/X" / "HUNTRX", curly and straight apostrophes, "Seven (feat. Latto) (Explicit Ver.)");
 // these functions reduce the spelling to what identifies the thing, and keep what differs
 // (the version) apart. Pure functions, thread-safe.
+//
+// A store's catalog image keeps what NormalizeName, SongKey and ParseTitle gave when it was made:
+// a change to what they return must change the derivation number of kImageMagic
+// (catalog/catalog_store.cc), so that older images are read from the rows again.
 #pragma once
 
 #include <functional>

@@ -351,12 +351,17 @@ void ChunkParser::AddTotal(const std::vector<std::string_view>& fields, const Cs
       return;
     }
     cache.service.assign(service);
-    cache.service_id = services_.Intern(service);
     cache.served = true;
+    cache.interned = false;
   }
   ++summary_.plays;
   summary_.streams += streams;
   if (streams == 0) return;
+  // A service is known to the store only once it has streams.
+  if (!cache.interned) {
+    cache.service_id = services_.Intern(cache.service);
+    cache.interned = true;
+  }
   std::vector<TotalRec>& totals = Bucket(day).totals;
   totals.push_back({MakeCell(cache.service_id, 0, country), static_cast<int64_t>(streams),
                     static_cast<uint8_t>(tier)});

@@ -179,7 +179,7 @@ class ChunkParser {
     Day day = 0;
     CountryCode code = 0;
     uint32_t service_id = 0;
-    bool dated = false, placed = false, served = false;
+    bool dated = false, placed = false, served = false, interned = false;
   } totals_cache_;
   std::vector<HistoryRec> history_;
   RejectBuffer rejects_;

@@ -137,6 +137,38 @@ TEST(ChunkParser, DailyTotalsRejectsAndServices) {
   EXPECT_EQ(p.summary().streams, 1010u);
 }
 
+// Rows repeat their date, country and service; a parser that reuses what the row before parsed
+// to must still reject each bad row, take each good one, and know a service only by its streams.
+TEST(ChunkParser, DailyTotalsRepeatedFieldsAndServicesWithoutStreams) {
+  std::string error;
+  const CsvLayout l = *ParseCsvHeader("date,country,track,streams,tier,service", &error);
+  ParseRules rules;
+  rules.default_service = "spotify";
+  rules.format = InputFormat::kTotalsCsv;
+  const std::string chunk =
+      "2024-01-01,US,t1,0,,tidal\n"              // no streams: tidal stays unknown
+      "2024-01-01,US,t2,0,,tidal\n"
+      "2024-01-01,US,t1,5,,spotify\n"            // ok
+      "2024-01-01,USA,t1,5,,spotify\n"           // bad_country after a good one
+      "2024-01-01,US,t2,7,,spotify\n"            // ok: the country parsed again
+      "2024-01-32,US,t1,5,,spotify\n"            // bad_date
+      "2024-01-02,US,t1,3,,spotify\n"            // ok: another day
+      "2024-01-02,US,t1,3,,Deezer\n"             // bad_service
+      "2024-01-02,US,t1,4,,deezer\n"             // ok: a new service with streams
+      "2024-01-02,US,t2,0,,deezer\n";            // ok, no streams
+  ChunkParser p(rules);
+  p.ParseCsv(chunk, 2, l);
+  ASSERT_EQ(p.rejects().count(), 3u);
+  EXPECT_EQ(p.rejects().Decode()[0].reason, RejectReason::kBadCountry);
+  EXPECT_EQ(p.rejects().Decode()[1].reason, RejectReason::kBadDate);
+  EXPECT_EQ(p.rejects().Decode()[2].reason, RejectReason::kBadService);
+  ASSERT_EQ(p.services().size(), 2u);  // spotify, deezer: not tidal
+  EXPECT_EQ(p.services().names()[0], "spotify");
+  EXPECT_EQ(p.services().names()[1], "deezer");
+  EXPECT_EQ(p.summary().streams, 5u + 7 + 3 + 4);
+  EXPECT_EQ(p.summary().plays, 7u);
+}
+
 TEST(ChunkParser, RejectsARecordOverTheLimit) {
   ParseRules rules;
   rules.default_service = "spotify";
