@@ -122,12 +122,13 @@ std::vector<CatalogRow>& TableOf(CatalogTables& t, size_t i) {
 // names, the digest: catalog/names.cc, Catalog::Derive). Whoever changes what those return
 // changes the version here, so that images of an older derivation are read from the rows again.
 constexpr std::string_view kImageMagic = "encore catalog image 1 derivation 1\n";
-constexpr size_t kImageHeader = kImageMagic.size() + 8 + 16 + 8;  // magic, size, hash, body size
+// magic, catalog.sqlite's size, its XXH3-128 (32 hex digits), the body's size.
+constexpr size_t kImageHeader = kImageMagic.size() + 8 + 32 + 8;
 
-// A file's XXH3-128 and size.
+// A file's size and XXH3-128 (Fingerprinter::Hex).
 struct FileHash {
-  XXH128_hash_t hash;
-  uint64_t size;
+  uint64_t size = 0;
+  std::string hex;
 };
 
 // The hash of a file's bytes, read with pread (a file that shrinks as it is read gives a hash of
@@ -135,23 +136,21 @@ struct FileHash {
 std::optional<FileHash> HashOfFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
+  Fingerprinter fp;
   std::string buffer(1 << 20, '\0');
-  uint64_t size = 0;
+  FileHash out;
   bool ok = true;
   for (;;) {
-    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(size));
+    const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(out.size));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) ok = false;
     if (n <= 0) break;
-    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
-    size += static_cast<uint64_t>(n);
+    fp.Update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    out.size += static_cast<uint64_t>(n);
   }
-  const FileHash out{XXH3_128bits_digest(state), size};
-  XXH3_freeState(state);
   ::close(fd);
-  if (!ok || size == 0) return std::nullopt;
+  if (!ok || out.size == 0) return std::nullopt;
+  out.hex = fp.Hex();
   return out;
 }
 
@@ -176,8 +175,7 @@ Status KeepImage(const std::string& store_dir, const Catalog& catalog, const Fil
   const std::string body = catalog.ToImage();
   std::string file(kImageMagic);
   PutFixed64(&file, rows.size);
-  PutFixed64(&file, rows.hash.high64);
-  PutFixed64(&file, rows.hash.low64);
+  file += rows.hex;
   PutFixed64(&file, body.size());
   file += body;
   PutFixed64(&file, XXH3_64bits(file.data(), file.size()));
@@ -193,7 +191,7 @@ Status KeepImage(const std::string& store_dir, const Catalog& catalog, const Fil
   return fs->SyncDir(store_dir);
 }
 
-// The image's body, when the image is whole and made from catalog.sqlite as it is.
+// The image file, when it is whole and made from catalog.sqlite as it is.
 std::optional<std::string> CurrentImage(const std::string& store_dir) {
   auto bytes = PosixFileSystem()->ReadFile(ImagePath(store_dir));
   if (!bytes.ok() || bytes->size() < kImageHeader + 8 ||
@@ -201,24 +199,24 @@ std::optional<std::string> CurrentImage(const std::string& store_dir) {
     return std::nullopt;
   }
   const char* p = bytes->data() + kImageMagic.size();
-  const uint64_t size = GetFixed64(p), high = GetFixed64(p + 8), low = GetFixed64(p + 16),
-                 body = GetFixed64(p + 24);
+  const uint64_t size = GetFixed64(p), body = GetFixed64(p + 8 + 32);
   if (body != bytes->size() - kImageHeader - 8) return std::nullopt;
   const size_t sum_at = bytes->size() - 8;
   if (XXH3_64bits(bytes->data(), sum_at) != GetFixed64(bytes->data() + sum_at)) return std::nullopt;
   const auto hash = HashOfFile(store_dir + "/catalog.sqlite");
-  if (!hash || hash->size != size || hash->hash.high64 != high || hash->hash.low64 != low) {
-    return std::nullopt;
-  }
-  bytes->resize(sum_at);
-  bytes->erase(0, kImageHeader);
+  if (!hash || hash->size != size || hash->hex != std::string_view(p + 8, 32)) return std::nullopt;
   return std::move(*bytes);
 }
 
+// The body of an image file CurrentImage gave.
+std::string_view ImageBody(const std::string& file) {
+  return std::string_view(file).substr(kImageHeader, file.size() - kImageHeader - 8);
+}
+
 std::optional<Catalog> ReadImage(const std::string& store_dir) {
-  const auto body = CurrentImage(store_dir);
-  if (!body) return std::nullopt;
-  auto c = Catalog::FromImage(*body);
+  const auto file = CurrentImage(store_dir);
+  if (!file) return std::nullopt;
+  auto c = Catalog::FromImage(ImageBody(*file));
   if (!c.ok()) return std::nullopt;
   return std::move(*c);
 }
@@ -313,8 +311,8 @@ Result<CatalogImportReport> ImportCatalog(const std::string& catalog_dir,
 }
 
 bool StoredCatalogImageIsCurrent(const std::string& store_dir) {
-  const auto body = CurrentImage(store_dir);
-  return body && Catalog::FromImage(*body).ok();
+  const auto file = CurrentImage(store_dir);
+  return file && Catalog::FromImage(ImageBody(*file)).ok();
 }
 
 Result<Catalog> LoadStoredCatalog(const std::string& store_dir, bool keep_image) {

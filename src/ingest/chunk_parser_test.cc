@@ -111,12 +111,25 @@ TEST(CsvHeader, NamesWhatIsMissing) {
 
 namespace encore {
 
-TEST(ChunkParser, DailyTotalsRejectsAndServices) {
+namespace {
+
+// Daily totals with a service column; rows without a service are Spotify's.
+CsvLayout TotalsLayout() {
   std::string error;
-  const CsvLayout l = *ParseCsvHeader("date,country,track,streams,tier,service", &error);
+  return *ParseCsvHeader("date,country,track,streams,tier,service", &error);
+}
+ParseRules TotalsRules() {
   ParseRules rules;
   rules.default_service = "spotify";
   rules.format = InputFormat::kTotalsCsv;
+  return rules;
+}
+
+}  // namespace
+
+TEST(ChunkParser, DailyTotalsRejectsAndServices) {
+  const CsvLayout l = TotalsLayout();
+  const ParseRules rules = TotalsRules();
   const std::string chunk =
       "2024-01-01,GLOBAL,t1,1000,,\n"              // ok: unknown tier, default service
       "2024-01-01,US,t1,10,premium,apple_music\n"  // ok
@@ -140,11 +153,8 @@ TEST(ChunkParser, DailyTotalsRejectsAndServices) {
 // Rows repeat their date, country and service; a parser that reuses what the row before parsed
 // to must still reject each bad row, take each good one, and know a service only by its streams.
 TEST(ChunkParser, DailyTotalsRepeatedFieldsAndServicesWithoutStreams) {
-  std::string error;
-  const CsvLayout l = *ParseCsvHeader("date,country,track,streams,tier,service", &error);
-  ParseRules rules;
-  rules.default_service = "spotify";
-  rules.format = InputFormat::kTotalsCsv;
+  const CsvLayout l = TotalsLayout();
+  const ParseRules rules = TotalsRules();
   const std::string chunk =
       "2024-01-01,US,t1,0,,tidal\n"              // no streams: tidal stays unknown
       "2024-01-01,US,t2,0,,tidal\n"
