@@ -98,6 +98,21 @@ struct RejectsFrame {
   std::string frame;
 };
 
+// A play at or over the stream threshold, as parsing leaves it. cell: see encore/keys.h (track and service ids are
+// chunk-local until the ingester maps them). user: XXH3-64 of the user id, bit 0 replaced by the
+// tier (0 premium, 1 free), so that sorting by (cell, user) groups a listener's tiers together.
+struct PlayRec {
+  uint64_t cell;
+  uint64_t user;
+};
+
+// A row of daily totals.
+struct TotalRec {
+  uint64_t cell;
+  int64_t streams;
+  uint8_t tier;
+};
+
 // Everything one atomic commit changes.
 struct CommitBatch {
   std::vector<std::string> new_tracks;    // appended to the track dictionary in this order
@@ -176,6 +191,20 @@ class CountStore {
   // store. Safe to call from several threads at once (not with Apply). kFailedPrecondition when
   // opened read-only; the file system's error when a write fails.
   virtual Status StageDay(DayUpdate* update) = 0;
+
+  // "local" or the ClickHouse store's URL without its password.
+  virtual std::string Name() const { return "local"; }
+
+  // Stores that count for themselves (the ClickHouse store, doc/decisions/0008-clickhouse-store.md)
+  // take a day's plays and daily-totals rows as they are, with store track and service ids; the
+  // store applies the counting rule where the plays are kept, and the next Apply makes them
+  // count. The ingester then leaves DayUpdate, cap state and StageDay aside. Local store: false.
+  virtual bool CountsPlays() const { return false; }
+  virtual Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
+                            size_t n_totals);
+  // The streams that the records added since the last Apply add to their days' counts, after the
+  // cap (what an ingest reports as counted).
+  virtual Result<int64_t> PendingCounted() const;
 };
 
 struct StoreOptions {
@@ -190,7 +219,15 @@ struct StoreOptions {
 Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
                                                    const StoreOptions& options);
 
-// The store directory to use: `flag` if given, else $ENCORE_STORE, else ./encore-data.
+// The store directory to use: `flag` if given, else $ENCORE_STORE, else ./encore-data. A
+// `clickhouse://` URL there names a ClickHouse store (doc/decisions/0008-clickhouse-store.md): its
+// directory is then the store's local side directory (catalog, chart history, sales, records
+// state), $ENCORE_STATE_DIR/clickhouse/NAME or ~/.local/state/encore/clickhouse/NAME, created
+// and given the URL in its file CLICKHOUSE_URL.
 std::string DefaultStoreDir(const std::string& flag);
+
+// Opens the store of a directory DefaultStoreDir gave: the ClickHouse store its CLICKHOUSE_URL
+// names, or else the local store in it.
+Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options);
 
 }  // namespace encore

@@ -42,7 +42,7 @@ Result<std::unique_ptr<CountStore>> MaybeOpenStore(const std::string& dir) {
   StoreOptions o;
   o.read_only = true;
   o.create_if_missing = false;
-  auto s = OpenLocalStore(dir, o);
+  auto s = OpenStore(dir, o);
   if (!s.ok() && s.status().code() == StatusCode::kNotFound) return std::unique_ptr<CountStore>();
   return s;
 }

@@ -708,7 +708,7 @@ Result<CompiledContext> OpenCounts(const std::string& flag) {
   o.read_only = true;
   o.create_if_missing = false;
   const std::string dir = DefaultStoreDir(flag);
-  ENCORE_ASSIGN_OR_RETURN(c.store, OpenLocalStore(dir, o));
+  ENCORE_ASSIGN_OR_RETURN(c.store, OpenStore(dir, o));
   ENCORE_ASSIGN_OR_RETURN(c.catalog, LoadStoredCatalog(dir));
   ENCORE_ASSIGN_OR_RETURN(c.sales, OpenSalesData(dir));
   return c;

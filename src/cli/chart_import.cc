@@ -367,7 +367,7 @@ Status ImportFile(ChartHistory& history, Feeds& feeds, const std::string& file, 
 
 Status SyncStreams(const std::string& dir, ChartHistory& history) {
   const auto t0 = std::chrono::steady_clock::now();
-  ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions()));
+  ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(dir, StoreOptions()));
   ENCORE_ASSIGN_OR_RETURN(const ChartStreamsReport r, SyncChartStreams(history, store.get()));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.files == 0) {

@@ -39,7 +39,7 @@ Result<std::unique_ptr<CountStore>> OpenForReading(const std::string& flag) {
   StoreOptions o;
   o.read_only = true;
   o.create_if_missing = false;
-  return OpenLocalStore(DefaultStoreDir(flag), o);
+  return OpenStore(DefaultStoreDir(flag), o);
 }
 
 // Progress on a terminal: one line, redrawn at most five times a second.
@@ -350,7 +350,7 @@ void AddIngest(CLI::App& app, Action* action) {
       a->o.max_future_ms = a->max_future_hours * 3600000;
       StoreOptions so;
       so.rules = {a->min_ms, a->cap};
-      ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(DefaultStoreDir(a->store), so));
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(DefaultStoreDir(a->store), so));
       if (store->rules() != so.rules && (a->min_ms != 30000 || a->cap != 10)) {
         return Status::FailedPrecondition(
             "this store counts with min-ms " + std::to_string(store->rules().min_ms) + " and cap " +
@@ -468,7 +468,7 @@ void AddSeal(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(Day d, ParseDateFlag("--before", *before));
       StoreOptions so;
       so.create_if_missing = false;
-      ENCORE_ASSIGN_OR_RETURN(auto s, OpenLocalStore(DefaultStoreDir(*store), so));
+      ENCORE_ASSIGN_OR_RETURN(auto s, OpenStore(DefaultStoreDir(*store), so));
       ENCORE_RETURN_IF_ERROR(SealBefore(s.get(), d));
       std::printf("days before %s are sealed\n", FormatDate(*s->sealed_before()).c_str());
       return Status::Ok();

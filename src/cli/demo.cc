@@ -193,7 +193,7 @@ void AddDemo(CLI::App& app, Action* action) {
       const fs::path input = fs::path(a->store + "-input");
       fs::create_directories(input, ec);
 
-      ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(a->store, StoreOptions{}));
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(a->store, StoreOptions{}));
       std::printf("== 1. The catalog: the demo world (encore catalog import)\n");
       const auto catalog_dir = input / "catalog";
       ENCORE_RETURN_IF_ERROR(WriteDemoCatalog(catalog_dir.string()));

@@ -87,7 +87,7 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
   StoreOptions o;
   o.read_only = true;
   o.create_if_missing = false;
-  ENCORE_ASSIGN_OR_RETURN(ctx->store, OpenLocalStore(ctx->dir, o));
+  ENCORE_ASSIGN_OR_RETURN(ctx->store, OpenStore(ctx->dir, o));
   ENCORE_ASSIGN_OR_RETURN(ctx->catalog, LoadStoredCatalog(ctx->dir));
   ENCORE_RETURN_IF_ERROR(AddChartTrackLinks(ctx->dir, &ctx->catalog).status());
   ctx->settings.step = c.step;

@@ -115,6 +115,35 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
   CommitBatch commit;
   std::map<Day, std::vector<CapEntry>> history_states;
   const bool history = IsHistoryKind(batch.kind);
+  if (store.CountsPlays()) {
+    // The store keeps the plays and applies the cap where they are (the ClickHouse store):
+    // hand it each day's records as they are.
+    if (history) {
+      return Status::FailedPrecondition(
+          "personal histories are not kept in a ClickHouse store yet "
+          "(doc/decisions/0008-clickhouse-store.md); ingest them into a local store");
+    }
+    int64_t totals = 0;
+    for (auto& [day, bucket] : batch.days) {
+      ENCORE_RETURN_IF_ERROR(GatherDay(&bucket, batch.spill.get()));
+      for (const auto& t : bucket.totals) totals += t.streams;
+      ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),
+                                              bucket.totals.data(), bucket.totals.size()));
+      bucket = DayBucket{};
+    }
+    ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted());
+    summary->counted += static_cast<uint64_t>(counted);
+    const int64_t play_streams = counted - totals;
+    summary->capped += summary->streams > static_cast<uint64_t>(std::max<int64_t>(play_streams, 0))
+                           ? summary->streams - static_cast<uint64_t>(std::max<int64_t>(play_streams, 0))
+                           : 0;
+    commit.new_tracks = std::move(ids.new_tracks);
+    commit.new_services = std::move(ids.new_services);
+    commit.rejects.count = batch.rejects.count();
+    commit.rejects.frame = batch.rejects.Finish();
+    commit.seal_before = seal_before;
+    return commit;
+  }
   if (history) {
     ENCORE_RETURN_IF_ERROR(
         PrepareHistories(store, &batch, &history_states, &commit.histories, summary));

@@ -6,23 +6,9 @@
 #include <vector>
 
 #include "encore/date.h"
+#include "encore/store.h"  // PlayRec, TotalRec
 
 namespace encore {
-
-// A play at or over the stream threshold. cell: see encore/keys.h (track and service ids are
-// chunk-local until the ingester maps them). user: XXH3-64 of the user id, bit 0 replaced by the
-// tier (0 premium, 1 free), so that sorting by (cell, user) groups a listener's tiers together.
-struct PlayRec {
-  uint64_t cell;
-  uint64_t user;
-};
-
-// A row of daily totals.
-struct TotalRec {
-  uint64_t cell;
-  int64_t streams;
-  uint8_t tier;
-};
 
 // Records of a day set aside in a file's SpillFile: `count` records from byte `offset`.
 struct SpilledRun {

@@ -1125,7 +1125,7 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(const std::string& dir) {
   StoreOptions o;
   o.read_only = true;
   o.create_if_missing = false;
-  ENCORE_ASSIGN_OR_RETURN(s->store, OpenLocalStore(dir, o));
+  ENCORE_ASSIGN_OR_RETURN(s->store, OpenStore(dir, o));
   ENCORE_ASSIGN_OR_RETURN(s->catalog, LoadStoredCatalog(dir));
   // Spotify URIs the chart history linked by name, as `encore records` adds them (best effort:
   // a chart history that cannot be read leaves them out).

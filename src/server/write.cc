@@ -145,7 +145,7 @@ Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::
     reply.body["rejected"] = x.rejects.size();
     return reply;
   }
-  ENCORE_ASSIGN_OR_RETURN(auto store, OpenLocalStore(dir, StoreOptions{}));
+  ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(dir, StoreOptions{}));
   ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
   o.catalog = &catalog;
   o.spill_dir = dir;

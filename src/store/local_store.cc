@@ -4,12 +4,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <sys/stat.h>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
 #include "common/hash.h"
 #include "common/track_table.h"
+#include "store/clickhouse_client.h"
+#include "store/clickhouse_store.h"
 #include "store/codecs.h"
 #include "store/column_file.h"
 #include "store/store_format.h"
@@ -476,10 +480,81 @@ Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
   return OpenLocalStoreWith(dir, options, PosixFileSystem());
 }
 
+Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size_t) {
+  return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
+}
+
+Result<int64_t> CountStore::PendingCounted() const {
+  return Status::FailedPrecondition("this store counts plays itself: PendingCounted is not for it");
+}
+
+namespace {
+
+constexpr char kClickHouseUrlFile[] = "CLICKHOUSE_URL";
+
+// A ClickHouse store's side directory: one per server, shards and database.
+std::string ClickHouseSideDir(const std::string& url) {
+  std::string base;
+  if (const char* s = std::getenv("ENCORE_STATE_DIR"); s && *s) {
+    base = s;
+  } else if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) {
+    base = std::string(x) + "/encore";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    base = std::string(h) + "/.local/state/encore";
+  } else {
+    base = ".encore-state";
+  }
+  std::string name;
+  auto ep = ParseClickHouseUrl(url);
+  if (ep.ok()) {
+    for (const auto& h : ep->hosts) name += h.host + "_" + std::to_string(h.port) + "_";
+    name += ep->database;
+  } else {
+    name = "invalid";
+  }
+  for (char& c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
+      c = '_';
+  }
+  return base + "/clickhouse/" + name;
+}
+
+}  // namespace
+
 std::string DefaultStoreDir(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("ENCORE_STORE"); env && *env) return env;
-  return "encore-data";
+  std::string s = flag;
+  if (s.empty()) {
+    if (const char* env = std::getenv("ENCORE_STORE"); env && *env) s = env;
+  }
+  if (s.empty()) return "encore-data";
+  if (!IsClickHouseUrl(s)) return s;
+  const std::string dir = ClickHouseSideDir(s);
+  FileSystem* fs = PosixFileSystem();
+  auto have = fs->ReadFile(dir + "/" + kClickHouseUrlFile);
+  if (!have.ok() || *have != s + "\n") {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const std::string tmp = dir + "/" + kClickHouseUrlFile + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      ::chmod(tmp.c_str(), 0600);  // the URL may hold a password
+      std::fputs((s + "\n").c_str(), f);
+      std::fclose(f);
+      std::rename(tmp.c_str(), (dir + "/" + kClickHouseUrlFile).c_str());
+    }
+  }
+  return dir;
+}
+
+Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options) {
+  FileSystem* fs = PosixFileSystem();
+  const std::string url_file = dir + "/" + kClickHouseUrlFile;
+  if (fs->Exists(url_file)) {
+    ENCORE_ASSIGN_OR_RETURN(std::string url, fs->ReadFile(url_file));
+    while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+    return OpenClickHouseStoreIn(url, dir, options);
+  }
+  return OpenLocalStore(dir, options);
 }
 
 }  // namespace encore

@@ -1,0 +1,269 @@
+#include "store/clickhouse_client.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+
+namespace encore {
+
+namespace {
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      const int h = hex(s[i + 1]), l = hex(s[i + 2]);
+      if (h >= 0 && l >= 0) {
+        out.push_back(static_cast<char>(h * 16 + l));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  }
+  return !(s[0] >= '0' && s[0] <= '9');
+}
+
+std::string UrlEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// The first line of a ClickHouse exception ("Code: 60, e.displayText() = DB::Exception: ...").
+std::string ExceptionText(std::string_view body) {
+  std::string_view s = body.substr(0, 2000);
+  if (const size_t nl = s.find('\n'); nl != std::string_view::npos) s = s.substr(0, nl);
+  if (const size_t w = s.find(", e.what() = "); w != std::string_view::npos) s = s.substr(0, w);
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string Head(std::string_view sql) {
+  std::string s(sql.substr(0, 120));
+  for (char& c : s) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  if (sql.size() > 120) s += "...";
+  return s;
+}
+
+}  // namespace
+
+bool IsClickHouseUrl(std::string_view s) { return s.rfind("clickhouse://", 0) == 0; }
+
+std::string ClickHouseEndpoint::Display() const {
+  std::string s = "clickhouse://";
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    if (i) s += ",";
+    s += hosts[i].host + ":" + std::to_string(hosts[i].port);
+  }
+  s += "/" + database;
+  if (!cluster.empty()) s += "?cluster=" + cluster;
+  return s;
+}
+
+Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url) {
+  if (!IsClickHouseUrl(url)) {
+    return Status::InvalidArgument("a ClickHouse store URL starts with clickhouse://");
+  }
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("ClickHouse store URL: " + why +
+                                   " (clickhouse://HOST:PORT[,HOST:PORT...]/DATABASE?cluster=NAME)");
+  };
+  std::string_view rest = url.substr(13);
+  ClickHouseEndpoint e;
+  std::string_view query;
+  if (const size_t q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return bad("no /DATABASE");
+  std::string_view authority = rest.substr(0, slash);
+  e.database = UrlDecode(rest.substr(slash + 1));
+  if (!IsIdentifier(e.database)) {
+    return bad("the database '" + e.database + "' is not a name of letters, digits and _");
+  }
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    if (const size_t colon = userinfo.find(':'); colon != std::string_view::npos) {
+      e.user = UrlDecode(userinfo.substr(0, colon));
+      e.password = UrlDecode(userinfo.substr(colon + 1));
+    } else {
+      e.user = UrlDecode(userinfo);
+    }
+  }
+  while (!authority.empty()) {
+    const size_t comma = authority.find(',');
+    std::string_view hp = authority.substr(0, comma);
+    authority = comma == std::string_view::npos ? std::string_view() : authority.substr(comma + 1);
+    ClickHouseHost h;
+    const size_t colon = hp.rfind(':');
+    if (colon == std::string_view::npos) {
+      h.host = std::string(hp);
+    } else {
+      h.host = std::string(hp.substr(0, colon));
+      const std::string port(hp.substr(colon + 1));
+      char* end = nullptr;
+      const long p = std::strtol(port.c_str(), &end, 10);
+      if (port.empty() || *end || p < 1 || p > 65535) return bad("the port '" + port + "'");
+      h.port = static_cast<int>(p);
+    }
+    if (h.host.empty()) return bad("a host is empty");
+    e.hosts.push_back(std::move(h));
+  }
+  if (e.hosts.empty()) return bad("no host");
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view kv = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const size_t eq = kv.find('=');
+    const std::string key(kv.substr(0, eq));
+    const std::string value = eq == std::string_view::npos ? "" : UrlDecode(kv.substr(eq + 1));
+    if (key == "cluster") {
+      if (!IsIdentifier(value)) return bad("the cluster '" + value + "'");
+      e.cluster = value;
+    } else if (key == "user") {
+      e.user = value;
+    } else if (key == "password") {
+      e.password = value;
+    } else {
+      return bad("unknown parameter '" + key + "' (cluster, user, password)");
+    }
+  }
+  if (e.password.empty()) {
+    if (const char* p = std::getenv("ENCORE_CLICKHOUSE_PASSWORD")) e.password = p;
+  }
+  if (e.hosts.size() > 1 && e.cluster.empty()) return bad("several hosts need ?cluster=NAME");
+  return e;
+}
+
+ClickHouseClient::ClickHouseClient(ClickHouseHost host, const ClickHouseEndpoint& endpoint)
+    : host_(std::move(host)),
+      database_(endpoint.database),
+      user_(endpoint.user),
+      password_(endpoint.password) {}
+
+ClickHouseClient::~ClickHouseClient() = default;
+
+Status ClickHouseClient::QueryStream(
+    std::string_view sql, const std::vector<std::pair<std::string, std::string>>& settings,
+    const std::function<bool(const char*, size_t)>& sink) const {
+  // Sent as the POST body so that long statements need no long URL; the answer is buffered by
+  // the server until the query ends (wait_end_of_query), so that an error is an HTTP status and
+  // never text in the middle of data.
+  std::string path = "/?wait_end_of_query=1";
+  for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
+  httplib::Client cli(host_.host, host_.port);
+  cli.set_connection_timeout(5, 0);
+  cli.set_read_timeout(3600, 0);
+  cli.set_write_timeout(600, 0);
+  cli.set_basic_auth(user_.c_str(), password_.c_str());
+  httplib::Request req;
+  req.method = "POST";
+  req.path = path;
+  req.body = std::string(sql);
+  req.set_header("Content-Type", "text/plain; charset=utf-8");
+  std::string error_body;
+  int status = 0;
+  bool stopped = false;
+  req.response_handler = [&](const httplib::Response& r) {
+    status = r.status;
+    return true;
+  };
+  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (status != 200) {
+      if (error_body.size() < 4096) error_body.append(data, std::min<size_t>(n, 4096));
+      return true;
+    }
+    if (!sink(data, n)) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  };
+  httplib::Response res;
+  httplib::Error err = httplib::Error::Success;
+  const bool ok = cli.send(req, res, err);
+  if (stopped) return Status::Ok();
+  if (!ok) {
+    return Status::IoError("ClickHouse at " + Name() + " does not answer (" +
+                           httplib::to_string(err) + ") to: " + Head(sql));
+  }
+  if (res.status != 200) {
+    return Status::Internal("ClickHouse at " + Name() + ": " + ExceptionText(error_body) +
+                            " (HTTP " + std::to_string(res.status) + ", query: " + Head(sql) + ")");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ClickHouseClient::Query(
+    std::string_view sql, std::string_view body,
+    const std::vector<std::pair<std::string, std::string>>& settings) const {
+  if (body.empty()) {
+    std::string out;
+    ENCORE_RETURN_IF_ERROR(QueryStream(sql, settings, [&](const char* d, size_t n) {
+      out.append(d, n);
+      return true;
+    }));
+    return out;
+  }
+  // An INSERT with data: the statement goes in the URL, the data as the body.
+  std::string path = "/?query=" + UrlEncode(sql);
+  for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
+  httplib::Client cli(host_.host, host_.port);
+  cli.set_connection_timeout(5, 0);
+  cli.set_read_timeout(3600, 0);
+  cli.set_write_timeout(600, 0);
+  cli.set_basic_auth(user_.c_str(), password_.c_str());
+  auto res = cli.Post(path, body.data(), body.size(), "application/octet-stream");
+  if (!res) {
+    return Status::IoError("ClickHouse at " + Name() + " does not answer (" +
+                           httplib::to_string(res.error()) + ") to: " + Head(sql));
+  }
+  if (res->status != 200) {
+    return Status::Internal("ClickHouse at " + Name() + ": " + ExceptionText(res->body) +
+                            " (HTTP " + std::to_string(res->status) + ", query: " + Head(sql) + ")");
+  }
+  return std::move(res->body);
+}
+
+std::string SqlQuote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace encore

@@ -1,0 +1,670 @@
+// The ClickHouse store (doc/decisions/0008-clickhouse-store.md).
+//
+// Tables (database D; *_local on every shard, the rest on the coordinator, the URL's first host):
+//   plays_local  (day, cell, user, tier, attempt)   the plays at or over the stream threshold
+//   totals_local (day, cell, tier, streams, attempt) daily-totals rows and counts given whole
+//   counts_local (day, cell, tier, streams, version) a day's counts made final (sealed, replaced)
+//   plays, totals, counts: Distributed over them (plays by user, so a listener's plays of a day
+//   are on one shard and the cap is applied there; the others by cell)
+//   commits (generation, attempt, manifest): one row per commit, the commit point
+//   tracks (attempt, id, name), rejects (attempt, fingerprint, frame)
+// A row counts only when the commit of its attempt is in `commits`: an ingest killed at any moment
+// leaves rows that no reader sees, and its re-run writes them again under a new attempt.
+#include "store/clickhouse_store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+
+#include "common/file_system.h"
+#include "store/clickhouse_client.h"
+#include "store/codecs.h"
+#include "store/column_file.h"
+#include "store/store_format.h"
+#include "store/manifest.h"
+
+namespace encore {
+namespace {
+
+std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string DateLiteral(Day d) { return "toDate('" + FormatDate(d) + "')"; }
+
+void PutU8(std::string* s, uint8_t v) { s->push_back(static_cast<char>(v)); }
+void PutU16(std::string* s, uint16_t v) { s->append(reinterpret_cast<const char*>(&v), 2); }
+void PutU32(std::string* s, uint32_t v) { s->append(reinterpret_cast<const char*>(&v), 4); }
+void PutU64(std::string* s, uint64_t v) { s->append(reinterpret_cast<const char*>(&v), 8); }
+void PutString(std::string* s, std::string_view v) {
+  uint64_t n = v.size();
+  while (n >= 0x80) {
+    s->push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  s->push_back(static_cast<char>(n));
+  s->append(v);
+}
+
+// RowBinary reading: Strings are a varint length and bytes.
+struct BinReader {
+  const char* p;
+  const char* end;
+  bool ok = true;
+  template <typename T>
+  T Fixed() {
+    T v{};
+    if (end - p < static_cast<ptrdiff_t>(sizeof v)) {
+      ok = false;
+      p = end;
+      return v;
+    }
+    std::memcpy(&v, p, sizeof v);
+    p += sizeof v;
+    return v;
+  }
+  std::string String() {
+    uint64_t n = 0;
+    int shift = 0;
+    while (p < end) {
+      const uint8_t b = static_cast<uint8_t>(*p++);
+      n |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+      shift += 7;
+      if (shift > 63) break;
+    }
+    if (static_cast<uint64_t>(end - p) < n) {
+      ok = false;
+      p = end;
+      return {};
+    }
+    std::string s(p, n);
+    p += n;
+    return s;
+  }
+  bool done() const { return p >= end; }
+};
+
+// What the store knows of a day beyond its rows.
+struct DayInfo {
+  uint64_t generation = 0;  // the last commit that changed it
+  uint64_t base_version = 0;  // the attempt whose counts_local rows are the day's base; 0: none
+  uint64_t base_generation = 0;  // rows of commits after this add to the base
+  bool plays = false;            // plays after the base
+  int64_t streams = 0;
+};
+
+class ClickHouseStore final : public CountStore {
+ public:
+  ClickHouseStore(ClickHouseEndpoint ep, std::string side_dir, StoreOptions options)
+      : ep_(std::move(ep)), side_dir_(std::move(side_dir)), options_(options) {
+    for (const auto& h : ep_.hosts) hosts_.push_back(std::make_unique<ClickHouseClient>(h, ep_));
+    std::random_device rd;
+    rng_.seed((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(std::time(nullptr)));
+    NewAttempt();
+  }
+
+  Status Open() {
+    if (!options_.read_only && !side_dir_.empty()) {
+      ENCORE_ASSIGN_OR_RETURN(lock_, PosixFileSystem()->LockFile(side_dir_ + "/LOCK"));
+    }
+    const std::string db = ep_.database;
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string exists,
+        Coord().Query("SELECT count() FROM system.tables WHERE database = " + SqlQuote(db) +
+                      " AND name = 'commits'"));
+    const bool have = exists.rfind("1", 0) == 0;
+    if (!ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckCluster());
+    if (!have) {
+      if (options_.read_only || !options_.create_if_missing) {
+        return Status::NotFound("no encore store in ClickHouse database " + ep_.Display());
+      }
+      ENCORE_RETURN_IF_ERROR(CreateSchema());
+      rules_ = options_.rules;
+    }
+    return Load(have);
+  }
+
+  const CountingRules& rules() const override { return rules_; }
+  std::optional<Day> sealed_before() const override { return sealed_; }
+  const std::vector<std::string>& tracks() const override { return tracks_; }
+  std::optional<uint32_t> FindTrack(std::string_view name) const override {
+    auto it = track_ids_.find(std::string(name));
+    if (it == track_ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  const std::vector<std::string>& services() const override { return services_; }
+
+  std::vector<Day> Days() const override {
+    std::vector<Day> out;
+    for (const auto& [d, info] : days_) out.push_back(d);
+    return out;
+  }
+
+  Result<std::vector<CountRow>> ReadCounts(Day day) const override {
+    std::vector<CountRow> rows;
+    auto it = days_.find(day);
+    if (it == days_.end()) return rows;
+    ENCORE_RETURN_IF_ERROR(ReadDayRows(day, it->second, false, &rows));
+    return rows;
+  }
+
+  Status ScanCounts(Day day,
+                    const std::function<Status(const CountRow*, size_t)>& fn) const override {
+    ENCORE_ASSIGN_OR_RETURN(auto rows, ReadCounts(day));
+    constexpr size_t kBatch = 65536;
+    for (size_t i = 0; i < rows.size(); i += kBatch) {
+      ENCORE_RETURN_IF_ERROR(fn(rows.data() + i, std::min(kBatch, rows.size() - i)));
+    }
+    return Status::Ok();
+  }
+
+  std::string DayVersion(Day day) const override {
+    auto it = days_.find(day);
+    if (it == days_.end()) return "";
+    return "ch:" + std::to_string(it->second.generation);
+  }
+
+  Result<std::vector<CapEntry>> ReadCapState(Day) const override {
+    return std::vector<CapEntry>();  // the cap is applied on the cluster, from the plays
+  }
+
+  Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey&) const override {
+    return std::vector<HistoryPlay>();
+  }
+
+  bool HasSource(std::string_view fp) const override {
+    return std::any_of(sources_.begin(), sources_.end(),
+                       [&](const SourceRecord& s) { return s.fingerprint == fp; });
+  }
+  std::vector<SourceRecord> Sources() const override { return sources_; }
+
+  Result<std::vector<RejectRecord>> ReadRejects(const SourceRecord& source) const override {
+    std::vector<RejectRecord> out;
+    ENCORE_RETURN_IF_ERROR(ScanRejects(source, [&](const RejectRecord& r) {
+      out.push_back(r);
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Status ScanRejects(const SourceRecord& source,
+                     const std::function<Status(const RejectRecord&)>& fn) const override {
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string body,
+        Coord().Query("SELECT frame FROM " + ep_.database + ".rejects WHERE fingerprint = " +
+                      SqlQuote(source.fingerprint) + " AND attempt GLOBAL IN (" + Committed(0) +
+                      ") ORDER BY attempt LIMIT 1 FORMAT RowBinary"));
+    if (body.empty()) return Status::Ok();
+    BinReader r{body.data(), body.data() + body.size()};
+    const std::string frame = r.String();
+    if (!r.ok) return Status::Corruption("rejects of " + source.fingerprint + " in " + ep_.Display());
+    return ScanRejectsFile(frame, ep_.Display() + " rejects of " + source.fingerprint, fn);
+  }
+
+  StoreStats Stats() const override {
+    StoreStats s;
+    s.generation = generation_;
+    s.days = days_.size();
+    for (const auto& [d, info] : days_) {
+      if (info.plays) ++s.open_days;  // as the local store: days whose plays are not final
+      s.streams += info.streams;
+    }
+    s.tracks = tracks_.size();
+    s.sources = sources_.size();
+    return s;
+  }
+
+  bool CountsPlays() const override { return true; }
+  std::string Name() const override { return ep_.Display(); }
+
+  Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
+                    size_t n_totals) override {
+    if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
+    if (day < 0 || day > 65535) {
+      return Status::InvalidArgument("day " + FormatDate(day) + " is outside ClickHouse's Date");
+    }
+    constexpr size_t kRowsPerInsert = 1 << 20;
+    std::string buf;
+    for (size_t i = 0; i < n_plays; i += kRowsPerInsert) {
+      const size_t n = std::min(kRowsPerInsert, n_plays - i);
+      buf.clear();
+      buf.reserve(n * 27);
+      for (size_t k = i; k < i + n; ++k) {
+        PutU16(&buf, static_cast<uint16_t>(day));
+        PutU64(&buf, plays[k].cell);
+        PutU64(&buf, plays[k].user & ~1ULL);
+        PutU8(&buf, static_cast<uint8_t>(plays[k].user & 1));
+        PutU64(&buf, attempt_);
+      }
+      ENCORE_RETURN_IF_ERROR(Insert("plays", "day, cell, user, tier, attempt", buf));
+    }
+    for (size_t i = 0; i < n_totals; i += kRowsPerInsert) {
+      const size_t n = std::min(kRowsPerInsert, n_totals - i);
+      buf.clear();
+      for (size_t k = i; k < i + n; ++k) {
+        PutU16(&buf, static_cast<uint16_t>(day));
+        PutU64(&buf, totals[k].cell);
+        PutU8(&buf, totals[k].tier);
+        PutU64(&buf, static_cast<uint64_t>(totals[k].streams));
+        PutU64(&buf, attempt_);
+      }
+      ENCORE_RETURN_IF_ERROR(Insert("totals", "day, cell, tier, streams, attempt", buf));
+    }
+    std::lock_guard<std::mutex> l(pending_mu_);
+    pending_[day].plays |= n_plays > 0;
+    return Status::Ok();
+  }
+
+  Result<int64_t> PendingCounted() const override {
+    int64_t added = 0;
+    for (const auto& [day, p] : pending_) {
+      auto it = days_.find(day);
+      DayInfo info = it == days_.end() ? DayInfo{} : it->second;
+      info.plays |= p.plays;
+      std::vector<CountRow> rows;
+      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, info, true, &rows));
+      int64_t now = 0;
+      for (const auto& r : rows) now += r.streams;
+      added += now - (it == days_.end() ? 0 : it->second.streams);
+    }
+    return added;
+  }
+
+  Status StageDay(DayUpdate*) override { return Status::Ok(); }
+
+  Status Apply(CommitBatch batch) override {
+    if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
+    if (failed_) return Status::FailedPrecondition("an earlier commit failed; reopen the store");
+    Status s = DoApply(std::move(batch));
+    if (!s.ok()) failed_ = true;
+    return s;
+  }
+
+ private:
+  struct Pending {
+    bool plays = false;
+  };
+
+  const ClickHouseClient& Coord() const { return *hosts_.front(); }
+
+  void NewAttempt() {
+    do {
+      attempt_ = rng_();
+    } while (attempt_ == 0);
+  }
+
+  // The attempts of commits (after `after` and up to the generation this object has read).
+  std::string Committed(uint64_t after) const {
+    return "SELECT attempt FROM " + ep_.database + ".commits WHERE generation > " +
+           std::to_string(after) + " AND generation <= " + std::to_string(generation_);
+  }
+
+  Status Insert(const std::string& table, const std::string& columns, const std::string& data) {
+    return Coord()
+        .Query("INSERT INTO " + ep_.database + "." + table + " (" + columns + ") FORMAT RowBinary",
+               data, {{"insert_distributed_sync", "1"}})
+        .status();
+  }
+
+  Status CheckCluster() {
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string shards,
+        Coord().Query("SELECT count(DISTINCT shard_num) FROM system.clusters WHERE cluster = " +
+                      SqlQuote(ep_.cluster)));
+    const long n = std::strtol(shards.c_str(), nullptr, 10);
+    if (n == 0) {
+      return Status::InvalidArgument("ClickHouse at " + Coord().Name() + " has no cluster '" +
+                                     ep_.cluster + "' in its remote_servers");
+    }
+    if (static_cast<size_t>(n) != hosts_.size()) {
+      return Status::InvalidArgument(
+          "the cluster '" + ep_.cluster + "' has " + std::to_string(n) + " shards and the URL names " +
+          std::to_string(hosts_.size()) + " hosts: name one HTTP address per shard, the coordinator first");
+    }
+    return Status::Ok();
+  }
+
+  Status CreateSchema() {
+    const std::string& d = ep_.database;
+    const bool cluster = !ep_.cluster.empty();
+    const std::string local = cluster ? "_local" : "";
+    for (const auto& h : hosts_) {
+      ENCORE_RETURN_IF_ERROR(h->Query("CREATE DATABASE IF NOT EXISTS " + d).status());
+      ENCORE_RETURN_IF_ERROR(
+          h->Query("CREATE TABLE IF NOT EXISTS " + d + ".plays" + local +
+                   " (day Date, cell UInt64, user UInt64, tier UInt8, attempt UInt64)"
+                   " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, cell, user)")
+              .status());
+      ENCORE_RETURN_IF_ERROR(
+          h->Query("CREATE TABLE IF NOT EXISTS " + d + ".totals" + local +
+                   " (day Date, cell UInt64, tier UInt8, streams Int64, attempt UInt64)"
+                   " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, cell)")
+              .status());
+      ENCORE_RETURN_IF_ERROR(
+          h->Query("CREATE TABLE IF NOT EXISTS " + d + ".counts" + local +
+                   " (day Date, cell UInt64, tier UInt8, streams Int64, version UInt64)"
+                   " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, cell)")
+              .status());
+    }
+    if (cluster) {
+      const std::string c = ep_.cluster;
+      for (const auto& [t, key] : std::vector<std::pair<std::string, std::string>>{
+               {"plays", "intHash64(user)"}, {"totals", "intHash64(cell)"}, {"counts", "intHash64(cell)"}}) {
+        ENCORE_RETURN_IF_ERROR(Coord()
+                                   .Query("CREATE TABLE IF NOT EXISTS " + d + "." + t + " AS " + d +
+                                          "." + t + "_local ENGINE = Distributed(" + c + ", " + d +
+                                          ", " + t + "_local, " + key + ")")
+                                   .status());
+      }
+    }
+    ENCORE_RETURN_IF_ERROR(
+        Coord()
+            .Query("CREATE TABLE IF NOT EXISTS " + d +
+                   ".tracks (attempt UInt64, id UInt32, name String) ENGINE = MergeTree() ORDER BY id")
+            .status());
+    ENCORE_RETURN_IF_ERROR(Coord()
+                               .Query("CREATE TABLE IF NOT EXISTS " + d +
+                                      ".rejects (attempt UInt64, fingerprint String, frame String)"
+                                      " ENGINE = MergeTree() ORDER BY fingerprint")
+                               .status());
+    // Last: its presence is what says a store is here.
+    return Coord()
+        .Query("CREATE TABLE IF NOT EXISTS " + d +
+               ".commits (generation UInt64, attempt UInt64, manifest String)"
+               " ENGINE = MergeTree() ORDER BY generation")
+        .status();
+  }
+
+  // Reads the committed state: every commit's manifest in order, then the tracks they added.
+  Status Load(bool existing) {
+    generation_ = 0;
+    days_.clear();
+    sources_.clear();
+    tracks_.clear();
+    track_ids_.clear();
+    if (!existing) return Status::Ok();
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string body,
+        Coord().Query("SELECT generation, attempt, manifest FROM " + ep_.database +
+                      ".commits ORDER BY generation "
+                      "FORMAT RowBinary"));
+    BinReader r{body.data(), body.data() + body.size()};
+    bool first = true;
+    while (!r.done()) {
+      const uint64_t gen = r.Fixed<uint64_t>();
+      const uint64_t attempt = r.Fixed<uint64_t>();
+      const std::string text = r.String();
+      if (!r.ok) return Status::Corruption("commits of " + ep_.Display() + " cut short");
+      if (gen != generation_ + 1) {
+        return Status::Corruption("commits of " + ep_.Display() + ": generation " +
+                                  std::to_string(gen) + " after " + std::to_string(generation_));
+      }
+      ENCORE_ASSIGN_OR_RETURN(Manifest m, DecodeManifest(text, ep_.Display() + " commit " +
+                                                                   std::to_string(gen)));
+      if (first) rules_ = m.rules;
+      first = false;
+      generation_ = gen;
+      if (m.sealed_before) sealed_ = m.sealed_before;
+      services_ = m.services;
+      for (auto& s : m.sources) sources_.push_back(std::move(s.record));
+      for (const auto& [day, md] : m.days) {
+        DayInfo& info = days_[day];
+        info.generation = gen;
+        info.streams = md.streams;
+        if (md.segment == "base") {
+          info.base_version = attempt;
+          info.base_generation = gen;
+          info.plays = false;
+        }
+        if (md.state == "plays") info.plays = true;
+      }
+    }
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string names,
+        Coord().Query("SELECT id, name FROM " + ep_.database + ".tracks WHERE attempt IN (" + Committed(0) +
+                      ") ORDER BY id FORMAT RowBinary"));
+    BinReader t{names.data(), names.data() + names.size()};
+    while (!t.done()) {
+      const uint32_t id = t.Fixed<uint32_t>();
+      std::string name = t.String();
+      if (!t.ok || id != tracks_.size()) {
+        return Status::Corruption("tracks of " + ep_.Display() + ": id " + std::to_string(id) +
+                                  " where " + std::to_string(tracks_.size()) + " was next");
+      }
+      track_ids_.emplace(name, id);
+      tracks_.push_back(std::move(name));
+    }
+    return Status::Ok();
+  }
+
+  // The SQL of a day's rows (cell, tier, s): its base, its plays capped on the shards, its totals.
+  std::string DaySql(Day day, const DayInfo& info, bool with_pending) const {
+    const std::string& d = ep_.database;
+    const std::string cap = std::to_string(rules_.cap);
+    std::string attempts = "attempt GLOBAL IN (" + Committed(info.base_generation) + ")";
+    if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
+    const std::string where = "day = " + DateLiteral(day);
+    std::string parts;
+    if (info.base_version) {
+      parts += "SELECT cell, tier, streams AS s FROM " + d + ".counts WHERE " + where +
+               " AND version = " + std::to_string(info.base_version);
+    }
+    if (info.plays) {
+      if (!parts.empty()) parts += " UNION ALL ";
+      // Each shard holds whole listeners: the cap (premium streams first) is applied there, per
+      // cell, and only a cell's two sums leave the shard (distributed_group_by_no_merge).
+      parts += "SELECT cell, tier, s FROM (SELECT cell, "
+               "sumMap([user], [toUInt64(tier = 0)], [toUInt64(tier = 1)]) AS m, "
+               "arrayMap(x -> least(toInt64(x), " + cap + "), m.2) AS ps, "
+               "arraySum(ps) AS p, "
+               "arraySum(arrayMap((x, y) -> least(toInt64(x), " + cap + " - y), m.3, ps)) AS f "
+               "FROM " + d + ".plays WHERE " + where + " AND " + attempts +
+               " GROUP BY cell) ARRAY JOIN [p, f] AS s, [toUInt8(0), toUInt8(1)] AS tier";
+    }
+    if (!parts.empty()) parts += " UNION ALL ";
+    parts += "SELECT cell, tier, streams AS s FROM " + d + ".totals WHERE " + where + " AND " +
+             attempts;
+    return "SELECT cell, tier, sum(s) AS streams FROM (" + parts +
+           ") GROUP BY cell, tier HAVING streams != 0 ORDER BY cell, tier";
+  }
+
+  Status ReadDayRows(Day day, const DayInfo& info, bool with_pending,
+                     std::vector<CountRow>* rows) const {
+    std::string sql = DaySql(day, info, with_pending) + " FORMAT RowBinary";
+    std::string carry;
+    ENCORE_RETURN_IF_ERROR(Coord().QueryStream(
+        sql, {{"distributed_group_by_no_merge", "1"}}, [&](const char* data, size_t n) {
+          carry.append(data, n);
+          constexpr size_t kRow = 8 + 1 + 8;
+          size_t i = 0;
+          for (; i + kRow <= carry.size(); i += kRow) {
+            CountRow r;
+            std::memcpy(&r.cell, carry.data() + i, 8);
+            r.tier = static_cast<Tier>(static_cast<uint8_t>(carry[i + 8]));
+            std::memcpy(&r.streams, carry.data() + i + 9, 8);
+            rows->push_back(r);
+          }
+          carry.erase(0, i);
+          return true;
+        }));
+    if (!carry.empty()) return Status::Corruption("counts of " + FormatDate(day) + " cut short");
+    return Status::Ok();
+  }
+
+  Status DoApply(CommitBatch batch) {
+    const std::string& d = ep_.database;
+    Manifest m;
+    m.generation = generation_ + 1;
+    m.rules = rules_;
+    m.sealed_before = sealed_;
+    if (batch.seal_before && (!sealed_ || *batch.seal_before > *sealed_)) {
+      m.sealed_before = batch.seal_before;
+    }
+    if (!batch.histories.empty()) {
+      return Status::FailedPrecondition(
+          "personal histories are not kept in a ClickHouse store yet (doc/decisions/0008)");
+    }
+    std::vector<std::string> services = services_;
+    for (auto& s : batch.new_services) services.push_back(std::move(s));
+    m.services = services;
+    // New tracks, under this attempt.
+    if (!batch.new_tracks.empty()) {
+      std::string buf;
+      uint32_t id = static_cast<uint32_t>(tracks_.size());
+      for (const auto& name : batch.new_tracks) {
+        PutU64(&buf, attempt_);
+        PutU32(&buf, id++);
+        PutString(&buf, name);
+      }
+      ENCORE_RETURN_IF_ERROR(Insert("tracks", "attempt, id, name", buf));
+    }
+    if (batch.source && batch.rejects.count > 0) {
+      std::string buf;
+      PutU64(&buf, attempt_);
+      PutString(&buf, batch.source->fingerprint);
+      PutString(&buf, EncodeBlobFileFromFrame(store_format::kRejectsMagic, batch.rejects.count,
+                                            batch.rejects.frame));
+      ENCORE_RETURN_IF_ERROR(Insert("rejects", "attempt, fingerprint, frame", buf));
+    }
+    // Days given whole (chart streams): their counts become the day's base.
+    std::map<Day, DayInfo> changed;
+    for (auto& u : batch.days) {
+      if (u.staged) {
+        return Status::Internal("a staged day given to the ClickHouse store");
+      }
+      std::string buf;
+      int64_t streams = 0;
+      for (const auto& r : u.counts) {
+        PutU16(&buf, static_cast<uint16_t>(u.day));
+        PutU64(&buf, r.cell);
+        PutU8(&buf, static_cast<uint8_t>(r.tier));
+        PutU64(&buf, static_cast<uint64_t>(r.streams));
+        PutU64(&buf, attempt_);
+        streams += r.streams;
+      }
+      if (!buf.empty()) ENCORE_RETURN_IF_ERROR(Insert("counts", "day, cell, tier, streams, version", buf));
+      DayInfo info;
+      info.base_version = attempt_;
+      info.base_generation = m.generation;
+      info.streams = streams;
+      changed[u.day] = info;
+      m.days[u.day] = {"base", "", u.counts.size(), streams};
+    }
+    // Days of this attempt's records: their streams after the cap.
+    for (const auto& [day, p] : pending_) {
+      if (changed.count(day)) continue;
+      auto it = days_.find(day);
+      DayInfo info = it == days_.end() ? DayInfo{} : it->second;
+      info.plays |= p.plays;
+      std::vector<CountRow> rows;
+      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, info, true, &rows));
+      info.streams = 0;
+      for (const auto& r : rows) info.streams += r.streams;
+      changed[day] = info;
+      m.days[day] = {"", info.plays ? "plays" : "", rows.size(), info.streams};
+    }
+    // Days the seal closes: their counts made final where the plays are (capped once, read
+    // after from counts), as this commit's base.
+    if (m.sealed_before && (!sealed_ || *m.sealed_before > *sealed_)) {
+      std::map<Day, DayInfo> all = days_;
+      for (const auto& [day, info] : changed) all[day] = info;
+      for (auto& [day, info] : all) {
+        if (day >= *m.sealed_before || !info.plays) continue;
+        const std::string with_day = "SELECT " + DateLiteral(day) + " AS day, cell, tier, streams, toUInt64(" +
+                                     std::to_string(attempt_) + ") AS version FROM (" +
+                                     DaySql(day, info, true) + ")";
+        ENCORE_RETURN_IF_ERROR(
+            Coord()
+                .Query("INSERT INTO " + d + ".counts (day, cell, tier, streams, version) " + with_day,
+                       {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
+                .status());
+        info.base_version = attempt_;
+        info.base_generation = m.generation;
+        info.plays = false;
+        m.days[day] = {"base", "", 0, info.streams};
+        changed[day] = info;
+      }
+    }
+    std::vector<SourceRecord> new_sources;
+    const std::string now = NowUtc();
+    auto add_source = [&](SourceRecord s) {
+      s.generation = m.generation;
+      s.ingested_at = now;
+      ManifestSource ms;
+      ms.record = s;
+      m.sources.push_back(ms);
+      new_sources.push_back(std::move(s));
+    };
+    if (batch.source) add_source(*batch.source);
+    for (auto& s : batch.more_sources) add_source(std::move(s));
+    // The commit point: one row.
+    std::string buf;
+    PutU64(&buf, m.generation);
+    PutU64(&buf, attempt_);
+    PutString(&buf, EncodeManifest(m));
+    ENCORE_RETURN_IF_ERROR(Insert("commits", "generation, attempt, manifest", buf));
+    // Now the state this object answers from.
+    generation_ = m.generation;
+    sealed_ = m.sealed_before;
+    services_ = std::move(services);
+    for (auto& name : batch.new_tracks) {
+      track_ids_.emplace(name, static_cast<uint32_t>(tracks_.size()));
+      tracks_.push_back(std::move(name));
+    }
+    for (auto& [day, info] : changed) {
+      info.generation = generation_;
+      days_[day] = info;
+    }
+    for (auto& s : new_sources) sources_.push_back(std::move(s));
+    pending_.clear();
+    NewAttempt();
+    return Status::Ok();
+  }
+
+  ClickHouseEndpoint ep_;
+  std::string side_dir_;
+  StoreOptions options_;
+  std::vector<std::unique_ptr<ClickHouseClient>> hosts_;
+  std::unique_ptr<FileLock> lock_;
+  std::mt19937_64 rng_;
+  uint64_t attempt_ = 0;
+  bool failed_ = false;
+  uint64_t generation_ = 0;
+  CountingRules rules_;
+  std::optional<Day> sealed_;
+  std::vector<std::string> tracks_;
+  std::unordered_map<std::string, uint32_t> track_ids_;
+  std::vector<std::string> services_;
+  std::map<Day, DayInfo> days_;
+  std::vector<SourceRecord> sources_;
+  std::mutex pending_mu_;
+  std::map<Day, Pending> pending_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CountStore>> OpenClickHouseStoreIn(const std::string& url,
+                                                          const std::string& side_dir,
+                                                          const StoreOptions& options) {
+  ENCORE_ASSIGN_OR_RETURN(ClickHouseEndpoint ep, ParseClickHouseUrl(url));
+  auto store = std::make_unique<ClickHouseStore>(std::move(ep), side_dir, options);
+  ENCORE_RETURN_IF_ERROR(store->Open());
+  return std::unique_ptr<CountStore>(std::move(store));
+}
+
+Result<std::unique_ptr<CountStore>> OpenClickHouseStore(const std::string& url,
+                                                        const StoreOptions& options) {
+  return OpenClickHouseStoreIn(url, "", options);
+}
+
+}  // namespace encore

@@ -1,0 +1,153 @@
+// The ClickHouse store (doc/decisions/0008-clickhouse-store.md) against the local store: the same
+// inputs ingested into both give the same answers, command by command. Each test starts its own
+// two-shard cluster on loopback with scripts/clickhouse-cluster.sh (data under a temporary
+// directory) and stops it at the end. Without Debian's clickhouse-server the tests are skipped,
+// loudly; CI installs it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+
+#include "test_util.h"
+
+namespace encore::test {
+namespace {
+
+bool HaveClickHouse() {
+  return std::filesystem::exists("/usr/sbin/clickhouse-server") ||
+         std::system("command -v clickhouse-server >/dev/null 2>&1") == 0;
+}
+
+std::string Script() { return std::string(ENCORE_SOURCE_DIR) + "/scripts/clickhouse-cluster.sh"; }
+
+// A two-shard cluster under `dir`, stopped by the destructor.
+class Cluster {
+ public:
+  explicit Cluster(std::string dir) : dir_(std::move(dir)) {
+    const std::string out = dir_ + "/url.txt";
+    const int rc = std::system(("bash " + Quote(Script()) + " start " + Quote(dir_ + "/cluster") +
+                                " >" + Quote(out) + " 2>" + Quote(dir_ + "/start.err"))
+                                   .c_str());
+    url_ = ReadText(out);
+    while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
+    if (rc != 0) url_.clear();
+  }
+  ~Cluster() {
+    std::system(("bash " + Quote(Script()) + " stop " + Quote(dir_ + "/cluster")).c_str());
+  }
+  const std::string& url() const { return url_; }
+  std::string error() const { return ReadText(dir_ + "/start.err"); }
+  std::string dir() const { return dir_ + "/cluster"; }
+
+ private:
+  std::string dir_, url_;
+};
+
+#define REQUIRE_CLICKHOUSE()                                                                   \
+  do {                                                                                         \
+    if (!HaveClickHouse()) {                                                                   \
+      std::fprintf(stderr,                                                                     \
+                   "\n*** SKIPPED: no clickhouse-server on this machine (Debian: apt-get install " \
+                   "clickhouse-server); the ClickHouse store is NOT tested ***\n\n");          \
+      GTEST_SKIP() << "no clickhouse-server binary";                                           \
+    }                                                                                          \
+  } while (0)
+
+// A command's output without what differs by nature: the line naming the store, its bytes on
+// disk, and timings.
+std::string Answer(const RunResult& r) {
+  static const std::regex kStoreLine("(^|\\n)store [^\\n]*");
+  static const std::regex kBytes(", [0-9.]+ [KMGT]?B on disk");
+  static const std::regex kTime(" in [0-9.]+ (ms|s)\\b");
+  std::string s = std::regex_replace(r.out, kStoreLine, "$1store");
+  s = std::regex_replace(s, kBytes, "");
+  return std::regex_replace(s, kTime, " in T");
+}
+
+class ClickHouseStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_CLICKHOUSE();
+    dir_ = std::make_unique<TempDir>("clickhouse");
+    cluster_ = std::make_unique<Cluster>(dir_->path());
+    ASSERT_FALSE(cluster_->url().empty()) << cluster_->error();
+    // The ClickHouse store's side directory goes under the test's own.
+    ::setenv("ENCORE_STATE_DIR", (*dir_ / "state").c_str(), 1);
+  }
+  void TearDown() override {
+    cluster_.reset();
+    dir_.reset();
+  }
+  // `encore ARGS --store STORE` on both stores; the two answers must be the same.
+  void Same(const std::string& args) {
+    const RunResult l = RunEncore(args + " --store " + Quote(*dir_ / "local"));
+    const RunResult c = RunEncore(args + " --store " + Quote(cluster_->url()));
+    EXPECT_EQ(l.code, c.code) << args << "\nlocal: " << l.err << "\nclickhouse: " << c.err;
+    EXPECT_EQ(Answer(l), Answer(c)) << args << "\nclickhouse stderr: " << c.err;
+  }
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<Cluster> cluster_;
+};
+
+TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
+  // A simulated month of the demo world's plays, its daily totals and sales, a second log that
+  // overlaps it, and a file of broken and late lines.
+  const std::string w = *dir_ / "world.csv";
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 200000 --days 30 --start 2024-03-01 --out " +
+                      Quote(w))
+                .code,
+            0);
+  const std::string more = *dir_ / "more.csv";
+  ASSERT_EQ(RunEncore("simulate --plays 50000 --days 10 --start 2024-03-25 --seed 7 --out " +
+                      Quote(more))
+                .code,
+            0);
+  const std::string broken = *dir_ / "broken.csv";
+  WriteText(broken,
+            "ts,user,track,ms_played,country,tier\n"
+            "2024-04-03T10:00:00Z,u00000042,QZENC2000000,181000,US,premium\n"
+            "2024-04-03 10:05:00,u00000042,QZENC2000002,181000,US,premium\n"
+            "2024-04-03T10:06:00Z,u00000042,QZENC2000002,-5,US,premium\n"
+            "2024-04-03T10:07:00Z,u00000042,QZENC2000002,181000,usa,premium\n"
+            "2024-03-02T12:00:00Z,u00000042,QZENC2000000,181000,US,premium\n");
+  for (const std::string& f : {w, *dir_ / "world-daily.csv", more, broken}) {
+    Same("ingest --no-records " + Quote(f));
+  }
+  // Exactly once: the same files again change nothing.
+  Same("ingest --no-records " + Quote(w) + " " + Quote(broken));
+  Same("status");
+  Same("rejects");
+  Same("export daily --out -");
+  Same("streams QZENC2000000");
+  Same("streams QZENC2000001 --country KR");
+  for (const std::string chart : {"spotify-daily", "spotify-weekly", "global-200-style"}) {
+    Same("chart compile " + chart + " --from 2024-03-01 --to 2024-04-03");
+  }
+  Same("chart spotify-daily --date 2024-03-20");
+  Same("chart spotify-daily --date 2024-03-20 --country KR");
+  Same("chart spotify-weekly --date 2024-03-28 --country US");
+  Same("records fastest 100000");
+  Same("records most");
+  Same("news");
+}
+
+TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
+  const std::string f = *dir_ / "plays.csv";
+  ASSERT_EQ(RunEncore("simulate --plays 20000 --days 3 --out " + Quote(f)).code, 0);
+  const std::string url = Quote(cluster_->url());
+  ASSERT_EQ(RunEncore("ingest --no-records --store " + url + " " + Quote(f)).code, 0);
+  const RunResult before = RunEncore("export daily --out - --store " + url);
+  ASSERT_EQ(before.code, 0) << before.err;
+  // Stop the second shard only.
+  const std::string pid = ReadText(cluster_->dir() + "/shard2/pid");
+  ASSERT_FALSE(pid.empty());
+  ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0);
+  const RunResult during = RunEncore("export daily --out - --store " + url);
+  EXPECT_NE(during.code, 0) << "a shard down must not give an answer:\n" << during.out.substr(0, 500);
+  EXPECT_TRUE(Has(during.err, "ClickHouse")) << during.err;
+  EXPECT_LT(during.out.size(), before.out.size());
+}
+
+}  // namespace
+}  // namespace encore::test
