@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A local two-shard ClickHouse cluster for encore's tests, its benchmark and a user trying the
-# ClickHouse store (doc/decisions/0008-clickhouse-store.md): two `clickhouse-server` processes on
+# ClickHouse store (doc/decisions/0009-clickhouse-store.md): two `clickhouse-server` processes on
 # loopback, their data, logs and configuration under DIR, no system service.
 #
 #   scripts/clickhouse-cluster.sh start DIR [--port BASE] [--shards N]
@@ -68,6 +68,13 @@ case "$cmd" in
         if ((ok)); then base=$try; break; fi
       done
       [[ -n "$base" ]] || { echo "clickhouse-cluster: no free port range" >&2; exit 1; }
+    else
+      for ((i = 0; i < shards; i++)); do
+        for off in 0 1 2; do
+          port_free $((base + 10 * i + off)) ||
+            { echo "clickhouse-cluster: port $((base + 10 * i + off)) is in use" >&2; exit 1; }
+        done
+      done
     fi
     remote=""
     for ((i = 0; i < shards; i++)); do

@@ -1,4 +1,4 @@
-// The ClickHouse store (doc/decisions/0008-clickhouse-store.md) against the local store: the same
+// The ClickHouse store (doc/decisions/0009-clickhouse-store.md) against the local store: the same
 // inputs ingested into both give the same answers, command by command. Each test starts its own
 // two-shard cluster on loopback with scripts/clickhouse-cluster.sh (data under a temporary
 // directory) and stops it at the end. Without Debian's clickhouse-server the tests are skipped,
@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <regex>
+
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -26,8 +28,12 @@ class Cluster {
  public:
   explicit Cluster(std::string dir) : dir_(std::move(dir)) {
     const std::string out = dir_ + "/url.txt";
+    // Ports of this process's own (tests run side by side; the script's own search for a free
+    // range could race with another test's).
+    const int base = 20000 + static_cast<int>(::getpid() % 400) * 100;
     const int rc = std::system(("bash " + Quote(Script()) + " start " + Quote(dir_ + "/cluster") +
-                                " >" + Quote(out) + " 2>" + Quote(dir_ + "/start.err"))
+                                " --port " + std::to_string(base) + " >" + Quote(out) + " 2>" +
+                                Quote(dir_ + "/start.err"))
                                    .c_str());
     url_ = ReadText(out);
     while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();

@@ -195,7 +195,7 @@ class CountStore {
   // "local" or the ClickHouse store's URL without its password.
   virtual std::string Name() const { return "local"; }
 
-  // Stores that count for themselves (the ClickHouse store, doc/decisions/0008-clickhouse-store.md)
+  // Stores that count for themselves (the ClickHouse store, doc/decisions/0009-clickhouse-store.md)
   // take a day's plays and daily-totals rows as they are, with store track and service ids; the
   // store applies the counting rule where the plays are kept, and the next Apply makes them
   // count. The ingester then leaves DayUpdate, cap state and StageDay aside. Local store: false.
@@ -220,7 +220,7 @@ Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
                                                    const StoreOptions& options);
 
 // The store directory to use: `flag` if given, else $ENCORE_STORE, else ./encore-data. A
-// `clickhouse://` URL there names a ClickHouse store (doc/decisions/0008-clickhouse-store.md): its
+// `clickhouse://` URL there names a ClickHouse store (doc/decisions/0009-clickhouse-store.md): its
 // directory is then the store's local side directory (catalog, chart history, sales, records
 // state), $ENCORE_STATE_DIR/clickhouse/NAME or ~/.local/state/encore/clickhouse/NAME, created
 // and given the URL in its file CLICKHOUSE_URL.

@@ -121,7 +121,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     if (history) {
       return Status::FailedPrecondition(
           "personal histories are not kept in a ClickHouse store yet "
-          "(doc/decisions/0008-clickhouse-store.md); ingest them into a local store");
+          "(doc/decisions/0009-clickhouse-store.md); ingest them into a local store");
     }
     int64_t totals = 0;
     for (auto& [day, bucket] : batch.days) {

@@ -1,4 +1,4 @@
-// The ClickHouse store (doc/decisions/0008-clickhouse-store.md).
+// The ClickHouse store (doc/decisions/0009-clickhouse-store.md).
 //
 // Tables (database D; *_local on every shard, the rest on the coordinator, the URL's first host):
 //   plays_local  (day, cell, user, tier, attempt)   the plays at or over the stream threshold
@@ -512,7 +512,7 @@ class ClickHouseStore final : public CountStore {
     }
     if (!batch.histories.empty()) {
       return Status::FailedPrecondition(
-          "personal histories are not kept in a ClickHouse store yet (doc/decisions/0008)");
+          "personal histories are not kept in a ClickHouse store yet (doc/decisions/0009)");
     }
     std::vector<std::string> services = services_;
     for (auto& s : batch.new_services) services.push_back(std::move(s));

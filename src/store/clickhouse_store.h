@@ -1,4 +1,4 @@
-// The ClickHouse store: CountStore on a ClickHouse server or cluster (doc/decisions/0008).
+// The ClickHouse store: CountStore on a ClickHouse server or cluster (doc/decisions/0009).
 #pragma once
 
 #include <memory>
