@@ -14,7 +14,7 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsi
 # The history tests check encore's counts against an independent computation in Python.
 # The ClickHouse store's tests start a two-shard cluster of Debian's clickhouse-server on loopback
 # (scripts/clickhouse-cluster.sh; never a system service).
-[[ "$what" == "test" ]] && packages+=(chromium wrk python3 clickhouse-server)
+[[ "$what" == "test" ]] && packages+=(chromium wrk python3 clickhouse-server curl)
 # npm installs the dashboard's plotting library at build time; Node.js from Debian unless the
 # machine has one already.
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -30,7 +30,8 @@ class Cluster {
     const std::string out = dir_ + "/url.txt";
     // Ports of this process's own (tests run side by side; the script's own search for a free
     // range could race with another test's).
-    const int base = 20000 + static_cast<int>(::getpid() % 400) * 100;
+    // Below Linux's ephemeral range (32768 up), where outgoing connections take their ports.
+    const int base = 20000 + static_cast<int>(::getpid() % 120) * 100;
     const int rc = std::system(("bash " + Quote(Script()) + " start " + Quote(dir_ + "/cluster") +
                                 " --port " + std::to_string(base) + " >" + Quote(out) + " 2>" +
                                 Quote(dir_ + "/start.err"))

@@ -133,10 +133,10 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     }
     ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted());
     summary->counted += static_cast<uint64_t>(counted);
-    const int64_t play_streams = counted - totals;
-    summary->capped += summary->streams > static_cast<uint64_t>(std::max<int64_t>(play_streams, 0))
-                           ? summary->streams - static_cast<uint64_t>(std::max<int64_t>(play_streams, 0))
-                           : 0;
+    // Streams before the cap (the parser's, which include the totals' streams) less those that
+    // counted.
+    const int64_t over = static_cast<int64_t>(summary->streams) - counted;
+    summary->capped += static_cast<uint64_t>(std::max<int64_t>(over, 0));
     commit.new_tracks = std::move(ids.new_tracks);
     commit.new_services = std::move(ids.new_services);
     commit.rejects.count = batch.rejects.count();

@@ -74,6 +74,12 @@ std::string Head(std::string_view sql) {
   return s;
 }
 
+// Settings a server's profile might relax, held to what a store needs: an unavailable shard or a
+// limit reached is an error, never a shorter answer.
+constexpr std::string_view kStrict =
+    "&skip_unavailable_shards=0&read_overflow_mode=throw&result_overflow_mode=throw"
+    "&set_overflow_mode=throw&transfer_overflow_mode=throw&timeout_overflow_mode=throw";
+
 }  // namespace
 
 bool IsClickHouseUrl(std::string_view s) { return s.rfind("clickhouse://", 0) == 0; }
@@ -180,7 +186,7 @@ Status ClickHouseClient::QueryStream(
   // Sent as the POST body so that long statements need no long URL; the answer is buffered by
   // the server until the query ends (wait_end_of_query), so that an error is an HTTP status and
   // never text in the middle of data.
-  std::string path = "/?wait_end_of_query=1";
+  std::string path = "/?wait_end_of_query=1" + std::string(kStrict);
   for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
   httplib::Client cli(host_.host, host_.port);
   cli.set_connection_timeout(5, 0);
@@ -237,7 +243,7 @@ Result<std::string> ClickHouseClient::Query(
     return out;
   }
   // An INSERT with data: the statement goes in the URL, the data as the body.
-  std::string path = "/?query=" + UrlEncode(sql);
+  std::string path = "/?query=" + UrlEncode(sql) + std::string(kStrict);
   for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
   httplib::Client cli(host_.host, host_.port);
   cli.set_connection_timeout(5, 0);

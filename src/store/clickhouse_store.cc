@@ -97,6 +97,7 @@ struct BinReader {
 // What the store knows of a day beyond its rows.
 struct DayInfo {
   uint64_t generation = 0;  // the last commit that changed it
+  uint64_t attempt = 0;     // that commit's attempt (random: unique across recreated databases)
   uint64_t base_version = 0;  // the attempt whose counts_local rows are the day's base; 0: none
   uint64_t base_generation = 0;  // rows of commits after this add to the base
   bool plays = false;            // plays after the base
@@ -171,7 +172,7 @@ class ClickHouseStore final : public CountStore {
   std::string DayVersion(Day day) const override {
     auto it = days_.find(day);
     if (it == days_.end()) return "";
-    return "ch:" + std::to_string(it->second.generation);
+    return "ch:" + std::to_string(it->second.generation) + ":" + std::to_string(it->second.attempt);
   }
 
   Result<std::vector<CapEntry>> ReadCapState(Day) const override {
@@ -246,7 +247,10 @@ class ClickHouseStore final : public CountStore {
         PutU8(&buf, static_cast<uint8_t>(plays[k].user & 1));
         PutU64(&buf, attempt_);
       }
-      ENCORE_RETURN_IF_ERROR(Insert("plays", "day, cell, user, tier, attempt", buf));
+      if (Status st = Insert("plays", "day, cell, user, tier, attempt", buf); !st.ok()) {
+        failed_ = true;  // part of a file is in: this attempt must never commit
+        return st;
+      }
     }
     for (size_t i = 0; i < n_totals; i += kRowsPerInsert) {
       const size_t n = std::min(kRowsPerInsert, n_totals - i);
@@ -258,7 +262,10 @@ class ClickHouseStore final : public CountStore {
         PutU64(&buf, static_cast<uint64_t>(totals[k].streams));
         PutU64(&buf, attempt_);
       }
-      ENCORE_RETURN_IF_ERROR(Insert("totals", "day, cell, tier, streams, attempt", buf));
+      if (Status st = Insert("totals", "day, cell, tier, streams, attempt", buf); !st.ok()) {
+        failed_ = true;
+        return st;
+      }
     }
     std::lock_guard<std::mutex> l(pending_mu_);
     pending_[day].plays |= n_plays > 0;
@@ -392,6 +399,7 @@ class ClickHouseStore final : public CountStore {
     sources_.clear();
     tracks_.clear();
     track_ids_.clear();
+    rules_ = options_.rules;  // a store without commits yet takes the rules it is opened with
     if (!existing) return Status::Ok();
     ENCORE_ASSIGN_OR_RETURN(
         std::string body,
@@ -420,6 +428,7 @@ class ClickHouseStore final : public CountStore {
       for (const auto& [day, md] : m.days) {
         DayInfo& info = days_[day];
         info.generation = gen;
+        info.attempt = attempt;
         info.streams = md.streams;
         if (md.segment == "base") {
           info.base_version = attempt;
@@ -542,6 +551,14 @@ class ClickHouseStore final : public CountStore {
       if (u.staged) {
         return Status::Internal("a staged day given to the ClickHouse store");
       }
+      if (auto have = days_.find(u.day);
+          (have != days_.end() && have->second.plays) || pending_.count(u.day)) {
+        // Its plays are capped together until the seal; a whole day would split them.
+        return Status::FailedPrecondition(
+            "counts given whole for " + FormatDate(u.day) +
+            ", a day whose plays are not sealed yet: not supported on a ClickHouse store yet "
+            "(seal the day first: encore seal)");
+      }
       std::string buf;
       int64_t streams = 0;
       for (const auto& r : u.counts) {
@@ -623,6 +640,7 @@ class ClickHouseStore final : public CountStore {
     }
     for (auto& [day, info] : changed) {
       info.generation = generation_;
+      info.attempt = attempt_;
       days_[day] = info;
     }
     for (auto& s : new_sources) sources_.push_back(std::move(s));
