@@ -180,6 +180,14 @@ ClickHouseClient::ClickHouseClient(ClickHouseHost host, const ClickHouseEndpoint
 
 ClickHouseClient::~ClickHouseClient() = default;
 
+// A connection's limits: 5 s to connect, an hour for a query's answer (a seal of a big day).
+void ClickHouseClient::Configure(httplib::Client* cli) const {
+  cli->set_connection_timeout(5, 0);
+  cli->set_read_timeout(3600, 0);
+  cli->set_write_timeout(600, 0);
+  cli->set_basic_auth(user_.c_str(), password_.c_str());
+}
+
 Status ClickHouseClient::QueryStream(
     std::string_view sql, const std::vector<std::pair<std::string, std::string>>& settings,
     const std::function<bool(const char*, size_t)>& sink) const {
@@ -189,10 +197,7 @@ Status ClickHouseClient::QueryStream(
   std::string path = "/?wait_end_of_query=1" + std::string(kStrict);
   for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
   httplib::Client cli(host_.host, host_.port);
-  cli.set_connection_timeout(5, 0);
-  cli.set_read_timeout(3600, 0);
-  cli.set_write_timeout(600, 0);
-  cli.set_basic_auth(user_.c_str(), password_.c_str());
+  Configure(&cli);
   httplib::Request req;
   req.method = "POST";
   req.path = path;
@@ -246,10 +251,7 @@ Result<std::string> ClickHouseClient::Query(
   std::string path = "/?query=" + UrlEncode(sql) + std::string(kStrict);
   for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
   httplib::Client cli(host_.host, host_.port);
-  cli.set_connection_timeout(5, 0);
-  cli.set_read_timeout(3600, 0);
-  cli.set_write_timeout(600, 0);
-  cli.set_basic_auth(user_.c_str(), password_.c_str());
+  Configure(&cli);
   auto res = cli.Post(path, body.data(), body.size(), "application/octet-stream");
   if (!res) {
     return Status::IoError("ClickHouse at " + Name() + " does not answer (" +

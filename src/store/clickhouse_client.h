@@ -17,6 +17,10 @@
 
 #include "encore/status.h"
 
+namespace httplib {
+class Client;
+}
+
 namespace encore {
 
 struct ClickHouseHost {
@@ -58,6 +62,7 @@ class ClickHouseClient {
   std::string Name() const { return host_.host + ":" + std::to_string(host_.port); }
 
  private:
+  void Configure(httplib::Client* cli) const;
   ClickHouseHost host_;
   std::string database_, user_, password_;
 };
