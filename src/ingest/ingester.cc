@@ -105,6 +105,15 @@ Status PrepareHistories(const CountStore& store, FileBatch* batch,
   return Status::Ok();
 }
 
+// What every commit of a file carries besides its days: new names, the rejects, the seal.
+void FinishCommit(CommitBatch* commit, FileBatch& batch, IdMap& ids, std::optional<Day> seal_before) {
+  commit->new_tracks = std::move(ids.new_tracks);
+  commit->new_services = std::move(ids.new_services);
+  commit->rejects.count = batch.rejects.count();
+  commit->rejects.frame = batch.rejects.Finish();
+  commit->seal_before = seal_before;
+}
+
 // Counts a parsed file against the store's open days and builds its commit.
 // Days are independent: they are counted on `threads` threads, each taking every n-th day.
 // Each day's counts and cap state are written out as soon as it is counted (StageDay), so that
@@ -137,11 +146,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     // counted.
     const int64_t over = static_cast<int64_t>(summary->streams) - counted;
     summary->capped += static_cast<uint64_t>(std::max<int64_t>(over, 0));
-    commit.new_tracks = std::move(ids.new_tracks);
-    commit.new_services = std::move(ids.new_services);
-    commit.rejects.count = batch.rejects.count();
-    commit.rejects.frame = batch.rejects.Finish();
-    commit.seal_before = seal_before;
+    FinishCommit(&commit, batch, ids, seal_before);
     return commit;
   }
   if (history) {
@@ -211,11 +216,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     summary->counted += counted[i];
     summary->capped += capped[i];
   }
-  commit.new_tracks = std::move(ids.new_tracks);
-  commit.new_services = std::move(ids.new_services);
-  commit.rejects.count = batch.rejects.count();
-  commit.rejects.frame = batch.rejects.Finish();
-  commit.seal_before = seal_before;
+  FinishCommit(&commit, batch, ids, seal_before);
   return commit;
 }
 

@@ -30,15 +30,6 @@
 namespace encore {
 namespace {
 
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string DateLiteral(Day d) { return "toDate('" + FormatDate(d) + "')"; }
 
 void PutU8(std::string* s, uint8_t v) { s->push_back(static_cast<char>(v)); }
@@ -268,21 +259,18 @@ class ClickHouseStore final : public CountStore {
       }
     }
     std::lock_guard<std::mutex> l(pending_mu_);
-    pending_[day].plays |= n_plays > 0;
+    Pending& p = pending_[day];
+    p.plays |= n_plays > 0;
+    p.measured = false;
     return Status::Ok();
   }
 
   Result<int64_t> PendingCounted() const override {
+    ENCORE_RETURN_IF_ERROR(MeasurePending());
     int64_t added = 0;
     for (const auto& [day, p] : pending_) {
       auto it = days_.find(day);
-      DayInfo info = it == days_.end() ? DayInfo{} : it->second;
-      info.plays |= p.plays;
-      std::vector<CountRow> rows;
-      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, info, true, &rows));
-      int64_t now = 0;
-      for (const auto& r : rows) now += r.streams;
-      added += now - (it == days_.end() ? 0 : it->second.streams);
+      added += p.streams - (it == days_.end() ? 0 : it->second.streams);
     }
     return added;
   }
@@ -298,9 +286,35 @@ class ClickHouseStore final : public CountStore {
   }
 
  private:
+  // A day this attempt added records to, and (once measured) its counts with them.
   struct Pending {
     bool plays = false;
+    bool measured = false;
+    uint64_t rows = 0;
+    int64_t streams = 0;
   };
+
+  // The day's counts with this attempt's records, for the days not measured since their last
+  // records (PendingCounted, then the commit, ask the cluster once).
+  Status MeasurePending() const {
+    for (auto& [day, p] : pending_) {
+      if (p.measured) continue;
+      std::vector<CountRow> rows;
+      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, PendingInfo(day), true, &rows));
+      p.rows = rows.size();
+      p.streams = 0;
+      for (const auto& r : rows) p.streams += r.streams;
+      p.measured = true;
+    }
+    return Status::Ok();
+  }
+
+  DayInfo PendingInfo(Day day) const {
+    auto it = days_.find(day);
+    DayInfo info = it == days_.end() ? DayInfo{} : it->second;
+    info.plays |= pending_.at(day).plays;
+    return info;
+  }
 
   const ClickHouseClient& Coord() const { return *hosts_.front(); }
 
@@ -310,10 +324,13 @@ class ClickHouseStore final : public CountStore {
     } while (attempt_ == 0);
   }
 
-  // The attempts of commits (after `after` and up to the generation this object has read).
+  // The attempts of commits (after `after` and up to the generation this object has read). Of
+  // two rows of one generation (two writers that the side directory's lock did not keep apart),
+  // the lower attempt is the commit, here, in Load and in the read-back of DoApply.
   std::string Committed(uint64_t after) const {
-    return "SELECT attempt FROM " + ep_.database + ".commits WHERE generation > " +
-           std::to_string(after) + " AND generation <= " + std::to_string(generation_);
+    return "SELECT min(attempt) FROM " + ep_.database + ".commits WHERE generation > " +
+           std::to_string(after) + " AND generation <= " + std::to_string(generation_) +
+           " GROUP BY generation";
   }
 
   Status Insert(const std::string& table, const std::string& columns, const std::string& data) {
@@ -404,7 +421,7 @@ class ClickHouseStore final : public CountStore {
     ENCORE_ASSIGN_OR_RETURN(
         std::string body,
         Coord().Query("SELECT generation, attempt, manifest FROM " + ep_.database +
-                      ".commits ORDER BY generation "
+                      ".commits ORDER BY generation, attempt "
                       "FORMAT RowBinary"));
     BinReader r{body.data(), body.data() + body.size()};
     bool first = true;
@@ -413,6 +430,7 @@ class ClickHouseStore final : public CountStore {
       const uint64_t attempt = r.Fixed<uint64_t>();
       const std::string text = r.String();
       if (!r.ok) return Status::Corruption("commits of " + ep_.Display() + " cut short");
+      if (gen == generation_ && gen != 0) continue;  // a lost race: the lower attempt is the commit
       if (gen != generation_ + 1) {
         return Status::Corruption("commits of " + ep_.Display() + ": generation " +
                                   std::to_string(gen) + " after " + std::to_string(generation_));
@@ -578,17 +596,13 @@ class ClickHouseStore final : public CountStore {
       m.days[u.day] = {"base", "", u.counts.size(), streams};
     }
     // Days of this attempt's records: their streams after the cap.
+    ENCORE_RETURN_IF_ERROR(MeasurePending());
     for (const auto& [day, p] : pending_) {
       if (changed.count(day)) continue;
-      auto it = days_.find(day);
-      DayInfo info = it == days_.end() ? DayInfo{} : it->second;
-      info.plays |= p.plays;
-      std::vector<CountRow> rows;
-      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, info, true, &rows));
-      info.streams = 0;
-      for (const auto& r : rows) info.streams += r.streams;
+      DayInfo info = PendingInfo(day);
+      info.streams = p.streams;
       changed[day] = info;
-      m.days[day] = {"", info.plays ? "plays" : "", rows.size(), info.streams};
+      m.days[day] = {"", info.plays ? "plays" : "", p.rows, info.streams};
     }
     // Days the seal closes: their counts made final where the plays are (capped once, read
     // after from counts), as this commit's base.
@@ -613,7 +627,7 @@ class ClickHouseStore final : public CountStore {
       }
     }
     std::vector<SourceRecord> new_sources;
-    const std::string now = NowUtc();
+    const std::string now = FormatTimestamp(std::time(nullptr));
     auto add_source = [&](SourceRecord s) {
       s.generation = m.generation;
       s.ingested_at = now;
@@ -630,6 +644,15 @@ class ClickHouseStore final : public CountStore {
     PutU64(&buf, attempt_);
     PutString(&buf, EncodeManifest(m));
     ENCORE_RETURN_IF_ERROR(Insert("commits", "generation, attempt, manifest", buf));
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string winner,
+        Coord().Query("SELECT min(attempt) FROM " + d + ".commits WHERE generation = " +
+                      std::to_string(m.generation)));
+    if (std::strtoull(winner.c_str(), nullptr, 10) != attempt_) {
+      return Status::FailedPrecondition(
+          "another writer committed generation " + std::to_string(m.generation) + " of " +
+          ep_.Display() + " at the same time; this commit does not count: run the command again");
+    }
     // Now the state this object answers from.
     generation_ = m.generation;
     sealed_ = m.sealed_before;
@@ -666,7 +689,7 @@ class ClickHouseStore final : public CountStore {
   std::map<Day, DayInfo> days_;
   std::vector<SourceRecord> sources_;
   std::mutex pending_mu_;
-  std::map<Day, Pending> pending_;
+  mutable std::map<Day, Pending> pending_;  // measured lazily (MeasurePending)
 };
 
 }  // namespace

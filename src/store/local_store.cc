@@ -5,7 +5,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -26,15 +29,6 @@ constexpr char kManifest[] = "MANIFEST";
 constexpr char kManifestTmp[] = "MANIFEST.tmp";
 constexpr char kDataDir[] = "data";
 constexpr char kRejectsDir[] = "rejects";
-
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 class LocalStore final : public CountStore {
  public:
@@ -356,7 +350,7 @@ class LocalStore final : public CountStore {
       ManifestSource ms;
       ms.record = std::move(*batch.source);
       ms.record.generation = next.generation;
-      ms.record.ingested_at = NowUtc();
+      ms.record.ingested_at = FormatTimestamp(std::time(nullptr));
       if (batch.rejects.count > 0) {
         ms.rejects = ms.record.fingerprint + ".rej";
         ENCORE_RETURN_IF_ERROR(Write(dir_ + "/" + kRejectsDir + "/" + ms.rejects,
@@ -371,7 +365,7 @@ class LocalStore final : public CountStore {
       ManifestSource ms;
       ms.record = std::move(more);
       ms.record.generation = next.generation;
-      ms.record.ingested_at = NowUtc();
+      ms.record.ingested_at = FormatTimestamp(std::time(nullptr));
       next.sources.push_back(std::move(ms));
     }
     if (options_.sync && !written.empty()) {
@@ -522,6 +516,18 @@ std::string ClickHouseSideDir(const std::string& url) {
 
 }  // namespace
 
+namespace {
+
+// The side directories this process named for a URL: what OpenStore opens them as, whether or
+// not their CLICKHOUSE_URL file could be written.
+std::mutex g_side_dirs_mu;
+std::map<std::string, std::string>& SideDirUrls() {
+  static std::map<std::string, std::string> urls;
+  return urls;
+}
+
+}  // namespace
+
 std::string DefaultStoreDir(const std::string& flag) {
   std::string s = flag;
   if (s.empty()) {
@@ -530,23 +536,38 @@ std::string DefaultStoreDir(const std::string& flag) {
   if (s.empty()) return "encore-data";
   if (!IsClickHouseUrl(s)) return s;
   const std::string dir = ClickHouseSideDir(s);
+  {
+    std::lock_guard<std::mutex> l(g_side_dirs_mu);
+    SideDirUrls()[dir] = s;
+  }
+  // The file lets a later command name the side directory itself. Created 0600 (the URL may
+  // hold a password); a failure here only costs that, since this process opens from the map.
   FileSystem* fs = PosixFileSystem();
   auto have = fs->ReadFile(dir + "/" + kClickHouseUrlFile);
   if (!have.ok() || *have != s + "\n") {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     const std::string tmp = dir + "/" + kClickHouseUrlFile + ".tmp";
-    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-      ::chmod(tmp.c_str(), 0600);  // the URL may hold a password
-      std::fputs((s + "\n").c_str(), f);
-      std::fclose(f);
-      std::rename(tmp.c_str(), (dir + "/" + kClickHouseUrlFile).c_str());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      const std::string text = s + "\n";
+      const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      if (::close(fd) == 0 && ok) {
+        std::rename(tmp.c_str(), (dir + "/" + kClickHouseUrlFile).c_str());
+      } else {
+        std::remove(tmp.c_str());
+      }
     }
   }
   return dir;
 }
 
 Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options) {
+  {
+    std::lock_guard<std::mutex> l(g_side_dirs_mu);
+    auto it = SideDirUrls().find(dir);
+    if (it != SideDirUrls().end()) return OpenClickHouseStoreIn(it->second, dir, options);
+  }
   FileSystem* fs = PosixFileSystem();
   const std::string url_file = dir + "/" + kClickHouseUrlFile;
   if (fs->Exists(url_file)) {
