@@ -5,8 +5,13 @@
 // loudly; CI installs it.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <chrono>
 #include <cstdio>
+#include <random>
 #include <filesystem>
+#include <map>
 #include <regex>
 
 #include <unistd.h>
@@ -137,6 +142,74 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   Same("records fastest 100000");
   Same("records most");
   Same("news");
+}
+
+// The store URL of another database on the same cluster.
+std::string WithDatabase(const std::string& url, const std::string& db) {
+  return std::regex_replace(url, std::regex("/encore\\?"), "/" + db + "?");
+}
+
+TEST_F(ClickHouseStoreTest, KillNineAtRandomMomentsThenARerunIsIdentical) {
+  // Three overlapping play logs (the last one seals days the first ones opened), daily totals
+  // and broken lines: five commits and a seal for a kill to land in.
+  std::vector<std::string> files;
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = *dir_ / ("plays" + std::to_string(i) + ".csv");
+    ASSERT_EQ(RunEncore("simulate --plays 60000 --days 6 --start 2024-05-0" + std::to_string(1 + 2 * i) +
+                        " --seed " + std::to_string(11 + i) + " --out " + Quote(f))
+                  .code,
+              0);
+    files.push_back(f);
+  }
+  const std::string daily = *dir_ / "daily.csv";
+  WriteText(daily,
+            "date,country,track,streams,tier,service\n"
+            "2024-05-02,US,QZENC2000000,1000,premium,spotify\n"
+            "2024-05-02,GLOBAL,QZENC2000001,25000,,spotify\n"
+            "2024-05-09,KR,QZENC2000002,700,free,spotify\n"
+            "not-a-date,US,QZENC2000000,5,premium,spotify\n");
+  files.push_back(daily);
+  std::string args;
+  for (const auto& f : files) args += " " + Quote(f);
+
+  const std::string clean = Quote(WithDatabase(cluster_->url(), "clean"));
+  const std::string crash = Quote(WithDatabase(cluster_->url(), "crash"));
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult once = RunEncore("ingest --no-records --store " + clean + args);
+  ASSERT_EQ(once.code, 0) << once.err;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::mt19937 rng(20261130);
+  std::uniform_real_distribution<double> when(0.02, seconds);
+  std::map<std::string, std::string> want;
+  for (const std::string what : {"export daily --out -", "rejects", "status"}) {
+    const RunResult r = RunEncore(what + " --store " + clean);
+    ASSERT_EQ(r.code, 0) << what << ": " << r.err;
+    want[what] = Answer(r);
+  }
+  // 20 rounds, each into a database of its own: one run killed at a random moment, then the same
+  // command again, which must finish the job with the clean run's answers.
+  int killed = 0;
+  for (int round = 0; round < 20; ++round) {
+    const std::string crash = Quote(WithDatabase(cluster_->url(), "crash" + std::to_string(round)));
+    char t[32];
+    std::snprintf(t, sizeof t, "%.3f", when(rng));
+    const int rc = std::system(("timeout -s KILL " + std::string(t) + " " + ENCORE_BINARY +
+                                " ingest --no-records --store " + crash + args +
+                                " >/dev/null 2>&1")
+                                   .c_str());
+    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 137) ++killed;  // timeout: 128 + SIGKILL
+    const RunResult rerun = RunEncore("ingest --no-records --store " + crash + args);
+    ASSERT_EQ(rerun.code, 0) << "round " << round << " (killed after " << t << " s): " << rerun.err;
+    for (const auto& [what, answer] : want) {
+      const RunResult r = RunEncore(what + " --store " + crash);
+      ASSERT_EQ(r.code, 0) << what << ": " << r.err;
+      EXPECT_EQ(answer, Answer(r)) << what << " after round " << round << " (killed after " << t
+                                   << " s)";
+    }
+  }
+  EXPECT_GE(killed, 10) << "too few runs were killed before they ended";
 }
 
 TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
