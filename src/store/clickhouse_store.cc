@@ -30,7 +30,6 @@
 namespace encore {
 namespace {
 
-std::string DateLiteral(Day d) { return "toDate('" + FormatDate(d) + "')"; }
 
 void PutU8(std::string* s, uint8_t v) { s->push_back(static_cast<char>(v)); }
 void PutU16(std::string* s, uint16_t v) { s->append(reinterpret_cast<const char*>(&v), 2); }
@@ -93,6 +92,7 @@ struct DayInfo {
   uint64_t base_generation = 0;  // rows of commits after this add to the base
   bool plays = false;            // plays after the base
   int64_t streams = 0;
+  uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
 };
 
 class ClickHouseStore final : public CountStore {
@@ -142,12 +142,31 @@ class ClickHouseStore final : public CountStore {
     return out;
   }
 
+  // Scans (charts, records, export) read days in order, so a read also fetches the days after
+  // it, up to a budget of rows, in the same query; they wait in a cache that the next read
+  // outside it replaces.
   Result<std::vector<CountRow>> ReadCounts(Day day) const override {
-    std::vector<CountRow> rows;
     auto it = days_.find(day);
-    if (it == days_.end()) return rows;
-    ENCORE_RETURN_IF_ERROR(ReadDayRows(day, it->second, false, &rows));
-    return rows;
+    if (it == days_.end()) return std::vector<CountRow>();
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto hit = read_ahead_.find(day);
+    if (hit == read_ahead_.end()) {
+      constexpr size_t kMaxDays = 62;
+      constexpr uint64_t kMaxRows = 2'000'000;
+      std::vector<std::pair<Day, DayInfo>> batch;
+      uint64_t rows = 0;
+      for (auto j = it; j != days_.end() && batch.size() < kMaxDays; ++j) {
+        if (!batch.empty() && rows + j->second.rows > kMaxRows) break;
+        batch.emplace_back(j->first, j->second);
+        rows += j->second.rows;
+      }
+      read_ahead_.clear();
+      ENCORE_RETURN_IF_ERROR(ReadDays(batch, false, &read_ahead_));
+      hit = read_ahead_.find(day);
+    }
+    std::vector<CountRow> out = std::move(hit->second);
+    read_ahead_.erase(hit);
+    return out;
   }
 
   Status ScanCounts(Day day,
@@ -280,6 +299,10 @@ class ClickHouseStore final : public CountStore {
   Status Apply(CommitBatch batch) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
     if (failed_) return Status::FailedPrecondition("an earlier commit failed; reopen the store");
+    {
+      std::lock_guard<std::mutex> l(cache_mu_);
+      read_ahead_.clear();
+    }
     Status s = DoApply(std::move(batch));
     if (!s.ok()) failed_ = true;
     return s;
@@ -297,10 +320,16 @@ class ClickHouseStore final : public CountStore {
   // The day's counts with this attempt's records, for the days not measured since their last
   // records (PendingCounted, then the commit, ask the cluster once).
   Status MeasurePending() const {
-    for (auto& [day, p] : pending_) {
-      if (p.measured) continue;
-      std::vector<CountRow> rows;
-      ENCORE_RETURN_IF_ERROR(ReadDayRows(day, PendingInfo(day), true, &rows));
+    std::vector<std::pair<Day, DayInfo>> days;
+    for (const auto& [day, p] : pending_) {
+      if (!p.measured) days.emplace_back(day, PendingInfo(day));
+    }
+    if (days.empty()) return Status::Ok();
+    std::map<Day, std::vector<CountRow>> counts;
+    ENCORE_RETURN_IF_ERROR(ReadDays(days, true, &counts));
+    for (const auto& [day, info] : days) {
+      Pending& p = pending_.at(day);
+      const std::vector<CountRow>& rows = counts[day];
       p.rows = rows.size();
       p.streams = 0;
       for (const auto& r : rows) p.streams += r.streams;
@@ -448,6 +477,7 @@ class ClickHouseStore final : public CountStore {
         info.generation = gen;
         info.attempt = attempt;
         info.streams = md.streams;
+        info.rows = md.rows;
         if (md.segment == "base") {
           info.base_version = attempt;
           info.base_generation = gen;
@@ -474,57 +504,90 @@ class ClickHouseStore final : public CountStore {
     return Status::Ok();
   }
 
-  // The SQL of a day's rows (cell, tier, s): its base, its plays capped on the shards, its totals.
-  std::string DaySql(Day day, const DayInfo& info, bool with_pending) const {
+  // The SQL of days' counts (day, cell, tier, streams), sorted: each day's base, its plays capped
+  // on the shards, its totals; rows of commits after the day's base only (with_pending: and this
+  // attempt's). Days that share a base generation share their parts.
+  std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending) const {
     const std::string& d = ep_.database;
     const std::string cap = std::to_string(rules_.cap);
-    std::string attempts = "attempt GLOBAL IN (" + Committed(info.base_generation) + ")";
-    if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
-    const std::string where = "day = " + DateLiteral(day);
-    std::string parts;
-    if (info.base_version) {
-      parts += "SELECT cell, tier, streams AS s FROM " + d + ".counts WHERE " + where +
-               " AND version = " + std::to_string(info.base_version);
+    std::map<uint64_t, std::vector<const std::pair<Day, DayInfo>*>> by_base;
+    for (const auto& day : days) by_base[day.second.base_generation].push_back(&day);
+    std::vector<std::string> parts;
+    auto list = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      return s;
+    };
+    for (const auto& [base, group] : by_base) {
+      std::string attempts = "attempt GLOBAL IN (" + Committed(base) + ")";
+      if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
+      std::vector<std::string> all, with_plays, bases;
+      for (const auto* day : group) {
+        const std::string date = "'" + FormatDate(day->first) + "'";
+        all.push_back(date);
+        if (day->second.plays) with_plays.push_back(date);
+        if (day->second.base_version) {
+          bases.push_back("(day = " + date + " AND version = " +
+                          std::to_string(day->second.base_version) + ")");
+        }
+      }
+      if (!bases.empty()) {
+        std::string any;
+        for (const auto& b : bases) any += (any.empty() ? "" : " OR ") + b;
+        parts.push_back("SELECT day, cell, tier, streams AS s FROM " + d + ".counts WHERE " + any);
+      }
+      if (!with_plays.empty()) {
+        // Each shard holds whole listeners: the cap (premium streams first) is applied there,
+        // per cell, and only a cell's two sums leave it (distributed_group_by_no_merge). The
+        // per-listener arrays are named inside the expressions, not selected.
+        parts.push_back(
+            "SELECT day, cell, tier, s FROM (SELECT day, cell, "
+            "arraySum(arrayMap(x -> least(toInt64(x), " + cap + "), "
+            "(sumMap([user], [toUInt64(tier = 0)], [toUInt64(tier = 1)]) AS m).2) AS ps) AS p, "
+            "arraySum(arrayMap((x, y) -> least(toInt64(x), " + cap + " - y), m.3, ps)) AS f "
+            "FROM " + d + ".plays WHERE day IN (" + list(with_plays) + ") AND " + attempts +
+            " GROUP BY day, cell) ARRAY JOIN [p, f] AS s, [toUInt8(0), toUInt8(1)] AS tier");
+      }
+      parts.push_back("SELECT day, cell, tier, streams AS s FROM " + d + ".totals WHERE day IN (" +
+                      list(all) + ") AND " + attempts);
     }
-    if (info.plays) {
-      if (!parts.empty()) parts += " UNION ALL ";
-      // Each shard holds whole listeners: the cap (premium streams first) is applied there, per
-      // cell, and only a cell's two sums leave the shard (distributed_group_by_no_merge).
-      parts += "SELECT cell, tier, s FROM (SELECT cell, "
-               "sumMap([user], [toUInt64(tier = 0)], [toUInt64(tier = 1)]) AS m, "
-               "arrayMap(x -> least(toInt64(x), " + cap + "), m.2) AS ps, "
-               "arraySum(ps) AS p, "
-               "arraySum(arrayMap((x, y) -> least(toInt64(x), " + cap + " - y), m.3, ps)) AS f "
-               "FROM " + d + ".plays WHERE " + where + " AND " + attempts +
-               " GROUP BY cell) ARRAY JOIN [p, f] AS s, [toUInt8(0), toUInt8(1)] AS tier";
-    }
-    if (!parts.empty()) parts += " UNION ALL ";
-    parts += "SELECT cell, tier, streams AS s FROM " + d + ".totals WHERE " + where + " AND " +
-             attempts;
-    return "SELECT cell, tier, sum(s) AS streams FROM (" + parts +
-           ") GROUP BY cell, tier HAVING streams != 0 ORDER BY cell, tier";
+    std::string u;
+    for (const auto& p : parts) u += (u.empty() ? "" : " UNION ALL ") + p;
+    return "SELECT day, cell, tier, sum(s) AS streams FROM (" + u +
+           ") GROUP BY day, cell, tier HAVING streams != 0 ORDER BY day, cell, tier";
   }
 
-  Status ReadDayRows(Day day, const DayInfo& info, bool with_pending,
-                     std::vector<CountRow>* rows) const {
-    std::string sql = DaySql(day, info, with_pending) + " FORMAT RowBinary";
+  // Reads DaysSql's rows into `out`, a (possibly empty) vector for every day asked.
+  Status ReadDays(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending,
+                  std::map<Day, std::vector<CountRow>>* out) const {
+    for (const auto& [day, info] : days) (*out)[day];
     std::string carry;
+    Status bad;
     ENCORE_RETURN_IF_ERROR(Coord().QueryStream(
-        sql, {{"distributed_group_by_no_merge", "1"}}, [&](const char* data, size_t n) {
+        DaysSql(days, with_pending) + " FORMAT RowBinary", {{"distributed_group_by_no_merge", "1"}},
+        [&](const char* data, size_t n) {
           carry.append(data, n);
-          constexpr size_t kRow = 8 + 1 + 8;
+          constexpr size_t kRow = 2 + 8 + 1 + 8;
           size_t i = 0;
           for (; i + kRow <= carry.size(); i += kRow) {
+            uint16_t day;
             CountRow r;
-            std::memcpy(&r.cell, carry.data() + i, 8);
-            r.tier = static_cast<Tier>(static_cast<uint8_t>(carry[i + 8]));
-            std::memcpy(&r.streams, carry.data() + i + 9, 8);
-            rows->push_back(r);
+            std::memcpy(&day, carry.data() + i, 2);
+            std::memcpy(&r.cell, carry.data() + i + 2, 8);
+            r.tier = static_cast<Tier>(static_cast<uint8_t>(carry[i + 10]));
+            std::memcpy(&r.streams, carry.data() + i + 11, 8);
+            auto it = out->find(Day{day});
+            if (it == out->end()) {
+              bad = Status::Corruption("counts of " + ep_.Display() + ": a day not asked for");
+              return false;
+            }
+            it->second.push_back(r);
           }
           carry.erase(0, i);
           return true;
         }));
-    if (!carry.empty()) return Status::Corruption("counts of " + FormatDate(day) + " cut short");
+    ENCORE_RETURN_IF_ERROR(bad);
+    if (!carry.empty()) return Status::Corruption("counts of " + ep_.Display() + " cut short");
     return Status::Ok();
   }
 
@@ -589,6 +652,7 @@ class ClickHouseStore final : public CountStore {
       }
       if (!buf.empty()) ENCORE_RETURN_IF_ERROR(Insert("counts", "day, cell, tier, streams, version", buf));
       DayInfo info;
+      info.rows = u.counts.size();
       info.base_version = attempt_;
       info.base_generation = m.generation;
       info.streams = streams;
@@ -601,6 +665,7 @@ class ClickHouseStore final : public CountStore {
       if (changed.count(day)) continue;
       DayInfo info = PendingInfo(day);
       info.streams = p.streams;
+      info.rows = p.rows;
       changed[day] = info;
       m.days[day] = {"", info.plays ? "plays" : "", p.rows, info.streams};
     }
@@ -609,20 +674,28 @@ class ClickHouseStore final : public CountStore {
     if (m.sealed_before && (!sealed_ || *m.sealed_before > *sealed_)) {
       std::map<Day, DayInfo> all = days_;
       for (const auto& [day, info] : changed) all[day] = info;
-      for (auto& [day, info] : all) {
-        if (day >= *m.sealed_before || !info.plays) continue;
-        const std::string with_day = "SELECT " + DateLiteral(day) + " AS day, cell, tier, streams, toUInt64(" +
-                                     std::to_string(attempt_) + ") AS version FROM (" +
-                                     DaySql(day, info, true) + ")";
+      std::vector<std::pair<Day, DayInfo>> closing;
+      for (const auto& [day, info] : all) {
+        if (day < *m.sealed_before && info.plays) closing.emplace_back(day, info);
+      }
+      constexpr size_t kDaysPerInsert = 31;  // what one query caps at once on a shard
+      for (size_t i = 0; i < closing.size(); i += kDaysPerInsert) {
+        const std::vector<std::pair<Day, DayInfo>> some(
+            closing.begin() + static_cast<ptrdiff_t>(i),
+            closing.begin() + static_cast<ptrdiff_t>(std::min(closing.size(), i + kDaysPerInsert)));
         ENCORE_RETURN_IF_ERROR(
             Coord()
-                .Query("INSERT INTO " + d + ".counts (day, cell, tier, streams, version) " + with_day,
+                .Query("INSERT INTO " + d + ".counts (day, cell, tier, streams, version) "
+                       "SELECT day, cell, tier, streams, toUInt64(" + std::to_string(attempt_) +
+                       ") AS version FROM (" + DaysSql(some, true) + ")",
                        {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
                 .status());
+      }
+      for (auto [day, info] : closing) {
         info.base_version = attempt_;
         info.base_generation = m.generation;
         info.plays = false;
-        m.days[day] = {"base", "", 0, info.streams};
+        m.days[day] = {"base", "", info.rows, info.streams};
         changed[day] = info;
       }
     }
@@ -689,6 +762,8 @@ class ClickHouseStore final : public CountStore {
   std::map<Day, DayInfo> days_;
   std::vector<SourceRecord> sources_;
   std::mutex pending_mu_;
+  mutable std::mutex cache_mu_;
+  mutable std::map<Day, std::vector<CountRow>> read_ahead_;  // days read ahead (ReadCounts)
   mutable std::map<Day, Pending> pending_;  // measured lazily (MeasurePending)
 };
 
