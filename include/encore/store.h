@@ -203,8 +203,9 @@ class CountStore {
   virtual Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
                             size_t n_totals);
   // The streams that the records added since the last Apply add to their days' counts, after the
-  // cap (what an ingest reports as counted).
-  virtual Result<int64_t> PendingCounted() const;
+  // cap (what an ingest reports as counted). Days before `seal_before`, which the coming Apply
+  // seals, may be made final now, ahead of it (as StageDay); nothing is visible before the Apply.
+  virtual Result<int64_t> PendingCounted(std::optional<Day> seal_before);
 };
 
 struct StoreOptions {

@@ -140,7 +140,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
                                               bucket.totals.data(), bucket.totals.size()));
       bucket = DayBucket{};
     }
-    ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted());
+    ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted(seal_before));
     summary->counted += static_cast<uint64_t>(counted);
     // Streams before the cap (the parser's, which include the totals' streams) less those that
     // counted.

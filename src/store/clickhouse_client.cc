@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 
 namespace encore {
@@ -188,9 +190,32 @@ void ClickHouseClient::Configure(httplib::Client* cli) const {
   cli->set_basic_auth(user_.c_str(), password_.c_str());
 }
 
+// With $ENCORE_CLICKHOUSE_TRACE set, each query's time and start go to stderr.
+class Trace {
+ public:
+  Trace(std::string_view sql, size_t body) : on_(std::getenv("ENCORE_CLICKHOUSE_TRACE") != nullptr) {
+    if (!on_) return;
+    sql_ = Head(sql);
+    body_ = body;
+    start_ = std::chrono::steady_clock::now();
+  }
+  ~Trace() {
+    if (!on_) return;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    std::fprintf(stderr, "[clickhouse] %8.1f ms %9zu B  %s\n", ms, body_, sql_.c_str());
+  }
+
+ private:
+  bool on_;
+  std::string sql_;
+  size_t body_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
 Status ClickHouseClient::QueryStream(
     std::string_view sql, const std::vector<std::pair<std::string, std::string>>& settings,
     const std::function<bool(const char*, size_t)>& sink) const {
+  Trace trace(sql, 0);
   // Sent as the POST body so that long statements need no long URL; the answer is buffered by
   // the server until the query ends (wait_end_of_query), so that an error is an HTTP status and
   // never text in the middle of data.
@@ -248,6 +273,7 @@ Result<std::string> ClickHouseClient::Query(
     return out;
   }
   // An INSERT with data: the statement goes in the URL, the data as the body.
+  Trace trace(sql, body.size());
   std::string path = "/?query=" + UrlEncode(sql) + std::string(kStrict);
   for (const auto& [k, v] : settings) path += "&" + UrlEncode(k) + "=" + UrlEncode(v);
   httplib::Client cli(host_.host, host_.port);

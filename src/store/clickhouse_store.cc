@@ -238,53 +238,72 @@ class ClickHouseStore final : public CountStore {
   bool CountsPlays() const override { return true; }
   std::string Name() const override { return ep_.Display(); }
 
+  // Rows wait in a buffer and go to the cluster a million at a time: a day of a few thousand
+  // plays is not an insert (and a part on every shard) of its own.
   Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
                     size_t n_totals) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
     if (day < 0 || day > 65535) {
       return Status::InvalidArgument("day " + FormatDate(day) + " is outside ClickHouse's Date");
     }
-    constexpr size_t kRowsPerInsert = 1 << 20;
-    std::string buf;
-    for (size_t i = 0; i < n_plays; i += kRowsPerInsert) {
-      const size_t n = std::min(kRowsPerInsert, n_plays - i);
-      buf.clear();
-      buf.reserve(n * 27);
-      for (size_t k = i; k < i + n; ++k) {
-        PutU16(&buf, static_cast<uint16_t>(day));
-        PutU64(&buf, plays[k].cell);
-        PutU64(&buf, plays[k].user & ~1ULL);
-        PutU8(&buf, static_cast<uint8_t>(plays[k].user & 1));
-        PutU64(&buf, attempt_);
-      }
-      if (Status st = Insert("plays", "day, cell, user, tier, attempt", buf); !st.ok()) {
-        failed_ = true;  // part of a file is in: this attempt must never commit
-        return st;
-      }
-    }
-    for (size_t i = 0; i < n_totals; i += kRowsPerInsert) {
-      const size_t n = std::min(kRowsPerInsert, n_totals - i);
-      buf.clear();
-      for (size_t k = i; k < i + n; ++k) {
-        PutU16(&buf, static_cast<uint16_t>(day));
-        PutU64(&buf, totals[k].cell);
-        PutU8(&buf, totals[k].tier);
-        PutU64(&buf, static_cast<uint64_t>(totals[k].streams));
-        PutU64(&buf, attempt_);
-      }
-      if (Status st = Insert("totals", "day, cell, tier, streams, attempt", buf); !st.ok()) {
-        failed_ = true;
-        return st;
-      }
-    }
     std::lock_guard<std::mutex> l(pending_mu_);
+    for (size_t k = 0; k < n_plays; ++k) {
+      PutU16(&plays_buf_.data, static_cast<uint16_t>(day));
+      PutU64(&plays_buf_.data, plays[k].cell);
+      PutU64(&plays_buf_.data, plays[k].user & ~1ULL);
+      PutU8(&plays_buf_.data, static_cast<uint8_t>(plays[k].user & 1));
+      PutU64(&plays_buf_.data, attempt_);
+      if (++plays_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&plays_buf_));
+    }
+    for (size_t k = 0; k < n_totals; ++k) {
+      PutU16(&totals_buf_.data, static_cast<uint16_t>(day));
+      PutU64(&totals_buf_.data, totals[k].cell);
+      PutU8(&totals_buf_.data, totals[k].tier);
+      PutU64(&totals_buf_.data, static_cast<uint64_t>(totals[k].streams));
+      PutU64(&totals_buf_.data, attempt_);
+      if (++totals_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&totals_buf_));
+    }
     Pending& p = pending_[day];
     p.plays |= n_plays > 0;
     p.measured = false;
     return Status::Ok();
   }
 
-  Result<int64_t> PendingCounted() const override {
+  // Days of this attempt that the coming commit seals are made final now (their counts written
+  // under this attempt, as StageDay writes a local store's files ahead of its commit): the cap
+  // is applied once, and their streams are read from what was written.
+  Result<int64_t> PendingCounted(std::optional<Day> seal_before) override {
+    ENCORE_RETURN_IF_ERROR(FlushAll());
+    if (seal_before) {
+      std::vector<std::pair<Day, DayInfo>> closing;
+      for (const auto& [day, p] : pending_) {
+        const DayInfo info = PendingInfo(day);
+        if (day < *seal_before && info.plays && !p.staged) closing.emplace_back(day, info);
+      }
+      ENCORE_RETURN_IF_ERROR(MakeFinal(closing));
+      for (const auto& [day, info] : closing) {
+        Pending& p = pending_.at(day);
+        p.streams = 0;  // a day capped to nothing has no rows below
+        p.rows = 0;
+        p.staged = p.measured = true;
+      }
+      if (!closing.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(
+            std::string body,
+            Coord().Query("SELECT day, sum(streams), count() FROM " + ep_.database +
+                          ".counts WHERE version = " + std::to_string(attempt_) +
+                          " GROUP BY day FORMAT RowBinary"));
+        for (BinReader r{body.data(), body.data() + body.size()}; !r.done();) {
+          const Day day = r.Fixed<uint16_t>();
+          const int64_t streams = r.Fixed<int64_t>();
+          const uint64_t rows = r.Fixed<uint64_t>();
+          if (!r.ok || !pending_.count(day)) return Status::Corruption("staged counts of " + ep_.Display());
+          Pending& p = pending_.at(day);
+          p.streams = streams;
+          p.rows = rows;
+        }
+      }
+    }
     ENCORE_RETURN_IF_ERROR(MeasurePending());
     int64_t added = 0;
     for (const auto& [day, p] : pending_) {
@@ -313,6 +332,7 @@ class ClickHouseStore final : public CountStore {
   struct Pending {
     bool plays = false;
     bool measured = false;
+    bool staged = false;  // made final under this attempt (PendingCounted)
     uint64_t rows = 0;
     int64_t streams = 0;
   };
@@ -367,6 +387,44 @@ class ClickHouseStore final : public CountStore {
         .Query("INSERT INTO " + ep_.database + "." + table + " (" + columns + ") FORMAT RowBinary",
                data, {{"insert_distributed_sync", "1"}})
         .status();
+  }
+
+  static constexpr size_t kRowsPerInsert = 1 << 20;
+  struct InsertBuffer {
+    const char* table;
+    const char* columns;
+    std::string data;
+    size_t rows = 0;
+  };
+  Status Flush(InsertBuffer* b) {
+    if (b->rows == 0) return Status::Ok();
+    Status st = Insert(b->table, b->columns, b->data);
+    b->data.clear();
+    b->rows = 0;
+    if (!st.ok()) failed_ = true;  // part of a file is in: this attempt must never commit
+    return st;
+  }
+  Status FlushAll() {
+    ENCORE_RETURN_IF_ERROR(Flush(&plays_buf_));
+    return Flush(&totals_buf_);
+  }
+
+  // Writes the counts of `days` (this attempt's rows included) to `counts` under this attempt.
+  Status MakeFinal(const std::vector<std::pair<Day, DayInfo>>& days) {
+    constexpr size_t kDaysPerInsert = 31;  // what one query caps at once on a shard
+    for (size_t i = 0; i < days.size(); i += kDaysPerInsert) {
+      const std::vector<std::pair<Day, DayInfo>> some(
+          days.begin() + static_cast<ptrdiff_t>(i),
+          days.begin() + static_cast<ptrdiff_t>(std::min(days.size(), i + kDaysPerInsert)));
+      ENCORE_RETURN_IF_ERROR(
+          Coord()
+              .Query("INSERT INTO " + ep_.database + ".counts (day, cell, tier, streams, version) "
+                     "SELECT day, cell, tier, streams, toUInt64(" + std::to_string(attempt_) +
+                     ") AS version FROM (" + DaysSql(some, true) + ")",
+                     {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
+              .status());
+    }
+    return Status::Ok();
   }
 
   Status CheckCluster() {
@@ -593,6 +651,7 @@ class ClickHouseStore final : public CountStore {
 
   Status DoApply(CommitBatch batch) {
     const std::string& d = ep_.database;
+    ENCORE_RETURN_IF_ERROR(FlushAll());
     Manifest m;
     m.generation = generation_ + 1;
     m.rules = rules_;
@@ -678,19 +737,12 @@ class ClickHouseStore final : public CountStore {
       for (const auto& [day, info] : all) {
         if (day < *m.sealed_before && info.plays) closing.emplace_back(day, info);
       }
-      constexpr size_t kDaysPerInsert = 31;  // what one query caps at once on a shard
-      for (size_t i = 0; i < closing.size(); i += kDaysPerInsert) {
-        const std::vector<std::pair<Day, DayInfo>> some(
-            closing.begin() + static_cast<ptrdiff_t>(i),
-            closing.begin() + static_cast<ptrdiff_t>(std::min(closing.size(), i + kDaysPerInsert)));
-        ENCORE_RETURN_IF_ERROR(
-            Coord()
-                .Query("INSERT INTO " + d + ".counts (day, cell, tier, streams, version) "
-                       "SELECT day, cell, tier, streams, toUInt64(" + std::to_string(attempt_) +
-                       ") AS version FROM (" + DaysSql(some, true) + ")",
-                       {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
-                .status());
+      std::vector<std::pair<Day, DayInfo>> unstaged;
+      for (const auto& c : closing) {
+        auto p = pending_.find(c.first);
+        if (p == pending_.end() || !p->second.staged) unstaged.push_back(c);
       }
+      ENCORE_RETURN_IF_ERROR(MakeFinal(unstaged));
       for (auto [day, info] : closing) {
         info.base_version = attempt_;
         info.base_generation = m.generation;
@@ -765,6 +817,8 @@ class ClickHouseStore final : public CountStore {
   mutable std::mutex cache_mu_;
   mutable std::map<Day, std::vector<CountRow>> read_ahead_;  // days read ahead (ReadCounts)
   mutable std::map<Day, Pending> pending_;  // measured lazily (MeasurePending)
+  InsertBuffer plays_buf_{"plays", "day, cell, user, tier, attempt", {}, 0};
+  InsertBuffer totals_buf_{"totals", "day, cell, tier, streams, attempt", {}, 0};
 };
 
 }  // namespace

@@ -478,7 +478,7 @@ Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
 }
 
-Result<int64_t> CountStore::PendingCounted() const {
+Result<int64_t> CountStore::PendingCounted(std::optional<Day>) {
   return Status::FailedPrecondition("this store counts plays itself: PendingCounted is not for it");
 }
 
