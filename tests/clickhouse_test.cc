@@ -123,7 +123,21 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
             "2024-04-03T10:06:00Z,u00000042,QZENC2000002,-5,US,premium\n"
             "2024-04-03T10:07:00Z,u00000042,QZENC2000002,181000,usa,premium\n"
             "2024-03-02T12:00:00Z,u00000042,QZENC2000000,181000,US,premium\n");
-  for (const std::string& f : {w, *dir_ / "world-daily.csv", more, broken}) {
+  // One listener over the cap with both tiers in one cell (premium counts first), one with a
+  // dozen premium plays; then a later play that seals their day.
+  const std::string mixed = *dir_ / "mixed.csv";
+  std::string text = "ts,user,track,ms_played,country,tier\n";
+  for (int i = 0; i < 13; ++i) {
+    text += "2024-04-02T1" + std::to_string(i % 10) + ":0" + std::to_string(i / 10) +
+            ":00Z,u-mixed,QZENC2000000,181000,US," + (i < 7 ? "premium" : "free") + "\n";
+    text += "2024-04-02T1" + std::to_string(i % 10) + ":1" + std::to_string(i / 10) +
+            ":00Z,u-many,QZENC2000000,181000,US,premium\n";
+  }
+  WriteText(mixed, text);
+  const std::string later = *dir_ / "later.csv";
+  WriteText(later,
+            "ts,user,track,ms_played,country,tier\n2024-04-10T10:00:00Z,u1,QZENC2000001,181000,KR,free\n");
+  for (const std::string& f : {w, *dir_ / "world-daily.csv", more, broken, mixed, later}) {
     Same("ingest --no-records " + Quote(f));
   }
   // Exactly once: the same files again change nothing.

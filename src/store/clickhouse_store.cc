@@ -419,8 +419,10 @@ class ClickHouseStore final : public CountStore {
       ENCORE_RETURN_IF_ERROR(
           Coord()
               .Query("INSERT INTO " + ep_.database + ".counts (day, cell, tier, streams, version) "
-                     "SELECT day, cell, tier, streams, toUInt64(" + std::to_string(attempt_) +
-                     ") AS version FROM (" + DaysSql(some, true) + ")",
+                     "SELECT day, cell, tier, s, toUInt64(" + std::to_string(attempt_) +
+                     ") AS version FROM (" + DaysSql(some, true) +
+                     ") ARRAY JOIN [premium, free, unknown] AS s, "
+                     "[toUInt8(0), toUInt8(1), toUInt8(2)] AS tier WHERE s != 0",
                      {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
               .status());
     }
@@ -562,20 +564,30 @@ class ClickHouseStore final : public CountStore {
     return Status::Ok();
   }
 
-  // The SQL of days' counts (day, cell, tier, streams), sorted: each day's base, its plays capped
-  // on the shards, its totals; rows of commits after the day's base only (with_pending: and this
-  // attempt's). Days that share a base generation share their parts.
+  // The SQL of days' counts, one row per day and cell with the streams of each tier (day, cell,
+  // premium, free, unknown), sorted: each day's base, its totals and its plays capped on the
+  // shards; rows of commits after the day's base only (with_pending: and this attempt's). Days
+  // that share a base generation share their parts.
+  //
+  // The cap, premium first (doc/ingest.md): a listener's counted streams of a cell are
+  // min(p, cap) premium and min(f, cap - min(p, cap)) free, i.e. p and f less the excess of
+  // listeners with more than `cap` plays. So the plays part is every cell's p and f (a plain
+  // GROUP BY), and a correction from the few (day, cell, user) groups over the cap, found on each
+  // shard, which holds its listeners whole (distributed_group_by_no_merge): no per-listener row
+  // leaves a shard unless it is over the cap.
   std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending) const {
     const std::string& d = ep_.database;
     const std::string cap = std::to_string(rules_.cap);
     std::map<uint64_t, std::vector<const std::pair<Day, DayInfo>*>> by_base;
     for (const auto& day : days) by_base[day.second.base_generation].push_back(&day);
     std::vector<std::string> parts;
-    auto list = [](const std::vector<std::string>& v) {
+    auto join = [](const std::vector<std::string>& v, const char* sep) {
       std::string s;
-      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
       return s;
     };
+    const std::string by_tier =
+        "if(tier = 0, streams, 0) AS p, if(tier = 1, streams, 0) AS f, if(tier = 2, streams, 0) AS u";
     for (const auto& [base, group] : by_base) {
       std::string attempts = "attempt GLOBAL IN (" + Committed(base) + ")";
       if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
@@ -590,29 +602,28 @@ class ClickHouseStore final : public CountStore {
         }
       }
       if (!bases.empty()) {
-        std::string any;
-        for (const auto& b : bases) any += (any.empty() ? "" : " OR ") + b;
-        parts.push_back("SELECT day, cell, tier, streams AS s FROM " + d + ".counts WHERE " + any);
+        parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".counts WHERE " +
+                        join(bases, " OR "));
       }
+      parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".totals WHERE day IN (" +
+                      join(all, ", ") + ") AND " + attempts);
       if (!with_plays.empty()) {
-        // Each shard holds whole listeners: the cap (premium streams first) is applied there,
-        // per cell, and only a cell's two sums leave it (distributed_group_by_no_merge). The
-        // per-listener arrays are named inside the expressions, not selected.
-        parts.push_back(
-            "SELECT day, cell, tier, s FROM (SELECT day, cell, "
-            "arraySum(arrayMap(x -> least(toInt64(x), " + cap + "), "
-            "(sumMap([user], [toUInt64(tier = 0)], [toUInt64(tier = 1)]) AS m).2) AS ps) AS p, "
-            "arraySum(arrayMap((x, y) -> least(toInt64(x), " + cap + " - y), m.3, ps)) AS f "
-            "FROM " + d + ".plays WHERE day IN (" + list(with_plays) + ") AND " + attempts +
-            " GROUP BY day, cell) ARRAY JOIN [p, f] AS s, [toUInt8(0), toUInt8(1)] AS tier");
+        const std::string where = " FROM " + d + ".plays WHERE day IN (" + join(with_plays, ", ") +
+                                  ") AND " + attempts;
+        parts.push_back("SELECT day, cell, toInt64(countIf(tier = 0)) AS p, "
+                        "toInt64(countIf(tier = 1)) AS f, toInt64(0) AS u" + where +
+                        " GROUP BY day, cell");
+        parts.push_back("SELECT day, cell, -sum(greatest(up - " + cap + ", 0)) AS p, "
+                        "-sum(greatest(uf - (" + cap + " - least(up, " + cap + ")), 0)) AS f, "
+                        "toInt64(0) AS u "
+                        "FROM (SELECT day, cell, user, toInt64(countIf(tier = 0)) AS up, "
+                        "toInt64(countIf(tier = 1)) AS uf" + where +
+                        " GROUP BY day, cell, user HAVING up + uf > " + cap + ") GROUP BY day, cell");
       }
-      parts.push_back("SELECT day, cell, tier, streams AS s FROM " + d + ".totals WHERE day IN (" +
-                      list(all) + ") AND " + attempts);
     }
-    std::string u;
-    for (const auto& p : parts) u += (u.empty() ? "" : " UNION ALL ") + p;
-    return "SELECT day, cell, tier, sum(s) AS streams FROM (" + u +
-           ") GROUP BY day, cell, tier HAVING streams != 0 ORDER BY day, cell, tier";
+    return "SELECT day, cell, sum(p) AS premium, sum(f) AS free, sum(u) AS unknown FROM (" +
+           join(parts, " UNION ALL ") +
+           ") GROUP BY day, cell HAVING premium != 0 OR free != 0 OR unknown != 0 ORDER BY day, cell";
   }
 
   // Reads DaysSql's rows into `out`, a (possibly empty) vector for every day asked.
@@ -625,21 +636,23 @@ class ClickHouseStore final : public CountStore {
         DaysSql(days, with_pending) + " FORMAT RowBinary", {{"distributed_group_by_no_merge", "1"}},
         [&](const char* data, size_t n) {
           carry.append(data, n);
-          constexpr size_t kRow = 2 + 8 + 1 + 8;
+          constexpr size_t kRow = 2 + 8 + 3 * 8;
           size_t i = 0;
           for (; i + kRow <= carry.size(); i += kRow) {
             uint16_t day;
-            CountRow r;
+            uint64_t cell;
+            int64_t tiers[3];
             std::memcpy(&day, carry.data() + i, 2);
-            std::memcpy(&r.cell, carry.data() + i + 2, 8);
-            r.tier = static_cast<Tier>(static_cast<uint8_t>(carry[i + 10]));
-            std::memcpy(&r.streams, carry.data() + i + 11, 8);
+            std::memcpy(&cell, carry.data() + i + 2, 8);
+            std::memcpy(tiers, carry.data() + i + 10, 24);
             auto it = out->find(Day{day});
             if (it == out->end()) {
               bad = Status::Corruption("counts of " + ep_.Display() + ": a day not asked for");
               return false;
             }
-            it->second.push_back(r);
+            for (uint8_t t = 0; t < 3; ++t) {
+              if (tiers[t] != 0) it->second.push_back({cell, static_cast<Tier>(t), tiers[t]});
+            }
           }
           carry.erase(0, i);
           return true;
