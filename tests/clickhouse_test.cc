@@ -187,7 +187,6 @@ TEST_F(ClickHouseStoreTest, KillNineAtRandomMomentsThenARerunIsIdentical) {
   for (const auto& f : files) args += " " + Quote(f);
 
   const std::string clean = Quote(WithDatabase(cluster_->url(), "clean"));
-  const std::string crash = Quote(WithDatabase(cluster_->url(), "crash"));
   const auto started = std::chrono::steady_clock::now();
   const RunResult once = RunEncore("ingest --no-records --store " + clean + args);
   ASSERT_EQ(once.code, 0) << once.err;
