@@ -132,10 +132,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
           "personal histories are not kept in a ClickHouse store yet "
           "(doc/decisions/0009-clickhouse-store.md); ingest them into a local store");
     }
-    int64_t totals = 0;
     for (auto& [day, bucket] : batch.days) {
       ENCORE_RETURN_IF_ERROR(GatherDay(&bucket, batch.spill.get()));
-      for (const auto& t : bucket.totals) totals += t.streams;
       ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),
                                               bucket.totals.data(), bucket.totals.size()));
       bucket = DayBucket{};

@@ -176,7 +176,6 @@ Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url) {
 
 ClickHouseClient::ClickHouseClient(ClickHouseHost host, const ClickHouseEndpoint& endpoint)
     : host_(std::move(host)),
-      database_(endpoint.database),
       user_(endpoint.user),
       password_(endpoint.password) {}
 

@@ -64,7 +64,7 @@ class ClickHouseClient {
  private:
   void Configure(httplib::Client* cli) const;
   ClickHouseHost host_;
-  std::string database_, user_, password_;
+  std::string user_, password_;
 };
 
 // A string as a ClickHouse SQL literal ('...' with backslash escapes).
