@@ -7,6 +7,7 @@
 #   scripts/clickhouse-cluster.sh stop DIR
 #   scripts/clickhouse-cluster.sh status DIR
 #
+# start on a DIR that holds a cluster starts the shards that are down, on their own ports.
 # start prints the store URL (clickhouse://127.0.0.1:P1,127.0.0.1:P2/encore?cluster=encore: every
 # shard's HTTP address, the coordinator first) on stdout and
 # waits until every shard answers. Shard i (from 1) listens on BASE+10*(i-1) for HTTP, the next
@@ -55,7 +56,34 @@ case "$cmd" in
     fi
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    if [[ -f "$dir/shard1/pid" ]] && kill -0 "$(cat "$dir/shard1/pid")" 2>/dev/null; then
+    alive() { [[ -f "$1/pid" ]] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
+    launch() {  # launch SHARD_DIR: a server on the shard's own configuration
+      (cd "$1" && exec setsid "$server" --config-file="$1/config.xml" >"$1/log/stdout.log" 2>&1 </dev/null) &
+      echo $! >"$1/pid"
+    }
+    wait_for() {  # wait_for SHARD_DIR: a server that dies at once (a shard killed a moment ago
+      local s=$1 tries=0  # may still hold what it held) is started again, ten times at most
+      for _ in $(seq 1 600); do
+        answers "$(cat "$s/http_port")" && return 0
+        if ! kill -0 "$(cat "$s/pid")" 2>/dev/null; then
+          if ((++tries <= 10)); then
+            sleep 1
+            launch "$s"
+            continue
+          fi
+          echo "clickhouse-cluster: $(basename "$s") did not start; its log:" >&2
+          { tail -n 20 "$s/log/server.err.log" "$s/log/stdout.log" 2>/dev/null || true; } >&2
+          exit 1
+        fi
+        sleep 0.1
+      done
+      echo "clickhouse-cluster: $(basename "$s") does not answer" >&2
+      exit 1
+    }
+    if [[ -f "$dir/shard1/config.xml" ]]; then
+      # A cluster made before: start the shards that are down, on their own ports.
+      for s in "$dir"/shard*; do alive "$s" || launch "$s"; done
+      for s in "$dir"/shard*; do wait_for "$s"; done
       url_of
       exit 0
     fi
@@ -121,22 +149,9 @@ EOF
 </yandex>
 EOF
       echo "$http" >"$s/http_port"
-      (cd "$s" && exec setsid "$server" --config-file="$s/config.xml" >"$s/log/stdout.log" 2>&1 </dev/null) &
-      echo $! >"$s/pid"
+      launch "$s"
     done
-    for ((i = 1; i <= shards; i++)); do
-      s="$dir/shard$i"
-      for _ in $(seq 1 600); do
-        answers "$(cat "$s/http_port")" && break
-        if ! kill -0 "$(cat "$s/pid")" 2>/dev/null; then
-          echo "clickhouse-cluster: shard $i did not start; its log:" >&2
-          tail -20 "$s/log/server.err.log" "$s/log/stdout.log" >&2 2>/dev/null || true
-          exit 1
-        fi
-        sleep 0.1
-      done
-      answers "$(cat "$s/http_port")" || { echo "clickhouse-cluster: shard $i does not answer" >&2; exit 1; }
-    done
+    for ((i = 1; i <= shards; i++)); do wait_for "$dir/shard$i"; done
     url_of
     ;;
   stop)

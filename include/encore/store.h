@@ -231,4 +231,9 @@ std::string DefaultStoreDir(const std::string& flag);
 // names, or else the local store in it.
 Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options);
 
+// A token that changes with every commit when a directory names a store whose commits are kept
+// elsewhere (a ClickHouse store: its commits table; "unreachable" while it does not answer); ""
+// for a local store, whose MANIFEST file changes instead. What `encore serve` polls.
+std::string RemoteCommitStamp(const std::string& dir);
+
 }  // namespace encore

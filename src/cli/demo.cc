@@ -185,6 +185,11 @@ void AddDemo(CLI::App& app, Action* action) {
     *action = [=]() -> Status {
       namespace fs = std::filesystem;
       std::error_code ec;
+      if (a->store.find("://") != std::string::npos) {
+        return Status::InvalidArgument(
+            "encore demo builds a local store in a directory, not in " + a->store +
+            "; its inputs (DIR-input/) can then be ingested into any store with encore ingest");
+      }
       if (fs::exists(a->store) && !fs::exists(fs::path(a->store) / "MANIFEST")) {
         return Status::FailedPrecondition(
             a->store + " exists and is not an encore store; choose another --store");

@@ -1114,7 +1114,7 @@ std::string StoreStamp(const std::string& dir) {
     stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
              std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ";";
   }
-  return stamp;
+  return stamp + RemoteCommitStamp(dir);  // a ClickHouse store's commits are not in `dir`
 }
 
 Result<std::shared_ptr<Snapshot>> LoadSnapshot(const std::string& dir) {

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -84,7 +85,14 @@ constexpr std::string_view kStrict =
 
 }  // namespace
 
-bool IsClickHouseUrl(std::string_view s) { return s.rfind("clickhouse://", 0) == 0; }
+bool IsClickHouseUrl(std::string_view s) {
+  constexpr std::string_view kScheme = "clickhouse://";
+  if (s.size() < kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != kScheme[i]) return false;
+  }
+  return true;
+}
 
 std::string ClickHouseEndpoint::Display() const {
   std::string s = "clickhouse://";
@@ -117,7 +125,10 @@ Result<ClickHouseEndpoint> ParseClickHouseUrl(std::string_view url) {
   std::string_view authority = rest.substr(0, slash);
   e.database = UrlDecode(rest.substr(slash + 1));
   if (!IsIdentifier(e.database)) {
-    return bad("the database '" + e.database + "' is not a name of letters, digits and _");
+    // Not echoed when it may hold the rest of a password with a '/' in it.
+    const bool echo = e.database.find_first_of("@:") == std::string::npos;
+    return bad("the database " + (echo ? "'" + e.database + "' " : std::string()) +
+               "is not a name of letters, digits and _ (a password with / must be written %2F)");
   }
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view userinfo = authority.substr(0, at);

@@ -498,18 +498,25 @@ std::string ClickHouseSideDir(const std::string& url) {
   } else {
     base = ".encore-state";
   }
+  // HOST_PORT+HOST_PORT+DATABASE: '+' is in no host and no database name, so two stores never
+  // share a directory. A URL that does not parse gets one of its own by hash.
+  auto clean = [](std::string v) {
+    for (char& c : v) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '.' || c == '-'))
+        c = '_';
+    }
+    return v;
+  };
   std::string name;
   auto ep = ParseClickHouseUrl(url);
   if (ep.ok()) {
-    for (const auto& h : ep->hosts) name += h.host + "_" + std::to_string(h.port) + "_";
+    for (const auto& h : ep->hosts) name += clean(h.host) + "_" + std::to_string(h.port) + "+";
     name += ep->database;
   } else {
-    name = "invalid";
-  }
-  for (char& c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-          c == '_' || c == '-'))
-      c = '_';
+    Fingerprinter f;
+    f.Update(url);
+    name = "invalid-" + f.Hex().substr(0, 16);
   }
   return base + "/clickhouse/" + name;
 }
@@ -526,6 +533,27 @@ std::map<std::string, std::string>& SideDirUrls() {
   return urls;
 }
 
+// Writes the URL of a store that opened into its side directory, so that a later command may
+// name the directory itself. Created 0600 (the URL may hold a password); a failure only costs
+// that.
+void RememberUrl(const std::string& dir, const std::string& url) {
+  FileSystem* fs = PosixFileSystem();
+  auto have = fs->ReadFile(dir + "/" + kClickHouseUrlFile);
+  if (have.ok() && *have == url + "\n") return;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string tmp = dir + "/" + kClickHouseUrlFile + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  const std::string text = url + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (::close(fd) == 0 && ok) {
+    std::rename(tmp.c_str(), (dir + "/" + kClickHouseUrlFile).c_str());
+  } else {
+    std::remove(tmp.c_str());
+  }
+}
+
 }  // namespace
 
 std::string DefaultStoreDir(const std::string& flag) {
@@ -540,40 +568,45 @@ std::string DefaultStoreDir(const std::string& flag) {
     std::lock_guard<std::mutex> l(g_side_dirs_mu);
     SideDirUrls()[dir] = s;
   }
-  // The file lets a later command name the side directory itself. Created 0600 (the URL may
-  // hold a password); a failure here only costs that, since this process opens from the map.
-  FileSystem* fs = PosixFileSystem();
-  auto have = fs->ReadFile(dir + "/" + kClickHouseUrlFile);
-  if (!have.ok() || *have != s + "\n") {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    const std::string tmp = dir + "/" + kClickHouseUrlFile + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      const std::string text = s + "\n";
-      const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-      if (::close(fd) == 0 && ok) {
-        std::rename(tmp.c_str(), (dir + "/" + kClickHouseUrlFile).c_str());
-      } else {
-        std::remove(tmp.c_str());
-      }
-    }
-  }
+  // Commands keep side files there (catalog, charts) even before the store opens.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
   return dir;
 }
 
-Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options) {
+namespace {
+
+// The URL a side directory names: what this process named it for, or its CLICKHOUSE_URL file.
+std::optional<std::string> UrlOfSideDir(const std::string& dir) {
   {
     std::lock_guard<std::mutex> l(g_side_dirs_mu);
     auto it = SideDirUrls().find(dir);
-    if (it != SideDirUrls().end()) return OpenClickHouseStoreIn(it->second, dir, options);
+    if (it != SideDirUrls().end()) return it->second;
   }
-  FileSystem* fs = PosixFileSystem();
-  const std::string url_file = dir + "/" + kClickHouseUrlFile;
-  if (fs->Exists(url_file)) {
-    ENCORE_ASSIGN_OR_RETURN(std::string url, fs->ReadFile(url_file));
-    while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
-    return OpenClickHouseStoreIn(url, dir, options);
+  auto text = PosixFileSystem()->ReadFile(dir + "/" + kClickHouseUrlFile);
+  if (!text.ok()) return std::nullopt;
+  std::string url = *text;
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+std::string RemoteCommitStamp(const std::string& dir) {
+  const std::optional<std::string> url = UrlOfSideDir(dir);
+  if (!url) return "";
+  auto ep = ParseClickHouseUrl(*url);
+  if (!ep.ok()) return "invalid";
+  ClickHouseClient coordinator(ep->hosts.front(), *ep);
+  auto r = coordinator.Query("SELECT count(), max(generation) FROM " + ep->database + ".commits");
+  return r.ok() ? *r : "unreachable";
+}
+
+Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options) {
+  if (const std::optional<std::string> url = UrlOfSideDir(dir)) {
+    ENCORE_ASSIGN_OR_RETURN(auto store, OpenClickHouseStoreIn(*url, dir, options));
+    RememberUrl(dir, *url);
+    return store;
   }
   return OpenLocalStore(dir, options);
 }
