@@ -274,5 +274,61 @@ TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
   EXPECT_LT(during.out.size(), before.out.size());
 }
 
+// Runs `sql` on the URL's first host (the coordinator), over HTTP with curl.
+int CoordinatorQuery(const std::string& url, const std::string& sql) {
+  const size_t host = url.find("://") + 3;
+  const size_t end = url.find_first_of(",/", host);
+  return std::system(("curl -sS --fail 'http://" + url.substr(host, end - host) + "/' --data-binary " +
+                      Quote(sql) + " >/dev/null")
+                         .c_str());
+}
+
+TEST_F(ClickHouseStoreTest, OneWriterAtATimeHoweverTheUrlIsSpelledOrWhereItRuns) {
+  std::vector<std::string> f;
+  for (int i = 0; i < 3; ++i) {
+    f.push_back(*dir_ / ("plays" + std::to_string(i) + ".csv"));
+    ASSERT_EQ(RunEncore("simulate --plays 5000 --days 2 --seed " + std::to_string(i + 1) +
+                        " --out " + Quote(f.back()))
+                  .code,
+              0);
+  }
+  const std::string url = cluster_->url();
+  // The same store named another way: each spelling has a side directory (and LOCK) of its own.
+  std::string other = url;
+  for (size_t at; (at = other.find("127.0.0.1")) != std::string::npos;) other.replace(at, 9, "localhost");
+  ASSERT_NE(other, url);
+  ASSERT_EQ(RunEncore("ingest --no-records --store " + Quote(url) + " " + Quote(f[0])).code, 0);
+
+  // A writer on another machine holds the store (its claim, heartbeat now).
+  const std::string claim =
+      "INSERT INTO encore.writers (claim, host, pid, since, beat, released) SELECT 77, "
+      "'elsewhere/boot', 4242, now(), now(), ";
+  ASSERT_EQ(CoordinatorQuery(url, claim + "0"), 0);
+  for (const std::string& store : {url, other}) {
+    const RunResult r = RunEncore("ingest --no-records --store " + Quote(store) + " " + Quote(f[1]));
+    EXPECT_NE(r.code, 0) << store;
+    EXPECT_TRUE(Has(r.err, "in use by another encore process (elsewhere, pid 4242")) << r.err;
+  }
+  RunResult status = RunEncore("status --store " + Quote(other));
+  ASSERT_EQ(status.code, 0) << status.err;  // readers are not writers: they go on
+  EXPECT_TRUE(Has(status.out, "plays0.csv") && !Has(status.out, "plays1.csv")) << status.out;
+
+  // Released, it is the other spelling's turn.
+  ASSERT_EQ(CoordinatorQuery(url, claim + "1"), 0);
+  RunResult r = RunEncore("ingest --no-records --store " + Quote(other) + " " + Quote(f[1]));
+  EXPECT_EQ(r.code, 0) << r.err;
+  // A claim whose heartbeat stopped long ago (a writer that died elsewhere) holds nothing.
+  ASSERT_EQ(CoordinatorQuery(url, "INSERT INTO encore.writers (claim, host, pid, since, beat, "
+                                  "released) SELECT 78, 'elsewhere/boot', 4243, now() - 600, "
+                                  "now() - 300, 0"),
+            0);
+  r = RunEncore("ingest --no-records --store " + Quote(url) + " " + Quote(f[2]));
+  EXPECT_EQ(r.code, 0) << r.err;
+  status = RunEncore("status --store " + Quote(url));
+  for (const auto& name : {"plays0.csv", "plays1.csv", "plays2.csv"}) {
+    EXPECT_TRUE(Has(status.out, name)) << status.out;
+  }
+}
+
 }  // namespace
 }  // namespace encore::test

@@ -8,13 +8,22 @@
 //   are on one shard and the cap is applied there; the others by cell)
 //   commits (generation, attempt, manifest): one row per commit, the commit point
 //   tracks (attempt, id, name), rejects (attempt, fingerprint, frame)
+//   writers (claim, host, boot, pid, beat, released): the writer's claim (one writer at a time)
 // A row counts only when the commit of its attempt is in `commits`: an ingest killed at any moment
 // leaves rows that no reader sees, and its re-run writes them again under a new attempt.
 #include "store/clickhouse_store.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <fstream>
+#include <thread>
 #include <map>
 #include <mutex>
 #include <random>
@@ -105,6 +114,8 @@ class ClickHouseStore final : public CountStore {
     NewAttempt();
   }
 
+  ~ClickHouseStore() override { ReleaseClaim(); }
+
   Status Open() {
     if (!options_.read_only && !side_dir_.empty()) {
       ENCORE_ASSIGN_OR_RETURN(lock_, PosixFileSystem()->LockFile(side_dir_ + "/LOCK"));
@@ -123,6 +134,7 @@ class ClickHouseStore final : public CountStore {
       ENCORE_RETURN_IF_ERROR(CreateSchema());
       rules_ = options_.rules;
     }
+    if (!options_.read_only) ENCORE_RETURN_IF_ERROR(Claim());
     return Load(have);
   }
 
@@ -447,6 +459,159 @@ class ClickHouseStore final : public CountStore {
     return Status::Ok();
   }
 
+  // One writer at a time, across machines and however the URL is spelled (the side directory's
+  // LOCK only covers one machine and one spelling). A writer announces a claim (a row in
+  // `writers`), then reads the live claims: if any other is live it withdraws and fails, else it
+  // holds the store. Announce-then-check is safe on one table (the coordinator's): of two writers
+  // at least the later one sees the other. A claim is live until released, or while its heartbeat
+  // (a row every kBeatSeconds, the coordinator's clock) is younger than kClaimSeconds, or, on this
+  // machine, while its process runs (a writer killed with -9 holds nothing).
+  static constexpr int kBeatSeconds = 20;
+  static constexpr int kClaimSeconds = 90;
+
+  static std::string MachineId() {
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + "/" + id;
+  }
+
+  // Whether process `pid` of this machine is a running encore (not gone, not a zombie that no
+  // one has reaped yet, not another program that took the pid over).
+  static bool WriterRuns(uint32_t pid) {
+    auto comm = [](const std::string& proc) {
+      std::ifstream in(proc + "/comm");
+      std::string c;
+      std::getline(in, c);
+      return c;
+    };
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(stat, text)) return kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+    const size_t paren = text.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= text.size()) return true;
+    const char state = text[paren + 2];
+    if (state == 'Z' || state == 'X' || state == 'x') return false;
+    return comm("/proc/" + std::to_string(pid)) == comm("/proc/self");
+  }
+
+  Status Beat(bool released) {
+    const std::string d = ep_.database;
+    return Coord()
+        .Query("INSERT INTO " + d + ".writers (claim, host, pid, since, beat, released) SELECT " +
+               std::to_string(claim_) + ", " + SqlQuote(MachineId()) + ", " +
+               std::to_string(getpid()) + ", toDateTime(" + std::to_string(claim_since_) +
+               "), now(), " + (released ? "1" : "0"))
+        .status();
+  }
+
+  // Live claims other than this one: (claim, machine, pid, since).
+  struct OtherClaim {
+    uint64_t claim;
+    std::string host;
+    uint32_t pid;
+    uint32_t since;
+  };
+  Result<std::vector<OtherClaim>> OtherClaims() {
+    const std::string d = ep_.database;
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string body,
+        Coord().Query("SELECT claim, any(host), any(pid), toUInt32(min(since)) FROM " + d +
+                      ".writers GROUP BY claim HAVING max(released) = 0 AND max(beat) > now() - " +
+                      std::to_string(kClaimSeconds) + " AND claim != " + std::to_string(claim_) +
+                      " FORMAT RowBinary"));
+    std::vector<OtherClaim> out;
+    const std::string me = MachineId();
+    for (BinReader r{body.data(), body.data() + body.size()}; !r.done();) {
+      OtherClaim c;
+      c.claim = r.Fixed<uint64_t>();
+      c.host = r.String();
+      c.pid = r.Fixed<uint32_t>();
+      c.since = r.Fixed<uint32_t>();
+      if (!r.ok) return Status::Corruption("writers of " + ep_.Display());
+      if (c.host == me && !WriterRuns(c.pid)) {
+        // Its process is gone (killed): withdraw it for it.
+        ENCORE_RETURN_IF_ERROR(
+            Coord()
+                .Query("INSERT INTO " + d + ".writers (claim, host, pid, since, beat, released) "
+                       "SELECT " + std::to_string(c.claim) + ", " + SqlQuote(c.host) + ", " +
+                       std::to_string(c.pid) + ", toDateTime(" + std::to_string(c.since) +
+                       "), now(), 1")
+                .status());
+        continue;
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Status Claim() {
+    const std::string d = ep_.database;
+    ENCORE_RETURN_IF_ERROR(
+        Coord()
+            .Query("CREATE TABLE IF NOT EXISTS " + d +
+                   ".writers (claim UInt64, host String, pid UInt32, since DateTime, beat DateTime, "
+                   "released UInt8) ENGINE = MergeTree() ORDER BY claim")
+            .status());
+    do claim_ = rng_(); while (claim_ == 0);
+    claim_since_ = static_cast<uint64_t>(std::time(nullptr));
+    ENCORE_RETURN_IF_ERROR(Beat(false));
+    auto others = OtherClaims();
+    if (!others.ok() || !others->empty()) {
+      (void)Beat(true);
+      claim_ = 0;
+      if (!others.ok()) return others.status();
+      const OtherClaim& o = others->front();
+      return Status::FailedPrecondition(
+          "the store " + ep_.Display() + " is in use by another encore process (" + o.host.substr(0, o.host.find('/')) +
+          ", pid " + std::to_string(o.pid) + ", since " + FormatTimestamp(static_cast<int64_t>(o.since)) +
+          "): one writer at a time; try again when it ends (a claim without a heartbeat lapses after " +
+          std::to_string(kClaimSeconds) + " s)");
+    }
+    beating_ = std::thread([this] {
+      std::unique_lock<std::mutex> l(beat_mu_);
+      while (!beat_cv_.wait_for(l, std::chrono::seconds(kBeatSeconds), [this] { return stop_beat_; })) {
+        l.unlock();
+        if (!Beat(false).ok()) beat_failed_ = true;
+        l.lock();
+      }
+    });
+    return Status::Ok();
+  }
+
+  // Before a commit: this writer still holds the store (its heartbeat reached the cluster, and no
+  // other claim is live).
+  Status CheckClaim() {
+    if (claim_ == 0) return Status::FailedPrecondition("the store is not held for writing");
+    if (beat_failed_) {
+      return Status::IoError("lost touch with " + ep_.Display() +
+                                 " while holding it for writing: run the command again");
+    }
+    ENCORE_ASSIGN_OR_RETURN(auto others, OtherClaims());
+    if (!others.empty()) {
+      return Status::FailedPrecondition("another encore process claimed " + ep_.Display() +
+                                        " while this one held it (pid " +
+                                        std::to_string(others.front().pid) +
+                                        "): this commit does not count: run the command again");
+    }
+    return Status::Ok();
+  }
+
+  void ReleaseClaim() {
+    if (beating_.joinable()) {
+      {
+        std::lock_guard<std::mutex> l(beat_mu_);
+        stop_beat_ = true;
+      }
+      beat_cv_.notify_all();
+      beating_.join();
+    }
+    if (claim_ != 0) (void)Beat(true);
+    claim_ = 0;
+  }
+
   Status CreateSchema() {
     const std::string& d = ep_.database;
     const bool cluster = !ep_.cluster.empty();
@@ -593,7 +758,9 @@ class ClickHouseStore final : public CountStore {
       if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
       std::vector<std::string> all, with_plays, bases;
       for (const auto* day : group) {
-        const std::string date = "'" + FormatDate(day->first) + "'";
+        std::string date(1, '\'');
+        date += FormatDate(day->first);
+        date += '\'';
         all.push_back(date);
         if (day->second.plays) with_plays.push_back(date);
         if (day->second.base_version) {
@@ -777,6 +944,7 @@ class ClickHouseStore final : public CountStore {
     if (batch.source) add_source(*batch.source);
     for (auto& s : batch.more_sources) add_source(std::move(s));
     // The commit point: one row.
+    ENCORE_RETURN_IF_ERROR(CheckClaim());
     std::string buf;
     PutU64(&buf, m.generation);
     PutU64(&buf, attempt_);
@@ -815,6 +983,13 @@ class ClickHouseStore final : public CountStore {
   StoreOptions options_;
   std::vector<std::unique_ptr<ClickHouseClient>> hosts_;
   std::unique_ptr<FileLock> lock_;
+  uint64_t claim_ = 0;  // this writer's claim in `writers`; 0: none
+  uint64_t claim_since_ = 0;
+  std::thread beating_;
+  std::mutex beat_mu_;
+  std::condition_variable beat_cv_;
+  bool stop_beat_ = false;
+  std::atomic<bool> beat_failed_{false};
   std::mt19937_64 rng_;
   uint64_t attempt_ = 0;
   bool failed_ = false;
