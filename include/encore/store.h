@@ -127,6 +127,34 @@ struct CommitBatch {
   std::vector<HistoryUpdate> histories;  // replace these listeners' histories
 };
 
+// A chart's streams (PeriodChartStreams): one region's streams of each tier of one track over a
+// chart period. region: a country code, or kGlobalCountry for the world (or the world without
+// the US, as asked).
+struct RegionTrackStreams {
+  CountryCode region = 0;
+  uint32_t track = 0;
+  int64_t tier[3] = {0, 0, 0};  // premium, free, unknown
+};
+
+// What a chart reads from the counts (encore/charts.h, CompileChart): the days from..to of the
+// services flagged (by service id). Regions: every country (each its own region), one country,
+// and/or the world by the rule of QueryStreams (per day, service and track: the GLOBAL rows
+// where the day has them, else the sum over countries), without the US where asked (the world's
+// streams less the US's, at least 0). Rows with no streams are left out.
+struct ChartStreamsQuery {
+  Day from = 0, to = 0;
+  std::vector<char> services;  // a flag per service id
+  bool countries = false;      // every country, each a region
+  std::optional<CountryCode> country;  // or this country only
+  bool global = false;
+  bool excl_us = false;  // the world less the US (global)
+  // top > 0: a region's rows may stop at its `top` best by points (each tier's streams times its
+  // weight, summed in tier order in double), then premium streams, keeping every row tied with
+  // the last of them (the caller breaks ties: by track name).
+  size_t top = 0;
+  double weights[3] = {0, 0, 0};
+};
+
 struct StoreStats {
   uint64_t generation = 0;
   size_t days = 0;
@@ -206,6 +234,19 @@ class CountStore {
   // cap (what an ingest reports as counted). Days before `seal_before`, which the coming Apply
   // seals, may be made final now, ahead of it (as StageDay); nothing is visible before the Apply.
   virtual Result<int64_t> PendingCounted(std::optional<Day> seal_before);
+
+  // Stores whose counts sit on a cluster run the heavy reads there (doc/decisions/0009):
+  // charts and records then call the two queries below instead of scanning ReadCounts. When
+  // false (the local store, which is faster scanned in process) they fail kFailedPrecondition.
+  virtual bool RunsQueries() const { return false; }
+  // A day's streams per track over the services flagged (a flag per service id): per service and
+  // track the GLOBAL rows where the day has them, else the sum over countries (the rule of
+  // QueryStreams), summed over the services. Sorted by track; tracks without streams left out.
+  virtual Result<std::vector<std::pair<uint32_t, int64_t>>> DayTrackStreams(
+      Day day, const std::vector<char>& services) const;
+  // A chart's streams per region and track (ChartStreamsQuery), in no particular order.
+  virtual Result<std::vector<RegionTrackStreams>> PeriodChartStreams(
+      const ChartStreamsQuery& query) const;
 };
 
 struct StoreOptions {

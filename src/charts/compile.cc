@@ -117,6 +117,27 @@ Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const Count
     country = ParseCountry(region, false);
     if (!country) return Status::InvalidArgument("not a region: '" + region + "'");
   }
+  if (store.RunsQueries()) {
+    // On a cluster: the sums are made there (CountStore::PeriodChartStreams).
+    ChartStreamsQuery q;
+    q.from = from;
+    q.to = to;
+    q.services = wanted;
+    q.country = country;
+    q.global = !country;
+    q.excl_us = excl_us;
+    ENCORE_ASSIGN_OR_RETURN(auto rows, store.PeriodChartStreams(q));
+    std::sort(rows.begin(), rows.end(), [](const RegionTrackStreams& a, const RegionTrackStreams& b) {
+      return a.track < b.track;
+    });
+    std::vector<std::pair<uint32_t, TrackStreams>> out;
+    for (const auto& r : rows) {
+      TrackStreams ts;
+      for (size_t t = 0; t < 3; ++t) ts.tier[t] = r.tier[t];
+      out.emplace_back(r.track, ts);
+    }
+    return out;
+  }
   const CountryCode us = *ParseCountry("US", false);
   // Dense by track id: the days' rows come sorted by (service, track, country).
   std::vector<TrackStreams> by_track(store.tracks().size());
@@ -532,6 +553,26 @@ Result<std::vector<CompiledChart>> CompileAllRegions(const CountStore& store,
       std::push_heap(h.begin(), h.end(), better);
     }
   };
+  // On a cluster the sums, and the cut to each region's best, are made there
+  // (CountStore::PeriodChartStreams); the ties at the cut are broken here.
+  const bool remote = store.RunsQueries();
+  if (remote) {
+    ChartStreamsQuery q;
+    q.from = period.first;
+    q.to = period.second;
+    q.services = wanted_service;
+    q.countries = countries_wanted;
+    q.global = global;
+    q.top = size;
+    for (size_t t = 0; t < 3; ++t) q.weights[t] = w[t];
+    ENCORE_ASSIGN_OR_RETURN(auto rows, store.PeriodChartStreams(q));
+    for (const auto& r : rows) {
+      if (r.region > kGlobalCountry) return Status::Corruption("a chart row of region " + std::to_string(r.region));
+      if (r.track >= names.size()) return Status::Corruption("a chart row of track " + std::to_string(r.track));
+      offer(r.region, Acc{r.track, {r.tier[0], r.tier[1], r.tier[2]}});
+    }
+    days.clear();  // nothing left to read
+  }
   // With one day and one service every (track, country) is met once, so each can be offered as
   // soon as its rows are read. Otherwise sums per region are gathered first.
   const bool direct = days.size() == 1 && n_wanted == 1;

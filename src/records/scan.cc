@@ -23,6 +23,19 @@ Result<DayTotals> ReadDayTotals(const CountStore& store, Day day,
   DayTotals out;
   out.day = day;
   out.span = service ? ServiceSpan(*service) : 1;
+  if (store.RunsQueries()) {
+    // On a cluster: the sums are made there (CountStore::DayTrackStreams).
+    std::vector<char> flags(names.size());
+    for (size_t i = 0; i < names.size(); ++i) flags[i] = only ? i == *only : !skip[i];
+    ENCORE_ASSIGN_OR_RETURN(auto rows, store.DayTrackStreams(day, flags));
+    out.tracks.reserve(rows.size());
+    out.streams.reserve(rows.size());
+    for (const auto& [track, streams] : rows) {
+      out.tracks.push_back(track);
+      out.streams.push_back(streams);
+    }
+    return out;
+  }
   // Rows come sorted by (service, track, country); GLOBAL sorts after every country of a track.
   uint64_t group = UINT64_MAX;  // service and track of the rows being summed
   int64_t countries = 0, global = 0;

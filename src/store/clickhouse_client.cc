@@ -200,12 +200,14 @@ void ClickHouseClient::Configure(httplib::Client* cli) const {
   cli->set_basic_auth(user_.c_str(), password_.c_str());
 }
 
-// With $ENCORE_CLICKHOUSE_TRACE set, each query's time and start go to stderr.
+// With $ENCORE_CLICKHOUSE_TRACE set, each query's time and start go to stderr (=full: the whole
+// query).
 class Trace {
  public:
   Trace(std::string_view sql, size_t body) : on_(std::getenv("ENCORE_CLICKHOUSE_TRACE") != nullptr) {
     if (!on_) return;
-    sql_ = Head(sql);
+    const char* how = std::getenv("ENCORE_CLICKHOUSE_TRACE");
+    sql_ = std::string_view(how) == "full" ? std::string(sql) : Head(sql);
     body_ = body;
     start_ = std::chrono::steady_clock::now();
   }

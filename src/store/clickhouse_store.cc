@@ -163,21 +163,114 @@ class ClickHouseStore final : public CountStore {
     std::lock_guard<std::mutex> l(cache_mu_);
     auto hit = read_ahead_.find(day);
     if (hit == read_ahead_.end()) {
-      constexpr size_t kMaxDays = 62;
-      constexpr uint64_t kMaxRows = 2'000'000;
-      std::vector<std::pair<Day, DayInfo>> batch;
-      uint64_t rows = 0;
-      for (auto j = it; j != days_.end() && batch.size() < kMaxDays; ++j) {
-        if (!batch.empty() && rows + j->second.rows > kMaxRows) break;
-        batch.emplace_back(j->first, j->second);
-        rows += j->second.rows;
-      }
       read_ahead_.clear();
-      ENCORE_RETURN_IF_ERROR(ReadDays(batch, false, &read_ahead_));
+      ENCORE_RETURN_IF_ERROR(ReadDays(ReadAheadFrom(it), false, &read_ahead_));
       hit = read_ahead_.find(day);
     }
     std::vector<CountRow> out = std::move(hit->second);
     read_ahead_.erase(hit);
+    return out;
+  }
+
+  bool RunsQueries() const override { return true; }
+
+  // Records read a day at a time, in order: as ReadCounts, a read fetches the days after it too.
+  Result<std::vector<std::pair<uint32_t, int64_t>>> DayTrackStreams(
+      Day day, const std::vector<char>& services) const override {
+    auto it = days_.find(day);
+    const std::string list = ServiceList(services);
+    if (it == days_.end() || list.empty()) return std::vector<std::pair<uint32_t, int64_t>>();
+    std::lock_guard<std::mutex> l(cache_mu_);
+    auto hit = totals_ahead_.find(day);
+    if (totals_key_ != list || hit == totals_ahead_.end()) {
+      const auto batch = ReadAheadFrom(it);
+      totals_ahead_.clear();
+      totals_key_ = list;
+      for (const auto& d : batch) totals_ahead_[d.first];
+      const std::string sql =
+          "SELECT day, toUInt32(bitAnd(g, 4294967295)) AS track, sum(v) AS streams FROM ("
+          "SELECT day, bitShiftRight(cell, 10) AS g, if(max(bitAnd(cell, 1023) = 676), "
+          "sumIf(premium + free + unknown, bitAnd(cell, 1023) = 676), sum(premium + free + unknown)) AS v"
+          " FROM (" + DaysSql(batch, false, false) + ") WHERE bitShiftRight(cell, 42) IN (" + list +
+          ") GROUP BY day, g HAVING v != 0) GROUP BY day, track ORDER BY day, track FORMAT RowBinary";
+      ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 4 + 8>(sql, [&](const char* row) {
+        uint16_t d;
+        uint32_t track;
+        int64_t v;
+        std::memcpy(&d, row, 2);
+        std::memcpy(&track, row + 2, 4);
+        std::memcpy(&v, row + 6, 8);
+        auto at = totals_ahead_.find(Day{d});
+        if (at == totals_ahead_.end()) return false;
+        at->second.emplace_back(track, v);
+        return true;
+      }));
+      hit = totals_ahead_.find(day);
+    }
+    auto out = std::move(hit->second);
+    totals_ahead_.erase(hit);
+    return out;
+  }
+
+  Result<std::vector<RegionTrackStreams>> PeriodChartStreams(
+      const ChartStreamsQuery& q) const override {
+    std::vector<RegionTrackStreams> out;
+    const std::string list = ServiceList(q.services);
+    std::vector<std::pair<Day, DayInfo>> days;
+    for (auto it = days_.lower_bound(q.from); it != days_.end() && it->first <= q.to; ++it) {
+      days.emplace_back(*it);
+    }
+    if (days.empty() || list.empty() || (!q.countries && !q.country && !q.global)) return out;
+    const std::string country = "bitAnd(cell, 1023)";
+    const std::string track = "toUInt32(bitAnd(bitShiftRight(cell, 10), 4294967295))";
+    const std::string filtered = "(SELECT day, cell, premium, free, unknown FROM (" +
+                                 DaysSql(days, false, false) + ") WHERE bitShiftRight(cell, 42) IN (" +
+                                 list + "))";
+    std::vector<std::string> parts;
+    if (q.countries || q.country) {
+      parts.push_back("SELECT toUInt16(" + country + ") AS region, " + track +
+                      " AS track, premium AS p, free AS f, unknown AS u FROM " + filtered +
+                      " WHERE " + country +
+                      (q.country ? " = " + std::to_string(*q.country) : " != 676"));
+    }
+    if (q.global) {
+      const std::string us = std::to_string(*ParseCountry("US", false));
+      std::string sums, tiers;
+      for (const auto& [t, alias] : {std::pair{"premium", "p"}, {"free", "f"}, {"unknown", "u"}}) {
+        const std::string n(t);
+        sums += ", sumIf(" + n + ", " + country + " = 676) AS g_" + n + ", sum(" + n + ") AS a_" +
+                n + ", sumIf(" + n + ", " + country + " = " + us + ") AS u_" + n;
+        const std::string base = "if(has_global, g_" + n + ", a_" + n + ")";
+        tiers += ", toInt64(" + (q.excl_us ? "greatest(" + base + " - u_" + n + ", 0)" : base) +
+                 ") AS " + alias;
+      }
+      parts.push_back("SELECT toUInt16(676) AS region, toUInt32(bitAnd(g, 4294967295)) AS track" +
+                      tiers + " FROM (SELECT day, bitShiftRight(cell, 10) AS g, max(" + country +
+                      " = 676) AS has_global" + sums + " FROM " + filtered + " GROUP BY day, g)");
+    }
+    std::string sql = "SELECT region, track, sum(p) AS sp, sum(f) AS sf, sum(u) AS su FROM (";
+    for (size_t i = 0; i < parts.size(); ++i) sql += (i ? " UNION ALL " : "") + parts[i];
+    sql += ") GROUP BY region, track HAVING sp != 0 OR sf != 0 OR su != 0";
+    if (q.top > 0) {
+      // A region's best `top` by points then premium streams, and every row tied with the last.
+      char w[3][40];
+      for (int t = 0; t < 3; ++t) std::snprintf(w[t], sizeof w[t], "%.17g", q.weights[t]);
+      sql = "SELECT region, x.1, x.2, x.3, x.4 FROM (SELECT region, "
+            "arraySort(y -> (-y.5, -y.2), groupArray((track, sp, sf, su, pts))) AS ranked, "
+            "ranked[least(" + std::to_string(q.top) + ", length(ranked))] AS last, "
+            "arrayFilter(y -> y.5 > last.5 OR (y.5 = last.5 AND y.2 >= last.2), ranked) AS best "
+            "FROM (SELECT region, track, sp, sf, su, toFloat64(sp) * " + std::string(w[0]) +
+            " + toFloat64(sf) * " + w[1] + " + toFloat64(su) * " + w[2] + " AS pts FROM (" + sql +
+            ")) GROUP BY region) ARRAY JOIN best AS x";
+    }
+    ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 4 + 24>(sql + " FORMAT RowBinary", [&](const char* row) {
+      RegionTrackStreams r;
+      std::memcpy(&r.region, row, 2);
+      std::memcpy(&r.track, row + 2, 4);
+      std::memcpy(r.tier, row + 6, 24);
+      out.push_back(r);
+      return true;
+    }));
     return out;
   }
 
@@ -333,6 +426,7 @@ class ClickHouseStore final : public CountStore {
     {
       std::lock_guard<std::mutex> l(cache_mu_);
       read_ahead_.clear();
+      totals_ahead_.clear();
     }
     Status s = DoApply(std::move(batch));
     if (!s.ok()) failed_ = true;
@@ -340,6 +434,52 @@ class ClickHouseStore final : public CountStore {
   }
 
  private:
+  // The days from `it` on that one read fetches: up to 62 days or 2M count rows.
+  std::vector<std::pair<Day, DayInfo>> ReadAheadFrom(std::map<Day, DayInfo>::const_iterator it) const {
+    constexpr size_t kMaxDays = 62;
+    constexpr uint64_t kMaxRows = 2'000'000;
+    std::vector<std::pair<Day, DayInfo>> batch;
+    uint64_t rows = 0;
+    for (auto j = it; j != days_.end() && batch.size() < kMaxDays; ++j) {
+      if (!batch.empty() && rows + j->second.rows > kMaxRows) break;
+      batch.emplace_back(j->first, j->second);
+      rows += j->second.rows;
+    }
+    return batch;
+  }
+
+  // Service ids flagged, as an SQL list ("" when none).
+  static std::string ServiceList(const std::vector<char>& flags) {
+    std::string list;
+    for (size_t i = 0; i < flags.size(); ++i) {
+      if (flags[i]) list += (list.empty() ? "" : ", ") + std::to_string(i);
+    }
+    return list;
+  }
+
+  // Runs a query of days' counts (DaysSql inside) whose RowBinary rows are `kRow` bytes each,
+  // handing each row to `row` (false: a row out of place, kCorruption).
+  template <size_t kRow>
+  Status ReadFixedRows(const std::string& sql, const std::function<bool(const char*)>& row) const {
+    std::string carry;
+    bool bad = false;
+    ENCORE_RETURN_IF_ERROR(Coord().QueryStream(
+        sql, {{"distributed_group_by_no_merge", "1"}}, [&](const char* data, size_t n) {
+          carry.append(data, n);
+          size_t i = 0;
+          for (; i + kRow <= carry.size(); i += kRow) {
+            if (!row(carry.data() + i)) {
+              bad = true;
+              return false;
+            }
+          }
+          carry.erase(0, i);
+          return true;
+        }));
+    if (bad || !carry.empty()) return Status::Corruption("counts of " + ep_.Display() + " cut short or out of place");
+    return Status::Ok();
+  }
+
   // A day this attempt added records to, and (once measured) its counts with them.
   struct Pending {
     bool plays = false;
@@ -740,7 +880,8 @@ class ClickHouseStore final : public CountStore {
   // GROUP BY), and a correction from the few (day, cell, user) groups over the cap, found on each
   // shard, which holds its listeners whole (distributed_group_by_no_merge): no per-listener row
   // leaves a shard unless it is over the cap.
-  std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending) const {
+  std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending,
+                      bool ordered = true) const {
     const std::string& d = ep_.database;
     const std::string cap = std::to_string(rules_.cap);
     std::map<uint64_t, std::vector<const std::pair<Day, DayInfo>*>> by_base;
@@ -790,7 +931,8 @@ class ClickHouseStore final : public CountStore {
     }
     return "SELECT day, cell, sum(p) AS premium, sum(f) AS free, sum(u) AS unknown FROM (" +
            join(parts, " UNION ALL ") +
-           ") GROUP BY day, cell HAVING premium != 0 OR free != 0 OR unknown != 0 ORDER BY day, cell";
+           ") GROUP BY day, cell HAVING premium != 0 OR free != 0 OR unknown != 0" +
+           (ordered ? " ORDER BY day, cell" : "");
   }
 
   // Reads DaysSql's rows into `out`, a (possibly empty) vector for every day asked.
@@ -1004,6 +1146,9 @@ class ClickHouseStore final : public CountStore {
   std::mutex pending_mu_;
   mutable std::mutex cache_mu_;
   mutable std::map<Day, std::vector<CountRow>> read_ahead_;  // days read ahead (ReadCounts)
+  // Days read ahead by DayTrackStreams, for the services listed in totals_key_.
+  mutable std::map<Day, std::vector<std::pair<uint32_t, int64_t>>> totals_ahead_;
+  mutable std::string totals_key_;
   mutable std::map<Day, Pending> pending_;  // measured lazily (MeasurePending)
   InsertBuffer plays_buf_{"plays", "day, cell, user, tier, attempt", {}, 0};
   InsertBuffer totals_buf_{"totals", "day, cell, tier, streams, attempt", {}, 0};

@@ -478,6 +478,16 @@ Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
 }
 
+Result<std::vector<std::pair<uint32_t, int64_t>>> CountStore::DayTrackStreams(
+    Day, const std::vector<char>&) const {
+  return Status::FailedPrecondition("this store does not run queries: scan its counts");
+}
+
+Result<std::vector<RegionTrackStreams>> CountStore::PeriodChartStreams(
+    const ChartStreamsQuery&) const {
+  return Status::FailedPrecondition("this store does not run queries: scan its counts");
+}
+
 Result<int64_t> CountStore::PendingCounted(std::optional<Day>) {
   return Status::FailedPrecondition("this store counts plays itself: PendingCounted is not for it");
 }
