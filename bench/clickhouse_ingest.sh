@@ -57,7 +57,7 @@ for run in $(seq "$runs"); do
   q "CREATE TABLE IF NOT EXISTS raw.plays AS raw.plays_local ENGINE = Distributed(encore, raw, plays_local, cityHash64(user))"
   timed chcsv curl -sS --fail-with-body \
     "http://127.0.0.1:$port2/?insert_distributed_sync=1&query=INSERT%20INTO%20raw.plays%20FORMAT%20CSVWithNames" \
-    --data-binary @"$file"
+    -X POST -T "$file"  # streamed (--data-binary @file would hold the whole file in memory)
   [[ $(q "SELECT count() FROM raw.plays") == "$plays" ]] || { echo "chcsv: rows missing" >&2; exit 1; }
 done
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
@@ -298,8 +299,36 @@ TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
   ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0);
   const RunResult during = RunEncore("export daily --out - --store " + url);
   EXPECT_NE(during.code, 0) << "a shard down must not give an answer:\n" << during.out.substr(0, 500);
-  EXPECT_TRUE(Has(during.err, "ClickHouse")) << during.err;
+  EXPECT_TRUE(Has(during.err, "cannot reach a shard")) << during.err;
+  EXPECT_FALSE(Has(during.err, "SELECT")) << "no SQL in the message: " << during.err;
   EXPECT_LT(during.out.size(), before.out.size());
+  const RunResult chart = RunEncore("chart spotify-daily --date 2024-01-02 --store " + url);
+  EXPECT_NE(chart.code, 0) << chart.out;
+  EXPECT_TRUE(Has(chart.err, "cannot reach a shard")) << chart.err;
+
+  // The HTTP API answers 503 (the store cannot be read now), with no SQL in the message.
+  const std::string log = *dir_ / "serve.out";
+  ASSERT_EQ(std::system((std::string(ENCORE_BINARY) + " serve --port 0 --store " + url + " >" +
+                         Quote(log) + " 2>&1 & echo $! >" + Quote(*dir_ / "serve.pid"))
+                            .c_str()),
+            0);
+  std::string api;
+  for (int i = 0; i < 100 && api.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string text = ReadText(log);
+    const size_t at = text.find("the API at ");
+    if (at != std::string::npos) api = text.substr(at + 11, text.find(' ', at + 11) - at - 11);
+  }
+  ASSERT_FALSE(api.empty()) << ReadText(log);
+  const std::string body = *dir_ / "body.json";
+  const std::string code = *dir_ / "code.txt";
+  std::system(("curl -s -o " + Quote(body) + " -w '%{http_code}' '" + api +
+               "/charts/spotify-daily?date=2024-01-02' >" + Quote(code))
+                  .c_str());
+  std::system(("kill " + ReadText(*dir_ / "serve.pid")).c_str());
+  EXPECT_EQ(ReadText(code), "503") << ReadText(body);
+  EXPECT_TRUE(Has(ReadText(body), "cannot reach a shard")) << ReadText(body);
+  EXPECT_FALSE(Has(ReadText(body), "SELECT")) << ReadText(body);
 }
 
 // Runs `sql` on the URL's first host (the coordinator), over HTTP with curl.

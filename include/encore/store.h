@@ -227,9 +227,13 @@ class CountStore {
   // take a day's plays and daily-totals rows as they are, with store track and service ids; the
   // store applies the counting rule where the plays are kept, and the next Apply makes them
   // count. The ingester then leaves DayUpdate, cap state and StageDay aside. Local store: false.
+  // A file's records of one day come in one call. `seal_before`: the seal the coming Apply
+  // raises to (the commit's seal_before): a day before it that the store has not seen closes with
+  // this file, so it may be counted at once, where the plays are (in this process), and its plays
+  // not kept.
   virtual bool CountsPlays() const { return false; }
   virtual Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
-                            size_t n_totals);
+                            size_t n_totals, std::optional<Day> seal_before);
   // The streams that the records added since the last Apply add to their days' counts, after the
   // cap (what an ingest reports as counted). Days before `seal_before`, which the coming Apply
   // seals, may be made final now, ahead of it (as StageDay); nothing is visible before the Apply.

@@ -135,7 +135,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     for (auto& [day, bucket] : batch.days) {
       ENCORE_RETURN_IF_ERROR(GatherDay(&bucket, batch.spill.get()));
       ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),
-                                              bucket.totals.data(), bucket.totals.size()));
+                                              bucket.totals.data(), bucket.totals.size(),
+                                              seal_before));
       bucket = DayBucket{};
     }
     ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted(seal_before));

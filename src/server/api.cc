@@ -1039,6 +1039,8 @@ int HttpStatusOf(const Status& s) {
       return 409;
     case StatusCode::kDataError:
       return 422;
+    case StatusCode::kIoError:  // the store cannot be read now (a disk, a cluster's shard)
+      return 503;
     default:
       return 500;
   }
@@ -1059,7 +1061,7 @@ json ErrorBody(int status, const std::string& message) {
                                                     {431, "request_header_fields_too_large"},
                                                     {500, "internal"},
                                                     {501, "not_implemented"},
-                                                    {503, "busy"},
+                                                    {503, "unavailable"},
                                                     {507, "insufficient_storage"}};
   auto it = kCodes.find(status);
   return {{"error",

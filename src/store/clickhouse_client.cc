@@ -68,6 +68,19 @@ std::string ExceptionText(std::string_view body) {
   return std::string(s);
 }
 
+// ClickHouse's error code in an exception text ("Code: 279, e.displayText() = ..."); -1: none.
+int ExceptionCode(std::string_view text) {
+  const size_t at = text.find("Code: ");
+  if (at == std::string_view::npos) return -1;
+  return std::atoi(std::string(text.substr(at + 6, 8)).c_str());
+}
+
+// An error of the server at `name` (`body`: its answer, `sql` what was asked). A shard that the
+// coordinator cannot reach (NETWORK_ERROR 210, SOCKET_TIMEOUT 209, ALL_CONNECTION_TRIES_FAILED
+// 279) is kIoError, without the query: the cluster cannot answer now, and nothing was wrong with
+// what was asked. Anything else is kInternal with the query's start.
+Status ServerError(const std::string& name, std::string_view body, int http, std::string_view sql);
+
 std::string Head(std::string_view sql) {
   std::string s(sql.substr(0, 120));
   for (char& c : s) {
@@ -75,6 +88,19 @@ std::string Head(std::string_view sql) {
   }
   if (sql.size() > 120) s += "...";
   return s;
+}
+
+Status ServerError(const std::string& name, std::string_view body, int http, std::string_view sql) {
+  const std::string text = ExceptionText(body);
+  const int code = ExceptionCode(text);
+  if (code == 209 || code == 210 || code == 279) {
+    return Status::IoError("ClickHouse at " + name +
+                           " cannot reach a shard of its cluster, so it gives no answer rather "
+                           "than part of one (" + text.substr(0, 200) +
+                           "): start the shard that is down (scripts/clickhouse-cluster.sh status DIR)");
+  }
+  return Status::Internal("ClickHouse at " + name + ": " + text + " (HTTP " + std::to_string(http) +
+                          ", query: " + Head(sql) + ")");
 }
 
 // Settings a server's profile might relax, held to what a store needs: an unavailable shard or a
@@ -200,8 +226,8 @@ void ClickHouseClient::Configure(httplib::Client* cli) const {
   cli->set_basic_auth(user_.c_str(), password_.c_str());
 }
 
-// With $ENCORE_CLICKHOUSE_TRACE set, each query's time and start go to stderr (=full: the whole
-// query).
+// With $ENCORE_CLICKHOUSE_TRACE set, each query's time, bytes sent (an insert's data) and
+// received, and its start go to stderr (=full: the whole query).
 class Trace {
  public:
   Trace(std::string_view sql, size_t body) : on_(std::getenv("ENCORE_CLICKHOUSE_TRACE") != nullptr) {
@@ -214,13 +240,15 @@ class Trace {
   ~Trace() {
     if (!on_) return;
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-    std::fprintf(stderr, "[clickhouse] %8.1f ms %9zu B  %s\n", ms, body_, sql_.c_str());
+    std::fprintf(stderr, "[clickhouse] %8.1f ms  sent %9zu B  got %9zu B  %s\n", ms, body_,
+                 got_, sql_.c_str());
   }
+  void Got(size_t n) { got_ += n; }
 
  private:
   bool on_;
   std::string sql_;
-  size_t body_ = 0;
+  size_t body_ = 0, got_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
 
@@ -252,6 +280,7 @@ Status ClickHouseClient::QueryStream(
       if (error_body.size() < 4096) error_body.append(data, std::min<size_t>(n, 4096));
       return true;
     }
+    trace.Got(n);
     if (!sink(data, n)) {
       stopped = true;
       return false;
@@ -267,8 +296,7 @@ Status ClickHouseClient::QueryStream(
                            httplib::to_string(err) + ") to: " + Head(sql));
   }
   if (res.status != 200) {
-    return Status::Internal("ClickHouse at " + Name() + ": " + ExceptionText(error_body) +
-                            " (HTTP " + std::to_string(res.status) + ", query: " + Head(sql) + ")");
+    return ServerError(Name(), error_body, res.status, sql);
   }
   return Status::Ok();
 }
@@ -296,8 +324,7 @@ Result<std::string> ClickHouseClient::Query(
                            httplib::to_string(res.error()) + ") to: " + Head(sql));
   }
   if (res->status != 200) {
-    return Status::Internal("ClickHouse at " + Name() + ": " + ExceptionText(res->body) +
-                            " (HTTP " + std::to_string(res->status) + ", query: " + Head(sql) + ")");
+    return ServerError(Name(), res->body, res->status, sql);
   }
   return std::move(res->body);
 }

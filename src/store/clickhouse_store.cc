@@ -345,13 +345,40 @@ class ClickHouseStore final : public CountStore {
 
   // Rows wait in a buffer and go to the cluster a million at a time: a day of a few thousand
   // plays is not an insert (and a part on every shard) of its own.
+  //
+  // A day that this file both opens and closes (new to the store, before the seal the commit
+  // raises) is counted here, as the local store counts: its plays are all in this call, so the
+  // cap needs no other, and its counts go to `counts` under this attempt (as MakeFinal would put
+  // them), its plays nowhere. The other days' plays go to the shards, capped there later.
   Status AddRecords(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
-                    size_t n_totals) override {
+                    size_t n_totals, std::optional<Day> seal_before) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
     if (day < 0 || day > 65535) {
       return Status::InvalidArgument("day " + FormatDate(day) + " is outside ClickHouse's Date");
     }
     std::lock_guard<std::mutex> l(pending_mu_);
+    if (auto have = pending_.find(day); have != pending_.end() && have->second.counted_here) {
+      return Status::Internal("records of " + FormatDate(day) + " given twice to one commit");
+    }
+    const bool new_day = !days_.count(day) && !pending_.count(day);
+    if (new_day && seal_before && day < *seal_before &&
+        (!sealed_ || (*seal_before > *sealed_ && day >= *sealed_))) {
+      return CountHere(day, plays, n_plays, totals, n_totals);
+    }
+    // A new day that stays open: its plays go to the shards (a later file may add to them), and
+    // what they count is known here without asking the cluster.
+    std::optional<std::pair<uint64_t, int64_t>> measured;
+    if (new_day) {
+      uint64_t rows = 0;
+      int64_t streams = 0;
+      for (const CellSums& c : CountDay(plays, n_plays, totals, n_totals)) {
+        for (int t = 0; t < 3; ++t) {
+          rows += c.tier[t] != 0;
+          streams += c.tier[t];
+        }
+      }
+      measured.emplace(rows, streams);
+    }
     for (size_t k = 0; k < n_plays; ++k) {
       PutU16(&plays_buf_.data, static_cast<uint16_t>(day));
       PutU64(&plays_buf_.data, plays[k].cell);
@@ -360,17 +387,15 @@ class ClickHouseStore final : public CountStore {
       PutU64(&plays_buf_.data, attempt_);
       if (++plays_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&plays_buf_));
     }
-    for (size_t k = 0; k < n_totals; ++k) {
-      PutU16(&totals_buf_.data, static_cast<uint16_t>(day));
-      PutU64(&totals_buf_.data, totals[k].cell);
-      PutU8(&totals_buf_.data, totals[k].tier);
-      PutU64(&totals_buf_.data, static_cast<uint64_t>(totals[k].streams));
-      PutU64(&totals_buf_.data, attempt_);
-      if (++totals_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&totals_buf_));
-    }
+    ENCORE_RETURN_IF_ERROR(AddTotals(day, totals, n_totals));
     Pending& p = pending_[day];
     p.plays |= n_plays > 0;
-    p.measured = false;
+    p.plays_added += static_cast<int64_t>(n_plays);
+    p.measured = measured.has_value();
+    if (measured) {
+      p.rows = measured->first;
+      p.streams = measured->second;
+    }
     return Status::Ok();
   }
 
@@ -485,6 +510,8 @@ class ClickHouseStore final : public CountStore {
     bool plays = false;
     bool measured = false;
     bool staged = false;  // made final under this attempt (PendingCounted)
+    bool counted_here = false;  // counted in this process (AddRecords); also staged
+    int64_t plays_added = 0;    // plays given to the shards by this attempt
     uint64_t rows = 0;
     int64_t streams = 0;
   };
@@ -497,16 +524,30 @@ class ClickHouseStore final : public CountStore {
       if (!p.measured) days.emplace_back(day, PendingInfo(day));
     }
     if (days.empty()) return Status::Ok();
-    std::map<Day, std::vector<CountRow>> counts;
-    ENCORE_RETURN_IF_ERROR(ReadDays(days, true, &counts));
+    // Summed on the cluster: a row per day, not the day's counts.
     for (const auto& [day, info] : days) {
       Pending& p = pending_.at(day);
-      const std::vector<CountRow>& rows = counts[day];
-      p.rows = rows.size();
+      p.rows = 0;
       p.streams = 0;
-      for (const auto& r : rows) p.streams += r.streams;
-      p.measured = true;
     }
+    const std::string sql =
+        "SELECT day, toInt64(sum(premium + free + unknown)), toUInt64(countIf(premium != 0) + "
+        "countIf(free != 0) + countIf(unknown != 0)) FROM (" + DaysSql(days, true, false) +
+        ") GROUP BY day FORMAT RowBinary";
+    ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 8 + 8>(sql, [&](const char* row) {
+      uint16_t d;
+      int64_t streams;
+      uint64_t rows;
+      std::memcpy(&d, row, 2);
+      std::memcpy(&streams, row + 2, 8);
+      std::memcpy(&rows, row + 10, 8);
+      auto it = pending_.find(Day{d});
+      if (it == pending_.end()) return false;
+      it->second.streams = streams;
+      it->second.rows = rows;
+      return true;
+    }));
+    for (const auto& [day, info] : days) pending_.at(day).measured = true;
     return Status::Ok();
   }
 
@@ -558,16 +599,29 @@ class ClickHouseStore final : public CountStore {
   }
   Status FlushAll() {
     ENCORE_RETURN_IF_ERROR(Flush(&plays_buf_));
+    ENCORE_RETURN_IF_ERROR(Flush(&counts_buf_));
     return Flush(&totals_buf_);
   }
 
   // Writes the counts of `days` (this attempt's rows included) to `counts` under this attempt.
+  // A query caps at most 31 days, and about 4M of their streams (as last measured): the
+  // listeners of a (day, cell) are grouped in memory, so big days go a few at a time; a group
+  // that still outgrows 1 GB spills to the shard's disk.
   Status MakeFinal(const std::vector<std::pair<Day, DayInfo>>& days) {
-    constexpr size_t kDaysPerInsert = 31;  // what one query caps at once on a shard
-    for (size_t i = 0; i < days.size(); i += kDaysPerInsert) {
-      const std::vector<std::pair<Day, DayInfo>> some(
-          days.begin() + static_cast<ptrdiff_t>(i),
-          days.begin() + static_cast<ptrdiff_t>(std::min(days.size(), i + kDaysPerInsert)));
+    constexpr size_t kDaysPerInsert = 31;
+    constexpr int64_t kStreamsPerInsert = 4'000'000;
+    for (size_t i = 0, j = 0; i < days.size(); i = j) {
+      int64_t streams = 0;
+      for (j = i; j < days.size() && j - i < kDaysPerInsert; ++j) {
+        auto p = pending_.find(days[j].first);
+        const int64_t day_streams =
+            days[j].second.streams +
+            (p == pending_.end() ? 0 : std::max(p->second.streams, p->second.plays_added));
+        if (j > i && streams + day_streams > kStreamsPerInsert) break;
+        streams += day_streams;
+      }
+      const std::vector<std::pair<Day, DayInfo>> some(days.begin() + static_cast<ptrdiff_t>(i),
+                                                      days.begin() + static_cast<ptrdiff_t>(j));
       ENCORE_RETURN_IF_ERROR(
           Coord()
               .Query("INSERT INTO " + ep_.database + ".counts (day, cell, tier, streams, version) "
@@ -575,8 +629,96 @@ class ClickHouseStore final : public CountStore {
                      ") AS version FROM (" + DaysSql(some, true) +
                      ") ARRAY JOIN [premium, free, unknown] AS s, "
                      "[toUInt8(0), toUInt8(1), toUInt8(2)] AS tier WHERE s != 0",
-                     {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"}})
+                     {}, {{"insert_distributed_sync", "1"}, {"distributed_group_by_no_merge", "1"},
+                          {"max_bytes_before_external_group_by", "1000000000"}})
               .status());
+    }
+    return Status::Ok();
+  }
+
+  // A day's counts from its plays and daily-totals rows alone (a day new to the store): the
+  // cap, premium first, per (cell, listener), as doc/ingest.md and DaysSql; the totals added as
+  // they are. Sorted by cell.
+  struct CellSums {
+    uint64_t cell;
+    int64_t tier[3];
+  };
+  std::vector<CellSums> CountDay(const PlayRec* plays, size_t n_plays, const TotalRec* totals,
+                                 size_t n_totals) const {
+    std::vector<PlayRec> sorted(plays, plays + n_plays);
+    std::sort(sorted.begin(), sorted.end(), [](const PlayRec& a, const PlayRec& b) {
+      return a.cell != b.cell ? a.cell < b.cell : a.user < b.user;
+    });
+    std::vector<CellSums> sums;
+    const int64_t cap = rules_.cap;
+    for (size_t i = 0; i < sorted.size();) {
+      const uint64_t cell = sorted[i].cell, user = sorted[i].user & ~1ULL;
+      int64_t premium = 0, free = 0;
+      for (; i < sorted.size() && sorted[i].cell == cell && (sorted[i].user & ~1ULL) == user; ++i) {
+        ++((sorted[i].user & 1) ? free : premium);
+      }
+      const int64_t p = std::min(premium, cap);
+      const int64_t f = std::min(free, cap - p);
+      if (sums.empty() || sums.back().cell != cell) sums.push_back({cell, {0, 0, 0}});
+      sums.back().tier[0] += p;
+      sums.back().tier[1] += f;
+    }
+    if (n_totals == 0) return sums;
+    for (size_t k = 0; k < n_totals; ++k) {
+      CellSums c{totals[k].cell, {0, 0, 0}};
+      c.tier[std::min<uint8_t>(totals[k].tier, 2)] = totals[k].streams;
+      sums.push_back(c);
+    }
+    std::stable_sort(sums.begin(), sums.end(),
+                     [](const CellSums& a, const CellSums& b) { return a.cell < b.cell; });
+    size_t o = 0;
+    for (size_t i = 0; i < sums.size(); ++i) {
+      if (o && sums[o - 1].cell == sums[i].cell) {
+        for (int t = 0; t < 3; ++t) sums[o - 1].tier[t] += sums[i].tier[t];
+      } else {
+        sums[o++] = sums[i];
+      }
+    }
+    sums.resize(o);
+    return sums;
+  }
+
+  // A day that this file opens and closes (AddRecords): its counts go to `counts` under this
+  // attempt, as MakeFinal would write them, and its plays nowhere; its totals also to `totals`,
+  // as for any day (the day's base, which holds them, is read without this attempt's totals).
+  Status CountHere(Day day, const PlayRec* plays, size_t n_plays, const TotalRec* totals,
+                   size_t n_totals) {
+    for (size_t k = 0; k < n_totals; ++k) {
+      if (totals[k].tier > 2) return Status::Internal("a totals row of tier " + std::to_string(totals[k].tier));
+    }
+    const std::vector<CellSums> sums = CountDay(plays, n_plays, totals, n_totals);
+    ENCORE_RETURN_IF_ERROR(AddTotals(day, totals, n_totals));
+    Pending& pending = pending_[day];
+    pending.plays = pending.staged = pending.measured = pending.counted_here = true;
+    for (const CellSums& c : sums) {
+      for (uint8_t t = 0; t < 3; ++t) {
+        if (c.tier[t] == 0) continue;
+        PutU16(&counts_buf_.data, static_cast<uint16_t>(day));
+        PutU64(&counts_buf_.data, c.cell);
+        PutU8(&counts_buf_.data, t);
+        PutU64(&counts_buf_.data, static_cast<uint64_t>(c.tier[t]));
+        PutU64(&counts_buf_.data, attempt_);
+        ++pending.rows;
+        pending.streams += c.tier[t];
+        if (++counts_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&counts_buf_));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status AddTotals(Day day, const TotalRec* totals, size_t n_totals) {
+    for (size_t k = 0; k < n_totals; ++k) {
+      PutU16(&totals_buf_.data, static_cast<uint16_t>(day));
+      PutU64(&totals_buf_.data, totals[k].cell);
+      PutU8(&totals_buf_.data, totals[k].tier);
+      PutU64(&totals_buf_.data, static_cast<uint64_t>(totals[k].streams));
+      PutU64(&totals_buf_.data, attempt_);
+      if (++totals_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&totals_buf_));
     }
     return Status::Ok();
   }
@@ -1073,6 +1215,14 @@ class ClickHouseStore final : public CountStore {
         changed[day] = info;
       }
     }
+    // A day made final ahead of this commit must be one the commit seals: its counts are its base.
+    for (const auto& [day, p] : pending_) {
+      auto c = changed.find(day);
+      if (p.staged && (c == changed.end() || c->second.base_version != attempt_)) {
+        return Status::Internal("the counts of " + FormatDate(day) +
+                                " were made final for a seal this commit does not raise");
+      }
+    }
     std::vector<SourceRecord> new_sources;
     const std::string now = FormatTimestamp(std::time(nullptr));
     auto add_source = [&](SourceRecord s) {
@@ -1152,6 +1302,7 @@ class ClickHouseStore final : public CountStore {
   mutable std::map<Day, Pending> pending_;  // measured lazily (MeasurePending)
   InsertBuffer plays_buf_{"plays", "day, cell, user, tier, attempt", {}, 0};
   InsertBuffer totals_buf_{"totals", "day, cell, tier, streams, attempt", {}, 0};
+  InsertBuffer counts_buf_{"counts", "day, cell, tier, streams, version", {}, 0};
 };
 
 }  // namespace

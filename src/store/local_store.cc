@@ -474,7 +474,8 @@ Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
   return OpenLocalStoreWith(dir, options, PosixFileSystem());
 }
 
-Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size_t) {
+Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size_t,
+                              std::optional<Day>) {
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
 }
 
