@@ -3,7 +3,9 @@
 // Tables (database D; *_local on every shard, the rest on the coordinator, the URL's first host):
 //   plays_local  (day, cell, user, tier, attempt)   the plays at or over the stream threshold
 //   totals_local (day, cell, tier, streams, attempt) daily-totals rows and counts given whole
-//   counts_local (day, cell, tier, streams, version) a day's counts made final (sealed, replaced)
+//   counts_local (day, cell, tier, streams, version) a day's counts made final (sealed, replaced);
+//                a cell's may be in parts on several shards (each shard's seal writes its own
+//                listeners' part), so every read sums a cell's rows
 //   plays, totals, counts: Distributed over them (plays by user, so a listener's plays of a day
 //   are on one shard and the cap is applied there; the others by cell)
 //   commits (generation, attempt, manifest): one row per commit, the commit point
@@ -420,9 +422,10 @@ class ClickHouseStore final : public CountStore {
       if (!closing.empty()) {
         ENCORE_ASSIGN_OR_RETURN(
             std::string body,
-            Coord().Query("SELECT day, sum(streams), count() FROM " + ep_.database +
-                          ".counts WHERE version = " + std::to_string(attempt_) +
-                          " GROUP BY day FORMAT RowBinary"));
+            Coord().Query("SELECT day, sum(s), count() FROM (SELECT day, cell, tier, "
+                          "sum(streams) AS s FROM " + ep_.database + ".counts WHERE version = " +
+                          std::to_string(attempt_) +
+                          " GROUP BY day, cell, tier HAVING s != 0) GROUP BY day FORMAT RowBinary"));
         for (BinReader r{body.data(), body.data() + body.size()}; !r.done();) {
           const Day day = r.Fixed<uint16_t>();
           const int64_t streams = r.Fixed<int64_t>();
@@ -607,6 +610,49 @@ class ClickHouseStore final : public CountStore {
   // A query caps at most 31 days, and about 4M of their streams (as last measured): the
   // listeners of a (day, cell) are grouped in memory, so big days go a few at a time; a group
   // that still outgrows 1 GB spills to the shard's disk.
+  // The attempts of the commits after generation `after`, as an SQL list ("0" for none: no
+  // attempt is 0).
+  Result<std::string> CommittedList(uint64_t after) const {
+    ENCORE_ASSIGN_OR_RETURN(std::string body, Coord().Query(Committed(after) + " FORMAT TSV"));
+    std::string list;
+    for (size_t at = 0; at < body.size();) {
+      size_t nl = body.find('\n', at);
+      if (nl == std::string::npos) nl = body.size();
+      if (nl > at) list += (list.empty() ? "" : ", ") + body.substr(at, nl - at);
+      at = nl + 1;
+    }
+    return list.empty() ? std::string("0") : list;
+  }
+
+  // Each shard caps its own listeners' plays of `days` and writes its part of their counts to
+  // its own counts_local, all shards at once: a shard holds its listeners whole, so its sums are
+  // exact parts of each cell's (readers sum the parts), and no row crosses the network.
+  Status MakeFinalOnShards(const std::vector<std::pair<Day, DayInfo>>& some) {
+    std::map<uint64_t, std::string> committed;
+    for (const auto& [day, info] : some) {
+      if (!committed.count(info.base_generation)) {
+        ENCORE_ASSIGN_OR_RETURN(committed[info.base_generation], CommittedList(info.base_generation));
+      }
+    }
+    const std::string sql =
+        "INSERT INTO " + ep_.database + ".counts_local (day, cell, tier, streams, version) "
+        "SELECT day, cell, tier, s, toUInt64(" + std::to_string(attempt_) + ") AS version FROM (" +
+        DaysSql(some, true, false, &committed) +
+        ") ARRAY JOIN [premium, free, unknown] AS s, "
+        "[toUInt8(0), toUInt8(1), toUInt8(2)] AS tier WHERE s != 0";
+    std::vector<Status> done(hosts_.size(), Status::Ok());
+    std::vector<std::thread> threads;
+    for (size_t h = 0; h < hosts_.size(); ++h) {
+      threads.emplace_back([&, h] {
+        done[h] = hosts_[h]->Query(sql, {}, {{"max_bytes_before_external_group_by", "1000000000"}})
+                      .status();
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& st : done) ENCORE_RETURN_IF_ERROR(st);
+    return Status::Ok();
+  }
+
   Status MakeFinal(const std::vector<std::pair<Day, DayInfo>>& days) {
     constexpr size_t kDaysPerInsert = 31;
     constexpr int64_t kStreamsPerInsert = 4'000'000;
@@ -622,6 +668,10 @@ class ClickHouseStore final : public CountStore {
       }
       const std::vector<std::pair<Day, DayInfo>> some(days.begin() + static_cast<ptrdiff_t>(i),
                                                       days.begin() + static_cast<ptrdiff_t>(j));
+      if (!ep_.cluster.empty()) {
+        ENCORE_RETURN_IF_ERROR(MakeFinalOnShards(some));
+        continue;
+      }
       ENCORE_RETURN_IF_ERROR(
           Coord()
               .Query("INSERT INTO " + ep_.database + ".counts (day, cell, tier, streams, version) "
@@ -1022,9 +1072,15 @@ class ClickHouseStore final : public CountStore {
   // GROUP BY), and a correction from the few (day, cell, user) groups over the cap, found on each
   // shard, which holds its listeners whole (distributed_group_by_no_merge): no per-listener row
   // leaves a shard unless it is over the cap.
+  //
+  // on_shard: the SQL one shard runs over its own tables (*_local), with the committed attempts
+  // after each base given as literal lists (`committed`, by base generation: a shard has no
+  // `commits` table); its sums are that shard's part of each cell.
   std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending,
-                      bool ordered = true) const {
-    const std::string& d = ep_.database;
+                      bool ordered = true,
+                      const std::map<uint64_t, std::string>* committed = nullptr) const {
+    const std::string d = ep_.database;
+    const std::string local = committed && !ep_.cluster.empty() ? "_local" : "";
     const std::string cap = std::to_string(rules_.cap);
     std::map<uint64_t, std::vector<const std::pair<Day, DayInfo>*>> by_base;
     for (const auto& day : days) by_base[day.second.base_generation].push_back(&day);
@@ -1037,7 +1093,8 @@ class ClickHouseStore final : public CountStore {
     const std::string by_tier =
         "if(tier = 0, streams, 0) AS p, if(tier = 1, streams, 0) AS f, if(tier = 2, streams, 0) AS u";
     for (const auto& [base, group] : by_base) {
-      std::string attempts = "attempt GLOBAL IN (" + Committed(base) + ")";
+      std::string attempts = committed ? "attempt IN (" + committed->at(base) + ")"
+                                       : "attempt GLOBAL IN (" + Committed(base) + ")";
       if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
       std::vector<std::string> all, with_plays, bases;
       for (const auto* day : group) {
@@ -1052,13 +1109,13 @@ class ClickHouseStore final : public CountStore {
         }
       }
       if (!bases.empty()) {
-        parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".counts WHERE " +
+        parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".counts" + local + " WHERE " +
                         join(bases, " OR "));
       }
-      parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".totals WHERE day IN (" +
+      parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".totals" + local + " WHERE day IN (" +
                       join(all, ", ") + ") AND " + attempts);
       if (!with_plays.empty()) {
-        const std::string where = " FROM " + d + ".plays WHERE day IN (" + join(with_plays, ", ") +
+        const std::string where = " FROM " + d + ".plays" + local + " WHERE day IN (" + join(with_plays, ", ") +
                                   ") AND " + attempts;
         parts.push_back("SELECT day, cell, toInt64(countIf(tier = 0)) AS p, "
                         "toInt64(countIf(tier = 1)) AS f, toInt64(0) AS u" + where +
