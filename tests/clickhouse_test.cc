@@ -169,7 +169,10 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   const std::string later = *dir_ / "later.csv";
   WriteText(later,
             "ts,user,track,ms_played,country,tier\n2024-04-10T10:00:00Z,u1,QZENC2000001,181000,KR,free\n");
-  for (const std::string& f : {w, *dir_ / "world-daily.csv", more, broken, mixed, later}) {
+  // The demo world's catalog (album units, versions, artists) and its launch sales.
+  EXPECT_EQ(Same("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo")), 0);
+  for (const std::string& f : {w, *dir_ / "world-daily.csv", *dir_ / "world-sales.csv", more, broken,
+                               mixed, later}) {
     Same("ingest --no-records " + Quote(f));
   }
   // Exactly once: the same files again change nothing.
@@ -188,6 +191,17 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   Same("records fastest 100000");
   Same("records most");
   Same("news");
+  // Every methodology (album units with the catalog, the world less the US, the UK's and the
+  // Hot 100's series), chart runs, the chart history's check, claims and catalog views.
+  for (const std::string chart : {"billboard-200-style", "global-200-excl-us-style"}) {
+    EXPECT_EQ(Same("chart compile " + chart + " --from 2024-03-09 --to 2024-03-30"), 0) << chart;
+  }
+  EXPECT_EQ(Same("chart hot-100-style --date 2024-03-23"), 0);
+  EXPECT_EQ(Same("chart run --artist Jungkook"), 0);
+  EXPECT_EQ(Same("chart verify"), 0);
+  Same("check 'days_to(streams, 1e6, track \"Seven\") = 10' 'rank(streams, track \"Seven\") = 1'");
+  EXPECT_EQ(Same("artist Jungkook"), 0);
+  EXPECT_EQ(Same("track jk-seven"), 0);
 }
 
 // The cluster cuts each region's chart to its best rows and keeps the rows tied with the last
