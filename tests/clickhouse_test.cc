@@ -214,6 +214,10 @@ TEST_F(ClickHouseStoreTest, ChartsCutOnTheClusterWithTiesAsTheLocalStore) {
                 .code,
             0);
   Same("ingest --no-records " + Quote(f));
+  // A track played in the US only: nothing of it is left on the world less the US.
+  const std::string us_only = *dir_ / "us-only.csv";
+  WriteText(us_only, "date,country,track,streams,tier,service\n2024-03-04,US,QZENC2999999,500,premium,spotify\n");
+  Same("ingest --no-records " + Quote(us_only));
   for (const std::string chart : {"spotify-daily", "spotify-weekly", "global-200-style",
                                   "global-200-excl-us-style", "hot-100-style"}) {
     // Daily: every day; weekly: the one full week (the latest chart).
@@ -226,6 +230,8 @@ TEST_F(ClickHouseStoreTest, ChartsCutOnTheClusterWithTiesAsTheLocalStore) {
     EXPECT_EQ(Same("chart spotify-weekly --date 2024-03-07" + region), 0) << region;
   }
   EXPECT_EQ(Same("chart global-200-excl-us-style"), 0);
+  const RunResult excl = RunEncore("chart global-200-excl-us-style --store " + Quote(*dir_ / "local"));
+  EXPECT_FALSE(Has(excl.out, "QZENC2999999")) << excl.out;
   EXPECT_EQ(Same("chart hot-100-style"), 0);
   EXPECT_EQ(Same("records fastest 1000"), 0);
 }
@@ -399,6 +405,24 @@ TEST_F(ClickHouseStoreTest, OneWriterAtATimeHoweverTheUrlIsSpelledOrWhereItRuns)
   for (const auto& name : {"plays0.csv", "plays1.csv", "plays2.csv"}) {
     EXPECT_TRUE(Has(status.out, name)) << status.out;
   }
+
+  // A writer sends a seal to every host it is given: one server named twice (its part would
+  // count twice, the other shard's not at all), or the hosts in another order, is refused.
+  const size_t scheme = url.find("://") + 3, comma = url.find(',', scheme),
+               slash = url.find('/', comma);
+  const std::string first = url.substr(scheme, comma - scheme),
+                    second = url.substr(comma + 1, slash - comma - 1);
+  std::string twice = url, local_first = first;
+  local_first.replace(0, local_first.find(':'), "localhost");
+  twice.replace(comma + 1, second.size(), local_first);
+  RunResult bad = RunEncore("ingest --no-records --store " + Quote(twice) + " " + Quote(f[0]));
+  EXPECT_EQ(bad.code, 2) << twice << ": " << bad.err;
+  EXPECT_TRUE(Has(bad.err, "names one server twice")) << bad.err;
+  std::string swapped = url;
+  swapped.replace(scheme, slash - scheme, second + "," + first);
+  bad = RunEncore("ingest --no-records --store " + Quote(swapped) + " " + Quote(f[0]));
+  EXPECT_EQ(bad.code, 2) << swapped << ": " << bad.err;
+  EXPECT_TRUE(Has(bad.err, "has its coordinator at " + first)) << bad.err;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ enum class StatusCode {
                         // differ)
   kDataError,           // input data was rejected (strict mode, unreadable header)
   kInternal,
+  kUnavailable,  // a server the store lives on cannot answer now (a ClickHouse shard is down)
 };
 
 // The stable lower-case name of a code, as printed in errors ("io_error").
@@ -44,6 +45,7 @@ class [[nodiscard]] Status {
     return {StatusCode::kFailedPrecondition, std::move(m)};
   }
   static Status DataError(std::string m) { return {StatusCode::kDataError, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }

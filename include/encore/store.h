@@ -251,6 +251,19 @@ class CountStore {
   // A chart's streams per region and track (ChartStreamsQuery), in no particular order.
   virtual Result<std::vector<RegionTrackStreams>> PeriodChartStreams(
       const ChartStreamsQuery& query) const;
+  // One track's streams of each tier per day, over the days from..to (each bound optional) of
+  // the services flagged: in `country` only, or the world (nullopt); per day and service the
+  // GLOBAL rows where there are any, else the sum over the rows read (the rule of QueryStreams).
+  // Sorted by day; days without streams left out.
+  struct TrackDay {
+    Day day = 0;
+    int64_t tier[3] = {0, 0, 0};
+  };
+  virtual Result<std::vector<TrackDay>> TrackSeries(uint32_t track,
+                                                    const std::vector<char>& services,
+                                                    std::optional<CountryCode> country,
+                                                    std::optional<Day> from,
+                                                    std::optional<Day> to) const;
 };
 
 struct StoreOptions {

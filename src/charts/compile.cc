@@ -189,9 +189,13 @@ Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const Count
     }));
     flush();
   }
+  // A track with nothing left (all its streams in the US, on the world less the US) is not on
+  // the chart.
   std::vector<std::pair<uint32_t, TrackStreams>> out;
-  for (uint32_t t = 0; t < by_track.size(); ++t)
-    if (seen[t]) out.emplace_back(t, by_track[t]);
+  for (uint32_t t = 0; t < by_track.size(); ++t) {
+    const TrackStreams& ts = by_track[t];
+    if (seen[t] && (ts.tier[0] || ts.tier[1] || ts.tier[2])) out.emplace_back(t, ts);
+  }
   return out;
 }
 

@@ -29,6 +29,7 @@ int ExitCode(const encore::Status& s) {
     case StatusCode::kCorruption:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kInternal:
+    case StatusCode::kUnavailable:
       return 5;
   }
   return 5;

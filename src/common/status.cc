@@ -20,6 +20,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "data_error";
     case StatusCode::kInternal:
       return "internal";
+    case StatusCode::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
 }

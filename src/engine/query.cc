@@ -38,6 +38,23 @@ Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const St
     skip[i] = IsChartStreamsService(store.services()[i]);
   const int span = q.service ? ServiceSpan(*q.service) : 1;
   std::vector<DailyStreams> out;
+  if (store.RunsQueries()) {
+    // On a cluster: the series is summed there (CountStore::TrackSeries).
+    std::vector<char> flags(skip.size());
+    for (size_t i = 0; i < flags.size(); ++i) flags[i] = service ? i == *service : !skip[i];
+    ENCORE_ASSIGN_OR_RETURN(auto days, store.TrackSeries(*track, flags, country, q.from, q.to));
+    for (const auto& t : days) {
+      DailyStreams d;
+      d.day = t.day;
+      d.span = span;
+      d.premium = t.tier[0];
+      d.free = t.tier[1];
+      d.unknown = t.tier[2];
+      d.streams = d.premium + d.free + d.unknown;
+      out.push_back(d);
+    }
+    return out;
+  }
   for (Day day : store.Days()) {
     if (!InRange(day, q.from, q.to)) continue;
     ENCORE_ASSIGN_OR_RETURN(std::vector<CountRow> rows, store.ReadCounts(day));

@@ -1039,7 +1039,7 @@ int HttpStatusOf(const Status& s) {
       return 409;
     case StatusCode::kDataError:
       return 422;
-    case StatusCode::kIoError:  // the store cannot be read now (a disk, a cluster's shard)
+    case StatusCode::kUnavailable:  // the store's servers cannot answer now (a shard is down)
       return 503;
     default:
       return 500;

@@ -77,7 +77,7 @@ int ExceptionCode(std::string_view text) {
 
 // An error of the server at `name` (`body`: its answer, `sql` what was asked). A shard that the
 // coordinator cannot reach (NETWORK_ERROR 210, SOCKET_TIMEOUT 209, ALL_CONNECTION_TRIES_FAILED
-// 279) is kIoError, without the query: the cluster cannot answer now, and nothing was wrong with
+// 279) is kUnavailable, without the query: the cluster cannot answer now, and nothing was wrong with
 // what was asked. Anything else is kInternal with the query's start.
 Status ServerError(const std::string& name, std::string_view body, int http, std::string_view sql);
 
@@ -94,10 +94,11 @@ Status ServerError(const std::string& name, std::string_view body, int http, std
   const std::string text = ExceptionText(body);
   const int code = ExceptionCode(text);
   if (code == 209 || code == 210 || code == 279) {
-    return Status::IoError("ClickHouse at " + name +
+    return Status::Unavailable("ClickHouse at " + name +
                            " cannot reach a shard of its cluster, so it gives no answer rather "
                            "than part of one (" + text.substr(0, 200) +
-                           "): start the shard that is down (scripts/clickhouse-cluster.sh status DIR)");
+                           "): a shard is down or too slow to answer (scripts/clickhouse-cluster.sh "
+                           "status DIR shows a local cluster's shards)");
   }
   return Status::Internal("ClickHouse at " + name + ": " + text + " (HTTP " + std::to_string(http) +
                           ", query: " + Head(sql) + ")");
@@ -105,8 +106,9 @@ Status ServerError(const std::string& name, std::string_view body, int http, std
 
 // Settings a server's profile might relax, held to what a store needs: an unavailable shard or a
 // limit reached is an error, never a shorter answer.
+// max_query_size: a store's queries name its committed attempts and days, which grow with it.
 constexpr std::string_view kStrict =
-    "&skip_unavailable_shards=0&read_overflow_mode=throw&result_overflow_mode=throw"
+    "&max_query_size=67108864&skip_unavailable_shards=0&read_overflow_mode=throw&result_overflow_mode=throw"
     "&set_overflow_mode=throw&transfer_overflow_mode=throw&timeout_overflow_mode=throw";
 
 }  // namespace
@@ -292,8 +294,8 @@ Status ClickHouseClient::QueryStream(
   const bool ok = cli.send(req, res, err);
   if (stopped) return Status::Ok();
   if (!ok) {
-    return Status::IoError("ClickHouse at " + Name() + " does not answer (" +
-                           httplib::to_string(err) + ") to: " + Head(sql));
+    return Status::Unavailable("ClickHouse at " + Name() + " does not answer (" +
+                               httplib::to_string(err) + ") to: " + Head(sql));
   }
   if (res.status != 200) {
     return ServerError(Name(), error_body, res.status, sql);
@@ -320,8 +322,8 @@ Result<std::string> ClickHouseClient::Query(
   Configure(&cli);
   auto res = cli.Post(path, body.data(), body.size(), "application/octet-stream");
   if (!res) {
-    return Status::IoError("ClickHouse at " + Name() + " does not answer (" +
-                           httplib::to_string(res.error()) + ") to: " + Head(sql));
+    return Status::Unavailable("ClickHouse at " + Name() + " does not answer (" +
+                               httplib::to_string(res.error()) + ") to: " + Head(sql));
   }
   if (res->status != 200) {
     return ServerError(Name(), res->body, res->status, sql);

@@ -49,7 +49,7 @@ class ClickHouseClient {
   ~ClickHouseClient();
 
   // Runs `sql`; `body` is sent after it (the data of an INSERT ... FORMAT). Settings go as URL
-  // parameters. The answer's body on HTTP 200; otherwise kIoError (no answer: "ClickHouse at
+  // parameters. The answer's body on HTTP 200; otherwise kUnavailable (no answer: "ClickHouse at
   // HOST:PORT does not answer: ...") or kInternal with the server's exception text.
   Result<std::string> Query(std::string_view sql, std::string_view body = {},
                             const std::vector<std::pair<std::string, std::string>>& settings = {}) const;

@@ -29,6 +29,8 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "common/file_system.h"
@@ -101,6 +103,7 @@ struct DayInfo {
   uint64_t attempt = 0;     // that commit's attempt (random: unique across recreated databases)
   uint64_t base_version = 0;  // the attempt whose counts_local rows are the day's base; 0: none
   uint64_t base_generation = 0;  // rows of commits after this add to the base
+  uint64_t first_generation = 0;  // the first commit that gave the day rows; 0: none yet
   bool plays = false;            // plays after the base
   int64_t streams = 0;
   uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
@@ -130,12 +133,25 @@ class ClickHouseStore final : public CountStore {
     const bool have = exists.rfind("1", 0) == 0;
     if (!ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckCluster());
     if (!have) {
+      // The store's commits are on its coordinator, the URL's first host: another host holding
+      // them means the hosts are named in another order than when the store was made.
+      for (size_t h = 1; h < hosts_.size(); ++h) {
+        ENCORE_ASSIGN_OR_RETURN(std::string there,
+                                hosts_[h]->Query("SELECT count() FROM system.tables WHERE database = " +
+                                                 SqlQuote(db) + " AND name = 'commits'"));
+        if (there.rfind("1", 0) == 0) {
+          return Status::InvalidArgument(
+              "the encore store in database " + db + " has its coordinator at " + hosts_[h]->Name() +
+              ": name that host first in the URL (the coordinator keeps the commits)");
+        }
+      }
       if (options_.read_only || !options_.create_if_missing) {
         return Status::NotFound("no encore store in ClickHouse database " + ep_.Display());
       }
       ENCORE_RETURN_IF_ERROR(CreateSchema());
       rules_ = options_.rules;
     }
+    if (!options_.read_only && !ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckShards());
     if (!options_.read_only) ENCORE_RETURN_IF_ERROR(Claim());
     return Load(have);
   }
@@ -273,6 +289,52 @@ class ClickHouseStore final : public CountStore {
       out.push_back(r);
       return true;
     }));
+    return out;
+  }
+
+  // A year of days per query (each day with a base names its version in the SQL).
+  Result<std::vector<TrackDay>> TrackSeries(uint32_t track, const std::vector<char>& services,
+                                            std::optional<CountryCode> country,
+                                            std::optional<Day> from,
+                                            std::optional<Day> to) const override {
+    std::vector<TrackDay> out;
+    const std::string list = ServiceList(services);
+    if (list.empty()) return out;
+    std::vector<std::pair<Day, DayInfo>> days;
+    for (const auto& [d, info] : days_) {
+      if ((!from || d >= *from) && (!to || d <= *to)) days.emplace_back(d, info);
+    }
+    std::string cells = "bitAnd(bitShiftRight(cell, 10), 4294967295) = " + std::to_string(track) +
+                        " AND bitShiftRight(cell, 42) IN (" + list + ")";
+    if (country) cells += " AND bitAnd(cell, 1023) = " + std::to_string(*country);
+    constexpr size_t kDaysPerQuery = 366;
+    for (size_t i = 0; i < days.size(); i += kDaysPerQuery) {
+      const std::vector<std::pair<Day, DayInfo>> some(
+          days.begin() + static_cast<ptrdiff_t>(i),
+          days.begin() + static_cast<ptrdiff_t>(std::min(days.size(), i + kDaysPerQuery)));
+      std::string sums, tiers;
+      for (const auto& [t, alias] : {std::pair{"premium", "p"}, {"free", "f"}, {"unknown", "u"}}) {
+        const std::string n(t);
+        sums += ", sumIf(" + n + ", bitAnd(cell, 1023) = 676) AS g_" + n + ", sum(" + n + ") AS a_" + n;
+        tiers += std::string(tiers.empty() ? "" : ", ") + "toInt64(sum(if(has_global, g_" + n +
+                 ", a_" + n + "))) AS " + alias;
+      }
+      const std::string sql =
+          "SELECT day, " + tiers + " FROM (SELECT day, bitShiftRight(cell, 42) AS service, "
+          "max(bitAnd(cell, 1023) = 676) AS has_global" + sums + " FROM (" +
+          DaysSql(some, false, false, nullptr, cells) +
+          ") GROUP BY day, service) GROUP BY day HAVING p != 0 OR f != 0 OR u != 0 ORDER BY day "
+          "FORMAT RowBinary";
+      ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 24>(sql, [&](const char* row) {
+        TrackDay t;
+        uint16_t d;
+        std::memcpy(&d, row, 2);
+        t.day = d;
+        std::memcpy(t.tier, row + 2, 24);
+        out.push_back(t);
+        return true;
+      }));
+    }
     return out;
   }
 
@@ -610,6 +672,14 @@ class ClickHouseStore final : public CountStore {
   // A query caps at most 31 days, and about 4M of their streams (as last measured): the
   // listeners of a (day, cell) are grouped in memory, so big days go a few at a time; a group
   // that still outgrows 1 GB spills to the shard's disk.
+  // The generation after which a day's rows beside its base may come from: its base, or the
+  // commit before the first that gave it rows (a day no commit has touched yet: none). What keeps
+  // the attempts a query names to the few commits of its days.
+  uint64_t RowsAfter(const DayInfo& info) const {
+    const uint64_t before_first = info.first_generation ? info.first_generation - 1 : generation_;
+    return std::max(info.base_generation, before_first);
+  }
+
   // The attempts of the commits after generation `after`, as an SQL list ("0" for none: no
   // attempt is 0).
   Result<std::string> CommittedList(uint64_t after) const {
@@ -630,8 +700,8 @@ class ClickHouseStore final : public CountStore {
   Status MakeFinalOnShards(const std::vector<std::pair<Day, DayInfo>>& some) {
     std::map<uint64_t, std::string> committed;
     for (const auto& [day, info] : some) {
-      if (!committed.count(info.base_generation)) {
-        ENCORE_ASSIGN_OR_RETURN(committed[info.base_generation], CommittedList(info.base_generation));
+      if (!committed.count(RowsAfter(info))) {
+        ENCORE_ASSIGN_OR_RETURN(committed[RowsAfter(info)], CommittedList(RowsAfter(info)));
       }
     }
     const std::string sql =
@@ -791,6 +861,66 @@ class ClickHouseStore final : public CountStore {
     return Status::Ok();
   }
 
+  // A writer sends work to each host of the URL as to one shard (a seal runs on every shard),
+  // so the hosts must be the cluster's shards, each once: two spellings of one server would count
+  // its part twice and miss another's. Each shard keeps a random id of its own (shard_id); the
+  // ids read host by host must be distinct and be those the cluster's Distributed table sees.
+  Status CheckShards() {
+    const std::string d = ep_.database;
+    std::vector<std::set<uint64_t>> by_host;
+    for (const auto& h : hosts_) {
+      ENCORE_RETURN_IF_ERROR(h->Query("CREATE TABLE IF NOT EXISTS " + d +
+                                      ".shard_id (id UInt64) ENGINE = MergeTree() ORDER BY id")
+                                 .status());
+      ENCORE_ASSIGN_OR_RETURN(std::string ids, h->Query("SELECT id FROM " + d + ".shard_id FORMAT TSV"));
+      if (ids.empty()) {
+        uint64_t id;
+        do id = rng_(); while (id == 0);
+        ENCORE_RETURN_IF_ERROR(
+            h->Query("INSERT INTO " + d + ".shard_id (id) VALUES (" + std::to_string(id) + ")").status());
+        ids = std::to_string(id) + "\n";
+      }
+      std::set<uint64_t> set;
+      for (size_t at = 0; at < ids.size();) {
+        size_t nl = ids.find('\n', at);
+        if (nl == std::string::npos) nl = ids.size();
+        if (nl > at) set.insert(std::strtoull(ids.substr(at, nl - at).c_str(), nullptr, 10));
+        at = nl + 1;
+      }
+      for (size_t k = 0; k < by_host.size(); ++k) {
+        for (uint64_t id : set) {
+          if (by_host[k].count(id)) {
+            return Status::InvalidArgument(
+                "the URL names one server twice: " + hosts_[k]->Name() + " and " + h->Name() +
+                " are the same shard of '" + ep_.cluster + "'; name each shard's HTTP address once");
+          }
+        }
+      }
+      by_host.push_back(std::move(set));
+    }
+    ENCORE_RETURN_IF_ERROR(Coord()
+                               .Query("CREATE TABLE IF NOT EXISTS " + d + ".shard_ids AS " + d +
+                                      ".shard_id ENGINE = Distributed(" + ep_.cluster + ", " + d +
+                                      ", shard_id)")
+                               .status());
+    ENCORE_ASSIGN_OR_RETURN(std::string seen,
+                            Coord().Query("SELECT DISTINCT id FROM " + d + ".shard_ids FORMAT TSV"));
+    std::set<uint64_t> cluster_ids, host_ids;
+    for (size_t at = 0; at < seen.size();) {
+      size_t nl = seen.find('\n', at);
+      if (nl == std::string::npos) nl = seen.size();
+      if (nl > at) cluster_ids.insert(std::strtoull(seen.substr(at, nl - at).c_str(), nullptr, 10));
+      at = nl + 1;
+    }
+    for (const auto& set : by_host) host_ids.insert(set.begin(), set.end());
+    if (cluster_ids != host_ids) {
+      return Status::InvalidArgument("the hosts of the URL are not the shards of the cluster '" +
+                                     ep_.cluster +
+                                     "': name each shard's HTTP address once, the coordinator first");
+    }
+    return Status::Ok();
+  }
+
   // One writer at a time, across machines and however the URL is spelled (the side directory's
   // LOCK only covers one machine and one spelling). A writer announces a claim (a row in
   // `writers`), then reads the live claims: if any other is live it withdraws and fails, else it
@@ -810,47 +940,58 @@ class ClickHouseStore final : public CountStore {
     return std::string(host) + "/" + id;
   }
 
-  // Whether process `pid` of this machine is a running encore (not gone, not a zombie that no
-  // one has reaped yet, not another program that took the pid over).
-  static bool WriterRuns(uint32_t pid) {
-    auto comm = [](const std::string& proc) {
-      std::ifstream in(proc + "/comm");
-      std::string c;
-      std::getline(in, c);
-      return c;
-    };
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  // When process `pid` of this machine started (clock ticks after boot, /proc/PID/stat field
+  // 22); 0 when it is gone, or a zombie that no one has reaped yet.
+  static uint64_t ProcessStart(const std::string& pid) {
+    std::ifstream stat("/proc/" + pid + "/stat");
     std::string text;
-    if (!std::getline(stat, text)) return kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+    if (!std::getline(stat, text)) return 0;
     const size_t paren = text.rfind(')');
-    if (paren == std::string::npos || paren + 2 >= text.size()) return true;
-    const char state = text[paren + 2];
-    if (state == 'Z' || state == 'X' || state == 'x') return false;
-    return comm("/proc/" + std::to_string(pid)) == comm("/proc/self");
+    if (paren == std::string::npos) return 0;
+    std::istringstream fields(text.substr(paren + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+      if (i == 3 && (field == "Z" || field == "X" || field == "x")) return 0;
+      if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
+    }
+    return 0;
+  }
+
+  // Whether the writer of a claim made on this machine still runs: its pid is alive and started
+  // when the claim says (so that a pid taken over by another process does not count).
+  static bool WriterRuns(uint32_t pid, uint64_t started) {
+    const uint64_t now = ProcessStart(std::to_string(pid));
+    if (now == 0) return false;
+    return started == 0 || now == started;
   }
 
   Status Beat(bool released) {
     const std::string d = ep_.database;
-    return Coord()
-        .Query("INSERT INTO " + d + ".writers (claim, host, pid, since, beat, released) SELECT " +
-               std::to_string(claim_) + ", " + SqlQuote(MachineId()) + ", " +
-               std::to_string(getpid()) + ", toDateTime(" + std::to_string(claim_since_) +
-               "), now(), " + (released ? "1" : "0"))
-        .status();
+    Status st = Coord()
+                    .Query("INSERT INTO " + d +
+                           ".writers (claim, host, pid, started, since, beat, released) SELECT " +
+                           std::to_string(claim_) + ", " + SqlQuote(MachineId()) + ", " +
+                           std::to_string(getpid()) + ", " + std::to_string(ProcessStart("self")) +
+                           ", toDateTime(" + std::to_string(claim_since_) + "), now(), " +
+                           (released ? "1" : "0"))
+                    .status();
+    if (st.ok() && !released) last_beat_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    return st;
   }
 
-  // Live claims other than this one: (claim, machine, pid, since).
+  // Live claims other than this one.
   struct OtherClaim {
     uint64_t claim;
     std::string host;
     uint32_t pid;
+    uint64_t started;
     uint32_t since;
   };
   Result<std::vector<OtherClaim>> OtherClaims() {
     const std::string d = ep_.database;
     ENCORE_ASSIGN_OR_RETURN(
         std::string body,
-        Coord().Query("SELECT claim, any(host), any(pid), toUInt32(min(since)) FROM " + d +
+        Coord().Query("SELECT claim, any(host), any(pid), any(started), toUInt32(min(since)) FROM " + d +
                       ".writers GROUP BY claim HAVING max(released) = 0 AND max(beat) > now() - " +
                       std::to_string(kClaimSeconds) + " AND claim != " + std::to_string(claim_) +
                       " FORMAT RowBinary"));
@@ -861,16 +1002,17 @@ class ClickHouseStore final : public CountStore {
       c.claim = r.Fixed<uint64_t>();
       c.host = r.String();
       c.pid = r.Fixed<uint32_t>();
+      c.started = r.Fixed<uint64_t>();
       c.since = r.Fixed<uint32_t>();
       if (!r.ok) return Status::Corruption("writers of " + ep_.Display());
-      if (c.host == me && !WriterRuns(c.pid)) {
+      if (c.host == me && !WriterRuns(c.pid, c.started)) {
         // Its process is gone (killed): withdraw it for it.
         ENCORE_RETURN_IF_ERROR(
             Coord()
-                .Query("INSERT INTO " + d + ".writers (claim, host, pid, since, beat, released) "
+                .Query("INSERT INTO " + d + ".writers (claim, host, pid, started, since, beat, released) "
                        "SELECT " + std::to_string(c.claim) + ", " + SqlQuote(c.host) + ", " +
-                       std::to_string(c.pid) + ", toDateTime(" + std::to_string(c.since) +
-                       "), now(), 1")
+                       std::to_string(c.pid) + ", " + std::to_string(c.started) + ", toDateTime(" +
+                       std::to_string(c.since) + "), now(), 1")
                 .status());
         continue;
       }
@@ -879,13 +1021,20 @@ class ClickHouseStore final : public CountStore {
     return out;
   }
 
+  // Seconds since this writer's heartbeat last reached the cluster.
+  double SinceLastBeat() const {
+    const auto last = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_beat_.load()));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count();
+  }
+
   Status Claim() {
     const std::string d = ep_.database;
     ENCORE_RETURN_IF_ERROR(
         Coord()
             .Query("CREATE TABLE IF NOT EXISTS " + d +
-                   ".writers (claim UInt64, host String, pid UInt32, since DateTime, beat DateTime, "
-                   "released UInt8) ENGINE = MergeTree() ORDER BY claim")
+                   ".writers (claim UInt64, host String, pid UInt32, started UInt64, since DateTime, "
+                   "beat DateTime, released UInt8) ENGINE = MergeTree() ORDER BY claim")
             .status());
     do claim_ = rng_(); while (claim_ == 0);
     claim_since_ = static_cast<uint64_t>(std::time(nullptr));
@@ -905,8 +1054,14 @@ class ClickHouseStore final : public CountStore {
     beating_ = std::thread([this] {
       std::unique_lock<std::mutex> l(beat_mu_);
       while (!beat_cv_.wait_for(l, std::chrono::seconds(kBeatSeconds), [this] { return stop_beat_; })) {
+        // A heartbeat late enough that the claim may have lapsed (this process was stopped, the
+        // cluster was out of reach) does not revive it: another writer may have held the store.
+        if (SinceLastBeat() > kClaimSeconds - kBeatSeconds) {
+          claim_lost_ = true;
+          break;
+        }
         l.unlock();
-        if (!Beat(false).ok()) beat_failed_ = true;
+        (void)Beat(false);
         l.lock();
       }
     });
@@ -917,9 +1072,23 @@ class ClickHouseStore final : public CountStore {
   // other claim is live).
   Status CheckClaim() {
     if (claim_ == 0) return Status::FailedPrecondition("the store is not held for writing");
-    if (beat_failed_) {
-      return Status::IoError("lost touch with " + ep_.Display() +
-                                 " while holding it for writing: run the command again");
+    if (claim_lost_ || SinceLastBeat() > kClaimSeconds - kBeatSeconds) {
+      claim_lost_ = true;
+      return Status::FailedPrecondition(
+          "this process's claim on " + ep_.Display() + " may have lapsed (no heartbeat for " +
+          std::to_string(kClaimSeconds - kBeatSeconds) +
+          " s: stopped, or out of reach), so another writer may have written since: this commit "
+          "does not count: run the command again");
+    }
+    ENCORE_ASSIGN_OR_RETURN(
+        std::string mine,
+        Coord().Query("SELECT max(released) FROM " + ep_.database + ".writers WHERE claim = " +
+                      std::to_string(claim_)));
+    if (mine.rfind("0", 0) != 0) {
+      claim_lost_ = true;
+      return Status::FailedPrecondition("this process's claim on " + ep_.Display() +
+                                        " was withdrawn by another process: this commit does not "
+                                        "count: run the command again");
     }
     ENCORE_ASSIGN_OR_RETURN(auto others, OtherClaims());
     if (!others.empty()) {
@@ -1031,6 +1200,7 @@ class ClickHouseStore final : public CountStore {
       for (auto& s : m.sources) sources_.push_back(std::move(s.record));
       for (const auto& [day, md] : m.days) {
         DayInfo& info = days_[day];
+        if (!info.first_generation) info.first_generation = gen;
         info.generation = gen;
         info.attempt = attempt;
         info.streams = md.streams;
@@ -1076,14 +1246,19 @@ class ClickHouseStore final : public CountStore {
   // on_shard: the SQL one shard runs over its own tables (*_local), with the committed attempts
   // after each base given as literal lists (`committed`, by base generation: a shard has no
   // `commits` table); its sums are that shard's part of each cell.
+  //
+  // cell_filter: a condition on `cell` added to every part (a track's rows only): the cap is per
+  // cell, so the rows left are exact.
   std::string DaysSql(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending,
                       bool ordered = true,
-                      const std::map<uint64_t, std::string>* committed = nullptr) const {
+                      const std::map<uint64_t, std::string>* committed = nullptr,
+                      const std::string& cell_filter = "") const {
+    const std::string and_cells = cell_filter.empty() ? "" : " AND (" + cell_filter + ")";
     const std::string d = ep_.database;
     const std::string local = committed && !ep_.cluster.empty() ? "_local" : "";
     const std::string cap = std::to_string(rules_.cap);
     std::map<uint64_t, std::vector<const std::pair<Day, DayInfo>*>> by_base;
-    for (const auto& day : days) by_base[day.second.base_generation].push_back(&day);
+    for (const auto& day : days) by_base[RowsAfter(day.second)].push_back(&day);
     std::vector<std::string> parts;
     auto join = [](const std::vector<std::string>& v, const char* sep) {
       std::string s;
@@ -1110,13 +1285,13 @@ class ClickHouseStore final : public CountStore {
       }
       if (!bases.empty()) {
         parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".counts" + local + " WHERE " +
-                        join(bases, " OR "));
+                        "(" + join(bases, " OR ") + ")" + and_cells);
       }
       parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".totals" + local + " WHERE day IN (" +
-                      join(all, ", ") + ") AND " + attempts);
+                      join(all, ", ") + ") AND " + attempts + and_cells);
       if (!with_plays.empty()) {
         const std::string where = " FROM " + d + ".plays" + local + " WHERE day IN (" + join(with_plays, ", ") +
-                                  ") AND " + attempts;
+                                  ") AND " + attempts + and_cells;
         parts.push_back("SELECT day, cell, toInt64(countIf(tier = 0)) AS p, "
                         "toInt64(countIf(tier = 1)) AS f, toInt64(0) AS u" + where +
                         " GROUP BY day, cell");
@@ -1319,6 +1494,7 @@ class ClickHouseStore final : public CountStore {
     for (auto& [day, info] : changed) {
       info.generation = generation_;
       info.attempt = attempt_;
+      if (!info.first_generation) info.first_generation = generation_;
       days_[day] = info;
     }
     for (auto& s : new_sources) sources_.push_back(std::move(s));
@@ -1338,7 +1514,8 @@ class ClickHouseStore final : public CountStore {
   std::mutex beat_mu_;
   std::condition_variable beat_cv_;
   bool stop_beat_ = false;
-  std::atomic<bool> beat_failed_{false};
+  std::atomic<bool> claim_lost_{false};
+  std::atomic<int64_t> last_beat_{0};  // steady_clock ticks of the last heartbeat that went in
   std::mt19937_64 rng_;
   uint64_t attempt_ = 0;
   bool failed_ = false;

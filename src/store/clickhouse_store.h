@@ -10,7 +10,7 @@ namespace encore {
 
 // Opens (or creates, with options.create_if_missing) the store that `url` names
 // (store/clickhouse_client.h gives the URL's shape). kNotFound when the database holds no store
-// and creation is not allowed; kIoError when a server does not answer; kInvalidArgument for a bad
+// and creation is not allowed; kUnavailable when a server does not answer; kInvalidArgument for a bad
 // URL or a cluster whose shards the URL does not list.
 Result<std::unique_ptr<CountStore>> OpenClickHouseStore(const std::string& url,
                                                         const StoreOptions& options);

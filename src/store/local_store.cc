@@ -489,6 +489,13 @@ Result<std::vector<RegionTrackStreams>> CountStore::PeriodChartStreams(
   return Status::FailedPrecondition("this store does not run queries: scan its counts");
 }
 
+Result<std::vector<CountStore::TrackDay>> CountStore::TrackSeries(uint32_t, const std::vector<char>&,
+                                                                  std::optional<CountryCode>,
+                                                                  std::optional<Day>,
+                                                                  std::optional<Day>) const {
+  return Status::FailedPrecondition("this store does not run queries: scan its counts");
+}
+
 Result<int64_t> CountStore::PendingCounted(std::optional<Day>) {
   return Status::FailedPrecondition("this store counts plays itself: PendingCounted is not for it");
 }
