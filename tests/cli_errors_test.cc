@@ -1,6 +1,11 @@
 // Every documented bad-input case gives its documented error: what, where, and the exit code of
 // doc/cli.md.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
 
 #include "test_util.h"
 
@@ -203,6 +208,34 @@ TEST(Cli, ProgressBarOnlyOnATerminal) {
   const std::string drawn = ReadText(dir / "tty.log");
   EXPECT_TRUE(Has(drawn, "] 100% ")) << drawn;
   EXPECT_TRUE(Has(drawn, "\r\033[K")) << drawn;  // and cleared before the summary
+}
+
+}  // namespace encore::test
+
+namespace encore::test {
+
+// A store named like a URL of another scheme (or a ClickHouse URL that does not parse) is a usage
+// error, for every command, before anything is written: not a local directory of that name.
+TEST(CliErrors, AStoreUrlOfAnotherSchemeIsRefusedNotMadeADirectory) {
+  TempDir dir("scheme");
+  const std::string cd = "cd " + Quote(dir.path()) + " && ";
+  for (const std::string store : {"http://127.0.0.1:8123/encore", "clickhouse:/127.0.0.1:8123/x",
+                                  "clickhouse://127.0.0.1:notaport/x"}) {
+    for (const std::string& cmd : {std::string("status"), "catalog import " + std::string(ENCORE_SOURCE_DIR) +
+                                                "/catalog/demo"}) {
+      const int rc = std::system((cd + ENCORE_BINARY + " " + cmd + " --store " + Quote(store) +
+                                  " >/dev/null 2>" + Quote(dir / "err.txt"))
+                                     .c_str());
+      EXPECT_EQ(WEXITSTATUS(rc), 2) << cmd << " --store " << store;
+      const std::string err = ReadText(dir / "err.txt");
+      EXPECT_TRUE(Has(err, "clickhouse://HOST:PORT")) << err;
+    }
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())
+                  || (std::filesystem::exists(dir / "err.txt") &&
+                      std::distance(std::filesystem::directory_iterator(dir.path()),
+                                    std::filesystem::directory_iterator()) == 1))
+      << "a directory was made for a URL";
 }
 
 }  // namespace encore::test

@@ -440,8 +440,16 @@ void AddIngest(CLI::App& app, Action* action) {
       if (counted && !a->no_records) {
         // Every ingest brings the records up to date and states what changed (encore news).
         const auto t1 = std::chrono::steady_clock::now();
-        ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up,
-                                UpdateRecords(dir, *store, &catalog, RecordsSettings{}));
+        Result<RecordsUpdate> updated = UpdateRecords(dir, *store, &catalog, RecordsSettings{});
+        if (!updated.ok()) {
+          // The files are in: say so, rather than let the error read as a failed ingest.
+          return PartialFailure("the files above are ingested and committed (store generation " +
+                                std::to_string(store->Stats().generation) +
+                                "), but the records could not be brought up to date: " +
+                                updated.status().message() +
+                                " (the next ingest of a file brings them up to date)");
+        }
+        RecordsUpdate& up = *updated;
         std::printf("records: %zu days read (%s) in %.2f s, %zu news items (encore news)\n",
                     up.days_read, up.full ? up.why.c_str() : "incremental",
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count(),
@@ -693,8 +701,16 @@ void AddStatus(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(*store_flag));
       const StoreStats s = store->Stats();
       const auto days = store->Days();
-      std::printf("store %s (generation %llu)\n", dir.c_str(),
-                  static_cast<unsigned long long>(s.generation));
+      // A ClickHouse store by its URL (without its password), and where its side data is kept.
+      if (store->Name() != "local") {
+        std::printf("store %s (generation %llu)\n  side data (catalog, chart history, sales, "
+                    "records) in %s\n",
+                    store->Name().c_str(), static_cast<unsigned long long>(s.generation),
+                    dir.c_str());
+      } else {
+        std::printf("store %s (generation %llu)\n", dir.c_str(),
+                    static_cast<unsigned long long>(s.generation));
+      }
       std::printf(
           "  rule: a stream is a play of %u ms or more; at most %u a day per user, track and "
           "country\n",

@@ -3,11 +3,16 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
 #include <exception>
 
 #include "cli/commands.h"
 #include "common/text.h"
+#include "store/clickhouse_client.h"
 
 namespace {
 
@@ -50,6 +55,42 @@ void KeepFreedMemory() {
 
 }  // namespace
 
+// A store named like a URL must be a ClickHouse URL that parses: "http://…" or "clickhouse:/…"
+// would otherwise become a local directory of that name, created in silence.
+static encore::Status CheckStoreName(const std::string& store, const char* where) {
+  const size_t colon = store.find(':');
+  bool scheme = colon != std::string::npos && colon > 0 && colon + 1 < store.size() &&
+                store[colon + 1] == '/';
+  for (size_t i = 0; scheme && i < colon; ++i) {
+    const char c = store[i];
+    scheme = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  }
+  if (encore::IsClickHouseUrl(store)) return encore::ParseClickHouseUrl(store).status();
+  if (scheme) {
+    return encore::Status::InvalidArgument(
+        std::string(where) + " '" + store.substr(0, 200) +
+        "' is neither a directory nor a store URL: a ClickHouse store is "
+        "clickhouse://HOST:PORT[,HOST:PORT…]/DATABASE[?cluster=NAME]");
+  }
+  return encore::Status::Ok();
+}
+
+static encore::Status CheckStoreNames(int argc, char** argv) {
+  bool flag = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    std::optional<std::string> value;
+    if (a == "--store" && i + 1 < argc) value = argv[++i];
+    if (a.rfind("--store=", 0) == 0) value = a.substr(8);
+    if (!value) continue;
+    flag = true;
+    ENCORE_RETURN_IF_ERROR(CheckStoreName(*value, "--store"));
+  }
+  const char* env = std::getenv("ENCORE_STORE");
+  if (!flag && env && *env) return CheckStoreName(env, "$ENCORE_STORE");
+  return encore::Status::Ok();
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"encore: stream counts, charts and records from music listening data"};
   app.require_subcommand(1);
@@ -77,6 +118,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;  // 0 for --help/--version, 2 (usage) otherwise
+  }
+  if (encore::Status bad = CheckStoreNames(argc, argv); !bad.ok()) {
+    std::fprintf(stderr, "encore: %s\n", encore::Printable(bad.message()).c_str());
+    return 2;
   }
   // (`demo` ends by serving the dashboard.)
   if (!app.got_subcommand("serve") && !app.got_subcommand("demo")) KeepFreedMemory();

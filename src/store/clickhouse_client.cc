@@ -93,7 +93,9 @@ std::string Head(std::string_view sql) {
 Status ServerError(const std::string& name, std::string_view body, int http, std::string_view sql) {
   const std::string text = ExceptionText(body);
   const int code = ExceptionCode(text);
-  if (code == 209 || code == 210 || code == 279) {
+  // (ATTEMPT_TO_READ_AFTER_EOF 32 "while receiving packet from" a shard: it died mid-answer.)
+  if (code == 209 || code == 210 || code == 279 ||
+      (code == 32 && text.find("while receiving packet") != std::string::npos)) {
     return Status::Unavailable("ClickHouse at " + name +
                            " cannot reach a shard of its cluster, so it gives no answer rather "
                            "than part of one (" + text.substr(0, 200) +

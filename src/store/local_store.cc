@@ -1,11 +1,14 @@
 #include "store/local_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <map>
@@ -526,10 +529,32 @@ std::string ClickHouseSideDir(const std::string& url) {
     }
     return v;
   };
+  // A host by its address where it resolves (localhost and 127.0.0.1, a name and its address, in
+  // any case, are one server and one side directory), else by its name in lower case.
+  auto address = [](const std::string& host) {
+    std::string lower = host;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(lower.c_str(), nullptr, &hints, &found) != 0 || !found) return lower;
+    const addrinfo* pick = found;
+    for (const addrinfo* a = found; a; a = a->ai_next) {
+      if (a->ai_family == AF_INET) {
+        pick = a;
+        break;
+      }
+    }
+    char text[NI_MAXHOST] = {};
+    const bool ok = getnameinfo(pick->ai_addr, pick->ai_addrlen, text, sizeof text, nullptr, 0,
+                                NI_NUMERICHOST) == 0;
+    freeaddrinfo(found);
+    return ok ? std::string(text) : lower;
+  };
   std::string name;
   auto ep = ParseClickHouseUrl(url);
   if (ep.ok()) {
-    for (const auto& h : ep->hosts) name += clean(h.host) + "_" + std::to_string(h.port) + "+";
+    for (const auto& h : ep->hosts) name += clean(address(h.host)) + "_" + std::to_string(h.port) + "+";
     name += ep->database;
   } else {
     Fingerprinter f;
