@@ -538,6 +538,18 @@ class ClickHouseStore final : public CountStore {
     return batch;
   }
 
+  // The numbers of a one-column TSV answer, in order.
+  static std::vector<uint64_t> NumberLines(const std::string& tsv) {
+    std::vector<uint64_t> out;
+    for (size_t at = 0; at < tsv.size();) {
+      size_t nl = tsv.find('\n', at);
+      if (nl == std::string::npos) nl = tsv.size();
+      if (nl > at) out.push_back(std::strtoull(tsv.substr(at, nl - at).c_str(), nullptr, 10));
+      at = nl + 1;
+    }
+    return out;
+  }
+
   // Service ids flagged, as an SQL list ("" when none).
   static std::string ServiceList(const std::vector<char>& flags) {
     std::string list;
@@ -685,12 +697,7 @@ class ClickHouseStore final : public CountStore {
   Result<std::string> CommittedList(uint64_t after) const {
     ENCORE_ASSIGN_OR_RETURN(std::string body, Coord().Query(Committed(after) + " FORMAT TSV"));
     std::string list;
-    for (size_t at = 0; at < body.size();) {
-      size_t nl = body.find('\n', at);
-      if (nl == std::string::npos) nl = body.size();
-      if (nl > at) list += (list.empty() ? "" : ", ") + body.substr(at, nl - at);
-      at = nl + 1;
-    }
+    for (uint64_t attempt : NumberLines(body)) list += (list.empty() ? "" : ", ") + std::to_string(attempt);
     return list.empty() ? std::string("0") : list;
   }
 
@@ -880,13 +887,8 @@ class ClickHouseStore final : public CountStore {
             h->Query("INSERT INTO " + d + ".shard_id (id) VALUES (" + std::to_string(id) + ")").status());
         ids = std::to_string(id) + "\n";
       }
-      std::set<uint64_t> set;
-      for (size_t at = 0; at < ids.size();) {
-        size_t nl = ids.find('\n', at);
-        if (nl == std::string::npos) nl = ids.size();
-        if (nl > at) set.insert(std::strtoull(ids.substr(at, nl - at).c_str(), nullptr, 10));
-        at = nl + 1;
-      }
+      const std::vector<uint64_t> numbers = NumberLines(ids);
+      std::set<uint64_t> set(numbers.begin(), numbers.end());
       for (size_t k = 0; k < by_host.size(); ++k) {
         for (uint64_t id : set) {
           if (by_host[k].count(id)) {
@@ -905,13 +907,8 @@ class ClickHouseStore final : public CountStore {
                                .status());
     ENCORE_ASSIGN_OR_RETURN(std::string seen,
                             Coord().Query("SELECT DISTINCT id FROM " + d + ".shard_ids FORMAT TSV"));
-    std::set<uint64_t> cluster_ids, host_ids;
-    for (size_t at = 0; at < seen.size();) {
-      size_t nl = seen.find('\n', at);
-      if (nl == std::string::npos) nl = seen.size();
-      if (nl > at) cluster_ids.insert(std::strtoull(seen.substr(at, nl - at).c_str(), nullptr, 10));
-      at = nl + 1;
-    }
+    const std::vector<uint64_t> numbers = NumberLines(seen);
+    std::set<uint64_t> cluster_ids(numbers.begin(), numbers.end()), host_ids;
     for (const auto& set : by_host) host_ids.insert(set.begin(), set.end());
     if (cluster_ids != host_ids) {
       return Status::InvalidArgument("the hosts of the URL are not the shards of the cluster '" +
@@ -1313,36 +1310,21 @@ class ClickHouseStore final : public CountStore {
   Status ReadDays(const std::vector<std::pair<Day, DayInfo>>& days, bool with_pending,
                   std::map<Day, std::vector<CountRow>>* out) const {
     for (const auto& [day, info] : days) (*out)[day];
-    std::string carry;
-    Status bad;
-    ENCORE_RETURN_IF_ERROR(Coord().QueryStream(
-        DaysSql(days, with_pending) + " FORMAT RowBinary", {{"distributed_group_by_no_merge", "1"}},
-        [&](const char* data, size_t n) {
-          carry.append(data, n);
-          constexpr size_t kRow = 2 + 8 + 3 * 8;
-          size_t i = 0;
-          for (; i + kRow <= carry.size(); i += kRow) {
-            uint16_t day;
-            uint64_t cell;
-            int64_t tiers[3];
-            std::memcpy(&day, carry.data() + i, 2);
-            std::memcpy(&cell, carry.data() + i + 2, 8);
-            std::memcpy(tiers, carry.data() + i + 10, 24);
-            auto it = out->find(Day{day});
-            if (it == out->end()) {
-              bad = Status::Corruption("counts of " + ep_.Display() + ": a day not asked for");
-              return false;
-            }
-            for (uint8_t t = 0; t < 3; ++t) {
-              if (tiers[t] != 0) it->second.push_back({cell, static_cast<Tier>(t), tiers[t]});
-            }
+    return ReadFixedRows<2 + 8 + 3 * 8>(
+        DaysSql(days, with_pending) + " FORMAT RowBinary", [&](const char* row) {
+          uint16_t day;
+          uint64_t cell;
+          int64_t tiers[3];
+          std::memcpy(&day, row, 2);
+          std::memcpy(&cell, row + 2, 8);
+          std::memcpy(tiers, row + 10, 24);
+          auto it = out->find(Day{day});
+          if (it == out->end()) return false;  // a day not asked for
+          for (uint8_t t = 0; t < 3; ++t) {
+            if (tiers[t] != 0) it->second.push_back({cell, static_cast<Tier>(t), tiers[t]});
           }
-          carry.erase(0, i);
           return true;
-        }));
-    ENCORE_RETURN_IF_ERROR(bad);
-    if (!carry.empty()) return Status::Corruption("counts of " + ep_.Display() + " cut short");
-    return Status::Ok();
+        });
   }
 
   Status DoApply(CommitBatch batch) {
