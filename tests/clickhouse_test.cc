@@ -170,10 +170,40 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   const std::string later = *dir_ / "later.csv";
   WriteText(later,
             "ts,user,track,ms_played,country,tier\n2024-04-10T10:00:00Z,u1,QZENC2000001,181000,KR,free\n");
+  // A listener's personal history (Spotify's extended streaming history), in two exports: the
+  // second repeats the first and adds plays, to a day the first left open and to one sealed
+  // since (histories are never late), with a listener over the cap on the sealed day.
+  auto entry = [](const std::string& ts, const std::string& uri, const char* country) {
+    return "{\"ts\": \"" + ts + "\", \"username\": \"fan1\", \"platform\": \"android\", "
+           "\"ms_played\": 200000, \"conn_country\": \"" + country + "\", "
+           "\"master_metadata_track_name\": \"Song\", \"master_metadata_album_artist_name\": "
+           "\"Artist\", \"master_metadata_album_album_name\": \"Album\", "
+           "\"spotify_track_uri\": \"spotify:track:" + uri + "\", \"episode_name\": null, "
+           "\"spotify_episode_uri\": null, \"reason_end\": \"trackdone\", \"skipped\": null, "
+           "\"incognito_mode\": false}";
+  };
+  std::vector<std::string> entries;
+  for (int i = 0; i < 13; ++i) {
+    entries.push_back(entry("2024-03-05T1" + std::to_string(i % 10) + ":0" + std::to_string(i / 10) +
+                                ":00Z", "7x9aauaA9cu6tyfpHnqDLo", "KR"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    entries.push_back(entry("2024-04-09T1" + std::to_string(i) + ":00:00Z", "0WNGsQ1oAuHzNTk8jivBKW",
+                            i == 2 ? "GB" : "US"));
+  }
+  auto json_array = [&](size_t from, size_t to) {
+    std::string t = "[\n";
+    for (size_t i = from; i < to; ++i) t += entries[i] + (i + 1 < to ? ",\n" : "\n");
+    return t + "]\n";
+  };
+  const std::string history1 = *dir_ / "Streaming_History_Audio_2024_0.json";
+  WriteText(history1, json_array(4, 15));
+  const std::string history2 = *dir_ / "Streaming_History_Audio_2024_1.json";
+  WriteText(history2, json_array(0, entries.size()));
   // The demo world's catalog (album units, versions, artists) and its launch sales.
   EXPECT_EQ(Same("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo")), 0);
   for (const std::string& f : {w, *dir_ / "world-daily.csv", *dir_ / "world-sales.csv", more, broken,
-                               mixed, later}) {
+                               mixed, history1, later, history2}) {
     Same("ingest --no-records " + Quote(f));
   }
   // Exactly once: the same files again change nothing.

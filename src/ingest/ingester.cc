@@ -127,19 +127,43 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
   if (store.CountsPlays()) {
     // The store keeps the plays and applies the cap where they are (the ClickHouse store):
     // hand it each day's records as they are.
+    // A personal history is counted here, as for a local store (against the history's own
+    // earlier streams of each day, never late), and its counts go to the store as the day's
+    // daily totals do: added to the day's counts, sealed or not.
     if (history) {
-      return Status::FailedPrecondition(
-          "personal histories are not kept in a ClickHouse store yet "
-          "(doc/decisions/0009-clickhouse-store.md); ingest them into a local store");
+      ENCORE_RETURN_IF_ERROR(
+          PrepareHistories(store, &batch, &history_states, &commit.histories, summary));
     }
     for (auto& [day, bucket] : batch.days) {
       ENCORE_RETURN_IF_ERROR(GatherDay(&bucket, batch.spill.get()));
+      if (history) {
+        auto it = history_states.find(day);
+        static const std::vector<CapEntry> kNone;
+        DayCountResult r = CountDay(&bucket.plays, &bucket.totals, {},
+                                    it == history_states.end() ? kNone : it->second,
+                                    store.rules().cap, false);
+        summary->counted += r.counted;
+        summary->capped += r.capped;
+        std::vector<TotalRec> added;
+        added.reserve(r.counts.size());
+        for (const CountRow& c : r.counts) {
+          added.push_back({c.cell, c.streams, static_cast<uint8_t>(c.tier)});
+        }
+        bucket = DayBucket{};
+        ENCORE_RETURN_IF_ERROR(
+            store.AddRecords(day, nullptr, 0, added.data(), added.size(), seal_before));
+        continue;
+      }
       ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),
                                               bucket.totals.data(), bucket.totals.size(),
                                               seal_before));
       bucket = DayBucket{};
     }
     ENCORE_ASSIGN_OR_RETURN(const int64_t counted, store.PendingCounted(seal_before));
+    if (history) {
+      FinishCommit(&commit, batch, ids, seal_before);
+      return commit;
+    }
     summary->counted += static_cast<uint64_t>(counted);
     // Streams before the cap (the parser's, which include the totals' streams) less those that
     // counted.

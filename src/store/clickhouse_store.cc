@@ -25,6 +25,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <thread>
 #include <map>
 #include <mutex>
@@ -358,8 +359,38 @@ class ClickHouseStore final : public CountStore {
     return std::vector<CapEntry>();  // the cap is applied on the cluster, from the plays
   }
 
-  Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey&) const override {
-    return std::vector<HistoryPlay>();
+  // A listener's kept history: its rows of committed attempts, on the shard of its user (a
+  // cluster) or the one server. Kept until the commit, which inserts only what it adds to it.
+  Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey& listener) const override {
+    if (!listeners_.count(listener)) return std::vector<HistoryPlay>();
+    std::vector<HistoryPlay> plays;
+    ENCORE_RETURN_IF_ERROR(ReadFixedRows<8 + 8 + 4 + 2 + 1>(
+        "SELECT start_ms, ident, track, country, tier FROM " + ep_.database +
+            ".history WHERE service = " + std::to_string(listener.service) +
+            " AND user = " + std::to_string(listener.user) + " AND attempt GLOBAL IN (" +
+            Committed(0) + ") ORDER BY start_ms, ident FORMAT RowBinary",
+        [&](const char* row) {
+          HistoryPlay p;
+          uint8_t tier;
+          std::memcpy(&p.start_ms, row, 8);
+          std::memcpy(&p.ident, row + 8, 8);
+          std::memcpy(&p.track, row + 16, 4);
+          std::memcpy(&p.country, row + 20, 2);
+          std::memcpy(&tier, row + 22, 1);
+          if (tier > 1 || p.track >= tracks_.size()) return false;
+          p.tier = static_cast<Tier>(tier);
+          plays.push_back(p);
+          return true;
+        }));
+    if (plays.size() != listeners_.at(listener)) {
+      return Status::Corruption("history of listener " + std::to_string(listener.user) + " in " +
+                                ep_.Display() + ": " + std::to_string(plays.size()) +
+                                " plays where the commits say " +
+                                std::to_string(listeners_.at(listener)));
+    }
+    std::lock_guard<std::mutex> l(cache_mu_);
+    kept_histories_[listener] = plays;
+    return plays;
   }
 
   bool HasSource(std::string_view fp) const override {
@@ -401,6 +432,8 @@ class ClickHouseStore final : public CountStore {
     }
     s.tracks = tracks_.size();
     s.sources = sources_.size();
+    s.listeners = listeners_.size();
+    for (const auto& [key, n] : listeners_) s.history_plays += n;
     return s;
   }
 
@@ -1166,6 +1199,7 @@ class ClickHouseStore final : public CountStore {
     generation_ = 0;
     days_.clear();
     sources_.clear();
+    listeners_.clear();
     tracks_.clear();
     track_ids_.clear();
     rules_ = options_.rules;  // a store without commits yet takes the rules it is opened with
@@ -1195,6 +1229,7 @@ class ClickHouseStore final : public CountStore {
       if (m.sealed_before) sealed_ = m.sealed_before;
       services_ = m.services;
       for (auto& s : m.sources) sources_.push_back(std::move(s.record));
+      for (const auto& [key, h] : m.histories) listeners_[key] = h.plays;
       for (const auto& [day, md] : m.days) {
         DayInfo& info = days_[day];
         if (!info.first_generation) info.first_generation = gen;
@@ -1327,6 +1362,76 @@ class ClickHouseStore final : public CountStore {
         });
   }
 
+  // Personal histories (doc/ingest.md): each listener's plays that the commit adds to what is
+  // kept (its whole history after the commit less what ReadHistory read), under this attempt;
+  // the commit's manifest names each listener with its plays after the commit.
+  Status AddHistories(const std::vector<HistoryUpdate>& updates, size_t services, Manifest* m) {
+    if (updates.empty()) return Status::Ok();
+    ENCORE_RETURN_IF_ERROR(CreateHistoryTable());
+    auto before = [](const HistoryPlay& a, const HistoryPlay& b) {
+      return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.ident < b.ident;
+    };
+    std::string buf;
+    for (const HistoryUpdate& u : updates) {
+      if (u.listener.service >= services) {
+        return Status::InvalidArgument("a history names service id " +
+                                       std::to_string(u.listener.service) + " of " +
+                                       std::to_string(services));
+      }
+      std::vector<HistoryPlay> kept;
+      {
+        std::unique_lock<std::mutex> l(cache_mu_);
+        auto it = kept_histories_.find(u.listener);
+        if (it != kept_histories_.end()) {
+          kept = it->second;
+        } else {
+          l.unlock();
+          ENCORE_ASSIGN_OR_RETURN(kept, ReadHistory(u.listener));
+        }
+      }
+      std::vector<HistoryPlay> added;
+      std::set_difference(u.plays.begin(), u.plays.end(), kept.begin(), kept.end(),
+                          std::back_inserter(added), before);
+      if (kept.size() + added.size() != u.plays.size()) {
+        return Status::Internal("a history update that drops kept plays");
+      }
+      for (const HistoryPlay& p : added) {
+        PutU64(&buf, attempt_);
+        PutU32(&buf, u.listener.service);
+        PutU64(&buf, u.listener.user);
+        PutU64(&buf, static_cast<uint64_t>(p.start_ms));
+        PutU64(&buf, p.ident);
+        PutU32(&buf, p.track);
+        PutU16(&buf, p.country);
+        PutU8(&buf, static_cast<uint8_t>(p.tier));
+      }
+      m->histories[u.listener] = {"", u.plays.size()};
+    }
+    if (buf.empty()) return Status::Ok();
+    return Insert("history", "attempt, service, user, start_ms, ident, track, country, tier", buf);
+  }
+
+  // Made with the first history (stores made before histories were kept have none).
+  Status CreateHistoryTable() {
+    const std::string& d = ep_.database;
+    const bool cluster = !ep_.cluster.empty();
+    const std::string table = d + ".history" + (cluster ? "_local" : "");
+    for (const auto& h : hosts_) {
+      ENCORE_RETURN_IF_ERROR(
+          h->Query("CREATE TABLE IF NOT EXISTS " + table +
+                   " (attempt UInt64, service UInt32, user UInt64, start_ms Int64, ident UInt64,"
+                   " track UInt32, country UInt16, tier UInt8)"
+                   " ENGINE = MergeTree() ORDER BY (service, user, start_ms)")
+              .status());
+      if (!cluster) break;
+    }
+    if (!cluster) return Status::Ok();
+    return Coord()
+        .Query("CREATE TABLE IF NOT EXISTS " + d + ".history AS " + table +
+               " ENGINE = Distributed(" + ep_.cluster + ", " + d + ", history_local, intHash64(user))")
+        .status();
+  }
+
   Status DoApply(CommitBatch batch) {
     const std::string& d = ep_.database;
     ENCORE_RETURN_IF_ERROR(FlushAll());
@@ -1337,13 +1442,10 @@ class ClickHouseStore final : public CountStore {
     if (batch.seal_before && (!sealed_ || *batch.seal_before > *sealed_)) {
       m.sealed_before = batch.seal_before;
     }
-    if (!batch.histories.empty()) {
-      return Status::FailedPrecondition(
-          "personal histories are not kept in a ClickHouse store yet (doc/decisions/0009)");
-    }
     std::vector<std::string> services = services_;
     for (auto& s : batch.new_services) services.push_back(std::move(s));
     m.services = services;
+    ENCORE_RETURN_IF_ERROR(AddHistories(batch.histories, services.size(), &m));
     // New tracks, under this attempt.
     if (!batch.new_tracks.empty()) {
       std::string buf;
@@ -1480,6 +1582,11 @@ class ClickHouseStore final : public CountStore {
       days_[day] = info;
     }
     for (auto& s : new_sources) sources_.push_back(std::move(s));
+    for (const auto& [key, h] : m.histories) listeners_[key] = h.plays;
+    {
+      std::lock_guard<std::mutex> l(cache_mu_);
+      kept_histories_.clear();
+    }
     pending_.clear();
     NewAttempt();
     return Status::Ok();
@@ -1509,9 +1616,12 @@ class ClickHouseStore final : public CountStore {
   std::vector<std::string> services_;
   std::map<Day, DayInfo> days_;
   std::vector<SourceRecord> sources_;
+  std::map<ListenerKey, uint64_t> listeners_;  // personal histories kept: plays of each
   std::mutex pending_mu_;
   mutable std::mutex cache_mu_;
   mutable std::map<Day, std::vector<CountRow>> read_ahead_;  // days read ahead (ReadCounts)
+  // Histories read (ReadHistory) since the last commit: what its histories add to.
+  mutable std::map<ListenerKey, std::vector<HistoryPlay>> kept_histories_;
   // Days read ahead by DayTrackStreams, for the services listed in totals_key_.
   mutable std::map<Day, std::vector<std::pair<uint32_t, int64_t>>> totals_ahead_;
   mutable std::string totals_key_;
