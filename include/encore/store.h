@@ -131,6 +131,7 @@ struct CommitBatch {
 // chart period. region: a country code, or kGlobalCountry for the world (or the world without
 // the US, as asked).
 struct RegionTrackStreams {
+  uint32_t period = 0;  // the index of the period in ChartStreamsQuery::periods (else 0)
   CountryCode region = 0;
   uint32_t track = 0;
   int64_t tier[3] = {0, 0, 0};  // premium, free, unknown
@@ -143,6 +144,9 @@ struct RegionTrackStreams {
 // streams less the US's, at least 0). Rows with no streams are left out.
 struct ChartStreamsQuery {
   Day from = 0, to = 0;
+  // Or several periods at once (from and to unused), each summed (and cut) on its own: a chart
+  // series asks for its weeks in one query. Overlapping periods are refused.
+  std::vector<std::pair<Day, Day>> periods;
   std::vector<char> services;  // a flag per service id
   bool countries = false;      // every country, each a region
   std::optional<CountryCode> country;  // or this country only

@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -101,42 +102,61 @@ struct TrackStreams {
   int64_t tier[3] = {0, 0, 0};
 };
 
-Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const CountStore& store,
-                                                                     const ChartMethod& m, Day from,
-                                                                     Day to,
-                                                                     const std::string& region) {
+using PeriodTrackStreams = std::vector<std::pair<uint32_t, TrackStreams>>;
+
+// The services a methodology counts on `date`: a flag per store service id.
+std::vector<char> WantedServices(const CountStore& store, const ChartMethod& m, Day date) {
   std::vector<char> wanted(store.services().size());
-  const auto* services = m.Get("services", to);
+  const auto* services = m.Get("services", date);
   for (size_t s = 0; s < wanted.size(); ++s) {
     wanted[s] = !services || std::find(services->begin(), services->end(), store.services()[s]) !=
                                  services->end();
   }
-  std::optional<CountryCode> country;
-  const bool global = region == "global", excl_us = region == "global-excl-us";
-  if (!global && !excl_us) {
-    country = ParseCountry(region, false);
-    if (!country) return Status::InvalidArgument("not a region: '" + region + "'");
+  return wanted;
+}
+
+// A chart region as PeriodStreams takes it: a country, or the world (with or without the US).
+Status ParseRegion(const std::string& region, std::optional<CountryCode>* country, bool* excl_us) {
+  *excl_us = region == "global-excl-us";
+  if (region == "global" || *excl_us) return Status::Ok();
+  *country = ParseCountry(region, false);
+  if (!*country) return Status::InvalidArgument("not a region: '" + region + "'");
+  return Status::Ok();
+}
+
+// On a store that runs queries (a cluster): the periods' sums, made there in one query
+// (CountStore::PeriodChartStreams), each sorted by track.
+Result<std::vector<PeriodTrackStreams>> QueriedPeriodStreams(
+    const CountStore& store, const std::vector<char>& wanted,
+    const std::vector<std::pair<Day, Day>>& periods, const std::string& region) {
+  ChartStreamsQuery q;
+  ENCORE_RETURN_IF_ERROR(ParseRegion(region, &q.country, &q.excl_us));
+  q.periods = periods;
+  q.services = wanted;
+  q.global = !q.country;
+  ENCORE_ASSIGN_OR_RETURN(auto rows, store.PeriodChartStreams(q));
+  std::sort(rows.begin(), rows.end(), [](const RegionTrackStreams& a, const RegionTrackStreams& b) {
+    return a.period != b.period ? a.period < b.period : a.track < b.track;
+  });
+  std::vector<PeriodTrackStreams> out(periods.size());
+  for (const auto& r : rows) {
+    if (r.period >= out.size()) return Status::Corruption("a chart row of period " + std::to_string(r.period));
+    TrackStreams ts;
+    for (size_t t = 0; t < 3; ++t) ts.tier[t] = r.tier[t];
+    out[r.period].emplace_back(r.track, ts);
   }
+  return out;
+}
+
+Result<PeriodTrackStreams> PeriodStreams(const CountStore& store, const ChartMethod& m, Day from,
+                                         Day to, const std::string& region) {
+  const std::vector<char> wanted = WantedServices(store, m, to);
+  std::optional<CountryCode> country;
+  bool excl_us = false;
+  ENCORE_RETURN_IF_ERROR(ParseRegion(region, &country, &excl_us));
   if (store.RunsQueries()) {
-    // On a cluster: the sums are made there (CountStore::PeriodChartStreams).
-    ChartStreamsQuery q;
-    q.from = from;
-    q.to = to;
-    q.services = wanted;
-    q.country = country;
-    q.global = !country;
-    q.excl_us = excl_us;
-    ENCORE_ASSIGN_OR_RETURN(auto rows, store.PeriodChartStreams(q));
-    std::sort(rows.begin(), rows.end(), [](const RegionTrackStreams& a, const RegionTrackStreams& b) {
-      return a.track < b.track;
-    });
-    std::vector<std::pair<uint32_t, TrackStreams>> out;
-    for (const auto& r : rows) {
-      TrackStreams ts;
-      for (size_t t = 0; t < 3; ++t) ts.tier[t] = r.tier[t];
-      out.emplace_back(r.track, ts);
-    }
-    return out;
+    ENCORE_ASSIGN_OR_RETURN(auto one, QueriedPeriodStreams(store, wanted, {{from, to}}, region));
+    return std::move(one.front());
   }
   const CountryCode us = *ParseCountry("US", false);
   // Dense by track id: the days' rows come sorted by (service, track, country).
@@ -200,8 +220,10 @@ Result<std::vector<std::pair<uint32_t, TrackStreams>>> PeriodStreams(const Count
 }
 
 // Ranks every identity of the period (no size cut): edition entries with their points.
+// `given`: the period's streams, read already (a series on a cluster reads its weeks together).
 Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
-                              Day date, const std::string& region, SalesData* sales) {
+                              Day date, const std::string& region, SalesData* sales,
+                              PeriodTrackStreams* given = nullptr) {
   ENCORE_ASSIGN_OR_RETURN(auto period, ChartPeriod(m, date));
   const auto* regions = m.Get("regions", date);
   bool allowed = !regions;
@@ -217,7 +239,12 @@ Result<CompiledChart> RankAll(const CountStore& store, const Catalog* catalog, c
     return Status::InvalidArgument(m.name + " is compiled for " + list + ", not '" + region + "'");
   }
   CompiledChart c = NewChart(m, region, date, period.first, period.second);
-  ENCORE_ASSIGN_OR_RETURN(auto streams, PeriodStreams(store, m, c.from, c.to, region));
+  PeriodTrackStreams streams;
+  if (given) {
+    streams = std::move(*given);
+  } else {
+    ENCORE_ASSIGN_OR_RETURN(streams, PeriodStreams(store, m, c.from, c.to, region));
+  }
 
   const bool album = m.Word("unit", date, "track") == "album";
   const bool combine = m.Word("combine-versions", date, "no") == "yes";
@@ -710,8 +737,47 @@ Result<std::vector<CompiledChart>> CompileSeries(const CountStore& store, const 
   std::unordered_map<std::string, State> state;
   std::vector<CompiledChart> out;
   int index = 0;
+  // On a cluster the weeks' streams are read several at a time (one query, not one a week), as
+  // long as they count the same services: 8 weeks first, then as many as hold about 2M rows by
+  // the size of the weeks read so far (up to 256: a series of small weeks since 2020 takes one
+  // or two queries).
+  constexpr size_t kRowsPerQuery = 2'000'000, kMostPeriods = 256;
+  size_t periods_per_query = 8;
+  std::map<Day, PeriodTrackStreams> ahead;
   for (Day d = first; d <= last; d = NextChartDate(m, d), ++index) {
-    ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, d, region, sales));
+    PeriodTrackStreams* given = nullptr;
+    if (store.RunsQueries()) {
+      if (!ahead.count(d)) {
+        ahead.clear();
+        std::vector<Day> dates;
+        std::vector<std::pair<Day, Day>> periods;
+        std::vector<char> wanted;
+        for (Day e = d; e <= last && dates.size() < periods_per_query; e = NextChartDate(m, e)) {
+          auto p = ChartPeriod(m, e);
+          if (!p.ok()) break;
+          if (dates.empty()) wanted = WantedServices(store, m, p->second);
+          if (WantedServices(store, m, p->second) != wanted) break;
+          if (!periods.empty() && p->first <= periods.back().second) break;  // periods overlap
+          dates.push_back(e);
+          periods.push_back(*p);
+        }
+        // A failure is left to RankAll, which reads the week alone and says what is wrong as
+        // for any store (a region the methodology is not compiled for, an unknown region).
+        auto read = QueriedPeriodStreams(store, wanted, periods, region);
+        size_t rows = 0;
+        for (size_t i = 0; read.ok() && i < dates.size(); ++i) {
+          rows += (*read)[i].size();
+          ahead[dates[i]] = std::move((*read)[i]);
+        }
+        if (read.ok() && !dates.empty()) {
+          const size_t per_period = std::max<size_t>(1, rows / dates.size());
+          periods_per_query = std::clamp<size_t>(kRowsPerQuery / per_period, 1, kMostPeriods);
+        }
+      }
+      auto it = ahead.find(d);
+      if (it != ahead.end()) given = &it->second;
+    }
+    ENCORE_ASSIGN_OR_RETURN(CompiledChart c, RankAll(store, catalog, m, d, region, sales, given));
     // The accelerated chart ratio: after `acr-after-weeks` weeks on the chart and
     // `acr-declines` weeks in a row of stream points falling against the whole market's change,
     // a song's stream points count at `acr-ratio`; a rise of more than `acr-reset-rise` percent

@@ -235,19 +235,41 @@ class ClickHouseStore final : public CountStore {
       const ChartStreamsQuery& q) const override {
     std::vector<RegionTrackStreams> out;
     const std::string list = ServiceList(q.services);
+    std::vector<std::pair<Day, Day>> periods = q.periods;
+    if (periods.empty()) periods.emplace_back(q.from, q.to);
+    std::sort(periods.begin(), periods.end());
+    for (size_t i = 1; i < periods.size(); ++i) {
+      if (periods[i].first <= periods[i - 1].second) {
+        return Status::InvalidArgument("chart periods that overlap: " + FormatDate(periods[i].first) +
+                                       " is in two");
+      }
+    }
+    // Each day read names its period: transform(day, [days], [their periods], none).
     std::vector<std::pair<Day, DayInfo>> days;
-    for (auto it = days_.lower_bound(q.from); it != days_.end() && it->first <= q.to; ++it) {
-      days.emplace_back(*it);
+    std::string day_list, period_list;
+    for (const auto& [from, to] : periods) {
+      const size_t index = static_cast<size_t>(
+          std::find(q.periods.begin(), q.periods.end(), std::pair{from, to}) - q.periods.begin());
+      for (auto it = days_.lower_bound(from); it != days_.end() && it->first <= to; ++it) {
+        days.emplace_back(*it);
+        day_list += (day_list.empty() ? "" : ", ") + std::to_string(it->first);
+        period_list += (period_list.empty() ? "" : ", ") +
+                       std::to_string(q.periods.empty() ? 0 : index);
+      }
     }
     if (days.empty() || list.empty() || (!q.countries && !q.country && !q.global)) return out;
     const std::string country = "bitAnd(cell, 1023)";
     const std::string track = "toUInt32(bitAnd(bitShiftRight(cell, 10), 4294967295))";
-    const std::string filtered = "(SELECT day, cell, premium, free, unknown FROM (" +
+    const std::string period = q.periods.size() < 2
+                                   ? std::string("toUInt32(0)")
+                                   : "toUInt32(transform(toUInt16(day), [" + day_list + "], [" +
+                                         period_list + "], 0))";
+    const std::string filtered = "(SELECT day, " + period + " AS period, cell, premium, free, unknown FROM (" +
                                  DaysSql(days, false, false) + ") WHERE bitShiftRight(cell, 42) IN (" +
                                  list + "))";
     std::vector<std::string> parts;
     if (q.countries || q.country) {
-      parts.push_back("SELECT toUInt16(" + country + ") AS region, " + track +
+      parts.push_back("SELECT period, toUInt16(" + country + ") AS region, " + track +
                       " AS track, premium AS p, free AS f, unknown AS u FROM " + filtered +
                       " WHERE " + country +
                       (q.country ? " = " + std::to_string(*q.country) : " != 676"));
@@ -263,30 +285,32 @@ class ClickHouseStore final : public CountStore {
         tiers += ", toInt64(" + (q.excl_us ? "greatest(" + base + " - u_" + n + ", 0)" : base) +
                  ") AS " + alias;
       }
-      parts.push_back("SELECT toUInt16(676) AS region, toUInt32(bitAnd(g, 4294967295)) AS track" +
-                      tiers + " FROM (SELECT day, bitShiftRight(cell, 10) AS g, max(" + country +
-                      " = 676) AS has_global" + sums + " FROM " + filtered + " GROUP BY day, g)");
+      parts.push_back("SELECT period, toUInt16(676) AS region, toUInt32(bitAnd(g, 4294967295)) AS track" +
+                      tiers + " FROM (SELECT day, period, bitShiftRight(cell, 10) AS g, max(" + country +
+                      " = 676) AS has_global" + sums + " FROM " + filtered + " GROUP BY day, period, g)");
     }
-    std::string sql = "SELECT region, track, sum(p) AS sp, sum(f) AS sf, sum(u) AS su FROM (";
+    std::string sql = "SELECT period, region, track, sum(p) AS sp, sum(f) AS sf, sum(u) AS su FROM (";
     for (size_t i = 0; i < parts.size(); ++i) sql += (i ? " UNION ALL " : "") + parts[i];
-    sql += ") GROUP BY region, track HAVING sp != 0 OR sf != 0 OR su != 0";
+    sql += ") GROUP BY period, region, track HAVING sp != 0 OR sf != 0 OR su != 0";
     if (q.top > 0) {
       // A region's best `top` by points then premium streams, and every row tied with the last.
       char w[3][40];
       for (int t = 0; t < 3; ++t) std::snprintf(w[t], sizeof w[t], "%.17g", q.weights[t]);
-      sql = "SELECT region, x.1, x.2, x.3, x.4 FROM (SELECT region, "
+      sql = "SELECT period, region, x.1, x.2, x.3, x.4 FROM (SELECT period, region, "
             "arraySort(y -> (-y.5, -y.2), groupArray((track, sp, sf, su, pts))) AS ranked, "
             "ranked[least(" + std::to_string(q.top) + ", length(ranked))] AS last, "
             "arrayFilter(y -> y.5 > last.5 OR (y.5 = last.5 AND y.2 >= last.2), ranked) AS best "
-            "FROM (SELECT region, track, sp, sf, su, toFloat64(sp) * " + std::string(w[0]) +
+            "FROM (SELECT period, region, track, sp, sf, su, toFloat64(sp) * " + std::string(w[0]) +
             " + toFloat64(sf) * " + w[1] + " + toFloat64(su) * " + w[2] + " AS pts FROM (" + sql +
-            ")) GROUP BY region) ARRAY JOIN best AS x";
+            ")) GROUP BY period, region) ARRAY JOIN best AS x";
     }
-    ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 4 + 24>(sql + " FORMAT RowBinary", [&](const char* row) {
+    ENCORE_RETURN_IF_ERROR(ReadFixedRows<4 + 2 + 4 + 24>(sql + " FORMAT RowBinary", [&](const char* row) {
       RegionTrackStreams r;
-      std::memcpy(&r.region, row, 2);
-      std::memcpy(&r.track, row + 2, 4);
-      std::memcpy(r.tier, row + 6, 24);
+      std::memcpy(&r.period, row, 4);
+      std::memcpy(&r.region, row + 4, 2);
+      std::memcpy(&r.track, row + 6, 4);
+      std::memcpy(r.tier, row + 10, 24);
+      if (r.period >= std::max<size_t>(q.periods.size(), 1)) return false;
       out.push_back(r);
       return true;
     }));
@@ -1304,16 +1328,19 @@ class ClickHouseStore final : public CountStore {
                                        : "attempt GLOBAL IN (" + Committed(base) + ")";
       if (with_pending) attempts = "(" + attempts + " OR attempt = " + std::to_string(attempt_) + ")";
       std::vector<std::string> all, with_plays, bases;
+      std::map<uint64_t, std::vector<std::string>> by_version;  // days by the version of their base
       for (const auto* day : group) {
         std::string date(1, '\'');
         date += FormatDate(day->first);
         date += '\'';
         all.push_back(date);
         if (day->second.plays) with_plays.push_back(date);
-        if (day->second.base_version) {
-          bases.push_back("(day = " + date + " AND version = " +
-                          std::to_string(day->second.base_version) + ")");
-        }
+        if (day->second.base_version) by_version[day->second.base_version].push_back(date);
+      }
+      // One term per commit that made bases (a commit seals many days), not one per day: a
+      // condition of a thousand ORs is tested on every row.
+      for (const auto& [version, dates] : by_version) {
+        bases.push_back("(version = " + std::to_string(version) + " AND day IN (" + join(dates, ", ") + "))");
       }
       if (!bases.empty()) {
         parts.push_back("SELECT day, cell, " + by_tier + " FROM " + d + ".counts" + local + " WHERE " +
