@@ -353,20 +353,8 @@ TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
   ASSERT_EQ(RunEncore("ingest --no-records --store " + url + " " + Quote(f)).code, 0);
   const RunResult before = RunEncore("export daily --out - --store " + url);
   ASSERT_EQ(before.code, 0) << before.err;
-  // Stop the second shard only.
-  const std::string pid = ReadText(cluster_->dir() + "/shard2/pid");
-  ASSERT_FALSE(pid.empty());
-  ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0);
-  const RunResult during = RunEncore("export daily --out - --store " + url);
-  EXPECT_NE(during.code, 0) << "a shard down must not give an answer:\n" << during.out.substr(0, 500);
-  EXPECT_TRUE(Has(during.err, "cannot reach a shard")) << during.err;
-  EXPECT_FALSE(Has(during.err, "SELECT")) << "no SQL in the message: " << during.err;
-  EXPECT_LT(during.out.size(), before.out.size());
-  const RunResult chart = RunEncore("chart spotify-daily --date 2024-01-02 --store " + url);
-  EXPECT_NE(chart.code, 0) << chart.out;
-  EXPECT_TRUE(Has(chart.err, "cannot reach a shard")) << chart.err;
-
-  // The HTTP API answers 503 (the store cannot be read now), with no SQL in the message.
+  // A server on the store, while every shard is up: its status names the store by its database
+  // (never its hosts) and counts the bytes of every shard.
   const std::string log = *dir_ / "serve.out";
   ASSERT_EQ(std::system((std::string(ENCORE_BINARY) + " serve --port 0 --store " + url + " >" +
                          Quote(log) + " 2>&1 & echo $! >" + Quote(*dir_ / "serve.pid"))
@@ -382,6 +370,26 @@ TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
   ASSERT_FALSE(api.empty()) << ReadText(log);
   const std::string body = *dir_ / "body.json";
   const std::string code = *dir_ / "code.txt";
+  std::system(("curl -s -o " + Quote(body) + " '" + api + "/status'").c_str());
+  const std::string status = ReadText(body);
+  EXPECT_TRUE(Has(status, "\"store\":\"encore\"")) << status.substr(0, 300);
+  EXPECT_FALSE(Has(status, "127.0.0.1")) << status.substr(0, 300);
+  EXPECT_FALSE(Has(status, "\"bytes\":0,")) << status.substr(0, 300);
+
+  // Stop the second shard only.
+  const std::string pid = ReadText(cluster_->dir() + "/shard2/pid");
+  ASSERT_FALSE(pid.empty());
+  ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0);
+  const RunResult during = RunEncore("export daily --out - --store " + url);
+  EXPECT_NE(during.code, 0) << "a shard down must not give an answer:\n" << during.out.substr(0, 500);
+  EXPECT_TRUE(Has(during.err, "cannot reach a shard")) << during.err;
+  EXPECT_FALSE(Has(during.err, "SELECT")) << "no SQL in the message: " << during.err;
+  EXPECT_LT(during.out.size(), before.out.size());
+  const RunResult chart = RunEncore("chart spotify-daily --date 2024-01-02 --store " + url);
+  EXPECT_NE(chart.code, 0) << chart.out;
+  EXPECT_TRUE(Has(chart.err, "cannot reach a shard")) << chart.err;
+
+  // The HTTP API answers 503 (the store cannot be read now), with no SQL in the message.
   std::system(("curl -s -o " + Quote(body) + " -w '%{http_code}' '" + api +
                "/charts/spotify-daily?date=2024-01-02' >" + Quote(code))
                   .c_str());

@@ -17,6 +17,7 @@
 #include "encore/methodology.h"
 #include "encore/query.h"
 #include "records/news.h"
+#include "store/clickhouse_client.h"
 
 namespace encore::server {
 
@@ -335,7 +336,10 @@ Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
     for (const auto& c : list) charts.push_back({{"chart", c.chart}, {"editions", c.editions}});
   }
   ApiReply r;
-  r.body = {{"store", std::filesystem::path(s.dir).filename().string()},
+  // The store by its last name: a directory's, or a ClickHouse store's database (never its hosts).
+  std::string store_name = std::filesystem::path(s.dir).filename().string();
+  if (auto ep = ParseClickHouseUrl(s.store->Name()); ep.ok()) store_name = ep->database;
+  r.body = {{"store", store_name},
             {"generation", st.generation},
             {"loaded_at",
              std::chrono::duration_cast<std::chrono::seconds>(s.loaded.time_since_epoch()).count()},

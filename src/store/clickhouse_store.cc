@@ -458,6 +458,13 @@ class ClickHouseStore final : public CountStore {
     s.sources = sources_.size();
     s.listeners = listeners_.size();
     for (const auto& [key, n] : listeners_) s.history_plays += n;
+    // The database's parts on every host (rows of attempts that never committed included: they
+    // take space until dropped). A host that does not answer adds nothing here.
+    for (const auto& h : hosts_) {
+      auto got = h->Query("SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = " +
+                          SqlQuote(ep_.database));
+      if (got.ok()) s.bytes += std::strtoull(got->c_str(), nullptr, 10);
+    }
     return s;
   }
 
