@@ -414,9 +414,23 @@ void AddIngest(CLI::App& app, Action* action) {
       ProgressLine progress(!a->no_progress);
       a->o.progress = progress.Callback();
       const auto t0 = std::chrono::steady_clock::now();
+      const size_t sources_before = store->Sources().size();
       Result<IngestReport> report = IngestFiles(store.get(), count_files, a->o);
       progress.Clear();
-      if (!report.ok()) return report.status();
+      if (!report.ok()) {
+        // The store failed (a disk, a shard): say what is in, so that the error does not read
+        // as a loss. Each file is one commit; a file is in whole or not at all.
+        const size_t in = store->Sources().size() - sources_before;
+        const std::string done =
+            in == 0 ? "nothing of this ingest was committed: the store is as it was"
+                    : std::to_string(in) + (in == 1 ? " file" : " files") +
+                          " of this ingest went in whole before it (store generation " +
+                          std::to_string(store->Stats().generation) + "), the others not at all";
+        return Status(report.status().code(),
+                      report.status().message() + ". " + done +
+                          "; run the same command again to finish (a file already taken in "
+                          "changes nothing)");
+      }
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       size_t failed = 0;
