@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <thread>
 
 namespace encore {
@@ -180,11 +182,28 @@ class Posix final : public FileSystem {
       const int err = errno;
       ::close(fd);
       if (err == EWOULDBLOCK) {
-        return Status::FailedPrecondition("the store is in use by another encore process (" + path +
+        // The holder wrote its pid into the file (below); a holder of an older encore did not.
+        std::string holder;
+        if (FILE* f = std::fopen(path.c_str(), "r")) {
+          char line[64] = {};
+          if (std::fgets(line, sizeof line, f)) holder = line;
+          std::fclose(f);
+        }
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+        const bool pid = !holder.empty() && holder.size() < 12 &&
+                         holder.find_first_not_of("0123456789") == std::string::npos;
+        return Status::FailedPrecondition("the store is in use by another encore process (" +
+                                          (pid ? "pid " + holder + "; " : std::string()) + path +
                                           " is locked)");
       }
       errno = err;
       return ErrnoStatus("cannot lock", path);
+    }
+    // Who holds the lock, for the message of the next process that wants it (best effort: the
+    // lock, not the text, is what keeps writers apart).
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+      // nothing to do: the message will not name the holder
     }
     return std::unique_ptr<FileLock>(new PosixLock(fd));
   }
