@@ -238,4 +238,25 @@ TEST(CliErrors, AStoreUrlOfAnotherSchemeIsRefusedNotMadeADirectory) {
       << "a directory was made for a URL";
 }
 
+// A ClickHouse store whose server does not answer: every command fails (exit 5, unavailable)
+// before anything is written, the commands that keep only side data (catalog import) too.
+TEST(CliErrors, AClickHouseStoreThatDoesNotAnswerChangesNothing) {
+  TempDir dir("ch-down");
+  const std::string state = dir / "state";
+  const std::string env = "ENCORE_STATE_DIR=" + Quote(state) + " ";
+  // Port 1 on loopback: nothing listens there.
+  const std::string store = "clickhouse://127.0.0.1:1/encore";
+  for (const std::string& cmd :
+       {std::string("status"), "catalog import " + std::string(ENCORE_SOURCE_DIR) + "/catalog/demo",
+        std::string("export daily --out -")}) {
+    const int rc = std::system((env + ENCORE_BINARY + " " + cmd + " --store " + Quote(store) +
+                                " >/dev/null 2>" + Quote(dir / "err.txt"))
+                                   .c_str());
+    EXPECT_EQ(WEXITSTATUS(rc), 5) << cmd;
+    const std::string err = ReadText(dir / "err.txt");
+    EXPECT_TRUE(Has(err, "127.0.0.1:1 does not answer, so nothing was done")) << cmd << ": " << err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(state)) << "side data was kept for a server not there";
+}
+
 }  // namespace encore::test

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 #include <exception>
 
 #include "cli/commands.h"
@@ -75,7 +76,8 @@ static encore::Status CheckStoreName(const std::string& store, const char* where
   return encore::Status::Ok();
 }
 
-static encore::Status CheckStoreNames(int argc, char** argv) {
+// `urls`: the ClickHouse stores named, for CheckStoresAnswer.
+static encore::Status CheckStoreNames(int argc, char** argv, std::vector<std::string>* urls) {
   bool flag = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -85,9 +87,31 @@ static encore::Status CheckStoreNames(int argc, char** argv) {
     if (!value) continue;
     flag = true;
     ENCORE_RETURN_IF_ERROR(CheckStoreName(*value, "--store"));
+    if (encore::IsClickHouseUrl(*value)) urls->push_back(*value);
   }
   const char* env = std::getenv("ENCORE_STORE");
-  if (!flag && env && *env) return CheckStoreName(env, "$ENCORE_STORE");
+  if (!flag && env && *env) {
+    ENCORE_RETURN_IF_ERROR(CheckStoreName(env, "$ENCORE_STORE"));
+    if (encore::IsClickHouseUrl(env)) urls->push_back(env);
+  }
+  return encore::Status::Ok();
+}
+
+// A ClickHouse store's coordinator answers before anything is written: the commands that keep
+// only side data (catalog import, chart import) would otherwise fill a side directory for a
+// server that is not there. (A database without a store yet is fine: a catalog may come first.)
+static encore::Status CheckStoresAnswer(const std::vector<std::string>& urls) {
+  for (const auto& url : urls) {
+    ENCORE_ASSIGN_OR_RETURN(auto ep, encore::ParseClickHouseUrl(url));
+    encore::ClickHouseClient coordinator(ep.hosts.front(), ep);
+    encore::Status st = coordinator.Query("SELECT 1").status();
+    if (st.code() == encore::StatusCode::kUnavailable) {
+      return encore::Status::Unavailable(
+          "ClickHouse at " + coordinator.Name() + " does not answer, so nothing was done (is the "
+          "server running? scripts/clickhouse-cluster.sh status DIR shows a local cluster's)");
+    }
+    ENCORE_RETURN_IF_ERROR(st);
+  }
   return encore::Status::Ok();
 }
 
@@ -119,9 +143,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;  // 0 for --help/--version, 2 (usage) otherwise
   }
-  if (encore::Status bad = CheckStoreNames(argc, argv); !bad.ok()) {
+  std::vector<std::string> urls;
+  if (encore::Status bad = CheckStoreNames(argc, argv, &urls); !bad.ok()) {
     std::fprintf(stderr, "encore: %s\n", encore::Printable(bad.message()).c_str());
     return 2;
+  }
+  if (encore::Status down = CheckStoresAnswer(urls); !down.ok()) {
+    std::fprintf(stderr, "encore: %s\n", encore::Printable(down.message()).c_str());
+    return ExitCode(down);
   }
   // (`demo` ends by serving the dashboard.)
   if (!app.got_subcommand("serve") && !app.got_subcommand("demo")) KeepFreedMemory();
