@@ -208,10 +208,11 @@ class ClickHouseStore final : public CountStore {
       for (const auto& d : batch) totals_ahead_[d.first];
       const std::string sql =
           "SELECT day, toUInt32(bitAnd(g, 4294967295)) AS track, sum(v) AS streams FROM ("
-          "SELECT day, bitShiftRight(cell, 10) AS g, if(max(bitAnd(cell, 1023) = 676), "
-          "sumIf(premium + free + unknown, bitAnd(cell, 1023) = 676), sum(premium + free + unknown)) AS v"
-          " FROM (" + DaysSql(batch, false, false) + ") WHERE bitShiftRight(cell, 42) IN (" + list +
-          ") GROUP BY day, g HAVING v != 0) GROUP BY day, track ORDER BY day, track FORMAT RowBinary";
+          "SELECT day, g, " + GlobalRuleTier("premium") + " + " + GlobalRuleTier("free") + " + " +
+          GlobalRuleTier("unknown") + " AS v FROM (SELECT day, bitShiftRight(cell, 10) AS g, " +
+          GlobalRuleSums(false) + " FROM (" + DaysSql(batch, false, false) +
+          ") WHERE bitShiftRight(cell, 42) IN (" + list +
+          ") GROUP BY day, g) WHERE v != 0) GROUP BY day, track ORDER BY day, track FORMAT RowBinary";
       ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 4 + 8>(sql, [&](const char* row) {
         uint16_t d;
         uint32_t track;
@@ -275,19 +276,13 @@ class ClickHouseStore final : public CountStore {
                       (q.country ? " = " + std::to_string(*q.country) : " != 676"));
     }
     if (q.global) {
-      const std::string us = std::to_string(*ParseCountry("US", false));
-      std::string sums, tiers;
+      std::string tiers;
       for (const auto& [t, alias] : {std::pair{"premium", "p"}, {"free", "f"}, {"unknown", "u"}}) {
-        const std::string n(t);
-        sums += ", sumIf(" + n + ", " + country + " = 676) AS g_" + n + ", sum(" + n + ") AS a_" +
-                n + ", sumIf(" + n + ", " + country + " = " + us + ") AS u_" + n;
-        const std::string base = "if(has_global, g_" + n + ", a_" + n + ")";
-        tiers += ", toInt64(" + (q.excl_us ? "greatest(" + base + " - u_" + n + ", 0)" : base) +
-                 ") AS " + alias;
+        tiers += ", toInt64(" + GlobalRuleTier(t, q.excl_us) + ") AS " + alias;
       }
       parts.push_back("SELECT period, toUInt16(676) AS region, toUInt32(bitAnd(g, 4294967295)) AS track" +
-                      tiers + " FROM (SELECT day, period, bitShiftRight(cell, 10) AS g, max(" + country +
-                      " = 676) AS has_global" + sums + " FROM " + filtered + " GROUP BY day, period, g)");
+                      tiers + " FROM (SELECT day, period, bitShiftRight(cell, 10) AS g, " +
+                      GlobalRuleSums(q.excl_us) + " FROM " + filtered + " GROUP BY day, period, g)");
     }
     std::string sql = "SELECT period, region, track, sum(p) AS sp, sum(f) AS sf, sum(u) AS su FROM (";
     for (size_t i = 0; i < parts.size(); ++i) sql += (i ? " UNION ALL " : "") + parts[i];
@@ -337,17 +332,14 @@ class ClickHouseStore final : public CountStore {
       const std::vector<std::pair<Day, DayInfo>> some(
           days.begin() + static_cast<ptrdiff_t>(i),
           days.begin() + static_cast<ptrdiff_t>(std::min(days.size(), i + kDaysPerQuery)));
-      std::string sums, tiers;
+      std::string tiers;
       for (const auto& [t, alias] : {std::pair{"premium", "p"}, {"free", "f"}, {"unknown", "u"}}) {
-        const std::string n(t);
-        sums += ", sumIf(" + n + ", bitAnd(cell, 1023) = 676) AS g_" + n + ", sum(" + n + ") AS a_" + n;
-        tiers += std::string(tiers.empty() ? "" : ", ") + "toInt64(sum(if(has_global, g_" + n +
-                 ", a_" + n + "))) AS " + alias;
+        tiers += std::string(tiers.empty() ? "" : ", ") + "toInt64(sum(" + GlobalRuleTier(t) +
+                 ")) AS " + alias;
       }
       const std::string sql =
-          "SELECT day, " + tiers + " FROM (SELECT day, bitShiftRight(cell, 42) AS service, "
-          "max(bitAnd(cell, 1023) = 676) AS has_global" + sums + " FROM (" +
-          DaysSql(some, false, false, nullptr, cells) +
+          "SELECT day, " + tiers + " FROM (SELECT day, bitShiftRight(cell, 42) AS service, " +
+          GlobalRuleSums(false) + " FROM (" + DaysSql(some, false, false, nullptr, cells) +
           ") GROUP BY day, service) GROUP BY day HAVING p != 0 OR f != 0 OR u != 0 ORDER BY day "
           "FORMAT RowBinary";
       ENCORE_RETURN_IF_ERROR(ReadFixedRows<2 + 24>(sql, [&](const char* row) {
@@ -615,6 +607,25 @@ class ClickHouseStore final : public CountStore {
   }
 
   // Service ids flagged, as an SQL list ("" when none).
+  // The GLOBAL rule of QueryStreams in SQL. Over the rows (day, cell, premium, free, unknown) of
+  // one group (a service and track, or a service): whether it has GLOBAL rows, and per tier the
+  // GLOBAL rows' sum (g_TIER), every row's (a_TIER) and, with_us, the US rows' (u_TIER).
+  static std::string GlobalRuleSums(bool with_us) {
+    static const std::string us = std::to_string(*ParseCountry("US", false));
+    std::string s = "max(bitAnd(cell, 1023) = 676) AS has_global";
+    for (const std::string n : {"premium", "free", "unknown"}) {
+      s += ", sumIf(" + n + ", bitAnd(cell, 1023) = 676) AS g_" + n + ", sum(" + n + ") AS a_" + n;
+      if (with_us) s += ", sumIf(" + n + ", bitAnd(cell, 1023) = " + us + ") AS u_" + n;
+    }
+    return s;
+  }
+  // Over GlobalRuleSums: a tier's streams of the group, the GLOBAL rows where it has any, else
+  // the sum over countries; excl_us: less the US's, at least 0.
+  static std::string GlobalRuleTier(const std::string& tier, bool excl_us = false) {
+    const std::string base = "if(has_global, g_" + tier + ", a_" + tier + ")";
+    return excl_us ? "greatest(" + base + " - u_" + tier + ", 0)" : base;
+  }
+
   static std::string ServiceList(const std::vector<char>& flags) {
     std::string list;
     for (size_t i = 0; i < flags.size(); ++i) {
