@@ -208,6 +208,19 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   }
   // Exactly once: the same files again change nothing.
   Same("ingest --no-records " + Quote(w) + " " + Quote(broken));
+  // A published chart's streams for a day whose plays are still open (2024-04-10): the day takes
+  // them beside its plays, which stay open.
+  const std::string chart_file = *dir_ / "regional-global-weekly-2024-04-10.csv";
+  WriteText(chart_file,
+            "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,weeks_on_chart,streams\n"
+            "1,spotify:track:7x9aauaA9cu6tyfpHnqDLo,Jung Kook;Latto,Seven (feat. Latto),BIGHIT MUSIC,1,1,20,50000000\n"
+            "2,spotify:track:0WNGsQ1oAuHzNTk8jivBKW,BTS,Spring Day,BIGHIT MUSIC,1,3,5,40000000\n");
+  EXPECT_EQ(Same("chart import " + Quote(chart_file)), 0);
+  // Charts compiled, then the days sealed: a seal leaves the counts as they read, so the charts
+  // are unchanged, as on the local store.
+  EXPECT_EQ(Same("chart compile spotify-daily --from 2024-04-05 --to 2024-04-10"), 0);
+  EXPECT_EQ(Same("seal --before 2024-04-11"), 0);
+  EXPECT_EQ(Same("chart compile spotify-daily --from 2024-04-05 --to 2024-04-10"), 0);
   Same("status");
   Same("rejects");
   Same("export daily --out -");
@@ -397,6 +410,8 @@ TEST_F(ClickHouseStoreTest, AShardDownIsAnErrorNotAWrongAnswer) {
   EXPECT_EQ(ReadText(code), "503") << ReadText(body);
   EXPECT_TRUE(Has(ReadText(body), "cannot reach a shard")) << ReadText(body);
   EXPECT_FALSE(Has(ReadText(body), "SELECT")) << ReadText(body);
+  EXPECT_FALSE(Has(ReadText(body), "127.0.0.1")) << "no host in the answer: " << ReadText(body);
+  EXPECT_TRUE(Has(ReadText(log), "cannot reach a shard")) << "the server's log says which";
 }
 
 // Runs `sql` on the URL's first host (the coordinator), over HTTP with curl.

@@ -289,6 +289,11 @@ Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
 // and given the URL in its file CLICKHOUSE_URL.
 std::string DefaultStoreDir(const std::string& flag);
 
+// Removes the side directories DefaultStoreDir made in this process that hold nothing (a command
+// that failed on a URL: a server that does not answer, a database without a store, hosts in the
+// wrong order). Called by the CLI when a command fails.
+void RemoveUnusedSideDirs();
+
 // Opens the store of a directory DefaultStoreDir gave: the ClickHouse store its CLICKHOUSE_URL
 // names, or else the local store in it.
 Result<std::unique_ptr<CountStore>> OpenStore(const std::string& dir, const StoreOptions& options);

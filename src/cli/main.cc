@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
     status = encore::Status::Internal(e.what());
   }
   if (!status.ok()) {
+    encore::RemoveUnusedSideDirs();
     std::string msg = status.message();
     if (msg.rfind("partial:", 0) == 0) msg = msg.substr(8);
     std::fprintf(stderr, "encore: %s\n", encore::Printable(msg).c_str());

@@ -35,8 +35,10 @@
 #include <thread>
 
 #include "common/hash.h"
+#include "common/text.h"
 #include "server/api.h"
 #include "server/assets.h"
+#include "store/clickhouse_client.h"
 
 namespace encore::server {
 
@@ -295,6 +297,14 @@ struct Server::Impl {
   // An error answer; its message names the store as STORE, never by where it is on the server.
   void SendError(Response& res, int status, std::string message, const Request& req,
                  json details = json()) const {
+    if (status == 503) {
+      // The store's cluster cannot answer (a shard down): which shard, and ClickHouse's own
+      // words, go to the server's log, not to the client.
+      std::fprintf(stderr, "encore serve: %s %s: %s\n", req.method.c_str(), req.path.c_str(),
+                   Printable(message).c_str());
+      message = "the store cannot reach a shard of its ClickHouse cluster now (down or too slow to "
+                "answer: the server's log says which); try again later";
+    }
     for (const std::string& dir : store_names) {
       for (size_t at; !dir.empty() && (at = message.find(dir)) != std::string::npos;)
         message.replace(at, dir.size(), "STORE");
@@ -893,6 +903,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
     // replace every s).
     if (!options.store_dir.empty() && options.store_dir[0] == '/' && options.store_dir != absolute)
       p->store_names.push_back(options.store_dir);
+    // A ClickHouse store: its URL and its hosts are the server's business too.
+    if (auto ep = ParseClickHouseUrl(p->snap->store->Name()); ep.ok()) {
+      p->store_names.push_back(p->snap->store->Name());
+      for (const auto& h : ep->hosts) p->store_names.push_back(h.host + ":" + std::to_string(h.port));
+    }
   }
   // Uploads a previous server was receiving when it stopped.
   std::error_code ec;

@@ -102,12 +102,15 @@ struct BinReader {
 struct DayInfo {
   uint64_t generation = 0;  // the last commit that changed it
   uint64_t attempt = 0;     // that commit's attempt (random: unique across recreated databases)
+  // The last commit that changed its counts (a seal alone does not: DayVersion).
+  uint64_t counts_generation = 0, counts_attempt = 0;
   uint64_t base_version = 0;  // the attempt whose counts_local rows are the day's base; 0: none
   uint64_t base_generation = 0;  // rows of commits after this add to the base
   uint64_t first_generation = 0;  // the first commit that gave the day rows; 0: none yet
   bool plays = false;            // plays after the base
   int64_t streams = 0;
   uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
+  bool seal_only = false;  // in a commit being made: changed by its seal only
 };
 
 class ClickHouseStore final : public CountStore {
@@ -152,7 +155,7 @@ class ClickHouseStore final : public CountStore {
       ENCORE_RETURN_IF_ERROR(CreateSchema());
       rules_ = options_.rules;
     }
-    if (!options_.read_only && !ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckShards());
+    if (!ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckShards(options_.read_only));
     if (!options_.read_only) ENCORE_RETURN_IF_ERROR(Claim());
     return Load(have);
   }
@@ -368,7 +371,10 @@ class ClickHouseStore final : public CountStore {
   std::string DayVersion(Day day) const override {
     auto it = days_.find(day);
     if (it == days_.end()) return "";
-    return "ch:" + std::to_string(it->second.generation) + ":" + std::to_string(it->second.attempt);
+    // A seal makes a day's counts final without changing them (reads cap open days as the seal
+    // does): as on the local store, the version stays.
+    return "ch:" + std::to_string(it->second.counts_generation) + ":" +
+           std::to_string(it->second.counts_attempt);
   }
 
   Result<std::vector<CapEntry>> ReadCapState(Day) const override {
@@ -576,6 +582,9 @@ class ClickHouseStore final : public CountStore {
     }
     Status s = DoApply(std::move(batch));
     if (!s.ok()) failed_ = true;
+    std::lock_guard<std::mutex> l(cache_mu_);  // what a commit read ahead is out of date now
+    read_ahead_.clear();
+    totals_ahead_.clear();
     return s;
   }
 
@@ -947,39 +956,68 @@ class ClickHouseStore final : public CountStore {
   // so the hosts must be the cluster's shards, each once: two spellings of one server would count
   // its part twice and miss another's. Each shard keeps a random id of its own (shard_id); the
   // ids read host by host must be distinct and be those the cluster's Distributed table sees.
-  Status CheckShards() {
+  // Each host of the URL is a shard of the cluster, and each shard is named once: each shard
+  // keeps a random id (shard_id), read host by host and through a Distributed table (shard_ids).
+  // A reader (read_only) makes nothing: it checks what the store's writers left (a store written
+  // by them always has it), so that it reads the side data of the URL the writers used.
+  Status CheckShards(bool read_only) {
     const std::string d = ep_.database;
-    std::vector<std::set<uint64_t>> by_host;
-    for (const auto& h : hosts_) {
-      ENCORE_RETURN_IF_ERROR(h->Query("CREATE TABLE IF NOT EXISTS " + d +
-                                      ".shard_id (id UInt64) ENGINE = MergeTree() ORDER BY id")
-                                 .status());
-      ENCORE_ASSIGN_OR_RETURN(std::string ids, h->Query("SELECT id FROM " + d + ".shard_id FORMAT TSV"));
-      if (ids.empty()) {
+    auto exists = [&](const ClickHouseClient& h, const char* table) -> Result<bool> {
+      ENCORE_ASSIGN_OR_RETURN(std::string n, h.Query("SELECT count() FROM system.tables WHERE database = " +
+                                                     SqlQuote(d) + " AND name = '" + table + "'"));
+      return n.rfind("1", 0) == 0;
+    };
+    // A host's shard ids; none: a reader of a store that no writer has checked.
+    auto ids_of = [&](const ClickHouseClient& h) -> Result<std::set<uint64_t>> {
+      if (read_only) {
+        ENCORE_ASSIGN_OR_RETURN(const bool have, exists(h, "shard_id"));
+        if (!have) return std::set<uint64_t>();
+      } else {
+        ENCORE_RETURN_IF_ERROR(h.Query("CREATE TABLE IF NOT EXISTS " + d +
+                                       ".shard_id (id UInt64) ENGINE = MergeTree() ORDER BY id")
+                                   .status());
+      }
+      ENCORE_ASSIGN_OR_RETURN(std::string ids, h.Query("SELECT id FROM " + d + ".shard_id FORMAT TSV"));
+      if (ids.empty() && !read_only) {
         uint64_t id;
         do id = rng_(); while (id == 0);
         ENCORE_RETURN_IF_ERROR(
-            h->Query("INSERT INTO " + d + ".shard_id (id) VALUES (" + std::to_string(id) + ")").status());
+            h.Query("INSERT INTO " + d + ".shard_id (id) VALUES (" + std::to_string(id) + ")").status());
         ids = std::to_string(id) + "\n";
       }
       const std::vector<uint64_t> numbers = NumberLines(ids);
-      std::set<uint64_t> set(numbers.begin(), numbers.end());
-      for (size_t k = 0; k < by_host.size(); ++k) {
-        for (uint64_t id : set) {
-          if (by_host[k].count(id)) {
+      return std::set<uint64_t>(numbers.begin(), numbers.end());
+    };
+    std::vector<std::set<uint64_t>> by_host;
+    for (size_t k = 0; k < hosts_.size(); ++k) {
+      auto ids = ids_of(*hosts_[k]);
+      if (!ids.ok() && ids.status().code() == StatusCode::kUnavailable && k > 0) {
+        return Status::Unavailable("cannot reach a shard of the store, so it gives no answer rather "
+                                   "than part of one: " + ids.status().message());
+      }
+      ENCORE_RETURN_IF_ERROR(ids.status());
+      if (ids->empty()) return Status::Ok();
+      for (size_t j = 0; j < by_host.size(); ++j) {
+        for (uint64_t id : *ids) {
+          if (by_host[j].count(id)) {
             return Status::InvalidArgument(
-                "the URL names one server twice: " + hosts_[k]->Name() + " and " + h->Name() +
+                "the URL names one server twice: " + hosts_[j]->Name() + " and " + hosts_[k]->Name() +
                 " are the same shard of '" + ep_.cluster + "'; name each shard's HTTP address once");
           }
         }
       }
-      by_host.push_back(std::move(set));
+      by_host.push_back(std::move(*ids));
     }
-    ENCORE_RETURN_IF_ERROR(Coord()
-                               .Query("CREATE TABLE IF NOT EXISTS " + d + ".shard_ids AS " + d +
-                                      ".shard_id ENGINE = Distributed(" + ep_.cluster + ", " + d +
-                                      ", shard_id)")
-                               .status());
+    if (read_only) {
+      ENCORE_ASSIGN_OR_RETURN(const bool have, exists(Coord(), "shard_ids"));
+      if (!have) return Status::Ok();
+    } else {
+      ENCORE_RETURN_IF_ERROR(Coord()
+                                 .Query("CREATE TABLE IF NOT EXISTS " + d + ".shard_ids AS " + d +
+                                        ".shard_id ENGINE = Distributed(" + ep_.cluster + ", " + d +
+                                        ", shard_id)")
+                                 .status());
+    }
     ENCORE_ASSIGN_OR_RETURN(std::string seen,
                             Coord().Query("SELECT DISTINCT id FROM " + d + ".shard_ids FORMAT TSV"));
     const std::vector<uint64_t> numbers = NumberLines(seen);
@@ -1277,6 +1315,10 @@ class ClickHouseStore final : public CountStore {
         if (!info.first_generation) info.first_generation = gen;
         info.generation = gen;
         info.attempt = attempt;
+        if (md.state != "sealed") {
+          info.counts_generation = gen;
+          info.counts_attempt = attempt;
+        }
         info.streams = md.streams;
         info.rows = md.rows;
         if (md.segment == "base") {
@@ -1516,13 +1558,24 @@ class ClickHouseStore final : public CountStore {
       if (u.staged) {
         return Status::Internal("a staged day given to the ClickHouse store");
       }
-      if (auto have = days_.find(u.day);
-          (have != days_.end() && have->second.plays) || pending_.count(u.day)) {
-        // Its plays are capped together until the seal; a whole day would split them.
-        return Status::FailedPrecondition(
-            "counts given whole for " + FormatDate(u.day) +
-            ", a day whose plays are not sealed yet: not supported on a ClickHouse store yet "
-            "(seal the day first: encore seal)");
+      if (pending_.count(u.day)) {
+        return Status::Internal("counts given whole for " + FormatDate(u.day) +
+                                ", a day this commit also gives records");
+      }
+      if (auto have = days_.find(u.day); have != days_.end() && have->second.plays) {
+        // A day whose plays are open: they are capped together until the seal, so the day
+        // cannot take a new base. What the whole day changes goes in as daily totals do (the
+        // difference, per cell and tier, from what it holds now), and its plays stay open.
+        ENCORE_ASSIGN_OR_RETURN(std::vector<CountRow> now, ReadCounts(u.day));
+        std::map<std::pair<uint64_t, uint8_t>, int64_t> diff;
+        for (const auto& r : u.counts) diff[{r.cell, static_cast<uint8_t>(r.tier)}] += r.streams;
+        for (const auto& r : now) diff[{r.cell, static_cast<uint8_t>(r.tier)}] -= r.streams;
+        std::vector<TotalRec> rows;
+        for (const auto& [key, streams] : diff) {
+          if (streams != 0) rows.push_back({key.first, streams, key.second});
+        }
+        ENCORE_RETURN_IF_ERROR(AddRecords(u.day, nullptr, 0, rows.data(), rows.size(), std::nullopt));
+        continue;
       }
       std::string buf;
       int64_t streams = 0;
@@ -1544,6 +1597,7 @@ class ClickHouseStore final : public CountStore {
       m.days[u.day] = {"base", "", u.counts.size(), streams};
     }
     // Days of this attempt's records: their streams after the cap.
+    ENCORE_RETURN_IF_ERROR(FlushAll());
     ENCORE_RETURN_IF_ERROR(MeasurePending());
     for (const auto& [day, p] : pending_) {
       if (changed.count(day)) continue;
@@ -1572,7 +1626,10 @@ class ClickHouseStore final : public CountStore {
         info.base_version = attempt_;
         info.base_generation = m.generation;
         info.plays = false;
-        m.days[day] = {"base", "", info.rows, info.streams};
+        // Sealed only (no records of this commit): its counts stay as they read.
+        const bool sealed_only = !changed.count(day);
+        m.days[day] = {"base", sealed_only ? "sealed" : "", info.rows, info.streams};
+        if (sealed_only) info.seal_only = true;
         changed[day] = info;
       }
     }
@@ -1623,6 +1680,11 @@ class ClickHouseStore final : public CountStore {
     for (auto& [day, info] : changed) {
       info.generation = generation_;
       info.attempt = attempt_;
+      if (!info.seal_only) {
+        info.counts_generation = generation_;
+        info.counts_attempt = attempt_;
+      }
+      info.seal_only = false;
       if (!info.first_generation) info.first_generation = generation_;
       days_[day] = info;
     }

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -571,6 +572,12 @@ namespace {
 // The side directories this process named for a URL: what OpenStore opens them as, whether or
 // not their CLICKHOUSE_URL file could be written.
 std::mutex g_side_dirs_mu;
+// Side directories this process made (RemoveUnusedSideDirs).
+std::vector<std::string>& NewSideDirs() {
+  static auto* dirs = new std::vector<std::string>;
+  return *dirs;
+}
+
 std::map<std::string, std::string>& SideDirUrls() {
   static std::map<std::string, std::string> urls;
   return urls;
@@ -613,8 +620,38 @@ std::string DefaultStoreDir(const std::string& flag) {
   }
   // Commands keep side files there (catalog, charts) even before the store opens.
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  if (std::filesystem::create_directories(dir, ec)) {
+    std::lock_guard<std::mutex> l(g_side_dirs_mu);
+    NewSideDirs().push_back(dir);
+  }
   return dir;
+}
+
+void RemoveUnusedSideDirs() {
+  std::vector<std::string> dirs;
+  {
+    std::lock_guard<std::mutex> l(g_side_dirs_mu);
+    dirs.swap(NewSideDirs());
+  }
+  for (const auto& dir : dirs) {
+    // Made by this process, and holding nothing but the lock a failed open took.
+    std::error_code ec;
+    bool unused = true;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      unused = unused && e.path().filename() == "LOCK";
+    }
+    if (ec || !unused) continue;
+    // Not a lock another process took meanwhile.
+    const std::string lock = dir + "/LOCK";
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+      const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      if (free) std::filesystem::remove(lock, ec);
+      ::close(fd);
+      if (!free) continue;
+    }
+    std::filesystem::remove(dir, ec);
+  }
 }
 
 namespace {
