@@ -234,6 +234,8 @@ TEST_F(ClickHouseStoreTest, SameAnswersAsTheLocalStore) {
   Same("chart spotify-weekly --date 2024-03-28 --country US");
   Same("records fastest 100000");
   Same("records most");
+  Same("records forecast Seven");
+  Same("records forecast --backtest");
   Same("news");
   // Every methodology (album units with the catalog, the world less the US, the UK's and the
   // Hot 100's series), chart runs, the chart history's check, claims and catalog views.

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "sql_util.h"
+#include "shared_data.h"
 #include "test_util.h"
 
 namespace encore::test {
@@ -289,6 +290,99 @@ TEST(RecordsCli, ClaimsAnswerTrueOrFalseWithEvidence) {
   r = RunEncore("records fastest 1e8 --where 'solo and contry = KR'" + store);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Has(r.err, "filter: unknown attribute")) << r.err;
+}
+
+}  // namespace
+}  // namespace encore::test
+
+namespace encore::test {
+namespace {
+
+// `records forecast --backtest` on STORE: per horizon, {cases, not on pace, median, p90}.
+std::map<int, std::array<double, 4>> Backtest(const std::string& store) {
+  const RunResult r = RunEncore("records forecast --backtest --format json --store " + Quote(store));
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::map<int, std::array<double, 4>> out;
+  const json parsed = json::parse(r.out);  // kept: a loop over a temporary's member dangles
+  for (const auto& row : parsed.at("backtest")) {
+    out[row.at("horizon_days").get<int>()] = {row.at("cases").get<double>(),
+                                              row.at("not_on_pace").get<double>(),
+                                              row.at("median_error_days").get<double>(),
+                                              row.at("p90_error_days").get<double>()};
+  }
+  return out;
+}
+
+// Forecasts made 7, 30 and 90 days before every 100M crossing the store holds, against the day
+// it happened: the errors as measured when the model was made (doc/records.md, "Forecasts"), as
+// upper bounds, on the real Spotify weekly chart streams of 2016-2020 and on the demo world.
+TEST(RecordsCli, ForecastBacktestsKeepTheirMeasuredErrors) {
+  ENCORE_REQUIRE_SHARED_DATA(charts, "spotify-charts/global-weekly-2016-2020");
+  TempDir dir("forecast");
+  const std::string real = dir / "real";
+  ASSERT_EQ(RunEncore("chart import " + Quote(charts.string()) + " --store " + Quote(real)).code, 0);
+  auto got = Backtest(real);
+  // horizon: {least cases, most not on pace, most median error, most p90 error} (days)
+  const std::map<int, std::array<double, 4>> real_bounds = {
+      {7, {2000, 0, 3, 6}}, {30, {2000, 9, 5, 13}}, {90, {1400, 35, 35, 73}}};
+  for (const auto& [h, b] : real_bounds) {
+    ASSERT_TRUE(got.count(h)) << h;
+    EXPECT_GE(got[h][0], b[0]) << "cases, horizon " << h;
+    EXPECT_LE(got[h][1], b[1]) << "not on pace, horizon " << h;
+    EXPECT_LE(got[h][2], b[2]) << "median error, horizon " << h;
+    EXPECT_LE(got[h][3], b[3]) << "p90 error, horizon " << h;
+  }
+
+  const std::string demo = dir / "demo";
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 200000 --days 30 --start 2024-03-01 --out " +
+                      Quote(dir / "d.csv"))
+                .code,
+            0);
+  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") +
+                      " --store " + Quote(demo))
+                .code,
+            0);
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "d.csv") + " " + Quote(dir / "d-daily.csv") +
+                      " --store " + Quote(demo))
+                .code,
+            0);
+  got = Backtest(demo);
+  const std::map<int, std::array<double, 4>> demo_bounds = {
+      {7, {1500, 0, 0, 1}}, {30, {1400, 2, 0, 7}}, {90, {1300, 44, 1, 62}}};
+  for (const auto& [h, b] : demo_bounds) {
+    ASSERT_TRUE(got.count(h)) << h;
+    EXPECT_GE(got[h][0], b[0]) << "cases, horizon " << h;
+    EXPECT_LE(got[h][1], b[1]) << "not on pace, horizon " << h;
+    EXPECT_LE(got[h][2], b[2]) << "median error, horizon " << h;
+    EXPECT_LE(got[h][3], b[3]) << "p90 error, horizon " << h;
+  }
+
+  // One forecast: the interval holds the expected day, and each milestone is above the total.
+  const RunResult f = RunEncore("records forecast Seven --format json --store " + Quote(demo));
+  ASSERT_EQ(f.code, 0) << f.err;
+  const json j = json::parse(f.out);
+  ASSERT_EQ(j.at("next").size(), 3u);
+  for (const auto& x : j.at("next")) {
+    EXPECT_GT(x.at("threshold").get<int64_t>(), j.at("total").get<int64_t>());
+    EXPECT_LE(x.at("earliest").get<std::string>(), x.at("expected").get<std::string>());
+    EXPECT_GE(x.at("latest").get<std::string>(), x.at("expected").get<std::string>());
+  }
+  // From a day in the past, the next milestone's forecast against the day it was crossed.
+  const RunResult past =
+      RunEncore("records forecast Seven --as-of 2024-06-30 --next 1 --format json --store " + Quote(demo));
+  ASSERT_EQ(past.code, 0) << past.err;
+  const json p = json::parse(past.out);
+  const RunResult ms = RunEncore("records milestones Seven --format json --store " + Quote(demo));
+  ASSERT_EQ(ms.code, 0) << ms.err;
+  std::string crossed;
+  const json milestones = json::parse(ms.out);
+  for (const auto& m : milestones.at("milestones")) {
+    if (m.at("counted") == "all" && m.at("threshold") == p.at("next")[0].at("threshold")) {
+      crossed = m.at("date").get<std::string>();
+    }
+  }
+  ASSERT_FALSE(crossed.empty()) << ms.out;
+  EXPECT_EQ(p.at("next")[0].at("expected").get<std::string>(), crossed) << past.out;
 }
 
 }  // namespace

@@ -297,6 +297,60 @@ Result<std::vector<Crossing>> CrossingsAt(const CountStore& store, const Records
                                           const RecordsSettings& settings, int64_t n,
                                           std::vector<Day>* first_day);
 
+// Milestone forecasts (doc/records.md, "Forecasts"). The model of an entity's recent streams:
+// `level` streams a day (the last 7 days' mean, standing for the middle of that week), changing by
+// `weekly_change` a week (a least-squares line through the logarithms of up to 8 weekly totals;
+// `change_error` is its slope's standard error), times `weekday[w]` on weekday w (Monday 0; each
+// day's share of its week, averaged over the weeks, mean 1).
+struct ForecastModel {
+  double level = 0;
+  double weekly_change = 1;
+  double change_error = 0;
+  double weekday[7] = {1, 1, 1, 1, 1, 1, 1};
+  int days_used = 0;
+};
+// `daily`: the entity's streams of consecutive days ending on `as_of` (oldest first, 0 for a day
+// without any); the last 56 are read. nullopt: fewer than 14 days, or none in the last 7.
+std::optional<ForecastModel> FitForecast(const std::vector<int64_t>& daily, Day as_of);
+// The first day after `as_of` whose running total (from `total` on as_of) reaches `threshold`
+// at `weekly_change`; as_of when it is reached already; nullopt beyond 10 years (or never: a pace
+// that fades before it).
+std::optional<Day> ForecastDate(const ForecastModel& m, Day as_of, int64_t total, int64_t threshold,
+                                double weekly_change);
+struct MilestoneForecast {
+  int64_t threshold = 0;
+  // At the fitted change; the 90 % interval comes from the change's standard error (earliest:
+  // the faster change, latest: the slower). nullopt: not on pace within 10 years.
+  std::optional<Day> expected, earliest, latest;
+};
+struct Forecast {
+  Day as_of = 0;
+  int64_t total = 0;
+  ForecastModel model;
+  std::vector<MilestoneForecast> next;
+};
+Forecast ForecastMilestones(const ForecastModel& m, Day as_of, int64_t total,
+                            const std::vector<int64_t>& thresholds);
+// The daily streams of `entities` over from..to (a vector per entity, a value per day), by the
+// rule of ReadDayTotals; a week's figure (chart streams) spread evenly over its 7 days.
+Result<std::vector<std::vector<int64_t>>> EntitySeries(const CountStore& store,
+                                                       const RecordsUniverse& u,
+                                                       const std::vector<uint32_t>& entities,
+                                                       Day from, Day to,
+                                                       const std::optional<std::string>& service);
+// A backtest: for every all-time crossing in the state and each horizon h (days), the forecast
+// made h days before it (from the days up to then) against the day it happened.
+struct BacktestRow {
+  int horizon = 0;
+  size_t cases = 0;        // crossings with at least 14 days of streams h days before
+  size_t not_on_pace = 0;  // of them, forecast beyond 10 years
+  double median_error = 0, p90_error = 0;  // |forecast - actual| in days, over the others
+  double median_signed = 0;                // forecast - actual: > 0 late, < 0 early
+};
+Result<std::vector<BacktestRow>> BacktestForecasts(const CountStore& store, const RecordsState& state,
+                                                   const RecordsSettings& settings,
+                                                   const std::vector<int>& horizons);
+
 // Computes the state from every day of the store, keeping nothing.
 Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,
                                     const RecordsSettings& settings);

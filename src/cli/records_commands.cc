@@ -543,6 +543,153 @@ void AddMilestones(CLI::App* parent, Action* action) {
   });
 }
 
+// `records forecast`: when an entity's next milestones are expected (doc/records.md, "Forecasts");
+// --backtest: how far off such forecasts were for the crossings the store holds.
+void AddForecast(CLI::App* parent, Action* action) {
+  auto* cmd = parent->add_subcommand(
+      "forecast",
+      "When the next milestones are expected, with a 90 % interval, from the recent daily "
+      "streams (weekday pattern and decay); --backtest: the error of such forecasts in days");
+  struct Args {
+    Common c;
+    std::string name, kind = "track", step = "1e8", as_of, horizons = "7,30,90";
+    int next = 3;
+    bool backtest = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("NAME", a->name, "Id, name, title or \"Artist - Title\"");
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--step", a->step, "Milestones every this many streams (1e8, 500M)")
+      ->capture_default_str();
+  cmd->add_option("--next", a->next, "How many milestones ahead")->capture_default_str()->check(
+      CLI::Range(1, 100));
+  cmd->add_option("--as-of", a->as_of, "Forecast from the days up to this date (default: the last)");
+  cmd->add_flag("--backtest", a->backtest,
+                "Forecast every crossing the store holds from h days before it, for each horizon");
+  cmd->add_option("--horizons", a->horizons, "Backtest horizons in days")->capture_default_str();
+  AddCommon(cmd, &a->c);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      if (a->backtest != a->name.empty()) {
+        return Status::InvalidArgument(a->backtest ? "--backtest forecasts every crossing: give no NAME"
+                                                   : "name the track, song, release or artist to forecast");
+      }
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      ENCORE_ASSIGN_OR_RETURN(const int64_t step, CountArg("--step", a->step));
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
+      if (a->backtest) {
+        std::vector<int> horizons;
+        for (size_t i = 0; i <= a->horizons.size();) {
+          size_t j = a->horizons.find(',', i);
+          if (j == std::string::npos) j = a->horizons.size();
+          const std::string h = a->horizons.substr(i, j - i);
+          char* end = nullptr;
+          const long v = std::strtol(h.c_str(), &end, 10);
+          if (h.empty() || *end || v < 1 || v > 3660) {
+            return Status::InvalidArgument("--horizons: '" + h + "' is not a number of days (1..3660)");
+          }
+          horizons.push_back(static_cast<int>(v));
+          i = j + 1;
+        }
+        ENCORE_ASSIGN_OR_RETURN(auto rows,
+                                BacktestForecasts(*ctx->store, ctx->state, ctx->settings, horizons));
+        json out = json::array();
+        if (a->c.format == "table") {
+          std::printf("forecasts of every milestone crossed (every %s streams), made h days before it\n",
+                      Thousands(ctx->settings.step).c_str());
+          std::printf("%8s %8s %12s %14s %14s %14s\n", "horizon", "cases", "not on pace",
+                      "median |err|", "p90 |err|", "median err");
+        }
+        for (const BacktestRow& r : rows) {
+          if (a->c.format == "json") {
+            out.push_back({{"horizon_days", r.horizon},
+                           {"cases", r.cases},
+                           {"not_on_pace", r.not_on_pace},
+                           {"median_error_days", r.median_error},
+                           {"p90_error_days", r.p90_error},
+                           {"median_signed_error_days", r.median_signed}});
+          } else {
+            std::printf("%8d %8zu %12zu %14.1f %14.1f %+14.1f\n", r.horizon, r.cases, r.not_on_pace,
+                        r.median_error, r.p90_error, r.median_signed);
+          }
+        }
+        if (a->c.format == "json") std::cout << json{{"backtest", out}}.dump(2) << "\n";
+        return Status::Ok();
+      }
+      const RecordsUniverse& u = ctx->state.universe;
+      ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
+      const Entity ent = u.Describe(e);
+      if (!ctx->state.last_day) return Status::NotFound("the store has no streams to forecast from");
+      Day as_of = *ctx->state.last_day;
+      if (!a->as_of.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(as_of, ParseDateFlag("--as-of", a->as_of));
+        if (as_of > *ctx->state.last_day) {
+          return Status::InvalidArgument("--as-of " + a->as_of + " is after the last counted day, " +
+                                         FormatDate(*ctx->state.last_day));
+        }
+      }
+      // The total on as_of (the state's, or summed from the first day), and the last 8 weeks.
+      const std::vector<Day> days = ctx->store->Days();
+      const Day from = as_of == *ctx->state.last_day ? as_of - 55 : days.front();
+      ENCORE_ASSIGN_OR_RETURN(auto series,
+                              EntitySeries(*ctx->store, u, {e}, from, as_of, ctx->settings.service));
+      int64_t total = ctx->state.totals[e];
+      if (from == days.front()) {
+        total = 0;
+        for (const int64_t v : series[0]) total += v;
+      }
+      std::vector<int64_t> recent = series[0];
+      if (recent.size() > 56) recent.erase(recent.begin(), recent.end() - 56);
+      const auto model = FitForecast(recent, as_of);
+      if (!model) {
+        return Status::NotFound(ent.name + " has too few days of streams before " + FormatDate(as_of) +
+                                " to forecast from (at least 14, with streams in the last 7)");
+      }
+      std::vector<int64_t> thresholds;
+      for (int64_t t = (total / step + 1) * step; static_cast<int>(thresholds.size()) < a->next; t += step) {
+        thresholds.push_back(t);
+      }
+      const Forecast f = ForecastMilestones(*model, as_of, total, thresholds);
+      auto date = [](const std::optional<Day>& d) { return d ? FormatDate(*d) : std::string(); };
+      if (a->c.format == "json") {
+        json next = json::array();
+        for (const auto& x : f.next) {
+          next.push_back({{"threshold", x.threshold},
+                          {"expected", x.expected ? json(date(x.expected)) : json()},
+                          {"earliest", x.earliest ? json(date(x.earliest)) : json()},
+                          {"latest", x.latest ? json(date(x.latest)) : json()}});
+        }
+        json weekday = json::array();
+        for (double w : model->weekday) weekday.push_back(std::round(w * 1000) / 1000);
+        std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
+                          {"name", ent.name},
+                          {"as_of", FormatDate(as_of)},
+                          {"total", total},
+                          {"streams_a_day", std::llround(model->level)},
+                          {"weekly_change", std::round(model->weekly_change * 10000) / 10000},
+                          {"weekday_factors", weekday},
+                          {"days_used", model->days_used},
+                          {"next", next}}
+                         .dump(2)
+                  << "\n";
+        return Status::Ok();
+      }
+      std::printf("%s: %s streams to %s; pace %s a day, %+.1f %% a week (fitted over %d days)%s\n",
+                  ent.name.c_str(), Thousands(total).c_str(), FormatDate(as_of).c_str(),
+                  Thousands(std::llround(model->level)).c_str(), (model->weekly_change - 1) * 100,
+                  model->days_used, ctx->Caveat().c_str());
+      std::printf("  %15s  %-10s  %s\n", "threshold", "expected", "90 % interval");
+      for (const auto& x : f.next) {
+        const std::string when = x.expected ? date(x.expected) : "not on pace within 10 years";
+        std::string interval = date(x.earliest) + ".." + (x.latest ? date(x.latest) : "(not on pace)");
+        if (!x.earliest) interval = "-";
+        std::printf("  %15s  %-10s  %s\n", Thousands(x.threshold).c_str(), when.c_str(), interval.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
 void AddChartFeats(CLI::App* parent, Action* action) {
   auto* cmd = parent->add_subcommand(
       "charts", "Chart feats over a chart's kept editions: weeks at No. 1, weeks on, debuts");
@@ -962,6 +1109,7 @@ void AddRecords(CLI::App& app, Action* action) {
       app.add_subcommand("records", "Milestones, leaderboards and records (doc/records.md)");
   cmd->require_subcommand(1);
   AddMilestones(cmd, action);
+  AddForecast(cmd, action);
   AddFastest(cmd, action);
   AddMost(cmd, action);
   AddRace(cmd, action);
