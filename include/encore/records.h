@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -350,6 +351,14 @@ struct BacktestRow {
 Result<std::vector<BacktestRow>> BacktestForecasts(const CountStore& store, const RecordsState& state,
                                                    const RecordsSettings& settings,
                                                    const std::vector<int>& horizons);
+
+// Release news (doc/records.md, "News"): each catalog release dated from..to whose entity
+// ("release:<id>") is not in `done`, as a news item of kind "release" on its date, with its
+// context: an artist's debut (single, EP, album), the first solo release (or release with others)
+// since the last one, the first album in 2 years or more, the first collaboration of two artists
+// credited together (primary or featured) for the first time. Ordered by date.
+std::vector<NewsItem> ReleaseNews(const Catalog& catalog, const std::set<std::string>& done, Day from,
+                                  Day to);
 
 // Computes the state from every day of the store, keeping nothing.
 Result<RecordsState> ComputeRecords(const CountStore& store, const Catalog* catalog,

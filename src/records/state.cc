@@ -308,8 +308,17 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   }
   TakeTotals(scan, &st);
   up.news = MakeNews(u, st.crossings, st.first_day, fresh, withdrawn, settings);
+  // Releases dated within the counted days that are not news yet.
+  if (catalog && st.last_day && !days.empty()) {
+    std::set<std::string> done;
+    SqliteStmt q(db.get(), "SELECT entity FROM news WHERE kind = 'release'");
+    while (q.Step() == SQLITE_ROW) done.insert(q.Text(0));
+    for (NewsItem& n : ReleaseNews(*catalog, done, days.front(), *st.last_day)) {
+      up.news.push_back(std::move(n));
+    }
+  }
 
-  if (read.empty() && !up.full) {
+  if (read.empty() && !up.full && up.news.empty()) {
     ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
     return up;
   }
