@@ -367,6 +367,11 @@ TEST(RecordsCli, ForecastBacktestsKeepTheirMeasuredErrors) {
     EXPECT_LE(x.at("earliest").get<std::string>(), x.at("expected").get<std::string>());
     EXPECT_GE(x.at("latest").get<std::string>(), x.at("expected").get<std::string>());
   }
+  // The claim gives the forecast's day.
+  const std::string claim = "forecast_date(streams, " + std::to_string(j.at("next")[0].at("threshold").get<int64_t>()) +
+                            ", track \"Seven\") = " + j.at("next")[0].at("expected").get<std::string>();
+  const RunResult c = RunEncore("check " + Quote(claim) + " --store " + Quote(demo));
+  EXPECT_EQ(c.code, 0) << c.out << c.err;
   // From a day in the past, the next milestone's forecast against the day it was crossed.
   const RunResult past =
       RunEncore("records forecast Seven --as-of 2024-06-30 --next 1 --format json --store " + Quote(demo));

@@ -379,6 +379,67 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (v.entities.empty()) v.shown = "nobody yet";
     return v;
   }
+  if (c.name == "forecast_date") {
+    // The day the forecast (records forecast) expects the total to reach N, from the last
+    // counted day; the 90 % interval in the evidence.
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 3, 3, "(streams, N, kind \"name\")"));
+    ENCORE_RETURN_IF_ERROR(MetricIsStreams(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(c.args[1], "N"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[2]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    if (!ctx.state->last_day) return Status::NotFound("the store has no streams to forecast from");
+    const Day as_of = *ctx.state->last_day;
+    ENCORE_ASSIGN_OR_RETURN(auto series,
+                            EntitySeries(*ctx.store, u, {e}, as_of - 55, as_of, ctx.settings.service));
+    const auto m = FitForecast(series[0], as_of);
+    const std::string name = u.Describe(e).name;
+    if (!m) return Status::NotFound(name + " has too few days of streams to forecast from");
+    const Forecast f = ForecastMilestones(*m, as_of, ctx.state->totals[e], {n});
+    const MilestoneForecast& x = f.next[0];
+    if (!x.expected) {
+      return Status::NotFound(name + " is not on pace to reach " + Thousands(n) + " within 10 years");
+    }
+    v.type = Value::Type::kDate;
+    v.number = *x.expected;
+    v.shown = FormatDate(*x.expected);
+    char change[32];
+    std::snprintf(change, sizeof change, "%+.1f %%", (m->weekly_change - 1) * 100);
+    v.evidence = name + ": " + Thousands(f.total) + " streams to " + FormatDate(as_of) + ", " +
+                 Thousands(std::llround(m->level)) + " a day, " + change + " a week; 90 % interval " +
+                 (x.earliest ? FormatDate(*x.earliest) : "?") + ".." +
+                 (x.latest ? FormatDate(*x.latest) : "not on pace");
+    return v;
+  }
+  if (c.name == "previous_release") {
+    // The release news' "first … release since": the artists' last release before this one of
+    // the same kind (solo, or with others).
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 1, 1, "(release \"name\")"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
+    if (r.kind != EntityKind::kRelease) {
+      return Status::InvalidArgument("previous_release names a release: release \"…\"");
+    }
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    const Entity ent = u.Describe(e);
+    const Catalog* cat = u.catalog();
+    if (!ent.release || !cat) return Status::NotFound(ent.name + " is not a catalog release");
+    const Release* last = nullptr;
+    for (const Release& p : cat->releases()) {
+      if (p.date >= ent.release->date || p.artists != ent.release->artists) continue;
+      if (!last || p.date > last->date) last = &p;
+    }
+    v.type = Value::Type::kEntity;
+    if (!last) {
+      v.shown = "none (its artists' first release)";
+      v.evidence = ent.name + ": no earlier release of " + std::to_string(ent.release->artists.size()) +
+                   " artist(s) as credited";
+      return v;
+    }
+    if (auto p = u.Find(EntityKind::kRelease, last->id)) v.entities.push_back(*p);
+    v.shown = "release \"" + last->title + "\"";
+    v.evidence = ent.name + " (" + FormatDate(ent.release->date) + "): the last release before it by " +
+                 "the same artists is " + last->title + " (" + FormatDate(last->date) + ")";
+    return v;
+  }
   if (c.name == "streams") {
     ENCORE_RETURN_IF_ERROR(NeedArgs(c, 1, 2, "(kind \"name\"[, period])"));
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
