@@ -164,6 +164,20 @@ function milestoneTable(ms) {
       el('td', { class: 'num' }, num(m.after)))))));
 }
 
+// The next milestones as the forecast expects them (doc/records.md, "Forecasts"), or nothing.
+function forecastTable(f) {
+  if (!f) return null;
+  const pct = ((f.weekly_change - 1) * 100).toFixed(1);
+  return [el('h2', {}, 'Next milestones (forecast)'),
+    el('p', { class: 'sub' }, `From ${f.as_of}: ${num(f.streams_a_day)} streams a day, ` +
+       `${pct >= 0 ? '+' : ''}${pct} % a week; a 90 % interval of the trend.`),
+    el('table', { 'data-testid': 'forecast' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Milestone'), el('th', {}, 'Expected'), el('th', {}, '90 % interval'))),
+      el('tbody', {}, f.next.map(x => el('tr', {},
+        el('td', {}, num(x.threshold)), el('td', {}, x.expected || 'not on pace'),
+        el('td', {}, x.earliest ? `${x.earliest} – ${x.latest || 'not on pace'}` : '')))))];
+}
+
 // ----------------------------------------------------------------------------------------------
 // Pages
 
@@ -247,7 +261,7 @@ async function track(id) {
       card('Milestones', num(t.milestones.filter(m => !m.year).length)),
       runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
     el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot'),
-    el('h2', {}, 'Milestones'), milestoneTable(t.milestones),
+    el('h2', {}, 'Milestones'), milestoneTable(t.milestones), forecastTable(t.forecast),
     runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
         el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks'),
@@ -281,7 +295,7 @@ async function artist(id) {
       el('div', {}, el('h2', {}, 'Releases'), el('table', {}, el('tbody', {}, a.releases.map(r => el('tr', {},
         el('td', { class: 'title' }, el('a', { href: '#/release/' + encodeURIComponent(r.id) }, r.title)),
         el('td', {}, r.type), el('td', {}, r.date))))),
-        el('h2', {}, 'Milestones'), milestoneTable(a.milestones))));
+        el('h2', {}, 'Milestones'), milestoneTable(a.milestones), forecastTable(a.forecast))));
   done('artist');
 }
 
@@ -295,7 +309,7 @@ async function release(id) {
       el('td', { class: 'pos' }, i + 1),
       el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(t.id) }, t.title)),
       el('td', { class: 'num' }, num(t.streams)))))),
-    el('h2', {}, 'Milestones'), milestoneTable(r.milestones));
+    el('h2', {}, 'Milestones'), milestoneTable(r.milestones), forecastTable(r.forecast));
   done('release');
 }
 

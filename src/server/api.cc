@@ -261,6 +261,32 @@ json NewsOf(const Snapshot& s, const std::string& key) {
   return out;
 }
 
+// The entity's next three milestones as `records forecast` gives them (doc/records.md,
+// "Forecasts"), from the last counted day; null when it has too few days of streams.
+Result<json> ForecastOf(const Snapshot& s, uint32_t e) {
+  if (!s.state.last_day || e >= s.state.totals.size()) return json();
+  const Day as_of = *s.state.last_day;
+  ENCORE_ASSIGN_OR_RETURN(auto series, EntitySeries(*s.store, s.state.universe, {e}, as_of - 55,
+                                                    as_of, s.settings.service));
+  const auto m = FitForecast(series[0], as_of);
+  if (!m) return json();
+  const int64_t total = s.state.totals[e], step = s.settings.step;
+  std::vector<int64_t> thresholds;
+  for (int64_t t = (total / step + 1) * step; thresholds.size() < 3; t += step) thresholds.push_back(t);
+  const Forecast f = ForecastMilestones(*m, as_of, total, thresholds);
+  json next = json::array();
+  for (const auto& x : f.next) {
+    next.push_back({{"threshold", x.threshold},
+                    {"expected", DateOrNull(x.expected)},
+                    {"earliest", DateOrNull(x.earliest)},
+                    {"latest", DateOrNull(x.latest)}});
+  }
+  return json{{"as_of", FormatDate(as_of)},
+              {"streams_a_day", std::llround(m->level)},
+              {"weekly_change", std::round(m->weekly_change * 10000) / 10000},
+              {"next", next}};
+}
+
 json EntitySummary(const Snapshot& s, uint32_t e) {
   const RecordsUniverse& u = s.state.universe;
   const Entity d = u.Describe(e);
@@ -640,6 +666,7 @@ Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params
   if (!tracks.empty() && tracks[0] < u.store_tracks()) {
     const uint32_t e = u.TrackEntity(tracks[0]);
     r.body["entity"] = EntitySummary(s, e);
+    ENCORE_ASSIGN_OR_RETURN(r.body["forecast"], ForecastOf(s, e));
     milestones = Milestones(s, e);
     news = NewsOf(s, "track:" + u.Describe(e).id);
     // The song (every version) and the release it counts for.
@@ -667,6 +694,7 @@ Status AddEntityParts(const Snapshot& s, EntityKind kind, const std::string& id,
   json milestones = json::array();
   if (auto e = s.state.universe.Find(kind, id)) {
     (*body)["entity"] = EntitySummary(s, *e);
+    ENCORE_ASSIGN_OR_RETURN((*body)["forecast"], ForecastOf(s, *e));
     milestones = Milestones(s, *e);
     ENCORE_ASSIGN_OR_RETURN((*body)["series"], Series(s, StoreTracksOf(s.state.universe, *e), p));
     (*body)["news"] = NewsOf(s, std::string(EntityKindName(kind)) + ":" + id);

@@ -113,6 +113,11 @@ test('track: the cumulative curve with milestone markers, and the chart run', as
   const row = page.locator('[data-testid=milestones] tr', { hasText: '1,000,000,000' });
   assert.ok((await row.textContent()).includes(billion.date));
   assert.ok((await row.textContent()).includes(String(billion.days)));
+  // The next milestones as the API's forecast gives them.
+  assert.ok(t.forecast && t.forecast.next.length === 3, 'a forecast of the next three milestones');
+  const next = page.locator('[data-testid=forecast] tbody tr');
+  assert.equal(await next.count(), 3);
+  assert.ok((await next.first().textContent()).includes(t.forecast.next[0].expected));
   assert.ok(t.chart_runs.length > 0, 'Seven charted on the kept weekly chart');
   assert.equal(await page.locator('[data-testid=chart-run-plot] canvas').count(), 1);
   await shot('track');
