@@ -311,8 +311,14 @@ struct ForecastModel {
   int days_used = 0;
 };
 // `daily`: the entity's streams of consecutive days ending on `as_of` (oldest first, 0 for a day
-// without any); the last 56 are read. nullopt: fewer than 14 days, or none in the last 7.
+// without any); the last 56 are read, from the first day with streams (the days before it are
+// not the entity's), in whole weeks ending on as_of. nullopt: fewer than 14 days from its first
+// streams, or none in the last 7. The change's standard error is at least 0.02 (a fit through a
+// few smooth weeks would otherwise claim a day-exact interval).
 std::optional<ForecastModel> FitForecast(const std::vector<int64_t>& daily, Day as_of);
+// Why FitForecast gives no model for `daily`: "no streams", "no streams in the 7 days to D",
+// "N days of streams to D (at least 14 are needed)".
+std::string WhyNoForecast(const std::vector<int64_t>& daily, Day as_of);
 // The first day after `as_of` whose running total (from `total` on as_of) reaches `threshold`
 // at `weekly_change`; as_of when it is reached already; nullopt beyond 10 years (or never: a pace
 // that fades before it).

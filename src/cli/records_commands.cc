@@ -1,5 +1,7 @@
 // `encore records …`, `encore news` and `encore check`: milestones, leaderboards, records, news
 // and claims (doc/records.md).
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -576,6 +578,14 @@ void AddForecast(CLI::App* parent, Action* action) {
       }
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
       ENCORE_ASSIGN_OR_RETURN(const int64_t step, CountArg("--step", a->step));
+      if (step < 1000 || step > 1'000'000'000'000'000) {
+        return Status::InvalidArgument("--step must be from 1,000 to 1e15 streams, not " + a->step);
+      }
+      if (a->backtest && (!a->as_of.empty() || a->step != "1e8" || a->next != 3)) {
+        return Status::InvalidArgument(
+            "--backtest forecasts every crossing the records hold (every 100,000,000 streams) from "
+            "the days before it: --as-of, --step and --next are for one entity's forecast");
+      }
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
       if (a->backtest) {
         std::vector<int> horizons;
@@ -588,7 +598,9 @@ void AddForecast(CLI::App* parent, Action* action) {
           if (h.empty() || *end || v < 1 || v > 3660) {
             return Status::InvalidArgument("--horizons: '" + h + "' is not a number of days (1..3660)");
           }
-          horizons.push_back(static_cast<int>(v));
+          if (std::find(horizons.begin(), horizons.end(), static_cast<int>(v)) == horizons.end()) {
+            horizons.push_back(static_cast<int>(v));
+          }
           i = j + 1;
         }
         ENCORE_ASSIGN_OR_RETURN(auto rows,
@@ -609,8 +621,13 @@ void AddForecast(CLI::App* parent, Action* action) {
                            {"p90_error_days", r.p90_error},
                            {"median_signed_error_days", r.median_signed}});
           } else {
-            std::printf("%8d %8zu %12zu %14.1f %14.1f %+14.1f\n", r.horizon, r.cases, r.not_on_pace,
-                        r.median_error, r.p90_error, r.median_signed);
+            if (r.cases == r.not_on_pace) {  // no forecast to measure
+              std::printf("%8d %8zu %12zu %14s %14s %14s\n", r.horizon, r.cases, r.not_on_pace, "-",
+                          "-", "-");
+            } else {
+              std::printf("%8d %8zu %12zu %14.1f %14.1f %+14.1f\n", r.horizon, r.cases,
+                          r.not_on_pace, r.median_error, r.p90_error, r.median_signed);
+            }
           }
         }
         if (a->c.format == "json") std::cout << json{{"backtest", out}}.dump(2) << "\n";
@@ -628,8 +645,22 @@ void AddForecast(CLI::App* parent, Action* action) {
                                          FormatDate(*ctx->state.last_day));
         }
       }
-      // The total on as_of (the state's, or summed from the first day), and the last 8 weeks.
+      // From the last counted day on or before it (a week's figure, chart streams, is known on
+      // the week's last day only: a day within a week would read the week as nothing).
       const std::vector<Day> days = ctx->store->Days();
+      {
+        auto it = std::upper_bound(days.begin(), days.end(), as_of);
+        if (it == days.begin()) {
+          return Status::NotFound("no streams counted on or before " + FormatDate(as_of) +
+                                  ": the counts start " + FormatDate(days.front()));
+        }
+        if (*std::prev(it) != as_of && ctx->span > 1 && a->c.format == "table") {
+          std::printf("(from %s, the last week end on or before %s)\n",
+                      FormatDate(*std::prev(it)).c_str(), FormatDate(as_of).c_str());
+        }
+        as_of = *std::prev(it);
+      }
+      // The total on as_of (the state's, or summed from the first day), and the last 8 weeks.
       const Day from = as_of == *ctx->state.last_day ? as_of - 55 : days.front();
       ENCORE_ASSIGN_OR_RETURN(auto series,
                               EntitySeries(*ctx->store, u, {e}, from, as_of, ctx->settings.service));
@@ -642,11 +673,11 @@ void AddForecast(CLI::App* parent, Action* action) {
       if (recent.size() > 56) recent.erase(recent.begin(), recent.end() - 56);
       const auto model = FitForecast(recent, as_of);
       if (!model) {
-        return Status::NotFound(ent.name + " has too few days of streams before " + FormatDate(as_of) +
-                                " to forecast from (at least 14, with streams in the last 7)");
+        return Status::NotFound("no forecast for " + ent.name + ": " + WhyNoForecast(recent, as_of));
       }
       std::vector<int64_t> thresholds;
-      for (int64_t t = (total / step + 1) * step; static_cast<int>(thresholds.size()) < a->next; t += step) {
+      for (int64_t t = (total / step + 1) * step;
+           static_cast<int>(thresholds.size()) < a->next && t > 0 && t < INT64_MAX - step; t += step) {
         thresholds.push_back(t);
       }
       const Forecast f = ForecastMilestones(*model, as_of, total, thresholds);
@@ -1163,7 +1194,8 @@ void AddNews(CLI::App& app, Action* action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--since", a->since, "Only what happened on or after this date");
-  cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn or release");
+  cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn or release")
+      ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release"}));
   cmd->add_option("--limit", a->limit, "The latest this many items")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
   cmd->add_option("--format", a->c.format, "table or json")

@@ -388,12 +388,18 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[2]));
     ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
     if (!ctx.state->last_day) return Status::NotFound("the store has no streams to forecast from");
+    if (n <= 0) return Status::InvalidArgument("N must be more than 0 streams");
     const Day as_of = *ctx.state->last_day;
+    const std::string name = u.Describe(e).name;
+    if (ctx.state->totals[e] >= n) {
+      return Status::NotFound(name + " has reached " + Thousands(n) + " already (" +
+                              Thousands(ctx.state->totals[e]) + " streams to " + FormatDate(as_of) +
+                              "): date_to(streams, N, …) gives the day");
+    }
     ENCORE_ASSIGN_OR_RETURN(auto series,
                             EntitySeries(*ctx.store, u, {e}, as_of - 55, as_of, ctx.settings.service));
     const auto m = FitForecast(series[0], as_of);
-    const std::string name = u.Describe(e).name;
-    if (!m) return Status::NotFound(name + " has too few days of streams to forecast from");
+    if (!m) return Status::NotFound("no forecast for " + name + ": " + WhyNoForecast(series[0], as_of));
     const Forecast f = ForecastMilestones(*m, as_of, ctx.state->totals[e], {n});
     const MilestoneForecast& x = f.next[0];
     if (!x.expected) {

@@ -17,9 +17,14 @@ int Weekday(Day d) { return static_cast<int>(((d + 3) % 7 + 7) % 7); }  // Monda
 
 }  // namespace
 
-std::optional<ForecastModel> FitForecast(const std::vector<int64_t>& daily, Day as_of) {
+std::optional<ForecastModel> FitForecast(const std::vector<int64_t>& all_days, Day as_of) {
   ForecastModel m;
   for (double& f : m.weekday) f = 1;
+  // The entity's own days: from its first day with streams (days before it are not a quiet
+  // start but no song yet), in whole weeks ending on as_of.
+  size_t first = 0;
+  while (first < all_days.size() && all_days[first] <= 0) ++first;
+  const std::vector<int64_t> daily(all_days.begin() + static_cast<ptrdiff_t>(first), all_days.end());
   const int weeks = static_cast<int>(std::min<size_t>(daily.size() / 7, kWeeksUsed));
   if (weeks < 2) return std::nullopt;  // fewer than 14 days: no trend to read
   // Whole weeks ending on as_of, latest first.
@@ -93,6 +98,17 @@ std::optional<ForecastModel> FitForecast(const std::vector<int64_t>& daily, Day 
   m.level = week[0] / 7;
   m.days_used = 7 * weeks;
   return m;
+}
+
+std::string WhyNoForecast(const std::vector<int64_t>& daily, Day as_of) {
+  size_t first = 0;
+  while (first < daily.size() && daily[first] <= 0) ++first;
+  if (first == daily.size()) return "no streams in the 8 weeks to " + FormatDate(as_of);
+  int64_t last_week = 0;
+  for (size_t i = daily.size() >= 7 ? daily.size() - 7 : 0; i < daily.size(); ++i) last_week += daily[i];
+  if (last_week <= 0) return "no streams in the 7 days to " + FormatDate(as_of);
+  return std::to_string(daily.size() - first) + " days of streams to " + FormatDate(as_of) +
+         " (at least 14 are needed)";
 }
 
 std::optional<Day> ForecastDate(const ForecastModel& m, Day as_of, int64_t total, int64_t threshold,
@@ -187,7 +203,12 @@ Result<std::vector<BacktestRow>> BacktestForecasts(const CountStore& store, cons
     std::vector<double> errors, signed_errors;
     for (const Crossing& x : state.crossings) {
       if (x.year != 0) continue;
-      const Day as_of = x.day - h;
+      // The last counted day h days before the crossing: a week's figure (chart streams) is
+      // known on the week's last day, so a forecast made within a week reads up to the week
+      // before, and no figure of a later week (spread over its days) reaches back before it.
+      auto at = std::upper_bound(days.begin(), days.end(), x.day - h);
+      if (at == days.begin()) continue;
+      const Day as_of = *std::prev(at);
       if (as_of - first + 1 < 14) continue;  // too little before it to forecast from
       const std::vector<int64_t>& s = series[static_cast<size_t>(slot[x.entity])];
       const size_t n = static_cast<size_t>(as_of - first + 1);

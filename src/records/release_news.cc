@@ -95,7 +95,16 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
       }
       json evidence = {{"artist", id}, {"releases_before", before.size()}};
       if (before.empty()) {
-        context.push_back(Possessive(name) + " debut " + Noun(*r));
+        // A debut as far as the catalog knows. A member of a group on a release of their own
+        // makes a solo debut; an artist whose career began more than a year before (the
+        // catalog's `begin`) had releases the catalog does not hold.
+        const bool member = a && !a->member_of.empty();
+        if (a && a->begin && r->date - *a->begin > 365 && !(member && solo)) {
+          context.push_back(Possessive(name) + " first " + Noun(*r) + " in the catalog (active since " +
+                            FormatDate(*a->begin) + ")");
+        } else {
+          context.push_back(Possessive(name) + (member && solo ? " solo debut " : " debut ") + Noun(*r));
+        }
         artists.push_back(evidence);
         continue;
       }
@@ -121,7 +130,12 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
         if (!last_album) {
           context.push_back(Possessive(name) + " debut album");
         } else {
-          const int years = static_cast<int>((r->date - last_album->date) / 365.25);
+          // Whole calendar years between the two dates (an anniversary counts).
+          int y1, y2;
+          unsigned m1, m2, d1, d2;
+          CivilFromDay(last_album->date, &y1, &m1, &d1);
+          CivilFromDay(r->date, &y2, &m2, &d2);
+          const int years = y2 - y1 - ((m2 < m1 || (m2 == m1 && d2 < d1)) ? 1 : 0);
           if (years >= 2) {
             context.push_back(Possessive(name) + " first album in " + std::to_string(years) +
                               " years, since " + describe(last_album));

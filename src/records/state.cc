@@ -308,17 +308,28 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   }
   TakeTotals(scan, &st);
   up.news = MakeNews(u, st.crossings, st.first_day, fresh, withdrawn, settings);
-  // Releases dated within the counted days that are not news yet.
+  // Release news: what the catalog says of the releases dated within the counted days, against
+  // what was said. An item the catalog no longer supports (a release gone, re-dated, or its
+  // context changed) is replaced by what it says now; an unchanged one is not news again.
+  std::vector<int64_t> stale_release_news;
   if (catalog && st.last_day && !days.empty()) {
-    std::set<std::string> done;
-    SqliteStmt q(db.get(), "SELECT entity FROM news WHERE kind = 'release'");
-    while (q.Step() == SQLITE_ROW) done.insert(q.Text(0));
-    for (NewsItem& n : ReleaseNews(*catalog, done, days.front(), *st.last_day)) {
+    std::map<std::string, std::pair<int64_t, std::string>> said;  // entity -> (seq, day|text)
+    SqliteStmt q(db.get(), "SELECT seq, entity, day, text FROM news WHERE kind = 'release'");
+    while (q.Step() == SQLITE_ROW) {
+      said[q.Text(1)] = {q.Int(0), std::to_string(q.Int(2)) + "|" + q.Text(3)};
+    }
+    for (NewsItem& n : ReleaseNews(*catalog, {}, days.front(), *st.last_day)) {
+      auto it = said.find(n.entity);
+      if (it != said.end() && it->second.second == std::to_string(n.day) + "|" + n.text) {
+        said.erase(it);
+        continue;
+      }
       up.news.push_back(std::move(n));
     }
+    for (const auto& [entity, row] : said) stale_release_news.push_back(row.first);
   }
 
-  if (read.empty() && !up.full && up.news.empty()) {
+  if (read.empty() && !up.full && up.news.empty() && stale_release_news.empty()) {
     ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
     return up;
   }
@@ -364,6 +375,13 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
         ins.Bind(5, x.before);
         ins.Bind(6, x.after);
         if (!ins.Run()) return db.Error();
+      }
+    }
+    {
+      SqliteStmt del(db.get(), "DELETE FROM news WHERE seq = ?");
+      for (const int64_t seq : stale_release_news) {
+        del.Bind(1, seq);
+        if (!del.Run()) return db.Error();
       }
     }
     SqliteStmt ins(db.get(),

@@ -663,6 +663,7 @@ Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params
   }
   ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, tracks, p));
   json milestones = json::array(), news = json::array();
+  r.body["forecast"] = nullptr;  // no streams: no forecast
   if (!tracks.empty() && tracks[0] < u.store_tracks()) {
     const uint32_t e = u.TrackEntity(tracks[0]);
     r.body["entity"] = EntitySummary(s, e);
@@ -692,6 +693,7 @@ std::optional<int64_t> TotalOf(const Snapshot& s, EntityKind kind, const std::st
 Status AddEntityParts(const Snapshot& s, EntityKind kind, const std::string& id, const Params& p,
                       json* body) {
   json milestones = json::array();
+  (*body)["forecast"] = nullptr;
   if (auto e = s.state.universe.Find(kind, id)) {
     (*body)["entity"] = EntitySummary(s, *e);
     ENCORE_ASSIGN_OR_RETURN((*body)["forecast"], ForecastOf(s, *e));
