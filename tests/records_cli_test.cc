@@ -313,6 +313,19 @@ std::map<int, std::array<double, 4>> Backtest(const std::string& store) {
   return out;
 }
 
+// Each horizon's backtest within its bounds: {least cases, most not on pace, most median error,
+// most p90 error} (days).
+void ExpectWithin(std::map<int, std::array<double, 4>> got,
+                  const std::map<int, std::array<double, 4>>& bounds) {
+  for (const auto& [h, b] : bounds) {
+    ASSERT_TRUE(got.count(h)) << h;
+    EXPECT_GE(got[h][0], b[0]) << "cases, horizon " << h;
+    EXPECT_LE(got[h][1], b[1]) << "not on pace, horizon " << h;
+    EXPECT_LE(got[h][2], b[2]) << "median error, horizon " << h;
+    EXPECT_LE(got[h][3], b[3]) << "p90 error, horizon " << h;
+  }
+}
+
 // Forecasts made 7, 30 and 90 days before every 100M crossing the store holds, against the day
 // it happened: the errors as measured when the model was made (doc/records.md, "Forecasts"), as
 // upper bounds, on the real Spotify weekly chart streams of 2016-2020 and on the demo world.
@@ -321,17 +334,10 @@ TEST(RecordsCli, ForecastBacktestsKeepTheirMeasuredErrors) {
   TempDir dir("forecast");
   const std::string real = dir / "real";
   ASSERT_EQ(RunEncore("chart import " + Quote(charts.string()) + " --store " + Quote(real)).code, 0);
-  auto got = Backtest(real);
   // horizon: {least cases, most not on pace, most median error, most p90 error} (days)
   const std::map<int, std::array<double, 4>> real_bounds = {
       {7, {2200, 0, 3, 6}}, {30, {2000, 16, 5, 14}}, {90, {1200, 74, 20, 52}}};
-  for (const auto& [h, b] : real_bounds) {
-    ASSERT_TRUE(got.count(h)) << h;
-    EXPECT_GE(got[h][0], b[0]) << "cases, horizon " << h;
-    EXPECT_LE(got[h][1], b[1]) << "not on pace, horizon " << h;
-    EXPECT_LE(got[h][2], b[2]) << "median error, horizon " << h;
-    EXPECT_LE(got[h][3], b[3]) << "p90 error, horizon " << h;
-  }
+  ExpectWithin(Backtest(real), real_bounds);
 
   const std::string demo = dir / "demo";
   ASSERT_EQ(RunEncore("simulate --world demo --plays 200000 --days 30 --start 2024-03-01 --out " +
@@ -346,16 +352,9 @@ TEST(RecordsCli, ForecastBacktestsKeepTheirMeasuredErrors) {
                       " --store " + Quote(demo))
                 .code,
             0);
-  got = Backtest(demo);
   const std::map<int, std::array<double, 4>> demo_bounds = {
       {7, {1500, 0, 0, 1}}, {30, {1400, 2, 0, 6}}, {90, {1250, 97, 1, 61}}};
-  for (const auto& [h, b] : demo_bounds) {
-    ASSERT_TRUE(got.count(h)) << h;
-    EXPECT_GE(got[h][0], b[0]) << "cases, horizon " << h;
-    EXPECT_LE(got[h][1], b[1]) << "not on pace, horizon " << h;
-    EXPECT_LE(got[h][2], b[2]) << "median error, horizon " << h;
-    EXPECT_LE(got[h][3], b[3]) << "p90 error, horizon " << h;
-  }
+  ExpectWithin(Backtest(demo), demo_bounds);
 
   // One forecast: the interval holds the expected day, and each milestone is above the total.
   const RunResult f = RunEncore("records forecast Seven --format json --store " + Quote(demo));
