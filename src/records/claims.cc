@@ -605,6 +605,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       chart = Unquote(c.args[0]), by = Unquote(c.args[1]);
       ENCORE_ASSIGN_OR_RETURN(r, ParseRef(c.args[2]));
     } else {
+      ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(chart_record(chart, record), kind \"name\")"));
       ENCORE_ASSIGN_OR_RETURN(Call board, ParseCall(c.args[0]));
       ENCORE_RETURN_IF_ERROR(NeedArgs(board, 2, 2, "(chart, record)"));
       chart = Unquote(board.args[0]), by = Unquote(board.args[1]);
