@@ -338,6 +338,19 @@ struct Forecast {
 };
 Forecast ForecastMilestones(const ForecastModel& m, Day as_of, int64_t total,
                             const std::vector<int64_t>& thresholds);
+// One entity's forecast as `records forecast` makes it, from its streams up to as_of (a counted
+// day, at most the state's last): its total then, and its model and milestones, or why there is
+// none (WhyNoForecast). Milestones: `thresholds`, or when empty the next `count` multiples of
+// `step` above the total (fewer where they would overflow).
+struct EntityForecast {
+  int64_t total = 0;
+  std::optional<Forecast> forecast;
+  std::string why_not;
+};
+Result<EntityForecast> ForecastEntity(const CountStore& store, const RecordsState& state, uint32_t e,
+                                      Day as_of, const std::optional<std::string>& service,
+                                      std::vector<int64_t> thresholds, int64_t step = 0,
+                                      int count = 0);
 // The daily streams of `entities` over from..to (a vector per entity, a value per day), by the
 // rule of ReadDayTotals; a week's figure (chart streams) spread evenly over its 7 days.
 Result<std::vector<std::vector<int64_t>>> EntitySeries(const CountStore& store,

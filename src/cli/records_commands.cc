@@ -660,27 +660,13 @@ void AddForecast(CLI::App* parent, Action* action) {
         }
         as_of = *std::prev(it);
       }
-      // The total on as_of (the state's, or summed from the first day), and the last 8 weeks.
-      const Day from = as_of == *ctx->state.last_day ? as_of - 55 : days.front();
-      ENCORE_ASSIGN_OR_RETURN(auto series,
-                              EntitySeries(*ctx->store, u, {e}, from, as_of, ctx->settings.service));
-      int64_t total = ctx->state.totals[e];
-      if (from == days.front()) {
-        total = 0;
-        for (const int64_t v : series[0]) total += v;
-      }
-      std::vector<int64_t> recent = series[0];
-      if (recent.size() > 56) recent.erase(recent.begin(), recent.end() - 56);
-      const auto model = FitForecast(recent, as_of);
-      if (!model) {
-        return Status::NotFound("no forecast for " + ent.name + ": " + WhyNoForecast(recent, as_of));
-      }
-      std::vector<int64_t> thresholds;
-      for (int64_t t = (total / step + 1) * step;
-           static_cast<int>(thresholds.size()) < a->next && t > 0 && t < INT64_MAX - step; t += step) {
-        thresholds.push_back(t);
-      }
-      const Forecast f = ForecastMilestones(*model, as_of, total, thresholds);
+      ENCORE_ASSIGN_OR_RETURN(EntityForecast ef,
+                              ForecastEntity(*ctx->store, ctx->state, e, as_of, ctx->settings.service,
+                                             {}, step, a->next));
+      if (!ef.forecast) return Status::NotFound("no forecast for " + ent.name + ": " + ef.why_not);
+      const Forecast& f = *ef.forecast;
+      const ForecastModel* model = &f.model;
+      const int64_t total = ef.total;
       auto date = [](const std::optional<Day>& d) { return d ? FormatDate(*d) : std::string(); };
       if (a->c.format == "json") {
         json next = json::array();

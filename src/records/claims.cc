@@ -396,11 +396,11 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
                               Thousands(ctx.state->totals[e]) + " streams to " + FormatDate(as_of) +
                               "): date_to(streams, N, …) gives the day");
     }
-    ENCORE_ASSIGN_OR_RETURN(auto series,
-                            EntitySeries(*ctx.store, u, {e}, as_of - 55, as_of, ctx.settings.service));
-    const auto m = FitForecast(series[0], as_of);
-    if (!m) return Status::NotFound("no forecast for " + name + ": " + WhyNoForecast(series[0], as_of));
-    const Forecast f = ForecastMilestones(*m, as_of, ctx.state->totals[e], {n});
+    ENCORE_ASSIGN_OR_RETURN(EntityForecast ef,
+                            ForecastEntity(*ctx.store, *ctx.state, e, as_of, ctx.settings.service, {n}));
+    if (!ef.forecast) return Status::NotFound("no forecast for " + name + ": " + ef.why_not);
+    const Forecast& f = *ef.forecast;
+    const ForecastModel* m = &f.model;
     const MilestoneForecast& x = f.next[0];
     if (!x.expected) {
       return Status::NotFound(name + " is not on pace to reach " + Thousands(n) + " within 10 years");

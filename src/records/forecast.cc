@@ -2,6 +2,7 @@
 // its next thresholds, from its recent daily streams.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "encore/records.h"
 
@@ -177,6 +178,40 @@ Result<std::vector<std::vector<int64_t>>> EntitySeries(const CountStore& store,
       for (const uint32_t* e = u.ExtrasBegin(track); e != u.ExtrasEnd(track); ++e) add(*e);
     }
   }
+  return out;
+}
+
+Result<EntityForecast> ForecastEntity(const CountStore& store, const RecordsState& state, uint32_t e,
+                                      Day as_of, const std::optional<std::string>& service,
+                                      std::vector<int64_t> thresholds, int64_t step, int count) {
+  EntityForecast out;
+  const std::vector<Day> days = store.Days();
+  if (days.empty() || !state.last_day) {
+    out.why_not = "the store has no streams";
+    return out;
+  }
+  // The last 8 weeks; the total from the state at its last day, else summed from the first.
+  const bool last = as_of == *state.last_day;
+  const Day from = last ? as_of - (7 * kWeeksUsed - 1) : days.front();
+  ENCORE_ASSIGN_OR_RETURN(auto series, EntitySeries(store, state.universe, {e}, from, as_of, service));
+  std::vector<int64_t>& s = series[0];
+  out.total = last ? state.totals[e] : 0;
+  if (!last) {
+    for (const int64_t v : s) out.total += v;
+  }
+  if (s.size() > 7 * kWeeksUsed) s.erase(s.begin(), s.end() - 7 * kWeeksUsed);
+  const auto m = FitForecast(s, as_of);
+  if (!m) {
+    out.why_not = WhyNoForecast(s, as_of);
+    return out;
+  }
+  if (thresholds.empty() && step > 0) {
+    for (int64_t t = (out.total / step + 1) * step;
+         static_cast<int>(thresholds.size()) < count && t > 0 && t < INT64_MAX - step; t += step) {
+      thresholds.push_back(t);
+    }
+  }
+  out.forecast = ForecastMilestones(*m, as_of, out.total, thresholds);
   return out;
 }
 

@@ -266,14 +266,11 @@ json NewsOf(const Snapshot& s, const std::string& key) {
 Result<json> ForecastOf(const Snapshot& s, uint32_t e) {
   if (!s.state.last_day || e >= s.state.totals.size()) return json();
   const Day as_of = *s.state.last_day;
-  ENCORE_ASSIGN_OR_RETURN(auto series, EntitySeries(*s.store, s.state.universe, {e}, as_of - 55,
-                                                    as_of, s.settings.service));
-  const auto m = FitForecast(series[0], as_of);
-  if (!m) return json();
-  const int64_t total = s.state.totals[e], step = s.settings.step;
-  std::vector<int64_t> thresholds;
-  for (int64_t t = (total / step + 1) * step; thresholds.size() < 3; t += step) thresholds.push_back(t);
-  const Forecast f = ForecastMilestones(*m, as_of, total, thresholds);
+  ENCORE_ASSIGN_OR_RETURN(EntityForecast ef, ForecastEntity(*s.store, s.state, e, as_of, s.settings.service,
+                                                            {}, s.settings.step, 3));
+  if (!ef.forecast) return json();
+  const Forecast& f = *ef.forecast;
+  const ForecastModel* m = &f.model;
   json next = json::array();
   for (const auto& x : f.next) {
     next.push_back({{"threshold", x.threshold},

@@ -110,7 +110,6 @@ struct DayInfo {
   bool plays = false;            // plays after the base
   int64_t streams = 0;
   uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
-  bool seal_only = false;  // in a commit being made: changed by its seal only
 };
 
 class ClickHouseStore final : public CountStore {
@@ -130,20 +129,14 @@ class ClickHouseStore final : public CountStore {
       ENCORE_ASSIGN_OR_RETURN(lock_, PosixFileSystem()->LockFile(side_dir_ + "/LOCK"));
     }
     const std::string db = ep_.database;
-    ENCORE_ASSIGN_OR_RETURN(
-        std::string exists,
-        Coord().Query("SELECT count() FROM system.tables WHERE database = " + SqlQuote(db) +
-                      " AND name = 'commits'"));
-    const bool have = exists.rfind("1", 0) == 0;
+    ENCORE_ASSIGN_OR_RETURN(const bool have, HasTable(Coord(), "commits"));
     if (!ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckCluster());
     if (!have) {
       // The store's commits are on its coordinator, the URL's first host: another host holding
       // them means the hosts are named in another order than when the store was made.
       for (size_t h = 1; h < hosts_.size(); ++h) {
-        ENCORE_ASSIGN_OR_RETURN(std::string there,
-                                hosts_[h]->Query("SELECT count() FROM system.tables WHERE database = " +
-                                                 SqlQuote(db) + " AND name = 'commits'"));
-        if (there.rfind("1", 0) == 0) {
+        ENCORE_ASSIGN_OR_RETURN(const bool there, HasTable(*hosts_[h], "commits"));
+        if (there) {
           return Status::InvalidArgument(
               "the encore store in database " + db + " has its coordinator at " + hosts_[h]->Name() +
               ": name that host first in the URL (the coordinator keeps the commits)");
@@ -239,26 +232,25 @@ class ClickHouseStore final : public CountStore {
       const ChartStreamsQuery& q) const override {
     std::vector<RegionTrackStreams> out;
     const std::string list = ServiceList(q.services);
-    std::vector<std::pair<Day, Day>> periods = q.periods;
-    if (periods.empty()) periods.emplace_back(q.from, q.to);
+    // (period, its index in q.periods), in date order.
+    std::vector<std::pair<std::pair<Day, Day>, size_t>> periods;
+    for (size_t i = 0; i < q.periods.size(); ++i) periods.push_back({q.periods[i], i});
+    if (periods.empty()) periods.push_back({{q.from, q.to}, 0});
     std::sort(periods.begin(), periods.end());
     for (size_t i = 1; i < periods.size(); ++i) {
-      if (periods[i].first <= periods[i - 1].second) {
-        return Status::InvalidArgument("chart periods that overlap: " + FormatDate(periods[i].first) +
-                                       " is in two");
+      if (periods[i].first.first <= periods[i - 1].first.second) {
+        return Status::InvalidArgument("chart periods that overlap: " +
+                                       FormatDate(periods[i].first.first) + " is in two");
       }
     }
     // Each day read names its period: transform(day, [days], [their periods], none).
     std::vector<std::pair<Day, DayInfo>> days;
     std::string day_list, period_list;
-    for (const auto& [from, to] : periods) {
-      const size_t index = static_cast<size_t>(
-          std::find(q.periods.begin(), q.periods.end(), std::pair{from, to}) - q.periods.begin());
-      for (auto it = days_.lower_bound(from); it != days_.end() && it->first <= to; ++it) {
+    for (const auto& [period, index] : periods) {
+      for (auto it = days_.lower_bound(period.first); it != days_.end() && it->first <= period.second; ++it) {
         days.emplace_back(*it);
         day_list += (day_list.empty() ? "" : ", ") + std::to_string(it->first);
-        period_list += (period_list.empty() ? "" : ", ") +
-                       std::to_string(q.periods.empty() ? 0 : index);
+        period_list += (period_list.empty() ? "" : ", ") + std::to_string(index);
       }
     }
     if (days.empty() || list.empty() || (!q.countries && !q.country && !q.global)) return out;
@@ -956,21 +948,24 @@ class ClickHouseStore final : public CountStore {
   // so the hosts must be the cluster's shards, each once: two spellings of one server would count
   // its part twice and miss another's. Each shard keeps a random id of its own (shard_id); the
   // ids read host by host must be distinct and be those the cluster's Distributed table sees.
+  // Whether the store's database on `host` has `table`.
+  Result<bool> HasTable(const ClickHouseClient& host, const std::string& table) const {
+    ENCORE_ASSIGN_OR_RETURN(std::string n, host.Query("SELECT count() FROM system.tables WHERE database = " +
+                                                      SqlQuote(ep_.database) + " AND name = " +
+                                                      SqlQuote(table)));
+    return n.rfind("1", 0) == 0;
+  }
+
   // Each host of the URL is a shard of the cluster, and each shard is named once: each shard
   // keeps a random id (shard_id), read host by host and through a Distributed table (shard_ids).
   // A reader (read_only) makes nothing: it checks what the store's writers left (a store written
   // by them always has it), so that it reads the side data of the URL the writers used.
   Status CheckShards(bool read_only) {
     const std::string d = ep_.database;
-    auto exists = [&](const ClickHouseClient& h, const char* table) -> Result<bool> {
-      ENCORE_ASSIGN_OR_RETURN(std::string n, h.Query("SELECT count() FROM system.tables WHERE database = " +
-                                                     SqlQuote(d) + " AND name = '" + table + "'"));
-      return n.rfind("1", 0) == 0;
-    };
     // A host's shard ids; none: a reader of a store that no writer has checked.
     auto ids_of = [&](const ClickHouseClient& h) -> Result<std::set<uint64_t>> {
       if (read_only) {
-        ENCORE_ASSIGN_OR_RETURN(const bool have, exists(h, "shard_id"));
+        ENCORE_ASSIGN_OR_RETURN(const bool have, HasTable(h, "shard_id"));
         if (!have) return std::set<uint64_t>();
       } else {
         ENCORE_RETURN_IF_ERROR(h.Query("CREATE TABLE IF NOT EXISTS " + d +
@@ -1009,7 +1004,7 @@ class ClickHouseStore final : public CountStore {
       by_host.push_back(std::move(*ids));
     }
     if (read_only) {
-      ENCORE_ASSIGN_OR_RETURN(const bool have, exists(Coord(), "shard_ids"));
+      ENCORE_ASSIGN_OR_RETURN(const bool have, HasTable(Coord(), "shard_ids"));
       if (!have) return Status::Ok();
     } else {
       ENCORE_RETURN_IF_ERROR(Coord()
@@ -1554,6 +1549,7 @@ class ClickHouseStore final : public CountStore {
     }
     // Days given whole (chart streams): their counts become the day's base.
     std::map<Day, DayInfo> changed;
+    std::set<Day> seal_only;  // days this commit seals and changes nothing else of (DayVersion)
     for (auto& u : batch.days) {
       if (u.staged) {
         return Status::Internal("a staged day given to the ClickHouse store");
@@ -1629,7 +1625,7 @@ class ClickHouseStore final : public CountStore {
         // Sealed only (no records of this commit): its counts stay as they read.
         const bool sealed_only = !changed.count(day);
         m.days[day] = {"base", sealed_only ? "sealed" : "", info.rows, info.streams};
-        if (sealed_only) info.seal_only = true;
+        if (sealed_only) seal_only.insert(day);
         changed[day] = info;
       }
     }
@@ -1680,11 +1676,10 @@ class ClickHouseStore final : public CountStore {
     for (auto& [day, info] : changed) {
       info.generation = generation_;
       info.attempt = attempt_;
-      if (!info.seal_only) {
+      if (!seal_only.count(day)) {
         info.counts_generation = generation_;
         info.counts_attempt = attempt_;
       }
-      info.seal_only = false;
       if (!info.first_generation) info.first_generation = generation_;
       days_[day] = info;
     }
