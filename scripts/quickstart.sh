@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-demo}
 packages=(g++ cmake ninja-build pkg-config libcli11-dev nlohmann-json3-dev libsimdjson-dev
-          libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libgtest-dev libgmock-dev
+          libzstd-dev zlib1g-dev libsqlite3-dev libxxhash-dev libroaring-dev libgtest-dev libgmock-dev
           libcpp-httplib-dev libmicrohttpd-dev libcctz-dev tzdata clang libclang-rt-14-dev)
 # The tests also drive the dashboard in Debian's Chromium and load the server with wrk.
 # The history tests check encore's counts against an independent computation in Python.

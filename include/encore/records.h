@@ -358,6 +358,64 @@ Result<std::vector<std::vector<int64_t>>> EntitySeries(const CountStore& store,
                                                        const std::vector<uint32_t>& entities,
                                                        Day from, Day to,
                                                        const std::optional<std::string>& service);
+// Listeners (doc/records.md, "Listeners"): the distinct users with at least one counted stream
+// (the store's minimum length; capped streams too) in a window, from the store's listener sets
+// (CountStore::ReadListeners, doc/decisions/0010-listener-sets.md). Exact: unions of the users'
+// numbers (CRoaring bitmaps), never sums.
+enum class ListenerWindow : uint8_t {
+  kDay,     // the day
+  k7Days,   // the 7 days ending on the day
+  k28Days,  // the 28 days ending on the day: Spotify's "monthly listeners"
+  kMonth,   // the calendar month, from its first day to the day
+  kYear,    // the calendar year, from 1 January to the day
+};
+// "day", "7d", "28d", "month", "year" (also "monthly" for 28d).
+std::optional<ListenerWindow> ParseListenerWindow(std::string_view s);
+std::string_view ListenerWindowName(ListenerWindow w);
+// The first day of the window that ends on `day`.
+Day WindowStart(ListenerWindow w, Day day);
+
+struct ListenerFilter {
+  std::optional<CountryCode> country;  // nullopt: worldwide (every country)
+  std::optional<uint32_t> service;     // a store service id; nullopt: every service
+};
+
+struct ListenerPoint {
+  Day day = 0;   // the window's last day
+  Day from = 0;  // its first day
+  uint64_t listeners = 0;
+  // Days of the window with streams but no listener set (daily totals or chart streams only):
+  // their listeners are not in the figure, which is then at least this.
+  uint32_t days_without_sets = 0;
+};
+
+// One entity's listeners over the window ending on each day from..to (rolling windows), or over
+// each calendar month or year that ends (or is cut by `to`) within from..to (one point each,
+// on its last day). kFailedPrecondition when the store keeps no listener sets.
+Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, const RecordsUniverse& u,
+                                                   uint32_t entity, Day from, Day to,
+                                                   ListenerWindow window,
+                                                   const ListenerFilter& filter);
+
+// A board: every entity of `kind` with listeners in the window ending on `day`, most first (ties
+// by entity number), with its listeners in the window ending the day before (the change).
+struct ListenerStanding {
+  uint32_t entity = 0;
+  uint64_t listeners = 0;
+  uint64_t before = 0;  // in the window ending the day before
+};
+struct ListenerBoardResult {
+  Day day = 0, from = 0;
+  std::vector<ListenerStanding> standings;
+  uint32_t days_without_sets = 0;  // as in ListenerPoint, over the window
+};
+Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const RecordsUniverse& u,
+                                          EntityKind kind, Day day, ListenerWindow window,
+                                          const ListenerFilter& filter, int threads = 2);
+
+// The last day holding a listener set; nullopt when none does.
+Result<std::optional<Day>> LastListenerDay(const CountStore& store);
+
 // A backtest: for every all-time crossing in the state and each horizon h (days), the forecast
 // made h days before it (from the days up to then) against the day it happened.
 struct BacktestRow {

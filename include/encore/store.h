@@ -49,13 +49,35 @@ struct CapEntry {
   uint16_t free = 0;
 };
 
+// A listener of a cell on a day: a user with at least one counted stream of it (capped or not).
+// user: the listener key of cap state (XXH3-64 of the user id, bit 0 cleared); with the cell's
+// service it names one listener (doc/decisions/0010-listener-sets.md).
+struct ListenerPair {
+  uint64_t cell = 0;
+  uint64_t user = 0;
+  auto operator<=>(const ListenerPair&) const = default;
+};
+
+// A day's listeners as the store keeps them: per entry one listener (the store's dense number,
+// see ReadListeners) and one (service, track, country) it streamed that day. Sorted by
+// (user, cell), entries unique. The arrays have equal lengths.
+struct DayListeners {
+  std::vector<uint32_t> user;
+  std::vector<uint32_t> track;
+  std::vector<CountryCode> country;
+  std::vector<uint8_t> service;
+  size_t size() const { return user.size(); }
+};
+
 // A day's new counts and cap state written ahead of the commit that makes them live
 // (CountStore::StageDay): the files, and what the manifest says of them.
 struct StagedDay {
   std::string segment;  // file name in the store's data folder
   std::string state;    // "" when the day keeps no cap state
+  std::string listeners;  // "" when the update added no listener: the day keeps its file
   uint64_t rows = 0;
   int64_t streams = 0;
+  uint64_t listener_entries = 0;
 };
 
 // The new content of a day: replaces what the day held.
@@ -63,6 +85,9 @@ struct DayUpdate {
   Day day = 0;
   std::vector<CountRow> counts;
   std::vector<CapEntry> state;  // ignored (and dropped) when the day is sealed by the same commit
+  // The listeners the update's plays add to the day (unioned with those it has), sorted and
+  // unique. Daily totals and chart streams add none.
+  std::vector<ListenerPair> listeners;
   // Set by StageDay, which writes counts and state out and empties them here.
   std::optional<StagedDay> staged;
 };
@@ -169,6 +194,10 @@ struct StoreStats {
   uint64_t bytes = 0;
   size_t listeners = 0;        // personal histories kept (a service and a user each)
   uint64_t history_plays = 0;  // the streams they hold
+  uint64_t users = 0;            // listeners numbered for the listener sets (ReadListeners)
+  uint64_t listener_days = 0;    // days holding listener sets
+  uint64_t listener_entries = 0; // (day, listener, cell) entries they hold
+  uint64_t listener_bytes = 0;   // their files and the users file, on disk (part of bytes)
 };
 
 class CountStore {
@@ -199,6 +228,14 @@ class CountStore {
   // The streams of one listener's personal history taken in so far, sorted by (start_ms, ident);
   // empty for a listener never seen.
   virtual Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey& listener) const = 0;
+
+  // Listeners (doc/decisions/0010-listener-sets.md). KeepsListeners: false for a store that
+  // keeps no listener sets (then ReadListeners fails kFailedPrecondition). ReadListeners: the
+  // day's listener set; nullopt when the day holds no listener (a day of daily totals or chart
+  // streams only, or a day never seen). Listener numbers are dense (0..users-1), the same on
+  // every day of the store, so a window's or a roll-up's listeners are the union of numbers.
+  virtual bool KeepsListeners() const { return false; }
+  virtual Result<std::optional<DayListeners>> ReadListeners(Day day) const;
 
   virtual bool HasSource(std::string_view fingerprint) const = 0;
   virtual std::vector<SourceRecord> Sources() const = 0;

@@ -62,6 +62,7 @@ Result<Day> ParseDateFlag(const std::string& flag, const std::string& value);
 
 void AddChart(CLI::App& app, Action* action);
 void AddRecords(CLI::App& app, Action* action);
+void AddListeners(CLI::App& app, Action* action);  // `encore listeners` (records_commands.cc)
 void AddNews(CLI::App& app, Action* action);
 void AddCheck(CLI::App& app, Action* action);
 // Prints news items (the last `limit`) as a table or JSON.

@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   encore::cli::AddRelease(app, &action);
   encore::cli::AddChart(app, &action);
   encore::cli::AddRecords(app, &action);
+  encore::cli::AddListeners(app, &action);
   encore::cli::AddNews(app, &action);
   encore::cli::AddCheck(app, &action);
   encore::cli::AddServe(app, &action);

@@ -1119,6 +1119,233 @@ void AddStoreTops(CLI::App* parent, Action* action) {
   });
 }
 
+// `encore listeners`: one entity's listeners over a window ending on each day, or a board of
+// every entity of a kind (kworb's "monthly listeners"); doc/records.md, "Listeners".
+void AddListenersCommand(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "listeners",
+      "Unique listeners (users with a counted stream) over a window: NAME's series, or a board "
+      "of every artist (--kind) by monthly listeners (28 days)");
+  struct Args {
+    Common c;
+    std::string name, kind = "artist", window = "28d", date, from, to, country, where;
+    size_t top = 50;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("NAME", a->name, "Id, name, title or \"Artist - Title\" (none: the board)");
+  cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
+  cmd->add_option("--window", a->window,
+                  "day, 7d, 28d (monthly listeners, as Spotify counts them), month (calendar) "
+                  "or year (calendar)")
+      ->capture_default_str();
+  cmd->add_option("--date", a->date, "The board's day (default: the last day with listeners)");
+  cmd->add_option("--from", a->from, "NAME's series from this day (default: 90 days before --to)");
+  cmd->add_option("--to", a->to, "NAME's series to this day (default: the last day with listeners)");
+  cmd->add_option("--country", a->country, "Only streams in this country (ISO code; default: worldwide)");
+  cmd->add_option("--where", a->where, "The board's entities by attribute: \"solo and tag = k-pop\"");
+  cmd->add_option("--top", a->top, "Places on the board")->capture_default_str();
+  AddCommon(cmd, &a->c, true);
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
+      auto window = ParseListenerWindow(a->window);
+      if (!window) {
+        return Status::InvalidArgument("--window is day, 7d, 28d, month or year, not '" +
+                                       a->window + "'");
+      }
+      if (!a->name.empty() && (!a->date.empty() || !a->where.empty())) {
+        return Status::InvalidArgument(
+            "--date and --where are for the board: NAME's series takes --from and --to");
+      }
+      if (a->name.empty() && (!a->from.empty() || !a->to.empty())) {
+        return Status::InvalidArgument("--from and --to are for NAME's series: the board takes --date");
+      }
+      ListenerFilter filter;
+      if (!a->country.empty()) {
+        filter.country = ParseCountry(a->country, false);
+        if (!filter.country) {
+          return Status::InvalidArgument("--country: '" + a->country +
+                                         "' is not an ISO 3166 country code (KR, US, GB)");
+        }
+      }
+      ENCORE_ASSIGN_OR_RETURN(Filter where, Filter::Parse(a->where));
+      Common common = a->c;
+      const std::string service = common.service;
+      common.service.clear();  // a listener filter here, not the records' streams
+      ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(common));
+      const CountStore& store = *ctx->store;
+      if (!service.empty()) {
+        const auto& names = store.services();
+        auto it = std::find(names.begin(), names.end(), service);
+        if (it == names.end()) {
+          std::string known;
+          for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+          return Status::InvalidArgument("--service: the store has no service '" + service +
+                                         "' (it has: " + (known.empty() ? "none" : known) + ")");
+        }
+        filter.service = static_cast<uint32_t>(it - names.begin());
+      }
+      ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(store));
+      if (!last) {
+        return Status::NotFound(
+            "the store holds no listeners: they come from raw plays and listening histories "
+            "(daily totals and chart streams carry no users)");
+      }
+      const RecordsUniverse& u = ctx->state.universe;
+      const std::string where_text =
+          std::string(filter.country ? "in " + CountryName(*filter.country) : "worldwide") +
+          (filter.service ? ", " + service : std::string());
+      const std::string what = *window == ListenerWindow::k28Days ? "monthly listeners (28 days)"
+                               : *window == ListenerWindow::kDay  ? "daily listeners"
+                               : *window == ListenerWindow::k7Days ? "weekly listeners (7 days)"
+                               : *window == ListenerWindow::kMonth ? "listeners in the calendar month"
+                                                                  : "listeners in the calendar year";
+      auto change = [](uint64_t now, uint64_t before) {
+        const int64_t d = static_cast<int64_t>(now) - static_cast<int64_t>(before);
+        return (d > 0 ? "+" : d < 0 ? "-" : "") + Thousands(d < 0 ? -d : d);
+      };
+      if (!a->name.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
+        const Entity ent = u.Describe(e);
+        Day to = *last, from = 0;
+        if (!a->to.empty()) {
+          ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
+        }
+        const std::vector<Day> days = store.Days();
+        from = std::max(to - 89, days.empty() ? to : days.front());
+        if (!a->from.empty()) {
+          ENCORE_ASSIGN_OR_RETURN(from, ParseDateFlag("--from", a->from));
+        }
+        if (from > to) {
+          return Status::InvalidArgument("--from " + FormatDate(from) + " is after --to " +
+                                         FormatDate(to));
+        }
+        if (to - from > 3660) return Status::InvalidArgument("a series spans at most 3,660 days");
+        ENCORE_ASSIGN_OR_RETURN(auto points,
+                                EntityListeners(store, u, e, from, to, *window, filter));
+        if (a->c.format == "json") {
+          json pts = json::array();
+          for (const auto& p : points) {
+            pts.push_back({{"date", FormatDate(p.day)},
+                           {"from", FormatDate(p.from)},
+                           {"listeners", p.listeners},
+                           {"days_without_sets", p.days_without_sets}});
+          }
+          std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
+                            {"name", ent.name},
+                            {"window", ListenerWindowName(*window)},
+                            {"country", filter.country ? json(CountryName(*filter.country)) : json()},
+                            {"service", filter.service ? json(service) : json()},
+                            {"points", pts}}
+                               .dump(2)
+                        << "\n";
+          return Status::Ok();
+        }
+        if (a->c.format == "csv") {
+          std::printf("date,from,listeners,days_without_sets\n");
+          for (const auto& p : points) {
+            std::printf("%s,%s,%llu,%u\n", FormatDate(p.day).c_str(), FormatDate(p.from).c_str(),
+                        static_cast<unsigned long long>(p.listeners), p.days_without_sets);
+          }
+          return Status::Ok();
+        }
+        std::printf("%s: %s, %s\n", Printable(ent.name).c_str(), what.c_str(), where_text.c_str());
+        std::printf("%-10s  %-10s  %14s  %12s\n", "date", "from", "listeners", "change");
+        uint64_t prev = 0;
+        bool any = false, partial = false;
+        for (const auto& p : points) {
+          std::printf("%-10s  %-10s  %14s  %12s%s\n", FormatDate(p.day).c_str(),
+                      FormatDate(p.from).c_str(), Thousands(static_cast<int64_t>(p.listeners)).c_str(),
+                      any ? change(p.listeners, prev).c_str() : "",
+                      p.days_without_sets ? "  *" : "");
+          partial |= p.days_without_sets > 0;
+          prev = p.listeners;
+          any = true;
+        }
+        if (partial) {
+          std::printf("* the window holds days of daily totals or chart streams, which carry no "
+                      "users: at least this many\n");
+        }
+        return Status::Ok();
+      }
+      Day day = *last;
+      if (!a->date.empty()) {
+          ENCORE_ASSIGN_OR_RETURN(day, ParseDateFlag("--date", a->date));
+        }
+      ENCORE_ASSIGN_OR_RETURN(ListenerBoardResult board,
+                              ListenerBoard(store, u, kind, day, *window, filter));
+      std::vector<const ListenerStanding*> shown;
+      for (const auto& s : board.standings) {
+        if (where.Matches(u, s.entity)) shown.push_back(&s);
+      }
+      const size_t total = shown.size();
+      if (shown.size() > a->top) shown.resize(a->top);
+      if (a->c.format == "json") {
+        json rows = json::array();
+        size_t rank = 0;
+        for (const auto* s : shown) {
+          const Entity e = u.Describe(s->entity);
+          rows.push_back({{"rank", ++rank},
+                          {"kind", EntityKindName(e.kind)},
+                          {"id", e.id},
+                          {"name", e.name},
+                          {"listeners", s->listeners},
+                          {"before", s->before},
+                          {"change", static_cast<int64_t>(s->listeners) -
+                                         static_cast<int64_t>(s->before)}});
+        }
+        std::cout << json{{"window", ListenerWindowName(*window)},
+                          {"date", FormatDate(board.day)},
+                          {"from", FormatDate(board.from)},
+                          {"kind", EntityKindName(kind)},
+                          {"country", filter.country ? json(CountryName(*filter.country)) : json()},
+                          {"service", filter.service ? json(service) : json()},
+                          {"where", a->where},
+                          {"days_without_sets", board.days_without_sets},
+                          {"entities", total},
+                          {"standings", rows}}
+                             .dump(2)
+                      << "\n";
+        return Status::Ok();
+      }
+      if (a->c.format == "csv") {
+        std::printf("rank,kind,id,name,listeners,before,change\n");
+        size_t rank = 0;
+        for (const auto* s : shown) {
+          const Entity e = u.Describe(s->entity);
+          std::printf("%zu,%s,%s,%s,%llu,%llu,%lld\n", ++rank, std::string(EntityKindName(e.kind)).c_str(),
+                      CsvField(e.id).c_str(), CsvField(e.name).c_str(),
+                      static_cast<unsigned long long>(s->listeners),
+                      static_cast<unsigned long long>(s->before),
+                      static_cast<long long>(s->listeners) - static_cast<long long>(s->before));
+        }
+        return Status::Ok();
+      }
+      std::printf("%s of %ss, %s to %s (from %s), %s%s\n", what.c_str(),
+                  std::string(EntityKindName(kind)).c_str(),
+                  board.day == board.from ? "on" : "the window", FormatDate(board.day).c_str(),
+                  FormatDate(board.from).c_str(), where_text.c_str(),
+                  a->where.empty() ? "" : (", where " + a->where).c_str());
+      std::printf("%5s  %14s  %12s  %s\n", "rank", "listeners", "change", "name");
+      size_t rank = 0;
+      for (const auto* s : shown) {
+        std::printf("%5zu  %14s  %12s  %s\n", ++rank,
+                    Thousands(static_cast<int64_t>(s->listeners)).c_str(),
+                    change(s->listeners, s->before).c_str(),
+                    Printable(u.Describe(s->entity).name).c_str());
+      }
+      if (total > shown.size()) {
+        std::printf("(%zu more with listeners: --top %zu shows them all)\n", total - shown.size(), total);
+      }
+      if (board.days_without_sets) {
+        std::printf("(%u days of the window hold daily totals or chart streams only, which carry no "
+                    "users: these are at least the listeners)\n", board.days_without_sets);
+      }
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 void AddRecords(CLI::App& app, Action* action) {
@@ -1135,6 +1362,8 @@ void AddRecords(CLI::App& app, Action* action) {
   AddStoreFeat(cmd, action);
   AddStoreTops(cmd, action);
 }
+
+void AddListeners(CLI::App& app, Action* action) { AddListenersCommand(app, action); }
 
 json NewsJson(const NewsItem& n) {
   json j = {{"seq", n.seq},   {"date", FormatDate(n.day)},

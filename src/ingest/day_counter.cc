@@ -116,6 +116,7 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
       of = old_state[s].free;
       ++s;
     }
+    if (op == 0 && of == 0) out.listeners.push_back({cell, user});
     const Counted before = Attribute(op, of, cap);
     const uint32_t sp = std::min(op + np, cap), sf = std::min(of + nf, cap);
     const Counted after = Attribute(sp, sf, cap);

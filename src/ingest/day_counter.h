@@ -16,6 +16,9 @@ namespace encore {
 struct DayCountResult {
   std::vector<CountRow> counts;  // the day's new counts
   std::vector<CapEntry> state;   // the day's new cap state (empty unless keep_state)
+  // The (cell, listener) pairs of the new plays that the saved cap state did not hold, sorted:
+  // the listeners they add to the day (DayUpdate::listeners).
+  std::vector<ListenerPair> listeners;
   uint64_t counted = 0;          // streams of the new plays that counted
   uint64_t capped = 0;           // streams of the new plays over the cap
   int64_t totals = 0;            // streams added by daily totals

@@ -211,7 +211,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         capped[i] = r.capped;
         *bucket = DayBucket{};
         commit.days[i] = {day, std::move(r.counts),
-                          open ? std::move(*old_state) : std::vector<CapEntry>(), {}};
+                          open ? std::move(*old_state) : std::vector<CapEntry>(),
+                          std::move(r.listeners), {}};
         errors[i] = store.StageDay(&commit.days[i]);
         if (!errors[i].ok()) failed = true;
         continue;
@@ -224,7 +225,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
       *bucket = DayBucket{};  // free the records as soon as they are counted
       // A day this commit seals keeps no cap state.
       if (seal_before && day < *seal_before) std::vector<CapEntry>().swap(r.state);
-      commit.days[i] = {day, std::move(r.counts), std::move(r.state), {}};
+      commit.days[i] = {day, std::move(r.counts), std::move(r.state), std::move(r.listeners), {}};
       errors[i] = store.StageDay(&commit.days[i]);
       if (!errors[i].ok()) failed = true;
     }

@@ -1590,7 +1590,7 @@ class ClickHouseStore final : public CountStore {
       info.base_generation = m.generation;
       info.streams = streams;
       changed[u.day] = info;
-      m.days[u.day] = {"base", "", u.counts.size(), streams};
+      m.days[u.day] = {"base", "", u.counts.size(), streams, "", 0};
     }
     // Days of this attempt's records: their streams after the cap.
     ENCORE_RETURN_IF_ERROR(FlushAll());
@@ -1601,7 +1601,7 @@ class ClickHouseStore final : public CountStore {
       info.streams = p.streams;
       info.rows = p.rows;
       changed[day] = info;
-      m.days[day] = {"", info.plays ? "plays" : "", p.rows, info.streams};
+      m.days[day] = {"", info.plays ? "plays" : "", p.rows, info.streams, "", 0};
     }
     // Days the seal closes: their counts made final where the plays are (capped once, read
     // after from counts), as this commit's base.
@@ -1624,7 +1624,7 @@ class ClickHouseStore final : public CountStore {
         info.plays = false;
         // Sealed only (no records of this commit): its counts stay as they read.
         const bool sealed_only = !changed.count(day);
-        m.days[day] = {"base", sealed_only ? "sealed" : "", info.rows, info.streams};
+        m.days[day] = {"base", sealed_only ? "sealed" : "", info.rows, info.streams, "", 0};
         if (sealed_only) seal_only.insert(day);
         changed[day] = info;
       }

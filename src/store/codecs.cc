@@ -98,6 +98,93 @@ Status DecodeCapState(const std::string& data, const std::string& name, Day day,
   return Status::Ok();
 }
 
+std::string EncodeListeners(Day day, const DayListeners& l, const std::vector<CountryCode>& home) {
+  const size_t n = l.size();
+  std::vector<uint64_t> col(n);
+  ColumnFileWriter w(store_format::kListenersMagic, day);
+  for (size_t i = 0; i < n; ++i) col[i] = l.user[i];
+  w.AddColumn(ColumnEncoding::kDeltaVarint, col);
+  for (size_t i = 0; i < n; ++i) col[i] = l.track[i];
+  w.AddColumn(ColumnEncoding::kVarint, col);
+  // A listener's own country (home) as 0, any other as its code + 1: most streams are at home.
+  for (size_t i = 0; i < n; ++i) {
+    col[i] = l.country[i] == home[l.user[i]] ? 0 : uint64_t{l.country[i]} + 1;
+  }
+  w.AddColumn(ColumnEncoding::kVarint, col);
+  for (size_t i = 0; i < n; ++i) col[i] = l.service[i];
+  w.AddColumn(ColumnEncoding::kVarint, col);
+  return w.Finish();
+}
+
+Status DecodeListeners(const std::string& data, const std::string& name, Day day,
+                       const std::vector<CountryCode>& home, DayListeners* l) {
+  const uint64_t users = home.size();
+  ColumnFileReader r;
+  ENCORE_RETURN_IF_ERROR(r.Open(data, store_format::kListenersMagic, 4, name));
+  if (r.tag() != day) return Status::Corruption(name + ": holds another day");
+  const size_t n = r.rows();
+  l->user.resize(n);
+  l->track.resize(n);
+  l->country.resize(n);
+  l->service.resize(n);
+  constexpr size_t kBatch = 4096;
+  uint64_t v[4][kBatch];
+  for (size_t at = 0; at < n; at += kBatch) {
+    const size_t k = std::min(kBatch, n - at);
+    Status error;
+    for (size_t c = 0; c < 4; ++c) {
+      if (r.NextValues(c, v[c], k, &error) != k) {
+        return error.ok() ? Status::Corruption(name + ": a column ends early") : error;
+      }
+    }
+    for (size_t i = 0; i < k; ++i) {
+      if (v[0][i] >= users || v[1][i] > 0xffffffffULL || v[2][i] > (1u << kCountryBits) ||
+          v[3][i] >= 32) {
+        return Status::Corruption(name + ": a listener entry out of range");
+      }
+      l->user[at + i] = static_cast<uint32_t>(v[0][i]);
+      l->track[at + i] = static_cast<uint32_t>(v[1][i]);
+      l->country[at + i] = v[2][i] == 0 ? home[v[0][i]] : static_cast<CountryCode>(v[2][i] - 1);
+      l->service[at + i] = static_cast<uint8_t>(v[3][i]);
+    }
+  }
+  return Status::Ok();
+}
+
+std::string EncodeUsers(const std::vector<ListenerKey>& users, const std::vector<CountryCode>& home) {
+  std::vector<uint64_t> services, countries, keys;
+  services.reserve(users.size());
+  countries.reserve(users.size());
+  keys.reserve(users.size());
+  for (size_t i = 0; i < users.size(); ++i) {
+    services.push_back(users[i].service);
+    countries.push_back(home[i]);
+    keys.push_back(users[i].user);
+  }
+  ColumnFileWriter w(store_format::kUsersMagic, 0);
+  w.AddColumn(ColumnEncoding::kVarint, services);
+  w.AddColumn(ColumnEncoding::kVarint, countries);
+  w.AddColumn(ColumnEncoding::kFixed64, keys);
+  return w.Finish();
+}
+
+Status DecodeUsers(const std::string& data, const std::string& name,
+                   std::vector<ListenerKey>* users, std::vector<CountryCode>* home) {
+  ColumnFileReader r;
+  ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kUsersMagic, 3, name));
+  if (users) users->resize(r.rows());
+  home->resize(r.rows());
+  for (size_t i = 0; i < r.rows(); ++i) {
+    if (r.column(0)[i] >= 32) return Status::Corruption(name + ": a service id out of range");
+    if (r.column(1)[i] >= (1u << kCountryBits)) {
+      return Status::Corruption(name + ": a country out of range");
+    }
+    if (users) (*users)[i] = {static_cast<uint32_t>(r.column(0)[i]), r.column(2)[i]};
+    (*home)[i] = static_cast<CountryCode>(r.column(1)[i]);
+  }
+  return Status::Ok();
+}
+
 std::string EncodeHistory(const ListenerKey& listener, const std::vector<HistoryPlay>& plays) {
   std::vector<uint64_t> starts, idents, tracks, countries, tiers, users;
   for (const auto& p : plays) {

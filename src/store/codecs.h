@@ -22,6 +22,19 @@ std::string EncodeCapState(Day day, const std::vector<CapEntry>& entries);
 Status DecodeCapState(const std::string& data, const std::string& name, Day day,
                       std::vector<CapEntry>* entries);
 
+// A day's listener set (doc/formats/column-file.md, "Listeners"). `home`: each numbered
+// listener's home country (the country of its first counted stream), indexed by number: an
+// entry in it is stored as 0, an entry naming a number past its end is corruption.
+std::string EncodeListeners(Day day, const DayListeners& listeners,
+                            const std::vector<CountryCode>& home);
+Status DecodeListeners(const std::string& data, const std::string& name, Day day,
+                       const std::vector<CountryCode>& home, DayListeners* listeners);
+// The store's numbered listeners: number i is the i-th (service, listener key), with its home
+// country. `users` may be null (a reader needs only the countries).
+std::string EncodeUsers(const std::vector<ListenerKey>& users, const std::vector<CountryCode>& home);
+Status DecodeUsers(const std::string& data, const std::string& name,
+                   std::vector<ListenerKey>* users, std::vector<CountryCode>* home);
+
 // A listener's personal history (HistoryPlay rows sorted by (start_ms, ident)); the tag is the
 // service id.
 std::string EncodeHistory(const ListenerKey& listener, const std::vector<HistoryPlay>& plays);

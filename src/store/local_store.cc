@@ -153,6 +153,22 @@ class LocalStore final : public CountStore {
     return entries;
   }
 
+  bool KeepsListeners() const override { return true; }
+
+  Result<std::optional<DayListeners>> ReadListeners(Day day) const override {
+    auto it = m_.days.find(day);
+    if (it == m_.days.end() || it->second.listeners.empty()) return std::optional<DayListeners>();
+    const std::string path = DataPath(it->second.listeners);
+    ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+    ENCORE_ASSIGN_OR_RETURN(const std::vector<CountryCode>* home, HomeCountries());
+    DayListeners l;
+    ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, *home, &l));
+    if (l.size() != it->second.listener_entries) {
+      return Status::Corruption(path + ": entry count disagrees with manifest");
+    }
+    return std::optional<DayListeners>(std::move(l));
+  }
+
   Result<std::vector<HistoryPlay>> ReadHistory(const ListenerKey& listener) const override {
     std::vector<HistoryPlay> plays;
     auto it = m_.histories.find(listener);
@@ -211,6 +227,10 @@ class LocalStore final : public CountStore {
       s.history_plays += h.plays;
       if (auto size = fs_->FileSize(DataPath(h.file)); size.ok()) s.bytes += *size;
     }
+    s.users = m_.user_count;
+    if (!m_.users_file.empty()) {
+      if (auto size = fs_->FileSize(DataPath(m_.users_file)); size.ok()) s.listener_bytes += *size;
+    }
     for (const auto& [day, d] : m_.days) {
       s.streams += d.streams;
       if (!d.state.empty()) ++s.open_days;
@@ -218,7 +238,13 @@ class LocalStore final : public CountStore {
         if (f->empty()) continue;
         if (auto size = fs_->FileSize(DataPath(*f)); size.ok()) s.bytes += *size;
       }
+      if (!d.listeners.empty()) {
+        ++s.listener_days;
+        s.listener_entries += d.listener_entries;
+        if (auto size = fs_->FileSize(DataPath(d.listeners)); size.ok()) s.listener_bytes += *size;
+      }
     }
+    s.bytes += s.listener_bytes;
     return s;
   }
 
@@ -246,19 +272,131 @@ class LocalStore final : public CountStore {
       st.state = stem + ".cap";
       state = EncodeCapState(u->day, u->state);
     }
+    std::string listeners;
+    if (!u->listeners.empty()) {
+      st.listeners = stem + ".lis";
+      ENCORE_ASSIGN_OR_RETURN(listeners, MergeListeners(u->day, u->listeners, &st.listener_entries));
+    }
     {
       std::lock_guard<std::mutex> lock(stage_mu_);  // the file system need not be thread-safe
       ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.segment), segment, false));
       if (!st.state.empty()) ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.state), state, false));
+      if (!st.listeners.empty()) {
+        ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.listeners), listeners, false));
+      }
     }
     // Written: the update keeps only their names (on a failure it is left as it was).
     std::vector<CountRow>().swap(u->counts);  // (`= {}` would keep the capacity)
     std::vector<CapEntry>().swap(u->state);
+    std::vector<ListenerPair>().swap(u->listeners);
     u->staged = std::move(st);
     return Status::Ok();
   }
 
  private:
+  // The number of a listener, given now if it has none (under users_mu_, the users loaded).
+  uint32_t NumberOf(const ListenerKey& k, CountryCode country) {
+    auto slot = [&](const ListenerKey& key) {
+      return static_cast<size_t>(((key.user ^ (uint64_t{key.service} * 0x9E3779B97F4A7C15ULL)) *
+                                  0xff51afd7ed558ccdULL) >> 20) & (user_slots_.size() - 1);
+    };
+    if ((numbered_.size() + 1) * 4 > user_slots_.size() * 3) {  // keep the table under 3/4 full
+      std::vector<uint32_t>(std::max<size_t>(1 << 16, user_slots_.size() * 2), 0).swap(user_slots_);
+      for (uint32_t n = 0; n < numbered_.size(); ++n) {
+        size_t i = slot(numbered_[n]);
+        while (user_slots_[i] != 0) i = (i + 1) & (user_slots_.size() - 1);
+        user_slots_[i] = n + 1;
+      }
+    }
+    size_t i = slot(k);
+    for (; user_slots_[i] != 0; i = (i + 1) & (user_slots_.size() - 1)) {
+      if (numbered_[user_slots_[i] - 1] == k) return user_slots_[i] - 1;
+    }
+    const auto n = static_cast<uint32_t>(numbered_.size());
+    numbered_.push_back(k);
+    home_.push_back(country);
+    user_slots_[i] = n + 1;
+    return n;
+  }
+
+  // The day's listener set with `pairs` added: the file's bytes, and its entries.
+  Result<std::string> MergeListeners(Day day, const std::vector<ListenerPair>& pairs,
+                                     uint64_t* entries) {
+    std::vector<std::pair<uint32_t, uint64_t>> add(pairs.size());  // (number, cell)
+    {
+      std::lock_guard<std::mutex> lock(users_mu_);
+      if (!users_loaded_) {
+        if (!m_.users_file.empty()) {
+          const std::string path = DataPath(m_.users_file);
+          ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+          std::vector<ListenerKey> users;
+          std::vector<CountryCode> home;
+          ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, &users, &home));
+          if (users.size() != m_.user_count) {
+            return Status::Corruption(path + ": user count disagrees with manifest");
+          }
+          numbered_.reserve(users.size());
+          for (size_t n = 0; n < users.size(); ++n) {
+            if (NumberOf(users[n], home[n]) + 1 != numbered_.size()) {
+              return Status::Corruption(path + ": a listener numbered twice");
+            }
+          }
+        }
+        users_loaded_ = true;
+      }
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        add[i] = {NumberOf({CellService(pairs[i].cell), pairs[i].user}, CellCountry(pairs[i].cell)),
+                  pairs[i].cell};
+      }
+    }
+    // The home countries of every number given so far (a copy: other days number more meanwhile).
+    std::vector<CountryCode> home;
+    {
+      std::lock_guard<std::mutex> lock(users_mu_);
+      home = home_;
+    }
+    std::sort(add.begin(), add.end());
+    DayListeners old;
+    if (auto it = m_.days.find(day); it != m_.days.end() && !it->second.listeners.empty()) {
+      const std::string path = DataPath(it->second.listeners);
+      ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+      ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, home, &old));
+    }
+    DayListeners out;
+    const size_t reserve = old.size() + add.size();
+    out.user.reserve(reserve);
+    out.track.reserve(reserve);
+    out.country.reserve(reserve);
+    out.service.reserve(reserve);
+    auto push = [&](uint32_t user, uint64_t cell) {
+      const size_t n = out.size();
+      if (n > 0 && out.user[n - 1] == user &&
+          MakeCell(out.service[n - 1], out.track[n - 1], out.country[n - 1]) == cell) {
+        return;
+      }
+      out.user.push_back(user);
+      out.track.push_back(CellTrack(cell));
+      out.country.push_back(CellCountry(cell));
+      out.service.push_back(static_cast<uint8_t>(CellService(cell)));
+    };
+    size_t a = 0, b = 0;
+    while (a < old.size() || b < add.size()) {
+      std::pair<uint32_t, uint64_t> o{~0u, 0};
+      if (a < old.size()) {
+        o = {old.user[a], MakeCell(old.service[a], old.track[a], old.country[a])};
+      }
+      if (b >= add.size() || (a < old.size() && o <= add[b])) {
+        push(o.first, o.second);
+        ++a;
+      } else {
+        push(add[b].first, add[b].second);
+        ++b;
+      }
+    }
+    *entries = out.size();
+    return EncodeListeners(day, out, home);
+  }
+
   Status ApplyOnce(CommitBatch batch) {
     Manifest next = m_;
     next.generation = m_.generation + 1;
@@ -280,23 +418,47 @@ class LocalStore final : public CountStore {
                                    EncodeDictionary(tracks_, batch.new_tracks), &written));
       if (!m_.tracks_file.empty()) obsolete.push_back(DataPath(m_.tracks_file));
     }
-    for (const auto& u : batch.days) {
+    for (auto& u : batch.days) {
       const bool sealed = next.sealed_before && u.day < *next.sealed_before;
       ManifestDay md;
+      if (!u.staged && !u.listeners.empty()) {  // listeners given whole: written now
+        StagedDay st;
+        st.listeners = FormatDate(u.day) + "." + gen + ".lis";
+        ENCORE_ASSIGN_OR_RETURN(std::string bytes,
+                                MergeListeners(u.day, u.listeners, &st.listener_entries));
+        ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.listeners), bytes, false));
+        md.listeners = st.listeners;
+        md.listener_entries = st.listener_entries;
+      }
       if (auto old = next.days.find(u.day); old != next.days.end()) {
         obsolete.push_back(DataPath(old->second.segment));
         if (!old->second.state.empty()) obsolete.push_back(DataPath(old->second.state));
+        const bool replaced = !md.listeners.empty() || (u.staged && !u.staged->listeners.empty());
+        if (!old->second.listeners.empty()) {
+          if (replaced) {
+            obsolete.push_back(DataPath(old->second.listeners));
+          } else {  // the update added no listener: the day keeps its set
+            md.listeners = old->second.listeners;
+            md.listener_entries = old->second.listener_entries;
+          }
+        }
       }
       if (u.staged) {
         const StagedDay& st = *u.staged;
         const bool keep_state = !sealed && !st.state.empty();
         if (!st.state.empty() && !keep_state) obsolete.push_back(DataPath(st.state));
+        if (!st.listeners.empty()) {
+          md.listeners = st.listeners;
+          md.listener_entries = st.listener_entries;
+        }
         if (st.rows == 0 && !keep_state) {
           obsolete.push_back(DataPath(st.segment));
+          if (!st.listeners.empty()) obsolete.push_back(DataPath(st.listeners));
           next.days.erase(u.day);
           continue;
         }
         written.push_back(DataPath(st.segment));
+        if (!st.listeners.empty()) written.push_back(DataPath(st.listeners));
         md.segment = st.segment;
         md.rows = st.rows;
         md.streams = st.streams;
@@ -307,7 +469,13 @@ class LocalStore final : public CountStore {
         next.days[u.day] = md;
         continue;
       }
+      if (!md.listeners.empty() && md.listeners.find("." + gen + ".") != std::string::npos) {
+        written.push_back(DataPath(md.listeners));
+      }
       if (u.counts.empty() && (sealed || u.state.empty())) {
+        if (!md.listeners.empty() && md.listeners.find("." + gen + ".") != std::string::npos) {
+          obsolete.push_back(DataPath(md.listeners));
+        }
         next.days.erase(u.day);
         continue;
       }
@@ -321,6 +489,12 @@ class LocalStore final : public CountStore {
         ENCORE_RETURN_IF_ERROR(Write(DataPath(md.state), EncodeCapState(u.day, u.state), &written));
       }
       next.days[u.day] = md;
+    }
+    if (numbered_.size() > m_.user_count) {  // listeners numbered by this commit's days
+      next.users_file = "users." + gen + ".dict";
+      next.user_count = numbered_.size();
+      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.users_file), EncodeUsers(numbered_, home_), &written));
+      if (!m_.users_file.empty()) obsolete.push_back(DataPath(m_.users_file));
     }
     if (next.sealed_before) {  // sealing drops the cap state of every day it closes
       for (auto it = next.days.begin(); it != next.days.end() && it->first < *next.sealed_before;
@@ -429,9 +603,11 @@ class LocalStore final : public CountStore {
   Status RemoveUnreferencedFiles() {
     std::set<std::string> live;
     if (!m_.tracks_file.empty()) live.insert(m_.tracks_file);
+    if (!m_.users_file.empty()) live.insert(m_.users_file);
     for (const auto& [day, d] : m_.days) {
       live.insert(d.segment);
       if (!d.state.empty()) live.insert(d.state);
+      if (!d.listeners.empty()) live.insert(d.listeners);
     }
     for (const auto& [key, h] : m_.histories) live.insert(h.file);
     std::set<std::string> live_rejects;
@@ -461,6 +637,36 @@ class LocalStore final : public CountStore {
   mutable std::once_flag track_index_built_;
   std::unordered_map<std::string, size_t> source_index_;
   std::mutex stage_mu_;
+  // Listener numbers (MergeListeners): every numbered listener, the committed ones first, and a
+  // table of number + 1 by hash; loaded on the first day that adds listeners.
+  std::mutex users_mu_;
+  bool users_loaded_ = false;
+  std::vector<ListenerKey> numbered_;
+  std::vector<CountryCode> home_;  // per number: the country of its first counted stream
+  // A reader's home countries (ReadListeners), loaded on first use and again after a commit
+  // that numbered more listeners. The pointer stays valid until the next commit.
+  Result<const std::vector<CountryCode>*> HomeCountries() const {
+    std::lock_guard<std::mutex> lock(reader_home_mu_);
+    if (reader_home_users_ != m_.user_count || !reader_home_loaded_) {
+      reader_home_.clear();
+      if (!m_.users_file.empty()) {
+        const std::string path = DataPath(m_.users_file);
+        ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+        ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, nullptr, &reader_home_));
+        if (reader_home_.size() != m_.user_count) {
+          return Status::Corruption(path + ": user count disagrees with manifest");
+        }
+      }
+      reader_home_users_ = m_.user_count;
+      reader_home_loaded_ = true;
+    }
+    return &reader_home_;
+  }
+  mutable std::mutex reader_home_mu_;
+  mutable bool reader_home_loaded_ = false;
+  mutable uint64_t reader_home_users_ = 0;
+  mutable std::vector<CountryCode> reader_home_;
+  std::vector<uint32_t> user_slots_;
 };
 
 }  // namespace
@@ -481,6 +687,10 @@ Result<std::unique_ptr<CountStore>> OpenLocalStore(const std::string& dir,
 Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size_t,
                               std::optional<Day>) {
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
+}
+
+Result<std::optional<DayListeners>> CountStore::ReadListeners(Day) const {
+  return Status::FailedPrecondition("this store keeps no listener sets");
 }
 
 Result<std::vector<std::pair<uint32_t, int64_t>>> CountStore::DayTrackStreams(

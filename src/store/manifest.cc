@@ -73,8 +73,12 @@ SourceSummary SummaryFromJson(const json& j) {
 std::string EncodeManifest(const Manifest& m) {
   json days = json::object();
   for (const auto& [day, d] : m.days) {
-    days[FormatDate(day)] = {
+    json& jd = days[FormatDate(day)] = {
         {"segment", d.segment}, {"state", d.state}, {"rows", d.rows}, {"streams", d.streams}};
+    if (!d.listeners.empty()) {
+      jd["listeners"] = d.listeners;
+      jd["listener_entries"] = d.listener_entries;
+    }
   }
   json sources = json::array();
   for (const auto& s : m.sources) {
@@ -99,6 +103,7 @@ std::string EncodeManifest(const Manifest& m) {
                {"sealed_before", m.sealed_before ? json(FormatDate(*m.sealed_before)) : json()},
                {"services", m.services},
                {"tracks", {{"file", m.tracks_file}, {"count", m.track_count}}},
+               {"users", {{"file", m.users_file}, {"count", m.user_count}}},
                {"days", days},
                {"sources", sources},
                {"histories", histories}};
@@ -139,10 +144,16 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
     m.services = j.at("services").get<std::vector<std::string>>();
     m.tracks_file = j.at("tracks").at("file");
     m.track_count = j.at("tracks").at("count");
+    if (j.contains("users")) {
+      m.users_file = j.at("users").at("file");
+      m.user_count = j.at("users").at("count");
+    }
     for (const auto& [k, v] : j.at("days").items()) {
       const auto day = ParseDate(k);
       if (!day) return Status::Corruption(name + ": bad day " + k);
-      m.days[*day] = {v.at("segment"), v.at("state"), v.at("rows"), v.at("streams")};
+      // Listener sets came with issue 17; older manifests have none.
+      m.days[*day] = {v.at("segment"), v.at("state"), v.at("rows"), v.at("streams"),
+                      v.value("listeners", ""), v.value("listener_entries", uint64_t{0})};
     }
     for (const auto& s : j.at("sources")) {
       ManifestSource ms;

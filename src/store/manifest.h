@@ -18,6 +18,8 @@ struct ManifestDay {
   std::string state;    // cap state file under data/, empty when none (sealed or no plays)
   uint64_t rows = 0;
   int64_t streams = 0;
+  std::string listeners;  // listener set under data/, empty when the day holds none
+  uint64_t listener_entries = 0;
 };
 
 struct ManifestSource {
@@ -38,6 +40,8 @@ struct Manifest {
   std::vector<std::string> services;
   std::string tracks_file;  // under data/, empty when no tracks yet
   uint64_t track_count = 0;
+  std::string users_file;  // the numbered listeners under data/, empty when none yet
+  uint64_t user_count = 0;
   std::map<Day, ManifestDay> days;
   std::vector<ManifestSource> sources;
   std::map<ListenerKey, ManifestHistory> histories;

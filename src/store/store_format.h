@@ -14,6 +14,9 @@ inline constexpr std::string_view kCapStateMagic =
 inline constexpr std::string_view kDictionaryMagic =
     "ENCDIC\x00\x01"sv;                                                 // doc/formats/blob-file.md
 inline constexpr std::string_view kHistoryMagic = "ENCHIS\x00\x01"sv;  // doc/formats/column-file.md
+inline constexpr std::string_view kListenersMagic =
+    "ENCLIS\x00\x01"sv;  // doc/formats/column-file.md
+inline constexpr std::string_view kUsersMagic = "ENCUSR\x00\x01"sv;  // doc/formats/column-file.md
 inline constexpr std::string_view kRejectsMagic = "ENCREJ\x00\x01"sv;   // doc/formats/blob-file.md
 inline constexpr std::string_view kManifestHeader = "ENCORE-MANIFEST";  // doc/formats/manifest.md
 inline constexpr uint32_t kVersion = 1;

@@ -1,0 +1,256 @@
+// Listeners end to end: `encore listeners` (series and boards) against SQLite's
+// COUNT(DISTINCT service, user) over the same raw plays, for random entities of every kind,
+// every window, worldwide, per country and per service, with personas and groups rolled up;
+// listener sets built over several commits (one day's plays in three files, two services).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "sql_util.h"
+#include "test_util.h"
+
+namespace encore::test {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> SplitLine(const std::string& line, char sep) {
+  std::vector<std::string> f;
+  std::stringstream in(line);
+  std::string x;
+  while (std::getline(in, x, sep)) f.push_back(x);
+  if (!line.empty() && line.back() == sep) f.emplace_back();
+  return f;
+}
+
+class ListenersTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir("listeners");
+    const std::string d = dir_->path();
+    store_ = " --store " + Quote(d + "/s");
+    ASSERT_EQ(RunEncore("simulate --world demo --plays 60000 --days 45 --users 1500 --user-skew 1 "
+                        "--start 2024-03-10 --out " + Quote(d + "/p.csv"))
+                  .code,
+              0);
+    ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") +
+                        store_)
+                  .code,
+              0);
+    // The log in three files: every third line each. The first two are one service's, so that
+    // their days' listener sets are unions over commits; the third another service's, whose
+    // users are other listeners though their ids are the same.
+    std::istringstream in(ReadText(d + "/p.csv"));
+    std::string header, line;
+    std::getline(in, header);
+    std::string part[3] = {header + "\n", header + "\n", header + "\n"};
+    sql_ = new Sql();
+    sql_->Exec(
+        "CREATE TABLE plays(service TEXT, user TEXT, track TEXT, ms INTEGER, country TEXT, "
+        "day TEXT)");
+    std::vector<std::vector<std::string>> rows;
+    for (size_t n = 0; std::getline(in, line); ++n) {
+      part[n % 3] += line + "\n";
+      const auto f = SplitLine(line, ',');
+      ASSERT_EQ(f.size(), 6u) << line;
+      rows.push_back({n % 3 == 2 ? "apple" : "spotify", f[1], f[2], f[3], f[4], f[0]});
+    }
+    sql_->Insert("plays", rows, 6);
+    // The UTC day of each play (SQLite's date() takes the offsets the log carries).
+    sql_->Exec("UPDATE plays SET day = date(day)");
+    for (int i = 0; i < 3; ++i) {
+      const std::string file = d + "/part" + std::to_string(i) + ".csv";
+      WriteText(file, part[i]);
+      RunResult r = RunEncore("ingest --no-progress --seal-lag -1 --service " +
+                              std::string(i == 2 ? "apple" : "spotify") + " " + Quote(file) + store_);
+      ASSERT_EQ(r.code, 0) << r.err;
+      ASSERT_NE(r.out.find("rejected lines 0"), std::string::npos) << r.out;
+    }
+    // The catalog: each track's release and credits, and the roll-ups.
+    const std::string demo = std::string(ENCORE_SOURCE_DIR) + "/catalog/demo/";
+    sql_->Exec(
+        "CREATE TABLE track(id TEXT, release TEXT); CREATE TABLE credit(track TEXT, artist TEXT);"
+        "CREATE TABLE artist(id TEXT, person TEXT, grp TEXT)");
+    std::vector<std::vector<std::string>> tracks, credits, artists;
+    std::istringstream tr(ReadText(demo + "tracks.csv"));
+    std::getline(tr, line);
+    while (std::getline(tr, line)) {
+      const auto f = SplitLine(line, ',');
+      tracks.push_back({f[0], f[3]});
+      for (size_t col : {5u, 6u}) {
+        if (col >= f.size()) continue;
+        for (const auto& id : SplitLine(f[col], ';')) {
+          if (!id.empty()) credits.push_back({f[0], id});
+        }
+      }
+    }
+    std::istringstream ar(ReadText(demo + "artists.csv"));
+    std::getline(ar, line);
+    while (std::getline(ar, line)) {
+      const auto f = SplitLine(line, ',');
+      const std::string member = f.size() > 5 ? f[5].substr(0, f[5].find('@')) : "";
+      artists.push_back({f[0], f.size() > 6 ? f[6] : "", member});
+    }
+    sql_->Insert("track", tracks, 2);
+    sql_->Insert("credit", credits, 2);
+    sql_->Insert("artist", artists, 3);
+    // Streams only (30 s or more), with every entity each counts for.
+    sql_->Exec(
+        "CREATE VIEW s AS SELECT service || '/' || user AS who, track, country, day FROM plays "
+        "WHERE ms >= 30000;"
+        "CREATE VIEW of_track AS SELECT DISTINCT track AS id, track FROM s;"
+        "CREATE VIEW of_release AS SELECT DISTINCT t.release AS id, t.id AS track FROM track t;"
+        "CREATE VIEW of_artist AS SELECT artist AS id, track FROM credit;"
+        // Personas count for their person; a group also for its members' (and their personas')
+        // credits.
+        "CREATE VIEW of_artist_person AS SELECT artist AS id, track FROM credit UNION "
+        "SELECT a.person, c.track FROM credit c JOIN artist a ON a.id = c.artist WHERE a.person "
+        "<> '';"
+        "CREATE VIEW of_artist_group AS SELECT artist AS id, track FROM credit UNION "
+        "SELECT g.grp, c.track FROM credit c JOIN artist a ON a.id = c.artist JOIN artist g ON "
+        "g.id = (CASE WHEN a.person <> '' THEN a.person ELSE a.id END) WHERE g.grp <> ''");
+  }
+  static void TearDownTestSuite() {
+    delete sql_;
+    delete dir_;
+  }
+
+  // COUNT(DISTINCT listener) of an entity over from..to.
+  static std::string Want(const std::string& view, const std::string& id, const std::string& from,
+                          const std::string& to, const std::string& where) {
+    const auto r = sql_->Query("SELECT COUNT(DISTINCT who) FROM s JOIN " + view +
+                               " e ON e.track = s.track WHERE e.id = '" + id + "' AND s.day BETWEEN '" +
+                               from + "' AND '" + to + "'" + where);
+    return r.at(0).at(0);
+  }
+
+  static TempDir* dir_;
+  static Sql* sql_;
+  static std::string store_;
+};
+
+TempDir* ListenersTest::dir_ = nullptr;
+Sql* ListenersTest::sql_ = nullptr;
+std::string ListenersTest::store_;
+
+TEST_F(ListenersTest, SeriesEqualCountDistinctForRandomEntitiesWindowsAndCountries) {
+  std::mt19937 rng(17);
+  struct Kind {
+    const char* kind;
+    const char* view;
+    const char* rollup;
+  };
+  const Kind kinds[] = {{"track", "of_track", "none"},
+                        {"release", "of_release", "none"},
+                        {"artist", "of_artist", "none"},
+                        {"artist", "of_artist_person", "person"},
+                        {"artist", "of_artist_group", "group"}};
+  const char* windows[] = {"day", "7d", "28d", "month", "year"};
+  const char* countries[] = {"", "KR", "US", "BR"};
+  const char* services[] = {"", "spotify", "apple"};
+  size_t points = 0;
+  for (const Kind& k : kinds) {
+    // Entities with streams, in SQL's own order: a few picked at random, the busiest first.
+    auto ids = sql_->Query(std::string("SELECT e.id FROM s JOIN ") + k.view +
+                           " e ON e.track = s.track GROUP BY e.id ORDER BY COUNT(*) DESC, e.id");
+    ASSERT_GE(ids.size(), 3u) << k.view;
+    std::vector<std::string> picked = {ids[0][0]};
+    for (int i = 0; i < 2; ++i) picked.push_back(ids[rng() % ids.size()][0]);
+    if (std::string(k.rollup) == "group") picked = {"bts", "blackpink", ids[rng() % ids.size()][0]};
+    if (std::string(k.rollup) == "person") picked = {"suga", ids[rng() % ids.size()][0]};
+    for (const auto& id : picked) {
+      const std::string window = windows[rng() % 5];
+      const std::string country = countries[rng() % 4];
+      const std::string service = services[rng() % 3];
+      SCOPED_TRACE(std::string(k.view) + " " + id + " " + window + " " + country + " " + service);
+      RunResult r = RunEncore("listeners " + Quote(id) + " --kind " + k.kind + " --rollup " +
+                              k.rollup + " --window " + window + " --from 2024-03-12 --to 2024-04-30" +
+                              (country.empty() ? "" : " --country " + country) +
+                              (service.empty() ? "" : " --service " + service) + " --format json" +
+                              store_);
+      ASSERT_EQ(r.code, 0) << r.err;
+      const json j = json::parse(r.out);
+      const std::string where = (country.empty() ? "" : " AND s.country = '" + country + "'") +
+                                (service.empty() ? "" : " AND s.who LIKE '" + service + "/%'");
+      ASSERT_FALSE(j["points"].empty());
+      for (const auto& p : j["points"]) {
+        EXPECT_EQ(std::to_string(p["listeners"].get<uint64_t>()),
+                  Want(k.view, id, p["from"], p["date"], where))
+            << p.dump();
+        ++points;
+      }
+    }
+  }
+  EXPECT_GT(points, 200u);
+}
+
+TEST_F(ListenersTest, BoardsEqualCountDistinctWithTheDayBefore) {
+  struct Case {
+    std::string args, view, from, to, before_from, before_to, where;
+  };
+  const Case cases[] = {
+      {"--kind artist --window 28d --date 2024-04-20", "of_artist", "2024-03-24", "2024-04-20",
+       "2024-03-23", "2024-04-19", ""},
+      {"--kind artist --rollup group --window 7d --date 2024-04-02 --country KR", "of_artist_group",
+       "2024-03-27", "2024-04-02", "2024-03-26", "2024-04-01", " AND s.country = 'KR'"},
+      {"--kind track --window month --date 2024-04-01 --service apple", "of_track", "2024-04-01",
+       "2024-04-01", "2024-03-01", "2024-03-31", " AND s.who LIKE 'apple/%'"},
+      {"--kind release --window day --date 2024-04-10", "of_release", "2024-04-10", "2024-04-10",
+       "2024-04-09", "2024-04-09", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    RunResult r = RunEncore("listeners " + c.args + " --top 100000 --format json" + store_);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json j = json::parse(r.out);
+    auto count = [&](const std::string& from, const std::string& to) {
+      std::map<std::string, std::string> m;
+      for (const auto& row : sql_->Query("SELECT e.id, COUNT(DISTINCT who) FROM s JOIN " + c.view +
+                                         " e ON e.track = s.track WHERE s.day BETWEEN '" + from +
+                                         "' AND '" + to + "'" + c.where + " GROUP BY e.id")) {
+        m[row[0]] = row[1];
+      }
+      return m;
+    };
+    const auto now = count(c.from, c.to), before = count(c.before_from, c.before_to);
+    std::map<std::string, std::string> got_now, got_before;
+    for (const auto& s : j["standings"]) {
+      const std::string id = s["id"];
+      got_now[id] = std::to_string(s["listeners"].get<uint64_t>());
+      if (s["before"].get<uint64_t>() > 0 || before.count(id)) {
+        got_before[id] = std::to_string(s["before"].get<uint64_t>());
+      }
+    }
+    EXPECT_GT(now.size(), 3u);
+    EXPECT_EQ(got_now, now);
+    // The day before, for the entities on today's board.
+    std::map<std::string, std::string> want_before;
+    for (const auto& [id, n] : before) {
+      if (now.count(id)) want_before[id] = n;
+    }
+    EXPECT_EQ(got_before, want_before);
+  }
+}
+
+TEST_F(ListenersTest, StoresWithoutUsersSayTheyHaveNoListeners) {
+  TempDir d("listeners-totals");
+  WriteText(d / "t.csv", "date,country,track,streams,tier\n2024-01-01,GLOBAL,T1,100,\n");
+  const std::string store = " --store " + Quote(d / "s");
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(d / "t.csv") + store).code, 0);
+  RunResult r = RunEncore("listeners" + store);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("holds no listeners"), std::string::npos) << r.err;
+  r = RunEncore("listeners --window fortnight" + store_);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--window is day, 7d, 28d, month or year"), std::string::npos) << r.err;
+  r = RunEncore("listeners --service tidal" + store_);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("it has: spotify, apple"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace encore::test
