@@ -413,6 +413,16 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
                                           EntityKind kind, Day day, ListenerWindow window,
                                           const ListenerFilter& filter, int threads = 2);
 
+// Every day from..to at once: `fn` is called for each day (in order, every calendar day) with the
+// entities of `kind` that any store track counts for and each one's listeners in the window
+// ending that day. One pass over the days from the window's start before `from` (not a union per
+// day): what peaks and milestones read. Memory: about 12 bytes per distinct (entity, listener)
+// of the range. An error from `fn` stops the pass.
+Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from,
+                    Day to, ListenerWindow window, const ListenerFilter& filter,
+                    const std::function<Status(Day, const std::vector<uint32_t>& entities,
+                                               const std::vector<uint64_t>& listeners)>& fn);
+
 // The last day holding a listener set; nullopt when none does.
 Result<std::optional<Day>> LastListenerDay(const CountStore& store);
 

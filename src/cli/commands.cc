@@ -742,6 +742,20 @@ void AddStatus(CLI::App& app, Action* action) {
                     s.listeners, s.listeners == 1 ? "" : "s",
                     Thousands(static_cast<int64_t>(s.history_plays)).c_str());
       }
+      if (s.listener_days) {
+        std::printf("  listener sets: %s listeners over %llu days, %s entries, %s on disk (%.2f "
+                    "bytes a counted stream)\n",
+                    Thousands(static_cast<int64_t>(s.users)).c_str(),
+                    static_cast<unsigned long long>(s.listener_days),
+                    Thousands(static_cast<int64_t>(s.listener_entries)).c_str(),
+                    Bytes(static_cast<double>(s.listener_bytes)).c_str(),
+                    s.streams > 0 ? static_cast<double>(s.listener_bytes) / static_cast<double>(s.streams)
+                                  : 0.0);
+      } else if (!store->KeepsListeners()) {
+        std::printf("  listener sets: none kept by this store (encore listeners needs a local store)\n");
+      } else if (s.days) {
+        std::printf("  listener sets: none (daily totals and chart streams carry no users)\n");
+      }
       for (const auto& src : store->Sources()) {
         std::printf("  source %s  %-17s %s  %s lines, %s rejected\n",
                     src.fingerprint.substr(0, 12).c_str(), src.kind.c_str(),

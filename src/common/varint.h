@@ -9,6 +9,10 @@
 namespace encore {
 
 inline void PutVarint(std::string* out, uint64_t v) {
+  if (v < 0x80) {  // most values of most columns
+    out->push_back(static_cast<char>(v));
+    return;
+  }
   char buf[10];
   int n = 0;
   while (v >= 0x80) {

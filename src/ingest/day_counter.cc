@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/radix_sort.h"
+
 namespace encore {
 namespace {
 
@@ -14,36 +16,6 @@ struct Counted {
 inline Counted Attribute(uint32_t premium, uint32_t free, uint32_t cap) {
   const uint32_t p = std::min(premium, cap);
   return {p, std::min(free, cap - p)};
-}
-
-// LSD radix sort on a 64-bit key in 16-bit digits, skipping digits where all keys agree.
-template <typename T, typename KeyFn>
-void RadixSort(std::vector<T>* v, KeyFn key) {
-  if (v->size() < 256) {
-    std::stable_sort(v->begin(), v->end(), [&](const T& a, const T& b) { return key(a) < key(b); });
-    return;
-  }
-  uint64_t all_or = 0, all_and = ~uint64_t{0};
-  for (const T& x : *v) {
-    all_or |= key(x);
-    all_and &= key(x);
-  }
-  const uint64_t varying = all_or ^ all_and;
-  std::vector<T> tmp(v->size());
-  std::vector<size_t> count(65536);
-  for (int shift = 0; shift < 64; shift += 16) {
-    if (((varying >> shift) & 0xffff) == 0) continue;
-    std::fill(count.begin(), count.end(), 0);
-    for (const T& x : *v) ++count[(key(x) >> shift) & 0xffff];
-    size_t sum = 0;
-    for (auto& c : count) {
-      const size_t n = c;
-      c = sum;
-      sum += n;
-    }
-    for (const T& x : *v) tmp[count[(key(x) >> shift) & 0xffff]++] = x;
-    v->swap(tmp);
-  }
 }
 
 }  // namespace
@@ -88,6 +60,14 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
 
   size_t s = 0;  // cursor in old_state
   const auto& p = *plays;
+  {  // the new listeners are at most the (cell, user) groups: reserved at once, not doubled
+    size_t groups = 0;
+    for (size_t k = 0; k < p.size(); ++k) {
+      groups += k == 0 || p[k].cell != p[k - 1].cell ||
+                (p[k].user & ~uint64_t{1}) != (p[k - 1].user & ~uint64_t{1});
+    }
+    out.listeners.reserve(groups);
+  }
   size_t i = 0;
   int64_t cell_dp = 0, cell_df = 0;
   uint64_t cur_cell = ~uint64_t{0};

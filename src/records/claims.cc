@@ -344,14 +344,54 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     return v;
   }
   if (c.name == "first") {
-    ENCORE_RETURN_IF_ERROR(NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N)"));
+    ENCORE_RETURN_IF_ERROR(
+        NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N or monthly_listeners >= N)"));
     ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(c.args[0]));
     const auto [at, op] = FindComparison(c.args[1]);
     if (at == std::string::npos || op != ">=") {
-      return Status::InvalidArgument("first(…) needs 'streams >= N' or 'streams_in_year(Y) >= N'");
+      return Status::InvalidArgument(
+          "first(…) needs 'streams >= N', 'streams_in_year(Y) >= N' or 'monthly_listeners >= N'");
     }
     const std::string metric(Trim(std::string_view(c.args[1]).substr(0, at)));
     ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(c.args[1].substr(at + 2), "N"));
+    if (metric == "monthly_listeners") {
+      // The first of the filter's entities whose monthly listeners (28 days) reached N: the
+      // earliest day (ties share it), from one pass over the days.
+      const EntityKind k = holder.value_or(EntityKind::kArtist);
+      std::vector<std::pair<Day, uint32_t>> reached;
+      std::vector<char> done(u.size(), 0);
+      ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(*ctx.store));
+      const std::vector<Day> days = ctx.store->Days();
+      if (last && !days.empty()) {
+        ENCORE_RETURN_IF_ERROR(ListenerDays(
+            *ctx.store, u, k, days.front(), *last, ListenerWindow::k28Days, {},
+            [&](Day d, const std::vector<uint32_t>& ents, const std::vector<uint64_t>& counts) {
+              for (size_t i = 0; i < ents.size(); ++i) {
+                if (!done[ents[i]] && counts[i] >= static_cast<uint64_t>(n) &&
+                    f.Matches(u, ents[i])) {
+                  done[ents[i]] = 1;
+                  reached.emplace_back(d, ents[i]);
+                }
+              }
+              return Status::Ok();
+            }));
+      }
+      v.type = Value::Type::kEntity;
+      for (const auto& [d, ent] : reached) {
+        if (d != reached.front().first) break;
+        v.entities.push_back(ent);
+        v.shown += (v.shown.empty() ? "" : " and ") + std::string(EntityKindName(k)) + " \"" +
+                   u.Describe(ent).name + "\"";
+        v.evidence += (v.evidence.empty() ? "" : "; ") + u.Describe(ent).name + " reached " +
+                      Thousands(n) + " monthly listeners on " + FormatDate(d);
+      }
+      if (reached.size() > v.entities.size()) {
+        v.evidence += "; next: " + u.Describe(reached[v.entities.size()].second).name + " on " +
+                      FormatDate(reached[v.entities.size()].first);
+      }
+      if (v.entities.empty()) v.shown = "nobody yet";
+      return v;
+    }
     int year = 0;
     if (metric != "streams") {
       ENCORE_ASSIGN_OR_RETURN(Call m, ParseCall(metric));
@@ -414,6 +454,43 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
                  Thousands(std::llround(m->level)) + " a day, " + change + " a week; 90 % interval " +
                  (x.earliest ? FormatDate(*x.earliest) : "?") + ".." +
                  (x.latest ? FormatDate(*x.latest) : "not on pace");
+    return v;
+  }
+  if (c.name == "monthly_listeners" || c.name == "listeners") {
+    // Unique listeners (doc/records.md, "Listeners") of an entity in the window ending on a day:
+    // monthly_listeners(kind "name", DATE) is the 28 days; listeners(kind "name", DATE, window).
+    const bool monthly = c.name == "monthly_listeners";
+    ENCORE_RETURN_IF_ERROR(NeedArgs(c, monthly ? 2 : 3, monthly ? 2 : 3,
+                                    monthly ? "(kind \"name\", YYYY-MM-DD)"
+                                            : "(kind \"name\", YYYY-MM-DD, day|7d|28d|month|year)"));
+    ENCORE_ASSIGN_OR_RETURN(Ref r, ParseRef(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, r.kind, r.name));
+    const std::string date = Unquote(c.args[1]);
+    const auto day = ParseDate(date);
+    if (!day) return Status::InvalidArgument("'" + date + "' is not a date (YYYY-MM-DD)");
+    ListenerWindow window = ListenerWindow::k28Days;
+    if (!monthly) {
+      auto w = ParseListenerWindow(Unquote(c.args[2]));
+      if (!w) return Status::InvalidArgument("the window is day, 7d, 28d, month or year");
+      window = *w;
+    }
+    ListenerFilter filter;
+    if (ctx.settings.service) {
+      const auto& names = ctx.store->services();
+      auto it = std::find(names.begin(), names.end(), *ctx.settings.service);
+      if (it == names.end()) return Status::NotFound("no service " + *ctx.settings.service);
+      filter.service = static_cast<uint32_t>(it - names.begin());
+    }
+    ENCORE_ASSIGN_OR_RETURN(auto points, EntityListeners(*ctx.store, u, e, *day, *day, window, filter));
+    const ListenerPoint& p = points.at(0);
+    v.number = static_cast<double>(p.listeners);
+    v.shown = Thousands(static_cast<int64_t>(p.listeners));
+    if (p.days_without_sets > 0) v.bound = Value::Bound::kAtLeast;
+    v.evidence = u.Describe(e).name + ": " + Thousands(static_cast<int64_t>(p.listeners)) +
+                 " unique listeners from " + FormatDate(p.from) + " to " + FormatDate(p.day) +
+                 (p.days_without_sets ? " (at least: " + std::to_string(p.days_without_sets) +
+                                            " days of totals without users)"
+                                      : "");
     return v;
   }
   if (c.name == "previous_release") {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -33,6 +34,77 @@ std::vector<Day> DaysWithin(const std::vector<Day>& days, Day from, Day to) {
   }
   return out;
 }
+
+// The places of a board: each entity of a kind that some store track counts for, and per store
+// track the places it counts for.
+struct Places {
+  std::vector<uint32_t> entity_of;             // per place
+  std::vector<uint32_t> targets_at, targets;  // per store track (+1): its places
+};
+
+Places PlacesOf(const RecordsUniverse& u, EntityKind kind) {
+  Places p;
+  std::vector<uint32_t> place_of(u.size(), ~0u);
+  p.targets_at.assign(u.store_tracks() + 1, 0);
+  for (uint32_t t = 0; t < u.store_tracks(); ++t) {
+    auto add = [&](uint32_t e) {
+      if (u.kind(e) != kind) return;
+      if (place_of[e] == ~0u) {
+        place_of[e] = static_cast<uint32_t>(p.entity_of.size());
+        p.entity_of.push_back(e);
+      }
+      p.targets.push_back(place_of[e]);
+    };
+    add(u.TrackEntity(t));
+    for (const uint32_t* x = u.ExtrasBegin(t); x != u.ExtrasEnd(t); ++x) add(*x);
+    p.targets_at[t + 1] = static_cast<uint32_t>(p.targets.size());
+  }
+  return p;
+}
+
+// (place, listener) → the last day the listener streamed the place: an open-addressing table of
+// 64-bit keys (place << 32 | listener + 1; 0 empty) that only grows.
+class LastSeen {
+ public:
+  // The slot of the key: found, or empty (then *fresh).
+  int32_t* Find(uint64_t key, bool* fresh) {
+    if ((size_ + 1) * 10 > keys_.size() * 7) Grow();
+    size_t i = Slot(key);
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & (keys_.size() - 1);
+    *fresh = keys_[i] == 0;
+    if (*fresh) {
+      keys_[i] = key;
+      ++size_;
+    }
+    return &days_[i];
+  }
+  void Clear() {
+    std::fill(keys_.begin(), keys_.end(), 0);
+    size_ = 0;
+  }
+  size_t size() const { return size_; }
+
+ private:
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & (keys_.size() - 1);
+  }
+  void Grow() {
+    std::vector<uint64_t> keys(std::max<size_t>(1 << 16, keys_.size() * 2), 0);
+    std::vector<int32_t> days(keys.size(), 0);
+    keys.swap(keys_);
+    days.swap(days_);
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j] == 0) continue;
+      size_t i = Slot(keys[j]);
+      while (keys_[i] != 0) i = (i + 1) & (keys_.size() - 1);
+      keys_[i] = keys[j];
+      days_[i] = days[j];
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<int32_t> days_;
+  size_t size_ = 0;
+};
 
 Status NeedSets(const CountStore& store) {
   if (store.KeepsListeners()) return Status::Ok();
@@ -154,6 +226,66 @@ Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, cons
   return points;
 }
 
+Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from,
+                    Day to, ListenerWindow window, const ListenerFilter& filter,
+                    const std::function<Status(Day, const std::vector<uint32_t>& entities,
+                                               const std::vector<uint64_t>& listeners)>& fn) {
+  ENCORE_RETURN_IF_ERROR(NeedSets(store));
+  if (from > to) return Status::Ok();
+  const Places places = PlacesOf(u, kind);
+  const bool calendar = window == ListenerWindow::kMonth || window == ListenerWindow::kYear;
+  const int32_t span = window == ListenerWindow::kDay      ? 1
+                       : window == ListenerWindow::k7Days  ? 7
+                       : window == ListenerWindow::k28Days ? 28
+                                                           : 0;
+  // A listener joins a place's count the day it streams it after at least a window's absence,
+  // and leaves it `span` days after its last such day (a rolling window), or when a calendar
+  // period ends. Expiries are kept per day as the keys that may leave then.
+  LastSeen last;
+  std::vector<uint64_t> count(places.entity_of.size(), 0);
+  std::vector<std::vector<uint64_t>> expire(span > 0 ? static_cast<size_t>(span) : 1);
+  const Day first = WindowStart(window, from);
+  const std::vector<Day> days = store.Days();
+  auto next = std::lower_bound(days.begin(), days.end(), first);
+  for (Day d = first; d <= to; ++d) {
+    if (calendar && d > first && WindowStart(window, d) == d) {  // a new period
+      last.Clear();
+      std::fill(count.begin(), count.end(), 0);
+    }
+    if (span > 0) {  // who streamed last `span` days ago leaves today
+      auto& out = expire[static_cast<size_t>(d % span)];
+      for (const uint64_t key : out) {
+        bool fresh = false;
+        int32_t* seen = last.Find(key, &fresh);
+        if (!fresh && *seen == d - span) --count[key >> 32];
+      }
+      out.clear();
+    }
+    if (next != days.end() && *next == d) {
+      ++next;
+      ENCORE_ASSIGN_OR_RETURN(auto l, store.ReadListeners(d));
+      if (l) {
+        const DayListeners& dl = *l;
+        for (size_t k = 0; k < dl.size(); ++k) {
+          const uint32_t t = dl.track[k];
+          if (t >= u.store_tracks() || !Passes(dl, k, filter)) continue;
+          for (uint32_t x = places.targets_at[t]; x < places.targets_at[t + 1]; ++x) {
+            const uint64_t key = (uint64_t{places.targets[x]} << 32) | (uint64_t{dl.user[k]} + 1);
+            bool fresh = false;
+            int32_t* seen = last.Find(key, &fresh);
+            if (!fresh && *seen == d) continue;  // seen today already
+            if (fresh || span == 0 || *seen <= d - span) ++count[places.targets[x]];
+            *seen = d;
+            if (span > 0) expire[static_cast<size_t>(d % span)].push_back(key);
+          }
+        }
+      }
+    }
+    if (d >= from) ENCORE_RETURN_IF_ERROR(fn(d, places.entity_of, count));
+  }
+  return Status::Ok();
+}
+
 Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const RecordsUniverse& u,
                                           EntityKind kind, Day day, ListenerWindow window,
                                           const ListenerFilter& filter, int threads) {
@@ -166,23 +298,10 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
   //   L = [day].
   const Day before_from = WindowStart(window, day - 1);
   const Day m_from = std::max(out.from, before_from);
-  // Board places: an entity of the kind each store track counts for.
-  std::vector<uint32_t> place_of(u.size(), ~0u);
-  std::vector<uint32_t> entity_of;
-  std::vector<uint32_t> targets_at(u.store_tracks() + 1, 0), targets;
-  for (uint32_t t = 0; t < u.store_tracks(); ++t) {
-    auto add = [&](uint32_t e) {
-      if (u.kind(e) != kind) return;
-      if (place_of[e] == ~0u) {
-        place_of[e] = static_cast<uint32_t>(entity_of.size());
-        entity_of.push_back(e);
-      }
-      targets.push_back(place_of[e]);
-    };
-    add(u.TrackEntity(t));
-    for (const uint32_t* x = u.ExtrasBegin(t); x != u.ExtrasEnd(t); ++x) add(*x);
-    targets_at[t + 1] = static_cast<uint32_t>(targets.size());
-  }
+  const Places places = PlacesOf(u, kind);
+  const auto& entity_of = places.entity_of;
+  const auto& targets_at = places.targets_at;
+  const auto& targets = places.targets;
   const std::vector<Day> days = DaysWithin(store.Days(), std::min(before_from, out.from), day);
   // Each thread reads every n-th day into its own three sets of bitmaps (F, M, L per place),
   // buffering a day's users per place (ascending: entries come by user) before adding them.

@@ -98,26 +98,47 @@ Status DecodeCapState(const std::string& data, const std::string& name, Day day,
   return Status::Ok();
 }
 
-std::string EncodeListeners(Day day, const DayListeners& l, const std::vector<CountryCode>& home) {
-  const size_t n = l.size();
-  std::vector<uint64_t> col(n);
-  ColumnFileWriter w(store_format::kListenersMagic, day);
-  for (size_t i = 0; i < n; ++i) col[i] = l.user[i];
-  w.AddColumn(ColumnEncoding::kDeltaVarint, col);
-  for (size_t i = 0; i < n; ++i) col[i] = l.track[i];
-  w.AddColumn(ColumnEncoding::kVarint, col);
+void ListenerColumns::Reserve(size_t n) {
+  user.reserve(n + n / 4);
+  track.reserve(n * 2);
+  country.reserve(n);
+  service.reserve(n);
+}
+
+void ListenerColumns::Push(uint32_t u, uint64_t cell, const HomeCountries& home) {
+  if (rows > 0 && u == last_user && cell == last_cell) return;
+  PutVarint(&user, u - (rows > 0 ? last_user : 0));
+  PutVarint(&track, CellTrack(cell));
   // A listener's own country (home) as 0, any other as its code + 1: most streams are at home.
-  for (size_t i = 0; i < n; ++i) {
-    col[i] = l.country[i] == home[l.user[i]] ? 0 : uint64_t{l.country[i]} + 1;
-  }
-  w.AddColumn(ColumnEncoding::kVarint, col);
-  for (size_t i = 0; i < n; ++i) col[i] = l.service[i];
-  w.AddColumn(ColumnEncoding::kVarint, col);
+  const CountryCode c = CellCountry(cell);
+  PutVarint(&country, c == home[u] ? 0 : uint64_t{c} + 1);
+  PutVarint(&service, CellService(cell));
+  last_user = u;
+  last_cell = cell;
+  ++rows;
+}
+
+std::string ListenerColumns::Finish(Day day) const {
+  ColumnFileWriter w(store_format::kListenersMagic, day);
+  // Level 1: as small within a few per cent on these columns (measured), at half the time.
+  w.AddEncodedColumn(ColumnEncoding::kDeltaVarint, rows, user, 1);
+  w.AddEncodedColumn(ColumnEncoding::kVarint, rows, track, 1);
+  w.AddEncodedColumn(ColumnEncoding::kVarint, rows, country, 1);
+  w.AddEncodedColumn(ColumnEncoding::kVarint, rows, service, 1);
   return w.Finish();
 }
 
+std::string EncodeListeners(Day day, const DayListeners& l, const HomeCountries& home) {
+  ListenerColumns c;
+  c.Reserve(l.size());
+  for (size_t i = 0; i < l.size(); ++i) {
+    c.Push(l.user[i], MakeCell(l.service[i], l.track[i], l.country[i]), home);
+  }
+  return c.Finish(day);
+}
+
 Status DecodeListeners(const std::string& data, const std::string& name, Day day,
-                       const std::vector<CountryCode>& home, DayListeners* l) {
+                       const HomeCountries& home, DayListeners* l) {
   const uint64_t users = home.size();
   ColumnFileReader r;
   ENCORE_RETURN_IF_ERROR(r.Open(data, store_format::kListenersMagic, 4, name));
@@ -151,36 +172,33 @@ Status DecodeListeners(const std::string& data, const std::string& name, Day day
   return Status::Ok();
 }
 
-std::string EncodeUsers(const std::vector<ListenerKey>& users, const std::vector<CountryCode>& home) {
-  std::vector<uint64_t> services, countries, keys;
-  services.reserve(users.size());
-  countries.reserve(users.size());
-  keys.reserve(users.size());
-  for (size_t i = 0; i < users.size(); ++i) {
-    services.push_back(users[i].service);
-    countries.push_back(home[i]);
-    keys.push_back(users[i].user);
-  }
+std::string EncodeUsers(const std::vector<uint64_t>& keys, const std::vector<uint8_t>& services,
+                        const HomeCountries& home) {
+  const size_t n = keys.size();
   ColumnFileWriter w(store_format::kUsersMagic, 0);
-  w.AddColumn(ColumnEncoding::kVarint, services);
-  w.AddColumn(ColumnEncoding::kVarint, countries);
+  std::vector<uint64_t> col(n);
+  for (size_t i = 0; i < n; ++i) col[i] = services[i];
+  w.AddColumn(ColumnEncoding::kVarint, col);
+  for (size_t i = 0; i < n; ++i) col[i] = home[i];
+  w.AddColumn(ColumnEncoding::kVarint, col);
   w.AddColumn(ColumnEncoding::kFixed64, keys);
   return w.Finish();
 }
 
-Status DecodeUsers(const std::string& data, const std::string& name,
-                   std::vector<ListenerKey>* users, std::vector<CountryCode>* home) {
+Status DecodeUsers(const std::string& data, const std::string& name, std::vector<uint64_t>* keys,
+                   std::vector<uint8_t>* services, HomeCountries* home) {
   ColumnFileReader r;
   ENCORE_RETURN_IF_ERROR(r.Parse(data, store_format::kUsersMagic, 3, name));
-  if (users) users->resize(r.rows());
-  home->resize(r.rows());
+  if (keys) keys->reserve(r.rows());
+  if (services) services->reserve(r.rows());
   for (size_t i = 0; i < r.rows(); ++i) {
     if (r.column(0)[i] >= 32) return Status::Corruption(name + ": a service id out of range");
     if (r.column(1)[i] >= (1u << kCountryBits)) {
       return Status::Corruption(name + ": a country out of range");
     }
-    if (users) (*users)[i] = {static_cast<uint32_t>(r.column(0)[i]), r.column(2)[i]};
-    (*home)[i] = static_cast<CountryCode>(r.column(1)[i]);
+    if (keys) keys->push_back(r.column(2)[i]);
+    if (services) services->push_back(static_cast<uint8_t>(r.column(0)[i]));
+    home->push_back(static_cast<CountryCode>(r.column(1)[i]));
   }
   return Status::Ok();
 }

@@ -16,9 +16,15 @@ constexpr size_t kColumnDirEntry = 16;             // encoding, 7 reserved, comp
 constexpr size_t kMaxRows = 1ULL << 34;
 constexpr int kZstdLevel = 3;
 
-std::string Compress(std::string_view raw) {
+std::string Compress(std::string_view raw, int level = kZstdLevel) {
+  // One context a thread, kept: making one per call costs more than compressing a small column.
+  struct Ctx {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ~Ctx() { ZSTD_freeCCtx(c); }
+  };
+  thread_local Ctx ctx;
   std::string out(ZSTD_compressBound(raw.size()), '\0');
-  const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), kZstdLevel);
+  const size_t n = ZSTD_compressCCtx(ctx.c, out.data(), out.size(), raw.data(), raw.size(), level);
   out.resize(ZSTD_isError(n) ? 0 : n);
   return out;
 }
@@ -85,6 +91,12 @@ void ColumnFileWriter::AddColumn(ColumnEncoding encoding, const std::vector<uint
     }
   }
   columns_.emplace_back(encoding, Compress(raw));
+}
+
+void ColumnFileWriter::AddEncodedColumn(ColumnEncoding encoding, uint64_t rows, std::string_view raw,
+                                        int level) {
+  rows_ = rows;
+  columns_.emplace_back(encoding, Compress(raw, level));
 }
 
 std::string ColumnFileWriter::Finish() const {

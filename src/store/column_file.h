@@ -25,6 +25,9 @@ class ColumnFileWriter {
   ColumnFileWriter(std::string_view magic, int64_t tag) : magic_(magic), tag_(tag) {}
   // All columns must have the same length. The column is copied into the encoding immediately.
   void AddColumn(ColumnEncoding encoding, const std::vector<uint64_t>& values);
+  // A column of `rows` values already encoded (raw: the bytes before compression), compressed at
+  // this zstd level (default: the store's, 3).
+  void AddEncodedColumn(ColumnEncoding encoding, uint64_t rows, std::string_view raw, int level = 3);
   // The whole file's bytes.
   std::string Finish() const;
 

@@ -1,6 +1,7 @@
 #include "store/local_store.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -8,16 +9,19 @@
 #include <filesystem>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <set>
 #include <unordered_map>
 
 #include "common/hash.h"
+#include "common/radix_sort.h"
 #include "common/track_table.h"
 #include "store/clickhouse_client.h"
 #include "store/clickhouse_store.h"
@@ -28,6 +32,14 @@
 
 namespace encore {
 namespace {
+
+// Asks the kernel for transparent huge pages over the whole 2 MiB pages inside [p, p + n).
+void AdviseHugePages(void* p, size_t n) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
 
 constexpr char kManifest[] = "MANIFEST";
 constexpr char kManifestTmp[] = "MANIFEST.tmp";
@@ -160,7 +172,7 @@ class LocalStore final : public CountStore {
     if (it == m_.days.end() || it->second.listeners.empty()) return std::optional<DayListeners>();
     const std::string path = DataPath(it->second.listeners);
     ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
-    ENCORE_ASSIGN_OR_RETURN(const std::vector<CountryCode>* home, HomeCountries());
+    ENCORE_ASSIGN_OR_RETURN(const HomeCountries* home, ReaderHomes());
     DayListeners l;
     ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, *home, &l));
     if (l.size() != it->second.listener_entries) {
@@ -275,7 +287,7 @@ class LocalStore final : public CountStore {
     std::string listeners;
     if (!u->listeners.empty()) {
       st.listeners = stem + ".lis";
-      ENCORE_ASSIGN_OR_RETURN(listeners, MergeListeners(u->day, u->listeners, &st.listener_entries));
+      ENCORE_ASSIGN_OR_RETURN(listeners, MergeListeners(u->day, &u->listeners, &st.listener_entries));
     }
     {
       std::lock_guard<std::mutex> lock(stage_mu_);  // the file system need not be thread-safe
@@ -294,107 +306,164 @@ class LocalStore final : public CountStore {
   }
 
  private:
-  // The number of a listener, given now if it has none (under users_mu_, the users loaded).
-  uint32_t NumberOf(const ListenerKey& k, CountryCode country) {
-    auto slot = [&](const ListenerKey& key) {
-      return static_cast<size_t>(((key.user ^ (uint64_t{key.service} * 0x9E3779B97F4A7C15ULL)) *
-                                  0xff51afd7ed558ccdULL) >> 20) & (user_slots_.size() - 1);
-    };
-    if ((numbered_.size() + 1) * 4 > user_slots_.size() * 3) {  // keep the table under 3/4 full
-      std::vector<uint32_t>(std::max<size_t>(1 << 16, user_slots_.size() * 2), 0).swap(user_slots_);
-      for (uint32_t n = 0; n < numbered_.size(); ++n) {
-        size_t i = slot(numbered_[n]);
-        while (user_slots_[i] != 0) i = (i + 1) & (user_slots_.size() - 1);
-        user_slots_[i] = n + 1;
+  // A listener's id in the numbering table: the user key mixed with its service (decision 0010:
+  // one person's ids on two services are two listeners); never 0, the empty slot.
+  static uint64_t ListenerId(uint32_t service, uint64_t user) {
+    const uint64_t id = user ^ (uint64_t{service} * 0x9E3779B97F4A7C15ULL);
+    return id == 0 ? 1 : id;
+  }
+  size_t IdSlot(uint64_t id) const {
+    return static_cast<size_t>((id * 0xff51afd7ed558ccdULL) >> slot_shift_);
+  }
+  // The number of a listener id, given now if it has none (under users_mu_, the users loaded).
+  uint32_t NumberOf(uint64_t id, uint8_t service, CountryCode country) {
+    if ((user_services_.size() + 1) * 4 > id_slots_.size() * 3) {  // under 3/4 full
+      std::vector<uint64_t> ids(std::max<size_t>(1 << 16, id_slots_.size() * 2), 0);
+      std::vector<uint32_t> nums(ids.size());
+      // Lookups land anywhere in the table: huge pages spare a page walk on most of them.
+      AdviseHugePages(ids.data(), ids.size() * sizeof ids[0]);
+      AdviseHugePages(nums.data(), nums.size() * sizeof nums[0]);
+      ids.swap(id_slots_);
+      nums.swap(num_slots_);
+      slot_shift_ = 64 - std::countr_zero(id_slots_.size());
+      for (size_t j = 0; j < ids.size(); ++j) {
+        if (ids[j] == 0) continue;
+        size_t i = IdSlot(ids[j]);
+        while (id_slots_[i] != 0) i = (i + 1) & (id_slots_.size() - 1);
+        id_slots_[i] = ids[j];
+        num_slots_[i] = nums[j];
       }
     }
-    size_t i = slot(k);
-    for (; user_slots_[i] != 0; i = (i + 1) & (user_slots_.size() - 1)) {
-      if (numbered_[user_slots_[i] - 1] == k) return user_slots_[i] - 1;
+    size_t i = IdSlot(id);
+    for (; id_slots_[i] != 0; i = (i + 1) & (id_slots_.size() - 1)) {
+      if (id_slots_[i] == id) return num_slots_[i];
     }
-    const auto n = static_cast<uint32_t>(numbered_.size());
-    numbered_.push_back(k);
+    const auto n = static_cast<uint32_t>(user_services_.size());
+    id_slots_[i] = id;
+    num_slots_[i] = n;
+    user_services_.push_back(service);
     home_.push_back(country);
-    user_slots_[i] = n + 1;
     return n;
   }
 
-  // The day's listener set with `pairs` added: the file's bytes, and its entries.
-  Result<std::string> MergeListeners(Day day, const std::vector<ListenerPair>& pairs,
-                                     uint64_t* entries) {
-    std::vector<std::pair<uint32_t, uint64_t>> add(pairs.size());  // (number, cell)
+  // Loads the numbered listeners into the table (under users_mu_), once.
+  Status LoadUsers() {
+    if (users_loaded_) return Status::Ok();
+    if (!m_.users_file.empty()) {
+      const std::string path = DataPath(m_.users_file);
+      ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
+      std::vector<uint64_t> keys;
+      std::vector<uint8_t> services;
+      HomeCountries home;
+      ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, &keys, &services, &home));
+      if (keys.size() != m_.user_count) {
+        return Status::Corruption(path + ": user count disagrees with manifest");
+      }
+      user_services_.reserve(keys.size());
+      for (size_t n = 0; n < keys.size(); ++n) {
+        if (NumberOf(ListenerId(services[n], keys[n]), services[n], home[n]) + 1 !=
+            user_services_.size()) {
+          return Status::Corruption(path + ": a listener numbered twice");
+        }
+      }
+    }
+    users_loaded_ = true;
+    return Status::Ok();
+  }
+
+  // The numbered listeners' user keys, by number (for the users file).
+  std::vector<uint64_t> UserKeys() const {
+    std::vector<uint64_t> keys(user_services_.size());
+    for (size_t i = 0; i < id_slots_.size(); ++i) {
+      if (id_slots_[i] == 0) continue;
+      const uint32_t n = num_slots_[i];
+      uint64_t key = id_slots_[i] ^ (uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL);
+      // Keys have bit 0 clear: an odd one here is the id 0 that ListenerId made 1.
+      if (id_slots_[i] == 1 && (key & 1)) key = uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL;
+      keys[n] = key;
+    }
+    return keys;
+  }
+
+  // The day's listener set with `pairs` added: the file's bytes, and its entries. `pairs` is
+  // consumed (its users become listener numbers in place, then it is freed).
+  Result<std::string> MergeListeners(Day day, std::vector<ListenerPair>* pairs, uint64_t* entries) {
+    std::vector<ListenerPair>& add = *pairs;
+    auto id_of = [](const ListenerPair& p) { return ListenerId(CellService(p.cell), p.user); };
+    constexpr uint64_t kMiss = ~uint64_t{0};
+    std::vector<uint32_t> misses;
     {
-      std::lock_guard<std::mutex> lock(users_mu_);
-      if (!users_loaded_) {
-        if (!m_.users_file.empty()) {
-          const std::string path = DataPath(m_.users_file);
-          ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
-          std::vector<ListenerKey> users;
-          std::vector<CountryCode> home;
-          ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, &users, &home));
-          if (users.size() != m_.user_count) {
-            return Status::Corruption(path + ": user count disagrees with manifest");
-          }
-          numbered_.reserve(users.size());
-          for (size_t n = 0; n < users.size(); ++n) {
-            if (NumberOf(users[n], home[n]) + 1 != numbered_.size()) {
-              return Status::Corruption(path + ": a listener numbered twice");
-            }
+      std::unique_lock<std::shared_mutex> lock(users_mu_);
+      ENCORE_RETURN_IF_ERROR(LoadUsers());
+    }
+    {
+      // Listeners numbered before: looked up by every thread at once (the table changes only
+      // under the exclusive lock). Random lookups in a big table: the slots of a few pairs ahead
+      // are fetched meanwhile.
+      std::shared_lock<std::shared_mutex> lock(users_mu_);
+      constexpr size_t kAhead = 32;
+      const size_t mask = id_slots_.size() - 1;
+      for (size_t k = 0; k < add.size(); ++k) {
+        if (k + kAhead < add.size() && !id_slots_.empty()) {
+          const size_t ahead = IdSlot(id_of(add[k + kAhead]));
+          __builtin_prefetch(&id_slots_[ahead]);
+          __builtin_prefetch(&num_slots_[ahead]);
+        }
+        ListenerPair& p = add[k];
+        const uint64_t id = id_of(p);
+        p.user = kMiss;
+        if (id_slots_.empty()) {
+          misses.push_back(static_cast<uint32_t>(k));
+          continue;
+        }
+        for (size_t i = IdSlot(id); id_slots_[i] != 0; i = (i + 1) & mask) {
+          if (id_slots_[i] == id) {
+            p.user = num_slots_[i];
+            break;
           }
         }
-        users_loaded_ = true;
-      }
-      for (size_t i = 0; i < pairs.size(); ++i) {
-        add[i] = {NumberOf({CellService(pairs[i].cell), pairs[i].user}, CellCountry(pairs[i].cell)),
-                  pairs[i].cell};
+        if (p.user == kMiss) {
+          p.user = id;  // kept for the second pass
+          misses.push_back(static_cast<uint32_t>(k));
+        }
       }
     }
-    // The home countries of every number given so far (a copy: other days number more meanwhile).
-    std::vector<CountryCode> home;
-    {
-      std::lock_guard<std::mutex> lock(users_mu_);
-      home = home_;
+    if (!misses.empty()) {  // new listeners (or numbered by another thread meanwhile)
+      std::unique_lock<std::shared_mutex> lock(users_mu_);
+      for (const uint32_t k : misses) {
+        ListenerPair& p = add[k];
+        const uint64_t id = p.user == kMiss ? id_of(p) : p.user;
+        p.user = NumberOf(id, static_cast<uint8_t>(CellService(p.cell)), CellCountry(p.cell));
+      }
     }
-    std::sort(add.begin(), add.end());
+    std::vector<uint32_t>().swap(misses);
+    // By number, each listener's cells in the order they came (by cell): stable.
+    RadixSort<11>(&add, [](const ListenerPair& p) { return p.user; });
     DayListeners old;
     if (auto it = m_.days.find(day); it != m_.days.end() && !it->second.listeners.empty()) {
       const std::string path = DataPath(it->second.listeners);
       ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
-      ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, home, &old));
+      ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, home_, &old));
     }
-    DayListeners out;
-    const size_t reserve = old.size() + add.size();
-    out.user.reserve(reserve);
-    out.track.reserve(reserve);
-    out.country.reserve(reserve);
-    out.service.reserve(reserve);
-    auto push = [&](uint32_t user, uint64_t cell) {
-      const size_t n = out.size();
-      if (n > 0 && out.user[n - 1] == user &&
-          MakeCell(out.service[n - 1], out.track[n - 1], out.country[n - 1]) == cell) {
-        return;
-      }
-      out.user.push_back(user);
-      out.track.push_back(CellTrack(cell));
-      out.country.push_back(CellCountry(cell));
-      out.service.push_back(static_cast<uint8_t>(CellService(cell)));
-    };
+    // Merged straight into the file's encoded columns.
+    ListenerColumns out;
+    out.Reserve(old.size() + add.size());
     size_t a = 0, b = 0;
     while (a < old.size() || b < add.size()) {
-      std::pair<uint32_t, uint64_t> o{~0u, 0};
-      if (a < old.size()) {
-        o = {old.user[a], MakeCell(old.service[a], old.track[a], old.country[a])};
-      }
-      if (b >= add.size() || (a < old.size() && o <= add[b])) {
-        push(o.first, o.second);
+      const uint64_t old_cell = a < old.size() ? MakeCell(old.service[a], old.track[a], old.country[a]) : 0;
+      if (b >= add.size() ||
+          (a < old.size() && (old.user[a] < add[b].user ||
+                              (old.user[a] == add[b].user && old_cell <= add[b].cell)))) {
+        out.Push(old.user[a], old_cell, home_);
         ++a;
       } else {
-        push(add[b].first, add[b].second);
+        out.Push(static_cast<uint32_t>(add[b].user), add[b].cell, home_);
         ++b;
       }
     }
-    *entries = out.size();
-    return EncodeListeners(day, out, home);
+    std::vector<ListenerPair>().swap(add);
+    *entries = out.rows;
+    return out.Finish(day);
   }
 
   Status ApplyOnce(CommitBatch batch) {
@@ -425,7 +494,7 @@ class LocalStore final : public CountStore {
         StagedDay st;
         st.listeners = FormatDate(u.day) + "." + gen + ".lis";
         ENCORE_ASSIGN_OR_RETURN(std::string bytes,
-                                MergeListeners(u.day, u.listeners, &st.listener_entries));
+                                MergeListeners(u.day, &u.listeners, &st.listener_entries));
         ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.listeners), bytes, false));
         md.listeners = st.listeners;
         md.listener_entries = st.listener_entries;
@@ -490,10 +559,11 @@ class LocalStore final : public CountStore {
       }
       next.days[u.day] = md;
     }
-    if (numbered_.size() > m_.user_count) {  // listeners numbered by this commit's days
+    if (user_services_.size() > m_.user_count) {  // listeners numbered by this commit's days
       next.users_file = "users." + gen + ".dict";
-      next.user_count = numbered_.size();
-      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.users_file), EncodeUsers(numbered_, home_), &written));
+      next.user_count = user_services_.size();
+      ENCORE_RETURN_IF_ERROR(Write(DataPath(next.users_file),
+                                   EncodeUsers(UserKeys(), user_services_, home_), &written));
       if (!m_.users_file.empty()) obsolete.push_back(DataPath(m_.users_file));
     }
     if (next.sealed_before) {  // sealing drops the cap state of every day it closes
@@ -639,34 +709,34 @@ class LocalStore final : public CountStore {
   std::mutex stage_mu_;
   // Listener numbers (MergeListeners): every numbered listener, the committed ones first, and a
   // table of number + 1 by hash; loaded on the first day that adds listeners.
-  std::mutex users_mu_;
+  std::shared_mutex users_mu_;
   bool users_loaded_ = false;
-  std::vector<ListenerKey> numbered_;
-  std::vector<CountryCode> home_;  // per number: the country of its first counted stream
+  std::vector<uint64_t> id_slots_;     // listener ids (ListenerId) by hash; 0: empty
+  std::vector<uint32_t> num_slots_;    // their numbers
+  int slot_shift_ = 64;
+  std::vector<uint8_t> user_services_;  // per number: the service id
+  HomeCountries home_;                  // per number: the country of its first counted stream
   // A reader's home countries (ReadListeners), loaded on first use and again after a commit
   // that numbered more listeners. The pointer stays valid until the next commit.
-  Result<const std::vector<CountryCode>*> HomeCountries() const {
+  Result<const HomeCountries*> ReaderHomes() const {
     std::lock_guard<std::mutex> lock(reader_home_mu_);
-    if (reader_home_users_ != m_.user_count || !reader_home_loaded_) {
+    if (reader_home_.size() != m_.user_count || !reader_home_loaded_) {
       reader_home_.clear();
       if (!m_.users_file.empty()) {
         const std::string path = DataPath(m_.users_file);
         ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
-        ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, nullptr, &reader_home_));
+        ENCORE_RETURN_IF_ERROR(DecodeUsers(data, path, nullptr, nullptr, &reader_home_));
         if (reader_home_.size() != m_.user_count) {
           return Status::Corruption(path + ": user count disagrees with manifest");
         }
       }
-      reader_home_users_ = m_.user_count;
       reader_home_loaded_ = true;
     }
     return &reader_home_;
   }
   mutable std::mutex reader_home_mu_;
   mutable bool reader_home_loaded_ = false;
-  mutable uint64_t reader_home_users_ = 0;
-  mutable std::vector<CountryCode> reader_home_;
-  std::vector<uint32_t> user_slots_;
+  mutable HomeCountries reader_home_;
 };
 
 }  // namespace
