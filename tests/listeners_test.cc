@@ -233,7 +233,78 @@ TEST_F(ListenersTest, BoardsEqualCountDistinctWithTheDayBefore) {
       if (now.count(id)) want_before[id] = n;
     }
     EXPECT_EQ(got_before, want_before);
+    if (&c != &cases[0]) continue;
+    // The peak: the most listeners in a 28-day window ending on any day to the board's, and the
+    // first day of it.
+    std::map<std::string, std::pair<std::string, std::string>> want_peak, got_peak;
+    for (const auto& row : sql_->Query(
+             "WITH RECURSIVE d(day) AS (SELECT MIN(day) FROM s UNION ALL SELECT date(day, '+1 "
+             "day') FROM d WHERE day < '" + c.to + "'), w AS (SELECT d.day AS end_day, e.id, "
+             "COUNT(DISTINCT s.who) AS n FROM d JOIN s ON s.day BETWEEN date(d.day, '-27 days') "
+             "AND d.day JOIN " + c.view + " e ON e.track = s.track GROUP BY d.day, e.id) "
+             "SELECT id, n, MIN(end_day) FROM w WHERE (id, n) IN (SELECT id, MAX(n) FROM w GROUP "
+             "BY id) GROUP BY id")) {
+      if (now.count(row[0])) want_peak[row[0]] = {row[1], row[2]};
+    }
+    for (const auto& x : j["standings"]) {
+      got_peak[x["id"]] = {std::to_string(x["peak"].get<uint64_t>()), x["peak_date"]};
+    }
+    EXPECT_EQ(got_peak, want_peak);
   }
+}
+
+// A store's listener sets, from its manifest: day → file.
+std::map<std::string, std::string> ListenerFiles(const std::string& store) {
+  const std::string text = ReadText(store + "/MANIFEST");
+  const json m = json::parse(text.substr(text.find('\n') + 1));
+  std::map<std::string, std::string> files;
+  for (const auto& [day, d] : m["days"].items()) {
+    if (d.contains("listeners")) files[day] = d["listeners"];
+  }
+  return files;
+}
+
+TEST_F(ListenersTest, ANewDayChangesOnlyTheSetsItTouches) {
+  TempDir d("listeners-incremental");
+  const std::string store = " --store " + Quote(d / "s");
+  RunResult r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(dir_->path() + "/part0.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto before = ListenerFiles(d / "s");
+  ASSERT_GT(before.size(), 40u);
+  auto day_listeners = [&] {
+    RunResult q = RunEncore("listeners jk-seven --kind track --window day --from 2024-03-20 "
+                            "--to 2024-03-21 --format json" + store);
+    EXPECT_EQ(q.code, 0) << q.err;
+    std::vector<uint64_t> v;
+    const json j = json::parse(q.out);
+    for (const auto& p : j["points"]) v.push_back(p["listeners"]);
+    return v;
+  };
+  const auto counts_before = day_listeners();
+  ASSERT_EQ(counts_before.size(), 2u);
+  // One play on a day the store has, one on a new day, one too short to count.
+  WriteText(d / "more.csv",
+            "ts,user,track,ms_played,country,tier\n"
+            "2024-03-20T10:00:00Z,newcomer,jk-seven,184000,KR,premium\n"
+            "2024-05-02T10:00:00Z,newcomer,jk-seven,184000,KR,premium\n"
+            "2024-03-21T10:00:00Z,newcomer,jk-seven,1000,KR,premium\n");
+  r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(d / "more.csv") + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto after = ListenerFiles(d / "s");
+  for (const auto& [day, file] : before) {
+    if (day == "2024-03-20") {
+      EXPECT_NE(after.at(day), file) << day;  // rewritten with the newcomer
+    } else {
+      EXPECT_EQ(after.at(day), file) << day;  // untouched
+    }
+  }
+  EXPECT_EQ(after.size(), before.size() + 1);
+  EXPECT_TRUE(after.count("2024-05-02"));
+  // The newcomer counts on the day it streamed, not on the day of its short play.
+  const auto counts_after = day_listeners();
+  ASSERT_EQ(counts_after.size(), 2u);
+  EXPECT_EQ(counts_after[0], counts_before[0] + 1);
+  EXPECT_EQ(counts_after[1], counts_before[1]);
 }
 
 TEST_F(ListenersTest, StoresWithoutUsersSayTheyHaveNoListeners) {

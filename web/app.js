@@ -248,6 +248,7 @@ async function chart(name, params) {
 
 async function track(id) {
   const t = await api('/tracks/' + encodeURIComponent(id));
+  const lc = await listenersCurve('track', id);
   const runs = t.chart_runs || [];
   show(t.title,
     el('h1', { 'data-testid': 'track-title' }, t.title),
@@ -262,6 +263,7 @@ async function track(id) {
       runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
     el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot'),
     el('h2', {}, 'Milestones'), milestoneTable(t.milestones), forecastTable(t.forecast),
+    el('h2', {}, 'Monthly listeners'), lc,
     runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
         el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks'),
@@ -275,6 +277,7 @@ async function track(id) {
 
 async function artist(id) {
   const a = await api('/artists/' + encodeURIComponent(id));
+  const lc = await listenersCurve('artist', id);
   const trackRows = list => list.map(t => el('tr', {},
     el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(t.id) }, t.title),
        el('div', { class: 'artist' }, t.release_title)),
@@ -288,6 +291,7 @@ async function artist(id) {
       card('Streams (credited)', num(a.entity ? a.entity.streams : a.streams), 'artist-streams'),
       card('Releases', num(a.releases.length)), card('Tracks', num(a.tracks.length))),
     el('h2', {}, 'Cumulative streams'), cumulativePlot(a.series, a.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Monthly listeners'), lc,
     el('div', { class: 'grid2' },
       el('div', {}, el('h2', {}, 'Tracks'), el('table', { 'data-testid': 'artist-tracks' },
         el('tbody', {}, trackRows(a.tracks))),
@@ -387,6 +391,91 @@ async function race(params) {
   done('race');
 }
 
+// Listeners: a board (kworb's "monthly listeners": the figure, its change since the day before,
+// the peak and its date) and an entity's curve.
+function listenersForm(params) {
+  const f = el('form', { class: 'toolbar', 'data-testid': 'listeners-form' },
+    el('label', { for: 'lk' }, 'of'),
+    el('select', { id: 'lk', name: 'kind' }, ['artist', 'track', 'song', 'release'].map(k =>
+      el('option', { value: k, selected: (params.kind || 'artist') === k ? '' : null }, k + 's'))),
+    el('label', { for: 'lw' }, 'over'),
+    el('select', { id: 'lw', name: 'window' }, [['28d', '28 days (monthly)'], ['7d', '7 days'], ['day', 'the day'],
+                                              ['month', 'the calendar month'], ['year', 'the calendar year']].map(([v, t]) =>
+      el('option', { value: v, selected: (params.window || '28d') === v ? '' : null }, t))),
+    el('label', { for: 'lc' }, 'in'), el('input', { id: 'lc', name: 'country', value: params.country || '', size: 4, placeholder: 'all' }),
+    el('label', { for: 'ld' }, 'to'), el('input', { id: 'ld', name: 'date', value: params.date || '', size: 10, placeholder: 'last day' }),
+    el('label', { for: 'lx' }, 'where'), el('input', { id: 'lx', name: 'where', value: params.where || '', size: 24,
+                                                      placeholder: 'solo and tag = k-pop' }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/listeners' + qs(Object.fromEntries(new FormData(f)));
+  });
+  return f;
+}
+
+async function listeners(params) {
+  const b = await api('/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
+                                          date: params.date, where: params.where, limit: 100 }));
+  const change = v => el('span', { class: 'move ' + (v > 0 ? 'up' : v < 0 ? 'down' : 'same') },
+                         (v > 0 ? '+' : v < 0 ? '−' : '') + num(Math.abs(v)));
+  show(b.title, el('h1', {}, 'Listeners'), listenersForm(params),
+    el('h2', { 'data-testid': 'board-title' }, `${b.title}, ${b.from} to ${b.date}`),
+    el('p', { class: 'sub' }, 'Unique listeners: people with at least one counted stream in the window, counted exactly.',
+       b.days_without_sets ? ` ${b.days_without_sets} days of the window hold daily totals only, which carry no users: at least these.` : ''),
+    el('table', { 'data-testid': 'listeners-board' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, 'Name'), el('th', { class: 'num' }, 'Listeners'),
+        el('th', { class: 'num' }, 'Change'), el('th', { class: 'num' }, 'Peak'), el('th', {}, 'Peak date'))),
+      el('tbody', {}, b.standings.map(x => el('tr', { 'data-testid': 'standing' },
+        el('td', { class: 'pos' }, x.rank),
+        el('td', { class: 'title' }, x.link ? el('a', { href: href(x.link) }, x.name) : x.name),
+        el('td', { class: 'num' }, num(x.listeners)), el('td', { class: 'num' }, change(x.change)),
+        el('td', { class: 'num' }, num(x.peak)), el('td', {}, x.peak_date))))),
+    b.total > b.standings.length ? el('p', { class: 'sub' }, `${num(b.total - b.standings.length)} more not shown.`) : null);
+  done('listeners');
+}
+
+// An entity's monthly listeners over the last 90 days with listeners, as a curve and its table.
+async function listenersCurve(kind, id) {
+  const box = el('div', { 'data-testid': 'listeners' });
+  let l;
+  try {
+    l = await api('/listeners/' + kind + '/' + encodeURIComponent(id));
+  } catch (e) {
+    box.append(el('p', { class: 'sub' }, 'Listeners: ' + e.message));
+    return box;
+  }
+  if (!l.points.length) {
+    box.append(el('p', { class: 'sub' }, l.note || 'No listeners counted.'));
+    return box;
+  }
+  const plot = el('div', { class: 'plot', 'data-testid': 'listeners-plot' });
+  const xs = l.points.map(p => secs(p.date)), ys = l.points.map(p => p.listeners);
+  const opts = {
+    width: 800, height: 240, scales: { x: { time: true } },
+    axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
+    series: [{}, { label: 'Monthly listeners (28 days)', stroke: '#3d8bfd', width: 2, value: (u, v) => v === null ? '' : num(v) }],
+  };
+  requestAnimationFrame(() => {
+    opts.width = plotWidth(plot);
+    plot.plot = new uPlot(opts, [xs, ys], plot);
+  });
+  plot.dataset.points = String(xs.length);
+  const last = l.points[l.points.length - 1];
+  const peak = l.points.reduce((a, p) => (p.listeners > a.listeners ? p : a), l.points[0]);
+  box.append(el('div', { class: 'cards' },
+      card('Monthly listeners', num(last.listeners), 'monthly-listeners'),
+      card('Peak (these 90 days)', num(peak.listeners) + ' on ' + peak.date)),
+    plot,
+    el('details', {}, el('summary', {}, 'The figures'),
+      el('table', { 'data-testid': 'listeners-table' }, el('thead', {}, el('tr', {}, el('th', {}, 'Window'),
+        el('th', { class: 'num' }, 'Listeners'))),
+        el('tbody', {}, l.points.slice().reverse().map(p => el('tr', {}, el('td', {}, `${p.from} – ${p.date}`),
+          el('td', { class: 'num' }, num(p.listeners))))))));
+  return box;
+}
+
 async function news(params) {
   const n = await api('/news' + qs({ kind: params.kind, limit: 100 }));
   const kinds = ['', 'record', 'first', 'year', 'milestone', 'withdrawn'];
@@ -432,6 +521,7 @@ async function route() {
     else if (parts[0] === 'records' && parts[1] === 'fastest') await fastest(params);
     else if (parts[0] === 'records' && parts[1] === 'race') await race(params);
     else if (parts[0] === 'news') await news(params);
+    else if (parts[0] === 'listeners') await listeners(params);
     else if (parts[0] === 'search') await search(params);
     else throw new ApiError('No such page: ' + hash);
   } catch (e) {

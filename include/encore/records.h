@@ -403,15 +403,22 @@ struct ListenerStanding {
   uint32_t entity = 0;
   uint64_t listeners = 0;
   uint64_t before = 0;  // in the window ending the day before
+  // With peaks: the most listeners in a window ending on any day up to the board's, and the first
+  // day it had them.
+  uint64_t peak = 0;
+  Day peak_day = 0;
 };
 struct ListenerBoardResult {
   Day day = 0, from = 0;
   std::vector<ListenerStanding> standings;
   uint32_t days_without_sets = 0;  // as in ListenerPoint, over the window
 };
+// with_peaks: also each one's peak (ListenerStanding), from a pass over every day of the store
+// up to `day` (ListenerDays).
 Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const RecordsUniverse& u,
                                           EntityKind kind, Day day, ListenerWindow window,
-                                          const ListenerFilter& filter, int threads = 2);
+                                          const ListenerFilter& filter, bool with_peaks = false,
+                                          int threads = 2);
 
 // Every day from..to at once: `fn` is called for each day (in order, every calendar day) with the
 // entities of `kind` that any store track counts for and each one's listeners in the window
@@ -423,8 +430,9 @@ Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKin
                     const std::function<Status(Day, const std::vector<uint32_t>& entities,
                                                const std::vector<uint64_t>& listeners)>& fn);
 
-// The last day holding a listener set; nullopt when none does.
+// The last (first) day holding a listener set; nullopt when none does.
 Result<std::optional<Day>> LastListenerDay(const CountStore& store);
+Result<std::optional<Day>> FirstListenerDay(const CountStore& store);
 
 // A backtest: for every all-time crossing in the state and each horizon h (days), the forecast
 // made h days before it (from the days up to then) against the day it happened.

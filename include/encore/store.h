@@ -235,6 +235,8 @@ class CountStore {
   // streams only, or a day never seen). Listener numbers are dense (0..users-1), the same on
   // every day of the store, so a window's or a roll-up's listeners are the union of numbers.
   virtual bool KeepsListeners() const { return false; }
+  // The days holding a listener set, ascending (without reading them).
+  virtual std::vector<Day> DaysWithListeners() const { return {}; }
   virtual Result<std::optional<DayListeners>> ReadListeners(Day day) const;
 
   virtual bool HasSource(std::string_view fingerprint) const = 0;

@@ -1211,8 +1211,8 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         if (!a->to.empty()) {
           ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
         }
-        const std::vector<Day> days = store.Days();
-        from = std::max(to - 89, days.empty() ? to : days.front());
+        ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
+        from = std::max(to - 89, first.value_or(to));
         if (!a->from.empty()) {
           ENCORE_ASSIGN_OR_RETURN(from, ParseDateFlag("--from", a->from));
         }
@@ -1273,7 +1273,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           ENCORE_ASSIGN_OR_RETURN(day, ParseDateFlag("--date", a->date));
         }
       ENCORE_ASSIGN_OR_RETURN(ListenerBoardResult board,
-                              ListenerBoard(store, u, kind, day, *window, filter));
+                              ListenerBoard(store, u, kind, day, *window, filter, true));
       std::vector<const ListenerStanding*> shown;
       for (const auto& s : board.standings) {
         if (where.Matches(u, s.entity)) shown.push_back(&s);
@@ -1292,7 +1292,9 @@ void AddListenersCommand(CLI::App& app, Action* action) {
                           {"listeners", s->listeners},
                           {"before", s->before},
                           {"change", static_cast<int64_t>(s->listeners) -
-                                         static_cast<int64_t>(s->before)}});
+                                         static_cast<int64_t>(s->before)},
+                          {"peak", s->peak},
+                          {"peak_date", FormatDate(s->peak_day)}});
         }
         std::cout << json{{"window", ListenerWindowName(*window)},
                           {"date", FormatDate(board.day)},
@@ -1309,15 +1311,16 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         return Status::Ok();
       }
       if (a->c.format == "csv") {
-        std::printf("rank,kind,id,name,listeners,before,change\n");
+        std::printf("rank,kind,id,name,listeners,before,change,peak,peak_date\n");
         size_t rank = 0;
         for (const auto* s : shown) {
           const Entity e = u.Describe(s->entity);
-          std::printf("%zu,%s,%s,%s,%llu,%llu,%lld\n", ++rank, std::string(EntityKindName(e.kind)).c_str(),
-                      CsvField(e.id).c_str(), CsvField(e.name).c_str(),
-                      static_cast<unsigned long long>(s->listeners),
+          std::printf("%zu,%s,%s,%s,%llu,%llu,%lld,%llu,%s\n", ++rank,
+                      std::string(EntityKindName(e.kind)).c_str(), CsvField(e.id).c_str(),
+                      CsvField(e.name).c_str(), static_cast<unsigned long long>(s->listeners),
                       static_cast<unsigned long long>(s->before),
-                      static_cast<long long>(s->listeners) - static_cast<long long>(s->before));
+                      static_cast<long long>(s->listeners) - static_cast<long long>(s->before),
+                      static_cast<unsigned long long>(s->peak), FormatDate(s->peak_day).c_str());
         }
         return Status::Ok();
       }
@@ -1326,12 +1329,14 @@ void AddListenersCommand(CLI::App& app, Action* action) {
                   board.day == board.from ? "on" : "the window", FormatDate(board.day).c_str(),
                   FormatDate(board.from).c_str(), where_text.c_str(),
                   a->where.empty() ? "" : (", where " + a->where).c_str());
-      std::printf("%5s  %14s  %12s  %s\n", "rank", "listeners", "change", "name");
+      std::printf("%5s  %14s  %12s  %14s  %-10s  %s\n", "rank", "listeners", "change", "peak",
+                  "peak date", "name");
       size_t rank = 0;
       for (const auto* s : shown) {
-        std::printf("%5zu  %14s  %12s  %s\n", ++rank,
+        std::printf("%5zu  %14s  %12s  %14s  %-10s  %s\n", ++rank,
                     Thousands(static_cast<int64_t>(s->listeners)).c_str(),
                     change(s->listeners, s->before).c_str(),
+                    Thousands(static_cast<int64_t>(s->peak)).c_str(), FormatDate(s->peak_day).c_str(),
                     Printable(u.Describe(s->entity).name).c_str());
       }
       if (total > shown.size()) {

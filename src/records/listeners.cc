@@ -154,12 +154,16 @@ Day WindowStart(ListenerWindow w, Day day) {
 
 Result<std::optional<Day>> LastListenerDay(const CountStore& store) {
   ENCORE_RETURN_IF_ERROR(NeedSets(store));
-  const std::vector<Day> days = store.Days();
-  for (auto it = days.rbegin(); it != days.rend(); ++it) {
-    ENCORE_ASSIGN_OR_RETURN(auto l, store.ReadListeners(*it));
-    if (l) return std::optional<Day>(*it);
-  }
-  return std::optional<Day>();
+  const std::vector<Day> days = store.DaysWithListeners();
+  if (days.empty()) return std::optional<Day>();
+  return std::optional<Day>(days.back());
+}
+
+Result<std::optional<Day>> FirstListenerDay(const CountStore& store) {
+  ENCORE_RETURN_IF_ERROR(NeedSets(store));
+  const std::vector<Day> days = store.DaysWithListeners();
+  if (days.empty()) return std::optional<Day>();
+  return std::optional<Day>(days.front());
 }
 
 Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, const RecordsUniverse& u,
@@ -288,7 +292,8 @@ Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKin
 
 Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const RecordsUniverse& u,
                                           EntityKind kind, Day day, ListenerWindow window,
-                                          const ListenerFilter& filter, int threads) {
+                                          const ListenerFilter& filter, bool with_peaks,
+                                          int threads) {
   ENCORE_RETURN_IF_ERROR(NeedSets(store));
   ListenerBoardResult out;
   out.day = day;
@@ -389,6 +394,24 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
     s.listeners = union_size(set[1][p], set[2][p]);
     s.before = union_size(set[0][p], set[1][p]);
     if (s.listeners > 0) out.standings.push_back(s);
+  }
+  if (with_peaks && !out.standings.empty()) {
+    std::vector<uint32_t> at(u.size(), ~0u);
+    for (size_t i = 0; i < out.standings.size(); ++i) at[out.standings[i].entity] = static_cast<uint32_t>(i);
+    const std::vector<Day> all = store.Days();
+    ENCORE_RETURN_IF_ERROR(ListenerDays(
+        store, u, kind, all.front(), day, window, filter,
+        [&](Day d, const std::vector<uint32_t>& ents, const std::vector<uint64_t>& counts) {
+          for (size_t i = 0; i < ents.size(); ++i) {
+            if (at[ents[i]] == ~0u) continue;
+            ListenerStanding& s = out.standings[at[ents[i]]];
+            if (counts[i] > s.peak) {
+              s.peak = counts[i];
+              s.peak_day = d;
+            }
+          }
+          return Status::Ok();
+        }));
   }
   std::sort(out.standings.begin(), out.standings.end(),
             [](const ListenerStanding& a, const ListenerStanding& b) {

@@ -324,7 +324,8 @@ Result<ApiReply> Index() {
              {"GET /api/v1/status", "GET /api/v1/charts", "GET /api/v1/charts/{chart}",
               "GET /api/v1/tracks/{id}", "GET /api/v1/releases/{id}", "GET /api/v1/artists/{id}",
               "GET /api/v1/records/fastest", "GET /api/v1/records/race",
-              "GET /api/v1/records/first", "GET /api/v1/records/most", "GET /api/v1/news",
+              "GET /api/v1/records/first", "GET /api/v1/records/most", "GET /api/v1/listeners",
+              "GET /api/v1/listeners/{kind}/{id}", "GET /api/v1/news",
               "GET /api/v1/check", "GET /api/v1/resolve", "GET /api/v1/search",
               "POST /api/v1/ingest (with a token)", "PUT /api/v1/catalog (with a token)"}}};
   return r;
@@ -924,6 +925,133 @@ Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   return r;
 }
 
+// Listeners (doc/records.md, "Listeners"): the window, country and service of a request.
+struct ListenerParams {
+  ListenerWindow window = ListenerWindow::k28Days;
+  ListenerFilter filter;
+  std::string country, service;
+};
+Result<ListenerParams> GetListenerParams(const Snapshot& s, const Params& p) {
+  ListenerParams lp;
+  const std::string w = p.Str("window", "28d");
+  auto window = ParseListenerWindow(w);
+  if (!window) return Status::InvalidArgument("window must be day, 7d, 28d, month or year, not '" + w + "'");
+  lp.window = *window;
+  lp.country = p.Str("country");
+  if (!lp.country.empty()) {
+    lp.filter.country = ParseCountry(lp.country, false);
+    if (!lp.filter.country) {
+      return Status::InvalidArgument("country must be an ISO 3166 code (KR, US, GB), not '" +
+                                     lp.country + "'");
+    }
+  }
+  lp.service = p.Str("service");
+  if (!lp.service.empty()) {
+    const auto& names = s.store->services();
+    auto it = std::find(names.begin(), names.end(), lp.service);
+    if (it == names.end()) return Status::InvalidArgument("the store has no service '" + lp.service + "'");
+    lp.filter.service = static_cast<uint32_t>(it - names.begin());
+  }
+  return lp;
+}
+
+json ListenerScope(const ListenerParams& lp) {
+  return {{"window", ListenerWindowName(lp.window)},
+          {"country", lp.country.empty() ? json() : json(lp.country)},
+          {"service", lp.service.empty() ? json() : json(lp.service)}};
+}
+
+// GET /api/v1/listeners: every entity of a kind by listeners in the window ending on a day (the
+// last with listeners by default), with the day before's figure and the peak.
+Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"kind", "window", "date", "country", "service", "where", "limit", "offset"}));
+  ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("artist"));
+  ENCORE_ASSIGN_OR_RETURN(const ListenerParams lp, GetListenerParams(s, p));
+  ENCORE_ASSIGN_OR_RETURN(const Filter where, Filter::Parse(p.Str("where")));
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 50));
+  ENCORE_ASSIGN_OR_RETURN(auto date, p.Date("date"));
+  ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(*s.store));
+  if (!last) {
+    return Status::NotFound(
+        "the store holds no listeners: they come from raw plays and listening histories (daily "
+        "totals and chart streams carry no users)");
+  }
+  const Day day = date.value_or(*last);
+  const RecordsUniverse& u = s.state.universe;
+  ENCORE_ASSIGN_OR_RETURN(ListenerBoardResult board,
+                          ListenerBoard(*s.store, u, kind, day, lp.window, lp.filter, true));
+  json rows = json::array();
+  size_t rank = 0;
+  for (const auto& x : board.standings) {
+    if (!where.Matches(u, x.entity)) continue;
+    const Entity e = u.Describe(x.entity);
+    rows.push_back({{"rank", ++rank},
+                    {"kind", EntityKindName(e.kind)},
+                    {"id", e.id},
+                    {"name", e.name},
+                    {"link", LinkOf(u, x.entity)},
+                    {"listeners", x.listeners},
+                    {"before", x.before},
+                    {"change", static_cast<int64_t>(x.listeners) - static_cast<int64_t>(x.before)},
+                    {"peak", x.peak},
+                    {"peak_date", FormatDate(x.peak_day)}});
+  }
+  ApiReply r;
+  r.body = ListenerScope(lp);
+  r.body["title"] = std::string(lp.window == ListenerWindow::k28Days ? "Monthly listeners" : "Listeners") +
+                    " of " + Plural(kind) + (lp.country.empty() ? "" : " in " + lp.country) +
+                    (where.text().empty() ? "" : " (" + where.text() + ")");
+  r.body["kind"] = EntityKindName(kind);
+  r.body["where"] = where.text();
+  r.body["date"] = FormatDate(board.day);
+  r.body["from"] = FormatDate(board.from);
+  r.body["last_date"] = FormatDate(*last);
+  r.body["days_without_sets"] = board.days_without_sets;
+  PutPage(&r.body, "standings", rows, page);
+  return r;
+}
+
+// GET /api/v1/listeners/{kind}/{id}: an entity's listeners in the window ending on each day
+// from..to (default: the 90 days to the last with listeners).
+Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name,
+                                 const std::string& id, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"window", "from", "to", "country", "service"}));
+  auto kind = ParseEntityKind(kind_name);
+  if (!kind) return Status::NotFound("no such endpoint: listeners of a '" + kind_name + "' (track, song, release or artist)");
+  ENCORE_ASSIGN_OR_RETURN(const ListenerParams lp, GetListenerParams(s, p));
+  const RecordsUniverse& u = s.state.universe;
+  ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, *kind, id));
+  ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(*s.store));
+  ENCORE_ASSIGN_OR_RETURN(auto from, p.Date("from"));
+  ENCORE_ASSIGN_OR_RETURN(auto to, p.Date("to"));
+  ApiReply r;
+  const Entity ent = u.Describe(e);
+  r.body = ListenerScope(lp);
+  r.body["entity"] = std::string(EntityKindName(*kind)) + ":" + ent.id;
+  r.body["name"] = ent.name;
+  r.body["link"] = LinkOf(u, e);
+  r.body["points"] = json::array();
+  if (!last) {  // no listeners: an empty series, and why
+    r.body["note"] =
+        "the store holds no listeners: they come from raw plays and listening histories (daily "
+        "totals and chart streams carry no users)";
+    return r;
+  }
+  ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(*s.store));
+  const Day end = to.value_or(*last);
+  const Day start = from.value_or(std::max(end - 89, *first));
+  if (start > end) return Status::InvalidArgument("from is after to");
+  if (end - start > 3660) return Status::InvalidArgument("a series spans at most 3,660 days");
+  ENCORE_ASSIGN_OR_RETURN(auto points, EntityListeners(*s.store, u, e, start, end, lp.window, lp.filter));
+  for (const auto& x : points) {
+    r.body["points"].push_back({{"date", FormatDate(x.day)},
+                                {"from", FormatDate(x.from)},
+                                {"listeners", x.listeners},
+                                {"days_without_sets", x.days_without_sets}});
+  }
+  return r;
+}
+
 Result<ApiReply> News(const Snapshot& s, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"since", "kind", "entity", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const auto since, p.Date("since"));
@@ -1117,7 +1245,9 @@ Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
     if (what == "check") return Check(s, r, p);
     if (what == "resolve") return ResolveName(s, p);
     if (what == "search") return Search(s, p);
+    if (what == "listeners") return ListenersBoard(s, p);
   }
+  if (parts.size() == 5 && what == "listeners") return ListenersSeries(s, parts[3], parts[4], p);
   if (parts.size() == 4) {
     const std::string& id = parts[3];
     if (what == "charts") return GetChart(s, id, p);

@@ -166,6 +166,13 @@ class LocalStore final : public CountStore {
   }
 
   bool KeepsListeners() const override { return true; }
+  std::vector<Day> DaysWithListeners() const override {
+    std::vector<Day> days;
+    for (const auto& [day, d] : m_.days) {
+      if (!d.listeners.empty()) days.push_back(day);
+    }
+    return days;
+  }
 
   Result<std::optional<DayListeners>> ReadListeners(Day day) const override {
     auto it = m_.days.find(day);
@@ -390,7 +397,6 @@ class LocalStore final : public CountStore {
   Result<std::string> MergeListeners(Day day, std::vector<ListenerPair>* pairs, uint64_t* entries) {
     std::vector<ListenerPair>& add = *pairs;
     auto id_of = [](const ListenerPair& p) { return ListenerId(CellService(p.cell), p.user); };
-    constexpr uint64_t kMiss = ~uint64_t{0};
     std::vector<uint32_t> misses;
     {
       std::unique_lock<std::shared_mutex> lock(users_mu_);
@@ -411,19 +417,18 @@ class LocalStore final : public CountStore {
         }
         ListenerPair& p = add[k];
         const uint64_t id = id_of(p);
-        p.user = kMiss;
-        if (id_slots_.empty()) {
-          misses.push_back(static_cast<uint32_t>(k));
-          continue;
-        }
-        for (size_t i = IdSlot(id); id_slots_[i] != 0; i = (i + 1) & mask) {
-          if (id_slots_[i] == id) {
-            p.user = num_slots_[i];
-            break;
+        bool found = false;
+        if (!id_slots_.empty()) {
+          for (size_t i = IdSlot(id); id_slots_[i] != 0; i = (i + 1) & mask) {
+            if (id_slots_[i] == id) {
+              p.user = num_slots_[i];
+              found = true;
+              break;
+            }
           }
         }
-        if (p.user == kMiss) {
-          p.user = id;  // kept for the second pass
+        if (!found) {
+          p.user = id;  // the id, for the second pass
           misses.push_back(static_cast<uint32_t>(k));
         }
       }
@@ -432,8 +437,7 @@ class LocalStore final : public CountStore {
       std::unique_lock<std::shared_mutex> lock(users_mu_);
       for (const uint32_t k : misses) {
         ListenerPair& p = add[k];
-        const uint64_t id = p.user == kMiss ? id_of(p) : p.user;
-        p.user = NumberOf(id, static_cast<uint8_t>(CellService(p.cell)), CellCountry(p.cell));
+        p.user = NumberOf(p.user, static_cast<uint8_t>(CellService(p.cell)), CellCountry(p.cell));
       }
     }
     std::vector<uint32_t>().swap(misses);

@@ -159,7 +159,27 @@ test('artist page', async () => {
   assert.equal(await page.textContent('[data-testid=artist-name]'), a.name);
   assert.equal(await page.locator('[data-testid=artist-tracks] tr').count(), a.tracks.length);
   assert.equal(await page.locator('[data-testid=cumulative-plot] canvas').count(), 1);
+  // The monthly listeners curve, its last figure as the API's series ends.
+  const l = await apiJson('/listeners/artist/jungkook');
+  assert.ok(l.points.length > 0, 'the demo holds listeners');
+  assert.equal(await page.locator('[data-testid=listeners-plot] canvas').count(), 1);
+  assert.equal(await page.textContent('[data-testid=monthly-listeners]'),
+               l.points[l.points.length - 1].listeners.toLocaleString('en-US'));
+  assert.equal(await page.locator('[data-testid=listeners-table] tbody tr').count(), l.points.length);
   await shot('artist');
+});
+
+test('listeners: the monthly listeners board with change and peak', async () => {
+  const b = await apiJson('/listeners?limit=100');
+  await open('#/listeners', 'listeners');
+  const rows = page.locator('[data-testid=listeners-board] [data-testid=standing]');
+  assert.equal(await rows.count(), b.standings.length);
+  const first = await rows.first().locator('td').allTextContents();
+  assert.equal(first[1], b.standings[0].name);
+  assert.equal(first[2], b.standings[0].listeners.toLocaleString('en-US'));
+  assert.equal(first[4], b.standings[0].peak.toLocaleString('en-US'));
+  assert.equal(first[5], b.standings[0].peak_date);
+  await shot('listeners');
 });
 
 test('search, then follow a result', async () => {
