@@ -62,49 +62,90 @@ Places PlacesOf(const RecordsUniverse& u, EntityKind kind) {
   return p;
 }
 
-// (place, listener) → the last day the listener streamed the place: an open-addressing table of
-// 64-bit keys (place << 32 | listener + 1; 0 empty) that only grows.
-class LastSeen {
- public:
-  // The slot of the key: found, or empty (then *fresh).
-  int32_t* Find(uint64_t key, bool* fresh) {
-    if ((size_ + 1) * 10 > keys_.size() * 7) Grow();
-    size_t i = Slot(key);
-    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & (keys_.size() - 1);
-    *fresh = keys_[i] == 0;
-    if (*fresh) {
-      keys_[i] = key;
-      ++size_;
-    }
-    return &days_[i];
-  }
-  void Clear() {
-    std::fill(keys_.begin(), keys_.end(), 0);
-    size_ = 0;
-  }
-  size_t size() const { return size_; }
-
- private:
-  size_t Slot(uint64_t key) const {
-    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & (keys_.size() - 1);
-  }
-  void Grow() {
-    std::vector<uint64_t> keys(std::max<size_t>(1 << 16, keys_.size() * 2), 0);
-    std::vector<int32_t> days(keys.size(), 0);
-    keys.swap(keys_);
-    days.swap(days_);
-    for (size_t j = 0; j < keys.size(); ++j) {
-      if (keys[j] == 0) continue;
-      size_t i = Slot(keys[j]);
-      while (keys_[i] != 0) i = (i + 1) & (keys_.size() - 1);
-      keys_[i] = keys[j];
-      days_[i] = days[j];
-    }
-  }
-  std::vector<uint64_t> keys_;
-  std::vector<int32_t> days_;
-  size_t size_ = 0;
+// The days of a range read for a merge by listener: each day's (listener, track) rows that pass
+// the filter, in the order the store keeps them (by listener).
+struct DayRows {
+  Day day = 0;
+  std::vector<uint32_t> user, track;
 };
+
+Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector<Day>& days,
+                                      const ListenerFilter& filter, uint32_t* without_sets,
+                                      int threads = 2) {
+  // Days are read and decoded on `threads` threads, each taking every n-th.
+  std::vector<DayRows> rows(days.size());
+  std::vector<Status> errors(days.size());
+  std::vector<char> missing(days.size(), 0);
+  auto work = [&](size_t first, size_t step) {
+    for (size_t i = first; i < days.size(); i += step) {
+      auto l = store.ReadListeners(days[i]);
+      if (!l.ok()) {
+        errors[i] = l.status();
+        continue;
+      }
+      if (!*l) {
+        missing[i] = 1;
+        continue;
+      }
+      const DayListeners& dl = **l;
+      DayRows& r = rows[i];
+      r.day = days[i];
+      r.user.reserve(dl.size());
+      r.track.reserve(dl.size());
+      for (size_t k = 0; k < dl.size(); ++k) {
+        if (!Passes(dl, k, filter)) continue;
+        r.user.push_back(dl.user[k]);
+        r.track.push_back(dl.track[k]);
+      }
+    }
+  };
+  const size_t n = std::clamp<size_t>(static_cast<size_t>(threads), 1, std::max<size_t>(days.size(), 1));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(work, t, n);
+  work(0, n);
+  for (auto& t : pool) t.join();
+  std::vector<DayRows> out;
+  for (size_t i = 0; i < days.size(); ++i) {
+    ENCORE_RETURN_IF_ERROR(errors[i]);
+    if (missing[i]) {
+      if (without_sets) ++*without_sets;
+      continue;
+    }
+    out.push_back(std::move(rows[i]));
+  }
+  return out;
+}
+
+// Visits the rows of every day by listener: fn(user, i, from, to) for each day i (ascending) with
+// rows [from, to) of that listener, the listeners in ascending order, each listener's days
+// together. `first`/`end`: the listener numbers [first, end) only (a thread's share).
+template <typename Fn>
+void MergeByListener(const std::vector<DayRows>& days, uint32_t first, uint32_t end, Fn&& fn) {
+  std::vector<size_t> at(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    at[i] = static_cast<size_t>(
+        std::lower_bound(days[i].user.begin(), days[i].user.end(), first) - days[i].user.begin());
+  }
+  // Numbers are dense: each in turn, every day's cursor checked.
+  for (uint32_t u = first; u < end; ++u) {
+    for (size_t i = 0; i < days.size(); ++i) {
+      const auto& us = days[i].user;
+      size_t j = at[i];
+      if (j >= us.size() || us[j] != u) continue;
+      while (j < us.size() && us[j] == u) ++j;
+      fn(u, i, at[i], j);
+      at[i] = j;
+    }
+  }
+}
+
+uint32_t MaxUser(const std::vector<DayRows>& days) {
+  uint32_t m = 0;
+  for (const auto& d : days) {
+    if (!d.user.empty()) m = std::max(m, d.user.back() + 1);
+  }
+  return m;
+}
 
 Status NeedSets(const CountStore& store) {
   if (store.KeepsListeners()) return Status::Ok();
@@ -237,55 +278,77 @@ Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKin
   ENCORE_RETURN_IF_ERROR(NeedSets(store));
   if (from > to) return Status::Ok();
   const Places places = PlacesOf(u, kind);
-  const bool calendar = window == ListenerWindow::kMonth || window == ListenerWindow::kYear;
-  const int32_t span = window == ListenerWindow::kDay      ? 1
-                       : window == ListenerWindow::k7Days  ? 7
-                       : window == ListenerWindow::k28Days ? 28
-                                                           : 0;
-  // A listener joins a place's count the day it streams it after at least a window's absence,
-  // and leaves it `span` days after its last such day (a rolling window), or when a calendar
-  // period ends. Expiries are kept per day as the keys that may leave then.
-  LastSeen last;
-  std::vector<uint64_t> count(places.entity_of.size(), 0);
-  std::vector<std::vector<uint64_t>> expire(span > 0 ? static_cast<size_t>(span) : 1);
-  const Day first = WindowStart(window, from);
-  const std::vector<Day> days = store.Days();
-  auto next = std::lower_bound(days.begin(), days.end(), first);
-  for (Day d = first; d <= to; ++d) {
-    if (calendar && d > first && WindowStart(window, d) == d) {  // a new period
-      last.Clear();
-      std::fill(count.begin(), count.end(), 0);
-    }
-    if (span > 0) {  // who streamed last `span` days ago leaves today
-      auto& out = expire[static_cast<size_t>(d % span)];
-      for (const uint64_t key : out) {
-        bool fresh = false;
-        int32_t* seen = last.Find(key, &fresh);
-        if (!fresh && *seen == d - span) --count[key >> 32];
+  const size_t n = places.entity_of.size();
+  const std::vector<Day> all = store.DaysWithListeners();
+  // Out days in chunks: a chunk's counts are a difference array per place and day (an interval of
+  // days per listener and place), its days read for one merge by listener. A chunk holds at most
+  // about 64M counters and 64 days.
+  const int32_t chunk = static_cast<int32_t>(
+      std::clamp<size_t>((size_t{64} << 20) / std::max<size_t>(n, 1), 1, 64));
+  std::vector<uint64_t> counts(n);
+  for (Day c0 = from; c0 <= to; c0 += chunk) {
+    const Day c1 = std::min(to, c0 + chunk - 1);
+    const int32_t len = c1 - c0 + 1;
+    // The window of a listener's day d covers the out days d..last(d).
+    auto last_of = [&](Day d) -> Day {
+      switch (window) {
+        case ListenerWindow::kDay: return d;
+        case ListenerWindow::k7Days: return d + 6;
+        case ListenerWindow::k28Days: return d + 27;
+        case ListenerWindow::kMonth:
+        case ListenerWindow::kYear: {
+          // The period's last day: the day before the next period's first.
+          Day e = d;
+          while (WindowStart(window, e + 1) == WindowStart(window, d) && e < c1) ++e;
+          return e;
+        }
       }
-      out.clear();
+      return d;
+    };
+    std::vector<Day> read;
+    for (auto it = std::lower_bound(all.begin(), all.end(), WindowStart(window, c0));
+         it != all.end() && *it <= c1; ++it) {
+      read.push_back(*it);
     }
-    if (next != days.end() && *next == d) {
-      ++next;
-      ENCORE_ASSIGN_OR_RETURN(auto l, store.ReadListeners(d));
-      if (l) {
-        const DayListeners& dl = *l;
-        for (size_t k = 0; k < dl.size(); ++k) {
-          const uint32_t t = dl.track[k];
-          if (t >= u.store_tracks() || !Passes(dl, k, filter)) continue;
-          for (uint32_t x = places.targets_at[t]; x < places.targets_at[t + 1]; ++x) {
-            const uint64_t key = (uint64_t{places.targets[x]} << 32) | (uint64_t{dl.user[k]} + 1);
-            bool fresh = false;
-            int32_t* seen = last.Find(key, &fresh);
-            if (!fresh && *seen == d) continue;  // seen today already
-            if (fresh || span == 0 || *seen <= d - span) ++count[places.targets[x]];
-            *seen = d;
-            if (span > 0) expire[static_cast<size_t>(d % span)].push_back(key);
+    ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter, nullptr));
+    std::vector<int64_t> diff(n * static_cast<size_t>(len + 1), 0);
+    std::vector<uint32_t> mark(n, ~0u);
+    std::vector<Day> covered(n, 0);  // with mark: the listener's last out day counted so far
+    std::vector<Day> last(days.size());
+    for (size_t i = 0; i < days.size(); ++i) last[i] = last_of(days[i].day);
+    auto add = [&](uint32_t p, Day a, Day b) {  // +1 over out days a..b, clipped to the chunk
+      a = std::max(a, c0);
+      b = std::min(b, c1);
+      if (a > b) return;
+      const size_t row = size_t{p} * static_cast<size_t>(len + 1);
+      ++diff[row + static_cast<size_t>(a - c0)];
+      --diff[row + static_cast<size_t>(b - c0 + 1)];
+    };
+    MergeByListener(days, 0, MaxUser(days), [&](uint32_t user, size_t i, size_t f, size_t e) {
+      const Day d = days[i].day, l = last[i];
+      for (size_t k = f; k < e; ++k) {
+        const uint32_t t = days[i].track[k];
+        if (t >= u.store_tracks()) continue;
+        for (uint32_t x = places.targets_at[t]; x < places.targets_at[t + 1]; ++x) {
+          const uint32_t p = places.targets[x];
+          if (mark[p] != user || covered[p] < d) {  // a new interval
+            mark[p] = user;
+            covered[p] = l;
+            add(p, d, l);
+          } else if (l > covered[p]) {  // extends the one it is in
+            add(p, covered[p] + 1, l);
+            covered[p] = l;
           }
         }
       }
+    });
+    for (int32_t k = 0; k < len; ++k) {
+      for (size_t p = 0; p < n; ++p) {
+        const int64_t v = diff[p * static_cast<size_t>(len + 1) + static_cast<size_t>(k)];
+        counts[p] = static_cast<uint64_t>(static_cast<int64_t>(k == 0 ? 0 : counts[p]) + v);
+      }
+      ENCORE_RETURN_IF_ERROR(fn(c0 + k, places.entity_of, counts));
     }
-    if (d >= from) ENCORE_RETURN_IF_ERROR(fn(d, places.entity_of, count));
   }
   return Status::Ok();
 }
@@ -298,63 +361,60 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
   ListenerBoardResult out;
   out.day = day;
   out.from = WindowStart(window, day);
-  // The window ending on `day` is L ∪ M; the one ending the day before is F ∪ M:
-  //   F = [start of yesterday's window, start of today's - 1], M = [later start, day - 1],
-  //   L = [day].
+  // The window ending on `day` and the one ending the day before: each day read counts for one
+  // or both.
   const Day before_from = WindowStart(window, day - 1);
-  const Day m_from = std::max(out.from, before_from);
   const Places places = PlacesOf(u, kind);
-  const auto& entity_of = places.entity_of;
-  const auto& targets_at = places.targets_at;
-  const auto& targets = places.targets;
-  const std::vector<Day> days = DaysWithin(store.Days(), std::min(before_from, out.from), day);
-  // Each thread reads every n-th day into its own three sets of bitmaps (F, M, L per place),
-  // buffering a day's users per place (ascending: entries come by user) before adding them.
-  const size_t n_threads = std::max<size_t>(1, std::min<size_t>(threads, days.size()));
+  const size_t n = places.entity_of.size();
+  {
+    // Days of the windows with streams but no listener set.
+    const std::vector<Day> counted = DaysWithin(store.Days(), out.from, day);
+    const std::vector<Day> with = store.DaysWithListeners();
+    for (const Day d : counted) {
+      if (!std::binary_search(with.begin(), with.end(), d)) ++out.days_without_sets;
+    }
+  }
+  const std::vector<Day> read = DaysWithin(store.DaysWithListeners(), std::min(before_from, out.from), day);
+  ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter, nullptr));
+  std::vector<uint8_t> in(days.size());  // bit 0: today's window, bit 1: yesterday's
+  for (size_t i = 0; i < days.size(); ++i) {
+    const Day d = days[i].day;
+    in[i] = static_cast<uint8_t>((d >= out.from && d <= day ? 1 : 0) |
+                                 (d >= before_from && d <= day - 1 ? 2 : 0));
+  }
+  // Merged by listener, each listener counted once per place and window (the place's mark is the
+  // last listener counted), the listener range split between threads.
+  const uint32_t users = MaxUser(days);
+  const size_t n_threads = std::clamp<size_t>(static_cast<size_t>(threads), 1, 8);
   struct Part {
-    std::vector<Bitmap> set[3];
-    uint32_t no_sets = 0;
-    Status status;
+    std::vector<uint64_t> now, before;
   };
   std::vector<Part> parts(n_threads);
-  std::atomic<bool> failed{false};
-  auto work = [&](size_t first) {
-    Part& part = parts[first];
-    for (auto& s : part.set) s.resize(entity_of.size());
-    std::vector<std::vector<uint32_t>> buffer(entity_of.size());
-    std::vector<uint32_t> touched;
-    for (size_t i = first; i < days.size() && !failed; i += n_threads) {
-      const Day d = days[i];
-      auto l = store.ReadListeners(d);
-      if (!l.ok()) {
-        part.status = l.status();
-        failed = true;
-        return;
-      }
-      if (!*l) {
-        if (d >= out.from) ++part.no_sets;
-        continue;
-      }
-      const DayListeners& dl = **l;
-      for (size_t k = 0; k < dl.size(); ++k) {
-        const uint32_t t = dl.track[k];
-        if (t >= u.store_tracks() || !Passes(dl, k, filter)) continue;
-        const uint32_t user = dl.user[k];
-        for (uint32_t x = targets_at[t]; x < targets_at[t + 1]; ++x) {
-          std::vector<uint32_t>& b = buffer[targets[x]];
-          if (b.empty()) touched.push_back(targets[x]);
-          if (b.empty() || b.back() != user) b.push_back(user);
+  auto work = [&](size_t t) {
+    Part& part = parts[t];
+    part.now.assign(n, 0);
+    part.before.assign(n, 0);
+    std::vector<uint32_t> mark_now(n, ~0u), mark_before(n, ~0u);
+    const auto first = static_cast<uint32_t>(uint64_t{users} * t / n_threads);
+    const auto end = static_cast<uint32_t>(uint64_t{users} * (t + 1) / n_threads);
+    MergeByListener(days, first, end, [&](uint32_t user, size_t i, size_t f, size_t e) {
+      const uint8_t w = in[i];
+      for (size_t k = f; k < e; ++k) {
+        const uint32_t tr = days[i].track[k];
+        if (tr >= u.store_tracks()) continue;
+        for (uint32_t x = places.targets_at[tr]; x < places.targets_at[tr + 1]; ++x) {
+          const uint32_t p = places.targets[x];
+          if ((w & 1) && mark_now[p] != user) {
+            mark_now[p] = user;
+            ++part.now[p];
+          }
+          if ((w & 2) && mark_before[p] != user) {
+            mark_before[p] = user;
+            ++part.before[p];
+          }
         }
       }
-      const int which = d == day ? 2 : d >= m_from ? 1 : 0;
-      auto& set = part.set[which];
-      for (uint32_t p : touched) {
-        if (!set[p]) set[p] = NewBitmap();
-        roaring_bitmap_add_many(set[p].get(), buffer[p].size(), buffer[p].data());
-        buffer[p].clear();
-      }
-      touched.clear();
-    }
+    });
   };
   {
     std::vector<std::thread> pool;
@@ -362,37 +422,13 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
     work(0);
     for (auto& t : pool) t.join();
   }
-  for (auto& p : parts) {
-    ENCORE_RETURN_IF_ERROR(p.status);
-    out.days_without_sets += p.no_sets;
-  }
-  // The parts' sets into the first's.
-  for (size_t t = 1; t < parts.size(); ++t) {
-    for (int w = 0; w < 3; ++w) {
-      for (size_t p = 0; p < entity_of.size(); ++p) {
-        Bitmap& to = parts[0].set[w][p];
-        Bitmap& from = parts[t].set[w][p];
-        if (!from) continue;
-        if (!to) {
-          to = std::move(from);
-        } else {
-          roaring_bitmap_or_inplace(to.get(), from.get());
-        }
-      }
-    }
-  }
-  auto union_size = [](const Bitmap& a, const Bitmap& b) -> uint64_t {
-    if (a && b) return roaring_bitmap_or_cardinality(a.get(), b.get());
-    if (a) return roaring_bitmap_get_cardinality(a.get());
-    if (b) return roaring_bitmap_get_cardinality(b.get());
-    return 0;
-  };
-  const auto& set = parts[0].set;
-  for (size_t p = 0; p < entity_of.size(); ++p) {
+  for (size_t p = 0; p < n; ++p) {
     ListenerStanding s;
-    s.entity = entity_of[p];
-    s.listeners = union_size(set[1][p], set[2][p]);
-    s.before = union_size(set[0][p], set[1][p]);
+    s.entity = places.entity_of[p];
+    for (const Part& part : parts) {
+      s.listeners += part.now[p];
+      s.before += part.before[p];
+    }
     if (s.listeners > 0) out.standings.push_back(s);
   }
   if (with_peaks && !out.standings.empty()) {
