@@ -22,24 +22,14 @@
 
 #include "encore/catalog.h"
 #include "encore/records.h"
+#include "bench_clock.h"
 #include "encore/store.h"
 
 namespace {
 
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double PeakRssMb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using encore::bench::Median;
+using encore::bench::Now;
+using encore::bench::PeakRssMb;
 
 int Fail(const encore::Status& s) {
   std::fprintf(stderr, "encore-listeners-bench: %s\n", s.ToString().c_str());
@@ -85,7 +75,8 @@ int main(int argc, char** argv) {
   std::printf("store: %llu listeners, %llu entries over %llu days, listener sets %.1f MB\n",
               static_cast<unsigned long long>(st.users),
               static_cast<unsigned long long>(st.listener_entries),
-              static_cast<unsigned long long>(st.listener_days), st.listener_bytes / 1e6);
+              static_cast<unsigned long long>(st.listener_days),
+              static_cast<double>(st.listener_bytes) / 1e6);
   std::printf("| workload | median wall s | peak RSS MiB | result |\n|---|---|---|---|\n");
 
   auto time = [&](const char* name, const std::function<Result<std::string>()>& fn) -> int {

@@ -22,24 +22,14 @@
 
 #include "encore/ingest.h"
 #include "encore/records.h"
+#include "bench_clock.h"
 #include "encore/store.h"
 
 namespace {
 
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double PeakRssMb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using encore::bench::Median;
+using encore::bench::Now;
+using encore::bench::PeakRssMb;
 
 // Streams of track t on day d: a Zipf-like popularity with a weekly swing and noise, so that the
 // top tracks cross many thresholds and most none.
