@@ -253,6 +253,46 @@ TEST_F(ListenersTest, BoardsEqualCountDistinctWithTheDayBefore) {
   }
 }
 
+// Every day's 28-day listeners of each artist, from the first day of plays to `to`, in SQL.
+std::string DailyWindows(const std::string& view, const std::string& to) {
+  return "WITH RECURSIVE d(day) AS (SELECT MIN(day) FROM s UNION ALL SELECT date(day, '+1 day') "
+         "FROM d WHERE day < '" + to + "'), w AS (SELECT d.day AS end_day, e.id, COUNT(DISTINCT "
+         "s.who) AS n FROM d JOIN s ON s.day BETWEEN date(d.day, '-27 days') AND d.day JOIN " +
+         view + " e ON e.track = s.track GROUP BY d.day, e.id) ";
+}
+
+TEST_F(ListenersTest, MilestonesAndTheFirstToNEqualSql) {
+  // Who first had 300 monthly listeners, and when.
+  RunResult r = RunEncore("listeners --reached 300 --top 1000 --date 2024-04-20 --format json" + store_);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  std::set<std::vector<std::string>> got, want;
+  for (const auto& x : j["standings"]) {
+    got.insert({x["id"].get<std::string>(), x["date"].get<std::string>()});
+  }
+  for (const auto& row : sql_->Query(DailyWindows("of_artist", "2024-04-20") +
+                                     "SELECT id, MIN(end_day) FROM w WHERE n >= 300 GROUP BY id")) {
+    want.insert(row);
+  }
+  EXPECT_GE(want.size(), 3u);
+  EXPECT_EQ(got, want);
+  // One artist's milestones every 100 monthly listeners.
+  r = RunEncore("listeners jungkook --milestones 100 --to 2024-04-20 --format json" + store_);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json m = json::parse(r.out);
+  std::vector<std::vector<std::string>> got_m;
+  for (const auto& x : m["milestones"]) {
+    got_m.push_back({std::to_string(x["threshold"].get<uint64_t>()), x["date"].get<std::string>()});
+  }
+  const auto want_m = sql_->Query(
+      DailyWindows("of_artist", "2024-04-20") +
+      ", k(t) AS (SELECT 100 UNION ALL SELECT t + 100 FROM k WHERE t < (SELECT MAX(n) FROM w "
+      "WHERE id = 'jungkook')) SELECT k.t, MIN(w.end_day) FROM k JOIN w ON w.id = 'jungkook' AND "
+      "w.n >= k.t GROUP BY k.t ORDER BY k.t");
+  EXPECT_GE(want_m.size(), 3u);
+  EXPECT_EQ(got_m, want_m);
+}
+
 // A store's listener sets, from its manifest: day → file.
 std::map<std::string, std::string> ListenerFiles(const std::string& store) {
   const std::string text = ReadText(store + "/MANIFEST");

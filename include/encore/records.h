@@ -430,6 +430,18 @@ Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKin
                     const std::function<Status(Day, const std::vector<uint32_t>& entities,
                                                const std::vector<uint64_t>& listeners)>& fn);
 
+// The first day from..to on which each entity of `kind` had at least each of `thresholds`
+// (ascending) listeners in the window ending that day: listener milestones and "the first to N
+// monthly listeners". Per entity (entities with none left out) the (threshold, day) reached, in
+// threshold order. One pass (ListenerDays).
+struct ListenerCrossings {
+  uint32_t entity = 0;
+  std::vector<std::pair<uint64_t, Day>> reached;
+};
+Result<std::vector<ListenerCrossings>> ListenerMilestones(
+    const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from, Day to,
+    ListenerWindow window, const ListenerFilter& filter, const std::vector<uint64_t>& thresholds);
+
 // The last (first) day holding a listener set; nullopt when none does.
 Result<std::optional<Day>> LastListenerDay(const CountStore& store);
 Result<std::optional<Day>> FirstListenerDay(const CountStore& store);

@@ -237,7 +237,9 @@ class CountStore {
   virtual bool KeepsListeners() const { return false; }
   // The days holding a listener set, ascending (without reading them).
   virtual std::vector<Day> DaysWithListeners() const { return {}; }
-  virtual Result<std::optional<DayListeners>> ReadListeners(Day day) const;
+  // places = false: only each row's listener and track (country and service left empty), what a
+  // count over every country and service needs.
+  virtual Result<std::optional<DayListeners>> ReadListeners(Day day, bool places = true) const;
 
   virtual bool HasSource(std::string_view fingerprint) const = 0;
   virtual std::vector<SourceRecord> Sources() const = 0;

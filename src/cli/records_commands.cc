@@ -1128,7 +1128,8 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       "of every artist (--kind) by monthly listeners (28 days)");
   struct Args {
     Common c;
-    std::string name, kind = "artist", window = "28d", date, from, to, country, where;
+    std::string name, kind = "artist", window = "28d", date, from, to, country, where, milestones,
+        reached;
     size_t top = 50;
   };
   auto a = std::make_shared<Args>();
@@ -1143,7 +1144,12 @@ void AddListenersCommand(CLI::App& app, Action* action) {
   cmd->add_option("--to", a->to, "NAME's series to this day (default: the last day with listeners)");
   cmd->add_option("--country", a->country, "Only streams in this country (ISO code; default: worldwide)");
   cmd->add_option("--where", a->where, "The board's entities by attribute: \"solo and tag = k-pop\"");
-  cmd->add_option("--top", a->top, "Places on the board")->capture_default_str();
+  cmd->add_option("--top", a->top, "Places on the board")->capture_default_str()->check(
+      CLI::Range(size_t{1}, size_t{100'000'000}));
+  cmd->add_option("--milestones", a->milestones,
+                  "With NAME: the first day its listeners reached each multiple of this (1e6, 10M)");
+  cmd->add_option("--reached", a->reached,
+                  "Without NAME: who first had this many listeners (50M), earliest first, to --date");
   AddCommon(cmd, &a->c, true);
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -1169,6 +1175,11 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         }
       }
       ENCORE_ASSIGN_OR_RETURN(Filter where, Filter::Parse(a->where));
+      if (a->c.chart_streams) {
+        return Status::InvalidArgument(
+            "--chart-streams: listeners come from the users of raw plays and listening histories; "
+            "chart streams carry none");
+      }
       Common common = a->c;
       const std::string service = common.service;
       common.service.clear();  // a listener filter here, not the records' streams
@@ -1204,6 +1215,112 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         const int64_t d = static_cast<int64_t>(now) - static_cast<int64_t>(before);
         return (d > 0 ? "+" : d < 0 ? "-" : "") + Thousands(d < 0 ? -d : d);
       };
+      if (!a->name.empty() && !a->reached.empty()) {
+        return Status::InvalidArgument("--reached is for the board (no NAME); NAME takes --milestones");
+      }
+      if (a->name.empty() && !a->milestones.empty()) {
+        return Status::InvalidArgument("--milestones is for NAME's series; the board takes --reached");
+      }
+      if (!a->milestones.empty()) {
+        // Every day from the first with listeners: the first on which each multiple was reached.
+        ENCORE_ASSIGN_OR_RETURN(const int64_t step, CountArg("--milestones", a->milestones));
+        ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
+        ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
+        Day to = *last;
+        if (!a->to.empty()) {
+          ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
+        }
+        if (!a->from.empty()) return Status::InvalidArgument("--milestones counts from the first day with listeners: no --from");
+        std::vector<uint64_t> thresholds;
+        ENCORE_ASSIGN_OR_RETURN(auto points,
+                                EntityListeners(store, u, e, std::min(*first, to), to, *window, filter));
+        uint64_t peak = 0;
+        for (const auto& p : points) peak = std::max(peak, p.listeners);
+        for (uint64_t t = static_cast<uint64_t>(step); t <= peak && thresholds.size() < 10000;
+             t += static_cast<uint64_t>(step)) {
+          thresholds.push_back(t);
+        }
+        std::vector<std::pair<uint64_t, Day>> reached;
+        size_t k = 0;
+        for (const auto& p : points) {
+          while (k < thresholds.size() && p.listeners >= thresholds[k]) reached.emplace_back(thresholds[k++], p.day);
+        }
+        const Entity ent = u.Describe(e);
+        if (a->c.format == "json") {
+          json ms = json::array();
+          for (const auto& [t, d] : reached) ms.push_back({{"threshold", t}, {"date", FormatDate(d)}});
+          std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
+                            {"name", ent.name},
+                            {"window", ListenerWindowName(*window)},
+                            {"peak", peak},
+                            {"milestones", ms}}
+                               .dump(2)
+                        << "\n";
+          return Status::Ok();
+        }
+        if (a->c.format == "csv") {
+          std::printf("threshold,date\n");
+          for (const auto& [t, d] : reached) {
+            std::printf("%llu,%s\n", static_cast<unsigned long long>(t), FormatDate(d).c_str());
+          }
+          return Status::Ok();
+        }
+        std::printf("%s: %s, %s: the first day at each multiple of %s (peak %s)\n",
+                    Printable(ent.name).c_str(), what.c_str(), where_text.c_str(),
+                    Thousands(step).c_str(), Thousands(static_cast<int64_t>(peak)).c_str());
+        for (const auto& [t, d] : reached) {
+          std::printf("  %14s  %s\n", Thousands(static_cast<int64_t>(t)).c_str(), FormatDate(d).c_str());
+        }
+        if (reached.empty()) std::printf("  (none reached yet)\n");
+        return Status::Ok();
+      }
+      if (!a->reached.empty()) {
+        // Who first had N listeners in the window: each entity's first day, earliest first.
+        ENCORE_ASSIGN_OR_RETURN(const int64_t n, CountArg("--reached", a->reached));
+        ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
+        Day day = *last;
+        if (!a->date.empty()) {
+          ENCORE_ASSIGN_OR_RETURN(day, ParseDateFlag("--date", a->date));
+        }
+        ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                                ListenerMilestones(store, u, kind, std::min(*first, day), day, *window,
+                                                   filter, {static_cast<uint64_t>(n)}));
+        std::vector<std::pair<Day, uint32_t>> order;
+        for (const auto& c : crossings) {
+          if (where.Matches(u, c.entity)) order.emplace_back(c.reached[0].second, c.entity);
+        }
+        std::sort(order.begin(), order.end());
+        const size_t total = order.size();
+        if (order.size() > a->top) order.resize(a->top);
+        if (a->c.format == "json") {
+          json rows = json::array();
+          size_t rank = 0;
+          for (size_t i = 0; i < order.size(); ++i) {
+            if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
+            const Entity e = u.Describe(order[i].second);
+            rows.push_back({{"rank", rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id},
+                            {"name", e.name}, {"date", FormatDate(order[i].first)}});
+          }
+          std::cout << json{{"window", ListenerWindowName(*window)}, {"reached", n},
+                            {"where", a->where}, {"as_of", FormatDate(day)}, {"entities", total},
+                            {"standings", rows}}
+                               .dump(2)
+                        << "\n";
+          return Status::Ok();
+        }
+        std::printf("The first %ss to %s %s, %s%s (to %s)\n", std::string(EntityKindName(kind)).c_str(),
+                    Thousands(n).c_str(), what.c_str(), where_text.c_str(),
+                    a->where.empty() ? "" : (", where " + a->where).c_str(), FormatDate(day).c_str());
+        size_t rank = 0;
+        for (size_t i = 0; i < order.size(); ++i) {
+          if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
+          std::printf("%5zu  %s  %s\n", rank, FormatDate(order[i].first).c_str(),
+                      Printable(u.Describe(order[i].second).name).c_str());
+        }
+        if (order.empty()) std::printf("  (nobody yet)\n");
+        if (total > order.size()) std::printf("(%zu more: --top %zu shows them all)\n", total - order.size(), total);
+        return Status::Ok();
+      }
       if (!a->name.empty()) {
         ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
         const Entity ent = u.Describe(e);
@@ -1212,9 +1329,11 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
         }
         ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
-        from = std::max(to - 89, first.value_or(to));
+        // The 90 days to --to, not before the first day with listeners (unless --to is).
+        from = first && *first <= to ? std::max(to - 89, *first) : to - 89;
         if (!a->from.empty()) {
           ENCORE_ASSIGN_OR_RETURN(from, ParseDateFlag("--from", a->from));
+          if (a->to.empty()) to = std::max(to, from);
         }
         if (from > to) {
           return Status::InvalidArgument("--from " + FormatDate(from) + " is after --to " +
@@ -1324,10 +1443,11 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         }
         return Status::Ok();
       }
-      std::printf("%s of %ss, %s to %s (from %s), %s%s\n", what.c_str(),
-                  std::string(EntityKindName(kind)).c_str(),
-                  board.day == board.from ? "on" : "the window", FormatDate(board.day).c_str(),
-                  FormatDate(board.from).c_str(), where_text.c_str(),
+      const std::string span = board.day == board.from
+                                   ? "on " + FormatDate(board.day)
+                                   : FormatDate(board.from) + " to " + FormatDate(board.day);
+      std::printf("%s of %ss, %s, %s%s\n", what.c_str(), std::string(EntityKindName(kind)).c_str(),
+                  span.c_str(), where_text.c_str(),
                   a->where.empty() ? "" : (", where " + a->where).c_str());
       std::printf("%5s  %14s  %12s  %14s  %-10s  %s\n", "rank", "listeners", "change", "peak",
                   "peak date", "name");
@@ -1341,6 +1461,12 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       }
       if (total > shown.size()) {
         std::printf("(%zu more with listeners: --top %zu shows them all)\n", total - shown.size(), total);
+      }
+      if (total == 0) {
+        std::printf("(no %s has listeners in this window%s; listeners are counted %s to %s)\n",
+                    std::string(EntityKindName(kind)).c_str(),
+                    u.catalog() ? "" : " (no catalog: only tracks are known)",
+                    FormatDate(*FirstListenerDay(store).value()).c_str(), FormatDate(*last).c_str());
       }
       if (board.days_without_sets) {
         std::printf("(%u days of the window hold daily totals or chart streams only, which carry no "

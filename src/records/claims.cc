@@ -249,6 +249,21 @@ std::string Hours(int64_t seconds) {
   return buf;
 }
 
+// Listeners of the records' service (--service), or of every service.
+Result<ListenerFilter> ListenerFilterOf(const ClaimContext& ctx) {
+  ListenerFilter filter;
+  if (ctx.settings.service) {
+    if (IsChartStreamsService(*ctx.settings.service)) {
+      return Status::InvalidArgument("listeners come from the users of raw plays: chart streams carry none");
+    }
+    const auto& names = ctx.store->services();
+    auto it = std::find(names.begin(), names.end(), *ctx.settings.service);
+    if (it == names.end()) return Status::NotFound("no service " + *ctx.settings.service);
+    filter.service = static_cast<uint32_t>(it - names.begin());
+  }
+  return filter;
+}
+
 Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<EntityKind> holder) {
   const RecordsUniverse& u = ctx.state->universe;
   Value v;
@@ -346,7 +361,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
   if (c.name == "first") {
     ENCORE_RETURN_IF_ERROR(
         NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N or monthly_listeners >= N)"));
-    ENCORE_ASSIGN_OR_RETURN(Filter f, Filter::Parse(c.args[0]));
+    ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 0));
     const auto [at, op] = FindComparison(c.args[1]);
     if (at == std::string::npos || op != ">=") {
       return Status::InvalidArgument(
@@ -357,6 +372,8 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (metric == "monthly_listeners") {
       // The first of the filter's entities whose monthly listeners (28 days) reached N: the
       // earliest day (ties share it), from one pass over the days.
+      if (n <= 0) return Status::InvalidArgument("N must be at least 1 listener");
+      ENCORE_ASSIGN_OR_RETURN(const ListenerFilter filter, ListenerFilterOf(ctx));
       const EntityKind k = holder.value_or(EntityKind::kArtist);
       std::vector<std::pair<Day, uint32_t>> reached;
       std::vector<char> done(u.size(), 0);
@@ -364,7 +381,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       const std::vector<Day> days = ctx.store->Days();
       if (last && !days.empty()) {
         ENCORE_RETURN_IF_ERROR(ListenerDays(
-            *ctx.store, u, k, days.front(), *last, ListenerWindow::k28Days, {},
+            *ctx.store, u, k, days.front(), *last, ListenerWindow::k28Days, filter,
             [&](Day d, const std::vector<uint32_t>& ents, const std::vector<uint64_t>& counts) {
               for (size_t i = 0; i < ents.size(); ++i) {
                 if (!done[ents[i]] && counts[i] >= static_cast<uint64_t>(n) &&
@@ -474,18 +491,15 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       if (!w) return Status::InvalidArgument("the window is day, 7d, 28d, month or year");
       window = *w;
     }
-    ListenerFilter filter;
-    if (ctx.settings.service) {
-      const auto& names = ctx.store->services();
-      auto it = std::find(names.begin(), names.end(), *ctx.settings.service);
-      if (it == names.end()) return Status::NotFound("no service " + *ctx.settings.service);
-      filter.service = static_cast<uint32_t>(it - names.begin());
-    }
+    ENCORE_ASSIGN_OR_RETURN(const ListenerFilter filter, ListenerFilterOf(ctx));
     ENCORE_ASSIGN_OR_RETURN(auto points, EntityListeners(*ctx.store, u, e, *day, *day, window, filter));
     const ListenerPoint& p = points.at(0);
     v.number = static_cast<double>(p.listeners);
     v.shown = Thousands(static_cast<int64_t>(p.listeners));
-    if (p.days_without_sets > 0) v.bound = Value::Bound::kAtLeast;
+    if (p.days_without_sets > 0) {
+      v.bound = Value::Bound::kAtLeast;
+      v.shown = "at least " + v.shown;
+    }
     v.evidence = u.Describe(e).name + ": " + Thousands(static_cast<int64_t>(p.listeners)) +
                  " unique listeners from " + FormatDate(p.from) + " to " + FormatDate(p.day) +
                  (p.days_without_sets ? " (at least: " + std::to_string(p.days_without_sets) +

@@ -78,7 +78,8 @@ Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector
   std::vector<char> missing(days.size(), 0);
   auto work = [&](size_t first, size_t step) {
     for (size_t i = first; i < days.size(); i += step) {
-      auto l = store.ReadListeners(days[i]);
+      const bool places = filter.country || filter.service;
+      auto l = store.ReadListeners(days[i], places);
       if (!l.ok()) {
         errors[i] = l.status();
         continue;
@@ -87,9 +88,14 @@ Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector
         missing[i] = 1;
         continue;
       }
-      const DayListeners& dl = **l;
+      DayListeners& dl = **l;
       DayRows& r = rows[i];
       r.day = days[i];
+      if (!filter.country && !filter.service) {  // every row: taken as it is
+        r.user = std::move(dl.user);
+        r.track = std::move(dl.track);
+        continue;
+      }
       r.user.reserve(dl.size());
       r.track.reserve(dl.size());
       for (size_t k = 0; k < dl.size(); ++k) {
@@ -453,6 +459,33 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
             [](const ListenerStanding& a, const ListenerStanding& b) {
               return a.listeners != b.listeners ? a.listeners > b.listeners : a.entity < b.entity;
             });
+  return out;
+}
+
+Result<std::vector<ListenerCrossings>> ListenerMilestones(
+    const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from, Day to,
+    ListenerWindow window, const ListenerFilter& filter, const std::vector<uint64_t>& thresholds) {
+  std::vector<ListenerCrossings> out;
+  std::vector<uint32_t> at(u.size(), ~0u);  // entity -> its place in out
+  std::vector<size_t> next;                 // per place in out: the next threshold to reach
+  ENCORE_RETURN_IF_ERROR(ListenerDays(
+      store, u, kind, from, to, window, filter,
+      [&](Day d, const std::vector<uint32_t>& ents, const std::vector<uint64_t>& counts) {
+        for (size_t i = 0; i < ents.size(); ++i) {
+          if (thresholds.empty() || counts[i] < thresholds[0]) continue;
+          if (at[ents[i]] == ~0u) {
+            at[ents[i]] = static_cast<uint32_t>(out.size());
+            out.push_back({ents[i], {}});
+            next.push_back(0);
+          }
+          const uint32_t k = at[ents[i]];
+          while (next[k] < thresholds.size() && counts[i] >= thresholds[next[k]]) {
+            out[k].reached.emplace_back(thresholds[next[k]], d);
+            ++next[k];
+          }
+        }
+        return Status::Ok();
+      }));
   return out;
 }
 

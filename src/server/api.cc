@@ -1038,8 +1038,8 @@ Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name
     return r;
   }
   ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(*s.store));
-  const Day end = to.value_or(*last);
-  const Day start = from.value_or(std::max(end - 89, *first));
+  const Day end = to ? *to : from ? std::max(*last, *from) : *last;
+  const Day start = from ? *from : *first <= end ? std::max(end - 89, *first) : end - 89;
   if (start > end) return Status::InvalidArgument("from is after to");
   if (end - start > 3660) return Status::InvalidArgument("a series spans at most 3,660 days");
   ENCORE_ASSIGN_OR_RETURN(auto points, EntityListeners(*s.store, u, e, start, end, lp.window, lp.filter));

@@ -138,33 +138,35 @@ std::string EncodeListeners(Day day, const DayListeners& l, const HomeCountries&
 }
 
 Status DecodeListeners(const std::string& data, const std::string& name, Day day,
-                       const HomeCountries& home, DayListeners* l) {
+                       const HomeCountries& home, DayListeners* l, bool places) {
   const uint64_t users = home.size();
   ColumnFileReader r;
-  ENCORE_RETURN_IF_ERROR(r.Open(data, store_format::kListenersMagic, 4, name));
+  ENCORE_RETURN_IF_ERROR(r.Open(data, store_format::kListenersMagic, 4, name, places ? 4 : 2));
   if (r.tag() != day) return Status::Corruption(name + ": holds another day");
   const size_t n = r.rows();
   l->user.resize(n);
   l->track.resize(n);
-  l->country.resize(n);
-  l->service.resize(n);
+  l->country.resize(places ? n : 0);
+  l->service.resize(places ? n : 0);
+  const size_t columns = places ? 4 : 2;
   constexpr size_t kBatch = 4096;
   uint64_t v[4][kBatch];
   for (size_t at = 0; at < n; at += kBatch) {
     const size_t k = std::min(kBatch, n - at);
     Status error;
-    for (size_t c = 0; c < 4; ++c) {
+    for (size_t c = 0; c < columns; ++c) {
       if (r.NextValues(c, v[c], k, &error) != k) {
         return error.ok() ? Status::Corruption(name + ": a column ends early") : error;
       }
     }
     for (size_t i = 0; i < k; ++i) {
-      if (v[0][i] >= users || v[1][i] > 0xffffffffULL || v[2][i] > (1u << kCountryBits) ||
-          v[3][i] >= 32) {
+      if (v[0][i] >= users || v[1][i] > 0xffffffffULL ||
+          (places && (v[2][i] > (1u << kCountryBits) || v[3][i] >= 32))) {
         return Status::Corruption(name + ": a listener entry out of range");
       }
       l->user[at + i] = static_cast<uint32_t>(v[0][i]);
       l->track[at + i] = static_cast<uint32_t>(v[1][i]);
+      if (!places) continue;
       l->country[at + i] = v[2][i] == 0 ? home[v[0][i]] : static_cast<CountryCode>(v[2][i] - 1);
       l->service[at + i] = static_cast<uint8_t>(v[3][i]);
     }

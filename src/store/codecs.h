@@ -65,8 +65,9 @@ struct ListenerColumns {
   void Push(uint32_t user, uint64_t cell, const HomeCountries& home);
   std::string Finish(Day day) const;
 };
+// places = false: country and service left empty (their columns not decoded).
 Status DecodeListeners(const std::string& data, const std::string& name, Day day,
-                       const HomeCountries& home, DayListeners* listeners);
+                       const HomeCountries& home, DayListeners* listeners, bool places = true);
 // The store's numbered listeners: number i is the i-th (service, listener key), with its home
 // country. `users` may be null (a reader needs only the countries).
 std::string EncodeUsers(const std::vector<uint64_t>& keys, const std::vector<uint8_t>& services,

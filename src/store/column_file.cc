@@ -117,7 +117,8 @@ std::string ColumnFileWriter::Finish() const {
 }
 
 Status ColumnFileReader::Open(std::string_view data, std::string_view magic,
-                              size_t expected_columns, const std::string& name) {
+                              size_t expected_columns, const std::string& name,
+                              size_t decoded_columns) {
   name_ = name;
   if (data.size() < kHeaderSize + 4 || data.substr(0, 8) != magic) {
     return Status::Corruption(name + ": not a column file of the expected kind");
@@ -148,7 +149,9 @@ Status ColumnFileReader::Open(std::string_view data, std::string_view magic,
     const uint64_t size = GetFixed64(dir + 8);
     if (size > data.size() - 4 - off) return Status::Corruption(name + ": column out of bounds");
     raw_[c].encoding = enc;
-    ENCORE_RETURN_IF_ERROR(Decompress(data.substr(off, size), name, &raw_[c].bytes));
+    if (c < decoded_columns) {
+      ENCORE_RETURN_IF_ERROR(Decompress(data.substr(off, size), name, &raw_[c].bytes));
+    }
     raw_[c].at = raw_[c].bytes.data();
     off += size;
   }

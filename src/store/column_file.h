@@ -42,8 +42,9 @@ class ColumnFileReader {
  public:
   // Checks magic, version, checksum and every bound, and decompresses the columns; then either
   // Parse() decodes them whole, or Next() decodes them row by row (no column is materialised).
+  // decoded_columns: only the first this many are decompressed (the others read as empty).
   Status Open(std::string_view data, std::string_view magic, size_t expected_columns,
-              const std::string& name);
+              const std::string& name, size_t decoded_columns = SIZE_MAX);
   // Open() and every column decoded into column(i).
   Status Parse(std::string_view data, std::string_view magic, size_t expected_columns,
                const std::string& name);

@@ -174,14 +174,14 @@ class LocalStore final : public CountStore {
     return days;
   }
 
-  Result<std::optional<DayListeners>> ReadListeners(Day day) const override {
+  Result<std::optional<DayListeners>> ReadListeners(Day day, bool places = true) const override {
     auto it = m_.days.find(day);
     if (it == m_.days.end() || it->second.listeners.empty()) return std::optional<DayListeners>();
     const std::string path = DataPath(it->second.listeners);
     ENCORE_ASSIGN_OR_RETURN(std::string data, fs_->ReadFile(path));
     ENCORE_ASSIGN_OR_RETURN(const HomeCountries* home, ReaderHomes());
     DayListeners l;
-    ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, *home, &l));
+    ENCORE_RETURN_IF_ERROR(DecodeListeners(data, path, day, *home, &l, places));
     if (l.size() != it->second.listener_entries) {
       return Status::Corruption(path + ": entry count disagrees with manifest");
     }
@@ -763,7 +763,7 @@ Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
 }
 
-Result<std::optional<DayListeners>> CountStore::ReadListeners(Day) const {
+Result<std::optional<DayListeners>> CountStore::ReadListeners(Day, bool) const {
   return Status::FailedPrecondition("this store keeps no listener sets");
 }
 
