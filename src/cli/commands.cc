@@ -426,10 +426,15 @@ void AddIngest(CLI::App& app, Action* action) {
                     : std::to_string(in) + (in == 1 ? " file" : " files") +
                           " of this ingest went in whole before it (store generation " +
                           std::to_string(store->Stats().generation) + "), the others not at all";
-        return Status(report.status().code(),
-                      report.status().message() + ". " + done +
-                          "; run the same command again to finish (a file already taken in "
-                          "changes nothing)");
+        // A damaged store file fails again the same way: a re-run helps only when the cause
+        // passes (a full disk freed, a shard back).
+        const std::string next =
+            report.status().code() == StatusCode::kCorruption
+                ? "; a store file is damaged, so running again will fail the same way: restore "
+                  "the store from a copy, or ingest into a new one"
+                : "; run the same command again to finish (a file already taken in changes "
+                  "nothing)";
+        return Status(report.status().code(), report.status().message() + ". " + done + next);
       }
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
