@@ -260,3 +260,36 @@ TEST(CliErrors, AClickHouseStoreThatDoesNotAnswerChangesNothing) {
 }
 
 }  // namespace encore::test
+
+namespace encore::test {
+
+// A damaged listener set: the ingest that needs it fails, commits nothing, and does not advise
+// running it again (it would fail the same way); reading it fails naming the file.
+TEST(CliErrors, ADamagedListenerSetIsNamedAndNotRetried) {
+  TempDir dir("damaged-lis");
+  const std::string store = " --store " + Quote(dir / "s");
+  WriteText(dir / "a.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-01T00:00:00Z,u1,t,40000,US,free\n");
+  WriteText(dir / "b.csv",
+            "ts,user,track,ms_played,country,tier\n2024-01-01T01:00:00Z,u2,t,40000,US,free\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress --seal-lag -1 " + Quote(dir / "a.csv") + store).code, 0);
+  std::string lis;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "s/data")) {
+    if (f.path().extension() == ".lis") lis = f.path().string();
+  }
+  ASSERT_FALSE(lis.empty());
+  std::string bytes = ReadText(lis);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
+  WriteText(lis, bytes);
+  RunResult r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(dir / "b.csv") + store);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(Has(r.err, ".lis: checksum mismatch")) << r.err;
+  EXPECT_TRUE(Has(r.err, "nothing of this ingest was committed")) << r.err;
+  EXPECT_TRUE(Has(r.err, "running again will fail the same way")) << r.err;
+  EXPECT_FALSE(Has(r.err, "run the same command again")) << r.err;
+  r = RunEncore("listeners" + store);
+  EXPECT_NE(r.code, 0);
+  EXPECT_TRUE(Has(r.err, ".lis: checksum mismatch")) << r.err;
+}
+
+}  // namespace encore::test
