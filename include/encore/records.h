@@ -442,6 +442,12 @@ Result<std::vector<ListenerCrossings>> ListenerMilestones(
     const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from, Day to,
     ListenerWindow window, const ListenerFilter& filter, const std::vector<uint64_t>& thresholds);
 
+// A listener filter from a country code and a service name as people give them ("": every
+// country, every service). kInvalidArgument naming what is unknown (with the store's services),
+// or a chart-streams service (those carry no users).
+Result<ListenerFilter> MakeListenerFilter(const CountStore& store, std::string_view country,
+                                          std::string_view service);
+
 // The last (first) day holding a listener set; nullopt when none does.
 Result<std::optional<Day>> LastListenerDay(const CountStore& store);
 Result<std::optional<Day>> FirstListenerDay(const CountStore& store);

@@ -1166,14 +1166,6 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       if (a->name.empty() && (!a->from.empty() || !a->to.empty())) {
         return Status::InvalidArgument("--from and --to are for NAME's series: the board takes --date");
       }
-      ListenerFilter filter;
-      if (!a->country.empty()) {
-        filter.country = ParseCountry(a->country, false);
-        if (!filter.country) {
-          return Status::InvalidArgument("--country: '" + a->country +
-                                         "' is not an ISO 3166 country code (KR, US, GB)");
-        }
-      }
       ENCORE_ASSIGN_OR_RETURN(Filter where, Filter::Parse(a->where));
       if (a->c.chart_streams) {
         return Status::InvalidArgument(
@@ -1185,17 +1177,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       common.service.clear();  // a listener filter here, not the records' streams
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(common));
       const CountStore& store = *ctx->store;
-      if (!service.empty()) {
-        const auto& names = store.services();
-        auto it = std::find(names.begin(), names.end(), service);
-        if (it == names.end()) {
-          std::string known;
-          for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-          return Status::InvalidArgument("--service: the store has no service '" + service +
-                                         "' (it has: " + (known.empty() ? "none" : known) + ")");
-        }
-        filter.service = static_cast<uint32_t>(it - names.begin());
-      }
+      ENCORE_ASSIGN_OR_RETURN(const ListenerFilter filter, MakeListenerFilter(store, a->country, service));
       ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(store));
       if (!last) {
         return Status::NotFound(

@@ -251,17 +251,7 @@ std::string Hours(int64_t seconds) {
 
 // Listeners of the records' service (--service), or of every service.
 Result<ListenerFilter> ListenerFilterOf(const ClaimContext& ctx) {
-  ListenerFilter filter;
-  if (ctx.settings.service) {
-    if (IsChartStreamsService(*ctx.settings.service)) {
-      return Status::InvalidArgument("listeners come from the users of raw plays: chart streams carry none");
-    }
-    const auto& names = ctx.store->services();
-    auto it = std::find(names.begin(), names.end(), *ctx.settings.service);
-    if (it == names.end()) return Status::NotFound("no service " + *ctx.settings.service);
-    filter.service = static_cast<uint32_t>(it - names.begin());
-  }
-  return filter;
+  return MakeListenerFilter(*ctx.store, "", ctx.settings.service.value_or(""));
 }
 
 Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<EntityKind> holder) {

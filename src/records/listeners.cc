@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "encore/chart_streams.h"
 #include "encore/records.h"
 
 namespace encore {
@@ -69,28 +70,23 @@ struct DayRows {
   std::vector<uint32_t> user, track;
 };
 
+// `days`: days holding a listener set (CountStore::DaysWithListeners), read and decoded on
+// `threads` threads, each taking every n-th.
 Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector<Day>& days,
-                                      const ListenerFilter& filter, uint32_t* without_sets,
-                                      int threads = 2) {
-  // Days are read and decoded on `threads` threads, each taking every n-th.
+                                      const ListenerFilter& filter, int threads = 2) {
   std::vector<DayRows> rows(days.size());
   std::vector<Status> errors(days.size());
-  std::vector<char> missing(days.size(), 0);
   auto work = [&](size_t first, size_t step) {
     for (size_t i = first; i < days.size(); i += step) {
-      const bool places = filter.country || filter.service;
-      auto l = store.ReadListeners(days[i], places);
+      DayRows& r = rows[i];
+      r.day = days[i];
+      auto l = store.ReadListeners(days[i], filter.country || filter.service);
       if (!l.ok()) {
         errors[i] = l.status();
         continue;
       }
-      if (!*l) {
-        missing[i] = 1;
-        continue;
-      }
+      if (!*l) continue;  // (a set removed meanwhile: no rows)
       DayListeners& dl = **l;
-      DayRows& r = rows[i];
-      r.day = days[i];
       if (!filter.country && !filter.service) {  // every row: taken as it is
         r.user = std::move(dl.user);
         r.track = std::move(dl.track);
@@ -110,14 +106,16 @@ Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector
   for (size_t t = 1; t < n; ++t) pool.emplace_back(work, t, n);
   work(0, n);
   for (auto& t : pool) t.join();
-  std::vector<DayRows> out;
-  for (size_t i = 0; i < days.size(); ++i) {
-    ENCORE_RETURN_IF_ERROR(errors[i]);
-    if (missing[i]) {
-      if (without_sets) ++*without_sets;
-      continue;
-    }
-    out.push_back(std::move(rows[i]));
+  for (const Status& e : errors) ENCORE_RETURN_IF_ERROR(e);
+  return rows;
+}
+
+// The days from..to with streams but no listener set (daily totals or chart streams only).
+std::vector<Day> DaysWithoutSets(const CountStore& store, Day from, Day to) {
+  const std::vector<Day> with = store.DaysWithListeners();
+  std::vector<Day> out;
+  for (const Day d : DaysWithin(store.Days(), from, to)) {
+    if (!std::binary_search(with.begin(), with.end(), d)) out.push_back(d);
   }
   return out;
 }
@@ -199,6 +197,34 @@ Day WindowStart(ListenerWindow w, Day day) {
   return day;
 }
 
+Result<ListenerFilter> MakeListenerFilter(const CountStore& store, std::string_view country,
+                                          std::string_view service) {
+  ListenerFilter f;
+  if (!country.empty()) {
+    f.country = ParseCountry(country, false);
+    if (!f.country) {
+      return Status::InvalidArgument("country '" + std::string(country) +
+                                     "' is not an ISO 3166 code (KR, US, GB)");
+    }
+  }
+  if (service.empty()) return f;
+  if (IsChartStreamsService(service)) {
+    return Status::InvalidArgument(
+        "listeners come from the users of raw plays and listening histories: chart streams carry "
+        "none");
+  }
+  const auto& names = store.services();
+  auto it = std::find(names.begin(), names.end(), service);
+  if (it == names.end()) {
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument("the store has no service '" + std::string(service) +
+                                   "' (it has: " + (known.empty() ? "none" : known) + ")");
+  }
+  f.service = static_cast<uint32_t>(it - names.begin());
+  return f;
+}
+
 Result<std::optional<Day>> LastListenerDay(const CountStore& store) {
   ENCORE_RETURN_IF_ERROR(NeedSets(store));
   const std::vector<Day> days = store.DaysWithListeners();
@@ -228,22 +254,18 @@ Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, cons
   }
   // The entity's users of each day read, as one bitmap a day.
   const Day first = WindowStart(window, from);
-  const std::vector<Day> days = DaysWithin(store.Days(), first, to);
+  ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days,
+                          ReadDays(store, DaysWithin(store.DaysWithListeners(), first, to), filter));
+  const std::vector<Day> no_set = DaysWithoutSets(store, first, to);
   std::vector<Bitmap> sets(days.size());
-  std::vector<char> no_set(days.size(), 0);
   std::vector<uint32_t> users;
   for (size_t i = 0; i < days.size(); ++i) {
-    ENCORE_ASSIGN_OR_RETURN(auto l, store.ReadListeners(days[i]));
-    if (!l) {
-      no_set[i] = 1;
-      continue;
-    }
     users.clear();
-    for (size_t k = 0; k < l->size(); ++k) {
-      const uint32_t t = l->track[k];
-      if (t < counts.size() && counts[t] && Passes(*l, k, filter) &&
-          (users.empty() || users.back() != l->user[k])) {
-        users.push_back(l->user[k]);  // entries come by user: ascending
+    for (size_t k = 0; k < days[i].user.size(); ++k) {
+      const uint32_t t = days[i].track[k];
+      const uint32_t user = days[i].user[k];
+      if (t < counts.size() && counts[t] && (users.empty() || users.back() != user)) {
+        users.push_back(user);  // rows come by listener: ascending
       }
     }
     if (users.empty()) continue;
@@ -254,12 +276,12 @@ Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, cons
     ListenerPoint p;
     p.day = end;
     p.from = start;
+    p.days_without_sets = static_cast<uint32_t>(
+        std::upper_bound(no_set.begin(), no_set.end(), end) -
+        std::lower_bound(no_set.begin(), no_set.end(), start));
     std::vector<const roaring_bitmap_t*> parts;
-    for (size_t i = static_cast<size_t>(
-             std::lower_bound(days.begin(), days.end(), start) - days.begin());
-         i < days.size() && days[i] <= end; ++i) {
-      p.days_without_sets += no_set[i];
-      if (sets[i]) parts.push_back(sets[i].get());
+    for (size_t i = 0; i < days.size(); ++i) {
+      if (days[i].day >= start && days[i].day <= end && sets[i]) parts.push_back(sets[i].get());
     }
     if (parts.size() == 1) {
       p.listeners = roaring_bitmap_get_cardinality(parts[0]);
@@ -316,7 +338,7 @@ Status ListenerDays(const CountStore& store, const RecordsUniverse& u, EntityKin
          it != all.end() && *it <= c1; ++it) {
       read.push_back(*it);
     }
-    ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter, nullptr));
+    ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter));
     std::vector<int64_t> diff(n * static_cast<size_t>(len + 1), 0);
     std::vector<uint32_t> mark(n, ~0u);
     std::vector<Day> covered(n, 0);  // with mark: the listener's last out day counted so far
@@ -372,16 +394,9 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
   const Day before_from = WindowStart(window, day - 1);
   const Places places = PlacesOf(u, kind);
   const size_t n = places.entity_of.size();
-  {
-    // Days of the windows with streams but no listener set.
-    const std::vector<Day> counted = DaysWithin(store.Days(), out.from, day);
-    const std::vector<Day> with = store.DaysWithListeners();
-    for (const Day d : counted) {
-      if (!std::binary_search(with.begin(), with.end(), d)) ++out.days_without_sets;
-    }
-  }
+  out.days_without_sets = static_cast<uint32_t>(DaysWithoutSets(store, out.from, day).size());
   const std::vector<Day> read = DaysWithin(store.DaysWithListeners(), std::min(before_from, out.from), day);
-  ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter, nullptr));
+  ENCORE_ASSIGN_OR_RETURN(const std::vector<DayRows> days, ReadDays(store, read, filter));
   std::vector<uint8_t> in(days.size());  // bit 0: today's window, bit 1: yesterday's
   for (size_t i = 0; i < days.size(); ++i) {
     const Day d = days[i].day;
@@ -440,9 +455,10 @@ Result<ListenerBoardResult> ListenerBoard(const CountStore& store, const Records
   if (with_peaks && !out.standings.empty()) {
     std::vector<uint32_t> at(u.size(), ~0u);
     for (size_t i = 0; i < out.standings.size(); ++i) at[out.standings[i].entity] = static_cast<uint32_t>(i);
-    const std::vector<Day> all = store.Days();
+    // No window has listeners before the first day holding any.
+    const std::vector<Day> with = store.DaysWithListeners();
     ENCORE_RETURN_IF_ERROR(ListenerDays(
-        store, u, kind, all.front(), day, window, filter,
+        store, u, kind, std::min(with.front(), day), day, window, filter,
         [&](Day d, const std::vector<uint32_t>& ents, const std::vector<uint64_t>& counts) {
           for (size_t i = 0; i < ents.size(); ++i) {
             if (at[ents[i]] == ~0u) continue;

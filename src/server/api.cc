@@ -938,20 +938,8 @@ Result<ListenerParams> GetListenerParams(const Snapshot& s, const Params& p) {
   if (!window) return Status::InvalidArgument("window must be day, 7d, 28d, month or year, not '" + w + "'");
   lp.window = *window;
   lp.country = p.Str("country");
-  if (!lp.country.empty()) {
-    lp.filter.country = ParseCountry(lp.country, false);
-    if (!lp.filter.country) {
-      return Status::InvalidArgument("country must be an ISO 3166 code (KR, US, GB), not '" +
-                                     lp.country + "'");
-    }
-  }
   lp.service = p.Str("service");
-  if (!lp.service.empty()) {
-    const auto& names = s.store->services();
-    auto it = std::find(names.begin(), names.end(), lp.service);
-    if (it == names.end()) return Status::InvalidArgument("the store has no service '" + lp.service + "'");
-    lp.filter.service = static_cast<uint32_t>(it - names.begin());
-  }
+  ENCORE_ASSIGN_OR_RETURN(lp.filter, MakeListenerFilter(*s.store, lp.country, lp.service));
   return lp;
 }
 

@@ -494,21 +494,14 @@ class LocalStore final : public CountStore {
     for (auto& u : batch.days) {
       const bool sealed = next.sealed_before && u.day < *next.sealed_before;
       ManifestDay md;
-      if (!u.staged && !u.listeners.empty()) {  // listeners given whole: written now
-        StagedDay st;
-        st.listeners = FormatDate(u.day) + "." + gen + ".lis";
-        ENCORE_ASSIGN_OR_RETURN(std::string bytes,
-                                MergeListeners(u.day, &u.listeners, &st.listener_entries));
-        ENCORE_RETURN_IF_ERROR(fs_->WriteFile(DataPath(st.listeners), bytes, false));
-        md.listeners = st.listeners;
-        md.listener_entries = st.listener_entries;
-      }
+      // An update given whole that adds listeners is staged first: one path writes the sets.
+      if (!u.staged && !u.listeners.empty()) ENCORE_RETURN_IF_ERROR(StageDay(&u));
+      const bool new_set = u.staged && !u.staged->listeners.empty();
       if (auto old = next.days.find(u.day); old != next.days.end()) {
         obsolete.push_back(DataPath(old->second.segment));
         if (!old->second.state.empty()) obsolete.push_back(DataPath(old->second.state));
-        const bool replaced = !md.listeners.empty() || (u.staged && !u.staged->listeners.empty());
         if (!old->second.listeners.empty()) {
-          if (replaced) {
+          if (new_set) {
             obsolete.push_back(DataPath(old->second.listeners));
           } else {  // the update added no listener: the day keeps its set
             md.listeners = old->second.listeners;
@@ -516,22 +509,25 @@ class LocalStore final : public CountStore {
           }
         }
       }
+      if (new_set) {
+        md.listeners = u.staged->listeners;
+        md.listener_entries = u.staged->listener_entries;
+      }
+      auto erase_day = [&] {
+        if (!md.listeners.empty()) obsolete.push_back(DataPath(md.listeners));
+        next.days.erase(u.day);
+      };
       if (u.staged) {
         const StagedDay& st = *u.staged;
         const bool keep_state = !sealed && !st.state.empty();
         if (!st.state.empty() && !keep_state) obsolete.push_back(DataPath(st.state));
-        if (!st.listeners.empty()) {
-          md.listeners = st.listeners;
-          md.listener_entries = st.listener_entries;
-        }
         if (st.rows == 0 && !keep_state) {
           obsolete.push_back(DataPath(st.segment));
-          if (!st.listeners.empty()) obsolete.push_back(DataPath(st.listeners));
-          next.days.erase(u.day);
+          erase_day();
           continue;
         }
         written.push_back(DataPath(st.segment));
-        if (!st.listeners.empty()) written.push_back(DataPath(st.listeners));
+        if (new_set) written.push_back(DataPath(md.listeners));
         md.segment = st.segment;
         md.rows = st.rows;
         md.streams = st.streams;
@@ -542,14 +538,8 @@ class LocalStore final : public CountStore {
         next.days[u.day] = md;
         continue;
       }
-      if (!md.listeners.empty() && md.listeners.find("." + gen + ".") != std::string::npos) {
-        written.push_back(DataPath(md.listeners));
-      }
       if (u.counts.empty() && (sealed || u.state.empty())) {
-        if (!md.listeners.empty() && md.listeners.find("." + gen + ".") != std::string::npos) {
-          obsolete.push_back(DataPath(md.listeners));
-        }
-        next.days.erase(u.day);
+        erase_day();
         continue;
       }
       const std::string date = FormatDate(u.day);
