@@ -37,18 +37,27 @@ std::string Script() { return std::string(ENCORE_SOURCE_DIR) + "/scripts/clickho
 class Cluster {
  public:
   explicit Cluster(std::string dir) : dir_(std::move(dir)) {
-    const std::string out = dir_ + "/url.txt";
-    // Ports of this process's own (tests run side by side; the script's own search for a free
-    // range could race with another test's).
-    // Below Linux's ephemeral range (32768 up), where outgoing connections take their ports.
-    const int base = 20000 + static_cast<int>(::getpid() % 120) * 100;
-    const int rc = std::system(("bash " + Quote(Script()) + " start " + Quote(dir_ + "/cluster") +
-                                " --port " + std::to_string(base) + " >" + Quote(out) + " 2>" +
-                                Quote(dir_ + "/start.err"))
-                                   .c_str());
-    url_ = ReadText(out);
-    while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
-    if (rc != 0) url_.clear();
+    // Ports of this process's own choosing, below Linux's ephemeral range (32768 up) where
+    // outgoing connections take theirs. Tests run side by side and two may pick the same range
+    // (or one whose servers are still going down): the script then refuses a port in use, or a
+    // server fails to bind, and the cluster is made again on another range, in a new directory.
+    std::mt19937 pick(static_cast<unsigned>(::getpid()) ^
+                      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    for (int attempt = 0; attempt < 6 && url_.empty(); ++attempt) {
+      if (attempt > 0) {
+        std::system(("bash " + Quote(Script()) + " stop " + Quote(this->dir())).c_str());
+        std::error_code ec;
+        std::filesystem::remove_all(this->dir(), ec);
+      }
+      const int base = 20000 + static_cast<int>(pick() % 120) * 100;
+      const std::string out = dir_ + "/url.txt";
+      const int rc = std::system(("bash " + Quote(Script()) + " start " + Quote(this->dir()) + " --port " +
+                                  std::to_string(base) + " >" + Quote(out) + " 2>" +
+                                  Quote(dir_ + "/start.err"))
+                                     .c_str());
+      url_ = rc == 0 ? ReadText(out) : std::string();
+      while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
+    }
   }
   ~Cluster() {
     std::system(("bash " + Quote(Script()) + " stop " + Quote(dir_ + "/cluster")).c_str());
