@@ -283,6 +283,11 @@ class CountStore {
   // cap (what an ingest reports as counted). Days before `seal_before`, which the coming Apply
   // seals, may be made final now, ahead of it (as StageDay); nothing is visible before the Apply.
   virtual Result<int64_t> PendingCounted(std::optional<Day> seal_before);
+  // The listeners of streams counted outside the store and given to it as daily totals (a
+  // personal history's, which AddRecords takes as totals): kept beside the plays' own listeners,
+  // part of the coming Apply as AddRecords' records are. `pairs` sorted and unique, as
+  // DayUpdate::listeners. Only for stores that count plays (kFailedPrecondition otherwise).
+  virtual Status AddListeners(Day day, const std::vector<ListenerPair>& pairs);
 
   // Stores whose counts sit on a cluster run the heavy reads there (doc/decisions/0009):
   // charts and records then call the two queries below instead of scanning ReadCounts. When

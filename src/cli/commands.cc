@@ -747,7 +747,10 @@ void AddStatus(CLI::App& app, Action* action) {
                     s.listeners, s.listeners == 1 ? "" : "s",
                     Thousands(static_cast<int64_t>(s.history_plays)).c_str());
       }
-      if (s.listener_days) {
+      if (s.listener_days && store->CountsPlays()) {
+        std::printf("  listener sets: %llu days, the users of the plays where they are kept\n",
+                    static_cast<unsigned long long>(s.listener_days));
+      } else if (s.listener_days) {
         std::printf("  listener sets: %s listeners over %llu days, %s entries, %s on disk (%.2f "
                     "bytes a counted stream)\n",
                     Thousands(static_cast<int64_t>(s.users)).c_str(),
@@ -757,7 +760,7 @@ void AddStatus(CLI::App& app, Action* action) {
                     s.streams > 0 ? static_cast<double>(s.listener_bytes) / static_cast<double>(s.streams)
                                   : 0.0);
       } else if (!store->KeepsListeners()) {
-        std::printf("  listener sets: none kept by this store (encore listeners needs a local store)\n");
+        std::printf("  listener sets: none kept by this store\n");
       } else if (s.days) {
         std::printf("  listener sets: none (daily totals and chart streams carry no users)\n");
       }

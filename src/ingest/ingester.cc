@@ -129,7 +129,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     // hand it each day's records as they are.
     // A personal history is counted here, as for a local store (against the history's own
     // earlier streams of each day, never late), and its counts go to the store as the day's
-    // daily totals do: added to the day's counts, sealed or not.
+    // daily totals do: added to the day's counts, sealed or not; its listeners with them.
     if (history) {
       ENCORE_RETURN_IF_ERROR(
           PrepareHistories(store, &batch, &history_states, &commit.histories, summary));
@@ -152,6 +152,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         bucket = DayBucket{};
         ENCORE_RETURN_IF_ERROR(
             store.AddRecords(day, nullptr, 0, added.data(), added.size(), seal_before));
+        if (!r.listeners.empty()) ENCORE_RETURN_IF_ERROR(store.AddListeners(day, r.listeners));
         continue;
       }
       ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),

@@ -155,7 +155,7 @@ Status NeedSets(const CountStore& store) {
   if (store.KeepsListeners()) return Status::Ok();
   return Status::FailedPrecondition(
       "this store keeps no listener sets (" + store.Name() +
-      "): listeners are counted from raw plays and listening histories in a local store");
+      "): listeners are counted from raw plays and listening histories");
 }
 
 }  // namespace

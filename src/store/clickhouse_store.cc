@@ -6,8 +6,11 @@
 //   counts_local (day, cell, tier, streams, version) a day's counts made final (sealed, replaced);
 //                a cell's may be in parts on several shards (each shard's seal writes its own
 //                listeners' part), so every read sums a cell's rows
-//   plays, totals, counts: Distributed over them (plays by user, so a listener's plays of a day
-//   are on one shard and the cap is applied there; the others by cell)
+//   listeners_local (day, cell, user, attempt)  listeners of streams counted outside the shards
+//                plays (a personal history's, given as totals; a day counted in this process):
+//                a day's listener set is its plays' (cell, user) and these, distinct
+//   plays, totals, counts, listeners: Distributed over them (plays and listeners by user, so a
+//   listener's plays of a day are on one shard and the cap is applied there; the others by cell)
 //   commits (generation, attempt, manifest): one row per commit, the commit point
 //   tracks (attempt, id, name), rejects (attempt, fingerprint, frame)
 //   writers (claim, host, boot, pid, beat, released): the writer's claim (one writer at a time)
@@ -110,6 +113,7 @@ struct DayInfo {
   bool plays = false;            // plays after the base
   int64_t streams = 0;
   uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
+  bool listeners = false;  // plays or listeners given with totals: the day has a listener set
 };
 
 class ClickHouseStore final : public CountStore {
@@ -150,6 +154,11 @@ class ClickHouseStore final : public CountStore {
     }
     if (!ep_.cluster.empty()) ENCORE_RETURN_IF_ERROR(CheckShards(options_.read_only));
     if (!options_.read_only) ENCORE_RETURN_IF_ERROR(Claim());
+    if (have && !options_.read_only) {
+      ENCORE_RETURN_IF_ERROR(CreateListenerTable());
+    } else if (have) {
+      ENCORE_ASSIGN_OR_RETURN(listener_table_, HasTable(Coord(), "listeners"));
+    }
     return Load(have);
   }
 
@@ -448,6 +457,8 @@ class ClickHouseStore final : public CountStore {
     s.sources = sources_.size();
     s.listeners = listeners_.size();
     for (const auto& [key, n] : listeners_) s.history_plays += n;
+    // Listener sets are the plays' users (ReadListeners): days, no files of their own.
+    for (const auto& [d, info] : days_) s.listener_days += info.listeners;
     // The database's parts on every host (rows of attempts that never committed included: they
     // take space until dropped). A host that does not answer adds nothing here.
     for (const auto& h : hosts_) {
@@ -508,6 +519,7 @@ class ClickHouseStore final : public CountStore {
     ENCORE_RETURN_IF_ERROR(AddTotals(day, totals, n_totals));
     Pending& p = pending_[day];
     p.plays |= n_plays > 0;
+    p.listeners |= n_plays > 0;
     p.plays_added += static_cast<int64_t>(n_plays);
     p.measured = measured.has_value();
     if (measured) {
@@ -562,7 +574,87 @@ class ClickHouseStore final : public CountStore {
     return added;
   }
 
+  Status AddListeners(Day day, const std::vector<ListenerPair>& pairs) override {
+    if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
+    if (day < 0 || day > 65535) {
+      return Status::InvalidArgument("day " + FormatDate(day) + " is outside ClickHouse's Date");
+    }
+    std::lock_guard<std::mutex> l(pending_mu_);
+    for (const ListenerPair& pair : pairs) ENCORE_RETURN_IF_ERROR(AddListenerRow(day, pair.cell, pair.user));
+    if (!pairs.empty()) pending_[day].listeners = true;
+    return Status::Ok();
+  }
+
   Status StageDay(DayUpdate*) override { return Status::Ok(); }
+
+  // Listener sets (doc/decisions/0010-listener-sets.md, "The ClickHouse store"): a day's are the
+  // distinct (cell, user) of its committed plays and of its `listeners` rows, each shard's own
+  // (a listener is on one shard), numbered here. Numbers are dense and the same for every day
+  // this object reads: the first read of a listener numbers it.
+  bool KeepsListeners() const override { return true; }
+  std::vector<Day> DaysWithListeners() const override {
+    std::vector<Day> out;
+    for (const auto& [d, info] : days_) {
+      if (info.listeners) out.push_back(d);
+    }
+    return out;
+  }
+  Result<std::optional<DayListeners>> ReadListeners(Day day, bool places = true) const override {
+    auto it = days_.find(day);
+    if (it == days_.end() || !it->second.listeners) return std::optional<DayListeners>();
+    const std::string d = ep_.database;
+    const std::string where = " WHERE day = '" + FormatDate(day) + "' AND attempt GLOBAL IN (" +
+                              Committed(0) + ") GROUP BY cell, user";
+    std::string sql = "SELECT cell, user FROM " + d + ".plays" + where;
+    if (listener_table_) sql += " UNION ALL SELECT cell, user FROM " + d + ".listeners" + where;
+    struct Row {
+      uint64_t cell, user;
+    };
+    std::vector<Row> rows;
+    ENCORE_RETURN_IF_ERROR(ReadFixedRows<16>(
+        "SELECT cell, user FROM (" + sql + ") FORMAT RowBinary", [&](const char* row) {
+          Row r;
+          std::memcpy(&r.cell, row, 8);
+          std::memcpy(&r.user, row + 8, 8);
+          if (CellService(r.cell) >= services_.size() || CellTrack(r.cell) >= tracks_.size()) return false;
+          rows.push_back(r);
+          return true;
+        }));
+    // Numbered, then sorted by (number, cell) without repeats, as the local store keeps them.
+    std::vector<std::pair<uint32_t, uint64_t>> numbered(rows.size());
+    {
+      std::lock_guard<std::mutex> l(numbers_mu_);
+      if (listener_numbers_.size() < services_.size()) listener_numbers_.resize(services_.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        auto [at, added] = listener_numbers_[CellService(rows[i].cell)].try_emplace(
+            rows[i].user, static_cast<uint32_t>(numbered_));
+        if (added) {
+          if (numbered_ == UINT32_MAX) return Status::FailedPrecondition("more than 2^32 listeners in " + ep_.Display());
+          ++numbered_;
+        }
+        numbered[i] = {at->second, rows[i].cell};
+      }
+    }
+    std::vector<Row>().swap(rows);
+    std::sort(numbered.begin(), numbered.end());
+    numbered.erase(std::unique(numbered.begin(), numbered.end()), numbered.end());
+    DayListeners out;
+    out.user.resize(numbered.size());
+    out.track.resize(numbered.size());
+    if (places) {
+      out.country.resize(numbered.size());
+      out.service.resize(numbered.size());
+    }
+    for (size_t i = 0; i < numbered.size(); ++i) {
+      out.user[i] = numbered[i].first;
+      out.track[i] = CellTrack(numbered[i].second);
+      if (places) {
+        out.country[i] = CellCountry(numbered[i].second);
+        out.service[i] = static_cast<uint8_t>(CellService(numbered[i].second));
+      }
+    }
+    return std::optional<DayListeners>(std::move(out));
+  }
 
   Status Apply(CommitBatch batch) override {
     if (options_.read_only) return Status::FailedPrecondition("store opened read-only");
@@ -664,6 +756,7 @@ class ClickHouseStore final : public CountStore {
     bool measured = false;
     bool staged = false;  // made final under this attempt (PendingCounted)
     bool counted_here = false;  // counted in this process (AddRecords); also staged
+    bool listeners = false;     // plays or listener rows added by this attempt
     int64_t plays_added = 0;    // plays given to the shards by this attempt
     uint64_t rows = 0;
     int64_t streams = 0;
@@ -708,6 +801,7 @@ class ClickHouseStore final : public CountStore {
     auto it = days_.find(day);
     DayInfo info = it == days_.end() ? DayInfo{} : it->second;
     info.plays |= pending_.at(day).plays;
+    info.listeners |= pending_.at(day).listeners;
     return info;
   }
 
@@ -753,6 +847,7 @@ class ClickHouseStore final : public CountStore {
   Status FlushAll() {
     ENCORE_RETURN_IF_ERROR(Flush(&plays_buf_));
     ENCORE_RETURN_IF_ERROR(Flush(&counts_buf_));
+    ENCORE_RETURN_IF_ERROR(Flush(&listeners_buf_));
     return Flush(&totals_buf_);
   }
 
@@ -898,6 +993,13 @@ class ClickHouseStore final : public CountStore {
     ENCORE_RETURN_IF_ERROR(AddTotals(day, totals, n_totals));
     Pending& pending = pending_[day];
     pending.plays = pending.staged = pending.measured = pending.counted_here = true;
+    // The plays are kept nowhere: their listeners go to `listeners`.
+    std::vector<std::pair<uint64_t, uint64_t>> pairs(n_plays);
+    for (size_t k = 0; k < n_plays; ++k) pairs[k] = {plays[k].cell, plays[k].user & ~1ULL};
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    for (const auto& [cell, user] : pairs) ENCORE_RETURN_IF_ERROR(AddListenerRow(day, cell, user));
+    pending.listeners |= !pairs.empty();
     for (const CellSums& c : sums) {
       for (uint8_t t = 0; t < 3; ++t) {
         if (c.tier[t] == 0) continue;
@@ -911,6 +1013,15 @@ class ClickHouseStore final : public CountStore {
         if (++counts_buf_.rows == kRowsPerInsert) ENCORE_RETURN_IF_ERROR(Flush(&counts_buf_));
       }
     }
+    return Status::Ok();
+  }
+
+  Status AddListenerRow(Day day, uint64_t cell, uint64_t user) {
+    PutU16(&listeners_buf_.data, static_cast<uint16_t>(day));
+    PutU64(&listeners_buf_.data, cell);
+    PutU64(&listeners_buf_.data, user);
+    PutU64(&listeners_buf_.data, attempt_);
+    if (++listeners_buf_.rows == kRowsPerInsert) return Flush(&listeners_buf_);
     return Status::Ok();
   }
 
@@ -1240,6 +1351,7 @@ class ClickHouseStore final : public CountStore {
                    " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, cell)")
               .status());
     }
+    ENCORE_RETURN_IF_ERROR(CreateListenerTable());
     if (cluster) {
       const std::string c = ep_.cluster;
       for (const auto& [t, key] : std::vector<std::pair<std::string, std::string>>{
@@ -1322,6 +1434,7 @@ class ClickHouseStore final : public CountStore {
           info.plays = false;
         }
         if (md.state == "plays") info.plays = true;
+        if (!md.listeners.empty()) info.listeners = true;
       }
     }
     ENCORE_ASSIGN_OR_RETURN(
@@ -1493,6 +1606,30 @@ class ClickHouseStore final : public CountStore {
     return Insert("history", "attempt, service, user, start_ms, ident, track, country, tier", buf);
   }
 
+  // Made with the schema, or by the first writer of a store made before listener sets.
+  Status CreateListenerTable() {
+    const std::string& d = ep_.database;
+    const bool cluster = !ep_.cluster.empty();
+    const std::string table = d + ".listeners" + (cluster ? "_local" : "");
+    for (const auto& h : hosts_) {
+      ENCORE_RETURN_IF_ERROR(
+          h->Query("CREATE TABLE IF NOT EXISTS " + table +
+                   " (day Date, cell UInt64, user UInt64, attempt UInt64)"
+                   " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, user, cell)")
+              .status());
+      if (!cluster) break;
+    }
+    if (cluster) {
+      ENCORE_RETURN_IF_ERROR(Coord()
+                                 .Query("CREATE TABLE IF NOT EXISTS " + d + ".listeners AS " + table +
+                                        " ENGINE = Distributed(" + ep_.cluster + ", " + d +
+                                        ", listeners_local, intHash64(user))")
+                                 .status());
+    }
+    listener_table_ = true;
+    return Status::Ok();
+  }
+
   // Made with the first history (stores made before histories were kept have none).
   Status CreateHistoryTable() {
     const std::string& d = ep_.database;
@@ -1649,6 +1786,15 @@ class ClickHouseStore final : public CountStore {
     };
     if (batch.source) add_source(*batch.source);
     for (auto& s : batch.more_sources) add_source(std::move(s));
+    // Each day's listener set, in the manifest as the local store's: "cluster" (where it is).
+    for (auto& [day, md] : m.days) {
+      auto c = changed.find(day);
+      auto had = days_.find(day);
+      const bool listeners = (c != changed.end() && c->second.listeners) ||
+                             (had != days_.end() && had->second.listeners);
+      if (c != changed.end()) c->second.listeners = listeners;
+      if (listeners) md.listeners = "cluster";
+    }
     // The commit point: one row.
     ENCORE_RETURN_IF_ERROR(CheckClaim());
     std::string buf;
@@ -1731,6 +1877,12 @@ class ClickHouseStore final : public CountStore {
   InsertBuffer plays_buf_{"plays", "day, cell, user, tier, attempt", {}, 0};
   InsertBuffer totals_buf_{"totals", "day, cell, tier, streams, attempt", {}, 0};
   InsertBuffer counts_buf_{"counts", "day, cell, tier, streams, version", {}, 0};
+  InsertBuffer listeners_buf_{"listeners", "day, cell, user, attempt", {}, 0};
+  bool listener_table_ = false;  // the database has `listeners` (stores made before: not)
+  // Listener numbers (ReadListeners): per service, each user key's.
+  mutable std::mutex numbers_mu_;
+  mutable std::vector<std::unordered_map<uint64_t, uint32_t>> listener_numbers_;
+  mutable uint64_t numbered_ = 0;
 };
 
 }  // namespace

@@ -753,6 +753,10 @@ Status CountStore::AddRecords(Day, const PlayRec*, size_t, const TotalRec*, size
   return Status::FailedPrecondition("this store counts plays itself: AddRecords is not for it");
 }
 
+Status CountStore::AddListeners(Day, const std::vector<ListenerPair>&) {
+  return Status::FailedPrecondition("this store counts plays itself: AddListeners is not for it");
+}
+
 Result<std::optional<DayListeners>> CountStore::ReadListeners(Day, bool) const {
   return Status::FailedPrecondition("this store keeps no listener sets");
 }
