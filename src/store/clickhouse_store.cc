@@ -38,6 +38,7 @@
 #include <unordered_map>
 
 #include "common/file_system.h"
+#include "common/radix_sort.h"
 #include "store/clickhouse_client.h"
 #include "store/codecs.h"
 #include "store/column_file.h"
@@ -99,6 +100,48 @@ struct BinReader {
     return s;
   }
   bool done() const { return p >= end; }
+};
+
+// Dense numbers for (service, user key) pairs, 0, 1, … in the order first asked: open
+// addressing with linear probing (the keys are XXH3 hashes already). A user key has bit 0
+// clear (doc/decisions/0002), so a used slot holds key | 1.
+class ListenerNumbers {
+ public:
+  Result<uint32_t> Number(uint32_t service, uint64_t user) {
+    if ((count_ + 1) * 2 > slots_.size()) Grow();
+    const uint64_t want = user | 1;
+    for (size_t at = Slot(service, user);; at = (at + 1) & (slots_.size() - 1)) {
+      Entry& e = slots_[at];
+      if (e.key == 0) {
+        if (count_ == UINT32_MAX) return Status::FailedPrecondition("more than 2^32 listeners");
+        e = {want, service, static_cast<uint32_t>(count_++)};
+        return e.number;
+      }
+      if (e.key == want && e.service == service) return e.number;
+    }
+  }
+
+ private:
+  struct Entry {
+    uint64_t key = 0;  // user key | 1; 0: free
+    uint32_t service = 0, number = 0;
+  };
+  size_t Slot(uint32_t service, uint64_t user) const {
+    return static_cast<size_t>((user ^ (uint64_t{service} * 0x9E3779B97F4A7C15ULL)) >> 1) &
+           (slots_.size() - 1);
+  }
+  void Grow() {
+    std::vector<Entry> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Entry{});
+    for (const Entry& e : old) {
+      if (e.key == 0) continue;
+      size_t at = Slot(e.service, e.key & ~1ULL);
+      while (slots_[at].key != 0) at = (at + 1) & (slots_.size() - 1);
+      slots_[at] = e;
+    }
+  }
+  std::vector<Entry> slots_;
+  uint64_t count_ = 0;
 };
 
 // What the store knows of a day beyond its rows.
@@ -603,9 +646,11 @@ class ClickHouseStore final : public CountStore {
     auto it = days_.find(day);
     if (it == days_.end() || !it->second.listeners) return std::optional<DayListeners>();
     const std::string d = ep_.database;
+    // Listener rows are distinct within an attempt already (and repeats across attempts go
+    // below): only the plays are grouped.
     const std::string where = " WHERE day = '" + FormatDate(day) + "' AND attempt GLOBAL IN (" +
-                              Committed(0) + ") GROUP BY cell, user";
-    std::string sql = "SELECT cell, user FROM " + d + ".plays" + where;
+                              Committed(0) + ")";
+    std::string sql = "SELECT cell, user FROM " + d + ".plays" + where + " GROUP BY cell, user";
     if (listener_table_) sql += " UNION ALL SELECT cell, user FROM " + d + ".listeners" + where;
     struct Row {
       uint64_t cell, user;
@@ -620,23 +665,25 @@ class ClickHouseStore final : public CountStore {
           rows.push_back(r);
           return true;
         }));
-    // Numbered, then sorted by (number, cell) without repeats, as the local store keeps them.
-    std::vector<std::pair<uint32_t, uint64_t>> numbered(rows.size());
+    // Numbered, then sorted by (number, cell) without repeats, as the local store keeps them
+    // (stable radix sorts: by cell, then by number).
+    struct Numbered {
+      uint32_t number;
+      uint64_t cell;
+      bool operator==(const Numbered& o) const { return number == o.number && cell == o.cell; }
+    };
+    std::vector<Numbered> numbered(rows.size());
     {
       std::lock_guard<std::mutex> l(numbers_mu_);
-      if (listener_numbers_.size() < services_.size()) listener_numbers_.resize(services_.size());
       for (size_t i = 0; i < rows.size(); ++i) {
-        auto [at, added] = listener_numbers_[CellService(rows[i].cell)].try_emplace(
-            rows[i].user, static_cast<uint32_t>(numbered_));
-        if (added) {
-          if (numbered_ == UINT32_MAX) return Status::FailedPrecondition("more than 2^32 listeners in " + ep_.Display());
-          ++numbered_;
-        }
-        numbered[i] = {at->second, rows[i].cell};
+        ENCORE_ASSIGN_OR_RETURN(const uint32_t number,
+                                listener_numbers_.Number(CellService(rows[i].cell), rows[i].user));
+        numbered[i] = {number, rows[i].cell};
       }
     }
     std::vector<Row>().swap(rows);
-    std::sort(numbered.begin(), numbered.end());
+    RadixSort<11>(&numbered, [](const Numbered& n) { return n.cell; });
+    RadixSort<11>(&numbered, [](const Numbered& n) { return uint64_t{n.number}; });
     numbered.erase(std::unique(numbered.begin(), numbered.end()), numbered.end());
     DayListeners out;
     out.user.resize(numbered.size());
@@ -646,11 +693,11 @@ class ClickHouseStore final : public CountStore {
       out.service.resize(numbered.size());
     }
     for (size_t i = 0; i < numbered.size(); ++i) {
-      out.user[i] = numbered[i].first;
-      out.track[i] = CellTrack(numbered[i].second);
+      out.user[i] = numbered[i].number;
+      out.track[i] = CellTrack(numbered[i].cell);
       if (places) {
-        out.country[i] = CellCountry(numbered[i].second);
-        out.service[i] = static_cast<uint8_t>(CellService(numbered[i].second));
+        out.country[i] = CellCountry(numbered[i].cell);
+        out.service[i] = static_cast<uint8_t>(CellService(numbered[i].cell));
       }
     }
     return std::optional<DayListeners>(std::move(out));
@@ -1879,10 +1926,9 @@ class ClickHouseStore final : public CountStore {
   InsertBuffer counts_buf_{"counts", "day, cell, tier, streams, version", {}, 0};
   InsertBuffer listeners_buf_{"listeners", "day, cell, user, attempt", {}, 0};
   bool listener_table_ = false;  // the database has `listeners` (stores made before: not)
-  // Listener numbers (ReadListeners): per service, each user key's.
+  // Listener numbers (ReadListeners): each (service, user key)'s, in the order first read.
   mutable std::mutex numbers_mu_;
-  mutable std::vector<std::unordered_map<uint64_t, uint32_t>> listener_numbers_;
-  mutable uint64_t numbered_ = 0;
+  mutable ListenerNumbers listener_numbers_;
 };
 
 }  // namespace
