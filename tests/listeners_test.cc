@@ -4,6 +4,8 @@
 // listener sets built over several commits (one day's plays in three files, two services).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -291,6 +293,77 @@ TEST_F(ListenersTest, MilestonesAndTheFirstToNEqualSql) {
       "w.n >= k.t GROUP BY k.t ORDER BY k.t");
   EXPECT_GE(want_m.size(), 3u);
   EXPECT_EQ(got_m, want_m);
+}
+
+// The UTC day of a log line's timestamp ("2024-03-01T00:00:02Z", "2024-02-29T21:00:15-03:00").
+std::chrono::sys_days UtcDay(const std::string& line) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  std::sscanf(line.c_str(), "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi);
+  const std::string ts = line.substr(0, line.find(','));
+  int offset = 0;
+  if (ts.back() != 'Z' && ts.size() > 19 && (ts[19] == '+' || ts[19] == '-')) {
+    int oh = 0, om = 0;
+    std::sscanf(ts.c_str() + 20, "%d:%d", &oh, &om);
+    offset = (oh * 60 + om) * (ts[19] == '-' ? -1 : 1);
+  }
+  const int minutes = h * 60 + mi - offset;
+  return std::chrono::sys_days{std::chrono::year{y} / mo / d} +
+         std::chrono::days{minutes < 0 ? -1 : (minutes >= 1440 ? 1 : 0)};
+}
+
+// Listener news: each artist's first day at 1,000, 2,000, 5,000 … monthly listeners, said once,
+// the same whether the days came in one commit or in several (the update reads only the new
+// days then), and equal to SQL over the plays.
+TEST_F(ListenersTest, ListenerNewsIsEachArtistsFirstDayAtEachMilestone) {
+  const std::string last = sql_->Query("SELECT MAX(day) FROM s").at(0).at(0);
+  std::set<std::vector<std::string>> want;
+  for (const auto& row : sql_->Query(
+           DailyWindows("of_artist", last) +
+           ", k(t) AS (VALUES (1000), (2000), (5000), (10000)) SELECT w.id, k.t, MIN(w.end_day) "
+           "FROM k JOIN w ON w.n >= k.t GROUP BY w.id, k.t")) {
+    want.insert(row);
+  }
+  ASSERT_GE(want.size(), 2u);
+  auto news_of = [](const std::string& store) {
+    const RunResult r = RunEncore("news --kind listeners --format json" + store);
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::set<std::vector<std::string>> got;
+    size_t items = 0;
+    for (const auto& x : json::parse(r.out)) {
+      std::string id = x["entity"].get<std::string>();
+      EXPECT_EQ(id.rfind("artist:", 0), 0u) << id;
+      got.insert({id.substr(7), std::to_string(x["threshold"].get<int64_t>()), x["date"].get<std::string>()});
+      ++items;
+    }
+    EXPECT_EQ(items, got.size()) << "an item said twice";
+    return got;
+  };
+  EXPECT_EQ(news_of(store_), want);
+  // The same plays by day: the days before 2024-03-16, then the rest, each in one file (with a
+  // service column): the second update reads only the new days.
+  const std::string d = dir_->path();
+  const std::string by_day = " --store " + Quote(d + "/by-day");
+  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + by_day).code, 0);
+  std::string half[2];
+  for (int i = 0; i < 3; ++i) {
+    std::istringstream in(ReadText(d + "/part" + std::to_string(i) + ".csv"));
+    std::string header, line;
+    std::getline(in, header);
+    if (i == 0) half[0] = half[1] = header + ",service\n";
+    while (std::getline(in, line)) {
+      half[UtcDay(line) < std::chrono::sys_days{std::chrono::year{2024} / 3 / 16} ? 0 : 1] +=
+          line + (i == 2 ? ",apple\n" : ",spotify\n");
+    }
+  }
+  for (int h = 0; h < 2; ++h) {
+    const std::string file = d + "/by-day-" + std::to_string(h) + ".csv";
+    WriteText(file, half[h]);
+    const RunResult r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(file) + by_day);
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_NE(r.out.find("rejected lines 0"), std::string::npos) << r.out;
+    if (h == 1) EXPECT_TRUE(Has(r.out, "(incremental)") && !Has(r.out, " 0 news items")) << r.out;
+  }
+  EXPECT_EQ(news_of(by_day), want);
 }
 
 // A store's listener sets, from its manifest: day → file.

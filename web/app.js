@@ -478,7 +478,7 @@ async function listenersCurve(kind, id) {
 
 async function news(params) {
   const n = await api('/news' + qs({ kind: params.kind, limit: 100 }));
-  const kinds = ['', 'record', 'first', 'year', 'milestone', 'withdrawn'];
+  const kinds = ['', 'record', 'first', 'year', 'milestone', 'listeners', 'release', 'withdrawn'];
   show('News', el('h1', {}, 'News'),
     el('div', { class: 'toolbar' }, kinds.map(k => el('a', { class: 'button', href: '#/news' + qs({ kind: k }) }, k || 'all'))),
     el('div', { class: 'sub' }, `${n.total} items`),

@@ -442,6 +442,15 @@ Result<std::vector<ListenerCrossings>> ListenerMilestones(
     const CountStore& store, const RecordsUniverse& u, EntityKind kind, Day from, Day to,
     ListenerWindow window, const ListenerFilter& filter, const std::vector<uint64_t>& thresholds);
 
+// Listener news (doc/records.md, "News"): the first day from..to on which each artist's monthly
+// listeners (28 days, worldwide, every service) reached each milestone of 1, 2 and 5 × 10^k from
+// 1,000 up, as items of kind "listeners" (entity "artist:<id>", threshold the milestone), by day
+// then name. One pass over the days (ListenerMilestones). A milestone the artist had reached
+// before `from` is the caller's to leave out (said before). Empty when the universe has no
+// artists; kFailedPrecondition when the store keeps no listener sets.
+Result<std::vector<NewsItem>> ListenerNews(const CountStore& store, const RecordsUniverse& u, Day from,
+                                           Day to);
+
 // A listener filter from a country code and a service name as people give them ("": every
 // country, every service). kInvalidArgument naming what is unknown (with the store's services),
 // or a chart-streams service (those carry no users).

@@ -1523,7 +1523,7 @@ void AddNews(CLI::App& app, Action* action) {
   auto a = std::make_shared<Args>();
   cmd->add_option("--since", a->since, "Only what happened on or after this date");
   cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn or release")
-      ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release"}));
+      ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release", "listeners"}));
   cmd->add_option("--limit", a->limit, "The latest this many items")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
   cmd->add_option("--format", a->c.format, "table or json")

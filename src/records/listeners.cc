@@ -9,6 +9,9 @@
 #include <memory>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
 #include "encore/chart_streams.h"
 #include "encore/records.h"
 
@@ -502,6 +505,44 @@ Result<std::vector<ListenerCrossings>> ListenerMilestones(
         }
         return Status::Ok();
       }));
+  return out;
+}
+
+Result<std::vector<NewsItem>> ListenerNews(const CountStore& store, const RecordsUniverse& u, Day from,
+                                           Day to) {
+  std::vector<NewsItem> out;
+  if (!u.catalog() || u.catalog()->artists().empty() || from > to) return out;
+  std::vector<uint64_t> ladder;
+  for (uint64_t p = 1000; p <= 1'000'000'000'000ULL; p *= 10) {
+    for (uint64_t m : {1, 2, 5}) ladder.push_back(m * p);
+  }
+  ENCORE_ASSIGN_OR_RETURN(const auto reached,
+                          ListenerMilestones(store, u, EntityKind::kArtist, from, to,
+                                             ListenerWindow::k28Days, ListenerFilter{}, ladder));
+  for (const ListenerCrossings& c : reached) {
+    const Entity e = u.Describe(c.entity);
+    for (const auto& [threshold, day] : c.reached) {
+      NewsItem item;
+      item.day = day;
+      item.kind = "listeners";
+      item.entity = "artist:" + e.id;
+      item.threshold = static_cast<int64_t>(threshold);
+      item.text = e.name + " reached " + Thousands(static_cast<int64_t>(threshold)) +
+                  " monthly listeners on " + FormatDate(day) + " (the 28 days from " +
+                  FormatDate(WindowStart(ListenerWindow::k28Days, day)) + ")";
+      item.evidence = nlohmann::json{{"entity", item.entity},
+                                     {"name", e.name},
+                                     {"threshold", threshold},
+                                     {"date", FormatDate(day)},
+                                     {"window", "28d"},
+                                     {"from", FormatDate(WindowStart(ListenerWindow::k28Days, day))}}
+                          .dump();
+      out.push_back(std::move(item));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const NewsItem& a, const NewsItem& b) {
+    return a.day != b.day ? a.day < b.day : a.text < b.text;
+  });
   return out;
 }
 

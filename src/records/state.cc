@@ -311,7 +311,7 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
   // Release news: what the catalog says of the releases dated within the counted days, against
   // what was said. An item the catalog no longer supports (a release gone, re-dated, or its
   // context changed) is replaced by what it says now; an unchanged one is not news again.
-  std::vector<int64_t> stale_release_news;
+  std::vector<int64_t> stale_news;
   if (catalog && st.last_day && !days.empty()) {
     std::map<std::string, std::pair<int64_t, std::string>> said;  // entity -> (seq, day|text)
     SqliteStmt q(db.get(), "SELECT seq, entity, day, text FROM news WHERE kind = 'release'");
@@ -326,10 +326,58 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
       }
       up.news.push_back(std::move(n));
     }
-    for (const auto& [entity, row] : said) stale_release_news.push_back(row.first);
+    for (const auto& [entity, row] : said) stale_news.push_back(row.first);
   }
 
-  if (read.empty() && !up.full && up.news.empty() && stale_release_news.empty()) {
+  // Listener news: artists' monthly-listener milestones (ListenerNews) on the days with listener
+  // sets not looked at yet (up to meta listener_news_to), or on every one when the rest is
+  // recomputed. A milestone said before is not news again; on a recompute, an item the days no
+  // longer support is replaced, as release news is.
+  const std::string listener_news_was =
+      saved.meta.count("listener_news_to") ? saved.meta["listener_news_to"] : "";
+  std::string listener_news_to = listener_news_was;
+  if (catalog && store.KeepsListeners()) {
+    auto last_set = LastListenerDay(store);
+    if (!last_set.ok()) return rollback(last_set.status());
+    if (*last_set) {
+      const bool all = up.full || listener_news_was.empty();
+      std::optional<Day> from;
+      if (all) {
+        auto first_set = FirstListenerDay(store);
+        if (!first_set.ok()) return rollback(first_set.status());
+        from = *first_set;
+      } else {
+        from = static_cast<Day>(std::stol(listener_news_was)) + 1;
+      }
+      std::map<std::pair<std::string, int64_t>, std::pair<int64_t, std::string>> said;
+      SqliteStmt q(db.get(), "SELECT seq, entity, threshold, day, text FROM news WHERE kind = 'listeners'");
+      while (q.Step() == SQLITE_ROW) {
+        said[{q.Text(1), q.Int(2)}] = {q.Int(0), std::to_string(q.Int(3)) + "|" + q.Text(4)};
+      }
+      if (from && *from <= **last_set) {
+        auto items = ListenerNews(store, u, *from, **last_set);
+        if (!items.ok()) return rollback(items.status());
+        for (NewsItem& n : *items) {
+          auto it = said.find({n.entity, n.threshold});
+          if (it != said.end()) {
+            if (!all) continue;  // reached before: said then
+            if (it->second.second == std::to_string(n.day) + "|" + n.text) {
+              said.erase(it);
+              continue;
+            }
+          }
+          up.news.push_back(std::move(n));
+        }
+      }
+      if (all) {
+        for (const auto& [key, row] : said) stale_news.push_back(row.first);
+      }
+      listener_news_to = std::to_string(**last_set);
+    }
+  }
+
+  if (read.empty() && !up.full && up.news.empty() && stale_news.empty() &&
+      listener_news_to == listener_news_was) {
     ENCORE_RETURN_IF_ERROR(db.Exec("COMMIT"));
     return up;
   }
@@ -350,6 +398,7 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
         PutMeta(db, "last_day", st.last_day ? std::to_string(*st.last_day) : ""));
     ENCORE_RETURN_IF_ERROR(PutMeta(db, "year", std::to_string(st.year)));
     ENCORE_RETURN_IF_ERROR(PutMeta(db, "generation", std::to_string(generation)));
+    ENCORE_RETURN_IF_ERROR(PutMeta(db, "listener_news_to", listener_news_to));
     if (up.full) {
       ENCORE_RETURN_IF_ERROR(db.Exec("DELETE FROM days; DELETE FROM crossings;"));
     }
@@ -379,7 +428,7 @@ Result<RecordsUpdate> UpdateRecords(const std::string& store_dir, const CountSto
     }
     {
       SqliteStmt del(db.get(), "DELETE FROM news WHERE seq = ?");
-      for (const int64_t seq : stale_release_news) {
+      for (const int64_t seq : stale_news) {
         del.Bind(1, seq);
         if (!del.Run()) return db.Error();
       }

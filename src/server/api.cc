@@ -1045,9 +1045,11 @@ Result<ApiReply> News(const Snapshot& s, const Params& p) {
   ENCORE_ASSIGN_OR_RETURN(const auto since, p.Date("since"));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 50));
   const std::string kind = p.Str("kind"), entity = p.Str("entity");
-  static const std::set<std::string> kKinds = {"milestone", "record", "year", "first", "withdrawn"};
+  static const std::set<std::string> kKinds = {"milestone", "record", "year",    "first",
+                                               "withdrawn", "release", "listeners"};
   if (!kind.empty() && !kKinds.count(kind))
-    return Status::InvalidArgument("kind must be milestone, record, year, first or withdrawn");
+    return Status::InvalidArgument(
+        "kind must be milestone, record, year, first, withdrawn, release or listeners");
   json items = json::array();
   for (auto it = s.news.rbegin(); it != s.news.rend(); ++it) {
     if (since && it->day < *since) continue;
