@@ -293,3 +293,33 @@ TEST(CliErrors, ADamagedListenerSetIsNamedAndNotRetried) {
 }
 
 }  // namespace encore::test
+
+namespace encore::test {
+
+// Issue 18: a mistyped command, option or listed value gets the nearest known ones, at exit 2.
+TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
+  TempDir dir("mistyped");
+  const std::string store = " --store " + Quote(dir / "s");
+  struct Case {
+    std::string args, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"statsu" + store, "unknown command 'statsu' (did you mean 'status'?)"},
+           {"records fastst 1e9" + store, "encore records: unknown command 'fastst' (did you mean 'fastest'?)"},
+           {"chart compil spotify-daily" + store, "unknown command 'compil' (did you mean 'compile'?)"},
+           {"status --stor " + Quote(dir / "s"), "unknown option --stor (did you mean '--store'?)"},
+           {"listeners --windw 7d" + store, "encore listeners: unknown option --windw (did you mean '--window'?)"},
+           {"news --kind relase" + store, "relase not in {"},
+           {"news --kind relase" + store, "(did you mean 'release'?)"},
+           {"xyzzy", "unknown command 'xyzzy'; encore --help lists the commands"}}) {
+    const RunResult r = RunEncore(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_TRUE(Has(r.err, c.says)) << c.args << "\n" << r.err;
+  }
+  // Nothing was made of the store by a command that never ran.
+  EXPECT_FALSE(std::filesystem::exists(dir / "s"));
+  // --help still exits 0.
+  EXPECT_EQ(RunEncore("status --help").code, 0);
+}
+
+}  // namespace encore::test

@@ -3,6 +3,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,115 @@ void KeepFreedMemory() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
 #endif
+}
+
+// Edit distance with adjacent transpositions (optimal string alignment), case-insensitive: how
+// far a mistyped word is from a known one.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  auto low = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The known words nearest `word` (a third of its letters wrong at most, or a prefix of it),
+// nearest first: "" when none is near.
+std::string Nearest(const std::string& word, const std::vector<std::string>& known) {
+  std::vector<std::pair<size_t, std::string>> near;
+  for (const auto& k : known) {
+    const size_t d = EditDistance(word, k);
+    const bool prefix = word.size() >= 3 && k.rfind(word, 0) == 0;
+    if (d <= std::max<size_t>(1, word.size() / 3) || prefix) near.emplace_back(prefix ? 0 : d, k);
+  }
+  if (near.empty()) return "";
+  std::sort(near.begin(), near.end());
+  std::string out;
+  for (size_t i = 0; i < near.size() && i < 3 && near[i].first == near[0].first; ++i) {
+    out += (i ? " or " : "") + std::string("'") + near[i].second + "'";
+  }
+  return out;
+}
+
+// What a parse error was about, in words a person can act on: an unknown command or option
+// with the nearest known ones, or a value not in a list with the nearest of its members.
+// "" when there is nothing better to say than CLI11's own message.
+std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseError& e) {
+  // A value not in a list: CLI11's "--kind: bogus not in {a,b,c}".
+  const std::string what = e.what();
+  if (const size_t at = what.find(" not in {"); at != std::string::npos && what.back() == '}') {
+    const size_t colon = what.rfind(": ", at);
+    const std::string value = what.substr(colon == std::string::npos ? 0 : colon + 2,
+                                          at - (colon == std::string::npos ? 0 : colon + 2));
+    std::vector<std::string> members;
+    std::string list = what.substr(at + 9, what.size() - at - 10);
+    for (size_t p = 0; p <= list.size();) {
+      size_t q = list.find(',', p);
+      if (q == std::string::npos) q = list.size();
+      members.push_back(list.substr(p, q - p));
+      p = q + 1;
+    }
+    const std::string near = Nearest(value, members);
+    return what + (near.empty() ? "" : " (did you mean " + near + "?)");
+  }
+  // Walk the words as CLI11 did: commands while they name one, then options.
+  CLI::App* at = &app;
+  std::string path = "encore";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      const std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+      bool known = false;
+      std::vector<std::string> options;
+      for (const CLI::App* c = at; c != nullptr; c = c->get_parent()) {
+        for (const CLI::Option* o : c->get_options()) {
+          for (const auto& l : o->get_lnames()) {
+            options.push_back("--" + l);
+            known |= l == name;
+          }
+        }
+      }
+      if (!known) {
+        const std::string near = Nearest("--" + name, options);
+        return path + ": unknown option --" + name +
+               (near.empty() ? "" : " (did you mean " + near + "?)") + "; " + path + " --help lists them";
+      }
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    std::vector<std::string> commands;
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; })) {
+      commands.push_back(sub->get_name());
+      if (sub->check_name(a)) next = sub;
+    }
+    if (next) {
+      at = next;
+      path += " " + a;
+      continue;
+    }
+    // A word that names no command where a command is wanted (the command takes no positional
+    // argument that it could be).
+    const bool positional = !at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+    const std::string near = commands.empty() ? "" : Nearest(a, commands);
+    if (!commands.empty() && (!positional || !near.empty())) {
+      // (A command that also takes a word of its own, `chart NAME`: only a near miss of one of
+      // its commands is taken for a mistyped command.)
+      return path + ": unknown command '" + a + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
+             "; " + path + " --help lists the commands";
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -142,6 +252,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      if (const std::string said = Suggestion(app, argc, argv, e); !said.empty()) {
+        std::fprintf(stderr, "%s\n", encore::Printable(said).c_str());
+        return 2;
+      }
+    }
     return app.exit(e) == 0 ? 0 : 2;  // 0 for --help/--version, 2 (usage) otherwise
   }
   std::vector<std::string> urls;
