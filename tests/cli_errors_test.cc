@@ -317,7 +317,27 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
     EXPECT_TRUE(Has(r.err, c.says)) << c.args << "\n" << r.err;
   }
   // Nothing was made of the store by a command that never ran.
-  EXPECT_FALSE(std::filesystem::exists(dir / "s"));
+  ASSERT_FALSE(std::filesystem::exists(dir / "s"));
+  // A country named rather than coded filters as its code does.
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 20000 --days 3 --start 2024-03-01 --out " +
+                      Quote(dir / "p.csv"))
+                .code,
+            0);
+  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store).code, 0);
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + store).code, 0);
+  const RunResult by_code = RunEncore("records most --kind artist --format json --where 'country = KR'" + store);
+  const RunResult by_name = RunEncore("records most --kind artist --format json --where 'country = korea'" + store);
+  ASSERT_EQ(by_code.code, 0) << by_code.err;
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  EXPECT_TRUE(Has(by_code.out, "Jung Kook")) << by_code.out;
+  auto standings = [](const std::string& out) {  // the title repeats the filter as given
+    const size_t at = out.find("standings");
+    return out.substr(at, out.find("\"title\"") - at);
+  };
+  EXPECT_EQ(standings(by_code.out), standings(by_name.out));
+  const RunResult bad = RunEncore("records most --kind artist --where 'country = koreaa'" + store);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(Has(bad.err, "not a country")) << bad.err;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

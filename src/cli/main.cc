@@ -13,6 +13,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "common/strings.h"
 #include "common/text.h"
 #include "store/clickhouse_client.h"
 
@@ -55,43 +56,6 @@ void KeepFreedMemory() {
 #endif
 }
 
-// Edit distance with adjacent transpositions (optimal string alignment), case-insensitive: how
-// far a mistyped word is from a known one.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  auto low = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
-// The known words nearest `word` (a third of its letters wrong at most, or a prefix of it),
-// nearest first: "" when none is near.
-std::string Nearest(const std::string& word, const std::vector<std::string>& known) {
-  std::vector<std::pair<size_t, std::string>> near;
-  for (const auto& k : known) {
-    const size_t d = EditDistance(word, k);
-    const bool prefix = word.size() >= 3 && k.rfind(word, 0) == 0;
-    if (d <= std::max<size_t>(1, word.size() / 3) || prefix) near.emplace_back(prefix ? 0 : d, k);
-  }
-  if (near.empty()) return "";
-  std::sort(near.begin(), near.end());
-  std::string out;
-  for (size_t i = 0; i < near.size() && i < 3 && near[i].first == near[0].first; ++i) {
-    out += (i ? " or " : "") + std::string("'") + near[i].second + "'";
-  }
-  return out;
-}
-
 // What a parse error was about, in words a person can act on: an unknown command or option
 // with the nearest known ones, or a value not in a list with the nearest of its members.
 // "" when there is nothing better to say than CLI11's own message.
@@ -110,7 +74,7 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
       members.push_back(list.substr(p, q - p));
       p = q + 1;
     }
-    const std::string near = Nearest(value, members);
+    const std::string near = encore::NearestWords(value, members);
     return what + (near.empty() ? "" : " (did you mean " + near + "?)");
   }
   // Walk the words as CLI11 did: commands while they name one, then options.
@@ -132,7 +96,7 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
         }
       }
       if (!known) {
-        const std::string near = Nearest("--" + name, options);
+        const std::string near = encore::NearestWords("--" + name, options);
         return path + ": unknown option --" + name +
                (near.empty() ? "" : " (did you mean " + near + "?)") + "; " + path + " --help lists them";
       }
@@ -153,7 +117,7 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
     // A word that names no command where a command is wanted (the command takes no positional
     // argument that it could be).
     const bool positional = !at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
-    const std::string near = commands.empty() ? "" : Nearest(a, commands);
+    const std::string near = commands.empty() ? "" : encore::NearestWords(a, commands);
     if (!commands.empty() && (!positional || !near.empty())) {
       // (A command that also takes a word of its own, `chart NAME`: only a near miss of one of
       // its commands is taken for a mistyped command.)

@@ -1,11 +1,15 @@
 // Small string helpers shared by the parsers and the file code.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace encore {
 
@@ -52,6 +56,43 @@ inline std::string Thousands(int64_t v) {
     out += digits[i];
   }
   return v < 0 ? "-" + out : out;
+}
+
+// Edit distance with adjacent transpositions (optimal string alignment), case-insensitive: how
+// far a mistyped word is from a known one.
+inline size_t EditDistance(std::string_view a, std::string_view b) {
+  auto low = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The known words nearest `word` (a third of its letters wrong at most, or `word` a prefix of
+// them), as "'a'" or "'a' or 'b'" (the nearest, three at most): "" when none is near.
+inline std::string NearestWords(std::string_view word, const std::vector<std::string>& known) {
+  std::vector<std::pair<size_t, std::string>> near;
+  for (const auto& k : known) {
+    const size_t d = EditDistance(word, k);
+    const bool prefix = word.size() >= 3 && k.size() > word.size() && k.compare(0, word.size(), word) == 0;
+    if (d <= std::max<size_t>(1, word.size() / 3) || prefix) near.emplace_back(prefix ? 0 : d, k);
+  }
+  if (near.empty()) return "";
+  std::sort(near.begin(), near.end());
+  std::string out;
+  for (size_t i = 0; i < near.size() && i < 3 && near[i].first == near[0].first; ++i) {
+    out += (i ? " or '" : "'") + near[i].second + "'";
+  }
+  return out;
 }
 
 }  // namespace encore

@@ -231,6 +231,54 @@ bool Solo(const Catalog& c, const Entity& e, const std::vector<const Artist*>& s
                      [](const Artist* a) { return a->kind != ArtistKind::kGroup; });
 }
 
+// A country as a filter names it: an ISO code (KR) or a name (South Korea, Korea); nullopt
+// when it is neither.
+std::optional<std::string> CountryValue(const std::string& value) {
+  if (value.size() == 2) {
+    if (auto code = ParseCountry(value, false)) return Lower(CountryName(*code));
+  }
+  if (auto code = CountryOfName(value); code && *code != kGlobalCountry) return Lower(CountryName(*code));
+  return std::nullopt;
+}
+
+// The values an attribute takes from a fixed list are checked when the filter is read: an
+// unknown one would match nothing and say nothing (issue 18). Names and tags are the catalog's
+// and free.
+Status CheckValue(const Node& n) {
+  auto unknown = [&](const std::vector<std::string>& known, const std::string& what) {
+    const std::string near = NearestWords(n.value, known);
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return Status::InvalidArgument("filter: " + n.attr + " = " + n.value + ": " + what +
+                                   (near.empty() ? "" : " (did you mean " + near + "?)") +
+                                   (list.empty() ? "" : "; one of " + list));
+  };
+  if (n.attr == "country" && !CountryValue(n.value)) {
+    return unknown({}, "not a country (an ISO code such as KR, or a name such as South Korea)");
+  }
+  if (n.attr == "continent") {
+    const std::vector<std::string> known = {"Africa", "Asia", "Europe", "North America", "Oceania",
+                                            "South America"};
+    if (std::none_of(known.begin(), known.end(),
+                     [&](const std::string& k) { return NormalizeName(k) == NormalizeName(n.value); })) {
+      return unknown(known, "not a continent");
+    }
+  }
+  if (n.attr == "type") {
+    const std::vector<std::string> known = {"album", "ep", "single"};
+    if (std::find(known.begin(), known.end(), Lower(n.value)) == known.end()) {
+      return unknown(known, "not a release type");
+    }
+  }
+  if (n.attr == "kind") {
+    const std::vector<std::string> known = {"group", "person", "persona", "project", "solo"};
+    if (std::find(known.begin(), known.end(), Lower(n.value)) == known.end()) {
+      return unknown(known, "not a kind of artist");
+    }
+  }
+  return Status::Ok();
+}
+
 bool Eval(const Node& n, const RecordsUniverse& u, const Entity& e) {
   switch (n.op) {
     case Node::Op::kTrue:
@@ -273,7 +321,8 @@ bool Eval(const Node& n, const RecordsUniverse& u, const Entity& e) {
   if (n.attr == "kind" && v == "solo") return result(Solo(*c, e, subjects));
   if (n.attr == "kind") return neg;
   if (n.attr == "country") {
-    return result(any_subject([&](const Artist& a) { return Lower(a.country) == v; }));
+    const std::string code = CountryValue(n.value).value_or(v);
+    return result(any_subject([&](const Artist& a) { return Lower(a.country) == code; }));
   }
   if (n.attr == "continent") {
     return result(any_subject([&](const Artist& a) {
@@ -382,6 +431,7 @@ Result<Filter> Filter::Parse(std::string_view text) {
     if (n->op == Node::Op::kPred && n->attr == "released" && !ParseDate(n->value)) {
       return Status::InvalidArgument("filter: released must be compared with a date (YYYY-MM-DD)");
     }
+    if (n->op == Node::Op::kPred && !n->cmp.empty()) ENCORE_RETURN_IF_ERROR(CheckValue(*n));
     return Status::Ok();
   };
   for (const auto& n : top) ENCORE_RETURN_IF_ERROR(check(n, true));

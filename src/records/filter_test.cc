@@ -34,6 +34,27 @@ TEST(Filter, ParsesThePeriodAndRejectsWhatItCannotMean) {
   EXPECT_FALSE(Filter::Parse(nots + "solo").ok());
 }
 
+// Values from a fixed list are checked when the filter is read, with the nearest known ones;
+// a country may be named (issue 18: `country = korea` matched nothing and said nothing).
+TEST(Filter, ValuesOutsideTheirListAreRefusedWithTheNearest) {
+  EXPECT_TRUE(Filter::Parse("country = KR").ok());
+  EXPECT_TRUE(Filter::Parse("country = korea").ok());
+  EXPECT_TRUE(Filter::Parse("country = \"South Korea\" and continent = asia").ok());
+  EXPECT_TRUE(Filter::Parse("type = EP or kind = persona").ok());
+  struct Case {
+    const char* filter;
+    const char* says;
+  };
+  for (const Case& c : {Case{"country = koreaa", "country = koreaa: not a country"},
+                        Case{"solo and continent = asai", "not a continent (did you mean 'Asia'?)"},
+                        Case{"type = albm", "not a release type (did you mean 'album'?); one of album, ep, single"},
+                        Case{"not kind = grop", "(did you mean 'group'?)"}}) {
+    auto f = Filter::Parse(c.filter);
+    ASSERT_FALSE(f.ok()) << c.filter;
+    EXPECT_NE(f.status().message().find(c.says), std::string::npos) << f.status().message();
+  }
+}
+
 TEST(Records, CountsAndWords) {
   EXPECT_EQ(ParseCount("1e9"), 1'000'000'000);
   EXPECT_EQ(ParseCount("1.4e9"), 1'400'000'000);
