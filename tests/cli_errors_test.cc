@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <map>
+#include <sstream>
 
 #include "test_util.h"
 
@@ -340,6 +343,55 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   EXPECT_TRUE(Has(bad.err, "not a country")) << bad.err;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
+}
+
+}  // namespace encore::test
+
+namespace encore::test {
+
+// Issue 18: `streams --track NAME` resolves a catalog name (a name of several tracks lists
+// them), and --cumulative counts from the first day, not from --from.
+TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
+  TempDir dir("streams-name");
+  const std::string store = " --store " + Quote(dir / "s");
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 30000 --days 6 --start 2024-03-01 --out " +
+                      Quote(dir / "p.csv"))
+                .code,
+            0);
+  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store).code, 0);
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + store).code, 0);
+  const RunResult by_id = RunEncore("streams --track jk-3d --format csv" + store);
+  const RunResult by_name = RunEncore("streams --track 'Jung Kook - 3D' --format csv" + store);
+  ASSERT_EQ(by_id.code, 0) << by_id.err;
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  EXPECT_GT(std::count(by_id.out.begin(), by_id.out.end(), '\n'), 3);
+  EXPECT_EQ(by_id.out, by_name.out);
+  EXPECT_TRUE(Has(by_name.err, "'Jung Kook - 3D' is jk-3d (3D")) << by_name.err;
+  const RunResult many = RunEncore("streams --track Seven" + store);
+  EXPECT_EQ(many.code, 2);
+  EXPECT_TRUE(Has(many.err, "'Seven' names ")) << many.err;
+  EXPECT_TRUE(Has(many.err, "jk-seven (")) << many.err;
+  // The running total on each day from --from is the sum of every day up to it.
+  std::istringstream all(by_id.out);
+  std::string line;
+  std::getline(all, line);
+  std::map<std::string, long long> upto;
+  long long sum = 0;
+  while (std::getline(all, line)) {
+    sum += std::stoll(line.substr(11, line.find(',', 11) - 11));
+    upto[line.substr(0, 10)] = sum;
+  }
+  const std::string from = std::next(upto.begin(), 2)->first;
+  const RunResult cum = RunEncore("streams --track jk-3d --cumulative --format csv --from " + from + store);
+  ASSERT_EQ(cum.code, 0) << cum.err;
+  std::istringstream c(cum.out);
+  std::getline(c, line);
+  int rows = 0;
+  while (std::getline(c, line)) {
+    EXPECT_EQ(std::stoll(line.substr(line.rfind(',') + 1)), upto.at(line.substr(0, 10))) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, static_cast<int>(upto.size()) - 2);
 }
 
 }  // namespace encore::test

@@ -386,7 +386,6 @@ void AddResolve(CLI::App& app, Action* action) {
 }  // namespace encore::cli
 
 namespace encore::cli {
-namespace {
 
 // Tracks a name means: an id or ISRC, "Artist - Title", or a title alone.
 std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) {
@@ -413,8 +412,6 @@ std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name) 
   }
   return out;
 }
-
-}  // namespace
 
 Result<json> TrackJson(const Catalog& c, const Track& t, const CountStore* store) {
   const ParsedTitle p = ParseTitle(t.title);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -510,7 +511,7 @@ void AddStreams(CLI::App& app, Action* action) {
     bool cumulative = false, chart_streams = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--track", a->track, "Track id")->required();
+  cmd->add_option("--track", a->track, "Track id, or a catalog name (\"Artist - Title\", a title)")->required();
   cmd->add_option("--country", a->country, "Country code or GLOBAL (default: worldwide)");
   cmd->add_option("--service", a->service,
                   "Service (default: all, chart streams aside; a store of chart streams only: its "
@@ -520,7 +521,7 @@ void AddStreams(CLI::App& app, Action* action) {
                 "a row per week, dated by its last day");
   cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
-  cmd->add_flag("--cumulative", a->cumulative, "Add the running total");
+  cmd->add_flag("--cumulative", a->cumulative, "Add the running total (since the first day)");
   cmd->add_option("--format", a->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
@@ -551,8 +552,62 @@ void AddStreams(CLI::App& app, Action* action) {
       }
       const bool chart = q.service && IsChartStreamsService(*q.service);
       const bool weekly = q.service && ServiceSpan(*q.service) > 1;
-      ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*store, q));
+      // A name where a store track id is wanted: the catalog's track of that name, under each
+      // id the store counts it by (its id, its ISRC), summed.
+      std::vector<std::string> names = {q.track};
+      if (!store->FindTrack(q.track)) {
+        auto catalog = LoadStoredCatalog(DefaultStoreDir(a->store));
+        if (catalog.ok()) {
+          std::vector<std::pair<const Track*, std::vector<std::string>>> counted;
+          for (const Track* t : FindTracks(*catalog, q.track)) {
+            std::vector<std::string> ids;
+            for (const std::string& id : {t->id, t->isrc}) {
+              if (!id.empty() && store->FindTrack(id)) ids.push_back(id);
+            }
+            if (!ids.empty()) counted.emplace_back(t, ids);
+          }
+          auto describe = [&](const Track& t) {
+            return t.id + " (" + t.title + " by " + catalog->NamesOf(t.primary, " & ") + ")";
+          };
+          if (counted.size() > 1) {
+            std::string list;
+            for (const auto& [t, ids] : counted) list += (list.empty() ? "" : ", ") + describe(*t);
+            return Status::InvalidArgument("'" + q.track + "' names " + std::to_string(counted.size()) +
+                                           " tracks with streams: " + list + "; give one of their ids");
+          }
+          if (counted.size() == 1) {
+            std::fprintf(stderr, "encore: '%s' is %s\n", q.track.c_str(), describe(*counted[0].first).c_str());
+            names = counted[0].second;
+          }
+        }
+      }
+      std::vector<DailyStreams> rows;
       int64_t running = 0;
+      for (const std::string& name : names) {
+        StreamsQuery one = q;
+        one.track = name;
+        ENCORE_ASSIGN_OR_RETURN(auto some, QueryStreams(*store, one));
+        std::map<Day, DailyStreams> by_day;
+        for (auto* list : {&rows, &some}) {
+          for (const DailyStreams& r : *list) {
+            auto [it, added] = by_day.emplace(r.day, r);
+            if (added) continue;
+            it->second.streams += r.streams;
+            it->second.premium += r.premium;
+            it->second.free += r.free;
+            it->second.unknown += r.unknown;
+          }
+        }
+        rows.clear();
+        for (auto& [d, r] : by_day) rows.push_back(r);
+        // The running total counts from the first day, not from --from.
+        if (a->cumulative && q.from) {
+          one.from.reset();
+          one.to = *q.from - 1;
+          ENCORE_ASSIGN_OR_RETURN(auto before, QueryStreams(*store, one));
+          for (const DailyStreams& r : before) running += r.streams;
+        }
+      }
       if (a->format == "json") {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : rows) {

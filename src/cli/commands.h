@@ -75,6 +75,9 @@ nlohmann::json StandingJson(const RecordsUniverse& u, const Standing& s, const s
 // A catalog artist and track, with the streams a count store holds for them (store: null).
 Result<nlohmann::json> ArtistJson(const Catalog& c, const Artist& a, const CountStore* store);
 Result<nlohmann::json> TrackJson(const Catalog& c, const Track& t, const CountStore* store);
+// The catalog's tracks a name gives: a track id or ISRC, "Artist - Title" (the match, else the
+// song's versions), or a title (that song's tracks; of the version it names, if any).
+std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name);
 // What `encore resolve --format json` prints for a query and its resolution.
 nlohmann::json ResolutionJson(const std::string& query, const Resolution& r);
 
