@@ -197,7 +197,10 @@ TEST(Cli, ProgressBarOnlyOnATerminal) {
   const RunResult piped =
       RunEncore("ingest --store " + Quote(dir / "s1") + " " + Quote(dir / "a.csv"));
   EXPECT_EQ(piped.code, 0);
-  EXPECT_EQ(piped.err, "");  // not a terminal: no progress at all
+  // Not a terminal: no progress at all, only the note that the store is new.
+  EXPECT_EQ(piped.err, "encore: " + (dir / "s1") + " held no store: a new one is made there\n");
+  const RunResult again = RunEncore("ingest --store " + Quote(dir / "s1") + " " + Quote(dir / "a.csv"));
+  EXPECT_EQ(again.err, "");
   // script(1) gives the command a pseudo-terminal and records what it draws. A machine without
   // pseudo-terminals (a chroot without /dev/pts) cannot show this: say so and skip.
   if (std::system("script -qfec true /dev/null >/dev/null 2>&1") != 0) {
@@ -392,6 +395,14 @@ TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
     ++rows;
   }
   EXPECT_EQ(rows, static_cast<int>(upto.size()) - 2);
+  // What is left out is said; a format the command does not write is refused, nothing written.
+  const RunResult news = RunEncore("news --limit 1" + store);
+  ASSERT_EQ(news.code, 0) << news.err;
+  EXPECT_TRUE(Has(news.out, "(the latest 1 of ")) << news.out;
+  const RunResult parquet = RunEncore("export daily --out " + Quote(dir / "x.parquet") + store);
+  EXPECT_EQ(parquet.code, 2);
+  EXPECT_TRUE(Has(parquet.err, "encore export writes CSV")) << parquet.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.parquet"));
 }
 
 }  // namespace encore::test

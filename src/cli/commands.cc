@@ -19,6 +19,7 @@
 #include "encore/sales.h"
 #include "encore/simulate.h"
 #include "encore/store.h"
+#include "store/clickhouse_client.h"
 
 namespace encore::cli {
 
@@ -351,7 +352,14 @@ void AddIngest(CLI::App& app, Action* action) {
       a->o.max_future_ms = a->max_future_hours * 3600000;
       StoreOptions so;
       so.rules = {a->min_ms, a->cap};
-      ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(DefaultStoreDir(a->store), so));
+      // A new store is said to be new: a mistyped --store would otherwise start one in silence.
+      const std::string store_dir = DefaultStoreDir(a->store);
+      const bool new_store =
+          !IsClickHouseUrl(store_dir) && !std::filesystem::exists(store_dir + "/MANIFEST");
+      ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(store_dir, so));
+      if (new_store) {
+        std::fprintf(stderr, "encore: %s held no store: a new one is made there\n", store_dir.c_str());
+      }
       if (store->rules() != so.rules && (a->min_ms != 30000 || a->cap != 10)) {
         return Status::FailedPrecondition(
             "this store counts with min-ms " + std::to_string(store->rules().min_ms) + " and cap " +
@@ -679,6 +687,21 @@ void AddExport(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(auto from, OptionalDate("--from", a->from));
       ENCORE_ASSIGN_OR_RETURN(auto to, OptionalDate("--to", a->to));
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(a->store));
+      // What the name promises is what is written: CSV, plain or compressed (issue 18: x.parquet
+      // got CSV in silence).
+      if (a->out != "-") {
+        const std::string name = std::filesystem::path(a->out).filename().string();
+        bool csv = false;
+        for (const char* ext : {".csv", ".csv.gz", ".csv.zst"}) {
+          const std::string e = ext;
+          csv |= name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0;
+        }
+        if (!csv) {
+          return Status::InvalidArgument("--out " + a->out +
+                                         ": encore export writes CSV; name the file .csv, .csv.gz or "
+                                         ".csv.zst (or - for standard output)");
+        }
+      }
       ENCORE_ASSIGN_OR_RETURN(auto sink, OpenByteSink(a->out));
       ENCORE_RETURN_IF_ERROR(ExportDaily(
           *store, from, to, [&](std::string_view s) { return sink->Write(s.data(), s.size()); }));

@@ -1509,6 +1509,11 @@ Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, 
     std::printf("   %s  %-9s %s\n", FormatDate(items[i].day).c_str(), items[i].kind.c_str(),
                 items[i].text.c_str());
   }
+  // Nothing left out in silence (issue 18).
+  if (from > 0) {
+    std::printf("(the latest %zu of %zu items: --limit %zu shows them all)\n", items.size() - from,
+                items.size(), items.size());
+  }
   return Status::Ok();
 }
 
@@ -1522,7 +1527,7 @@ void AddNews(CLI::App& app, Action* action) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--since", a->since, "Only what happened on or after this date");
-  cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn or release")
+  cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn, release or listeners")
       ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release", "listeners"}));
   cmd->add_option("--limit", a->limit, "The latest this many items")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
