@@ -406,3 +406,33 @@ TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
 }
 
 }  // namespace encore::test
+
+namespace encore::test {
+
+// Issue 18: a chart with nothing in its region says where the region's streams end; without
+// --date it shows the latest edition that has any.
+TEST(Cli, AnEmptyChartSaysWhereItsRegionsStreamsEnd) {
+  TempDir dir("empty-chart");
+  const std::string store = " --store " + Quote(dir / "s");
+  ASSERT_EQ(RunEncore("simulate --world demo --plays 30000 --days 6 --start 2024-03-01 --out " +
+                      Quote(dir / "p.csv"))
+                .code,
+            0);
+  // Worldwide totals a month after the plays: the store's counts run on without KR's.
+  WriteText(dir / "later.csv",
+            "date,country,track,streams,tier,service\n2024-04-10,GLOBAL,jk-seven,5000000,,spotify\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + " " + Quote(dir / "later.csv") + store).code, 0);
+  // The last day with streams in KR, from the log: plays of 30 s or more (UTC dates: the log's
+  // offsets move a play a day at most, so the answer is one of the log's last two days).
+  const RunResult latest = RunEncore("chart spotify-weekly --country KR --format json" + store);
+  ASSERT_EQ(latest.code, 0) << latest.err;
+  EXPECT_TRUE(Has(latest.out, "the latest edition with streams in KR: they end on 2024-03-0")) << latest.out;
+  EXPECT_TRUE(Has(latest.out, "\"position\": 1")) << latest.out;
+  const RunResult dated = RunEncore("chart spotify-weekly --country KR --date 2024-04-10" + store);
+  ASSERT_EQ(dated.code, 0) << dated.err;
+  // (The edition on or before 2024-04-10: Friday 03-29 to Thursday 04-04.)
+  EXPECT_TRUE(Has(dated.out, "note: no track has streams in KR in 2024-03-29..2024-04-04")) << dated.out;
+  EXPECT_TRUE(Has(dated.out, "the last day with streams in KR is 2024-03-0")) << dated.out;
+}
+
+}  // namespace encore::test

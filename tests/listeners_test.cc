@@ -438,3 +438,52 @@ TEST_F(ListenersTest, StoresWithoutUsersSayTheyHaveNoListeners) {
 
 }  // namespace
 }  // namespace encore::test
+
+namespace encore::test {
+namespace {
+
+// A day's set is partial once the day holds streams whose users it lacks: daily totals added to
+// a day of plays, or plays of a day counted before (here: totals first, then plays). Windows
+// over such days say "at least"; the others do not; the counts are the sets' all the same.
+TEST(ListenersPartial, DaysWithStreamsOfUnknownUsersMakeCountsAtLeast) {
+  TempDir d("listeners-partial");
+  const std::string store = " --store " + Quote(d / "s");
+  std::string plays = "ts,user,track,ms_played,country,tier\n";
+  for (int day = 1; day <= 9; ++day) {
+    for (int u = 0; u < 5 + day; ++u) {
+      plays += "2024-05-0" + std::to_string(day) + "T12:00:00Z,u" + std::to_string(u) + ",T1,200000,US,premium\n";
+    }
+  }
+  // Totals on day 3 (after its plays: added to a day with a set) and day 7 (before its plays).
+  WriteText(d / "t3.csv", "date,country,track,streams,tier\n2024-05-03,US,T1,1000,premium\n");
+  WriteText(d / "t7.csv", "date,country,track,streams,tier\n2024-05-07,US,T1,1000,premium\n");
+  std::string early, late;
+  std::istringstream in(plays);
+  std::string line;
+  std::getline(in, line);
+  early = late = line + "\n";
+  while (std::getline(in, line)) (line.compare(0, 10, "2024-05-07") < 0 ? early : late) += line + "\n";
+  WriteText(d / "early.csv", early);
+  WriteText(d / "late.csv", late);
+  for (const char* f : {"t7.csv", "early.csv", "t3.csv", "late.csv"}) {
+    const RunResult r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(d / f) + store);
+    ASSERT_EQ(r.code, 0) << f << r.err;
+  }
+  RunResult r = RunEncore("listeners T1 --kind track --window day --from 2024-05-01 --to 2024-05-09 --format csv" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  // date,from,listeners,days_without_sets: the users of each day, at least on days 3 and 7.
+  std::string want = "date,from,listeners,days_without_sets\n";
+  for (int day = 1; day <= 9; ++day) {
+    const std::string date = "2024-05-0" + std::to_string(day);
+    want += date + "," + date + "," + std::to_string(5 + day) + "," + (day == 3 || day == 7 ? "1" : "0") + "\n";
+  }
+  EXPECT_EQ(r.out, want);
+  r = RunEncore("listeners --kind track --window 7d --date 2024-05-09 --format json" + store);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["days_without_sets"], 2);  // days 3 and 7 (of 3..9)
+  r = RunEncore("listeners --kind track --window 7d --date 2024-05-09" + store);
+  EXPECT_TRUE(Has(r.out, "2 days of the window hold streams of no known users")) << r.out;
+}
+
+}  // namespace
+}  // namespace encore::test

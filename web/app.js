@@ -422,7 +422,7 @@ async function listeners(params) {
   show(b.title, el('h1', {}, 'Listeners'), listenersForm(params),
     el('h2', { 'data-testid': 'board-title' }, `${b.title}, ${b.from} to ${b.date}`),
     el('p', { class: 'sub' }, 'Unique listeners: people with at least one counted stream in the window, counted exactly.',
-       b.days_without_sets ? ` ${b.days_without_sets} days of the window hold daily totals only, which carry no users: at least these.` : ''),
+       b.days_without_sets ? ` ${b.days_without_sets} days of the window hold streams of no known users (daily totals, chart streams, or counted before listener sets were kept): at least these.` : ''),
     el('table', { 'data-testid': 'listeners-board' },
       el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, 'Name'), el('th', { class: 'num' }, 'Listeners'),
         el('th', { class: 'num' }, 'Change'), el('th', { class: 'num' }, 'Peak'), el('th', {}, 'Peak date'))),

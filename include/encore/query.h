@@ -37,6 +37,13 @@ struct DailyStreams {
 // only when named.
 Result<std::vector<DailyStreams>> QueryStreams(const CountStore& store, const StreamsQuery& q);
 
+// The last store day (on or before `on_or_before`, when given) with streams counted in `country`
+// (a country's rows; nullopt: any row), looking back over at most `max_days` store days: what
+// an empty chart says of where its region's data ends. nullopt when none is found.
+Result<std::optional<Day>> LastDayWithStreams(const CountStore& store, std::optional<CountryCode> country,
+                                              std::optional<Day> on_or_before = std::nullopt,
+                                              size_t max_days = 400);
+
 // Writes every non-zero count in [from, to] as daily totals (shared spec §4):
 // `date,country,track,streams,tier,service`, one row per cell and tier, sorted by those columns
 // in that order. Re-ingesting the output into an empty store reproduces the counts.

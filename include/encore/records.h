@@ -384,7 +384,8 @@ struct ListenerPoint {
   Day day = 0;   // the window's last day
   Day from = 0;  // its first day
   uint64_t listeners = 0;
-  // Days of the window with streams but no listener set (daily totals or chart streams only):
+  // Days of the window with streams whose users no set holds (daily totals or chart streams, or
+  // streams counted before the store kept sets; a day's set may hold the others):
   // their listeners are not in the figure, which is then at least this.
   uint32_t days_without_sets = 0;
 };

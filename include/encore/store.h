@@ -88,6 +88,9 @@ struct DayUpdate {
   // The listeners the update's plays add to the day (unioned with those it has), sorted and
   // unique. Daily totals and chart streams add none.
   std::vector<ListenerPair> listeners;
+  // The update adds streams whose users it does not know (daily totals): the day's set, if it
+  // has or gets one, is then partial (CountStore::DaysWithPartialListeners).
+  bool unlisted_streams = false;
   // Set by StageDay, which writes counts and state out and empties them here.
   std::optional<StagedDay> staged;
 };
@@ -237,6 +240,10 @@ class CountStore {
   virtual bool KeepsListeners() const { return false; }
   // The days holding a listener set, ascending (without reading them).
   virtual std::vector<Day> DaysWithListeners() const { return {}; }
+  // Of those, the days whose set lacks the users of some of the day's streams (daily totals
+  // added to a day of plays, streams counted before the store kept sets): a count over such a
+  // day is "at least". Ascending.
+  virtual std::vector<Day> DaysWithPartialListeners() const { return {}; }
   // places = false: only each row's listener and track (country and service left empty), what a
   // count over every country and service needs.
   virtual Result<std::optional<DayListeners>> ReadListeners(Day day, bool places = true) const;

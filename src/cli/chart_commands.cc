@@ -19,6 +19,7 @@
 #include "common/strings.h"
 #include "common/text.h"
 #include "encore/charts.h"
+#include "encore/query.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
 #include "encore/sales.h"
@@ -747,11 +748,40 @@ Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
                     const std::string& format) {
   ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(store_flag));
   ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, *ctx.store, date_flag));
-  const std::string region = RegionOf(m, date, country);
+  std::string region = RegionOf(m, date, country);
   const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
   ENCORE_ASSIGN_OR_RETURN(auto series,
                           CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
-  const CompiledChart& c = series.back();
+  // An empty edition says why (issue 18): where the region's streams end. Without --date, the
+  // latest edition that has any is shown instead.
+  std::vector<std::string> empty_notes;
+  if (series.back().edition.entries.empty()) {
+    std::optional<CountryCode> code;
+    if (region.size() == 2) code = ParseCountry(region, false);
+    ENCORE_ASSIGN_OR_RETURN(const auto last, LastDayWithStreams(*ctx.store, code));
+    const std::string where = region.size() == 2 ? "in " + region : "anywhere";
+    // The edition whose period holds `last`.
+    Day cd = last ? ChartDateOnOrBefore(m, *last + 31) : 0;
+    for (auto p = ChartPeriod(m, cd); last && p.ok() && p->first > *last; p = ChartPeriod(m, cd)) {
+      cd = ChartDateOnOrBefore(m, cd - 1);
+    }
+    if (!last) {
+      empty_notes.push_back("no streams are counted " + where + " in the store's last 400 days");
+    } else if (date_flag.empty() && *last < series.back().from) {
+      ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(m, *ctx.store, FormatDate(cd)));
+      region = RegionOf(m, date, country);
+      ENCORE_ASSIGN_OR_RETURN(series, CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
+      empty_notes.push_back("the latest edition with streams " + where + ": they end on " +
+                            FormatDate(*last) + ", the store's counts on " +
+                            FormatDate(ctx.store->Days().back()));
+    } else {
+      empty_notes.push_back("no track has streams " + where + " in " + FormatDate(series.back().from) +
+                            ".." + FormatDate(series.back().to) + "; the last day with streams " +
+                            where + " is " + FormatDate(*last) + " (--date " + FormatDate(cd) + ")");
+    }
+  }
+  CompiledChart& c = series.back();
+  c.notes.insert(c.notes.begin(), empty_notes.begin(), empty_notes.end());
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
   const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
                             m.Number("weight free", date, 0) == 1;

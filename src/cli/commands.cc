@@ -840,7 +840,8 @@ void AddStatus(CLI::App& app, Action* action) {
       } else if (!store->KeepsListeners()) {
         std::printf("  listener sets: none kept by this store\n");
       } else if (s.days) {
-        std::printf("  listener sets: none (daily totals and chart streams carry no users)\n");
+        std::printf("  listener sets: none (daily totals and chart streams carry no users; plays "
+                    "ingested before the store kept sets have none)\n");
       }
       for (const auto& src : store->Sources()) {
         std::printf("  source %s  %-17s %s  %s lines, %s rejected\n",

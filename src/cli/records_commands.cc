@@ -1182,7 +1182,8 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       if (!last) {
         return Status::NotFound(
             "the store holds no listeners: they come from raw plays and listening histories "
-            "(daily totals and chart streams carry no users)");
+            "(daily totals and chart streams carry no users; plays ingested before the store kept listener "
+            "sets have none)");
       }
       const RecordsUniverse& u = ctx->state.universe;
       const std::string where_text =
@@ -1364,8 +1365,9 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           any = true;
         }
         if (partial) {
-          std::printf("* the window holds days of daily totals or chart streams, which carry no "
-                      "users: at least this many\n");
+          std::printf("* the window holds days with streams of no known users (daily totals, chart "
+                      "streams, or counted before the store kept listener sets): at least this "
+                      "many\n");
         }
         return Status::Ok();
       }
@@ -1451,8 +1453,9 @@ void AddListenersCommand(CLI::App& app, Action* action) {
                     FormatDate(*FirstListenerDay(store).value()).c_str(), FormatDate(*last).c_str());
       }
       if (board.days_without_sets) {
-        std::printf("(%u days of the window hold daily totals or chart streams only, which carry no "
-                    "users: these are at least the listeners)\n", board.days_without_sets);
+        std::printf("(%u days of the window hold streams of no known users (daily totals, chart "
+                    "streams, or counted before the store kept listener sets): these are at least "
+                    "the listeners)\n", board.days_without_sets);
       }
       return Status::Ok();
     };

@@ -159,4 +159,19 @@ Result<std::vector<TrackTotal>> TopTracks(const CountStore& store, std::optional
   return out;
 }
 
+Result<std::optional<Day>> LastDayWithStreams(const CountStore& store, std::optional<CountryCode> country,
+                                              std::optional<Day> on_or_before, size_t max_days) {
+  const std::vector<Day> days = store.Days();
+  size_t looked = 0;
+  for (auto it = days.rbegin(); it != days.rend() && looked < max_days; ++it) {
+    if (on_or_before && *it > *on_or_before) continue;
+    ++looked;
+    ENCORE_ASSIGN_OR_RETURN(const std::vector<CountRow> rows, store.ReadCounts(*it));
+    for (const CountRow& r : rows) {
+      if (r.streams > 0 && (!country || CellCountry(r.cell) == *country)) return std::optional<Day>(*it);
+    }
+  }
+  return std::optional<Day>();
+}
+
 }  // namespace encore

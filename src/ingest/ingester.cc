@@ -152,7 +152,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         bucket = DayBucket{};
         ENCORE_RETURN_IF_ERROR(
             store.AddRecords(day, nullptr, 0, added.data(), added.size(), seal_before));
-        if (!r.listeners.empty()) ENCORE_RETURN_IF_ERROR(store.AddListeners(day, r.listeners));
+        // (Also with none new: it tells the store these totals' users are known.)
+        ENCORE_RETURN_IF_ERROR(store.AddListeners(day, r.listeners));
         continue;
       }
       ENCORE_RETURN_IF_ERROR(store.AddRecords(day, bucket.plays.data(), bucket.plays.size(),
@@ -213,12 +214,13 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
         *bucket = DayBucket{};
         commit.days[i] = {day, std::move(r.counts),
                           open ? std::move(*old_state) : std::vector<CapEntry>(),
-                          std::move(r.listeners), {}};
+                          std::move(r.listeners), false, {}};
         errors[i] = store.StageDay(&commit.days[i]);
         if (!errors[i].ok()) failed = true;
         continue;
       }
       const bool keep_state = open;
+      const bool unlisted = !bucket->totals.empty();  // daily totals: streams without users
       DayCountResult r = CountDay(&bucket->plays, &bucket->totals, *old_counts, *old_state,
                                   store.rules().cap, keep_state);
       counted[i] = r.counted + static_cast<uint64_t>(r.totals);
@@ -226,7 +228,7 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
       *bucket = DayBucket{};  // free the records as soon as they are counted
       // A day this commit seals keeps no cap state.
       if (seal_before && day < *seal_before) std::vector<CapEntry>().swap(r.state);
-      commit.days[i] = {day, std::move(r.counts), std::move(r.state), std::move(r.listeners), {}};
+      commit.days[i] = {day, std::move(r.counts), std::move(r.state), std::move(r.listeners), unlisted, {}};
       errors[i] = store.StageDay(&commit.days[i]);
       if (!errors[i].ok()) failed = true;
     }

@@ -113,12 +113,18 @@ Result<std::vector<DayRows>> ReadDays(const CountStore& store, const std::vector
   return rows;
 }
 
-// The days from..to with streams but no listener set (daily totals or chart streams only).
+// The days from..to with streams whose users no set holds: days without a set (daily totals or
+// chart streams only, or counted before the store kept sets) and days whose set is partial
+// (CountStore::DaysWithPartialListeners).
 std::vector<Day> DaysWithoutSets(const CountStore& store, Day from, Day to) {
   const std::vector<Day> with = store.DaysWithListeners();
+  const std::vector<Day> partial = store.DaysWithPartialListeners();
   std::vector<Day> out;
   for (const Day d : DaysWithin(store.Days(), from, to)) {
-    if (!std::binary_search(with.begin(), with.end(), d)) out.push_back(d);
+    if (!std::binary_search(with.begin(), with.end(), d) ||
+        std::binary_search(partial.begin(), partial.end(), d)) {
+      out.push_back(d);
+    }
   }
   return out;
 }
@@ -519,9 +525,15 @@ Result<std::vector<NewsItem>> ListenerNews(const CountStore& store, const Record
   ENCORE_ASSIGN_OR_RETURN(const auto reached,
                           ListenerMilestones(store, u, EntityKind::kArtist, from, to,
                                              ListenerWindow::k28Days, ListenerFilter{}, ladder));
+  // Days whose streams' users no set holds: a window with any gives "at least" (and the day may
+  // have come earlier).
+  const std::vector<Day> no_set = DaysWithoutSets(store, WindowStart(ListenerWindow::k28Days, from), to);
   for (const ListenerCrossings& c : reached) {
     const Entity e = u.Describe(c.entity);
     for (const auto& [threshold, day] : c.reached) {
+      const Day start = WindowStart(ListenerWindow::k28Days, day);
+      const auto unknown = static_cast<uint32_t>(std::upper_bound(no_set.begin(), no_set.end(), day) -
+                                                 std::lower_bound(no_set.begin(), no_set.end(), start));
       NewsItem item;
       item.day = day;
       item.kind = "listeners";
@@ -529,13 +541,18 @@ Result<std::vector<NewsItem>> ListenerNews(const CountStore& store, const Record
       item.threshold = static_cast<int64_t>(threshold);
       item.text = e.name + " reached " + Thousands(static_cast<int64_t>(threshold)) +
                   " monthly listeners on " + FormatDate(day) + " (the 28 days from " +
-                  FormatDate(WindowStart(ListenerWindow::k28Days, day)) + ")";
+                  FormatDate(start) + ")";
+      if (unknown > 0) {
+        item.text += " — at least: " + std::to_string(unknown) + " of the 28 days hold streams of no known "
+                     "users, so the count is a lower bound and the day may have come earlier";
+      }
       item.evidence = nlohmann::json{{"entity", item.entity},
                                      {"name", e.name},
                                      {"threshold", threshold},
                                      {"date", FormatDate(day)},
                                      {"window", "28d"},
-                                     {"from", FormatDate(WindowStart(ListenerWindow::k28Days, day))}}
+                                     {"from", FormatDate(start)},
+                                     {"days_without_sets", unknown}}
                           .dump();
       out.push_back(std::move(item));
     }

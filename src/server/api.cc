@@ -962,7 +962,8 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
   if (!last) {
     return Status::NotFound(
         "the store holds no listeners: they come from raw plays and listening histories (daily "
-        "totals and chart streams carry no users)");
+        "totals and chart streams carry no users; plays ingested before the store kept listener "
+        "sets have none)");
   }
   const Day day = date.value_or(*last);
   const RecordsUniverse& u = s.state.universe;
@@ -1022,7 +1023,8 @@ Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name
   if (!last) {  // no listeners: an empty series, and why
     r.body["note"] =
         "the store holds no listeners: they come from raw plays and listening histories (daily "
-        "totals and chart streams carry no users)";
+        "totals and chart streams carry no users; plays ingested before the store kept listener "
+        "sets have none)";
     return r;
   }
   ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(*s.store));

@@ -157,6 +157,7 @@ struct DayInfo {
   int64_t streams = 0;
   uint64_t rows = 0;  // count rows when last measured (what a read-ahead budgets by)
   bool listeners = false;  // plays or listeners given with totals: the day has a listener set
+  bool partial = false;    // the set lacks the users of some streams (DaysWithPartialListeners)
 };
 
 class ClickHouseStore final : public CountStore {
@@ -563,6 +564,7 @@ class ClickHouseStore final : public CountStore {
     Pending& p = pending_[day];
     p.plays |= n_plays > 0;
     p.listeners |= n_plays > 0;
+    p.unlisted |= n_totals > 0;
     p.plays_added += static_cast<int64_t>(n_plays);
     p.measured = measured.has_value();
     if (measured) {
@@ -624,7 +626,9 @@ class ClickHouseStore final : public CountStore {
     }
     std::lock_guard<std::mutex> l(pending_mu_);
     for (const ListenerPair& pair : pairs) ENCORE_RETURN_IF_ERROR(AddListenerRow(day, pair.cell, pair.user));
-    if (!pairs.empty()) pending_[day].listeners = true;
+    Pending& p = pending_[day];
+    if (!pairs.empty()) p.listeners = true;
+    p.unlisted = false;  // the totals given with these came with their users
     return Status::Ok();
   }
 
@@ -639,6 +643,13 @@ class ClickHouseStore final : public CountStore {
     std::vector<Day> out;
     for (const auto& [d, info] : days_) {
       if (info.listeners) out.push_back(d);
+    }
+    return out;
+  }
+  std::vector<Day> DaysWithPartialListeners() const override {
+    std::vector<Day> out;
+    for (const auto& [d, info] : days_) {
+      if (info.partial) out.push_back(d);
     }
     return out;
   }
@@ -804,6 +815,7 @@ class ClickHouseStore final : public CountStore {
     bool staged = false;  // made final under this attempt (PendingCounted)
     bool counted_here = false;  // counted in this process (AddRecords); also staged
     bool listeners = false;     // plays or listener rows added by this attempt
+    bool unlisted = false;      // daily totals added by this attempt (streams without users)
     int64_t plays_added = 0;    // plays given to the shards by this attempt
     uint64_t rows = 0;
     int64_t streams = 0;
@@ -1047,6 +1059,7 @@ class ClickHouseStore final : public CountStore {
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     for (const auto& [cell, user] : pairs) ENCORE_RETURN_IF_ERROR(AddListenerRow(day, cell, user));
     pending.listeners |= !pairs.empty();
+    pending.unlisted |= n_totals > 0;
     for (const CellSums& c : sums) {
       for (uint8_t t = 0; t < 3; ++t) {
         if (c.tier[t] == 0) continue;
@@ -1482,6 +1495,7 @@ class ClickHouseStore final : public CountStore {
         }
         if (md.state == "plays") info.plays = true;
         if (!md.listeners.empty()) info.listeners = true;
+        if (md.listeners_partial) info.partial = true;
       }
     }
     ENCORE_ASSIGN_OR_RETURN(
@@ -1755,6 +1769,7 @@ class ClickHouseStore final : public CountStore {
           if (streams != 0) rows.push_back({key.first, streams, key.second});
         }
         ENCORE_RETURN_IF_ERROR(AddRecords(u.day, nullptr, 0, rows.data(), rows.size(), std::nullopt));
+        pending_.at(u.day).unlisted = u.unlisted_streams;  // chart streams: not the users' streams
         continue;
       }
       std::string buf;
@@ -1839,8 +1854,18 @@ class ClickHouseStore final : public CountStore {
       auto had = days_.find(day);
       const bool listeners = (c != changed.end() && c->second.listeners) ||
                              (had != days_.end() && had->second.listeners);
-      if (c != changed.end()) c->second.listeners = listeners;
+      // Partial: as the local store's (streams without users, or counted before sets).
+      auto p = pending_.find(day);
+      const bool partial =
+          listeners && ((had != days_.end() && (had->second.partial ||
+                                                (!had->second.listeners && had->second.streams != 0))) ||
+                        (p != pending_.end() && p->second.unlisted));
+      if (c != changed.end()) {
+        c->second.listeners = listeners;
+        c->second.partial = partial;
+      }
       if (listeners) md.listeners = "cluster";
+      md.listeners_partial = partial;
     }
     // The commit point: one row.
     ENCORE_RETURN_IF_ERROR(CheckClaim());

@@ -173,6 +173,13 @@ class LocalStore final : public CountStore {
     }
     return days;
   }
+  std::vector<Day> DaysWithPartialListeners() const override {
+    std::vector<Day> days;
+    for (const auto& [day, d] : m_.days) {
+      if (d.listeners_partial) days.push_back(day);
+    }
+    return days;
+  }
 
   Result<std::optional<DayListeners>> ReadListeners(Day day, bool places = true) const override {
     auto it = m_.days.find(day);
@@ -497,6 +504,16 @@ class LocalStore final : public CountStore {
       // An update given whole that adds listeners is staged first: one path writes the sets.
       if (!u.staged && !u.listeners.empty()) ENCORE_RETURN_IF_ERROR(StageDay(&u));
       const bool new_set = u.staged && !u.staged->listeners.empty();
+      std::optional<ManifestDay> before;
+      if (auto old = next.days.find(u.day); old != next.days.end()) before = old->second;
+      // A set is partial once the day holds streams whose users it lacks: daily totals, or
+      // streams counted before it had a set (a store made before sets).
+      auto mark_partial = [&](ManifestDay* d) {
+        d->listeners_partial =
+            !d->listeners.empty() &&
+            (u.unlisted_streams ||
+             (before && (before->listeners_partial || (before->listeners.empty() && before->streams != 0))));
+      };
       if (auto old = next.days.find(u.day); old != next.days.end()) {
         obsolete.push_back(DataPath(old->second.segment));
         if (!old->second.state.empty()) obsolete.push_back(DataPath(old->second.state));
@@ -535,6 +552,7 @@ class LocalStore final : public CountStore {
           written.push_back(DataPath(st.state));
           md.state = st.state;
         }
+        mark_partial(&md);
         next.days[u.day] = md;
         continue;
       }
@@ -551,6 +569,7 @@ class LocalStore final : public CountStore {
         md.state = date + "." + gen + ".cap";
         ENCORE_RETURN_IF_ERROR(Write(DataPath(md.state), EncodeCapState(u.day, u.state), &written));
       }
+      mark_partial(&md);
       next.days[u.day] = md;
     }
     if (user_services_.size() > m_.user_count) {  // listeners numbered by this commit's days

@@ -78,6 +78,7 @@ std::string EncodeManifest(const Manifest& m) {
     if (!d.listeners.empty()) {
       jd["listeners"] = d.listeners;
       jd["listener_entries"] = d.listener_entries;
+      if (d.listeners_partial) jd["listeners_partial"] = true;
     }
   }
   json sources = json::array();
@@ -153,7 +154,8 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
       if (!day) return Status::Corruption(name + ": bad day " + k);
       // Listener sets came with issue 17; older manifests have none.
       m.days[*day] = {v.at("segment"), v.at("state"), v.at("rows"), v.at("streams"),
-                      v.value("listeners", ""), v.value("listener_entries", uint64_t{0})};
+                      v.value("listeners", ""), v.value("listener_entries", uint64_t{0}),
+                      v.value("listeners_partial", false)};
     }
     for (const auto& s : j.at("sources")) {
       ManifestSource ms;

@@ -20,6 +20,9 @@ struct ManifestDay {
   int64_t streams = 0;
   std::string listeners;  // listener set under data/, empty when the day holds none
   uint64_t listener_entries = 0;
+  // The set lacks the users of some of the day's streams (daily totals added to a day of plays,
+  // or streams counted before the store kept sets): its counts are "at least".
+  bool listeners_partial = false;
 };
 
 struct ManifestSource {
