@@ -361,7 +361,9 @@ TEST_F(ListenersTest, ListenerNewsIsEachArtistsFirstDayAtEachMilestone) {
     const RunResult r = RunEncore("ingest --no-progress --seal-lag -1 " + Quote(file) + by_day);
     ASSERT_EQ(r.code, 0) << r.err;
     ASSERT_NE(r.out.find("rejected lines 0"), std::string::npos) << r.out;
-    if (h == 1) EXPECT_TRUE(Has(r.out, "(incremental)") && !Has(r.out, " 0 news items")) << r.out;
+    if (h == 1) {
+      EXPECT_TRUE(Has(r.out, "(incremental)") && !Has(r.out, " 0 news items")) << r.out;
+    }
   }
   EXPECT_EQ(news_of(by_day), want);
 }
