@@ -433,6 +433,14 @@ TEST(Cli, AnEmptyChartSaysWhereItsRegionsStreamsEnd) {
   // (The edition on or before 2024-04-10: Friday 03-29 to Thursday 04-04.)
   EXPECT_TRUE(Has(dated.out, "note: no track has streams in KR in 2024-03-29..2024-04-04")) << dated.out;
   EXPECT_TRUE(Has(dated.out, "the last day with streams in KR is 2024-03-0")) << dated.out;
+  // `chart explain` likewise: the latest edition with streams, or where they end.
+  const RunResult explain = RunEncore("chart explain spotify-weekly --country KR --track jk-seven" + store);
+  ASSERT_EQ(explain.code, 0) << explain.err;
+  EXPECT_TRUE(Has(explain.out, ": No. ")) << explain.out;
+  const RunResult too_late =
+      RunEncore("chart explain spotify-weekly --country KR --track jk-seven --date 2024-04-10" + store);
+  EXPECT_EQ(too_late.code, 4);
+  EXPECT_TRUE(Has(too_late.err, "(the last day with streams in KR is 2024-03-0")) << too_late.err;
 }
 
 }  // namespace encore::test

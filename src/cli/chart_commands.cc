@@ -743,6 +743,27 @@ Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const st
 
 namespace {
 
+// Where a region's streams end, for an empty edition (issue 18): the last day with streams in
+// `region` (a country; else anywhere) and the date of the edition whose period holds it.
+struct RegionEnd {
+  std::optional<Day> last;  // nullopt: none in the store's last 400 days
+  Day edition = 0;
+  std::string where;        // "in KR", "anywhere"
+};
+Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region) {
+  RegionEnd e;
+  std::optional<CountryCode> code;
+  if (region.size() == 2) code = ParseCountry(region, false);
+  e.where = region.size() == 2 ? "in " + region : "anywhere";
+  ENCORE_ASSIGN_OR_RETURN(e.last, LastDayWithStreams(store, code));
+  if (!e.last) return e;
+  e.edition = ChartDateOnOrBefore(m, *e.last + 31);
+  for (auto p = ChartPeriod(m, e.edition); p.ok() && p->first > *e.last; p = ChartPeriod(m, e.edition)) {
+    e.edition = ChartDateOnOrBefore(m, e.edition - 1);
+  }
+  return e;
+}
+
 Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
                     const std::string& date_flag, const std::string& country, size_t top,
                     const std::string& format) {
@@ -756,28 +777,21 @@ Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
   // latest edition that has any is shown instead.
   std::vector<std::string> empty_notes;
   if (series.back().edition.entries.empty()) {
-    std::optional<CountryCode> code;
-    if (region.size() == 2) code = ParseCountry(region, false);
-    ENCORE_ASSIGN_OR_RETURN(const auto last, LastDayWithStreams(*ctx.store, code));
-    const std::string where = region.size() == 2 ? "in " + region : "anywhere";
-    // The edition whose period holds `last`.
-    Day cd = last ? ChartDateOnOrBefore(m, *last + 31) : 0;
-    for (auto p = ChartPeriod(m, cd); last && p.ok() && p->first > *last; p = ChartPeriod(m, cd)) {
-      cd = ChartDateOnOrBefore(m, cd - 1);
-    }
-    if (!last) {
-      empty_notes.push_back("no streams are counted " + where + " in the store's last 400 days");
-    } else if (date_flag.empty() && *last < series.back().from) {
-      ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(m, *ctx.store, FormatDate(cd)));
+    ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, *ctx.store, region));
+    if (!end.last) {
+      empty_notes.push_back("no streams are counted " + end.where + " in the store's last 400 days");
+    } else if (date_flag.empty() && *end.last < series.back().from) {
+      ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(m, *ctx.store, FormatDate(end.edition)));
       region = RegionOf(m, date, country);
       ENCORE_ASSIGN_OR_RETURN(series, CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
-      empty_notes.push_back("the latest edition with streams " + where + ": they end on " +
-                            FormatDate(*last) + ", the store's counts on " +
+      empty_notes.push_back("the latest edition with streams " + end.where + ": they end on " +
+                            FormatDate(*end.last) + ", the store's counts on " +
                             FormatDate(ctx.store->Days().back()));
     } else {
-      empty_notes.push_back("no track has streams " + where + " in " + FormatDate(series.back().from) +
+      empty_notes.push_back("no track has streams " + end.where + " in " + FormatDate(series.back().from) +
                             ".." + FormatDate(series.back().to) + "; the last day with streams " +
-                            where + " is " + FormatDate(*last) + " (--date " + FormatDate(cd) + ")");
+                            end.where + " is " + FormatDate(*end.last) + " (--date " +
+                            FormatDate(end.edition) + ")");
     }
   }
   CompiledChart& c = series.back();
@@ -936,10 +950,18 @@ void AddExplain(CLI::App* chart, Action* action) {
       if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
       ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
       ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
-      const std::string region = RegionOf(*m, date, a->country);
+      std::string region = RegionOf(*m, date, a->country);
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
       ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
                                                             true, ctx.sales.get()));
+      // Without --date, an edition after the region's streams end is passed over for the latest
+      // that has any (as `chart NAME` does).
+      ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(*m, *ctx.store, region));
+      if (c.edition.entries.empty() && a->date.empty() && end.last && *end.last < c.from) {
+        ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(*m, *ctx.store, FormatDate(end.edition)));
+        region = RegionOf(*m, date, a->country);
+        ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
+      }
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
       std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
                   FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
@@ -976,7 +998,10 @@ void AddExplain(CLI::App* chart, Action* action) {
         return Status::Ok();
       }
       return Status::NotFound("'" + a->track + "' has no streams counted for " + m->name + " " +
-                              region + " dated " + FormatDate(date));
+                              region + " dated " + FormatDate(date) +
+                              (end.last ? " (the last day with streams " + end.where + " is " +
+                                              FormatDate(*end.last) + ")"
+                                        : std::string()));
     };
   });
 }
