@@ -87,6 +87,23 @@ TEST(Serve, ChartsAgreeWithTheCli) {
     ASSERT_EQ(code, 200) << api.dump();
     ExpectSameChart(api, Cli("chart spotify-weekly:global --date 2024-06-01 --top 1000"), "metric");
   }
+  {
+    // The demo's US streams end with its month of plays: without a date, the latest edition
+    // with streams in the US, and the note that says so, as the CLI gives.
+    auto [code, api] = s.Get("/api/v1/charts/hot-100-style?limit=1000");
+    ASSERT_EQ(code, 200) << api.dump();
+    const json cli = Cli("chart hot-100-style --top 1000");
+    EXPECT_EQ(api["date"], cli["date"]);
+    EXPECT_FALSE(api["entries"].empty());
+    ExpectSameChart(api, cli, "points");
+    ASSERT_FALSE(api["notes"].empty());
+    EXPECT_EQ(api["notes"][0].get<std::string>().rfind("the latest edition with streams in US", 0), 0u)
+        << api["notes"];
+    auto [late_code, late] = s.Get("/api/v1/charts/hot-100-style?date=2024-06-01");
+    ASSERT_EQ(late_code, 200) << late.dump();
+    EXPECT_TRUE(late["entries"].empty());
+    EXPECT_EQ(late["notes"][0].get<std::string>().rfind("no track has streams in US", 0), 0u) << late["notes"];
+  }
   auto [code, list] = s.Get("/api/v1/charts");
   ASSERT_EQ(code, 200);
   EXPECT_GE(list["compiled"].size(), 8u);

@@ -241,8 +241,13 @@ async function chart(name, params) {
       el('td', { class: 'num' }, e.last_week ?? '–'),
       el('td', { class: 'num' }, e.peak ?? ''),
       el('td', { class: 'num' }, e.weeks ?? '')))));
+  // The API's notes (eligibility, an edition with nothing in its region and where its streams
+  // end), above the table; an empty edition says so.
+  const notes = (c.notes || []).length
+    ? el('ul', { class: 'notes', 'data-testid': 'chart-notes' }, c.notes.map(n => el('li', {}, n))) : null;
   show(c.title || name, el('h1', {}, c.title || name), el('div', { class: 'sub' }, name + ' · ' + c.source),
-       nav, table, c.total > c.entries.length ? el('p', { class: 'sub' }, `${c.entries.length} of ${c.total}`) : null);
+       nav, notes, c.entries.length ? table : el('p', { class: 'sub', 'data-testid': 'chart-empty' }, 'No entries in this edition.'),
+       c.total > c.entries.length ? el('p', { class: 'sub' }, `${c.entries.length} of ${c.total}`) : null);
   done('chart');
 }
 

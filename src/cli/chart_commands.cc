@@ -741,15 +741,6 @@ Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const st
   return chart_date;
 }
 
-namespace {
-
-// Where a region's streams end, for an empty edition (issue 18): the last day with streams in
-// `region` (a country; else anywhere) and the date of the edition whose period holds it.
-struct RegionEnd {
-  std::optional<Day> last;  // nullopt: none in the store's last 400 days
-  Day edition = 0;
-  std::string where;        // "in KR", "anywhere"
-};
 Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region) {
   RegionEnd e;
   std::optional<CountryCode> code;
@@ -763,6 +754,8 @@ Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, con
   }
   return e;
 }
+
+namespace {
 
 Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
                     const std::string& date_flag, const std::string& country, size_t top,

@@ -86,6 +86,14 @@ nlohmann::json ResolutionJson(const std::string& query, const Resolution& r);
 // whole period is counted); kNotFound when the store has no counts for it.
 std::string RegionOf(const ChartMethod& m, Day date, const std::string& country);
 Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const std::string& flag);
+// Where a region's streams end, for an empty edition (issue 18): the last day with streams in
+// `region` (a country; else anywhere) and the date of the edition whose period holds it.
+struct RegionEnd {
+  std::optional<Day> last;  // nullopt: none in the store's last 400 days
+  Day edition = 0;
+  std::string where;        // "in KR", "anywhere"
+};
+Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region);
 
 // `encore serve`, and the server `encore demo` ends with: serves until SIGINT or SIGTERM.
 void AddServe(CLI::App& app, Action* action);

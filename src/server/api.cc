@@ -532,9 +532,8 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
   ENCORE_RETURN_IF_ERROR(p.Only({"date", "region", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
   ENCORE_ASSIGN_OR_RETURN(const auto want, p.Date("date"));
-  ENCORE_ASSIGN_OR_RETURN(const Day date,
-                          cli::CompiledDate(m, *s.store, want ? FormatDate(*want) : ""));
-  const std::string region = cli::RegionOf(m, date, p.Str("region"));
+  ENCORE_ASSIGN_OR_RETURN(Day date, cli::CompiledDate(m, *s.store, want ? FormatDate(*want) : ""));
+  std::string region = cli::RegionOf(m, date, p.Str("region"));
   // The charts up to the latest whose whole period is counted, compiled once per snapshot (a
   // chart's runs depend only on the charts before it, so each is what a series to its date
   // gives); a later date is compiled on its own.
@@ -565,6 +564,29 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
     ENCORE_ASSIGN_OR_RETURN(
         own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
     found = &own.back();
+  }
+  // An empty edition says where its region's streams end; without a date, the latest edition
+  // with streams in the region is given instead (as the CLI: issue 18).
+  std::vector<std::string> empty_notes;
+  if (found->edition.entries.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(const cli::RegionEnd end, cli::EndOfRegion(m, *s.store, region));
+    if (!end.last) {
+      empty_notes.push_back("no streams are counted " + end.where + " in the store's last 400 days");
+    } else if (!want && *end.last < found->from) {
+      ENCORE_ASSIGN_OR_RETURN(date, cli::CompiledDate(m, *s.store, FormatDate(end.edition)));
+      region = cli::RegionOf(m, date, p.Str("region"));
+      std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
+      ENCORE_ASSIGN_OR_RETURN(
+          own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
+      found = &own.back();
+      empty_notes.push_back("the latest edition with streams " + end.where + ": they end on " +
+                            FormatDate(*end.last));
+    } else {
+      empty_notes.push_back("no track has streams " + end.where + " in " + FormatDate(found->from) +
+                            ".." + FormatDate(found->to) + "; the last day with streams " + end.where +
+                            " is " + FormatDate(*end.last) + " (the edition dated " +
+                            FormatDate(end.edition) + ")");
+    }
   }
   const CompiledChart& c = *found;
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
@@ -606,6 +628,9 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
       {"next",
        next_period.ok() && next_period->second <= days.back() ? json(FormatDate(next)) : json()},
       {"notes", c.notes}};
+  for (auto it = empty_notes.rbegin(); it != empty_notes.rend(); ++it) {
+    r.body["notes"].insert(r.body["notes"].begin(), *it);
+  }
   PutPage(&r.body, "entries", entries, page);
   // A chart whose whole period is sealed no longer changes with new plays.
   if (s.store->sealed_before() && c.to < *s.store->sealed_before()) r.cache_control = kSealedCache;

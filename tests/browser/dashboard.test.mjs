@@ -96,6 +96,19 @@ test('chart: a Spotify-style table with movement, paged by date', async () => {
   assert.equal(await page.textContent('[data-testid=chart-date]'), c.next);
 });
 
+test('chart: the API\'s notes are shown, and an edition with nothing says so', async () => {
+  const c = await apiJson('/charts/hot-100-style?limit=200');
+  await open('#/chart/hot-100-style', 'chart');
+  assert.equal(await page.locator('[data-testid=chart-row]').count(), c.entries.length);
+  const notes = page.locator('[data-testid=chart-notes] li');
+  assert.equal(await notes.count(), c.notes.length);
+  assert.ok((await notes.first().textContent()).startsWith('the latest edition with streams in US'));
+  await open('#/chart/hot-100-style?date=2024-06-01', 'chart');
+  assert.equal(await page.locator('[data-testid=chart-row]').count(), 0);
+  assert.equal(await page.locator('[data-testid=chart-empty]').count(), 1);
+  assert.ok((await page.locator('[data-testid=chart-notes] li').first().textContent()).startsWith('no track has streams in US'));
+});
+
 test('track: the cumulative curve with milestone markers, and the chart run', async () => {
   const t = await apiJson('/tracks/jk-seven');
   await open('#/track/jk-seven', 'track');
