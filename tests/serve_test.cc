@@ -251,6 +251,37 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
   }
 }
 
+// Search finds what people type (issue 18): several words across title and artist, a typo,
+// a native name, an alias; a one-letter query only whole.
+TEST(Serve, SearchFindsWordsAcrossTitleAndArtistTyposAndNativeNames) {
+  Served s({"--store", kDemo});
+  auto first = [&](const std::string& q) {
+    auto [code, r] = s.Get("/api/v1/search?limit=20&q=" + Enc(q));
+    EXPECT_EQ(code, 200) << q;
+    EXPECT_FALSE(r["results"].empty()) << q;
+    return r["results"].empty() ? json() : r["results"][0];
+  };
+  EXPECT_EQ(first("seven jung kook")["id"], "jk-seven");
+  EXPECT_EQ(first("Jung Kook Seven")["id"], "jk-seven");
+  EXPECT_EQ(first("jungkok")["id"], "jungkook");
+  EXPECT_EQ(first("정국")["id"], "jungkook");
+  EXPECT_EQ(first("JK")["id"], "jungkook");
+  EXPECT_EQ(first("dynamite bts")["id"], "bts-dynamite");
+  json flowers = first("flowrs");
+  EXPECT_EQ(flowers["name"], "Flowers") << flowers;
+  auto [code, v] = s.Get("/api/v1/search?limit=100&q=v");
+  ASSERT_EQ(code, 200);
+  ASSERT_FALSE(v["results"].empty());
+  EXPECT_EQ(v["results"][0]["id"], "v");
+  for (const auto& r : v["results"]) {
+    EXPECT_EQ(r["detail"].get<std::string>().find("Guetta"), std::string::npos) << r;
+    EXPECT_EQ(r["name"].get<std::string>().find("Guetta"), std::string::npos) << r;
+  }
+  auto [none_code, none] = s.Get("/api/v1/search?q=" + Enc("zzzz qqqq"));
+  ASSERT_EQ(none_code, 200);
+  EXPECT_TRUE(none["results"].empty());
+}
+
 TEST(Serve, ErrorsPagingCacheHeadersAndLimits) {
   Served s({"--store", kDemo});
   auto c = s.Client();

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "catalog/names.h"
+#include "common/strings.h"
 #include "cli/commands.h"
 #include "encore/chart_streams.h"
 #include "encore/compile.h"
@@ -1132,54 +1133,123 @@ Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
 
 // Artists, releases and tracks whose name contains the query (names and aliases, normalised):
 // exact matches first, then prefixes, then the rest; more streams first within each.
+// Search (issue 18): the query's words, each matched against the words of an entity's names
+// (an artist's name and aliases, native names among them; a release's title and artists; a
+// track's title and credited artists). A word matches a name word whole (3), as its prefix (2),
+// within it or with a typo (1: one letter wrong in a word of 4 to 7 letters, two from 8): every
+// word must match. One-letter words match whole only ("v" is V, not David Guetta). The whole
+// query equal to a name or alias comes first; then more points, a match in the entity's own
+// name before its credits, more streams.
+std::vector<std::string> SearchWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(NormalizeName(word));
+    if (!words.empty() && words.back().empty()) words.pop_back();
+    word.clear();
+  };
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || std::isalnum(c) || c == '\'') {
+      if (c != '\'') word.push_back(ch);  // "don't" is one word
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
+
+// How well one query word matches one name word: 3 whole, 2 prefix, 1 within or a typo, 0 not.
+int WordMatch(const std::string& q, const std::string& w) {
+  if (q == w) return 3;
+  if (q.size() < 2) return 0;
+  if (w.size() > q.size() && w.compare(0, q.size(), q) == 0) return 2;
+  if (q.size() >= 3 && w.find(q) != std::string::npos) return 1;
+  const size_t allowed = q.size() >= 8 ? 2 : (q.size() >= 4 ? 1 : 0);
+  const size_t gap = q.size() > w.size() ? q.size() - w.size() : w.size() - q.size();
+  if (allowed > 0 && gap <= allowed && EditDistance(q, w) <= allowed) return 1;
+  return 0;
+}
+
 Result<ApiReply> Search(const Snapshot& s, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"q", "limit", "offset"}));
-  const std::string q = NormalizeName(p.Str("q"));
-  if (q.empty()) return Status::InvalidArgument("give a name to search for: ?q=seven");
+  const std::string whole = NormalizeName(p.Str("q"));
+  const std::vector<std::string> query = SearchWords(p.Str("q"));
+  if (whole.empty() || query.empty()) return Status::InvalidArgument("give a name to search for: ?q=seven");
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 20));
   struct Hit {
-    int score;
+    bool exact;
+    int points;
+    bool own;  // every word matched in the entity's own names
     int64_t streams;
     json j;
   };
   std::vector<Hit> hits;
-  // 0: the name itself, 1: a prefix of it, 2: within it, 3: no match.
-  auto score = [&](const std::string& name) {
-    const std::string n = NormalizeName(name);
-    if (n == q) return 0;
-    if (n.rfind(q, 0) == 0) return 1;
-    if (n.find(q) != std::string::npos) return 2;
-    return 3;
+  // own: the entity's names; credits: the names it is credited to. nullopt: not a match.
+  auto match = [&](const std::vector<std::string>& own,
+                   const std::vector<std::string>& credits) -> std::optional<Hit> {
+    Hit h{false, 0, true, 0, {}};
+    for (const auto& n : own) h.exact |= NormalizeName(n) == whole;
+    std::vector<std::vector<std::string>> own_words, credit_words;
+    for (const auto& n : own) own_words.push_back(SearchWords(n));
+    for (const auto& n : credits) credit_words.push_back(SearchWords(n));
+    for (const auto& q : query) {
+      int best_own = 0, best_credit = 0;
+      for (const auto& ws : own_words)
+        for (const auto& w : ws) best_own = std::max(best_own, WordMatch(q, w));
+      for (const auto& ws : credit_words)
+        for (const auto& w : ws) best_credit = std::max(best_credit, WordMatch(q, w));
+      if (best_own == 0 && best_credit == 0) return std::nullopt;
+      if (best_own == 0) h.own = false;
+      h.points += std::max(best_own, best_credit);
+    }
+    return h;
   };
-  auto add = [&](int sc, EntityKind kind, const std::string& id, const std::string& name,
+  auto add = [&](std::optional<Hit> h, EntityKind kind, const std::string& id, const std::string& name,
                  const std::string& detail) {
-    if (sc > 2) return;
-    const int64_t n = TotalOf(s, kind, id).value_or(0);
-    hits.push_back({sc,
-                    n,
-                    {{"type", EntityKindName(kind)},
-                     {"id", id},
-                     {"name", name},
-                     {"detail", detail},
-                     {"streams", n}}});
+    if (!h) return;
+    h->streams = TotalOf(s, kind, id).value_or(0);
+    h->j = {{"type", EntityKindName(kind)},
+            {"id", id},
+            {"name", name},
+            {"detail", detail},
+            {"streams", h->streams}};
+    hits.push_back(std::move(*h));
+  };
+  // An artist's names and aliases, for its credits.
+  auto names_of = [&](const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    for (const auto& id : ids) {
+      if (const Artist* a = s.catalog.ArtistById(id)) {
+        out.push_back(a->name);
+        out.insert(out.end(), a->aliases.begin(), a->aliases.end());
+      }
+    }
+    return out;
   };
   for (const auto& a : s.catalog.artists()) {
-    int best = score(a.name);
-    for (const auto& al : a.aliases) best = std::min(best, score(al));
-    add(best, EntityKind::kArtist, a.id, a.name,
+    std::vector<std::string> own = {a.name};
+    own.insert(own.end(), a.aliases.begin(), a.aliases.end());
+    add(match(own, {}), EntityKind::kArtist, a.id, a.name,
         std::string(ArtistKindName(a.kind)) + ", " + a.country);
   }
   for (const auto& rel : s.catalog.releases()) {
-    add(score(rel.title), EntityKind::kRelease, rel.id, rel.title,
+    add(match({rel.title}, names_of(rel.artists)), EntityKind::kRelease, rel.id, rel.title,
         std::string(ReleaseTypeName(rel.type)) + " by " + s.catalog.NamesOf(rel.artists) + ", " +
             FormatDate(rel.date));
   }
   for (const auto& t : s.catalog.tracks()) {
-    add(std::min(score(t.title), score(s.catalog.CreditOf(t) + " - " + t.title)),
-        EntityKind::kTrack, t.id, t.title, s.catalog.CreditOf(t));
+    std::vector<std::string> credited = t.primary;
+    credited.insert(credited.end(), t.featured.begin(), t.featured.end());
+    add(match({t.title, s.catalog.CreditOf(t) + " - " + t.title}, names_of(credited)), EntityKind::kTrack,
+        t.id, t.title, s.catalog.CreditOf(t));
   }
   std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score < b.score : a.streams > b.streams;
+    if (a.exact != b.exact) return a.exact;
+    if (a.points != b.points) return a.points > b.points;
+    if (a.own != b.own) return a.own;
+    return a.streams > b.streams;
   });
   json items = json::array();
   for (auto& h : hits) items.push_back(std::move(h.j));
