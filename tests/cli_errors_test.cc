@@ -15,6 +15,18 @@
 namespace encore::test {
 namespace {
 
+// A store of the demo world's catalog and `days` days of its simulated plays from 2024-03-01
+// (dir/p.csv), with `more` files ingested beside them: " --store DIR/s".
+std::string DemoWorldStore(const TempDir& dir, int plays, int days, const std::string& more = "") {
+  const std::string store = " --store " + Quote(dir / "s");
+  EXPECT_EQ(RunEncore("simulate --world demo --plays " + std::to_string(plays) + " --days " +
+                      std::to_string(days) + " --start 2024-03-01 --out " + Quote(dir / "p.csv"))
+                .code,
+            0);
+  EXPECT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store).code, 0);
+  EXPECT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + more + store).code, 0);
+  return store;
+}
 
 }  // namespace
 
@@ -325,12 +337,7 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   // Nothing was made of the store by a command that never ran.
   ASSERT_FALSE(std::filesystem::exists(dir / "s"));
   // A country named rather than coded filters as its code does.
-  ASSERT_EQ(RunEncore("simulate --world demo --plays 20000 --days 3 --start 2024-03-01 --out " +
-                      Quote(dir / "p.csv"))
-                .code,
-            0);
-  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store).code, 0);
-  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + store).code, 0);
+  ASSERT_EQ(DemoWorldStore(dir, 20000, 3), store);
   const RunResult by_code = RunEncore("records most --kind artist --format json --where 'country = KR'" + store);
   const RunResult by_name = RunEncore("records most --kind artist --format json --where 'country = korea'" + store);
   ASSERT_EQ(by_code.code, 0) << by_code.err;
@@ -356,13 +363,7 @@ namespace encore::test {
 // them), and --cumulative counts from the first day, not from --from.
 TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
   TempDir dir("streams-name");
-  const std::string store = " --store " + Quote(dir / "s");
-  ASSERT_EQ(RunEncore("simulate --world demo --plays 30000 --days 6 --start 2024-03-01 --out " +
-                      Quote(dir / "p.csv"))
-                .code,
-            0);
-  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store).code, 0);
-  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + store).code, 0);
+  const std::string store = DemoWorldStore(dir, 30000, 6);
   const RunResult by_id = RunEncore("streams --track jk-3d --format csv" + store);
   const RunResult by_name = RunEncore("streams --track 'Jung Kook - 3D' --format csv" + store);
   ASSERT_EQ(by_id.code, 0) << by_id.err;
@@ -413,15 +414,10 @@ namespace encore::test {
 // --date it shows the latest edition that has any.
 TEST(Cli, AnEmptyChartSaysWhereItsRegionsStreamsEnd) {
   TempDir dir("empty-chart");
-  const std::string store = " --store " + Quote(dir / "s");
-  ASSERT_EQ(RunEncore("simulate --world demo --plays 30000 --days 6 --start 2024-03-01 --out " +
-                      Quote(dir / "p.csv"))
-                .code,
-            0);
   // Worldwide totals a month after the plays: the store's counts run on without KR's.
   WriteText(dir / "later.csv",
             "date,country,track,streams,tier,service\n2024-04-10,GLOBAL,jk-seven,5000000,,spotify\n");
-  ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "p.csv") + " " + Quote(dir / "later.csv") + store).code, 0);
+  const std::string store = DemoWorldStore(dir, 30000, 6, " " + Quote(dir / "later.csv"));
   // The last day with streams in KR, from the log: plays of 30 s or more (UTC dates: the log's
   // offsets move a play a day at most, so the answer is one of the log's last two days).
   const RunResult latest = RunEncore("chart spotify-weekly --country KR --format json" + store);
