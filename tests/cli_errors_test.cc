@@ -429,10 +429,15 @@ TEST(Cli, AnEmptyChartSaysWhereItsRegionsStreamsEnd) {
   // (The edition on or before 2024-04-10: Friday 03-29 to Thursday 04-04.)
   EXPECT_TRUE(Has(dated.out, "note: no track has streams in KR in 2024-03-29..2024-04-04")) << dated.out;
   EXPECT_TRUE(Has(dated.out, "the last day with streams in KR is 2024-03-0")) << dated.out;
-  // `chart explain` likewise: the latest edition with streams, or where they end.
+  // `chart explain` likewise: the latest edition with streams, or where they end; the track by
+  // any name the catalog knows, the country by name.
   const RunResult explain = RunEncore("chart explain spotify-weekly --country KR --track jk-seven" + store);
   ASSERT_EQ(explain.code, 0) << explain.err;
   EXPECT_TRUE(Has(explain.out, ": No. ")) << explain.out;
+  const RunResult by_name =
+      RunEncore("chart explain spotify-weekly --country korea --track 'Jung Kook - 3D'" + store);
+  ASSERT_EQ(by_name.code, 0) << by_name.err;
+  EXPECT_TRUE(Has(by_name.out, "3D (feat. Jack Harlow) by Jung Kook feat. Jack Harlow: No. ")) << by_name.out;
   const RunResult too_late =
       RunEncore("chart explain spotify-weekly --country KR --track jk-seven --date 2024-04-10" + store);
   EXPECT_EQ(too_late.code, 4);

@@ -238,6 +238,15 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
   const json cn =
       json::parse(RunEncore("news --format json --limit 100000 --store " + Quote(kDemo)).out);
   EXPECT_EQ(news["total"].get<size_t>(), cn.size());
+  // A filter's period counts only its days, in the API as in the CLI.
+  auto [c5, year] = s.Get("/api/v1/records/most?kind=artist&limit=5&where=" + Enc("year = 2024 and country = KR"));
+  ASSERT_EQ(c5, 200) << year.dump();
+  const json cy = Cli("records most --kind artist --top 5 --where 'year = 2024 and country = KR'");
+  ASSERT_EQ(year["standings"].size(), cy["standings"].size());
+  for (size_t i = 0; i < cy["standings"].size(); ++i) {
+    EXPECT_EQ(year["standings"][i]["id"], cy["standings"][i]["id"]);
+    EXPECT_EQ(year["standings"][i]["streams"], cy["standings"][i]["streams"]);
+  }
   // Each kind the CLI lists, the API lists alike (listener and release news included).
   for (const std::string kind : {"milestone", "record", "listeners", "release"}) {
     auto [kind_code, some] = s.Get("/api/v1/news?limit=1000&kind=" + kind);

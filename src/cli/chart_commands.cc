@@ -688,6 +688,12 @@ void AddRun(CLI::App* chart, Action* action) {
 std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
   if (!country.empty()) {
     if (country == "GLOBAL" || country == "global") return "global";
+    if (country == "global-excl-us") return country;
+    // A code in any case, or a country's name ("kr", "South Korea").
+    std::string upper = country;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper.size() == 2 && ParseCountry(upper, false)) return upper;
+    if (auto code = CountryOfName(country); code && *code != kGlobalCountry) return CountryName(*code);
     return country;
   }
   const auto* regions = m.Get("regions", date);
@@ -956,15 +962,32 @@ void AddExplain(CLI::App* chart, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
       }
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
+      // The track as the catalog knows it (any name it takes: `streams --track`): its ids, and
+      // its song (base title) and primary artists, which an entry counted from sales alone,
+      // without store tracks, is known by.
+      std::set<std::string> ids = {a->track};
+      std::vector<std::pair<std::string, std::string>> songs;  // (base title, primary artists)
+      if (catalog) {
+        for (const Track* t : FindTracks(*catalog, a->track)) {
+          ids.insert(t->id);
+          if (!t->isrc.empty()) ids.insert(t->isrc);
+          songs.emplace_back(NormalizeName(ParseTitle(t->title).base),
+                             NormalizeName(catalog->NamesOf(t->primary, " & ")));
+        }
+      }
       std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
                   FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
       for (size_t j = 0; j < c.edition.entries.size(); ++j) {
         const ChartEntry& e = c.edition.entries[j];
         const auto& tracks = c.points[j].tracks;
-        const Track* t = catalog ? catalog->TrackById(a->track) : nullptr;
-        const bool hit = std::find(tracks.begin(), tracks.end(), a->track) != tracks.end() ||
-                         (t && std::find(tracks.begin(), tracks.end(), t->id) != tracks.end()) ||
-                         NormalizeName(e.title) == NormalizeName(a->track);
+        bool hit = NormalizeName(e.title) == NormalizeName(a->track);
+        for (const auto& id : tracks) hit |= ids.count(id) > 0;
+        const std::string base = NormalizeName(ParseTitle(e.title).base);
+        const std::string artist = NormalizeName(e.artist);
+        for (const auto& [song, primary] : songs) {
+          hit |= tracks.empty() && song == base && !primary.empty() &&
+                 artist.find(primary) != std::string::npos;
+        }
         if (!hit) continue;
         std::printf("%s by %s: No. %d%s with %s %s\n", e.title.c_str(),
                     e.artist.empty() ? "(not in the catalog)" : e.artist.c_str(), e.position,
@@ -974,7 +997,7 @@ void AddExplain(CLI::App* chart, Action* action) {
         std::printf("  tracks counted: ");
         for (size_t k = 0; k < tracks.size(); ++k)
           std::printf("%s%s", k ? ", " : "", tracks[k].c_str());
-        std::printf("\n");
+        std::printf("%s\n", tracks.empty() ? "none (no streams: the points are the lines below)" : "");
         for (const auto& line : c.points[j].lines) std::printf("  %s\n", line.c_str());
         if (j > 0) {
           std::printf("  No. %d above it has %s\n", c.edition.entries[j - 1].position,

@@ -690,7 +690,8 @@ void AddExport(CLI::App& app, Action* action) {
       // What the name promises is what is written: CSV, plain or compressed (issue 18: x.parquet
       // got CSV in silence).
       if (a->out != "-") {
-        const std::string name = std::filesystem::path(a->out).filename().string();
+        std::string name = std::filesystem::path(a->out).filename().string();
+        for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         bool csv = false;
         for (const char* ext : {".csv", ".csv.gz", ".csv.zst"}) {
           const std::string e = ext;

@@ -88,6 +88,7 @@ inline std::string NearestWords(std::string_view word, const std::vector<std::st
   }
   if (near.empty()) return "";
   std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
   std::string out;
   for (size_t i = 0; i < near.size() && i < 3 && near[i].first == near[0].first; ++i) {
     out += (i ? " or '" : "'") + near[i].second + "'";

@@ -235,7 +235,9 @@ bool Solo(const Catalog& c, const Entity& e, const std::vector<const Artist*>& s
 // when it is neither.
 std::optional<std::string> CountryValue(const std::string& value) {
   if (value.size() == 2) {
-    if (auto code = ParseCountry(value, false)) return Lower(CountryName(*code));
+    std::string upper = value;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (auto code = ParseCountry(upper, false)) return Lower(CountryName(*code));
   }
   if (auto code = CountryOfName(value); code && *code != kGlobalCountry) return Lower(CountryName(*code));
   return std::nullopt;
@@ -245,6 +247,11 @@ std::optional<std::string> CountryValue(const std::string& value) {
 // unknown one would match nothing and say nothing (issue 18). Names and tags are the catalog's
 // and free.
 Status CheckValue(const Node& n) {
+  const bool listed = n.attr == "country" || n.attr == "continent" || n.attr == "type" ||
+                      n.attr == "kind" || n.attr == "tag" || n.attr == "member";
+  if (listed && n.cmp != "=" && n.cmp != "!=") {
+    return Status::InvalidArgument("filter: " + n.attr + " takes = or !=, not " + n.cmp);
+  }
   auto unknown = [&](const std::vector<std::string>& known, const std::string& what) {
     const std::string near = NearestWords(n.value, known);
     std::string list;

@@ -41,6 +41,9 @@ TEST(Filter, ValuesOutsideTheirListAreRefusedWithTheNearest) {
   EXPECT_TRUE(Filter::Parse("country = korea").ok());
   EXPECT_TRUE(Filter::Parse("country = \"South Korea\" and continent = asia").ok());
   EXPECT_TRUE(Filter::Parse("type = EP or kind = persona").ok());
+  EXPECT_TRUE(Filter::Parse("country = kr and country != Gb").ok());  // codes in any case
+  EXPECT_FALSE(Filter::Parse("country > KR").ok());                    // = or != only
+  EXPECT_FALSE(Filter::Parse("continent < asia").ok());
   struct Case {
     const char* filter;
     const char* says;

@@ -940,7 +940,14 @@ Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(p.Str("where")));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
   const RecordsUniverse& u = s.state.universe;
-  const auto board = MostStreamed(u, s.state.totals, kind, filter, u.size());
+  // A filter's period (`year = 2024`, `from`, `to`): the totals of those days, as the CLI's.
+  std::vector<int64_t> totals = s.state.totals;
+  if (filter.from || filter.to) {
+    StreamScan scan(u, std::vector<int64_t>{});
+    ENCORE_RETURN_IF_ERROR(ScanStore(*s.store, s.settings, filter.from, filter.to, &scan));
+    totals = scan.totals();
+  }
+  const auto board = MostStreamed(u, totals, kind, filter, u.size());
   ApiReply r;
   r.body = {{"title", "Most streamed " + Plural(kind) +
                           (filter.text().empty() ? "" : " (" + filter.text() + ")")},
