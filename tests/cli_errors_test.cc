@@ -351,6 +351,9 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   const RunResult bad = RunEncore("records most --kind artist --where 'country = koreaa'" + store);
   EXPECT_EQ(bad.code, 2);
   EXPECT_TRUE(Has(bad.err, "not a country")) << bad.err;
+  const RunResult service = RunEncore("records most --service spotfy" + store);
+  EXPECT_EQ(service.code, 2);
+  EXPECT_TRUE(Has(service.err, "(did you mean 'spotify'?); it has: spotify")) << service.err;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

@@ -109,6 +109,19 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
                    ctx->settings.service->c_str());
     }
   }
+  // A service the store does not count matches nothing: refused, with the ones it has (issue 18:
+  // `records most --service xyz` printed "(none)").
+  if (ctx->settings.service) {
+    const auto& have = ctx->store->services();
+    if (std::find(have.begin(), have.end(), *ctx->settings.service) == have.end()) {
+      std::string list;
+      for (const auto& name : have) list += (list.empty() ? "" : ", ") + name;
+      const std::string near = NearestWords(*ctx->settings.service, have);
+      return Status::InvalidArgument("--service " + *ctx->settings.service + ": the store counts no such service" +
+                                     (near.empty() ? "" : " (did you mean " + near + "?)") +
+                                     "; it has: " + (list.empty() ? "none" : list));
+    }
+  }
   if (ctx->settings.service && IsChartStreamsService(*ctx->settings.service)) {
     ctx->chart = true;
     ctx->span = ServiceSpan(*ctx->settings.service);
