@@ -402,7 +402,7 @@ TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
   // What is left out is said; a format the command does not write is refused, nothing written.
   const RunResult news = RunEncore("news --limit 1" + store);
   ASSERT_EQ(news.code, 0) << news.err;
-  EXPECT_TRUE(Has(news.out, "(the latest 1 of ")) << news.out;
+  EXPECT_TRUE(Has(news.out, "(the last 1 of ")) << news.out;
   const RunResult parquet = RunEncore("export daily --out " + Quote(dir / "x.parquet") + store);
   EXPECT_EQ(parquet.code, 2);
   EXPECT_TRUE(Has(parquet.err, "encore export writes CSV")) << parquet.err;

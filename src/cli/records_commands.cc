@@ -1527,7 +1527,7 @@ Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, 
   }
   // Nothing left out in silence (issue 18).
   if (from > 0) {
-    std::printf("(the latest %zu of %zu items: --limit %zu shows them all)\n", items.size() - from,
+    std::printf("(the last %zu of %zu items found: --limit %zu shows them all)\n", items.size() - from,
                 items.size(), items.size());
   }
   return Status::Ok();
@@ -1545,7 +1545,7 @@ void AddNews(CLI::App& app, Action* action) {
   cmd->add_option("--since", a->since, "Only what happened on or after this date");
   cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn, release or listeners")
       ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release", "listeners"}));
-  cmd->add_option("--limit", a->limit, "The latest this many items")->capture_default_str();
+  cmd->add_option("--limit", a->limit, "The last this many items found (news is kept in the order the updates found it)")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
   cmd->add_option("--format", a->c.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
