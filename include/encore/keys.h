@@ -28,6 +28,10 @@ std::string CountryName(CountryCode c);
 // spaces and punctuation aside) to its code; "Global" (and "Worldwide") to kGlobalCountry;
 // nullopt for a name it does not know.
 std::optional<CountryCode> CountryOfName(std::string_view name);
+// A country as people type it where they ask a question (a filter, --country): a code in any
+// case ("kr") or a name ("South Korea", "korea"); never GLOBAL. nullopt for neither. (Input
+// files keep ParseCountry's stricter rule.)
+std::optional<CountryCode> CountryOfText(std::string_view text);
 
 inline constexpr uint32_t kMaxServices = 32;
 inline constexpr int kCountryBits = 10;

@@ -689,11 +689,7 @@ std::string RegionOf(const ChartMethod& m, Day date, const std::string& country)
   if (!country.empty()) {
     if (country == "GLOBAL" || country == "global") return "global";
     if (country == "global-excl-us") return country;
-    // A code in any case, or a country's name ("kr", "South Korea").
-    std::string upper = country;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (upper.size() == 2 && ParseCountry(upper, false)) return upper;
-    if (auto code = CountryOfName(country); code && *code != kGlobalCountry) return CountryName(*code);
+    if (auto code = CountryOfText(country)) return CountryName(*code);  // "kr", "South Korea"
     return country;
   }
   const auto* regions = m.Get("regions", date);
@@ -761,6 +757,24 @@ Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, con
   return e;
 }
 
+Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, const std::string& region,
+                               Day from, Day to, bool date_given) {
+  ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, store, region));
+  EmptyEdition e;
+  if (!end.last) {
+    e.note = "no streams are counted " + end.where + " in the store's last 400 days";
+  } else if (!date_given && *end.last < from) {
+    ENCORE_ASSIGN_OR_RETURN(e.instead, CompiledDate(m, store, FormatDate(end.edition)));
+    e.note = "the latest edition with streams " + end.where + ": they end on " + FormatDate(*end.last) +
+             ", the store's counts on " + FormatDate(store.Days().back());
+  } else {
+    e.note = "no track has streams " + end.where + " in " + FormatDate(from) + ".." + FormatDate(to) +
+             "; the last day with streams " + end.where + " is " + FormatDate(*end.last) +
+             " (the edition dated " + FormatDate(end.edition) + ")";
+  }
+  return e;
+}
+
 namespace {
 
 Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
@@ -774,27 +788,19 @@ Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
                           CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
   // An empty edition says why (issue 18): where the region's streams end. Without --date, the
   // latest edition that has any is shown instead.
-  std::vector<std::string> empty_notes;
+  std::optional<std::string> empty_note;
   if (series.back().edition.entries.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, *ctx.store, region));
-    if (!end.last) {
-      empty_notes.push_back("no streams are counted " + end.where + " in the store's last 400 days");
-    } else if (date_flag.empty() && *end.last < series.back().from) {
-      ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(m, *ctx.store, FormatDate(end.edition)));
+    ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e, WhenEmpty(m, *ctx.store, region, series.back().from,
+                                                            series.back().to, !date_flag.empty()));
+    if (e.instead) {
+      date = *e.instead;
       region = RegionOf(m, date, country);
       ENCORE_ASSIGN_OR_RETURN(series, CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
-      empty_notes.push_back("the latest edition with streams " + end.where + ": they end on " +
-                            FormatDate(*end.last) + ", the store's counts on " +
-                            FormatDate(ctx.store->Days().back()));
-    } else {
-      empty_notes.push_back("no track has streams " + end.where + " in " + FormatDate(series.back().from) +
-                            ".." + FormatDate(series.back().to) + "; the last day with streams " +
-                            end.where + " is " + FormatDate(*end.last) + " (--date " +
-                            FormatDate(end.edition) + ")");
     }
+    empty_note = e.note;
   }
   CompiledChart& c = series.back();
-  c.notes.insert(c.notes.begin(), empty_notes.begin(), empty_notes.end());
+  if (empty_note) c.notes.insert(c.notes.begin(), *empty_note);
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
   const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
                             m.Number("weight free", date, 0) == 1;
@@ -955,11 +961,13 @@ void AddExplain(CLI::App* chart, Action* action) {
                                                             true, ctx.sales.get()));
       // Without --date, an edition after the region's streams end is passed over for the latest
       // that has any (as `chart NAME` does).
-      ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(*m, *ctx.store, region));
-      if (c.edition.entries.empty() && a->date.empty() && end.last && *end.last < c.from) {
-        ENCORE_ASSIGN_OR_RETURN(date, CompiledDate(*m, *ctx.store, FormatDate(end.edition)));
-        region = RegionOf(*m, date, a->country);
-        ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
+      if (c.edition.entries.empty() && a->date.empty()) {
+        ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e, WhenEmpty(*m, *ctx.store, region, c.from, c.to, false));
+        if (e.instead) {
+          date = *e.instead;
+          region = RegionOf(*m, date, a->country);
+          ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
+        }
       }
       const size_t size = static_cast<size_t>(m->Number("size", date, 100));
       // The track as the catalog knows it (any name it takes: `streams --track`): its ids, and
@@ -1013,6 +1021,7 @@ void AddExplain(CLI::App* chart, Action* action) {
         for (const auto& n : c.notes) std::printf("  rule: %s\n", n.c_str());
         return Status::Ok();
       }
+      ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(*m, *ctx.store, region));
       return Status::NotFound("'" + a->track + "' has no streams counted for " + m->name + " " +
                               region + " dated " + FormatDate(date) +
                               (end.last ? " (the last day with streams " + end.where + " is " +

@@ -94,6 +94,15 @@ struct RegionEnd {
   std::string where;        // "in KR", "anywhere"
 };
 Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region);
+// What an empty edition of `region` counting from..to says, and, when no date was asked for
+// (`date_given` false) and the region's streams end before it, the date of the edition to show
+// instead: the CLI's and the API's one rule.
+struct EmptyEdition {
+  std::string note;
+  std::optional<Day> instead;
+};
+Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, const std::string& region,
+                               Day from, Day to, bool date_given);
 
 // `encore serve`, and the server `encore demo` ends with: serves until SIGINT or SIGTERM.
 void AddServe(CLI::App& app, Action* action);

@@ -110,6 +110,16 @@ const std::unordered_map<std::string, CountryCode>& NameTable() {
 
 }  // namespace
 
+std::optional<CountryCode> CountryOfText(std::string_view text) {
+  if (text.size() == 2) {
+    const char upper[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(text[0]))),
+                           static_cast<char>(std::toupper(static_cast<unsigned char>(text[1])))};
+    if (auto code = ParseCountry(std::string_view(upper, 2), false)) return code;
+  }
+  if (auto code = CountryOfName(text); code && *code != kGlobalCountry) return code;
+  return std::nullopt;
+}
+
 std::optional<CountryCode> CountryOfName(std::string_view name) {
   const std::string key = Folded(name);
   if (key == "global" || key == "worldwide" || key == "world") return kGlobalCountry;

@@ -234,12 +234,7 @@ bool Solo(const Catalog& c, const Entity& e, const std::vector<const Artist*>& s
 // A country as a filter names it: an ISO code (KR) or a name (South Korea, Korea); nullopt
 // when it is neither.
 std::optional<std::string> CountryValue(const std::string& value) {
-  if (value.size() == 2) {
-    std::string upper = value;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (auto code = ParseCountry(upper, false)) return Lower(CountryName(*code));
-  }
-  if (auto code = CountryOfName(value); code && *code != kGlobalCountry) return Lower(CountryName(*code));
+  if (auto code = CountryOfText(value)) return Lower(CountryName(*code));
   return std::nullopt;
 }
 

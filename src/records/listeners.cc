@@ -129,6 +129,12 @@ std::vector<Day> DaysWithoutSets(const CountStore& store, Day from, Day to) {
   return out;
 }
 
+// How many of the sorted `days` fall in from..to.
+uint32_t CountWithin(const std::vector<Day>& days, Day from, Day to) {
+  return static_cast<uint32_t>(std::upper_bound(days.begin(), days.end(), to) -
+                               std::lower_bound(days.begin(), days.end(), from));
+}
+
 // Visits the rows of every day by listener: fn(user, i, from, to) for each day i (ascending) with
 // rows [from, to) of that listener, the listeners in ascending order, each listener's days
 // together. `first`/`end`: the listener numbers [first, end) only (a thread's share).
@@ -210,10 +216,10 @@ Result<ListenerFilter> MakeListenerFilter(const CountStore& store, std::string_v
                                           std::string_view service) {
   ListenerFilter f;
   if (!country.empty()) {
-    f.country = ParseCountry(country, false);
+    f.country = CountryOfText(country);
     if (!f.country) {
       return Status::InvalidArgument("country '" + std::string(country) +
-                                     "' is not an ISO 3166 code (KR, US, GB)");
+                                     "' is not a country (an ISO code such as KR, or a name)");
     }
   }
   if (service.empty()) return f;
@@ -285,12 +291,13 @@ Result<std::vector<ListenerPoint>> EntityListeners(const CountStore& store, cons
     ListenerPoint p;
     p.day = end;
     p.from = start;
-    p.days_without_sets = static_cast<uint32_t>(
-        std::upper_bound(no_set.begin(), no_set.end(), end) -
-        std::lower_bound(no_set.begin(), no_set.end(), start));
+    p.days_without_sets = CountWithin(no_set, start, end);
     std::vector<const roaring_bitmap_t*> parts;
-    for (size_t i = 0; i < days.size(); ++i) {
-      if (days[i].day >= start && days[i].day <= end && sets[i]) parts.push_back(sets[i].get());
+    for (size_t i = static_cast<size_t>(std::partition_point(days.begin(), days.end(),
+                                                             [&](const DayRows& r) { return r.day < start; }) -
+                                        days.begin());
+         i < days.size() && days[i].day <= end; ++i) {
+      if (sets[i]) parts.push_back(sets[i].get());
     }
     if (parts.size() == 1) {
       p.listeners = roaring_bitmap_get_cardinality(parts[0]);
@@ -532,8 +539,7 @@ Result<std::vector<NewsItem>> ListenerNews(const CountStore& store, const Record
     const Entity e = u.Describe(c.entity);
     for (const auto& [threshold, day] : c.reached) {
       const Day start = WindowStart(ListenerWindow::k28Days, day);
-      const auto unknown = static_cast<uint32_t>(std::upper_bound(no_set.begin(), no_set.end(), day) -
-                                                 std::lower_bound(no_set.begin(), no_set.end(), start));
+      const uint32_t unknown = CountWithin(no_set, start, day);
       NewsItem item;
       item.day = day;
       item.kind = "listeners";

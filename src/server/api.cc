@@ -568,26 +568,19 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
   }
   // An empty edition says where its region's streams end; without a date, the latest edition
   // with streams in the region is given instead (as the CLI: issue 18).
-  std::vector<std::string> empty_notes;
+  std::optional<std::string> empty_note;
   if (found->edition.entries.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(const cli::RegionEnd end, cli::EndOfRegion(m, *s.store, region));
-    if (!end.last) {
-      empty_notes.push_back("no streams are counted " + end.where + " in the store's last 400 days");
-    } else if (!want && *end.last < found->from) {
-      ENCORE_ASSIGN_OR_RETURN(date, cli::CompiledDate(m, *s.store, FormatDate(end.edition)));
+    ENCORE_ASSIGN_OR_RETURN(const cli::EmptyEdition e,
+                            cli::WhenEmpty(m, *s.store, region, found->from, found->to, want.has_value()));
+    if (e.instead) {
+      date = *e.instead;
       region = cli::RegionOf(m, date, p.Str("region"));
       std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
       ENCORE_ASSIGN_OR_RETURN(
           own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
       found = &own.back();
-      empty_notes.push_back("the latest edition with streams " + end.where + ": they end on " +
-                            FormatDate(*end.last));
-    } else {
-      empty_notes.push_back("no track has streams " + end.where + " in " + FormatDate(found->from) +
-                            ".." + FormatDate(found->to) + "; the last day with streams " + end.where +
-                            " is " + FormatDate(*end.last) + " (the edition dated " +
-                            FormatDate(end.edition) + ")");
     }
+    empty_note = e.note;
   }
   const CompiledChart& c = *found;
   const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
@@ -629,9 +622,7 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
       {"next",
        next_period.ok() && next_period->second <= days.back() ? json(FormatDate(next)) : json()},
       {"notes", c.notes}};
-  for (auto it = empty_notes.rbegin(); it != empty_notes.rend(); ++it) {
-    r.body["notes"].insert(r.body["notes"].begin(), *it);
-  }
+  if (empty_note) r.body["notes"].insert(r.body["notes"].begin(), *empty_note);
   PutPage(&r.body, "entries", entries, page);
   // A chart whose whole period is sealed no longer changes with new plays.
   if (s.store->sealed_before() && c.to < *s.store->sealed_before()) r.cache_control = kSealedCache;
@@ -1138,8 +1129,6 @@ Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
   return r;
 }
 
-// Artists, releases and tracks whose name contains the query (names and aliases, normalised):
-// exact matches first, then prefixes, then the rest; more streams first within each.
 // Search (issue 18): the query's words, each matched against the words of an entity's names
 // (an artist's name and aliases, native names among them; a release's title and artists; a
 // track's title and credited artists). A word matches a name word whole (3), as its prefix (2),

@@ -1667,49 +1667,39 @@ class ClickHouseStore final : public CountStore {
     return Insert("history", "attempt, service, user, start_ms, ident, track, country, tier", buf);
   }
 
-  // Made with the schema, or by the first writer of a store made before listener sets.
-  Status CreateListenerTable() {
+  // A table of rows kept by user, made later than the schema: `name` on the one server, or
+  // `name`_local on every shard and a Distributed `name` over them by intHash64(user).
+  // `definition`: its columns and engine.
+  Status CreateUserTable(const std::string& name, const std::string& definition) {
     const std::string& d = ep_.database;
     const bool cluster = !ep_.cluster.empty();
-    const std::string table = d + ".listeners" + (cluster ? "_local" : "");
+    const std::string table = d + "." + name + (cluster ? "_local" : "");
     for (const auto& h : hosts_) {
-      ENCORE_RETURN_IF_ERROR(
-          h->Query("CREATE TABLE IF NOT EXISTS " + table +
-                   " (day Date, cell UInt64, user UInt64, attempt UInt64)"
-                   " ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, user, cell)")
-              .status());
+      ENCORE_RETURN_IF_ERROR(h->Query("CREATE TABLE IF NOT EXISTS " + table + " " + definition).status());
       if (!cluster) break;
     }
-    if (cluster) {
-      ENCORE_RETURN_IF_ERROR(Coord()
-                                 .Query("CREATE TABLE IF NOT EXISTS " + d + ".listeners AS " + table +
-                                        " ENGINE = Distributed(" + ep_.cluster + ", " + d +
-                                        ", listeners_local, intHash64(user))")
-                                 .status());
-    }
+    if (!cluster) return Status::Ok();
+    return Coord()
+        .Query("CREATE TABLE IF NOT EXISTS " + d + "." + name + " AS " + table + " ENGINE = Distributed(" +
+               ep_.cluster + ", " + d + ", " + name + "_local, intHash64(user))")
+        .status();
+  }
+
+  // Made with the schema, or by the first writer of a store made before listener sets.
+  Status CreateListenerTable() {
+    ENCORE_RETURN_IF_ERROR(CreateUserTable(
+        "listeners", "(day Date, cell UInt64, user UInt64, attempt UInt64) ENGINE = MergeTree() "
+                     "PARTITION BY toYYYYMM(day) ORDER BY (day, user, cell)"));
     listener_table_ = true;
     return Status::Ok();
   }
 
   // Made with the first history (stores made before histories were kept have none).
   Status CreateHistoryTable() {
-    const std::string& d = ep_.database;
-    const bool cluster = !ep_.cluster.empty();
-    const std::string table = d + ".history" + (cluster ? "_local" : "");
-    for (const auto& h : hosts_) {
-      ENCORE_RETURN_IF_ERROR(
-          h->Query("CREATE TABLE IF NOT EXISTS " + table +
-                   " (attempt UInt64, service UInt32, user UInt64, start_ms Int64, ident UInt64,"
-                   " track UInt32, country UInt16, tier UInt8)"
-                   " ENGINE = MergeTree() ORDER BY (service, user, start_ms)")
-              .status());
-      if (!cluster) break;
-    }
-    if (!cluster) return Status::Ok();
-    return Coord()
-        .Query("CREATE TABLE IF NOT EXISTS " + d + ".history AS " + table +
-               " ENGINE = Distributed(" + ep_.cluster + ", " + d + ", history_local, intHash64(user))")
-        .status();
+    return CreateUserTable("history",
+                           "(attempt UInt64, service UInt32, user UInt64, start_ms Int64, ident UInt64,"
+                           " track UInt32, country UInt16, tier UInt8)"
+                           " ENGINE = MergeTree() ORDER BY (service, user, start_ms)");
   }
 
   Status DoApply(CommitBatch batch) {
@@ -1856,10 +1846,10 @@ class ClickHouseStore final : public CountStore {
                              (had != days_.end() && had->second.listeners);
       // Partial: as the local store's (streams without users, or counted before sets).
       auto p = pending_.find(day);
-      const bool partial =
-          listeners && ((had != days_.end() && (had->second.partial ||
-                                                (!had->second.listeners && had->second.streams != 0))) ||
-                        (p != pending_.end() && p->second.unlisted));
+      const bool known = had != days_.end();
+      const bool partial = PartialListenerSet(listeners, p != pending_.end() && p->second.unlisted,
+                                              known && had->second.partial, known && had->second.listeners,
+                                              known ? had->second.streams : 0);
       if (c != changed.end()) {
         c->second.listeners = listeners;
         c->second.partial = partial;

@@ -509,10 +509,9 @@ class LocalStore final : public CountStore {
       // A set is partial once the day holds streams whose users it lacks: daily totals, or
       // streams counted before it had a set (a store made before sets).
       auto mark_partial = [&](ManifestDay* d) {
-        d->listeners_partial =
-            !d->listeners.empty() &&
-            (u.unlisted_streams ||
-             (before && (before->listeners_partial || (before->listeners.empty() && before->streams != 0))));
+        d->listeners_partial = PartialListenerSet(
+            !d->listeners.empty(), u.unlisted_streams, before && before->listeners_partial,
+            before && !before->listeners.empty(), before ? before->streams : 0);
       };
       if (auto old = next.days.find(u.day); old != next.days.end()) {
         obsolete.push_back(DataPath(old->second.segment));

@@ -25,6 +25,14 @@ struct ManifestDay {
   bool listeners_partial = false;
 };
 
+// Whether a day's listener set is partial after a commit (both stores' rule): the day ends with
+// a set, and the commit adds streams of no known users, or the set was partial, or the day held
+// streams before it held a set (a store made before sets; daily totals first).
+inline bool PartialListenerSet(bool has_set, bool adds_unlisted, bool was_partial, bool had_set,
+                               int64_t streams_before) {
+  return has_set && (adds_unlisted || was_partial || (!had_set && streams_before != 0));
+}
+
 struct ManifestSource {
   SourceRecord record;
   std::string rejects;  // file name under rejects/, empty when the source rejected nothing
