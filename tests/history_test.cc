@@ -1023,6 +1023,112 @@ TEST(HistoryCases, FarFuturePlayDoesNotCloseTheStore) {
   EXPECT_TRUE(Has(st.out, "sealed before 2024-01-31")) << st.out;
 }
 
+// Edited and odd exports (a helper's review): an empty audiobook or episode field names nothing,
+// a field named twice is bad_json in every reader, a broken first entry is one reject, a name of
+// punctuation is a name. Right values: what doc/ingest.md says of each entry.
+TEST(HistoryCases, EditedEntriesAreReadAsTheyAre) {
+  TempDir dir("hist-edited");
+  auto spotify = [](const std::string& ts, const std::string& more) {
+    return "{\"ts\": \"" + ts + "\", \"ms_played\": 200000, \"conn_country\": \"US\"" + more + "}";
+  };
+  const std::string flowers =
+      ", \"master_metadata_track_name\": \"Flowers\", \"master_metadata_album_artist_name\": "
+      "\"Miley Cyrus\", \"spotify_track_uri\": \"spotify:track:0yLdNVWF3Srea0uzk55zFn\"";
+  const std::string file = dir / "Streaming_History_Audio_2023.json";
+  WriteText(file, JsonArray({
+                      // No ms_played in the first entry: a reject, not a file of plain plays.
+                      "{\"ts\": \"2023-05-01T09:00:00Z\", \"conn_country\": \"US\"" + flowers + "}",
+                      spotify("2023-05-01T10:00:00Z", flowers + ", \"audiobook_title\": \"\""),
+                      spotify("2023-05-01T11:00:00Z", flowers + ", \"episode_name\": \"\""),
+                      spotify("2023-05-01T12:00:00Z", ", \"episode_name\": \"\""),
+                      spotify("2023-05-01T13:00:00Z", flowers + ", \"audiobook_chapter_title\": false"),
+                      spotify("2023-05-01T14:00:00Z", ", \"master_metadata_track_name\": \"  \""),
+                      spotify("2023-05-01T15:00:00Z", flowers + ", \"ms_played\": 1000"),
+                      spotify("2023-05-01T16:00:00Z", ", \"episode_name\": \"Ep 1\""),
+                      spotify("2023-05-01T17:00:00Z",
+                              ", \"master_metadata_track_name\": \"Other Song\", "
+                              "\"master_metadata_album_artist_name\": \"!!!\""),
+                      spotify("2023-05-01T18:00:00Z", ", \"master_metadata_track_name\": \"Other Song\""),
+                  }));
+  const RunResult r = Ingest(dir / "s", {file}, "--user u");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto sum = Summaries(r.out);
+  ASSERT_EQ(sum.size(), 1u) << r.out;
+  EXPECT_EQ(sum[0].counted, 4) << r.out;  // 10:00, 11:00, and the two Other Songs
+  EXPECT_EQ(sum[0].skipped, (Counts{{"podcast", 1}})) << r.out;
+  EXPECT_EQ(sum[0].rejected, (Counts{{"missing_field", 3}, {"bad_json", 2}})) << r.out;
+  const Daily d = ExportDaily(dir / "s");
+  EXPECT_EQ(d.at("2023-05-01,US,spotify:track:0yLdNVWF3Srea0uzk55zFn,premium,spotify"), 2);
+  // "!!!" is the artist's name: its song is not the song of no artist.
+  EXPECT_EQ(d.at("2023-05-01,US,song:othersong|!!!,premium,spotify"), 1);
+  EXPECT_EQ(d.at("2023-05-01,US,song:othersong|,premium,spotify"), 1);
+
+  // Account data and a Takeout history whose first entry is broken; an account entry naming a
+  // field twice.
+  const std::string account = dir / "StreamingHistory_music_0.json";
+  WriteText(account, JsonArray({
+                         R"({"endTime": "2024-05-06 18:40", "artistName": "Sault", "trackName": "Solar"})",
+                         R"({"endTime": "2024-05-06 18:43", "artistName": "Sault", "trackName": "Solar", "msPlayed": 216783})",
+                         R"({"endTime": "2024-05-06 18:50", "artistName": "Sault", "trackName": "Solar", "msPlayed": 216783, "msPlayed": 1000})",
+                         R"({"endTime": "2024-05-06 19:00", "artistName": "Sault", "trackName": "Solar", "msPlayed": 1000, "podcastName": ""})",
+                     }));
+  const std::string takeout = dir / "watch-history.json";
+  WriteText(takeout,
+            JsonArray({R"({"title": "Watched Solar", "titleUrl": "https://music.youtube.com/watch?v=-e8Nfjl_AKk", "time": "2022-04-25T18:09:04.784Z"})",
+                       R"({"header": "YouTube Music", "title": "Watched Solar", "titleUrl": "https://music.youtube.com/watch?v=-e8Nfjl_AKk", "time": "2022-04-26T18:09:04.784Z"})"}));
+  const std::string lastfm = dir / "scrobbles.csv";  // no header; a now-playing row first
+  WriteText(lastfm, "Sault,Air,Solar,\nSault,Air,Solar,25 Apr 2022 18:00\nSault,Air,Solar,26 Apr 2022 18:00\n");
+  for (const std::string& f : {account, takeout, lastfm}) {
+    SCOPED_TRACE(f);
+    const RunResult one = Ingest(dir / ("s-" + std::to_string(f.size())), {f}, "--user u");
+    ASSERT_EQ(one.code, 0) << one.out << one.err;
+    const auto s1 = Summaries(one.out);
+    ASSERT_EQ(s1.size(), 1u) << one.out;
+    EXPECT_EQ(s1[0].state, "ingested") << one.out;
+    EXPECT_EQ(s1[0].counted, f == lastfm ? 2 : 1) << one.out;
+    EXPECT_EQ(s1[0].rejected,
+              f == account ? (Counts{{"missing_field", 1}, {"bad_json", 1}}) : (Counts{{"missing_field", 1}}))
+        << one.out;
+  }
+}
+
+// A personal history is held while it is read, and each listener's merged: past --memory the
+// file fails whole, says what to do, and is not recorded; with more memory it goes in.
+TEST(HistoryCases, HistoriesPastTheMemoryBoundFailWhole) {
+  TempDir dir("hist-bound");
+  std::string text;
+  for (int i = 0; i < 60000; ++i) {
+    text += "{\"listened_at\": " + std::to_string(1650909600 + i * 60) +
+            ", \"track_metadata\": {\"artist_name\": \"Sault\", \"track_name\": \"Song " +
+            std::to_string(i % 100) + "\"}, \"user_name\": \"alice\"}\n";
+  }
+  const std::string file = dir / "listens.jsonl";
+  WriteText(file, text);
+  // 60,000 listens of one listener merge in 7.3 MiB: --memory 4 is too little.
+  const RunResult small = Ingest(dir / "s", {file}, "--memory 4");
+  EXPECT_EQ(small.code, 1) << small.out << small.err;
+  EXPECT_TRUE(Has(small.out + small.err, "give more --memory")) << small.out << small.err;
+  const RunResult status = RunEncore("status --store " + Quote(dir / "s"));
+  EXPECT_FALSE(Has(status.out, "listens.jsonl")) << status.out;
+  const RunResult enough = Ingest(dir / "s", {file}, "--memory 16");
+  ASSERT_EQ(enough.code, 0) << enough.out << enough.err;
+  const auto sum = Summaries(enough.out);
+  ASSERT_EQ(sum.size(), 1u);
+  EXPECT_EQ(sum[0].plays, 60000) << enough.out;
+  EXPECT_EQ(sum[0].counted + sum[0].capped, 60000) << enough.out;
+  // The file's own streams and tracks: 60,000 listens of 60,000 tracks pass 4 MiB while read.
+  std::string many;
+  for (int i = 0; i < 60000; ++i) {
+    many += "{\"listened_at\": " + std::to_string(1650909600 + i * 60) +
+            ", \"track_metadata\": {\"artist_name\": \"Sault\", \"track_name\": \"Track " +
+            std::to_string(i) + "\"}, \"user_name\": \"bob\"}\n";
+  }
+  WriteText(dir / "many.jsonl", many);
+  const RunResult tracks = Ingest(dir / "s2", {dir / "many.jsonl"}, "--memory 4");
+  EXPECT_EQ(tracks.code, 1) << tracks.out << tracks.err;
+  EXPECT_TRUE(Has(tracks.out + tracks.err, "split the file")) << tracks.out << tracks.err;
+}
+
 // ================================================================================================
 // Each history format, written from its documentation with realistic entries and every kind of
 // entry that is not a play, against the independent computation.

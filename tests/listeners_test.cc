@@ -39,10 +39,13 @@ class ListenersTest : public ::testing::Test {
                         "--start 2024-03-10 --out " + Quote(d + "/p.csv"))
                   .code,
               0);
-    ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") +
-                        store_)
-                  .code,
-              0);
+    every_play_store_ = " --store " + Quote(d + "/every");
+    for (const std::string& store : {store_, every_play_store_}) {
+      ASSERT_EQ(RunEncore("catalog import " +
+                          Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") + store)
+                    .code,
+                0);
+    }
     // The log in three files: every third line each. The first two are one service's, so that
     // their days' listener sets are unions over commits; the third another service's, whose
     // users are other listeners though their ids are the same.
@@ -64,13 +67,19 @@ class ListenersTest : public ::testing::Test {
     sql_->Insert("plays", rows, 6);
     // The UTC day of each play (SQLite's date() takes the offsets the log carries).
     sql_->Exec("UPDATE plays SET day = date(day)");
+    // The same plays also into a store whose listeners are the users of every play, however
+    // short (--listeners plays).
     for (int i = 0; i < 3; ++i) {
       const std::string file = d + "/part" + std::to_string(i) + ".csv";
       WriteText(file, part[i]);
-      RunResult r = RunEncore("ingest --no-progress --seal-lag -1 --service " +
-                              std::string(i == 2 ? "apple" : "spotify") + " " + Quote(file) + store_);
+      const std::string service = i == 2 ? "apple" : "spotify";
+      RunResult r = RunEncore("ingest --no-progress --seal-lag -1 --service " + service + " " +
+                              Quote(file) + store_);
       ASSERT_EQ(r.code, 0) << r.err;
       ASSERT_NE(r.out.find("rejected lines 0"), std::string::npos) << r.out;
+      r = RunEncore("ingest --no-progress --no-records --listeners plays --seal-lag -1 --service " +
+                    service + " " + Quote(file) + every_play_store_);
+      ASSERT_EQ(r.code, 0) << r.err;
     }
     // The catalog: each track's release and credits, and the roll-ups.
     const std::string demo = std::string(ENCORE_SOURCE_DIR) + "/catalog/demo/";
@@ -104,6 +113,8 @@ class ListenersTest : public ::testing::Test {
     sql_->Exec(
         "CREATE VIEW s AS SELECT service || '/' || user AS who, track, country, day FROM plays "
         "WHERE ms >= 30000;"
+        "CREATE VIEW every_play AS SELECT service || '/' || user AS who, track, country, day "
+        "FROM plays;"
         "CREATE VIEW of_track AS SELECT DISTINCT track AS id, track FROM s;"
         "CREATE VIEW of_release AS SELECT DISTINCT t.release AS id, t.id AS track FROM track t;"
         "CREATE VIEW of_artist AS SELECT artist AS id, track FROM credit;"
@@ -133,11 +144,100 @@ class ListenersTest : public ::testing::Test {
   static TempDir* dir_;
   static Sql* sql_;
   static std::string store_;
+  static std::string every_play_store_;
 };
 
 TempDir* ListenersTest::dir_ = nullptr;
 Sql* ListenersTest::sql_ = nullptr;
 std::string ListenersTest::store_;
+std::string ListenersTest::every_play_store_;
+
+// --listeners plays: a listener is a user with any play, however short; the streams are the same.
+TEST_F(ListenersTest, EveryPlaysUsersAreListenersUnderThatRule) {
+  const auto shorter = sql_->Query("SELECT COUNT(*) FROM plays WHERE ms < 30000");
+  ASSERT_GT(std::stoll(shorter.at(0).at(0)), 1000) << "the log has short plays to count";
+  struct Case {
+    std::string args, view, from, to;
+  };
+  const Case cases[] = {
+      {"--kind artist --window 28d --date 2024-04-20", "of_artist", "2024-03-24", "2024-04-20"},
+      {"--kind track --window day --date 2024-04-10", "of_track", "2024-04-10", "2024-04-10"},
+      {"--kind artist --rollup group --window month --date 2024-03-31", "of_artist_group",
+       "2024-03-01", "2024-03-31"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    for (const bool every : {true, false}) {
+      RunResult r = RunEncore("listeners " + c.args + " --top 100000 --format json" +
+                              (every ? every_play_store_ : store_));
+      ASSERT_EQ(r.code, 0) << r.err;
+      std::map<std::string, std::string> got, want;
+      const json j = json::parse(r.out);
+      for (const auto& s : j["standings"]) {
+        got[s["id"]] = std::to_string(s["listeners"].get<uint64_t>());
+      }
+      const std::string view = c.view == "of_track"
+                                   ? std::string(every ? "(SELECT DISTINCT track AS id, track FROM "
+                                                         "every_play)"
+                                                       : "of_track")
+                                   : c.view;
+      for (const auto& row : sql_->Query("SELECT e.id, COUNT(DISTINCT who) FROM " +
+                                         std::string(every ? "every_play" : "s") + " p JOIN " +
+                                         view + " e ON e.track = p.track WHERE p.day BETWEEN '" +
+                                         c.from + "' AND '" + c.to + "' GROUP BY e.id")) {
+        want[row[0]] = row[1];
+      }
+      EXPECT_GT(want.size(), 3u);
+      EXPECT_EQ(got, want) << (every ? "every play" : "streams");
+    }
+  }
+  // The streams do not change with the listener rule.
+  const std::string streams = "export daily";
+  RunResult a = RunEncore(streams + store_), b = RunEncore(streams + every_play_store_);
+  ASSERT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  // The rule is the store's: said by status, and fixed.
+  RunResult st = RunEncore("status" + every_play_store_);
+  EXPECT_NE(st.out.find("a listener is a user with any play"), std::string::npos) << st.out;
+  RunResult change = RunEncore("ingest --no-progress --listeners streams " +
+                               Quote(dir_->path() + "/part0.csv") + every_play_store_);
+  EXPECT_NE(change.code, 0);
+  EXPECT_NE(change.err.find("cannot change"), std::string::npos) << change.err;
+  // A personal history's short plays too (a play's listener, not kept as a stream of it).
+  const std::string history = dir_->path() + "/Streaming_History_Audio_2024.json";
+  WriteText(history,
+            R"([{"ts":"2024-03-01T10:00:10Z","ms_played":10000,"conn_country":"KR",)"
+            R"("master_metadata_track_name":"Seven","master_metadata_album_artist_name":"Jung Kook",)"
+            R"("spotify_track_uri":"spotify:track:a","episode_name":null,"audiobook_title":null},)"
+            R"({"ts":"2024-03-01T11:00:10Z","ms_played":100000,"conn_country":"KR",)"
+            R"("master_metadata_track_name":"3D","master_metadata_album_artist_name":"Jung Kook",)"
+            R"("spotify_track_uri":"spotify:track:b","episode_name":null,"audiobook_title":null}])");
+  // A re-export of it (other bytes, the same plays).
+  WriteText(dir_->path() + "/Streaming_History_Audio_2024-1.json", ReadText(history) + "\n\n");
+  for (const std::string rule : {"plays", "streams"}) {
+    const std::string store = " --store " + Quote(dir_->path() + "/history-" + rule);
+    RunResult in = RunEncore("ingest --no-progress --no-records --user me --listeners " + rule + " " +
+                             Quote(history) + store);
+    ASSERT_EQ(in.code, 0) << in.err;
+    // The re-export: the short play adds no second listener, the stream no second stream.
+    in = RunEncore("ingest --no-progress --no-records --user me " +
+                   Quote(dir_->path() + "/Streaming_History_Audio_2024-1.json") + store);
+    ASSERT_EQ(in.code, 0) << in.err;
+    RunResult board = RunEncore("listeners --kind track --window day --date 2024-03-01 --format json" +
+                                store);
+    ASSERT_EQ(board.code, 0) << board.err;
+    const json j = json::parse(board.out);
+    ASSERT_EQ(j["standings"].size(), rule == "plays" ? 2u : 1u) << board.out;
+    for (const auto& x : j["standings"]) EXPECT_EQ(x["listeners"], 1) << board.out;
+    RunResult daily = RunEncore("export daily" + store);
+    EXPECT_EQ(std::count(daily.out.begin(), daily.out.end(), '\n'), 2) << daily.out;
+  }
+  RunResult bad = RunEncore("ingest --no-progress --listeners all " +
+                            Quote(dir_->path() + "/part0.csv") + " --store " +
+                            Quote(dir_->path() + "/never"));
+  EXPECT_EQ(bad.code, 2) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_->path() + "/never/MANIFEST"));
+}
 
 TEST_F(ListenersTest, SeriesEqualCountDistinctForRandomEntitiesWindowsAndCountries) {
   std::mt19937 rng(17);

@@ -30,6 +30,11 @@ namespace encore {
 struct CountingRules {
   uint32_t min_ms = 30000;  // Default: a play counts as a stream at 30 s or more.
   uint32_t cap = 10;        // Default: at most 10 streams per (day, service, user, track, country).
+  // Who is a listener (doc/decisions/0010-listener-sets.md). Default (false): a user with at least
+  // one counted stream (min_ms or longer) in the window, as Spotify counts monthly listeners;
+  // true: a user with any play, however short (`encore ingest --listeners plays`). Local store
+  // only: a ClickHouse store keeps no short plays and refuses it.
+  bool every_play_listens = false;
   bool operator==(const CountingRules&) const = default;
 };
 

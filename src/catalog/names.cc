@@ -349,6 +349,13 @@ std::string NormalizeName(std::string_view name) {
     }
     i += len;
   }
+  if (out.empty()) {
+    // A name of punctuation alone (the band "!!!", the title "?") is that punctuation, not no
+    // name: its printable ASCII without spaces.
+    for (const char ch : name) {
+      if (ch > ' ' && ch < 0x7f) out.push_back(ch);
+    }
+  }
   return out;
 }
 

@@ -280,7 +280,7 @@ void AddIngest(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "ingest", "Count plays or daily totals into the store, each file exactly once");
   struct Args {
-    std::string store, tier = "premium", earliest = "2000-01-01";
+    std::string store, tier = "premium", earliest = "2000-01-01", listeners = "streams";
     std::vector<std::string> files;
     IngestOptions o;
     int64_t max_future_hours = 48;
@@ -320,9 +320,15 @@ void AddIngest(CLI::App& app, Action* action) {
                   "MiB of parsed records held before they are set aside in a spill file in the "
                   "store's folder (bounds memory whatever the file's size)")
       ->capture_default_str();
-  cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
+  CLI::Option* rule_options[3];
+  rule_options[0] = cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
       ->capture_default_str();
-  cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
+  rule_options[1] =
+      cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
+      ->capture_default_str();
+  rule_options[2] = cmd->add_option("--listeners", a->listeners,
+                  "A new store's listeners: users with a counted stream (streams, Spotify's "
+                  "rule) or with any play however short (plays)")
       ->capture_default_str();
   cmd->add_flag("--no-progress", a->no_progress, "No progress bar, even on a terminal");
   cmd->add_flag("--no-records", a->no_records,
@@ -350,8 +356,12 @@ void AddIngest(CLI::App& app, Action* action) {
         return Status::InvalidArgument("--max-future takes hours, 0 or more");
       }
       a->o.max_future_ms = a->max_future_hours * 3600000;
+      if (a->listeners != "streams" && a->listeners != "plays") {
+        return Status::InvalidArgument("--listeners is streams or plays, not " +
+                                       Printable(a->listeners));
+      }
       StoreOptions so;
-      so.rules = {a->min_ms, a->cap};
+      so.rules = {a->min_ms, a->cap, a->listeners == "plays"};
       // A new store is said to be new: a mistyped --store would otherwise start one in silence.
       const std::string store_dir = DefaultStoreDir(a->store);
       const bool new_store =
@@ -360,10 +370,14 @@ void AddIngest(CLI::App& app, Action* action) {
       if (new_store) {
         std::fprintf(stderr, "encore: %s held no store: a new one is made there\n", store_dir.c_str());
       }
-      if (store->rules() != so.rules && (a->min_ms != 30000 || a->cap != 10)) {
+      const bool rule_given = std::any_of(std::begin(rule_options), std::end(rule_options),
+                                          [](const CLI::Option* o) { return o->count() > 0; });
+      if (store->rules() != so.rules && rule_given) {
         return Status::FailedPrecondition(
-            "this store counts with min-ms " + std::to_string(store->rules().min_ms) + " and cap " +
-            std::to_string(store->rules().cap) + "; a store's rule cannot change");
+            "this store counts with min-ms " + std::to_string(store->rules().min_ms) + ", cap " +
+            std::to_string(store->rules().cap) + " and listeners of " +
+            (store->rules().every_play_listens ? "every play" : "counted streams") +
+            "; a store's rule cannot change");
       }
       const std::string dir = DefaultStoreDir(a->store);
       a->o.spill_dir = dir;
@@ -437,8 +451,12 @@ void AddIngest(CLI::App& app, Action* action) {
                           std::to_string(store->Stats().generation) + "), the others not at all";
         // A damaged store file fails again the same way: a re-run helps only when the cause
         // passes (a full disk freed, a shard back).
+        const StatusCode code = report.status().code();
+        if (code == StatusCode::kInvalidArgument) {  // an option (a time zone): not the store
+          return Status(code, report.status().message() + ". " + done);
+        }
         const std::string next =
-            report.status().code() == StatusCode::kCorruption
+            code == StatusCode::kCorruption
                 ? "; a store file is damaged, so running again will fail the same way: restore "
                   "the store from a copy, or ingest into a new one"
                 : "; run the same command again to finish (a file already taken in changes "
@@ -811,8 +829,9 @@ void AddStatus(CLI::App& app, Action* action) {
       }
       std::printf(
           "  rule: a stream is a play of %u ms or more; at most %u a day per user, track and "
-          "country\n",
-          store->rules().min_ms, store->rules().cap);
+          "country; a listener is a user with %s\n",
+          store->rules().min_ms, store->rules().cap,
+          store->rules().every_play_listens ? "any play" : "a counted stream");
       std::printf("  days %zu", s.days);
       if (!days.empty())
         std::printf(" (%s..%s)", FormatDate(days.front()).c_str(), FormatDate(days.back()).c_str());

@@ -73,7 +73,16 @@ std::string Printable(std::string_view s, bool collapse_space) {
     }
     // A whole, printable UTF-8 sequence passes; anything else is escaped byte by byte.
     size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n && i + n <= s.size() && CleanText(s.substr(i, n))) {
+    // Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069) reorder what a
+    // terminal shows after them: escaped too.
+    const bool bidi = n == 3 && i + 3 <= s.size() && c == 0xe2 &&
+                      ((static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                        static_cast<unsigned char>(s[i + 2]) >= 0xaa &&
+                        static_cast<unsigned char>(s[i + 2]) <= 0xae) ||
+                       (static_cast<unsigned char>(s[i + 1]) == 0x81 &&
+                        static_cast<unsigned char>(s[i + 2]) >= 0xa6 &&
+                        static_cast<unsigned char>(s[i + 2]) <= 0xa9));
+    if (n && !bidi && i + n <= s.size() && CleanText(s.substr(i, n))) {
       out.append(s.substr(i, n));
       i += n;
       continue;

@@ -207,14 +207,18 @@ bool ChunkParser::AddPlay(const PlayFields& f, uint64_t line, std::string_view r
     return false;
   }
   ++summary_.plays;
+  uint64_t listen_only = 0;
   if (ms < rules_.min_ms) {
     ++summary_.short_plays;
-    return true;
+    if (!rules_.short_plays_listen) return true;
+    listen_only = kListenOnly;
+  } else {
+    ++summary_.streams;
   }
-  ++summary_.streams;
   const uint32_t service_id = services_.Intern(service);
   std::vector<PlayRec>& plays = Bucket(day).plays;
-  plays.push_back({MakeCell(service_id, 0, *country), (Hash64(f.user) & ~uint64_t{1}) | tier_bit});
+  plays.push_back({MakeCell(service_id, 0, *country) | listen_only,
+                   (Hash64(f.user) & ~uint64_t{1}) | tier_bit});
   SetTrackOfLast(&plays, f.track);
   return true;
 }
@@ -223,6 +227,10 @@ void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::str
   const std::string_view user = rules_.history_user.empty() ? f.user : rules_.history_user;
   if (user.empty()) {  // the whole file fails: see missing_user_line()
     if (missing_user_line_ == 0) missing_user_line_ = line;
+    return;
+  }
+  if (Trim(f.id).empty() && Trim(f.title).empty()) {  // spaces name no track
+    Reject(RejectReason::kMissingField, line, raw);
     return;
   }
   // In doc/ingest.md's order, but for ms_played first: the start is computed from it.
@@ -255,11 +263,14 @@ void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::str
     return;
   }
   ++summary_.plays;
+  uint8_t listen_only = 0;
   if (f.ms_played >= 0 && static_cast<uint64_t>(f.ms_played) < rules_.min_ms) {
     ++summary_.short_plays;
-    return;
+    if (!rules_.short_plays_listen) return;
+    listen_only = 1;
+  } else {
+    ++summary_.streams;
   }
-  ++summary_.streams;
   key_ = HistoryTrackKey(f.id, f.artist, f.title);
   HistoryRec r;
   r.track = tracks_.Intern(key_);
@@ -278,6 +289,7 @@ void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::str
   r.country = *country;
   r.service = static_cast<uint8_t>(services_.Intern(FormatService(rules_.format)));
   r.tier = rules_.history_tier == Tier::kFree ? 1 : 0;
+  r.listen_only = listen_only;
   history_.push_back(r);
 }
 

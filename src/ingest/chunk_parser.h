@@ -28,6 +28,9 @@ inline constexpr uint64_t kGiveUpAfter = 1000;
 
 struct ParseRules {
   uint32_t min_ms = 30000;
+  // CountingRules::every_play_listens: a play shorter than min_ms is kept as a listen-only
+  // record (kListenOnly), which makes its user a listener and counts no stream.
+  bool short_plays_listen = false;
   std::optional<Day> sealed_before;  // plays (not personal histories) before it are late
   std::string_view default_service;
   // Plausible times (epoch ms): a play that starts outside [earliest_ms, latest_ms] (a daily total

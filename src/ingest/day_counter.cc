@@ -18,6 +18,35 @@ inline Counted Attribute(uint32_t premium, uint32_t free, uint32_t cap) {
   return {p, std::min(free, cap - p)};
 }
 
+// The listeners of the listen-only records p[i..] (sorted by cell, then user) that neither the
+// day's saved cap state (a counted stream before) nor `listeners` (a new one) holds, merged into
+// `listeners` in (cell, user) order.
+void AddListenOnly(const std::vector<PlayRec>& p, size_t i, const std::vector<CapEntry>& old_state,
+                   std::vector<ListenerPair>* listeners) {
+  std::vector<ListenerPair> more;
+  size_t s = 0, l = 0;
+  const std::vector<ListenerPair>& have = *listeners;
+  for (; i < p.size(); ++i) {
+    const ListenerPair pair{p[i].cell & ~kListenOnly, p[i].user & ~uint64_t{1}};
+    if (!more.empty() && more.back() == pair) continue;
+    while (s < old_state.size() && (old_state[s].cell < pair.cell ||
+                                    (old_state[s].cell == pair.cell && old_state[s].user < pair.user))) {
+      ++s;
+    }
+    if (s < old_state.size() && old_state[s].cell == pair.cell && old_state[s].user == pair.user &&
+        old_state[s].premium + old_state[s].free > 0) {
+      continue;
+    }
+    while (l < have.size() && have[l] < pair) ++l;
+    if (l < have.size() && have[l] == pair) continue;
+    more.push_back(pair);
+  }
+  if (more.empty()) return;
+  const auto middle = static_cast<long>(listeners->size());
+  listeners->insert(listeners->end(), more.begin(), more.end());
+  std::inplace_merge(listeners->begin(), listeners->begin() + middle, listeners->end());
+}
+
 }  // namespace
 
 void SortPlays(std::vector<PlayRec>* plays) {
@@ -77,7 +106,8 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
     add_delta(cur_cell, Tier::kFree, cell_df);
     cell_dp = cell_df = 0;
   };
-  while (i < p.size()) {
+  // Listen-only records (kListenOnly) sort last: they come after the loop.
+  while (i < p.size() && (p[i].cell & kListenOnly) == 0) {
     const uint64_t cell = p[i].cell;
     const uint64_t user = p[i].user & ~uint64_t{1};
     uint32_t np = 0, nf = 0;
@@ -117,6 +147,7 @@ DayCountResult CountDay(std::vector<PlayRec>* plays, std::vector<TotalRec>* tota
   if (keep_state) {
     for (; s < old_state.size(); ++s) out.state.push_back(old_state[s]);
   }
+  if (i < p.size()) AddListenOnly(p, i, old_state, &out.listeners);
 
   // Daily totals add without a cap.
   if (!totals->empty()) {

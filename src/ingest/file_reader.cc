@@ -85,8 +85,9 @@ class BatchBuilder {
     const std::vector<uint32_t>& pending_map = pending_map_;
     auto remap = [&](uint64_t cell) {
       const uint32_t track = CellTrack(cell);
-      return MakeCell(service_map[CellService(cell & ~kPendingTrack)],
-                      (cell & kPendingTrack) ? pending_map[track] : track, CellCountry(cell));
+      return MakeCell(service_map[CellService(cell & ~(kPendingTrack | kListenOnly))],
+                      (cell & kPendingTrack) ? pending_map[track] : track, CellCountry(cell)) |
+             (cell & kListenOnly);
     };
     for (auto& [day, bucket] : days) {
       DayBucket& dst = batch_->days[day];
@@ -103,6 +104,22 @@ class BatchBuilder {
     }
     if (held_ > budget_) ENCORE_RETURN_IF_ERROR(Spill());
     const size_t at = batch_->history.size();
+    // A personal history's streams are held until the file is read (each is checked against
+    // its listener's kept ones): bounded by --memory, never spilled (doc/ingest.md, "Bounded
+    // memory"). Past it the file fails whole; nothing of it is recorded.
+    // Its distinct tracks too: each costs about kHistoryTrackBytes (its name, key and ids).
+    constexpr size_t kHistoryTrackBytes = 512;
+    if ((at + chunk.history().size()) * sizeof(HistoryRec) + seen_.size() * kHistoryTrackBytes >
+        budget_) {
+      return Status::DataError(
+          "a personal history of " + std::to_string(at + chunk.history().size()) +
+          " streams and " + std::to_string(seen_.size()) + " tracks so far is more than --memory " +
+          std::to_string(budget_ >> 20) + " MiB holds while it is read (" +
+          std::to_string(sizeof(HistoryRec)) + " bytes a stream, about " +
+          std::to_string(kHistoryTrackBytes) +
+          " a track): give more --memory, or split the file (each part is counted exactly "
+          "once, in any order)");
+    }
     batch_->history.insert(batch_->history.end(), chunk.history().begin(), chunk.history().end());
     for (auto it = batch_->history.begin() + static_cast<long>(at); it != batch_->history.end();
          ++it) {
@@ -650,6 +667,7 @@ Result<FileBatch> ReadInput(ByteSource* src, const std::string& path, const Coun
   }
   ParseRules rules;
   rules.min_ms = store.rules().min_ms;
+  rules.short_plays_listen = store.rules().every_play_listens;
   rules.sealed_before = store.sealed_before();
   rules.default_service = options.default_service;
   rules.earliest_ms = int64_t{options.earliest_day} * 86400000;

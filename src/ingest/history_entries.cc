@@ -77,10 +77,11 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
   bool has_ms = false, bad_ms = false, bad = false, bad_type = false, podcast = false,
        audiobook = false, uri_not_string = false, nested = false;
   int64_t ms = -1;
+  KeySet keys;
   for (auto field : obj) {
     std::string_view key;
     simdjson::ondemand::value v;
-    if (field.unescaped_key().get(key) || field.value().get(v)) {
+    if (field.unescaped_key().get(key) || field.value().get(v) || !keys.Add(key)) {
       bad = true;
       break;
     }
@@ -118,8 +119,13 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
     } else if (key == "username") {
       target = &user;
     } else {
-      if (StartsWith(key, "episode_") || key == "spotify_episode_uri") podcast |= !null;
-      if (StartsWith(key, "audiobook_")) audiobook |= !null;
+      // An episode or an audiobook is named by a string with something in it: an empty one (an
+      // edited export) names nothing, and any other value is not Spotify's.
+      const bool is_podcast = StartsWith(key, "episode_") || key == "spotify_episode_uri";
+      const bool is_audiobook = StartsWith(key, "audiobook_");
+      if ((is_podcast || is_audiobook) && !null && t != simdjson::ondemand::json_type::string) {
+        bad_type = true;
+      }
       // platform, ip_addr, reason_start, shuffle, offline_timestamp, ...: only checked.
       std::string_view sv;
       double d;
@@ -127,6 +133,10 @@ void ChunkParser::ParseSpotifyExtended(std::string_view raw, uint64_t line) {
       switch (t) {
         case simdjson::ondemand::json_type::string:
           bad = bad || v.get_string().get(sv);
+          if (!bad && !Trim(sv).empty()) {
+            podcast |= is_podcast;
+            audiobook |= is_audiobook;
+          }
           break;
         case simdjson::ondemand::json_type::number:
           bad = bad || v.get_double().get(d);
@@ -187,7 +197,11 @@ void ChunkParser::ParseSpotifyAccount(std::string_view raw, uint64_t line) {
   object o;
   if (!Json().Dom(raw, &o)) return Reject(RejectReason::kBadJson, line, raw);
   bool bad = false;
-  if (Present(o, "podcastName") || Present(o, "episodeName")) return Skip(SkipKind::kPodcast);
+  // A podcast is named by a string with something in it (an empty one names nothing).
+  const bool podcast = !Trim(StringAt(o, "podcastName", &bad)).empty() ||
+                       !Trim(StringAt(o, "episodeName", &bad)).empty();
+  if (bad) return Reject(RejectReason::kBadJson, line, raw);
+  if (podcast) return Skip(SkipKind::kPodcast);
   const std::string_view end_time = StringAt(o, "endTime", &bad);
   const std::string_view artist = StringAt(o, "artistName", &bad);
   const std::string_view title = StringAt(o, "trackName", &bad);
@@ -227,6 +241,8 @@ void ChunkParser::ParseYouTube(std::string_view raw, uint64_t line) {
   const std::string_view time = StringAt(o, "time", &bad);
   if (bad) return Reject(RejectReason::kBadJson, line, raw);
   const size_t v = url.find("watch?v=");
+  // Every entry of Takeout names its product: one that names none is not known to be a video.
+  if (header.empty()) return Reject(RejectReason::kMissingField, line, raw);
   if (header != "YouTube Music") {
     if (v != std::string_view::npos) return Skip(SkipKind::kVideo);
     return Reject(RejectReason::kMissingField, line, raw);  // not a watch: a search, a removed item

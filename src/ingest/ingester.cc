@@ -16,9 +16,14 @@ namespace {
 // within the file), turns the new ones into their days' plays, and gives, per day, the cap state
 // they are counted against: the history's own earlier streams of that day. The day's saved cap
 // state (raw play logs) is not used, and sealing does not apply: histories are never late.
+// Bytes a listener's history takes a stream while it is merged: the kept streams, the new ones,
+// the merged whole, the day's cap state and records (doc/ingest.md, "Bounded memory").
+constexpr size_t kMergeBytesPerStream = 128;
+
 Status PrepareHistories(const CountStore& store, FileBatch* batch,
                         std::map<Day, std::vector<CapEntry>>* states,
-                        std::vector<HistoryUpdate>* updates, SourceSummary* summary) {
+                        std::vector<HistoryUpdate>* updates, SourceSummary* summary,
+                        size_t memory_bytes) {
   auto& h = batch->history;
   std::sort(h.begin(), h.end(), [](const HistoryRec& a, const HistoryRec& b) {
     if (a.service != b.service) return a.service < b.service;
@@ -32,15 +37,30 @@ Status PrepareHistories(const CountStore& store, FileBatch* batch,
     size_t j = i;
     while (j < h.size() && h[j].service == key.service && h[j].user == key.user) ++j;
     ENCORE_ASSIGN_OR_RETURN(std::vector<HistoryPlay> kept, store.ReadHistory(key));
+    if ((kept.size() + (j - i)) * kMergeBytesPerStream > memory_bytes) {
+      // Nothing is written before every listener passed: the file fails alone.
+      return Status::DataError(
+          "a listener's history of " + std::to_string(kept.size()) + " kept streams and " +
+          std::to_string(j - i) + " in this file is more than --memory " +
+          std::to_string(memory_bytes >> 20) + " MiB merges (" +
+          std::to_string(kMergeBytesPerStream) + " bytes a stream): give more --memory");
+    }
     std::vector<HistoryPlay> added;
     std::vector<Day> days;
     size_t k = 0;
+    const HistoryRec* last = nullptr;  // the last stream (not listen-only record) seen
     for (size_t n = i; n < j; ++n) {
       const HistoryRec& r = h[n];
-      if (n > i && h[n - 1].start_ms == r.start_ms && h[n - 1].ident == r.ident) {
+      if (r.listen_only) {  // its listener only, however often it comes
+        batch->days[DayOfEpochMillis(r.start_ms)].plays.push_back(
+            {MakeCell(key.service, r.track, r.country) | kListenOnly, key.user | r.tier});
+        continue;
+      }
+      if (last != nullptr && last->start_ms == r.start_ms && last->ident == r.ident) {
         ++summary->duplicates;
         continue;
       }
+      last = &r;
       while (k < kept.size() && (kept[k].start_ms < r.start_ms ||
                                  (kept[k].start_ms == r.start_ms && kept[k].ident < r.ident))) {
         ++k;
@@ -120,7 +140,7 @@ void FinishCommit(CommitBatch* commit, FileBatch& batch, IdMap& ids, std::option
 // the commit holds only their file names however many big days the file has.
 Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
                                std::optional<Day> seal_before, int threads,
-                               SourceSummary* summary) {
+                               SourceSummary* summary, size_t memory_bytes) {
   CommitBatch commit;
   std::map<Day, std::vector<CapEntry>> history_states;
   const bool history = IsHistoryKind(batch.kind);
@@ -132,7 +152,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
     // daily totals do: added to the day's counts, sealed or not; its listeners with them.
     if (history) {
       ENCORE_RETURN_IF_ERROR(
-          PrepareHistories(store, &batch, &history_states, &commit.histories, summary));
+          PrepareHistories(store, &batch, &history_states, &commit.histories, summary,
+                           memory_bytes));
     }
     for (auto& [day, bucket] : batch.days) {
       ENCORE_RETURN_IF_ERROR(GatherDay(&bucket, batch.spill.get()));
@@ -176,7 +197,8 @@ Result<CommitBatch> CountBatch(CountStore& store, FileBatch& batch, IdMap& ids,
   }
   if (history) {
     ENCORE_RETURN_IF_ERROR(
-        PrepareHistories(store, &batch, &history_states, &commit.histories, summary));
+        PrepareHistories(store, &batch, &history_states, &commit.histories, summary,
+                           memory_bytes));
   }
   const std::optional<Day> sealed = seal_before ? seal_before : store.sealed_before();
   std::vector<std::pair<Day, DayBucket*>> work;
@@ -328,9 +350,17 @@ Result<IngestReport> IngestFiles(CountStore* store, const std::vector<std::strin
     if (last && options.seal_lag_days >= 0 && newest_play)
       seal = *newest_play - options.seal_lag_days;
     if (seal && store->sealed_before() && *seal <= *store->sealed_before()) seal.reset();
-    ENCORE_ASSIGN_OR_RETURN(
-        CommitBatch commit,
-        CountBatch(*store, *batch, *ids, seal, options.threads, &outcome.source.summary));
+    Result<CommitBatch> counted = CountBatch(*store, *batch, *ids, seal, options.threads,
+                                             &outcome.source.summary, options.memory_bytes);
+    if (!counted.ok() && counted.status().code() == StatusCode::kDataError && !options.strict) {
+      // Refused before anything was written (a history too big to merge): this file fails.
+      outcome.state = FileOutcome::State::kFailed;
+      outcome.error = counted.status();
+      report.files.push_back(std::move(outcome));
+      continue;
+    }
+    if (!counted.ok()) return counted.status();
+    CommitBatch commit = std::move(*counted);
     // What reading the file needed goes before the commit needs its own.
     ids.reset();
     *batch = FileBatch{};

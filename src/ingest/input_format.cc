@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -123,7 +124,28 @@ Result<InputShape> SniffJson(std::string_view head, bool whole, const std::strin
   }
   const std::set<std::string> keys = TopLevelKeys(first);
   bool page = false;
-  const std::optional<InputFormat> format = FormatOfKeys(keys, &page);
+  std::optional<InputFormat> format = FormatOfKeys(keys, &page);
+  // One broken entry must not decide the file: the first entries (up to kSniffEntries that the
+  // head holds whole) vote, a history format above plain plays (whose keys are the fewest), so a
+  // first entry that lacks a field is one reject, not a file read as something else.
+  constexpr size_t kSniffEntries = 32;
+  if (!page && entries.size() > 1 && format != InputFormat::kSpotifyExtended) {
+    std::map<InputFormat, size_t> votes;
+    for (size_t e = 0; e < entries.size() && e < kSniffEntries; ++e) {
+      const std::string_view text =
+          head.substr(entries[e].begin, entries[e].end - entries[e].begin);
+      bool is_page = false;
+      const auto f = FormatOfKeys(TopLevelKeys(text), &is_page);
+      if (f && !is_page) ++votes[*f];
+    }
+    std::optional<InputFormat> best;
+    for (const auto& [f, n] : votes) {
+      if (f == InputFormat::kPlaysJson) continue;
+      if (!best || n > votes[*best]) best = f;
+    }
+    if (!best && votes.count(InputFormat::kPlaysJson)) best = InputFormat::kPlaysJson;
+    if (best) format = best;
+  }
   if (!format) {
     return Status::DataError(path + ":" + std::to_string(line) + ": JSON entries with the keys " +
                              KeyList(keys) + ": not " + kKnownJson);
@@ -294,6 +316,21 @@ Result<InputShape> SniffInput(std::string_view head, bool whole, const std::stri
     shape.csv = *layout;
     shape.format = format;
     return shape;
+  }
+  // A format without a header (Last.fm's artist,album,track,date) whose first row is broken (a
+  // "now playing" row without a date): told by the rows after it; the first is then a reject.
+  size_t at = nl;
+  for (int row = 0; row < 32 && at != std::string_view::npos && at + 1 < head.size(); ++row) {
+    const size_t end = head.find('\n', at + 1);
+    if (end == std::string_view::npos && !whole) break;
+    std::string_view next = head.substr(at + 1, (end == std::string_view::npos ? head.size() : end) - at - 1);
+    if (!next.empty() && next.back() == '\r') next.remove_suffix(1);
+    if (auto layout = HistoryCsvLayout(next, &format); layout && !layout->header) {
+      shape.csv = *layout;
+      shape.format = format;
+      return shape;
+    }
+    at = end;
   }
   return Status::DataError(path + ":1: " + error + "; nor is it " + kKnownCsv);
 }

@@ -9,6 +9,30 @@
 
 namespace encore {
 
+// The keys of one JSON object as they come, to tell a key named twice: an entry that names a field
+// twice is bad_json, whichever reader reads it (no reader picks the first or the last).
+class KeySet {
+ public:
+  // False when `key` came before.
+  bool Add(std::string_view key) {
+    const uint64_t bit = uint64_t{1} << ((key.size() * 7 + (key.empty() ? 0 : key.back())) & 63);
+    if (seen_ & bit) {
+      for (size_t i = 0; i < n_; ++i) {
+        if (keys_[i] == key) return false;
+      }
+    }
+    seen_ |= bit;
+    if (n_ < kMax) keys_[n_++] = key;  // (past kMax keys a repeat of a later one goes unseen)
+    return true;
+  }
+
+ private:
+  static constexpr size_t kMax = 64;
+  std::string_view keys_[kMax];
+  size_t n_ = 0;
+  uint64_t seen_ = 0;
+};
+
 struct ChunkParser::JsonParsers {
   simdjson::ondemand::parser ondemand;
   simdjson::dom::parser dom;
@@ -16,7 +40,12 @@ struct ChunkParser::JsonParsers {
   // An entry as a DOM object; false when it is not one JSON object. SIMDJSON_PADDING readable
   // bytes must follow it, as they do every entry the readers hand out.
   bool Dom(std::string_view raw, simdjson::dom::object* o) {
-    return !dom.parse(raw.data(), raw.size(), false).get(*o);
+    if (dom.parse(raw.data(), raw.size(), false).get(*o)) return false;
+    KeySet keys;
+    for (const auto field : *o) {
+      if (!keys.Add(field.key)) return false;
+    }
+    return true;
   }
   // An entry opened for one On-Demand pass over its fields; false when it is not an object.
   bool OnDemand(std::string_view raw, simdjson::ondemand::document* doc,

@@ -10,6 +10,11 @@
 
 namespace encore {
 
+// A play's cell with this bit is a listen-only record: a play shorter than the store's minimum
+// length, kept only when the store counts every play's user as a listener
+// (CountingRules::every_play_listens). CountDay adds its listener and counts nothing.
+inline constexpr uint64_t kListenOnly = uint64_t{1} << 62;
+
 // Records of a day set aside in a file's SpillFile: `count` records from byte `offset`.
 struct SpilledRun {
   uint64_t offset;
@@ -44,6 +49,10 @@ struct HistoryRec {
   uint16_t country;
   uint8_t service;
   uint8_t tier;  // 0 premium, 1 free
+  // A play shorter than the store's minimum length, kept because the store counts every play's
+  // user as a listener (CountingRules::every_play_listens): it adds its listener only, and is
+  // not kept in the listener's history (a listener added twice is one listener).
+  uint8_t listen_only = 0;
 };
 
 }  // namespace encore

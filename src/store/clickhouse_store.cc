@@ -1952,6 +1952,12 @@ Result<std::unique_ptr<CountStore>> OpenClickHouseStoreIn(const std::string& url
                                                           const std::string& side_dir,
                                                           const StoreOptions& options) {
   ENCORE_ASSIGN_OR_RETURN(ClickHouseEndpoint ep, ParseClickHouseUrl(url));
+  if (options.rules.every_play_listens) {
+    // Its listeners are the distinct users of the plays it keeps, and it keeps counted streams.
+    return Status::InvalidArgument(
+        "a ClickHouse store counts as listeners the users with a counted stream; listeners of "
+        "every play (--listeners plays) are a local store's rule");
+  }
   auto store = std::make_unique<ClickHouseStore>(std::move(ep), side_dir, options);
   ENCORE_RETURN_IF_ERROR(store->Open());
   return std::unique_ptr<CountStore>(std::move(store));

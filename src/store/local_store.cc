@@ -326,35 +326,30 @@ class LocalStore final : public CountStore {
     const uint64_t id = user ^ (uint64_t{service} * 0x9E3779B97F4A7C15ULL);
     return id == 0 ? 1 : id;
   }
-  size_t IdSlot(uint64_t id) const {
+  size_t SlotOf(uint64_t id) const {
     return static_cast<size_t>((id * 0xff51afd7ed558ccdULL) >> slot_shift_);
   }
   // The number of a listener id, given now if it has none (under users_mu_, the users loaded).
   uint32_t NumberOf(uint64_t id, uint8_t service, CountryCode country) {
-    if ((user_services_.size() + 1) * 4 > id_slots_.size() * 3) {  // under 3/4 full
-      std::vector<uint64_t> ids(std::max<size_t>(1 << 16, id_slots_.size() * 2), 0);
-      std::vector<uint32_t> nums(ids.size());
+    if ((user_services_.size() + 1) * 4 > slots_.size() * 3) {  // under 3/4 full
+      std::vector<IdSlot> old(std::max<size_t>(1 << 16, slots_.size() * 2));
       // Lookups land anywhere in the table: huge pages spare a page walk on most of them.
-      AdviseHugePages(ids.data(), ids.size() * sizeof ids[0]);
-      AdviseHugePages(nums.data(), nums.size() * sizeof nums[0]);
-      ids.swap(id_slots_);
-      nums.swap(num_slots_);
-      slot_shift_ = 64 - std::countr_zero(id_slots_.size());
-      for (size_t j = 0; j < ids.size(); ++j) {
-        if (ids[j] == 0) continue;
-        size_t i = IdSlot(ids[j]);
-        while (id_slots_[i] != 0) i = (i + 1) & (id_slots_.size() - 1);
-        id_slots_[i] = ids[j];
-        num_slots_[i] = nums[j];
+      AdviseHugePages(old.data(), old.size() * sizeof old[0]);
+      old.swap(slots_);
+      slot_shift_ = 64 - std::countr_zero(slots_.size());
+      for (const IdSlot& o : old) {
+        if (o.id == 0) continue;
+        size_t i = SlotOf(o.id);
+        while (slots_[i].id != 0) i = (i + 1) & (slots_.size() - 1);
+        slots_[i] = o;
       }
     }
-    size_t i = IdSlot(id);
-    for (; id_slots_[i] != 0; i = (i + 1) & (id_slots_.size() - 1)) {
-      if (id_slots_[i] == id) return num_slots_[i];
+    size_t i = SlotOf(id);
+    for (; slots_[i].id != 0; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].id == id) return slots_[i].number;
     }
     const auto n = static_cast<uint32_t>(user_services_.size());
-    id_slots_[i] = id;
-    num_slots_[i] = n;
+    slots_[i] = IdSlot{id, n};
     user_services_.push_back(service);
     home_.push_back(country);
     return n;
@@ -388,12 +383,12 @@ class LocalStore final : public CountStore {
   // The numbered listeners' user keys, by number (for the users file).
   std::vector<uint64_t> UserKeys() const {
     std::vector<uint64_t> keys(user_services_.size());
-    for (size_t i = 0; i < id_slots_.size(); ++i) {
-      if (id_slots_[i] == 0) continue;
-      const uint32_t n = num_slots_[i];
-      uint64_t key = id_slots_[i] ^ (uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL);
+    for (const IdSlot& slot : slots_) {
+      if (slot.id == 0) continue;
+      const uint32_t n = slot.number;
+      uint64_t key = slot.id ^ (uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL);
       // Keys have bit 0 clear: an odd one here is the id 0 that ListenerId made 1.
-      if (id_slots_[i] == 1 && (key & 1)) key = uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL;
+      if (slot.id == 1 && (key & 1)) key = uint64_t{user_services_[n]} * 0x9E3779B97F4A7C15ULL;
       keys[n] = key;
     }
     return keys;
@@ -415,20 +410,18 @@ class LocalStore final : public CountStore {
       // are fetched meanwhile.
       std::shared_lock<std::shared_mutex> lock(users_mu_);
       constexpr size_t kAhead = 32;
-      const size_t mask = id_slots_.size() - 1;
+      const size_t mask = slots_.size() - 1;
       for (size_t k = 0; k < add.size(); ++k) {
-        if (k + kAhead < add.size() && !id_slots_.empty()) {
-          const size_t ahead = IdSlot(id_of(add[k + kAhead]));
-          __builtin_prefetch(&id_slots_[ahead]);
-          __builtin_prefetch(&num_slots_[ahead]);
+        if (k + kAhead < add.size() && !slots_.empty()) {
+          __builtin_prefetch(&slots_[SlotOf(id_of(add[k + kAhead]))]);
         }
         ListenerPair& p = add[k];
         const uint64_t id = id_of(p);
         bool found = false;
-        if (!id_slots_.empty()) {
-          for (size_t i = IdSlot(id); id_slots_[i] != 0; i = (i + 1) & mask) {
-            if (id_slots_[i] == id) {
-              p.user = num_slots_[i];
+        if (!slots_.empty()) {
+          for (size_t i = SlotOf(id); slots_[i].id != 0; i = (i + 1) & mask) {
+            if (slots_[i].id == id) {
+              p.user = slots_[i].number;
               found = true;
               break;
             }
@@ -723,8 +716,12 @@ class LocalStore final : public CountStore {
   // table of number + 1 by hash; loaded on the first day that adds listeners.
   std::shared_mutex users_mu_;
   bool users_loaded_ = false;
-  std::vector<uint64_t> id_slots_;     // listener ids (ListenerId) by hash; 0: empty
-  std::vector<uint32_t> num_slots_;    // their numbers
+  // The numbering table: open addressing, one 16-byte slot (one cache line) a lookup.
+  struct IdSlot {
+    uint64_t id = 0;  // ListenerId; 0: empty
+    uint32_t number = 0;
+  };
+  std::vector<IdSlot> slots_;
   int slot_shift_ = 64;
   std::vector<uint8_t> user_services_;  // per number: the service id
   HomeCountries home_;                  // per number: the country of its first counted stream

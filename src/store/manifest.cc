@@ -100,7 +100,10 @@ std::string EncodeManifest(const Manifest& m) {
         {{"service", key.service}, {"user", user}, {"file", h.file}, {"plays", h.plays}});
   }
   json body = {{"generation", m.generation},
-               {"rules", {{"min_ms", m.rules.min_ms}, {"cap", m.rules.cap}}},
+               {"rules",
+                {{"min_ms", m.rules.min_ms},
+                 {"cap", m.rules.cap},
+                 {"listeners", m.rules.every_play_listens ? "plays" : "streams"}}},
                {"sealed_before", m.sealed_before ? json(FormatDate(*m.sealed_before)) : json()},
                {"services", m.services},
                {"tracks", {{"file", m.tracks_file}, {"count", m.track_count}}},
@@ -138,6 +141,14 @@ Result<Manifest> DecodeManifest(const std::string& data, const std::string& name
     m.generation = j.at("generation");
     m.rules.min_ms = j.at("rules").at("min_ms");
     m.rules.cap = j.at("rules").at("cap");
+    // (Absent before the rule could be chosen: streams.)
+    if (const auto& r = j.at("rules"); r.contains("listeners")) {
+      const std::string who = r.at("listeners").get<std::string>();
+      if (who != "plays" && who != "streams") {
+        return Status::Corruption(name + ": rules.listeners is neither plays nor streams");
+      }
+      m.rules.every_play_listens = who == "plays";
+    }
     if (!j.at("sealed_before").is_null()) {
       m.sealed_before = ParseDate(j.at("sealed_before").get<std::string>());
       if (!m.sealed_before) return Status::Corruption(name + ": bad sealed_before");
