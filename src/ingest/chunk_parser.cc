@@ -263,11 +263,11 @@ void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::str
     return;
   }
   ++summary_.plays;
-  uint8_t listen_only = 0;
+  bool listen_only = false;
   if (f.ms_played >= 0 && static_cast<uint64_t>(f.ms_played) < rules_.min_ms) {
     ++summary_.short_plays;
     if (!rules_.short_plays_listen) return;
-    listen_only = 1;
+    listen_only = true;
   } else {
     ++summary_.streams;
   }
@@ -289,7 +289,7 @@ void ChunkParser::AddHistoryPlay(const HistoryFields& f, uint64_t line, std::str
   r.country = *country;
   r.service = static_cast<uint8_t>(services_.Intern(FormatService(rules_.format)));
   r.tier = rules_.history_tier == Tier::kFree ? 1 : 0;
-  r.listen_only = listen_only;
+  r.listen_only = listen_only ? 1 : 0;
   history_.push_back(r);
 }
 
