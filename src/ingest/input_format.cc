@@ -274,6 +274,21 @@ bool IsHistory(InputFormat f) { return !FormatService(f).empty(); }
 
 Result<InputShape> SniffInput(std::string_view head, bool whole, const std::string& path) {
   InputShape shape;
+  // UTF-16 (Windows tools save text so): a byte-order mark, or a NUL beside each ASCII byte.
+  const bool utf16_bom = head.substr(0, 2) == "\xFF\xFE" || head.substr(0, 2) == "\xFE\xFF";
+  auto every_other_nul = [&](size_t nul) {  // nul: 1 little-endian, 0 big-endian
+    if (head.size() < 8) return false;
+    for (size_t i = 0; i + 1 < std::min<size_t>(head.size(), 64); i += 2) {
+      if (head[i + nul] != 0 || head[i + 1 - nul] == 0) return false;
+    }
+    return true;
+  };
+  const bool utf16_nul = every_other_nul(1) || every_other_nul(0);
+  if (utf16_bom || utf16_nul) {
+    return Status::DataError(path +
+                             ": UTF-16 text, not UTF-8: save it as UTF-8 (every export encore "
+                             "reads is UTF-8) and ingest it again");
+  }
   if (head.substr(0, 3) == "\xEF\xBB\xBF") {
     shape.bom = 3;
     head.remove_prefix(3);

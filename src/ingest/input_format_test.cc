@@ -283,6 +283,41 @@ TEST(InputFormat, WhatIsNotRecognisedFailsNamingTheFileLineAndWhatWasFound) {
   EXPECT_NE(e.find("b.bin"), std::string::npos) << e;
 }
 
+TEST(InputFormat, Utf16IsNamedAsSuch) {
+  auto utf16 = [](const std::string& ascii, bool little, bool bom) {
+    std::string out = bom ? (little ? "\xFF\xFE" : "\xFE\xFF") : "";
+    for (const char c : ascii) {
+      out += little ? std::string{c, '\0'} : std::string{'\0', c};
+    }
+    return out;
+  };
+  const std::string json = "[" + std::string(kSpotifyEntry) + "]";
+  for (const bool little : {true, false}) {
+    for (const bool bom : {true, false}) {
+      EXPECT_NE(SniffError(utf16(json, little, bom)).find("UTF-16 text, not UTF-8"),
+                std::string::npos);
+      EXPECT_NE(SniffError(utf16("Apple ID Number,Event Type\n", little, bom)).find("UTF-16"),
+                std::string::npos);
+    }
+  }
+}
+
+// One broken first entry does not decide the format: the first entries vote.
+TEST(InputFormat, AFirstEntryLackingAFieldIsOutvoted) {
+  std::string entry = kSpotifyEntry;
+  std::string broken = entry;
+  broken.erase(broken.find("\"ms_played\""), std::string("\"ms_played\": 240000, ").size());
+  EXPECT_EQ(Sniff("[" + broken + "," + entry + "," + entry + "]").format,
+            InputFormat::kSpotifyExtended);
+  EXPECT_EQ(Sniff(R"([{"endTime": "2024-05-06 18:40", "artistName": "a", "trackName": "b"},)"
+                  R"({"endTime": "2024-05-06 18:43", "artistName": "a", "trackName": "b", "msPlayed": 1}])")
+                .format,
+            InputFormat::kSpotifyAccount);
+  const InputShape lastfm = Sniff("Sault,Air,Solar,\nSault,Air,Solar,25 Apr 2022 18:00\n");
+  EXPECT_EQ(lastfm.format, InputFormat::kLastfmCsv);
+  EXPECT_FALSE(lastfm.csv.header);
+}
+
 TEST(InputFormat, TheNameNeverDecides) {
   // A Spotify history named like a CSV, a CSV named like JSON: the content decides.
   Result<InputShape> r = SniffInput("[" + std::string(kSpotifyEntry) + "]", true, "plays.csv");
