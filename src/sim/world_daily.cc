@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -40,22 +41,43 @@ struct Series {
   bool anchored = false;
 };
 
+// The factor x > 0 at which the increasing function sum(x) equals want (bisection on a log
+// scale); nullopt when no factor in [1e-4, 1e4] reaches it.
+template <typename Fn>
+std::optional<double> SolveFactor(Fn sum, double want) {
+  double lo = 1e-4, hi = 1e4;
+  if (sum(lo) > want || sum(hi) < want) return std::nullopt;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (sum(mid) < want ? lo : hi) = mid;
+  }
+  return std::sqrt(lo * hi);
+}
+
 // Scales v[from..to] so that, with `before` streams before `from`, the running total first
-// reaches `target` on day `to` (half-way through that day's streams).
+// reaches `target` on day `to` (half-way through that day's streams); the days after keep the
+// factor of day `to`. After earlier fixed days (from > 0) the factor moves geometrically from 1 to
+// its end value across the segment (1, x^(1/n), x^(2/n), ... x), so that the streams do not jump
+// where it starts and a fall stays smooth; from the release on (from == 0) it is one factor.
 Status FitSegment(std::vector<double>* v, size_t from, size_t to, double before, int64_t target,
                   const std::string& what) {
-  double sum = 0;
-  for (size_t k = from; k <= to; ++k) sum += (*v)[k];
   const double want = static_cast<double>(target) - before;
-  const double denom = sum - 0.5 * (*v)[to];
-  if (want <= 0 || denom <= 0) {
+  const double span = static_cast<double>(to - from + 1);
+  auto ramp = [&](size_t k, double x) {
+    return from == 0 ? x : std::pow(x, static_cast<double>(k - from + 1) / span);
+  };
+  auto sum = [&](double x) {
+    double total = 0;
+    for (size_t k = from; k <= to; ++k) total += (*v)[k] * ramp(k, x);
+    return total - 0.5 * (*v)[to] * x;
+  };
+  const std::optional<double> x = want > 0 ? SolveFactor(sum, want) : std::nullopt;
+  if (!x) {
     return Status::InvalidArgument("story of " + what + ": " + Thousands(target) +
-                                   " is already reached before its day");
+                                   " cannot be reached on its day");
   }
-  const double s = want / denom;
-  for (size_t k = from; k <= to; ++k) (*v)[k] *= s;
-  // After the segment, the shape continues from where the fitted segment ends.
-  for (size_t k = to + 1; k < v->size(); ++k) (*v)[k] *= s;
+  for (size_t k = from; k <= to; ++k) (*v)[k] *= ramp(k, *x);
+  for (size_t k = to + 1; k < v->size(); ++k) (*v)[k] *= *x;
   return Status::Ok();
 }
 
@@ -111,7 +133,10 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
   }
 
   // Artist years, in year order: the artist's tracks without a story of their own (and not
-  // fitted for that year by an earlier artist) are scaled from 1 January on.
+  // fitted for that year by an earlier artist) are scaled so that the artist's streams of the
+  // year reach the figure on its day (tracks out after the day are left alone): a track released
+  // that year by one factor, an older one by a factor that moves geometrically from 1 on 1 January
+  // to the same factor on the day (no jump on 1 January); after the day it eases back.
   std::vector<ArtistStory> artists = o.artists;
   std::stable_sort(artists.begin(), artists.end(),
                    [](const ArtistStory& a, const ArtistStory& b) { return a.year < b.year; });
@@ -119,39 +144,54 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
   for (const ArtistStory& a : artists) {
     const Day jan1 = DayFromCivil(a.year, 1, 1);
     const Day target = jan1 + a.day_of_year - 1;
-    double fixed_cum = 0, fixed_day = 0, free_cum = 0, free_day = 0;
-    std::vector<Series*> free;
+    const double span = static_cast<double>(target - jan1 + 1);
+    struct Free {
+      Series* s;
+      bool old;
+    };
+    std::vector<Free> free;
+    double fixed = 0;
     for (const auto& id : a.tracks) {
       auto it = series.find(id);
       if (it == series.end()) continue;
       Series& s = it->second;
-      double cum = 0, on_day = 0;
-      for (Day d = std::max(jan1, s.release); d <= target; ++d) {
-        const double x = s.v[static_cast<size_t>(d - s.release)];
-        cum += x;
-        if (d == target) on_day = x;
-      }
+      if (s.release > target) continue;  // out after the day: no part of the story
       if (s.anchored || fitted.count({id, a.year})) {
-        fixed_cum += cum;
-        fixed_day += on_day;
-      } else {
-        free_cum += cum;
-        free_day += on_day;
-        free.push_back(&s);
-        fitted.insert({id, a.year});
+        for (Day d = std::max(jan1, s.release); d <= target; ++d) {
+          fixed += s.v[static_cast<size_t>(d - s.release)] * (d == target ? 0.5 : 1.0);
+        }
+        continue;
       }
+      fitted.insert({id, a.year});
+      free.push_back({&s, s.release < jan1});
     }
-    const double want = static_cast<double>(a.streams) - fixed_cum + 0.5 * fixed_day;
-    const double denom = free_cum - 0.5 * free_day;
-    if (want <= 0 || denom <= 0) {
+    // After the day the factor eases back towards 1 (half of it, in the exponent, every
+    // kEaseDays): a year's figure lifts the artist's tracks, it does not fix them for ever.
+    constexpr double kEaseDays = 120;
+    auto factor_on = [&](const Free& f, Day d, double x) {
+      if (d > target) return std::pow(x, std::exp2(-static_cast<double>(d - target) / kEaseDays));
+      return f.old ? std::pow(x, static_cast<double>(d - jan1 + 1) / span) : x;
+    };
+    auto sum = [&](double x) {
+      double total = fixed;
+      for (const Free& f : free) {
+        for (Day d = std::max(jan1, f.s->release); d <= target; ++d) {
+          total += f.s->v[static_cast<size_t>(d - f.s->release)] * factor_on(f, d, x) *
+                   (d == target ? 0.5 : 1.0);
+        }
+      }
+      return total;
+    };
+    const std::optional<double> x =
+        free.empty() ? std::nullopt : SolveFactor(sum, static_cast<double>(a.streams));
+    if (!x) {
       return Status::InvalidArgument("story of " + a.artist + " in " + std::to_string(a.year) +
                                      ": cannot reach " + Thousands(a.streams) + " on day " +
                                      std::to_string(a.day_of_year));
     }
-    const double s = want / denom;
-    for (Series* f : free) {
-      for (Day d = std::max(jan1, f->release); d <= o.to; ++d) {
-        f->v[static_cast<size_t>(d - f->release)] *= s;
+    for (const Free& f : free) {
+      for (Day d = std::max(jan1, f.s->release); d <= o.to; ++d) {
+        f.s->v[static_cast<size_t>(d - f.s->release)] *= factor_on(f, d, *x);
       }
     }
   }
