@@ -354,6 +354,14 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   const RunResult service = RunEncore("records most --service spotfy" + store);
   EXPECT_EQ(service.code, 2);
   EXPECT_TRUE(Has(service.err, "(did you mean 'spotify'?); it has: spotify")) << service.err;
+  // A period in a filter of a command that counts none is refused, never ignored.
+  for (const char* cmd : {"records fastest 1e6 --where 'year = 2024'",
+                          "records milestones --where 'year = 2024 and solo'",
+                          "listeners --kind artist --where 'year = 2024'"}) {
+    const RunResult period = RunEncore(cmd + store);
+    EXPECT_EQ(period.code, 2) << cmd;
+    EXPECT_TRUE(Has(period.err, "sets the period of records most")) << cmd << ": " << period.err;
+  }
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

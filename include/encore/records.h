@@ -202,6 +202,9 @@ class Filter {
   std::optional<Day> from, to;  // the period it sets
   std::optional<int> year;      // `year = Y`
   const std::string& text() const { return text_; }
+  // kInvalidArgument when the filter sets a period and `where` (a command, an endpoint) counts
+  // none: the period is `records most`'s; `instead` says what the caller takes (never ignored).
+  Status RefusePeriod(std::string_view where, std::string_view instead) const;
 
   struct Node;
 

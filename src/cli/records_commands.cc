@@ -235,6 +235,7 @@ Result<Board> OpenBoard(const BoardArgs& a) {
   ENCORE_ASSIGN_OR_RETURN(b.n, CountArg("N", a.n));
   ENCORE_ASSIGN_OR_RETURN(b.kind, KindFlag(a.kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(a.c.where));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: race YEAR, first N --year Y, or release_year = Y for songs out that year"));
   ENCORE_ASSIGN_OR_RETURN(b.ctx, Open(a.c));
   ENCORE_ASSIGN_OR_RETURN(
       b.crossings, CrossingsAt(*b.ctx->store, b.ctx->state, b.ctx->settings, b.n, &b.first_day));
@@ -381,6 +382,7 @@ struct MilestoneFilters {
 Status ListAllMilestones(const Context& ctx, EntityKind kind, const MilestoneFilters& f,
                          const std::string& format) {
   ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(f.where));
+  ENCORE_RETURN_IF_ERROR(filter.RefusePeriod("milestones", "--counted YEAR for a year's streams"));
   std::optional<int32_t> year;
   if (!f.counted.empty() && f.counted != "all") {
     char* end = nullptr;
@@ -1180,6 +1182,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         return Status::InvalidArgument("--from and --to are for NAME's series: the board takes --date");
       }
       ENCORE_ASSIGN_OR_RETURN(Filter where, Filter::Parse(a->where));
+      ENCORE_RETURN_IF_ERROR(where.RefusePeriod("a listener board", "--date and --window"));
       if (a->c.chart_streams) {
         return Status::InvalidArgument(
             "--chart-streams: listeners come from the users of raw plays and listening histories; "

@@ -390,6 +390,14 @@ bool Eval(const Node& n, const RecordsUniverse& u, const Entity& e) {
 
 Filter::Filter() : root_(std::make_shared<Node>()) {}
 
+Status Filter::RefusePeriod(std::string_view where, std::string_view instead) const {
+  if (!year && !from && !to) return Status::Ok();
+  const std::string said = year ? "year = " + std::to_string(*year) : from ? "from = " : "to = ";
+  return Status::InvalidArgument("filter: '" + said + "' sets the period of records most; " +
+                                 std::string(where) + " counts none (" + std::string(instead) +
+                                 ")");
+}
+
 Result<Filter> Filter::Parse(std::string_view text) {
   Filter f;
   f.text_ = std::string(Trim(text));

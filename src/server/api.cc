@@ -792,6 +792,7 @@ Result<Board> GetBoard(const Params& p, const std::string& kind, size_t limit) {
   ENCORE_ASSIGN_OR_RETURN(b.n, p.Count("n", "1e9"));
   ENCORE_ASSIGN_OR_RETURN(b.kind, p.Kind(kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(p.Str("where")));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: race YEAR, first N --year Y, or release_year = Y for songs out that year"));
   ENCORE_ASSIGN_OR_RETURN(b.page, GetPage(p, limit));
   return b;
 }
@@ -983,6 +984,7 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
   ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("artist"));
   ENCORE_ASSIGN_OR_RETURN(const ListenerParams lp, GetListenerParams(s, p));
   ENCORE_ASSIGN_OR_RETURN(const Filter where, Filter::Parse(p.Str("where")));
+  ENCORE_RETURN_IF_ERROR(where.RefusePeriod("a listener board", "date and window"));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 50));
   ENCORE_ASSIGN_OR_RETURN(auto date, p.Date("date"));
   ENCORE_ASSIGN_OR_RETURN(std::optional<Day> last, LastListenerDay(*s.store));
