@@ -65,8 +65,8 @@ TEST(CliErrors, StrictModeStopsAtTheFirstBadLine) {
                                 Quote(dir / "b.csv"));
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(Has(r.err, "b.csv:3: bad_country (strict mode)")) << r.err;
-  // Nothing was committed.
-  EXPECT_TRUE(Has(RunEncore("status --store " + Quote(dir / "s")).out, "sources 0"));
+  // Nothing was committed: the store the run made is gone again.
+  EXPECT_FALSE(std::filesystem::exists(dir / "s"));
 }
 
 TEST(CliErrors, CorruptCompressedInput) {
@@ -186,6 +186,23 @@ TEST(ExactlyOnce, ReingestIsANoOpUnderAnyNameOrCompression) {
 }  // namespace encore::test
 
 namespace encore::test {
+
+// A store made by an ingest into which nothing went is taken away again; one given sales stays.
+TEST(CliErrors, AnIngestThatTookNothingLeavesNoNewStore) {
+  TempDir dir("unmake");
+  const RunResult r = RunEncore("ingest --no-progress --store " + Quote(dir / "typo") + " " +
+                                Quote(dir / "missing.csv"));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(Has(r.err, "removed again")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "typo"));
+  WriteText(dir / "sales.csv",
+            "ts,store,country,item,format,units\n2024-01-01T00:00:00Z,itunes,US,t1,track,5\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " +
+                      Quote(dir / "sales.csv"))
+                .code,
+            0);
+  EXPECT_TRUE(std::filesystem::exists(dir / "s/MANIFEST"));
+}
 
 TEST(CliErrors, AStoreIsNotCreatedInsideADirectoryOfOtherFiles) {
   TempDir dir("notastore");

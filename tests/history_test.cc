@@ -2321,14 +2321,23 @@ TEST(HistoryFailures, WholeFileFailuresAreNotRecorded) {
       EXPECT_TRUE(Has(sums[0].error, "--user")) << r.out;
     }
   }
-  // Nothing of them is recorded: no source, no rejects, no counts.
-  const RunResult st0 = RunEncore("status --store " + Quote(store));
+  // Nothing of them is recorded: not even the store each run made (it is removed again).
+  EXPECT_FALSE(std::filesystem::exists(store));
+  // Into a store that holds something, likewise: no source, no rejects, no counts.
+  const std::string held = dir / "held";
+  WriteText(dir / "one.csv",
+            "ts,user,track,ms_played,country,tier\n2023-03-02T00:02:00Z,u,t,40000,US,free\n");
+  ASSERT_EQ(Ingest(held, {dir / "one.csv"}, "--no-records").code, 0);
+  for (const Bad& b : bad) {
+    EXPECT_EQ(Ingest(held, {dir / b.name}, b.extra + " --no-records").code, 1) << b.name;
+  }
+  const RunResult st0 = RunEncore("status --store " + Quote(held));
   for (const Bad& b : bad) EXPECT_FALSE(Has(st0.out, b.name)) << st0.out;
-  EXPECT_TRUE(Has(st0.out, "sources 0")) << st0.out;
-  EXPECT_EQ(RunEncore("rejects --store " + Quote(store)).out, "");
-  EXPECT_NE(RunEncore("rejects --source " + Quote(paths[4]) + " --store " + Quote(store)).code, 0);
-  EXPECT_EQ(RunEncore("export daily --store " + Quote(store)).out,
-            "date,country,track,streams,tier,service\n");
+  EXPECT_TRUE(Has(st0.out, "sources 1")) << st0.out;
+  EXPECT_EQ(RunEncore("rejects --store " + Quote(held)).out, "");
+  EXPECT_NE(RunEncore("rejects --source " + Quote(paths[4]) + " --store " + Quote(held)).code, 0);
+  EXPECT_EQ(RunEncore("export daily --store " + Quote(held)).out,
+            "date,country,track,streams,tier,service\n2023-03-02,US,t,1,free,spotify\n");
   // Tried again unchanged, all in one run, each fails again (none is "already ingested").
   const RunResult again = Ingest(store, paths, "--user alice --no-records");
   EXPECT_EQ(again.code, 1) << again.out;

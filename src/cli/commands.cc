@@ -366,10 +366,35 @@ void AddIngest(CLI::App& app, Action* action) {
       const std::string store_dir = DefaultStoreDir(a->store);
       const bool new_store =
           !IsClickHouseUrl(store_dir) && !std::filesystem::exists(store_dir + "/MANIFEST");
+      const bool new_dir = new_store && !std::filesystem::exists(store_dir);
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenStore(store_dir, so));
       if (new_store) {
         std::fprintf(stderr, "encore: %s held no store: a new one is made there\n", store_dir.c_str());
       }
+      // A store this run made in a new directory and into which nothing went (every file failed)
+      // is taken away again: a mistyped --store leaves nothing behind.
+      struct UnmakeIfEmpty {
+        std::unique_ptr<CountStore>& store;
+        std::string dir;
+        bool armed;
+        ~UnmakeIfEmpty() {
+          if (!armed || !store || store->Stats().generation != 0) return;
+          store.reset();  // (its lock released first)
+          std::error_code ec;
+          for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string name = e.path().filename().string();
+            const bool fresh = name == "LOCK" || name == "MANIFEST" ||
+                               ((name == "data" || name == "rejects") &&
+                                std::filesystem::is_empty(e.path(), ec));
+            if (!fresh) return;  // sales, airplay, a catalog: something went in
+          }
+          std::filesystem::remove_all(dir, ec);
+          if (!ec) {
+            std::fprintf(stderr, "encore: nothing went into the new store: %s is removed again\n",
+                         Printable(dir).c_str());
+          }
+        }
+      } unmake{store, store_dir, new_dir};
       const bool rule_given = std::any_of(std::begin(rule_options), std::end(rule_options),
                                           [](const CLI::Option* o) { return o->count() > 0; });
       if (store->rules() != so.rules && rule_given) {
