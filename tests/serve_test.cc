@@ -185,6 +185,33 @@ TEST(Serve, TrackSeriesAndMilestonesAgreeWithSqlite) {
     EXPECT_EQ(got, expect);
     EXPECT_FALSE(expect.empty());
   }
+  // format=csv: the daily series as rows, equal to SQLite's; another table by name; refusals.
+  auto c = s.Client();
+  auto csv = c.Get("/api/v1/tracks/jk-seven?format=csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  std::string want_csv = "date,cumulative,streams\n";
+  for (const auto& row : sql.Query("SELECT date, SUM(SUM(streams)) OVER (ORDER BY date), "
+                                   "SUM(streams) FROM daily WHERE track = 'jk-seven' GROUP BY "
+                                   "date ORDER BY date")) {
+    want_csv += row[0] + "," + row[1] + "," + row[2] + "\n";
+  }
+  EXPECT_EQ(csv->body, want_csv);
+  auto runs = c.Get("/api/v1/tracks/jk-seven?format=csv&table=chart_runs");
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(runs->status, 200);
+  EXPECT_EQ(runs->body.substr(0, 13), "title,artist,") << runs->body.substr(0, 200);
+  auto [bad_table, bt] = s.Get("/api/v1/tracks/jk-seven?format=csv&table=nope");
+  EXPECT_EQ(bad_table, 400);
+  EXPECT_NE(bt.dump().find("it has: artists, chart_runs"), std::string::npos) << bt.dump();
+  auto [bad_format, bf] = s.Get("/api/v1/charts?format=xml");
+  EXPECT_EQ(bad_format, 400);
+  EXPECT_NE(bf.dump().find("format is json or csv"), std::string::npos) << bf.dump();
+  auto [json_too, jt] = s.Get("/api/v1/tracks/jk-seven?format=json");
+  EXPECT_EQ(json_too, 200);
+  EXPECT_EQ(jt["id"], "jk-seven");
+
   auto [code, seven] = s.Get("/api/v1/tracks/jk-seven");
   ASSERT_EQ(code, 200);
   ASSERT_FALSE(seven["chart_runs"].empty());
@@ -192,6 +219,27 @@ TEST(Serve, TrackSeriesAndMilestonesAgreeWithSqlite) {
   EXPECT_EQ(seven["chart_runs"][0]["peak"], 1);
   // The same runs as `encore chart run --track`.
   EXPECT_EQ(seven["chart_runs"], Cli("chart run --track jk-seven"));
+}
+
+// Names from anyone's exports reach spreadsheets: a cell a spreadsheet would read as a formula is
+// led by a quote; a signed number stays a number; commas and quotes are quoted (RFC 4180).
+TEST(Serve, CsvCellsAreNeverFormulas) {
+  TempDir dir("csv-cells");
+  WriteText(dir / "p.csv",
+            "ts,user,track,ms_played,country,tier\n"
+            "2024-01-10T00:00:00Z,u1,=1+2,40000,US,premium\n"
+            "2024-01-10T00:00:00Z,u2,=1+2,40000,US,premium\n"
+            "2024-01-10T00:00:00Z,u1,@SUM(A1),40000,US,premium\n"
+            "2024-01-10T00:00:00Z,u1,\"a,\"\"b\"\"\",40000,US,premium\n");
+  ASSERT_EQ(RunEncore("ingest --no-progress --store " + Quote(dir / "s") + " " + Quote(dir / "p.csv")).code, 0);
+  Served s({"--store", dir / "s"});
+  auto res = s.Client().Get("/api/v1/records/most?format=csv");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find(",'=1+2,"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find(",'@SUM(A1),"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find(",\"a,\"\"b\"\"\","), std::string::npos) << res->body;
+  EXPECT_EQ(res->body.find(",=1"), std::string::npos) << res->body;
 }
 
 TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {

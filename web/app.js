@@ -49,6 +49,17 @@ async function api(path) {
   return body;
 }
 
+// Links that download a view's data as the API gives it: CSV (its table; `table` names which
+// of the answer's) and JSON. `path`: the API path the view read, with its parameters.
+function exportLinks(path, table, label) {
+  const sep = path.includes('?') ? '&' : '?';
+  const csv = '/api/v1' + path + sep + 'format=csv' + (table ? '&table=' + encodeURIComponent(table) : '');
+  const stem = (label || path.split('?')[0].split('/').filter(Boolean).join('-')).replace(/[^A-Za-z0-9_.-]+/g, '-');
+  return el('p', { class: 'export', 'data-testid': 'export' }, 'Download ' + (label ? label + ' ' : ''),
+    el('a', { href: csv, download: stem + '.csv', 'data-testid': 'export-csv' }, 'CSV'), ' · ',
+    el('a', { href: '/api/v1' + path, download: stem + '.json', 'data-testid': 'export-json' }, 'JSON'));
+}
+
 function show(title, ...children) {
   document.title = title ? title + ' — encore' : 'encore';
   main.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined));
@@ -215,8 +226,9 @@ async function charts() {
 }
 
 async function chart(name, params) {
-  const c = await api('/charts/' + encodeURIComponent(name) + qs({ date: params.date, region: params.region,
-    hour: params.hour, country: params.country, limit: 200 }));
+  const path = '/charts/' + encodeURIComponent(name) + qs({ date: params.date, region: params.region,
+    hour: params.hour, country: params.country, limit: 200 });
+  const c = await api(path);
   const go = over => '#/chart/' + encodeURIComponent(name) + qs({ ...params, ...over });
   const nav = el('div', { class: 'toolbar' },
     el('a', { class: 'button', 'data-testid': 'previous', href: c.previous ? go(c.hour ? { hour: c.previous } : { date: c.previous }) : null },
@@ -246,13 +258,15 @@ async function chart(name, params) {
   const notes = (c.notes || []).length
     ? el('ul', { class: 'notes', 'data-testid': 'chart-notes' }, c.notes.map(n => el('li', {}, n))) : null;
   show(c.title || name, el('h1', {}, c.title || name), el('div', { class: 'sub' }, name + ' · ' + c.source),
-       nav, notes, c.entries.length ? table : el('p', { class: 'sub', 'data-testid': 'chart-empty' }, 'No entries in this edition.'),
+       nav, notes, c.entries.length ? [table, exportLinks(path, 'entries', name + '-' + (c.date || c.hour || ''))]
+                                   : el('p', { class: 'sub', 'data-testid': 'chart-empty' }, 'No entries in this edition.'),
        c.total > c.entries.length ? el('p', { class: 'sub' }, `${c.entries.length} of ${c.total}`) : null);
   done('chart');
 }
 
 async function track(id) {
-  const t = await api('/tracks/' + encodeURIComponent(id));
+  const path = '/tracks/' + encodeURIComponent(id);
+  const t = await api(path);
   const lc = await listenersCurve('track', id);
   const runs = t.chart_runs || [];
   show(t.title,
@@ -267,7 +281,9 @@ async function track(id) {
       card('Milestones', num(t.milestones.filter(m => !m.year).length)),
       runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
     el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot'),
-    el('h2', {}, 'Milestones'), milestoneTable(t.milestones), forecastTable(t.forecast),
+    exportLinks(path, 'series', 'daily streams'),
+    el('h2', {}, 'Milestones'), milestoneTable(t.milestones), exportLinks(path, 'milestones', 'milestones'),
+    forecastTable(t.forecast),
     el('h2', {}, 'Monthly listeners'), lc,
     runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
@@ -352,11 +368,12 @@ function standingsTable(s, valueName, valueLabel) {
 }
 
 async function fastest(params) {
-  const b = await api('/records/fastest' + qs({ n: params.n || '1e9', kind: params.kind, where: params.where,
-                                                history: 1, limit: 25 }));
+  const path = '/records/fastest' + qs({ n: params.n || '1e9', kind: params.kind, where: params.where,
+                                         history: 1, limit: 25 });
+  const b = await api(path);
   show(b.title, el('h1', {}, 'Fastest to N'), boardForm('fastest', params, false),
     el('h2', { 'data-testid': 'board-title' }, b.title),
-    standingsTable(b.standings, 'days', 'Days'),
+    standingsTable(b.standings, 'days', 'Days'), exportLinks(path, 'standings', 'fastest'),
     b.history && b.history.length ? [el('h2', {}, "The record's history"),
       el('table', { 'data-testid': 'record-history' }, el('tbody', {}, b.history.map(h => el('tr', {},
         el('td', { class: 'title' }, el('a', { href: href(h.link) }, h.name)), el('td', { class: 'num' }, h.days + ' days'),
@@ -365,8 +382,9 @@ async function fastest(params) {
 }
 
 async function race(params) {
-  const b = await api('/records/race' + qs({ year: params.year, n: params.n || '1e9', kind: params.kind,
-                                             where: params.where, limit: 10 }));
+  const path = '/records/race' + qs({ year: params.year, n: params.n || '1e9', kind: params.kind,
+                                     where: params.where, limit: 10 });
+  const b = await api(path);
   const box = el('div', { class: 'plot', 'data-testid': 'race-plot' });
   const r = b.race;
   if (r && r.series.length) {
@@ -392,7 +410,7 @@ async function race(params) {
   show(b.title, el('h1', {}, 'Calendar-year races'), boardForm('race', { ...params, year: b.year, kind: b.kind }, true),
     el('h2', { 'data-testid': 'board-title' }, b.title),
     r && r.series.length ? box : el('p', { class: 'sub' }, 'Nobody reached it in that year.'),
-    standingsTable(b.standings, 'day', 'Day of year'));
+    standingsTable(b.standings, 'day', 'Day of year'), exportLinks(path, 'standings', 'race-' + b.year));
   done('race');
 }
 
@@ -420,8 +438,9 @@ function listenersForm(params) {
 }
 
 async function listeners(params) {
-  const b = await api('/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
-                                          date: params.date, where: params.where, limit: 100 }));
+  const path = '/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
+                                   date: params.date, where: params.where, limit: 100 });
+  const b = await api(path);
   const change = v => el('span', { class: 'move ' + (v > 0 ? 'up' : v < 0 ? 'down' : 'same') },
                          (v > 0 ? '+' : v < 0 ? '−' : '') + num(Math.abs(v)));
   show(b.title, el('h1', {}, 'Listeners'), listenersForm(params),
@@ -436,6 +455,7 @@ async function listeners(params) {
         el('td', { class: 'title' }, x.link ? el('a', { href: href(x.link) }, x.name) : x.name),
         el('td', { class: 'num' }, num(x.listeners)), el('td', { class: 'num' }, change(x.change)),
         el('td', { class: 'num' }, num(x.peak)), el('td', {}, x.peak_date))))),
+    exportLinks(path, 'standings', 'listeners-' + b.date),
     b.total > b.standings.length ? el('p', { class: 'sub' }, `${num(b.total - b.standings.length)} more not shown.`) : null);
   done('listeners');
 }
@@ -482,12 +502,13 @@ async function listenersCurve(kind, id) {
 }
 
 async function news(params) {
-  const n = await api('/news' + qs({ kind: params.kind, limit: 100 }));
+  const path = '/news' + qs({ kind: params.kind, limit: 100 });
+  const n = await api(path);
   const kinds = ['', 'record', 'first', 'year', 'milestone', 'listeners', 'release', 'withdrawn'];
   show('News', el('h1', {}, 'News'),
     el('div', { class: 'toolbar' }, kinds.map(k => el('a', { class: 'button', href: '#/news' + qs({ kind: k }) }, k || 'all'))),
     el('div', { class: 'sub' }, `${n.total} items`),
-    el('div', { class: 'news' }, newsList(n.items)));
+    el('div', { class: 'news' }, newsList(n.items)), exportLinks(path, 'items', 'news'));
   done('news');
 }
 

@@ -42,12 +42,15 @@ struct ApiReply {
   // "public, max-age=86400".
   std::string cache_control = "no-cache";
   bool cacheable = true;  // may be kept in the snapshot's response cache
+  // When set (format=csv), the answer's bytes and their type instead of `body`.
+  std::string text, content_type;
 };
 
 // A finished response, as kept in a snapshot's cache.
 struct CachedResponse {
   int status = 200;
   std::string body, etag, cache_control;
+  std::string content_type;  // empty: JSON
 };
 
 // Everything a request reads, loaded once per change of the store.

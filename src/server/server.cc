@@ -181,8 +181,10 @@ struct Response {
   void Cached(std::shared_ptr<const CachedResponse> c) {
     data = c->body.data();
     size = c->body.size();
+    const std::string type =
+        c->content_type.empty() ? "application/json; charset=utf-8" : c->content_type;
     keep = std::move(c);
-    Header("Content-Type", "application/json; charset=utf-8");
+    Header("Content-Type", type);
   }
   void Static(const unsigned char* bytes, size_t n, const char* type) {
     data = reinterpret_cast<const char*>(bytes);
@@ -371,7 +373,8 @@ struct Server::Impl {
     }
     auto out = std::make_shared<CachedResponse>();
     out->status = reply->status;
-    out->body = Dump(reply->body);
+    out->body = reply->text.empty() ? Dump(reply->body) : std::move(reply->text);
+    out->content_type = reply->content_type;
     out->etag = EtagOf(out->body);
     out->cache_control = reply->cache_control;
     if (cacheable && reply->cacheable && out->status == 200) {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const env = name => {
@@ -206,6 +206,61 @@ test('search, then follow a result', async () => {
   await shot('search');
   await links.first().click();
   await page.waitForSelector(`body[data-ready="${r.results[0].type}"]`);
+});
+
+// RFC 4180 rows (quoted cells with commas, doubled quotes, line ends).
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+    else cell += c;
+  }
+  return rows;
+}
+
+async function download(testid, nth = 0) {
+  const [dl] = await Promise.all([page.waitForEvent('download'),
+                                  page.locator(`[data-testid=${testid}]`).nth(nth).click()]);
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') };
+}
+
+test('export: a chart, a track\'s daily streams and a board download as CSV and JSON', async () => {
+  const c = await apiJson('/charts/spotify-weekly?date=2023-07-20&limit=200');
+  await open('#/chart/spotify-weekly?date=2023-07-20', 'chart');
+  const csv = await download('export-csv');
+  assert.ok(csv.name.endsWith('.csv'), csv.name);
+  const rows = parseCsv(csv.text);
+  const head = rows[0];
+  assert.equal(rows.length - 1, c.entries.length);
+  const at = name => head.indexOf(name);
+  assert.ok(at('position') === 0 && at('title') > 0, head.join(','));
+  c.entries.forEach((e, i) => {
+    assert.equal(rows[i + 1][at('title')], e.title);
+    assert.equal(Number(rows[i + 1][at('value')]), e.value);
+  });
+  const json = await download('export-json');
+  assert.deepEqual(JSON.parse(json.text).entries, c.entries);
+
+  const t = await apiJson('/tracks/jk-seven');
+  await open('#/track/jk-seven', 'track');
+  const daily = parseCsv((await download('export-csv', 0)).text);
+  assert.deepEqual(daily[0], ['date', 'cumulative', 'streams']);
+  assert.equal(daily.length - 1, t.series.dates.length);
+  assert.deepEqual(daily.slice(1, 4).map(r => [r[0], Number(r[2])]),
+                   t.series.dates.slice(0, 3).map((d, i) => [d, t.series.streams[i]]));
+
+  const b = await apiJson('/records/fastest?n=1e9&history=1&limit=25');
+  await open('#/records/fastest?n=1e9', 'fastest');
+  const board = parseCsv((await download('export-csv')).text);
+  assert.equal(board.length - 1, b.standings.length);
+  assert.equal(board[0][0], 'rank');
+  assert.equal(board[1][board[0].indexOf('name')], b.standings[0].name);
 });
 
 test('an unknown track shows the API error', async () => {
