@@ -379,6 +379,10 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
     EXPECT_EQ(period.code, 2) << cmd;
     EXPECT_TRUE(Has(period.err, "sets the period of records most")) << cmd << ": " << period.err;
   }
+  const RunResult claim =
+      RunEncore("check 'rank(fastest_to(streams, 1e9, \"year = 2019\"), track \"Seven\") = 1'" + store);
+  EXPECT_NE(claim.code, 0) << claim.out;
+  EXPECT_TRUE(Has(claim.out + claim.err, "sets the period of records most")) << claim.out << claim.err;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

@@ -1092,6 +1092,43 @@ TEST(HistoryCases, EditedEntriesAreReadAsTheyAre) {
   }
 }
 
+// A key named twice anywhere in an entry (a nested object too, or past 64 keys) is bad_json; a
+// name of non-ASCII punctuation keys as itself.
+TEST(HistoryCases, KeysNamedTwiceAnywhereAreBadJson) {
+  TempDir dir("hist-dupkeys");
+  const std::string lb = dir / "listens.jsonl";
+  WriteText(lb,
+            R"({"listened_at": 1650909600, "track_metadata": {"artist_name": "A", "artist_name": "B", "track_name": "T"}, "user_name": "u"})"
+            "\n"
+            R"({"listened_at": 1650909660, "track_metadata": {"artist_name": "A", "track_name": "T", "additional_info": {"isrc": "X", "isrc": "Y"}}, "user_name": "u"})"
+            "\n"
+            R"({"listened_at": 1650909720, "track_metadata": {"artist_name": "A", "track_name": "T", "mbid_mapping": {"artists": [{"name": "A"}, {"name": "B"}]}}, "user_name": "u"})"
+            "\n");
+  RunResult r = Ingest(dir / "s", {lb});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  auto sum = Summaries(r.out);
+  ASSERT_EQ(sum.size(), 1u);
+  EXPECT_EQ(sum[0].counted, 1) << r.out;  // sibling objects may share key names
+  EXPECT_EQ(sum[0].rejected, (Counts{{"bad_json", 2}})) << r.out;
+  std::string many = R"({"ts": "2023-05-01T10:00:00Z", "conn_country": "US", "master_metadata_track_name": "S")";
+  for (int i = 0; i < 70; ++i) many += ", \"extra_" + std::to_string(i) + "\": null";
+  const std::string spotify = dir / "Streaming_History_Audio_2023.json";
+  WriteText(spotify, "[" + many + R"(, "ms_played": 1000, "ms_played": 200000},)" + many +
+                         R"(, "ms_played": 200000}])");
+  r = Ingest(dir / "s2", {spotify}, "--user u");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  sum = Summaries(r.out);
+  ASSERT_EQ(sum.size(), 1u);
+  EXPECT_EQ(sum[0].counted, 1) << r.out;
+  EXPECT_EQ(sum[0].rejected, (Counts{{"bad_json", 1}})) << r.out;
+  const std::string lastfm = dir / "scrobbles.csv";
+  WriteText(lastfm, "\u2020\u2021\u2020,Album,Trick,25 Apr 2022 18:00\n\u203c,Album,Trick,25 Apr 2022 18:05\n");
+  ASSERT_EQ(Ingest(dir / "s3", {lastfm}, "--user u").code, 0);
+  const Daily d = ExportDaily(dir / "s3");
+  EXPECT_EQ(d.size(), 2u) << "two artists, two songs";
+  EXPECT_EQ(d.count("2022-04-25,ZZ,song:trick|,premium,lastfm"), 0u);
+}
+
 // A personal history is held while it is read, and each listener's merged: past --memory the
 // file fails whole, says what to do, and is not recorded; with more memory it goes in.
 TEST(HistoryCases, HistoriesPastTheMemoryBoundFailWhole) {

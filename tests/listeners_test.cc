@@ -232,6 +232,21 @@ TEST_F(ListenersTest, EveryPlaysUsersAreListenersUnderThatRule) {
     RunResult daily = RunEncore("export daily" + store);
     EXPECT_EQ(std::count(daily.out.begin(), daily.out.end(), '\n'), 2) << daily.out;
   }
+  // A day of short plays only keeps its listeners (its day holds no streams, only a set).
+  const std::string gap = dir_->path() + "/gap.csv";
+  WriteText(gap,
+            "ts,user,track,ms_played,country,tier\n2024-05-01T10:00:00Z,a,T1,40000,US,premium\n"
+            "2024-05-02T10:00:00Z,b,T1,1000,US,premium\n2024-05-02T11:00:00Z,c,T1,2000,US,premium\n"
+            "2024-05-03T10:00:00Z,a,T1,40000,US,premium\n");
+  const std::string gap_store = " --store " + Quote(dir_->path() + "/gap");
+  ASSERT_EQ(RunEncore("ingest --no-progress --no-records --listeners plays " + Quote(gap) + gap_store).code, 0);
+  RunResult days = RunEncore("listeners T1 --kind track --window day --format csv" + gap_store);
+  EXPECT_EQ(days.out,
+            "date,from,listeners,days_without_sets\n2024-05-01,2024-05-01,1,0\n"
+            "2024-05-02,2024-05-02,2,0\n2024-05-03,2024-05-03,1,0\n");
+  RunResult week = RunEncore("listeners T1 --kind track --window 7d --from 2024-05-03 --to 2024-05-03 "
+                             "--format csv" + gap_store);
+  EXPECT_EQ(week.out, "date,from,listeners,days_without_sets\n2024-05-03,2024-04-27,3,0\n");
   RunResult bad = RunEncore("ingest --no-progress --listeners all " +
                             Quote(dir_->path() + "/part0.csv") + " --store " +
                             Quote(dir_->path() + "/never"));

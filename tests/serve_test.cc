@@ -242,6 +242,33 @@ TEST(Serve, CsvCellsAreNeverFormulas) {
   EXPECT_EQ(res->body.find(",=1"), std::string::npos) << res->body;
 }
 
+// Embedding: by default pages of the same origin only; --frame-ancestors names who else may; a
+// value that is no source list is refused before anything is served.
+TEST(Serve, FrameAncestorsSetWhoMayEmbed) {
+  {
+    Served s({"--store", kDemo});
+    auto res = s.Client().Get("/");
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'self'"),
+              std::string::npos);
+    EXPECT_EQ(res->get_header_value("X-Frame-Options"), "SAMEORIGIN");
+  }
+  {
+    Served s({"--store", kDemo, "--frame-ancestors", "https://news.example.com https://*.example.org"});
+    auto res = s.Client().Get("/");
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->get_header_value("Content-Security-Policy")
+                  .find("frame-ancestors https://news.example.com https://*.example.org"),
+              std::string::npos);
+    EXPECT_FALSE(res->has_header("X-Frame-Options"));
+  }
+  for (const char* bad : {"'self'; script-src *", "javascript:alert(1)", "", "'none' 'self'"}) {
+    const RunResult r = RunEncore("serve --port 0 --frame-ancestors " + Quote(bad) + " --store " + Quote(kDemo));
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
+    EXPECT_TRUE(Has(r.err, "frame-ancestors")) << r.err;
+  }
+}
+
 TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
   Served s({"--store", kDemo});
   const std::string where = "tag = k-pop and solo";

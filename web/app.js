@@ -52,12 +52,15 @@ async function api(path) {
 // Links that download a view's data as the API gives it: CSV (its table; `table` names which
 // of the answer's) and JSON. `path`: the API path the view read, with its parameters.
 function exportLinks(path, table, label) {
+  const view = location.hash.replace(/^#/, '') || '/';
+  const embed = location.origin + '/#' + view + (view.includes('?') ? '&' : '?') + 'embed=1';
   const sep = path.includes('?') ? '&' : '?';
   const csv = '/api/v1' + path + sep + 'format=csv' + (table ? '&table=' + encodeURIComponent(table) : '');
   const stem = (label || path.split('?')[0].split('/').filter(Boolean).join('-')).replace(/[^A-Za-z0-9_.-]+/g, '-');
   return el('p', { class: 'export', 'data-testid': 'export' }, 'Download ' + (label ? label + ' ' : ''),
     el('a', { href: csv, download: stem + '.csv', 'data-testid': 'export-csv' }, 'CSV'), ' · ',
-    el('a', { href: '/api/v1' + path, download: stem + '.json', 'data-testid': 'export-json' }, 'JSON'));
+    el('a', { href: '/api/v1' + path, download: stem + '.json', 'data-testid': 'export-json' }, 'JSON'),
+    ' · ', el('a', { href: embed, 'data-testid': 'embed', title: 'This view alone, for an <iframe>' }, 'Embed'));
 }
 
 function show(title, ...children) {
@@ -532,6 +535,9 @@ async function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
   const params = Object.fromEntries(new URLSearchParams(query || ''));
+  // embed=1: the view alone, for a frame in an article (serve --frame-ancestors says who may).
+  document.body.classList.toggle('embed', params.embed === '1');
+  delete params.embed;
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   delete document.body.dataset.ready;
   for (const a of document.querySelectorAll('header nav a'))

@@ -350,10 +350,11 @@ std::string NormalizeName(std::string_view name) {
     i += len;
   }
   if (out.empty()) {
-    // A name of punctuation alone (the band "!!!", the title "?") is that punctuation, not no
-    // name: its printable ASCII without spaces.
+    // A name of punctuation alone (the band "!!!", the title "?", "‼") is that punctuation, not
+    // no name: its bytes without spaces and control characters.
     for (const char ch : name) {
-      if (ch > ' ' && ch < 0x7f) out.push_back(ch);
+      const auto u = static_cast<unsigned char>(ch);
+      if (u > ' ' && u != 0x7f) out.push_back(ch);
     }
   }
   return out;

@@ -13,6 +13,7 @@
 
 #include "cli/format.h"
 #include "common/byte_source.h"
+#include "common/time_zone.h"
 #include "encore/chart_streams.h"
 #include "encore/ingest.h"
 #include "encore/query.h"
@@ -356,6 +357,9 @@ void AddIngest(CLI::App& app, Action* action) {
         return Status::InvalidArgument("--max-future takes hours, 0 or more");
       }
       a->o.max_future_ms = a->max_future_hours * 3600000;
+      if (!a->o.time_zone.empty()) {  // a usage error before any store is opened or made
+        ENCORE_RETURN_IF_ERROR(TimeZone::Load(a->o.time_zone).status());
+      }
       if (a->listeners != "streams" && a->listeners != "plays") {
         return Status::InvalidArgument("--listeners is streams or plays, not " +
                                        Printable(a->listeners));
@@ -379,25 +383,35 @@ void AddIngest(CLI::App& app, Action* action) {
         bool armed;
         ~UnmakeIfEmpty() {
           if (!armed || !store || store->Stats().generation != 0) return;
-          store.reset();  // (its lock released first)
+          namespace fs = std::filesystem;
           std::error_code ec;
-          for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+          // Under the store's lock: what it holds is looked at and taken away, so another ingest
+          // waiting for the lock finds no store (and makes its own), never a half-removed one.
+          for (const auto& e : fs::directory_iterator(dir, ec)) {
             const std::string name = e.path().filename().string();
             const bool fresh = name == "LOCK" || name == "MANIFEST" ||
-                               ((name == "data" || name == "rejects") &&
-                                std::filesystem::is_empty(e.path(), ec));
+                               ((name == "data" || name == "rejects") && fs::is_empty(e.path(), ec));
             if (!fresh) return;  // sales, airplay, a catalog: something went in
           }
-          std::filesystem::remove_all(dir, ec);
-          if (!ec) {
+          for (const char* name : {"MANIFEST", "data", "rejects"}) fs::remove_all(dir + "/" + name, ec);
+          store.reset();  // the lock released
+          // The directory only if nothing came into it meanwhile (remove fails on one that holds
+          // files: another ingest's store stays).
+          fs::remove(dir + "/LOCK", ec);
+          if (fs::remove(dir, ec)) {
             std::fprintf(stderr, "encore: nothing went into the new store: %s is removed again\n",
                          Printable(dir).c_str());
           }
         }
       } unmake{store, store_dir, new_dir};
-      const bool rule_given = std::any_of(std::begin(rule_options), std::end(rule_options),
-                                          [](const CLI::Option* o) { return o->count() > 0; });
-      if (store->rules() != so.rules && rule_given) {
+      // Only the rules given are compared with the store's (--cap 10 to a store of every play's
+      // listeners is no change).
+      const CountingRules& have = store->rules();
+      const bool rule_changed =
+          (rule_options[0]->count() > 0 && have.min_ms != so.rules.min_ms) ||
+          (rule_options[1]->count() > 0 && have.cap != so.rules.cap) ||
+          (rule_options[2]->count() > 0 && have.every_play_listens != so.rules.every_play_listens);
+      if (rule_changed) {
         return Status::FailedPrecondition(
             "this store counts with min-ms " + std::to_string(store->rules().min_ms) + ", cap " +
             std::to_string(store->rules().cap) + " and listeners of " +

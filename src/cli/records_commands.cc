@@ -235,7 +235,7 @@ Result<Board> OpenBoard(const BoardArgs& a) {
   ENCORE_ASSIGN_OR_RETURN(b.n, CountArg("N", a.n));
   ENCORE_ASSIGN_OR_RETURN(b.kind, KindFlag(a.kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(a.c.where));
-  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: race YEAR, first N --year Y, or release_year = Y for songs out that year"));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: a race's year, first's year, or release_year = Y for what came out that year"));
   ENCORE_ASSIGN_OR_RETURN(b.ctx, Open(a.c));
   ENCORE_ASSIGN_OR_RETURN(
       b.crossings, CrossingsAt(*b.ctx->store, b.ctx->state, b.ctx->settings, b.n, &b.first_day));
@@ -793,6 +793,7 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
       if (a->first > 0) {
         ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(a->c.where));
+        ENCORE_RETURN_IF_ERROR(filter.RefusePeriod("the chart's firsts", "they count no period"));
         const std::vector<std::string> no_store_tracks;  // the universe keeps a reference
         const RecordsUniverse u =
             RecordsUniverse::Build(no_store_tracks, &catalog, RecordsSettings{});
@@ -1139,7 +1140,8 @@ void AddStoreTops(CLI::App* parent, Action* action) {
 void AddListenersCommand(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "listeners",
-      "Unique listeners (users with a counted stream) over a window: NAME's series, or a board "
+      "Unique listeners (users with a counted stream, or with any play in a store made with "
+      "ingest --listeners plays) over a window: NAME's series, or a board "
       "of every artist (--kind) by monthly listeners (28 days)");
   struct Args {
     Common c;

@@ -82,6 +82,10 @@ void AddServe(CLI::App& app, Action* action) {
       ->capture_default_str();
   cmd->add_option("--web-root", o->web_root,
                   "Serve the dashboard's files from this folder instead of the built-in ones");
+  cmd->add_option("--frame-ancestors", o->frame_ancestors,
+                  "Who may embed the dashboard in a frame: 'self' (pages of this server), 'none', "
+                  "or origins such as https://news.example.com (space-separated)")
+      ->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "No request log on stderr");
   cmd->callback([=] {
     *action = [=]() -> Status {

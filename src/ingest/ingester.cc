@@ -37,11 +37,15 @@ Status PrepareHistories(const CountStore& store, FileBatch* batch,
     size_t j = i;
     while (j < h.size() && h[j].service == key.service && h[j].user == key.user) ++j;
     ENCORE_ASSIGN_OR_RETURN(std::vector<HistoryPlay> kept, store.ReadHistory(key));
-    if ((kept.size() + (j - i)) * kMergeBytesPerStream > memory_bytes) {
+    // (Listen-only records are not merged: not counted.)
+    const size_t streams = static_cast<size_t>(
+        std::count_if(h.begin() + static_cast<long>(i), h.begin() + static_cast<long>(j),
+                      [](const HistoryRec& x) { return x.listen_only == 0; }));
+    if ((kept.size() + streams) * kMergeBytesPerStream > memory_bytes) {
       // Nothing is written before every listener passed: the file fails alone.
       return Status::DataError(
           "a listener's history of " + std::to_string(kept.size()) + " kept streams and " +
-          std::to_string(j - i) + " in this file is more than --memory " +
+          std::to_string(streams) + " in this file is more than --memory " +
           std::to_string(memory_bytes >> 20) + " MiB merges (" +
           std::to_string(kMergeBytesPerStream) + " bytes a stream): give more --memory");
     }

@@ -126,8 +126,8 @@ Result<InputShape> SniffJson(std::string_view head, bool whole, const std::strin
   bool page = false;
   std::optional<InputFormat> format = FormatOfKeys(keys, &page);
   // One broken entry must not decide the file: the first entries (up to kSniffEntries that the
-  // head holds whole) vote, a history format above plain plays (whose keys are the fewest), so a
-  // first entry that lacks a field is one reject, not a file read as something else.
+  // head holds whole) vote, so a first entry that lacks a field is one reject, not a file read as
+  // something else, and an extra key in one entry does not turn the file into another format.
   constexpr size_t kSniffEntries = 32;
   if (!page && entries.size() > 1 && format != InputFormat::kSpotifyExtended) {
     std::map<InputFormat, size_t> votes;
@@ -138,12 +138,14 @@ Result<InputShape> SniffJson(std::string_view head, bool whole, const std::strin
       const auto f = FormatOfKeys(TopLevelKeys(text), &is_page);
       if (f && !is_page) ++votes[*f];
     }
+    // The most votes; a tie goes to a history format (plain plays' keys are the fewest).
     std::optional<InputFormat> best;
     for (const auto& [f, n] : votes) {
-      if (f == InputFormat::kPlaysJson) continue;
-      if (!best || n > votes[*best]) best = f;
+      if (!best || n > votes[*best] ||
+          (n == votes[*best] && *best == InputFormat::kPlaysJson)) {
+        best = f;
+      }
     }
-    if (!best && votes.count(InputFormat::kPlaysJson)) best = InputFormat::kPlaysJson;
     if (best) format = best;
   }
   if (!format) {

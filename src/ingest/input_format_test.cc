@@ -313,6 +313,14 @@ TEST(InputFormat, AFirstEntryLackingAFieldIsOutvoted) {
                   R"({"endTime": "2024-05-06 18:43", "artistName": "a", "trackName": "b", "msPlayed": 1}])")
                 .format,
             InputFormat::kSpotifyAccount);
+  // An extra key in one entry of plain plays does not make the file another format.
+  std::string plays = "[";
+  for (int i = 0; i < 40; ++i) {
+    plays += std::string(i ? "," : "") +
+             R"({"ts": "2024-01-01T00:00:00Z", "user": "u", "track": "T1", "ms_played": 40000)" +
+             (i == 10 ? R"(, "listened_at": 1704067200)" : "") + "}";
+  }
+  EXPECT_EQ(Sniff(plays + "]").format, InputFormat::kPlaysJson);
   const InputShape lastfm = Sniff("Sault,Air,Solar,\nSault,Air,Solar,25 Apr 2022 18:00\n");
   EXPECT_EQ(lastfm.format, InputFormat::kLastfmCsv);
   EXPECT_FALSE(lastfm.csv.header);

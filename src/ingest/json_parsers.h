@@ -5,6 +5,9 @@
 
 #include <simdjson.h>
 
+#include <set>
+#include <string_view>
+
 #include "ingest/chunk_parser.h"
 
 namespace encore {
@@ -21,8 +24,13 @@ class KeySet {
         if (keys_[i] == key) return false;
       }
     }
+    if (n_ >= kMax && (seen_ & bit) && more_.count(key)) return false;
     seen_ |= bit;
-    if (n_ < kMax) keys_[n_++] = key;  // (past kMax keys a repeat of a later one goes unseen)
+    if (n_ < kMax) {
+      keys_[n_++] = key;
+    } else {
+      more_.insert(key);  // an entry of many keys (rare): the rest in a set
+    }
     return true;
   }
 
@@ -31,7 +39,23 @@ class KeySet {
   std::string_view keys_[kMax];
   size_t n_ = 0;
   uint64_t seen_ = 0;
+  std::set<std::string_view> more_;
 };
+
+// Whether some object within `e` (at any depth) names a key twice.
+inline bool HasDuplicateKey(simdjson::dom::element e) {
+  if (e.is_object()) {
+    KeySet keys;
+    for (const auto field : simdjson::dom::object(e)) {
+      if (!keys.Add(field.key) || HasDuplicateKey(field.value)) return true;
+    }
+  } else if (e.is_array()) {
+    for (const auto x : simdjson::dom::array(e)) {
+      if (HasDuplicateKey(x)) return true;
+    }
+  }
+  return false;
+}
 
 struct ChunkParser::JsonParsers {
   simdjson::ondemand::parser ondemand;
@@ -40,12 +64,9 @@ struct ChunkParser::JsonParsers {
   // An entry as a DOM object; false when it is not one JSON object. SIMDJSON_PADDING readable
   // bytes must follow it, as they do every entry the readers hand out.
   bool Dom(std::string_view raw, simdjson::dom::object* o) {
-    if (dom.parse(raw.data(), raw.size(), false).get(*o)) return false;
-    KeySet keys;
-    for (const auto field : *o) {
-      if (!keys.Add(field.key)) return false;
-    }
-    return true;
+    simdjson::dom::element e;
+    if (dom.parse(raw.data(), raw.size(), false).get(e) || e.get_object().get(*o)) return false;
+    return !HasDuplicateKey(e);
   }
   // An entry opened for one On-Demand pass over its fields; false when it is not an object.
   bool OnDemand(std::string_view raw, simdjson::ondemand::document* doc,

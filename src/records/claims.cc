@@ -304,6 +304,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_RETURN_IF_ERROR(MetricIsStreams(board.args[0]));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
       ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
+      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("fastest_to", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
       std::vector<Day> first;
       ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
       standings = FastestTo(u, crossings, first, r.kind, n, f);
@@ -313,6 +314,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_ASSIGN_OR_RETURN(int64_t year, Count(board.args[0], "year"));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
       ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
+      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("year_race", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
       ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, nullptr));
       standings = YearRace(u, crossings, r.kind, static_cast<int>(year), n, f);
       what = Thousands(n) + " streams within " + std::to_string(year);
@@ -352,6 +354,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     ENCORE_RETURN_IF_ERROR(
         NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N or monthly_listeners >= N)"));
     ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 0));
+    ENCORE_RETURN_IF_ERROR(f.RefusePeriod("first", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
     const auto [at, op] = FindComparison(c.args[1]);
     if (at == std::string::npos || op != ">=") {
       return Status::InvalidArgument(
@@ -740,6 +743,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     if (!ctx.charts) return Status::NotFound("the store has no chart history");
     ENCORE_ASSIGN_OR_RETURN(int64_t pos, Count(c.args[1], "position"));
     ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 2));
+    ENCORE_RETURN_IF_ERROR(f.RefusePeriod("first_on", "the chart's firsts count no period"));
     ENCORE_ASSIGN_OR_RETURN(
         auto firsts, ChartFirsts(*ctx.charts, Unquote(c.args[0]), static_cast<int>(pos), f, u));
     v.type = Value::Type::kEntity;

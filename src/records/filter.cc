@@ -392,7 +392,9 @@ Filter::Filter() : root_(std::make_shared<Node>()) {}
 
 Status Filter::RefusePeriod(std::string_view where, std::string_view instead) const {
   if (!year && !from && !to) return Status::Ok();
-  const std::string said = year ? "year = " + std::to_string(*year) : from ? "from = " : "to = ";
+  const std::string said = year ? "year = " + std::to_string(*year)
+                           : from ? "from = " + FormatDate(*from)
+                                  : "to = " + FormatDate(*to);
   return Status::InvalidArgument("filter: '" + said + "' sets the period of records most; " +
                                  std::string(where) + " counts none (" + std::string(instead) +
                                  ")");

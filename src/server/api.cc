@@ -793,7 +793,7 @@ Result<Board> GetBoard(const Params& p, const std::string& kind, size_t limit) {
   ENCORE_ASSIGN_OR_RETURN(b.n, p.Count("n", "1e9"));
   ENCORE_ASSIGN_OR_RETURN(b.kind, p.Kind(kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(p.Str("where")));
-  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: race YEAR, first N --year Y, or release_year = Y for songs out that year"));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: a race's year, first's year, or release_year = Y for what came out that year"));
   ENCORE_ASSIGN_OR_RETURN(b.page, GetPage(p, limit));
   return b;
 }

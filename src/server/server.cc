@@ -224,8 +224,42 @@ struct Exchange {
 
 }  // namespace
 
+Status ValidFrameAncestors(const std::string& sources) {
+  std::istringstream in(sources);
+  size_t n = 0;
+  bool none = false;
+  for (std::string s; in >> s; ++n) {
+    if (s == "'self'" || s == "'none'") {
+      none = none || s == "'none'";
+      continue;
+    }
+    const size_t scheme = s.find("://");
+    const std::string host = scheme == std::string::npos ? "" : s.substr(scheme + 3);
+    const bool ok_scheme = scheme != std::string::npos &&
+                           (s.compare(0, scheme, "https") == 0 || s.compare(0, scheme, "http") == 0);
+    const bool ok_host = !host.empty() && host.find_first_not_of(
+                                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789.-:*") == std::string::npos &&
+                         host.find('*', 1) == std::string::npos;
+    if (!ok_scheme || !ok_host) {
+      return Status::InvalidArgument("--frame-ancestors takes 'self', 'none' or origins such as "
+                                     "https://news.example.com, not '" + Printable(s) + "'");
+    }
+  }
+  if (n == 0) return Status::InvalidArgument("--frame-ancestors is empty: give 'self', 'none' or origins");
+  if (none && n > 1) return Status::InvalidArgument("--frame-ancestors: 'none' stands alone");
+  return Status::Ok();
+}
+
+std::string FrameOptionsFor(const std::string& sources) {
+  if (sources == "'none'") return "DENY";
+  if (sources == "'self'") return "SAMEORIGIN";
+  return "";
+}
+
 struct Server::Impl {
   ServeOptions opt;
+  std::string frame_options = "SAMEORIGIN";
   int listen_fd = -1;
   int port = 0;
   bool loopback = true;
@@ -416,7 +450,7 @@ struct Server::Impl {
     const std::string path = req.path == "/" ? "/index.html" : req.path;
     res.Header("Content-Security-Policy",
                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-               "connect-src 'self'; frame-ancestors 'none'");
+               "connect-src 'self'; frame-ancestors " + opt.frame_ancestors);
     if (!opt.web_root.empty()) {
       namespace fs = std::filesystem;
       std::error_code ec;
@@ -519,7 +553,7 @@ struct Server::Impl {
     }
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    if (!frame_options.empty()) MHD_add_response_header(r, "X-Frame-Options", frame_options.c_str());
     for (const auto& [k, v] : res.headers) MHD_add_response_header(r, k.c_str(), v.c_str());
     const MHD_Result ok = MHD_queue_response(c, static_cast<unsigned>(res.status), r);
     MHD_destroy_response(r);
@@ -894,6 +928,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeOptions& options) {
   auto impl = std::make_unique<Impl>();
   Impl* p = impl.get();
   p->opt = options;
+  ENCORE_RETURN_IF_ERROR(ValidFrameAncestors(options.frame_ancestors));
+  p->frame_options = FrameOptionsFor(options.frame_ancestors);
   p->loopback = IsLoopback(options.bind);
   p->slots = std::make_unique<Slots>(std::max(1, options.compute_slots));
   ENCORE_ASSIGN_OR_RETURN(p->snap, LoadSnapshot(options.store_dir));

@@ -44,8 +44,18 @@ struct ServeOptions {
   int keep_alive_timeout_s = 5;
   size_t cache_bytes = 64u * 1024 * 1024;  // responses kept per snapshot
   std::string web_root;  // serve the dashboard from this folder instead of the built-in files
+  // Who may show the dashboard in a frame (CSP frame-ancestors): 'self' (default: pages of the
+  // same origin), 'none', or origins such as https://news.example.com (ValidFrameAncestors).
+  std::string frame_ancestors = "'self'";
   bool quiet = false;    // no request log on stderr
 };
+
+// kInvalidArgument unless `sources` is a CSP frame-ancestors list encore takes: 'self', 'none',
+// or space-separated origins (scheme://host[:port], the host may start with *.).
+Status ValidFrameAncestors(const std::string& sources);
+// The X-Frame-Options header that agrees with it: DENY for 'none', SAMEORIGIN for 'self', none
+// (empty) for other origins (the header cannot name them; browsers follow the CSP).
+std::string FrameOptionsFor(const std::string& sources);
 
 class Server {
  public:

@@ -530,7 +530,9 @@ class LocalStore final : public CountStore {
         const StagedDay& st = *u.staged;
         const bool keep_state = !sealed && !st.state.empty();
         if (!st.state.empty() && !keep_state) obsolete.push_back(DataPath(st.state));
-        if (st.rows == 0 && !keep_state) {
+        // A day with no streams left is dropped, unless it holds listeners (short plays only,
+        // under CountingRules::every_play_listens).
+        if (st.rows == 0 && !keep_state && md.listeners.empty()) {
           obsolete.push_back(DataPath(st.segment));
           erase_day();
           continue;
@@ -548,7 +550,7 @@ class LocalStore final : public CountStore {
         next.days[u.day] = md;
         continue;
       }
-      if (u.counts.empty() && (sealed || u.state.empty())) {
+      if (u.counts.empty() && (sealed || u.state.empty()) && md.listeners.empty()) {
         erase_day();
         continue;
       }
