@@ -65,6 +65,8 @@ TEST(CliErrors, StrictModeStopsAtTheFirstBadLine) {
                                 Quote(dir / "b.csv"));
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(Has(r.err, "b.csv:3: bad_country (strict mode)")) << r.err;
+  EXPECT_TRUE(Has(r.err, "without --strict")) << r.err;  // not "run the same command again"
+  EXPECT_FALSE(Has(r.err, "run the same command again")) << r.err;
   // Nothing was committed: the store the run made is gone again.
   EXPECT_FALSE(std::filesystem::exists(dir / "s"));
 }

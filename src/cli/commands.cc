@@ -494,6 +494,11 @@ void AddIngest(CLI::App& app, Action* action) {
         if (code == StatusCode::kInvalidArgument) {  // an option (a time zone): not the store
           return Status(code, report.status().message() + ". " + done);
         }
+        if (code == StatusCode::kDataError && a->o.strict) {  // a bad line: again fails again
+          return Status(code, report.status().message() + ". " + done +
+                                  "; mend or remove that line, or ingest without --strict to "
+                                  "reject it (kept, with its reason) and go on");
+        }
         const std::string next =
             code == StatusCode::kCorruption
                 ? "; a store file is damaged, so running again will fail the same way: restore "
