@@ -373,6 +373,15 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   const RunResult service = RunEncore("records most --service spotfy" + store);
   EXPECT_EQ(service.code, 2);
   EXPECT_TRUE(Has(service.err, "(did you mean 'spotify'?); it has: spotify")) << service.err;
+  // Mistyped values of --kind, --window and --tier get the nearest known one.
+  for (const auto& [cmd, want] : std::vector<std::pair<std::string, std::string>>{
+           {"records fastest 1e9 --kind trak", "(did you mean 'track'?)"},
+           {"listeners --window mnth", "(did you mean 'month'?)"},
+           {"ingest --no-progress --tier fre x.csv", "(did you mean 'free'?)"}}) {
+    const RunResult typo = RunEncore(cmd + store);
+    EXPECT_EQ(typo.code, 2) << cmd;
+    EXPECT_TRUE(Has(typo.err, want)) << cmd << ": " << typo.err;
+  }
   // A period in a filter of a command that counts none is refused, never ignored.
   for (const char* cmd : {"records fastest 1e6 --where 'year = 2024'",
                           "records milestones --where 'year = 2024 and solo'",

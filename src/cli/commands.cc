@@ -340,8 +340,11 @@ void AddIngest(CLI::App& app, Action* action) {
         a->o.history_tier = Tier::kPremium;
       else if (a->tier == "free")
         a->o.history_tier = Tier::kFree;
-      else
-        return Status::InvalidArgument("--tier is premium or free");
+      else {
+        const std::string near = NearestWords(a->tier, {"premium", "free"});
+        return Status::InvalidArgument("--tier is premium or free, not '" + Printable(a->tier) +
+                                       "'" + (near.empty() ? "" : " (did you mean " + near + "?)"));
+      }
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
       if (a->memory_mib < 1 || a->memory_mib > (size_t{1} << 20)) {
         return Status::InvalidArgument("--memory takes MiB, 1 or more");

@@ -147,9 +147,19 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
   return ctx;
 }
 
+// "" or " (did you mean 'x'?)": the known value nearest a mistyped one.
+std::string DidYouMean(const std::string& value, const std::vector<std::string>& known) {
+  const std::string near = NearestWords(value, known);
+  return near.empty() ? "" : " (did you mean " + near + "?)";
+}
+
 Result<EntityKind> KindFlag(const std::string& s) {
   auto k = ParseEntityKind(s);
-  if (!k) return Status::InvalidArgument("--kind must be track, song, release or artist");
+  if (!k) {
+    return Status::InvalidArgument("--kind must be track, song, release or artist, not '" +
+                                   Printable(s) + "'" +
+                                   DidYouMean(s, {"track", "song", "release", "artist"}));
+  }
   return *k;
 }
 
@@ -1173,8 +1183,9 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       ENCORE_ASSIGN_OR_RETURN(EntityKind kind, KindFlag(a->kind));
       auto window = ParseListenerWindow(a->window);
       if (!window) {
-        return Status::InvalidArgument("--window is day, 7d, 28d, month or year, not '" +
-                                       a->window + "'");
+        return Status::InvalidArgument(
+            "--window is day, 7d, 28d, month or year, not '" + Printable(a->window) + "'" +
+            DidYouMean(a->window, {"day", "7d", "28d", "month", "year"}));
       }
       if (!a->name.empty() && (!a->date.empty() || !a->where.empty())) {
         return Status::InvalidArgument(
