@@ -205,6 +205,12 @@ class Filter {
   // kInvalidArgument when the filter sets a period and `where` (a command, an endpoint) counts
   // none: the period is `records most`'s; `instead` says what the caller takes (never ignored).
   Status RefusePeriod(std::string_view where, std::string_view instead) const;
+  // RefusePeriod for a leaderboard (fastest, race, first), in the CLI and the API alike.
+  Status RefusePeriodOfBoard() const {
+    return RefusePeriod("a leaderboard",
+                        "for a year: a race's year, first's year, or release_year = Y for what "
+                        "came out that year");
+  }
 
   struct Node;
 

@@ -37,6 +37,11 @@ struct CountingRules {
   bool every_play_listens = false;
   bool operator==(const CountingRules&) const = default;
 };
+// The listener rule's name where it is written and shown (manifest, status, API): "plays" or
+// "streams".
+inline const char* ListenersRule(const CountingRules& r) {
+  return r.every_play_listens ? "plays" : "streams";
+}
 
 // One row of a day's counts. Rows of a day are sorted by (cell, tier), cells unique per tier.
 struct CountRow {

@@ -277,6 +277,36 @@ void AddSimulate(CLI::App& app, Action* action) {
   });
 }
 
+// On leaving `encore ingest`: the store the run made in a new directory (`armed`), when nothing
+// went into it (no commit; no sales, airplay or catalog beside it), is taken away again.
+struct UnmakeIfEmpty {
+  std::unique_ptr<CountStore>& store;
+  std::string dir;
+  bool armed;
+  ~UnmakeIfEmpty() {
+    if (!armed || !store || store->Stats().generation != 0) return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    // Under the store's lock: what it holds is looked at and taken away, so another ingest
+    // waiting for the lock finds no store (and makes its own), never a half-removed one.
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      const bool fresh = name == "LOCK" || name == "MANIFEST" ||
+                         ((name == "data" || name == "rejects") && fs::is_empty(e.path(), ec));
+      if (!fresh) return;  // sales, airplay, a catalog: something went in
+    }
+    for (const char* name : {"MANIFEST", "data", "rejects"}) fs::remove_all(dir + "/" + name, ec);
+    store.reset();  // the lock released
+    // The directory only if nothing came into it meanwhile (remove fails on one that holds
+    // files: another ingest's store stays).
+    fs::remove(dir + "/LOCK", ec);
+    if (fs::remove(dir, ec)) {
+      std::fprintf(stderr, "encore: nothing went into the new store: %s is removed again\n",
+                   Printable(dir).c_str());
+    }
+  }
+};
+
 void AddIngest(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "ingest", "Count plays or daily totals into the store, each file exactly once");
@@ -321,13 +351,13 @@ void AddIngest(CLI::App& app, Action* action) {
                   "MiB of parsed records held before they are set aside in a spill file in the "
                   "store's folder (bounds memory whatever the file's size)")
       ->capture_default_str();
-  CLI::Option* rule_options[3];
-  rule_options[0] = cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
+  CLI::Option* min_ms_opt =
+      cmd->add_option("--min-ms", a->min_ms, "A new store's stream threshold in ms")
       ->capture_default_str();
-  rule_options[1] =
+  CLI::Option* cap_opt =
       cmd->add_option("--cap", a->cap, "A new store's cap of streams per day, user, track and country")
       ->capture_default_str();
-  rule_options[2] = cmd->add_option("--listeners", a->listeners,
+  CLI::Option* listeners_opt = cmd->add_option("--listeners", a->listeners,
                   "A new store's listeners: users with a counted stream (streams, Spotify's "
                   "rule) or with any play however short (plays)")
       ->capture_default_str();
@@ -340,11 +370,9 @@ void AddIngest(CLI::App& app, Action* action) {
         a->o.history_tier = Tier::kPremium;
       else if (a->tier == "free")
         a->o.history_tier = Tier::kFree;
-      else {
-        const std::string near = NearestWords(a->tier, {"premium", "free"});
+      else
         return Status::InvalidArgument("--tier is premium or free, not '" + Printable(a->tier) +
-                                       "'" + (near.empty() ? "" : " (did you mean " + near + "?)"));
-      }
+                                       "'" + DidYouMean(a->tier, {"premium", "free"}));
       if (a->cap < 1 || a->cap > 65535) return Status::InvalidArgument("--cap must be 1..65535");
       if (a->memory_mib < 1 || a->memory_mib > (size_t{1} << 20)) {
         return Status::InvalidArgument("--memory takes MiB, 1 or more");
@@ -380,40 +408,14 @@ void AddIngest(CLI::App& app, Action* action) {
       }
       // A store this run made in a new directory and into which nothing went (every file failed)
       // is taken away again: a mistyped --store leaves nothing behind.
-      struct UnmakeIfEmpty {
-        std::unique_ptr<CountStore>& store;
-        std::string dir;
-        bool armed;
-        ~UnmakeIfEmpty() {
-          if (!armed || !store || store->Stats().generation != 0) return;
-          namespace fs = std::filesystem;
-          std::error_code ec;
-          // Under the store's lock: what it holds is looked at and taken away, so another ingest
-          // waiting for the lock finds no store (and makes its own), never a half-removed one.
-          for (const auto& e : fs::directory_iterator(dir, ec)) {
-            const std::string name = e.path().filename().string();
-            const bool fresh = name == "LOCK" || name == "MANIFEST" ||
-                               ((name == "data" || name == "rejects") && fs::is_empty(e.path(), ec));
-            if (!fresh) return;  // sales, airplay, a catalog: something went in
-          }
-          for (const char* name : {"MANIFEST", "data", "rejects"}) fs::remove_all(dir + "/" + name, ec);
-          store.reset();  // the lock released
-          // The directory only if nothing came into it meanwhile (remove fails on one that holds
-          // files: another ingest's store stays).
-          fs::remove(dir + "/LOCK", ec);
-          if (fs::remove(dir, ec)) {
-            std::fprintf(stderr, "encore: nothing went into the new store: %s is removed again\n",
-                         Printable(dir).c_str());
-          }
-        }
-      } unmake{store, store_dir, new_dir};
+      const UnmakeIfEmpty unmake{store, store_dir, new_dir};
       // Only the rules given are compared with the store's (--cap 10 to a store of every play's
       // listeners is no change).
       const CountingRules& have = store->rules();
       const bool rule_changed =
-          (rule_options[0]->count() > 0 && have.min_ms != so.rules.min_ms) ||
-          (rule_options[1]->count() > 0 && have.cap != so.rules.cap) ||
-          (rule_options[2]->count() > 0 && have.every_play_listens != so.rules.every_play_listens);
+          (min_ms_opt->count() > 0 && have.min_ms != so.rules.min_ms) ||
+          (cap_opt->count() > 0 && have.cap != so.rules.cap) ||
+          (listeners_opt->count() > 0 && have.every_play_listens != so.rules.every_play_listens);
       if (rule_changed) {
         return Status::FailedPrecondition(
             "this store counts with min-ms " + std::to_string(store->rules().min_ms) + ", cap " +

@@ -74,8 +74,7 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
       members.push_back(list.substr(p, q - p));
       p = q + 1;
     }
-    const std::string near = encore::NearestWords(value, members);
-    return what + (near.empty() ? "" : " (did you mean " + near + "?)");
+    return what + encore::DidYouMean(value, members);
   }
   // Walk the words as CLI11 did: commands while they name one, then options.
   CLI::App* at = &app;
@@ -96,9 +95,8 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
         }
       }
       if (!known) {
-        const std::string near = encore::NearestWords("--" + name, options);
-        return path + ": unknown option --" + name +
-               (near.empty() ? "" : " (did you mean " + near + "?)") + "; " + path + " --help lists them";
+        return path + ": unknown option --" + name + encore::DidYouMean("--" + name, options) + "; " +
+               path + " --help lists them";
       }
       continue;
     }
@@ -121,7 +119,7 @@ std::string Suggestion(CLI::App& app, int argc, char** argv, const CLI::ParseErr
     if (!commands.empty() && (!positional || !near.empty())) {
       // (A command that also takes a word of its own, `chart NAME`: only a near miss of one of
       // its commands is taken for a mistyped command.)
-      return path + ": unknown command '" + a + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
+      return path + ": unknown command '" + a + "'" + encore::DidYouMean(a, commands) +
              "; " + path + " --help lists the commands";
     }
   }

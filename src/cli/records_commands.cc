@@ -116,9 +116,8 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
     if (std::find(have.begin(), have.end(), *ctx->settings.service) == have.end()) {
       std::string list;
       for (const auto& name : have) list += (list.empty() ? "" : ", ") + name;
-      const std::string near = NearestWords(*ctx->settings.service, have);
       return Status::InvalidArgument("--service " + *ctx->settings.service + ": the store counts no such service" +
-                                     (near.empty() ? "" : " (did you mean " + near + "?)") +
+                                     DidYouMean(*ctx->settings.service, have) +
                                      "; it has: " + (list.empty() ? "none" : list));
     }
   }
@@ -145,12 +144,6 @@ Result<std::unique_ptr<Context>> Open(const Common& c, bool need_sales = false) 
     ENCORE_ASSIGN_OR_RETURN(ctx->sales, OpenSalesData(ctx->dir));
   }
   return ctx;
-}
-
-// "" or " (did you mean 'x'?)": the known value nearest a mistyped one.
-std::string DidYouMean(const std::string& value, const std::vector<std::string>& known) {
-  const std::string near = NearestWords(value, known);
-  return near.empty() ? "" : " (did you mean " + near + "?)";
 }
 
 Result<EntityKind> KindFlag(const std::string& s) {
@@ -245,7 +238,7 @@ Result<Board> OpenBoard(const BoardArgs& a) {
   ENCORE_ASSIGN_OR_RETURN(b.n, CountArg("N", a.n));
   ENCORE_ASSIGN_OR_RETURN(b.kind, KindFlag(a.kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(a.c.where));
-  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: a race's year, first's year, or release_year = Y for what came out that year"));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriodOfBoard());
   ENCORE_ASSIGN_OR_RETURN(b.ctx, Open(a.c));
   ENCORE_ASSIGN_OR_RETURN(
       b.crossings, CrossingsAt(*b.ctx->store, b.ctx->state, b.ctx->settings, b.n, &b.first_day));
@@ -452,7 +445,7 @@ Status ListAllMilestones(const Context& ctx, EntityKind kind, const MilestoneFil
     const std::string date = FormatDate(x.day);
     if (format == "csv") {
       std::printf("%s,%s,%s,%s,%lld,%s,%lld,%lld,%lld\n", kind_name.c_str(),
-                  CsvField(s.id).c_str(), CsvField(s.name).c_str(), counted.c_str(),
+                  CsvField(s.id).c_str(), SpreadsheetCsvField(s.name).c_str(), counted.c_str(),
                   static_cast<long long>(x.threshold), date.c_str(), static_cast<long long>(days),
                   static_cast<long long>(x.before), static_cast<long long>(x.after));
     } else if (format == "json") {
@@ -1449,7 +1442,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           const Entity e = u.Describe(s->entity);
           std::printf("%zu,%s,%s,%s,%llu,%llu,%lld,%llu,%s\n", ++rank,
                       std::string(EntityKindName(e.kind)).c_str(), CsvField(e.id).c_str(),
-                      CsvField(e.name).c_str(), static_cast<unsigned long long>(s->listeners),
+                      SpreadsheetCsvField(e.name).c_str(), static_cast<unsigned long long>(s->listeners),
                       static_cast<unsigned long long>(s->before),
                       static_cast<long long>(s->listeners) - static_cast<long long>(s->before),
                       static_cast<unsigned long long>(s->peak), FormatDate(s->peak_day).c_str());

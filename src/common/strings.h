@@ -47,6 +47,20 @@ inline std::string CsvField(std::string_view s) {
   return out + "\"";
 }
 
+// A CSV field for a table people open in a spreadsheet (names come from anyone's exports): one
+// that a spreadsheet would read as a formula (=, +, -, @, a tab or CR first; not a signed number
+// such as "+2") is led by a single quote (OWASP's rule against CSV injection), then CsvField.
+// Not for files encore reads back (export daily keeps its ids as they are).
+inline std::string SpreadsheetCsvField(std::string_view s) {
+  const bool signed_number = s.size() > 1 && (s[0] == '+' || s[0] == '-') &&
+                             s.find_first_not_of("0123456789.,", 1) == std::string_view::npos;
+  if (!s.empty() && !signed_number &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {
+    return CsvField("'" + std::string(s));
+  }
+  return CsvField(s);
+}
+
 // 1234567 -> "1,234,567".
 inline std::string Thousands(int64_t v) {
   const std::string digits = std::to_string(v < 0 ? -v : v);
@@ -94,6 +108,13 @@ inline std::string NearestWords(std::string_view word, const std::vector<std::st
     out += (i ? " or '" : "'") + near[i].second + "'";
   }
   return out;
+}
+
+// " (did you mean 'a'?)" for the known words nearest `word` (NearestWords), "" when none is near:
+// what every refusal of a mistyped word adds.
+inline std::string DidYouMean(std::string_view word, const std::vector<std::string>& known) {
+  const std::string near = NearestWords(word, known);
+  return near.empty() ? "" : " (did you mean " + near + "?)";
 }
 
 }  // namespace encore

@@ -129,6 +129,8 @@ Result<InputShape> SniffJson(std::string_view head, bool whole, const std::strin
   // head holds whole) vote, so a first entry that lacks a field is one reject, not a file read as
   // something else, and an extra key in one entry does not turn the file into another format.
   constexpr size_t kSniffEntries = 32;
+  // (A first entry with Spotify Extended's keys, the biggest exports, is taken at its word: no
+  // other format has them.)
   if (!page && entries.size() > 1 && format != InputFormat::kSpotifyExtended) {
     std::map<InputFormat, size_t> votes;
     for (size_t e = 0; e < entries.size() && e < kSniffEntries; ++e) {

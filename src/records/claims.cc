@@ -226,6 +226,11 @@ Result<std::vector<Crossing>> CrossingsFor(const ClaimContext& ctx, int64_t n,
 }
 
 // The optional filter argument at `i`.
+// What a claim whose filter sets a period is told to use instead (Filter::RefusePeriod).
+constexpr std::string_view kNoPeriod =
+    "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or "
+    "release_year = Y";
+
 Result<Filter> FilterArg(const Call& c, size_t i) {
   if (c.args.size() <= i) return Filter();
   return Filter::Parse(Unquote(c.args[i]));
@@ -304,7 +309,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_RETURN_IF_ERROR(MetricIsStreams(board.args[0]));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
       ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
-      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("fastest_to", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
+      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("fastest_to", kNoPeriod));
       std::vector<Day> first;
       ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, &first));
       standings = FastestTo(u, crossings, first, r.kind, n, f);
@@ -314,7 +319,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
       ENCORE_ASSIGN_OR_RETURN(int64_t year, Count(board.args[0], "year"));
       ENCORE_ASSIGN_OR_RETURN(int64_t n, Count(board.args[1], "N"));
       ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(board, 2));
-      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("year_race", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
+      ENCORE_RETURN_IF_ERROR(f.RefusePeriod("year_race", kNoPeriod));
       ENCORE_ASSIGN_OR_RETURN(auto crossings, CrossingsFor(ctx, n, nullptr));
       standings = YearRace(u, crossings, r.kind, static_cast<int>(year), n, f);
       what = Thousands(n) + " streams within " + std::to_string(year);
@@ -354,7 +359,7 @@ Result<Value> Evaluate(const Call& c, const ClaimContext& ctx, std::optional<Ent
     ENCORE_RETURN_IF_ERROR(
         NeedArgs(c, 2, 2, "(filter, streams[_in_year(Y)] >= N or monthly_listeners >= N)"));
     ENCORE_ASSIGN_OR_RETURN(Filter f, FilterArg(c, 0));
-    ENCORE_RETURN_IF_ERROR(f.RefusePeriod("first", "a claim of this kind counts no period: use streams_in_year(Y), year_race(Y, …) or release_year = Y"));
+    ENCORE_RETURN_IF_ERROR(f.RefusePeriod("first", kNoPeriod));
     const auto [at, op] = FindComparison(c.args[1]);
     if (at == std::string::npos || op != ">=") {
       return Status::InvalidArgument(

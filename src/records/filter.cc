@@ -248,11 +248,10 @@ Status CheckValue(const Node& n) {
     return Status::InvalidArgument("filter: " + n.attr + " takes = or !=, not " + n.cmp);
   }
   auto unknown = [&](const std::vector<std::string>& known, const std::string& what) {
-    const std::string near = NearestWords(n.value, known);
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
     return Status::InvalidArgument("filter: " + n.attr + " = " + n.value + ": " + what +
-                                   (near.empty() ? "" : " (did you mean " + near + "?)") +
+                                   DidYouMean(n.value, known) +
                                    (list.empty() ? "" : "; one of " + list));
   };
   if (n.attr == "country" && !CountryValue(n.value)) {

@@ -372,7 +372,7 @@ Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
             {"rule",
              {{"min_ms", s.store->rules().min_ms},
               {"cap", s.store->rules().cap},
-              {"listeners", s.store->rules().every_play_listens ? "plays" : "streams"}}},
+              {"listeners", ListenersRule(s.store->rules())}}},
             {"days",
              {{"count", st.days},
               {"open", st.open_days},
@@ -793,7 +793,7 @@ Result<Board> GetBoard(const Params& p, const std::string& kind, size_t limit) {
   ENCORE_ASSIGN_OR_RETURN(b.n, p.Count("n", "1e9"));
   ENCORE_ASSIGN_OR_RETURN(b.kind, p.Kind(kind));
   ENCORE_ASSIGN_OR_RETURN(b.filter, Filter::Parse(p.Str("where")));
-  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriod("a leaderboard", "for a year: a race's year, first's year, or release_year = Y for what came out that year"));
+  ENCORE_RETURN_IF_ERROR(b.filter.RefusePeriodOfBoard());
   ENCORE_ASSIGN_OR_RETURN(b.page, GetPage(p, limit));
   return b;
 }
@@ -1320,9 +1320,8 @@ json ErrorBody(int status, const std::string& message) {
 
 namespace {
 
-// A CSV cell: a string quoted when it must be, one a spreadsheet would take for a formula
-// (=, +, -, @ first; not a signed number) led by a single quote (OWASP's rule against CSV
-// injection: names come from anyone's exports); numbers as JSON writes them; null empty.
+// A CSV cell of a JSON value: numbers and booleans as JSON writes them, null empty, a list of
+// values joined by "; ", anything else as compact JSON; text through SpreadsheetCsvField.
 std::string CsvCell(const json& v) {
   if (v.is_null()) return "";
   if (v.is_number() || v.is_boolean()) return v.dump();
@@ -1336,17 +1335,7 @@ std::string CsvCell(const json& v) {
   } else {
     s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  // (A signed number, "+2" or "-3", is data, not a formula.)
-  const bool signed_number = s.size() > 1 && (s[0] == '+' || s[0] == '-') &&
-                             s.find_first_not_of("0123456789.,", 1) == std::string::npos;
-  if (!s.empty() && !signed_number &&
-      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) {
-    s.insert(0, "'");
-  }
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  return SpreadsheetCsvField(s);
 }
 
 // An object of equal-length arrays ({"dates": [...], "streams": [...]}, a series) as rows.
@@ -1457,35 +1446,6 @@ Result<std::string> TableCsv(const json& body, const std::string& table_name) {
   return out;
 }
 
-Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r);
-
-}  // namespace
-
-// format=json (the default) or format=csv (the answer's table; `table` names which), for every
-// read endpoint.
-Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
-  auto f = r.params.find("format");
-  if (f == r.params.end()) return HandleReadJson(s, r);
-  if (f->second != "json" && f->second != "csv") {
-    return Status::InvalidArgument("format is json or csv, not '" + Printable(f->second) + "'");
-  }
-  ApiRequest plain = r;
-  plain.params.erase("format");
-  std::string table;
-  if (auto t = plain.params.find("table"); t != plain.params.end()) {
-    if (f->second != "csv") return Status::InvalidArgument("table= goes with format=csv");
-    table = t->second;
-    plain.params.erase(t);
-  }
-  ENCORE_ASSIGN_OR_RETURN(ApiReply reply, HandleReadJson(s, plain));
-  if (f->second == "json") return reply;
-  ENCORE_ASSIGN_OR_RETURN(reply.text, TableCsv(reply.body, table));
-  reply.content_type = "text/csv; charset=utf-8";
-  return reply;
-}
-
-namespace {
-
 Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
   const auto parts = Split(r.path);  // "api", "v1", ...
   const Params p(r);
@@ -1522,6 +1482,29 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
 }
 
 }  // namespace
+
+// format=json (the default) or format=csv (the answer's table; `table` names which), for every
+// read endpoint.
+Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
+  auto f = r.params.find("format");
+  if (f == r.params.end()) return HandleReadJson(s, r);
+  if (f->second != "json" && f->second != "csv") {
+    return Status::InvalidArgument("format is json or csv, not '" + Printable(f->second) + "'");
+  }
+  ApiRequest plain = r;
+  plain.params.erase("format");
+  std::string table;
+  if (auto t = plain.params.find("table"); t != plain.params.end()) {
+    if (f->second != "csv") return Status::InvalidArgument("table= goes with format=csv");
+    table = t->second;
+    plain.params.erase(t);
+  }
+  ENCORE_ASSIGN_OR_RETURN(ApiReply reply, HandleReadJson(s, plain));
+  if (f->second == "json") return reply;
+  ENCORE_ASSIGN_OR_RETURN(reply.text, TableCsv(reply.body, table));
+  reply.content_type = "text/csv; charset=utf-8";
+  return reply;
+}
 
 std::string StoreStamp(const std::string& dir) {
   std::string stamp;

@@ -103,7 +103,7 @@ std::string EncodeManifest(const Manifest& m) {
                {"rules",
                 {{"min_ms", m.rules.min_ms},
                  {"cap", m.rules.cap},
-                 {"listeners", m.rules.every_play_listens ? "plays" : "streams"}}},
+                 {"listeners", ListenersRule(m.rules)}}},
                {"sealed_before", m.sealed_before ? json(FormatDate(*m.sealed_before)) : json()},
                {"services", m.services},
                {"tracks", {{"file", m.tracks_file}, {"count", m.track_count}}},
