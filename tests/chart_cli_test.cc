@@ -84,7 +84,14 @@ TEST(ChartCli, ImportShowRunVerifyAndErrors) {
   EXPECT_TRUE(Has(r.err, "no chart 'no-such-chart'") && Has(r.err, "test-hot")) << r.err;
   r = RunEncore("chart test-hot --date 2023-01-01" + store);
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(Has(r.err, "the data runs 2024-01-06..2024-01-20")) << r.err;
+  EXPECT_TRUE(Has(r.err, "no test-hot edition on or before 2023-01-01: the first is dated 2024-01-06"))
+      << r.err;
+  // A date past the data gets the last edition, and says so.
+  r = RunEncore("chart test-hot --date 2030-01-01" + store);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "test-hot dated 2024-01-20 (the last edition on or before 2030-01-01)")) << r.out;
+  EXPECT_TRUE(Has(r.out, "note: the last edition kept is dated 2024-01-20 (the data runs 2024-01-06..2024-01-20)"))
+      << r.out;
   EXPECT_EQ(RunEncore("chart test-hot --date 2024-02-30" + store).code, 2);
   WriteText(dir / "plays.csv", "ts,user,track,ms_played,country,tier\n");
   r = RunEncore("chart import " + Quote(dir / "plays.csv") + store);
@@ -184,8 +191,9 @@ TEST(ChartCli, CaseSpotifyChartsOldSite) {
     EXPECT_EQ(j["date"], "2018-07-19");
     ASSERT_EQ(j["entries"].size(), 2u);
     EXPECT_EQ(j["entries"][0]["title"], "In My Feelings");
-    EXPECT_EQ(j["entries"][0]["metric"], 43950715);
-    EXPECT_EQ(j["entries"][1]["metric"], 33681056);
+    EXPECT_EQ(j["value_name"], "streams");
+    EXPECT_EQ(j["entries"][0]["value"], 43950715);
+    EXPECT_EQ(j["entries"][1]["value"], 33681056);
   }
 }
 
@@ -264,8 +272,8 @@ TEST(ChartCli, CompiledFromCountsExplainedAndKept) {
   }
   EXPECT_TRUE(seven) << r.out;
   for (size_t i = 1; i < j["entries"].size(); ++i)  // ranked by streams
-    EXPECT_GE(j["entries"][i - 1]["streams"].get<double>(),
-              j["entries"][i]["streams"].get<double>());
+    EXPECT_GE(j["entries"][i - 1]["value"].get<double>(),
+              j["entries"][i]["value"].get<double>());
   r = RunEncore("chart spotify-weekly --date 2024-01-11 --country KR" + store);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "spotify-weekly (Spotify-style Weekly Top 200), KR, dated 2024-01-11"))

@@ -229,8 +229,8 @@ async function charts() {
 }
 
 async function chart(name, params) {
-  const path = '/charts/' + encodeURIComponent(name) + qs({ date: params.date, region: params.region,
-    hour: params.hour, country: params.country, limit: 200 });
+  const path = '/charts/' + encodeURIComponent(name) + qs({ date: params.date,
+    region: params.region || params.country, hour: params.hour, limit: 200 });
   const c = await api(path);
   const go = over => '#/chart/' + encodeURIComponent(name) + qs({ ...params, ...over });
   const nav = el('div', { class: 'toolbar' },
@@ -244,14 +244,14 @@ async function chart(name, params) {
   const valueName = c.value_name || 'value';
   const table = el('table', { 'data-testid': 'chart-table' },
     el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, ''), el('th', {}, 'Title'),
-      el('th', { class: 'num' }, valueName), el('th', { class: 'num' }, 'Last'), el('th', { class: 'num' }, 'Peak'),
-      el('th', { class: 'num' }, 'Weeks'))),
+      el('th', { class: 'num' }, valueName), el('th', { class: 'num' }, c.run_unit === 'days' ? 'Yesterday' : 'Last week'),
+      el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, c.run_unit === 'days' ? 'Days' : 'Weeks'))),
     el('tbody', {}, c.entries.map(e => el('tr', { 'data-testid': 'chart-row' },
       el('td', { class: 'pos' }, e.position),
       el('td', {}, movement(e.movement)),
       el('td', { class: 'title' },
          e.track ? el('a', { href: '#/track/' + encodeURIComponent(e.track) }, e.title) : e.title,
-         el('div', { class: 'artist' }, e.artist)),
+         el('div', { class: 'artist' }, e.artist || (e.in_catalog === false ? 'not in the catalog' : ''))),
       el('td', { class: 'num' }, num(e.value)),
       el('td', { class: 'num' }, e.last_week ?? '–'),
       el('td', { class: 'num' }, e.peak ?? ''),
@@ -290,11 +290,12 @@ async function track(id) {
     el('h2', {}, 'Monthly listeners'), lc,
     runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
-        el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks'),
-        el('th', { class: 'num' }, 'Weeks at No. 1'))),
+        el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks (days)'),
+        el('th', { class: 'num' }, 'At No. 1'))),
         el('tbody', {}, runs.map(r => el('tr', {}, el('td', {}, r.chart, el('div', { class: 'artist' }, r.title)),
           el('td', {}, `No. ${r.debut.position} on ${r.debut.date}`), el('td', { class: 'num' }, r.peak),
-          el('td', { class: 'num' }, r.weeks ?? r.days), el('td', { class: 'num' }, r.weeks_at_1 ?? r.days_at_1)))))] : null,
+          el('td', { class: 'num' }, r.weeks ?? `${r.days} days`),
+          el('td', { class: 'num' }, r.weeks_at_1 ?? `${r.days_at_1} days`)))))] : null,
     t.news && t.news.length ? [el('h2', {}, 'News'), el('div', { class: 'news' }, newsList(t.news.slice(0, 10)))] : null);
   done('track');
 }

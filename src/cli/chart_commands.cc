@@ -418,136 +418,79 @@ void AddVerify(CLI::App* chart, Action* action) {
   });
 }
 
-// `encore chart NAME --date D`: the edition on D (or the last one before it).
+// A date flag's value when given.
+Result<std::optional<Day>> OptionalDate(const std::string& flag, const std::string& value) {
+  if (value.empty()) return std::optional<Day>();
+  ENCORE_ASSIGN_OR_RETURN(const Day d, ParseDateFlag(flag, value));
+  return std::optional<Day>(d);
+}
+
+// The compiled chart date a date flag means (views::CompiledDate).
+Result<Day> CompiledDateFlag(const ChartMethod& m, const CountStore& store, const std::string& flag,
+                             const std::string& value) {
+  ENCORE_ASSIGN_OR_RETURN(const auto d, OptionalDate(flag, value));
+  return views::CompiledDate(m, store, d);
+}
+
+// Prints a chart view (views/views.h) cut to `top` entries: its JSON, with the paging fields that
+// say how many were left out, or a table of the same columns with a line saying so.
+void PrintChartView(json view, size_t top, const std::string& format, const std::string& heading) {
+  const json entries = std::move(view["entries"]);
+  views::PutPage(&view, "entries", entries, 0, top);
+  if (format == "json") {
+    std::cout << view.dump(1) << "\n";
+    return;
+  }
+  std::printf("%s\n", heading.c_str());
+  const bool runs = !view["entries"].empty() && !view["entries"][0]["movement"].is_null();
+  const bool days = view.value("run_unit", "") == "days";
+  const std::string value = view["value_name"].is_null() ? "" : view["value_name"].get<std::string>();
+  if (runs) {
+    std::printf("%4s %5s  %-40s %-28s %4s %4s %4s %6s %14s\n", "pos", "move", "title", "artist", "last",
+                "peak", days ? "days" : "wks", "streak", value.c_str());
+  } else {
+    std::printf("%4s  %-40s %-28s %14s\n", "pos", "title", "artist", value.c_str());
+  }
+  for (const json& e : view["entries"]) {
+    const std::string v = !e.contains("value")             ? ""
+                          : e["value"].is_number_integer() ? Thousands(e["value"].get<int64_t>())
+                                                           : Points(e["value"].get<double>());
+    const std::string title = Printable(e["title"].get<std::string>());
+    const std::string artist = e.value("in_catalog", true) || !e["artist"].get<std::string>().empty()
+                                   ? Printable(e["artist"].get<std::string>())
+                                   : "(not in the catalog)";
+    if (runs) {
+      const std::string last =
+          e["last_week"].is_null() ? "-" : std::to_string(e["last_week"].get<int>());
+      std::printf("%4d %5s  %-40.40s %-28.28s %4s %4d %4d %6d %14s\n", e["position"].get<int>(),
+                  e["movement"].get<std::string>().c_str(), title.c_str(), artist.c_str(),
+                  last.c_str(), e["peak"].get<int>(), e["weeks"].get<int>(), e["streak"].get<int>(),
+                  v.c_str());
+    } else {
+      std::printf("%4d  %-40.40s %-28.28s %14s\n", e["position"].get<int>(), title.c_str(),
+                  artist.c_str(), v.c_str());
+    }
+  }
+  const size_t total = view["total"].get<size_t>();
+  if (total > top) std::printf("(%zu of %zu entries: --top %zu shows them all)\n", top, total, total);
+  for (const auto& n : view["notes"]) std::printf("note: %s\n", n.get<std::string>().c_str());
+}
+
+// `encore chart NAME --date D`: the kept edition on D (or the last one before it).
 Status ShowChart(const std::string& store, const std::string& name, const std::string& date_flag,
                  size_t top, const std::string& format) {
   ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(store, false));
   ENCORE_ASSIGN_OR_RETURN(ChartSummary c, FindChart(*history, name));
-  Day date = c.last;
-  if (!date_flag.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(date, ParseDateFlag("--date", date_flag));
-  }
-  if (date < c.first || date > c.last + 6) {
-    return Status::NotFound("no " + name + " edition on " + FormatDate(date) + ": the data runs " +
-                            FormatDate(c.first) + ".." + FormatDate(c.last));
-  }
-  ENCORE_ASSIGN_OR_RETURN(auto stored, history->Editions(name, std::nullopt, date));
-  if (stored.empty())
-    return Status::NotFound("no " + name + " edition on or before " + FormatDate(date));
-  std::vector<ChartRepair> repairs;
-  const auto editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
-  const auto runs = ComputeRuns(editions);
-  const ChartEdition& ed = editions.back();
-  const auto& stats = runs.back();
-  const bool metric = std::any_of(ed.entries.begin(), ed.entries.end(),
-                                  [](const ChartEntry& e) { return e.metric.has_value(); });
-  if (format == "json") {
-    json rows = json::array();
-    for (size_t j = 0; j < ed.entries.size() && j < top; ++j) {
-      const ChartEntry& e = ed.entries[j];
-      const RunStats& r = stats[j];
-      json row = {{"position", e.position},
-                  {"movement", Movement(r, e.position)},
-                  {"title", e.title},
-                  {"artist", e.artist},
-                  {"last_week", r.last ? json(*r.last) : json()},
-                  {"peak", r.peak},
-                  {"weeks", r.weeks},
-                  {"streak", r.streak}};
-      if (e.metric) row["metric"] = *e.metric;
-      rows.push_back(row);
-    }
-    std::cout << json{{"chart", name}, {"date", FormatDate(ed.date)}, {"entries", rows}}.dump(1)
-              << "\n";
-    return Status::Ok();
-  }
-  std::printf(
-      "%s dated %s%s\n", name.c_str(), FormatDate(ed.date).c_str(),
-      ed.date != date ? (" (the last edition on or before " + FormatDate(date) + ")").c_str() : "");
-  std::printf("%4s %5s  %-40s %-28s %4s %4s %4s %6s%s\n", "pos", "move", "title", "artist", "last",
-              "peak", "wks", "streak", metric ? "        streams" : "");
-  for (size_t j = 0; j < ed.entries.size() && j < top; ++j) {
-    const ChartEntry& e = ed.entries[j];
-    const RunStats& r = stats[j];
-    std::printf("%4d %5s  %-40.40s %-28.28s %4s %4d %4d %6d%s\n", e.position,
-                Movement(r, e.position).c_str(), e.title.c_str(), e.artist.c_str(),
-                Opt(r.last).c_str(), r.peak, r.weeks, r.streak,
-                e.metric ? ("  " + Pad(Thousands(*e.metric), 13)).c_str() : "");
-  }
+  ENCORE_ASSIGN_OR_RETURN(const auto date, OptionalDate("--date", date_flag));
+  ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(store)));
+  ENCORE_ASSIGN_OR_RETURN(json view, views::KeptChartJson(*history, catalog, c.chart, date));
+  const std::string shown = view["date"].get<std::string>();
+  const std::string asked = date ? FormatDate(*date) : shown;
+  PrintChartView(std::move(view), top, format,
+                 c.chart + " dated " + shown +
+                     (asked != shown ? " (the last edition on or before " + asked + ")" : ""));
   return Status::Ok();
 }
-
-}  // namespace
-
-Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Catalog& catalog,
-                                                const Track& t) {
-  std::vector<std::string> ids = {t.id};
-  for (const Track* v :
-       Resolve(catalog, catalog.NamesOf(t.primary, " & ") + " - " + t.title).versions)
-    ids.push_back(v->id);
-  ENCORE_ASSIGN_OR_RETURN(auto keys, history.SongsOfTracks(ids));
-  return std::set<std::string>(keys.begin(), keys.end());
-}
-
-json ChartRunJson(const std::string& chart, int period, const ChartRun& r) {
-  auto dates = [](const std::vector<Day>& ds) {
-    json a = json::array();
-    for (Day d : ds) a.push_back(FormatDate(d));
-    return a;
-  };
-  json positions = json::array();
-  for (const auto& [d, p] : r.positions) positions.push_back({FormatDate(d), p});
-  // A daily chart counts days on the chart; a weekly one weeks.
-  const std::string unit = period == 1 ? "days" : "weeks";
-  json j = {{"chart", chart},
-            {"title", r.title},
-            {"artist", r.artist},
-            {"period", period == 1 ? "day" : "week"},
-            {"carried_in", r.carried_in},
-            // Its first edition in the data: its debut, unless it was on the chart before.
-            {"debut", {{"date", FormatDate(r.first)}, {"position", r.first_position}}},
-            {"debut_in_data", r.debut_in_data},
-            {"peak", r.peak},
-            {"peak_date", r.peak_date ? json(FormatDate(*r.peak_date)) : json()},
-            {unit + "_at_peak", r.weeks_at_peak},
-            {unit, r.weeks},
-            {unit + "_at_1", r.weeks_at_1},
-            {unit + "_at_1_before_data", r.weeks_at_1_before},
-            {"longest_streak", r.longest_streak},
-            {"longest_at_1", r.longest_at_1},
-            {"reentries", dates(r.reentries)},
-            {"new_runs", dates(r.new_runs)},
-            {"exits", dates(r.exits)},
-            {"last", FormatDate(r.last)},
-            {"positions", positions}};
-  return j;
-}
-
-Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
-                           const std::function<bool(const ChartEntry&)>& matches) {
-  json out = json::array();
-  for (const auto& name : names) {
-    ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(name));
-    // Which identities are asked for, judged on the entries as stored (before identities
-    // that share a publisher id are joined).
-    std::set<std::string> wanted;
-    const auto linked = LinkIdentities(stored);
-    for (size_t i = 0; i < stored.size(); ++i)
-      for (size_t j = 0; j < stored[i].entries.size(); ++j)
-        if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
-    if (wanted.empty()) continue;
-    std::vector<ChartRepair> repairs;
-    const auto editions = RepairEditions(linked, &repairs);
-    const auto runs = ComputeRuns(editions);
-    const int period = ChartPeriod(editions);
-    for (const ChartRun& r :
-         SongRuns(editions, runs, [&](const std::string& song) { return wanted.count(song) > 0; }))
-      out.push_back(ChartRunJson(name, period, r));
-  }
-  return out;
-}
-
-namespace {
 
 // A song's or an artist's runs on every chart of the history (or one).
 void AddRun(CLI::App* chart, Action* action) {
@@ -682,22 +625,6 @@ void AddRun(CLI::App* chart, Action* action) {
   });
 }
 
-}  // namespace
-
-// The region a compiled chart is asked for: --country, else the methodology's first region.
-std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
-  if (!country.empty()) {
-    if (country == "GLOBAL" || country == "global") return "global";
-    if (country == "global-excl-us") return country;
-    if (auto code = CountryOfText(country)) return CountryName(*code);  // "kr", "South Korea"
-    return country;
-  }
-  const auto* regions = m.Get("regions", date);
-  if (!regions || regions->empty() || (*regions)[0] == "countries") return "global";
-  return (*regions)[0];
-}
-
-namespace {
 
 struct CompiledContext {
   std::unique_ptr<CountStore> store;
@@ -717,132 +644,27 @@ Result<CompiledContext> OpenCounts(const std::string& flag) {
   return c;
 }
 
-}  // namespace
-
-Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, const std::string& flag) {
-  const auto days = store.Days();
-  if (days.empty())
-    return Status::NotFound("the store has no counts to compile " + m.name + " from");
-  Day chart_date;
-  if (!flag.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(Day date, ParseDateFlag("--date", flag));
-    chart_date = ChartDateOnOrBefore(m, date);
-  } else {
-    // The latest chart whose whole period is counted (a chart may be dated days after it).
-    chart_date = ChartDateOnOrBefore(m, days.back() + 31);
-    while (ChartPeriod(m, chart_date)->second > days.back())
-      chart_date = ChartDateOnOrBefore(m, chart_date - 1);
-  }
-  auto period = ChartPeriod(m, chart_date);
-  if (!period.ok()) return period.status();
-  if (period->second < days.front() || period->first > days.back()) {
-    return Status::NotFound("no " + m.name + " chart dated " + FormatDate(chart_date) +
-                            ": the counts run " + FormatDate(days.front()) + ".." +
-                            FormatDate(days.back()));
-  }
-  return chart_date;
-}
-
-Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region) {
-  RegionEnd e;
-  std::optional<CountryCode> code;
-  if (region.size() == 2) code = ParseCountry(region, false);
-  e.where = region.size() == 2 ? "in " + region : "anywhere";
-  ENCORE_ASSIGN_OR_RETURN(e.last, LastDayWithStreams(store, code));
-  if (!e.last) return e;
-  e.edition = ChartDateOnOrBefore(m, *e.last + 31);
-  for (auto p = ChartPeriod(m, e.edition); p.ok() && p->first > *e.last; p = ChartPeriod(m, e.edition)) {
-    e.edition = ChartDateOnOrBefore(m, e.edition - 1);
-  }
-  return e;
-}
-
-Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, const std::string& region,
-                               Day from, Day to, bool date_given) {
-  ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, store, region));
-  EmptyEdition e;
-  if (!end.last) {
-    e.note = "no streams are counted " + end.where + " in the store's last 400 days";
-  } else if (!date_given && *end.last < from) {
-    ENCORE_ASSIGN_OR_RETURN(e.instead, CompiledDate(m, store, FormatDate(end.edition)));
-    e.note = "the latest edition with streams " + end.where + ": they end on " + FormatDate(*end.last) +
-             ", the store's counts on " + FormatDate(store.Days().back());
-  } else {
-    e.note = "no track has streams " + end.where + " in " + FormatDate(from) + ".." + FormatDate(to) +
-             "; the last day with streams " + end.where + " is " + FormatDate(*end.last) +
-             " (the edition dated " + FormatDate(end.edition) + ")";
-  }
-  return e;
-}
-
-namespace {
 
 Status ShowCompiled(const ChartMethod& m, const std::string& store_flag,
-                    const std::string& date_flag, const std::string& country, size_t top,
+                    const std::string& date_flag, const std::string& region, size_t top,
                     const std::string& format) {
+  ENCORE_ASSIGN_OR_RETURN(const auto date, OptionalDate("--date", date_flag));
   ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(store_flag));
-  ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, *ctx.store, date_flag));
-  std::string region = RegionOf(m, date, country);
   const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-  ENCORE_ASSIGN_OR_RETURN(auto series,
-                          CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
-  // An empty edition says why (issue 18): where the region's streams end. Without --date, the
-  // latest edition that has any is shown instead.
-  std::optional<std::string> empty_note;
-  if (series.back().edition.entries.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e, WhenEmpty(m, *ctx.store, region, series.back().from,
-                                                            series.back().to, !date_flag.empty()));
-    if (e.instead) {
-      date = *e.instead;
-      region = RegionOf(m, date, country);
-      ENCORE_ASSIGN_OR_RETURN(series, CompileSeries(*ctx.store, catalog, m, date, region, ctx.sales.get()));
-    }
-    empty_note = e.note;
-  }
-  CompiledChart& c = series.back();
-  if (empty_note) c.notes.insert(c.notes.begin(), *empty_note);
-  const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
-  const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
-                            m.Number("weight free", date, 0) == 1;
-  if (format == "json") {
-    json rows = json::array();
-    for (size_t j = 0; j < c.edition.entries.size() && j < top; ++j) {
-      const ChartEntry& e = c.edition.entries[j];
-      const RunStats& r = c.runs[j];
-      rows.push_back({{"position", e.position},
-                      {"movement", Movement(r, e.position)},
-                      {"title", e.title},
-                      {"artist", e.artist},
-                      {"tracks", c.points[j].tracks},
-                      {"last_week", r.last ? json(*r.last) : json()},
-                      {"peak", r.peak},
-                      {"weeks", r.weeks},
-                      {"streak", r.streak},
-                      {streams_only ? "streams" : unit, c.points[j].points}});
-    }
-    std::cout << json{{"chart", m.name},
-                      {"region", region},
-                      {"date", FormatDate(c.date)},
-                      {"period", {FormatDate(c.from), FormatDate(c.to)}},
-                      {"notes", c.notes},
-                      {"entries", rows}}
-                     .dump(1)
-              << "\n";
-    return Status::Ok();
-  }
-  std::printf("%s (%s), %s, dated %s: %s..%s\n", m.name.c_str(), m.Word("title", date).c_str(),
-              region.c_str(), FormatDate(c.date).c_str(), FormatDate(c.from).c_str(),
-              FormatDate(c.to).c_str());
-  std::printf("%4s %5s  %-40s %-28s %4s %4s %4s %6s %14s\n", "pos", "move", "title", "artist",
-              "last", "peak", "wks", "streak", streams_only ? "streams" : unit.c_str());
-  for (size_t j = 0; j < c.edition.entries.size() && j < top; ++j) {
-    const ChartEntry& e = c.edition.entries[j];
-    const RunStats& r = c.runs[j];
-    std::printf("%4d %5s  %-40.40s %-28.28s %4s %4d %4d %6d %14s\n", e.position,
-                Movement(r, e.position).c_str(), e.title.c_str(), e.artist.c_str(),
-                Opt(r.last).c_str(), r.peak, r.weeks, r.streak, Points(c.points[j].points).c_str());
-  }
-  for (const auto& n : c.notes) std::printf("note: %s\n", n.c_str());
+  std::vector<CompiledChart> series;
+  const views::CompileEdition compile = [&](Day d,
+                                            const std::string& r) -> Result<const CompiledChart*> {
+    ENCORE_ASSIGN_OR_RETURN(series, CompileSeries(*ctx.store, catalog, m, d, r, ctx.sales.get()));
+    return &series.back();
+  };
+  ENCORE_ASSIGN_OR_RETURN(json view,
+                          views::CompiledChartJson(*ctx.store, catalog, m, date, region, compile));
+  const std::string heading = m.name + " (" + view["title"].get<std::string>() + "), " +
+                              view["region"].get<std::string>() + ", dated " +
+                              view["date"].get<std::string>() + ": " +
+                              view["period"][0].get<std::string>() + ".." +
+                              view["period"][1].get<std::string>();
+  PrintChartView(std::move(view), top, format, heading);
   return Status::Ok();
 }
 
@@ -890,29 +712,9 @@ Status ShowStoreChart(const ChartMethod& m, const std::string& store_flag,
       }
       continue;
     }
-    if (format == "json") {
-      json rows = json::array();
-      for (size_t j = 0; j < chart.edition.entries.size() && j < top; ++j) {
-        const ChartEntry& e = chart.edition.entries[j];
-        rows.push_back({{"position", e.position},
-                        {"title", e.title},
-                        {"artist", e.artist},
-                        {"item", chart.points[j].tracks[0]},
-                        {"units", *e.metric}});
-      }
-      std::cout
-          << json{{"chart", m.name}, {"country", c}, {"hour", date_flag}, {"entries", rows}}.dump(1)
-          << "\n";
-      return Status::Ok();
-    }
-    std::printf("%s, %s, the %s hours to the hour of %s\n", m.name.c_str(), c.c_str(),
-                Points(m.Number("window", chart.date, 24)).c_str(), date_flag.c_str());
-    std::printf("%4s  %-40s %-28s %10s\n", "pos", "title", "artist", "units");
-    for (size_t j = 0; j < chart.edition.entries.size() && j < top; ++j) {
-      const ChartEntry& e = chart.edition.entries[j];
-      std::printf("%4d  %-40.40s %-28.28s %10s\n", e.position, e.title.c_str(), e.artist.c_str(),
-                  Thousands(*e.metric).c_str());
-    }
+    PrintChartView(views::StoreChartJson(m, chart, c, *ts - *ts % 3600), top, format,
+                   m.name + ", " + c + ", the " + Points(m.Number("window", chart.date, 24)) +
+                       " hours to the hour of " + date_flag);
   }
   if (all_regions) {
     std::vector<std::pair<std::string, std::vector<std::string>>> list(number_ones.begin(),
@@ -947,25 +749,25 @@ void AddExplain(CLI::App* chart, Action* action) {
   cmd->add_option("name", a->name, "A compiled chart (encore chart list)")->required();
   cmd->add_option("--date", a->date, "Chart date (default: the latest)");
   cmd->add_option("--track", a->track, "Store track id, catalog track id or title")->required();
-  cmd->add_option("--country", a->country, "Region: a country code or GLOBAL");
+  cmd->add_option("--region,--country", a->country, "Region: a country code or GLOBAL (the API's region=)");
   cmd->add_option("--store", a->store, "Store directory");
   cmd->callback([=] {
     *action = [=]() -> Status {
       const ChartMethod* m = FindMethodology(a->name);
       if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
       ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
-      ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(*m, *ctx.store, a->date));
-      std::string region = RegionOf(*m, date, a->country);
+      ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDateFlag(*m, *ctx.store, "--date", a->date));
+      std::string region = views::RegionOf(*m, date, a->country);
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
       ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
                                                             true, ctx.sales.get()));
       // Without --date, an edition after the region's streams end is passed over for the latest
       // that has any (as `chart NAME` does).
       if (c.edition.entries.empty() && a->date.empty()) {
-        ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e, WhenEmpty(*m, *ctx.store, region, c.from, c.to, false));
+        ENCORE_ASSIGN_OR_RETURN(const views::EmptyEdition e, views::WhenEmpty(*m, *ctx.store, region, c.from, c.to, false));
         if (e.instead) {
           date = *e.instead;
-          region = RegionOf(*m, date, a->country);
+          region = views::RegionOf(*m, date, a->country);
           ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
         }
       }
@@ -1021,7 +823,7 @@ void AddExplain(CLI::App* chart, Action* action) {
         for (const auto& n : c.notes) std::printf("  rule: %s\n", n.c_str());
         return Status::Ok();
       }
-      ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(*m, *ctx.store, region));
+      ENCORE_ASSIGN_OR_RETURN(const views::RegionEnd end, views::EndOfRegion(*m, *ctx.store, region));
       return Status::NotFound("'" + a->track + "' has no streams counted for " + m->name + " " +
                               region + " dated " + FormatDate(date) +
                               (end.last ? " (the last day with streams " + end.where + " is " +
@@ -1056,11 +858,11 @@ void AddCompile(CLI::App* chart, Action* action) {
       Day first, last;
       if (!a->from.empty() || !a->to.empty()) {
         ENCORE_ASSIGN_OR_RETURN(first,
-                                CompiledDate(*m, *ctx.store, a->from.empty() ? a->to : a->from));
+                                CompiledDateFlag(*m, *ctx.store, a->from.empty() ? "--to" : "--from", a->from.empty() ? a->to : a->from));
         ENCORE_ASSIGN_OR_RETURN(last,
-                                CompiledDate(*m, *ctx.store, a->to.empty() ? a->from : a->to));
+                                CompiledDateFlag(*m, *ctx.store, a->to.empty() ? "--from" : "--to", a->to.empty() ? a->from : a->to));
       } else {
-        ENCORE_ASSIGN_OR_RETURN(first, CompiledDate(*m, *ctx.store, a->date));
+        ENCORE_ASSIGN_OR_RETURN(first, CompiledDateFlag(*m, *ctx.store, "--date", a->date));
         last = first;
       }
       std::vector<ChartHistory::CompiledDate> batch;
@@ -1145,7 +947,7 @@ void AddChart(CLI::App& app, Action* action) {
   chart->add_flag("--all-regions", a->all_regions,
                   "Hourly store charts: the No. 1 of every country with sales");
   chart->add_option(
-      "--country", a->country,
+      "--region,--country", a->country,
       "Region of a compiled chart: a country code, GLOBAL (default: the chart's first)");
   chart->add_option("--date", a->date, "Chart date YYYY-MM-DD (default: the latest)");
   chart->add_option("--top", a->top, "Entries shown")->capture_default_str();

@@ -180,8 +180,10 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   const RecordsUniverse& u = ctx.state.universe;
   if (format == "json") {
     json rows = json::array();
-    for (size_t i = 0; i < s.size() && i < top; ++i) rows.push_back(StandingJson(u, s[i], value));
-    json out = {{"title", title}, {"standings", rows}};
+    for (const Standing& x : s) rows.push_back(StandingJson(u, x, value));
+    // The paging fields say how many places --top left out (as the API's).
+    json out = {{"title", title}};
+    views::PutPage(&out, "standings", rows, 0, top);
     if (ctx.chart) out["chart_streams"] = ChartStreamsJson(ctx);
     std::cout << out.dump(2) << "\n";
     return;
@@ -1502,25 +1504,6 @@ void AddRecords(CLI::App& app, Action* action) {
 }
 
 void AddListeners(CLI::App& app, Action* action) { AddListenersCommand(app, action); }
-
-json NewsJson(const NewsItem& n) {
-  json j = {{"seq", n.seq},   {"date", FormatDate(n.day)},
-            {"kind", n.kind}, {"entity", n.entity},
-            {"text", n.text}, {"evidence", json::parse(n.evidence, nullptr, false)}};
-  if (n.threshold) j["threshold"] = n.threshold;
-  if (n.year) j["year"] = n.year;
-  return j;
-}
-
-json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value) {
-  const Entity e = u.Describe(s.entity);
-  json r = {{"rank", s.rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id}, {"name", e.name},
-            {value, s.value}, {"evidence", s.evidence}};
-  if (s.day) r["date"] = FormatDate(s.day);
-  if (s.from) r["from"] = FormatDate(*s.from);
-  if (s.reached) r["reached"] = s.reached;
-  return r;
-}
 
 Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit) {
   const size_t from = items.size() > limit ? items.size() - limit : 0;

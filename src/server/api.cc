@@ -13,13 +13,13 @@
 #include "catalog/names.h"
 #include "common/strings.h"
 #include "common/text.h"
-#include "cli/commands.h"
 #include "encore/chart_streams.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
 #include "encore/query.h"
 #include "records/news.h"
 #include "store/clickhouse_client.h"
+#include "views/views.h"
 
 namespace encore::server {
 
@@ -118,25 +118,11 @@ Result<Page> GetPage(const Params& p, size_t def_limit) {
 }
 // Puts items[offset, offset + limit) into out[key] with the paging fields.
 void PutPage(json* out, const std::string& key, const json& items, const Page& page) {
-  json slice = json::array();
-  for (size_t i = page.offset; i < items.size() && i < page.offset + page.limit; ++i)
-    slice.push_back(items[i]);
-  (*out)[key] = std::move(slice);
-  (*out)["total"] = items.size();
-  (*out)["offset"] = page.offset;
-  (*out)["limit"] = page.limit;
-  (*out)["next_offset"] =
-      page.offset + page.limit < items.size() ? json(page.offset + page.limit) : json();
+  views::PutPage(out, key, items, page.offset, page.limit);
 }
 
-// Points and units are whole numbers but for weighted components: shown as integers when whole.
-json Number(double v) {
-  const double r = std::round(v);
-  if (std::fabs(v - r) < 1e-9 && std::fabs(r) < 9e15) return static_cast<int64_t>(r);
-  return v;
-}
-
-json DateOrNull(std::optional<Day> d) { return d ? json(FormatDate(*d)) : json(); }
+using views::DateOrNull;
+using views::Number;
 
 // Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"}.
 json LinkOf(const RecordsUniverse& u, uint32_t e) {
@@ -157,7 +143,7 @@ json LinkOf(const RecordsUniverse& u, uint32_t e) {
 json Standings(const RecordsUniverse& u, const std::vector<Standing>& s, const std::string& value) {
   json rows = json::array();
   for (const auto& x : s) {
-    json j = cli::StandingJson(u, x, value);
+    json j = views::StandingJson(u, x, value);
     j["link"] = LinkOf(u, x.entity);
     rows.push_back(std::move(j));
   }
@@ -259,7 +245,7 @@ json Milestones(const Snapshot& s, uint32_t e) {
 json NewsOf(const Snapshot& s, const std::string& key) {
   json out = json::array();
   for (auto it = s.news.rbegin(); it != s.news.rend(); ++it)
-    if (it->entity == key) out.push_back(cli::NewsJson(*it));
+    if (it->entity == key) out.push_back(views::NewsJson(*it));
   return out;
 }
 
@@ -306,11 +292,11 @@ json EntitySummary(const Snapshot& s, uint32_t e) {
 Result<json> ChartRuns(const Snapshot& s, const Track* t) {
   if (!s.history || !t) return json::array();
   std::lock_guard<std::mutex> lock(s.sqlite_mu);
-  ENCORE_ASSIGN_OR_RETURN(const auto keys, cli::ChartSongsOfTrack(*s.history, s.catalog, *t));
+  ENCORE_ASSIGN_OR_RETURN(const auto keys, views::ChartSongsOfTrack(*s.history, s.catalog, *t));
   ENCORE_ASSIGN_OR_RETURN(const auto charts, s.history->Charts());
   std::vector<std::string> names;
   for (const auto& c : charts) names.push_back(c.chart);
-  return cli::ChartRunsJson(*s.history, names,
+  return views::ChartRunsJson(*s.history, names,
                             [&](const ChartEntry& e) { return keys.count(e.song) > 0; });
 }
 
@@ -428,78 +414,31 @@ Result<ApiReply> ListCharts(const Snapshot& s, const Params& p) {
   return r;
 }
 
-json EntryJson(const ChartEntry& e, const RunStats* run) {
-  json j = {{"position", e.position}, {"title", e.title}, {"artist", e.artist}};
-  if (run) {
-    j["movement"] = Movement(*run, e.position);
-    j["last_week"] = run->last ? json(*run->last) : json();
-    j["peak"] = run->peak;
-    j["weeks"] = run->weeks;
-    j["streak"] = run->streak;
-  } else {
-    j["movement"] = json();
-  }
-  return j;
-}
-
 // A chart kept in the chart history (imported from a publisher, or compiled and stored).
 Result<ApiReply> KeptChart(const Snapshot& s, const std::string& name, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"date", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
   ENCORE_ASSIGN_OR_RETURN(const auto want, p.Date("date"));
-  std::vector<ChartEdition> editions;
+  ApiReply r;
   {
     std::lock_guard<std::mutex> lock(s.sqlite_mu);
-    ENCORE_ASSIGN_OR_RETURN(auto stored, s.history->Editions(name));
-    std::vector<ChartRepair> repairs;
-    editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+    ENCORE_ASSIGN_OR_RETURN(r.body, views::KeptChartJson(*s.history, s.catalog, name, want));
   }
-  if (editions.empty()) return Status::NotFound("no edition of " + name + " is kept");
-  size_t i = editions.size() - 1;
-  if (want) {
-    if (*want < editions.front().date) {
-      return Status::NotFound("no " + name + " edition on or before " + FormatDate(*want) +
-                              ": the first is dated " + FormatDate(editions.front().date));
-    }
-    while (editions[i].date > *want) --i;
-  }
-  const json next = i + 1 < editions.size() ? json(FormatDate(editions[i + 1].date)) : json();
-  editions.resize(i + 1);
-  const auto runs = ComputeRuns(editions);
-  const ChartEdition& ed = editions.back();
-  json entries = json::array();
-  const bool metric = std::any_of(ed.entries.begin(), ed.entries.end(),
-                                  [](const ChartEntry& e) { return e.metric.has_value(); });
-  for (size_t j = 0; j < ed.entries.size(); ++j) {
-    const ChartEntry& e = ed.entries[j];
-    json row = EntryJson(e, &runs.back()[j]);
-    row["song"] = e.song;
-    if (e.metric) row["value"] = *e.metric;
-    const Resolution res = Resolve(s.catalog, e.artist + " - " + e.title);
-    const Track* t = res.match ? res.match : res.versions.empty() ? nullptr : res.versions[0];
-    row["track"] = t ? json(t->id) : json();
-    entries.push_back(std::move(row));
-  }
-  ApiReply r;
-  r.body = {{"chart", name},
-            {"source", "kept"},
-            {"date", FormatDate(ed.date)},
-            {"value_name", metric ? json("streams") : json()},
-            {"previous", i > 0 ? json(FormatDate(editions[i - 1].date)) : json()},
-            {"next", next}};
+  const json entries = std::move(r.body["entries"]);
   PutPage(&r.body, "entries", entries, page);
   return r;
 }
 
 Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, const Params& p) {
-  ENCORE_RETURN_IF_ERROR(p.Only({"hour", "country", "limit", "offset"}));
+  ENCORE_RETURN_IF_ERROR(p.Only({"hour", "region", "country", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
   if (!s.sales) return Status::NotFound(m.name + " is compiled from sales: the store has none");
   const auto hour = p.Get("hour");
-  const auto country = p.Get("country");
+  // region= as every chart takes it (country= too, its first name).
+  const auto country = p.Get("region") ? p.Get("region") : p.Get("country");
   if (!hour || !country) {
     return Status::InvalidArgument(
-        m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH and country");
+        m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH and region");
   }
   auto ts = ParseTimestamp(*hour + (hour->size() == 13 ? ":00:00Z" : ""));
   if (!ts) return Status::InvalidArgument("hour must be YYYY-MM-DDTHH (UTC), not '" + *hour + "'");
@@ -510,23 +449,9 @@ Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, con
     ENCORE_ASSIGN_OR_RETURN(c,
                             CompileStoreChart(*s.sales, s.catalog_or_null(), m, hour_ts, *country));
   }
-  json entries = json::array();
-  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
-    json row = EntryJson(c.edition.entries[j], nullptr);
-    row["value"] = Number(c.points[j].points);
-    row["track"] = c.points[j].tracks.empty() ? json() : json(c.points[j].tracks[0]);
-    entries.push_back(std::move(row));
-  }
   ApiReply r;
-  r.body = {{"chart", m.name},
-            {"source", "compiled"},
-            {"title", m.Word("title", c.date)},
-            {"region", *country},
-            {"hour", FormatTimestamp(hour_ts)},
-            {"value_name", "units"},
-            {"previous", FormatTimestamp(hour_ts - 3600).substr(0, 13)},
-            {"next", FormatTimestamp(hour_ts + 3600).substr(0, 13)},
-            {"notes", c.notes}};
+  r.body = views::StoreChartJson(m, c, *country, hour_ts);
+  const json entries = std::move(r.body["entries"]);
   PutPage(&r.body, "entries", entries, page);
   return r;
 }
@@ -537,99 +462,46 @@ Result<ApiReply> CompiledChartReply(const Snapshot& s, const ChartMethod& m, con
   ENCORE_RETURN_IF_ERROR(p.Only({"date", "region", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
   ENCORE_ASSIGN_OR_RETURN(const auto want, p.Date("date"));
-  ENCORE_ASSIGN_OR_RETURN(Day date, cli::CompiledDate(m, *s.store, want ? FormatDate(*want) : ""));
-  std::string region = cli::RegionOf(m, date, p.Str("region"));
   // The charts up to the latest whose whole period is counted, compiled once per snapshot (a
   // chart's runs depend only on the charts before it, so each is what a series to its date
   // gives); a later date is compiled on its own.
-  ENCORE_ASSIGN_OR_RETURN(const Day latest, cli::CompiledDate(m, *s.store, ""));
-  std::shared_ptr<const std::vector<CompiledChart>> series;
-  {
-    std::lock_guard<std::mutex> lock(s.series_mu);
-    const std::string key = m.name + "|" + region;
-    auto it = s.series.find(key);
-    if (it != s.series.end()) series = it->second;
-    if (!series && date <= latest) {
-      std::lock_guard<std::mutex> sql(s.sqlite_mu);  // sales
-      ENCORE_ASSIGN_OR_RETURN(
-          auto all, CompileSeries(*s.store, s.catalog_or_null(), m, latest, region, s.sales.get()));
-      series = std::make_shared<const std::vector<CompiledChart>>(std::move(all));
-      s.series.emplace(key, series);
-    }
-  }
-  const CompiledChart* found = nullptr;
-  if (series && date <= latest) {
-    auto at = std::lower_bound(series->begin(), series->end(), date,
-                               [](const CompiledChart& c, Day d) { return c.date < d; });
-    if (at != series->end() && at->date == date) found = &*at;
-  }
+  ENCORE_ASSIGN_OR_RETURN(const Day latest, views::CompiledDate(m, *s.store, std::nullopt));
   std::vector<CompiledChart> own;
-  if (!found) {
+  const views::CompileEdition compile = [&](Day date,
+                                            const std::string& region) -> Result<const CompiledChart*> {
+    std::shared_ptr<const std::vector<CompiledChart>> series;
+    {
+      std::lock_guard<std::mutex> lock(s.series_mu);
+      const std::string key = m.name + "|" + region;
+      auto it = s.series.find(key);
+      if (it != s.series.end()) series = it->second;
+      if (!series && date <= latest) {
+        std::lock_guard<std::mutex> sql(s.sqlite_mu);  // sales
+        ENCORE_ASSIGN_OR_RETURN(
+            auto all, CompileSeries(*s.store, s.catalog_or_null(), m, latest, region, s.sales.get()));
+        series = std::make_shared<const std::vector<CompiledChart>>(std::move(all));
+        s.series.emplace(key, series);
+      }
+    }
+    if (series && date <= latest) {
+      // The snapshot keeps the series as long as this request holds its snapshot.
+      auto at = std::lower_bound(series->begin(), series->end(), date,
+                                 [](const CompiledChart& c, Day d) { return c.date < d; });
+      if (at != series->end() && at->date == date) return &*at;
+    }
     std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
     ENCORE_ASSIGN_OR_RETURN(
         own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
-    found = &own.back();
-  }
-  // An empty edition says where its region's streams end; without a date, the latest edition
-  // with streams in the region is given instead (as the CLI: issue 18).
-  std::optional<std::string> empty_note;
-  if (found->edition.entries.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(const cli::EmptyEdition e,
-                            cli::WhenEmpty(m, *s.store, region, found->from, found->to, want.has_value()));
-    if (e.instead) {
-      date = *e.instead;
-      region = cli::RegionOf(m, date, p.Str("region"));
-      std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
-      ENCORE_ASSIGN_OR_RETURN(
-          own, CompileSeries(*s.store, s.catalog_or_null(), m, date, region, s.sales.get()));
-      found = &own.back();
-    }
-    empty_note = e.note;
-  }
-  const CompiledChart& c = *found;
-  const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
-  const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
-                            m.Number("weight free", date, 0) == 1;
-  json entries = json::array();
-  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
-    json row = EntryJson(c.edition.entries[j], &c.runs[j]);
-    row["value"] = Number(c.points[j].points);
-    row["tracks"] = c.points[j].tracks;
-    const Track* t = nullptr;
-    for (const auto& id : c.points[j].tracks)
-      if (!t) t = s.catalog.TrackById(id);
-    row["track"] = t                            ? json(t->id)
-                   : c.points[j].tracks.empty() ? json()
-                                                : json(c.points[j].tracks[0]);
-    if (m.Word("unit", date, "track") == "album") {
-      const Release* rel = t ? s.catalog.ReleaseById(t->release_id) : nullptr;
-      row["release"] = rel ? json(rel->id) : json();
-    }
-    entries.push_back(std::move(row));
-  }
-  const auto days = s.store->Days();
-  const Day prev = ChartDateOnOrBefore(m, date - 1);
-  const Day next = NextChartDate(m, date);
-  auto prev_period = ChartPeriod(m, prev);
-  auto next_period = ChartPeriod(m, next);
+    return &own.back();
+  };
   ApiReply r;
-  r.body = {
-      {"chart", m.name},
-      {"source", "compiled"},
-      {"title", m.Word("title", date)},
-      {"region", region},
-      {"date", FormatDate(c.date)},
-      {"period", {FormatDate(c.from), FormatDate(c.to)}},
-      {"value_name", streams_only ? "streams" : unit},
-      {"previous",
-       prev_period.ok() && prev_period->second >= days.front() ? json(FormatDate(prev)) : json()},
-      {"next",
-       next_period.ok() && next_period->second <= days.back() ? json(FormatDate(next)) : json()},
-      {"notes", c.notes}};
-  if (empty_note) r.body["notes"].insert(r.body["notes"].begin(), *empty_note);
+  Day period_end = 0;
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::CompiledChartJson(*s.store, s.catalog_or_null(), m, want,
+                                                           p.Str("region"), compile, &period_end));
+  const json entries = std::move(r.body["entries"]);
   PutPage(&r.body, "entries", entries, page);
   // A chart whose whole period is sealed no longer changes with new plays.
-  if (s.store->sealed_before() && c.to < *s.store->sealed_before()) r.cache_control = kSealedCache;
+  if (s.store->sealed_before() && period_end < *s.store->sealed_before()) r.cache_control = kSealedCache;
   return r;
 }
 
@@ -648,6 +520,13 @@ Result<ApiReply> GetChart(const Snapshot& s, const std::string& name, const Para
 }
 
 // A track by catalog id or ISRC, or by a store track id the catalog does not know.
+// The records' total of an entity; nullopt when it was never counted.
+std::optional<int64_t> TotalOf(const Snapshot& s, EntityKind kind, const std::string& id) {
+  auto e = s.state.universe.Find(kind, id);
+  if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
+  return s.state.totals[*e];
+}
+
 Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
   const RecordsUniverse& u = s.state.universe;
@@ -667,7 +546,9 @@ Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params
   }
   ApiReply r;
   if (t) {
-    ENCORE_ASSIGN_OR_RETURN(r.body, cli::TrackJson(s.catalog, *t, nullptr));
+    ENCORE_ASSIGN_OR_RETURN(r.body, views::TrackJson(s.catalog, *t, nullptr));
+    // All-time streams from the records' totals, as the artist's (the CLI asks the store).
+    if (auto n = TotalOf(s, EntityKind::kTrack, t->id)) r.body["streams"] = *n;
     r.body["credit"] = s.catalog.CreditOf(*t);
     json artists = json::array();
     for (const auto* list : {&t->primary, &t->featured}) {
@@ -700,13 +581,6 @@ Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params
   return r;
 }
 
-// The records' total of an entity; nullopt when it was never counted.
-std::optional<int64_t> TotalOf(const Snapshot& s, EntityKind kind, const std::string& id) {
-  auto e = s.state.universe.Find(kind, id);
-  if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
-  return s.state.totals[*e];
-}
-
 // What a release's and an artist's page add: the entity's totals, milestones, daily series (every
 // store track that counts for it) and news.
 Status AddEntityParts(const Snapshot& s, EntityKind kind, const std::string& id, const Params& p,
@@ -731,7 +605,7 @@ Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Para
   json tracks = json::array();
   for (const auto& t : s.catalog.tracks()) {
     if (t.release_id != rel->id) continue;
-    ENCORE_ASSIGN_OR_RETURN(json tj, cli::TrackJson(s.catalog, t, nullptr));
+    ENCORE_ASSIGN_OR_RETURN(json tj, views::TrackJson(s.catalog, t, nullptr));
     // Its streams: the records' total (no query per track).
     if (auto n = TotalOf(s, EntityKind::kTrack, t.id)) tj["streams"] = *n;
     tracks.push_back(std::move(tj));
@@ -762,7 +636,7 @@ Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Param
   ApiReply r;
   // Without the count store: the streams come from the records' totals (one read of the store
   // for them all, instead of a query per track).
-  ENCORE_ASSIGN_OR_RETURN(r.body, cli::ArtistJson(s.catalog, *a, nullptr));
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::ArtistJson(s.catalog, *a, nullptr));
   int64_t primary = 0;
   for (const char* key : {"tracks", "featured_on"}) {
     for (auto& t : r.body[key]) {
@@ -1087,7 +961,7 @@ Result<ApiReply> News(const Snapshot& s, const Params& p) {
     if (since && it->day < *since) continue;
     if (!kind.empty() && it->kind != kind) continue;
     if (!entity.empty() && it->entity != entity) continue;
-    items.push_back(cli::NewsJson(*it));
+    items.push_back(views::NewsJson(*it));
   }
   ApiReply r;
   PutPage(&r.body, "items", items, page);
@@ -1131,7 +1005,7 @@ Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
     r.body = {{"query", q}, {"entity", EntitySummary(s, e)}};
     return r;
   }
-  r.body = cli::ResolutionJson(q, Resolve(s.catalog, q));
+  r.body = views::ResolutionJson(q, Resolve(s.catalog, q));
   return r;
 }
 

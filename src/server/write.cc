@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/commands.h"
+#include "views/views.h"
 #include "encore/ingest.h"
 #include "encore/sales.h"
 #include "server/api.h"
@@ -163,7 +163,7 @@ Result<ApiReply> IngestUpload(const std::string& dir, const ApiRequest& r, std::
       ENCORE_ASSIGN_OR_RETURN(RecordsUpdate up,
                               UpdateRecords(dir, *store, &catalog, RecordsSettings{}));
       json news = json::array();
-      for (const auto& n : up.news) news.push_back(cli::NewsJson(n));
+      for (const auto& n : up.news) news.push_back(views::NewsJson(n));
       reply.body["records"] = {{"days_read", up.days_read}, {"full", up.full}, {"news", news}};
       break;
     }

@@ -1,5 +1,4 @@
-// The worlds `encore simulate --world` plays: the demo world built into the binary, or any catalog
-// directory.
+// The worlds `encore simulate --world` and `encore demo` play (sim/world.h).
 #include <unistd.h>
 
 #include <cmath>
@@ -9,12 +8,12 @@
 #include <set>
 
 #include "catalog/names.h"
-#include "cli/commands.h"
-#include "cli/demo_catalog.h"
 #include "common/byte_source.h"
 #include "common/strings.h"
+#include "sim/demo_catalog.h"
+#include "sim/world.h"
 
-namespace encore::cli {
+namespace encore {
 
 Status WriteDemoCatalog(const std::string& dir) {
   std::error_code ec;
@@ -167,4 +166,4 @@ Result<WorldStories> LoadStories(const std::string& world, const Catalog& c) {
   return ParseStories(text, path, c);
 }
 
-}  // namespace encore::cli
+}  // namespace encore

@@ -1,0 +1,305 @@
+// The chart views: an edition of a kept or a compiled chart, a song's chart runs (views/views.h).
+#include <algorithm>
+
+#include "catalog/names.h"
+#include "encore/keys.h"
+#include "encore/query.h"
+#include "views/views.h"
+
+namespace encore::views {
+namespace {
+
+json ChartRunJson(const std::string& chart, int period, const ChartRun& r) {
+  auto dates = [](const std::vector<Day>& ds) {
+    json a = json::array();
+    for (Day d : ds) a.push_back(FormatDate(d));
+    return a;
+  };
+  json positions = json::array();
+  for (const auto& [d, p] : r.positions) positions.push_back({FormatDate(d), p});
+  // A daily chart counts days on the chart; a weekly one weeks.
+  const std::string unit = period == 1 ? "days" : "weeks";
+  json j = {{"chart", chart},
+            {"title", r.title},
+            {"artist", r.artist},
+            {"period", period == 1 ? "day" : "week"},
+            {"carried_in", r.carried_in},
+            // Its first edition in the data: its debut, unless it was on the chart before.
+            {"debut", {{"date", FormatDate(r.first)}, {"position", r.first_position}}},
+            {"debut_in_data", r.debut_in_data},
+            {"peak", r.peak},
+            {"peak_date", r.peak_date ? json(FormatDate(*r.peak_date)) : json()},
+            {unit + "_at_peak", r.weeks_at_peak},
+            {unit, r.weeks},
+            {unit + "_at_1", r.weeks_at_1},
+            {unit + "_at_1_before_data", r.weeks_at_1_before},
+            {"longest_streak", r.longest_streak},
+            {"longest_at_1", r.longest_at_1},
+            {"reentries", dates(r.reentries)},
+            {"new_runs", dates(r.new_runs)},
+            {"exits", dates(r.exits)},
+            {"last", FormatDate(r.last)},
+            {"positions", positions}};
+  return j;
+}
+
+}  // namespace
+
+Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Catalog& catalog,
+                                                const Track& t) {
+  std::vector<std::string> ids = {t.id};
+  for (const Track* v :
+       Resolve(catalog, catalog.NamesOf(t.primary, " & ") + " - " + t.title).versions)
+    ids.push_back(v->id);
+  ENCORE_ASSIGN_OR_RETURN(auto keys, history.SongsOfTracks(ids));
+  return std::set<std::string>(keys.begin(), keys.end());
+}
+
+Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
+                           const std::function<bool(const ChartEntry&)>& matches) {
+  json out = json::array();
+  for (const auto& name : names) {
+    ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(name));
+    // Which identities are asked for, judged on the entries as stored (before identities
+    // that share a publisher id are joined).
+    std::set<std::string> wanted;
+    const auto linked = LinkIdentities(stored);
+    for (size_t i = 0; i < stored.size(); ++i)
+      for (size_t j = 0; j < stored[i].entries.size(); ++j)
+        if (matches(stored[i].entries[j])) wanted.insert(linked[i].entries[j].song);
+    if (wanted.empty()) continue;
+    std::vector<ChartRepair> repairs;
+    const auto editions = RepairEditions(linked, &repairs);
+    const auto runs = ComputeRuns(editions);
+    const int period = ChartPeriod(editions);
+    for (const ChartRun& r :
+         SongRuns(editions, runs, [&](const std::string& song) { return wanted.count(song) > 0; }))
+      out.push_back(ChartRunJson(name, period, r));
+  }
+  return out;
+}
+
+// The region a compiled chart is asked for: --country, else the methodology's first region.
+std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
+  if (!country.empty()) {
+    if (country == "GLOBAL" || country == "global") return "global";
+    if (country == "global-excl-us") return country;
+    if (auto code = CountryOfText(country)) return CountryName(*code);  // "kr", "South Korea"
+    return country;
+  }
+  const auto* regions = m.Get("regions", date);
+  if (!regions || regions->empty() || (*regions)[0] == "countries") return "global";
+  return (*regions)[0];
+}
+
+Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, std::optional<Day> date) {
+  const auto days = store.Days();
+  if (days.empty())
+    return Status::NotFound("the store has no counts to compile " + m.name + " from");
+  Day chart_date;
+  if (date) {
+    chart_date = ChartDateOnOrBefore(m, *date);
+  } else {
+    // The latest chart whose whole period is counted (a chart may be dated days after it).
+    chart_date = ChartDateOnOrBefore(m, days.back() + 31);
+    while (ChartPeriod(m, chart_date)->second > days.back())
+      chart_date = ChartDateOnOrBefore(m, chart_date - 1);
+  }
+  auto period = ChartPeriod(m, chart_date);
+  if (!period.ok()) return period.status();
+  if (period->second < days.front() || period->first > days.back()) {
+    return Status::NotFound("no " + m.name + " chart dated " + FormatDate(chart_date) +
+                            ": the counts run " + FormatDate(days.front()) + ".." +
+                            FormatDate(days.back()));
+  }
+  return chart_date;
+}
+
+Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region) {
+  RegionEnd e;
+  std::optional<CountryCode> code;
+  if (region.size() == 2) code = ParseCountry(region, false);
+  e.where = region.size() == 2 ? "in " + region : "anywhere";
+  ENCORE_ASSIGN_OR_RETURN(e.last, LastDayWithStreams(store, code));
+  if (!e.last) return e;
+  e.edition = ChartDateOnOrBefore(m, *e.last + 31);
+  for (auto p = ChartPeriod(m, e.edition); p.ok() && p->first > *e.last; p = ChartPeriod(m, e.edition)) {
+    e.edition = ChartDateOnOrBefore(m, e.edition - 1);
+  }
+  return e;
+}
+
+Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, const std::string& region,
+                               Day from, Day to, bool date_given) {
+  ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, store, region));
+  EmptyEdition e;
+  if (!end.last) {
+    e.note = "no streams are counted " + end.where + " in the store's last 400 days";
+  } else if (!date_given && *end.last < from) {
+    ENCORE_ASSIGN_OR_RETURN(e.instead, CompiledDate(m, store, end.edition));
+    e.note = "the latest edition with streams " + end.where + ": they end on " + FormatDate(*end.last) +
+             ", the store's counts on " + FormatDate(store.Days().back());
+  } else {
+    e.note = "no track has streams " + end.where + " in " + FormatDate(from) + ".." + FormatDate(to) +
+             "; the last day with streams " + end.where + " is " + FormatDate(*end.last) +
+             " (the edition dated " + FormatDate(end.edition) + ")";
+  }
+  return e;
+}
+
+json EntryJson(const ChartEntry& e, const RunStats* run) {
+  json j = {{"position", e.position}, {"title", e.title}, {"artist", e.artist}};
+  if (run) {
+    j["movement"] = Movement(*run, e.position);
+    j["last_week"] = run->last ? json(*run->last) : json();
+    j["peak"] = run->peak;
+    j["weeks"] = run->weeks;
+    j["streak"] = run->streak;
+  } else {
+    j["movement"] = json();
+  }
+  return j;
+}
+
+Result<json> KeptChartJson(ChartHistory& history, const Catalog& catalog, const std::string& name,
+                           std::optional<Day> date) {
+  ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(name));
+  std::vector<ChartRepair> repairs;
+  std::vector<ChartEdition> editions = RepairEditions(LinkIdentities(std::move(stored)), &repairs);
+  if (editions.empty()) return Status::NotFound("no edition of " + name + " is kept");
+  size_t i = editions.size() - 1;
+  json notes = json::array();
+  if (date) {
+    if (*date < editions.front().date) {
+      return Status::NotFound("no " + name + " edition on or before " + FormatDate(*date) +
+                              ": the first is dated " + FormatDate(editions.front().date));
+    }
+    while (editions[i].date > *date) --i;
+    // A date past the last edition's period is answered by the last edition, and says so.
+    const int period = ChartPeriod(editions);
+    if (i + 1 == editions.size() && *date >= editions[i].date + period) {
+      notes.push_back("the last edition kept is dated " + FormatDate(editions[i].date) + " (the data runs " +
+                      FormatDate(editions.front().date) + ".." + FormatDate(editions[i].date) + ")");
+    }
+  }
+  const json next = i + 1 < editions.size() ? json(FormatDate(editions[i + 1].date)) : json();
+  const json previous = i > 0 ? json(FormatDate(editions[i - 1].date)) : json();
+  editions.resize(i + 1);
+  const auto runs = ComputeRuns(editions);
+  const ChartEdition& ed = editions.back();
+  json entries = json::array();
+  const bool metric = std::any_of(ed.entries.begin(), ed.entries.end(),
+                                  [](const ChartEntry& e) { return e.metric.has_value(); });
+  for (size_t j = 0; j < ed.entries.size(); ++j) {
+    const ChartEntry& e = ed.entries[j];
+    json row = EntryJson(e, &runs.back()[j]);
+    row["song"] = e.song;
+    if (e.metric) row["value"] = *e.metric;
+    const Resolution res = Resolve(catalog, e.artist + " - " + e.title);
+    const Track* t = res.match ? res.match : res.versions.empty() ? nullptr : res.versions[0];
+    row["track"] = t ? json(t->id) : json();
+    entries.push_back(std::move(row));
+  }
+  return json{{"chart", name},
+              {"source", "kept"},
+              {"date", FormatDate(ed.date)},
+              {"run_unit", ChartPeriod(editions) == 1 ? "days" : "weeks"},
+              {"value_name", metric ? json("streams") : json()},
+              {"previous", previous},
+              {"next", next},
+              {"notes", notes},
+              {"entries", entries}};
+}
+
+Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
+                               std::optional<Day> date_asked, const std::string& region_asked,
+                               const CompileEdition& compile, Day* period_end) {
+  ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, store, date_asked));
+  std::string region = RegionOf(m, date, region_asked);
+  ENCORE_ASSIGN_OR_RETURN(const CompiledChart* found, compile(date, region));
+  // An empty edition says where its region's streams end; without a date, the latest edition
+  // with streams in the region is given instead.
+  std::optional<std::string> empty_note;
+  if (found->edition.entries.empty()) {
+    ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e,
+                            WhenEmpty(m, store, region, found->from, found->to, date_asked.has_value()));
+    if (e.instead) {
+      date = *e.instead;
+      region = RegionOf(m, date, region_asked);
+      ENCORE_ASSIGN_OR_RETURN(found, compile(date, region));
+    }
+    empty_note = e.note;
+  }
+  const CompiledChart& c = *found;
+  const bool albums = m.Word("unit", date, "track") == "album";
+  const std::string unit = albums ? "units" : "points";
+  const bool streams_only = unit == "points" && m.Number("weight premium", date, 0) == 1 &&
+                            m.Number("weight free", date, 0) == 1;
+  json entries = json::array();
+  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+    json row = EntryJson(c.edition.entries[j], &c.runs[j]);
+    row["value"] = Number(c.points[j].points);
+    row["tracks"] = c.points[j].tracks;
+    const Track* t = nullptr;
+    if (catalog) {
+      for (const auto& id : c.points[j].tracks)
+        if (!t) t = catalog->TrackById(id);
+    }
+    row["track"] = t                            ? json(t->id)
+                   : c.points[j].tracks.empty() ? json()
+                                                : json(c.points[j].tracks[0]);
+    // A store track the catalog does not know stands by its id, with no artist: it says so.
+    row["in_catalog"] = t != nullptr || catalog == nullptr;
+    if (albums) {
+      const Release* rel = t && catalog ? catalog->ReleaseById(t->release_id) : nullptr;
+      row["release"] = rel ? json(rel->id) : json();
+    }
+    entries.push_back(std::move(row));
+  }
+  const auto days = store.Days();
+  const Day prev = ChartDateOnOrBefore(m, date - 1);
+  const Day next = NextChartDate(m, date);
+  auto prev_period = ChartPeriod(m, prev);
+  auto next_period = ChartPeriod(m, next);
+  json notes = c.notes;
+  if (empty_note) notes.insert(notes.begin(), *empty_note);
+  if (period_end) *period_end = c.to;
+  return json{
+      {"chart", m.name},
+      {"source", "compiled"},
+      {"title", m.Word("title", date)},
+      {"region", region},
+      {"date", FormatDate(c.date)},
+      {"period", {FormatDate(c.from), FormatDate(c.to)}},
+      {"run_unit", m.Word("period", date) == "day" ? "days" : "weeks"},
+      {"value_name", streams_only ? "streams" : unit},
+      {"previous",
+       prev_period.ok() && prev_period->second >= days.front() ? json(FormatDate(prev)) : json()},
+      {"next",
+       next_period.ok() && next_period->second <= days.back() ? json(FormatDate(next)) : json()},
+      {"notes", notes},
+      {"entries", entries}};
+}
+
+json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::string& country,
+                    int64_t hour_ts) {
+  json entries = json::array();
+  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+    json row = EntryJson(c.edition.entries[j], nullptr);
+    row["value"] = Number(c.points[j].points);
+    row["track"] = c.points[j].tracks.empty() ? json() : json(c.points[j].tracks[0]);
+    entries.push_back(std::move(row));
+  }
+  return json{{"chart", m.name},
+              {"source", "compiled"},
+              {"title", m.Word("title", c.date)},
+              {"region", country},
+              {"hour", FormatTimestamp(hour_ts)},
+              {"value_name", "units"},
+              {"previous", FormatTimestamp(hour_ts - 3600).substr(0, 13)},
+              {"next", FormatTimestamp(hour_ts + 3600).substr(0, 13)},
+              {"notes", c.notes},
+              {"entries", entries}};
+}
+
+}  // namespace encore::views

@@ -1,0 +1,134 @@
+// The views: what `encore … --format json` prints and what the HTTP API answers, written once
+// (issue 18). Each takes the engine's answer (a catalog entity, a leaderboard place, a news item,
+// a chart edition or run) and gives the JSON both front ends print; the CLI's tables are printed
+// from these same objects. Nothing here does I/O of its own or knows of HTTP or of flags: a
+// question's inputs (a date, a region, a limit) come in already parsed.
+//
+// Field names are the API's (doc/api/http.md); doc/cli.md says where the CLI prints them.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "encore/catalog.h"
+#include "encore/charts.h"
+#include "encore/compile.h"
+#include "encore/methodology.h"
+#include "encore/records.h"
+#include "encore/status.h"
+#include "encore/store.h"
+
+namespace encore::views {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+// A whole number as an integer, anything else as a double (points and units are whole but for
+// weighted components).
+json Number(double v);
+// "YYYY-MM-DD", or null.
+json DateOrNull(std::optional<Day> d);
+// Puts items[offset, offset + limit) into (*out)[key] with the paging fields `total`, `offset`,
+// `limit` and `next_offset` (null on the last page): how every list is cut, so that a cut list
+// always says how much was left out.
+void PutPage(json* out, const std::string& key, const json& items, size_t offset, size_t limit);
+
+// ---------------------------------------------------------------------------------------------
+// Catalog (doc/catalog.md)
+
+// A catalog artist (with its releases, tracks, featured-on tracks and songs) or track (with its
+// release, credits, version and the song's other versions), with the streams a count store holds
+// for them (store: null for none). Errors: the store's, when it cannot be read.
+Result<json> ArtistJson(const Catalog& c, const Artist& a, const CountStore* store);
+Result<json> TrackJson(const Catalog& c, const Track& t, const CountStore* store);
+// Streams counted for a catalog track: plays name it by its id or its ISRC (shared spec §1), so
+// both are summed. nullopt when there is no store or it has counted neither.
+Result<std::optional<int64_t>> TrackStreams(const CountStore* store, const Track& t);
+// The catalog's tracks a name gives: a track id or ISRC, "Artist - Title" (the match, else the
+// song's versions), or a title (that song's tracks; of the version it names, if any).
+std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name);
+// A query and its resolution to a catalog song and version (`encore resolve`).
+json ResolutionJson(const std::string& query, const Resolution& r);
+
+// ---------------------------------------------------------------------------------------------
+// Records (doc/records.md)
+
+// A news item.
+json NewsJson(const NewsItem& n);
+// A leaderboard place; `value` names the ranked column ("days", "streams").
+json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value);
+
+// ---------------------------------------------------------------------------------------------
+// Charts (doc/charts.md)
+
+// An edition's row: position, title, artist and, with its run, movement, last_week, peak, weeks
+// and streak (movement null without).
+json EntryJson(const ChartEntry& e, const RunStats* run);
+
+// A kept chart's edition `date` means (the last one on or before it; the latest when nullopt):
+// {chart, source: "kept", date, run_unit ("days" or "weeks": what `weeks` and `last_week`
+// count), value_name, previous, next, notes, entries}, each entry with its run,
+// its chart song id, its value (a published metric) and the catalog track it resolves to.
+// Errors: kNotFound when the history has no edition of `name` on or before the date.
+Result<json> KeptChartJson(ChartHistory& history, const Catalog& catalog, const std::string& name,
+                           std::optional<Day> date);
+
+// Compiled charts. The region asked for (`region`: a country code or name, GLOBAL; empty: the
+// methodology's first region).
+std::string RegionOf(const ChartMethod& m, Day date, const std::string& region);
+// The chart date `date` means: the chart dated on or before it; nullopt: the latest chart whose
+// whole period is counted. kNotFound when the store has no counts for it.
+Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, std::optional<Day> date);
+// Where a region's streams end, for an empty edition: the last day with streams in `region` (a
+// country; else anywhere) and the date of the edition whose period holds it.
+struct RegionEnd {
+  std::optional<Day> last;  // nullopt: none in the store's last 400 days
+  Day edition = 0;
+  std::string where;        // "in KR", "anywhere"
+};
+Result<RegionEnd> EndOfRegion(const ChartMethod& m, const CountStore& store, const std::string& region);
+// What an empty edition of `region` counting from..to says, and, when no date was asked for
+// (`date_given` false) and the region's streams end before it, the date of the edition to show
+// instead.
+struct EmptyEdition {
+  std::string note;
+  std::optional<Day> instead;
+};
+Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, const std::string& region,
+                               Day from, Day to, bool date_given);
+
+// Compiles (or finds already compiled) the edition of a methodology dated `date` for `region`;
+// the pointer stays valid as long as the function's owner. The CLI compiles; the server keeps
+// each snapshot's series.
+using CompileEdition = std::function<Result<const CompiledChart*>(Day date, const std::string& region)>;
+// A compiled chart, `date` and `region` as asked (nullopt, empty: the latest, the first region):
+// {chart, source: "compiled", title, region, date, period: [from, to], run_unit, value_name ("streams",
+// "points" or "units"), previous, next (null past the counts), notes, entries}, each entry with
+// its run, value, tracks, the catalog track (and, for an album chart, release). An empty edition
+// says where its region's streams end; without a date, the latest edition that has streams in
+// the region is given instead. `*period_end`, when given, gets the edition's last counted day.
+Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
+                               std::optional<Day> date, const std::string& region,
+                               const CompileEdition& compile, Day* period_end = nullptr);
+// An hourly store chart (an iTunes-style chart from sales, `encore chart NAME --date HOUR`):
+// {chart, source: "compiled", title, region, hour, value_name: "units", previous, next, notes,
+// entries}.
+json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::string& country,
+                    int64_t hour_ts);
+
+// Chart runs on kept charts: the chart songs linked to any version of a catalog track's song; and
+// per chart of `names` and identity that `matches` picks (judged on the entries as stored):
+// debut, peak, weeks, weeks at No. 1, longest streak, re-entries, exits and every position, in
+// order of debut.
+Result<std::set<std::string>> ChartSongsOfTrack(ChartHistory& history, const Catalog& catalog,
+                                                const Track& t);
+Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>& names,
+                           const std::function<bool(const ChartEntry&)>& matches);
+
+}  // namespace encore::views
