@@ -108,6 +108,27 @@ TEST(Serve, ChartsAgreeWithTheCli) {
   }
   auto [code, list] = s.Get("/api/v1/charts");
   ASSERT_EQ(code, 200);
+  EXPECT_EQ(list, Cli("chart list"));
+  // --format csv is the table of the same view, as the API's format=csv gives it.
+  auto c = s.Client();
+  for (const auto& [path, args] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/charts/spotify-weekly?date=2023-07-20&limit=1000&format=csv",
+            "chart spotify-weekly --date 2023-07-20 --top 1000"},
+           {"/api/v1/charts?format=csv&table=kept", "chart list --table kept"},
+           {"/api/v1/releases/golden?format=csv&table=tracks", "release golden --table tracks"}}) {
+    auto api_csv = c.Get(path);
+    ASSERT_TRUE(api_csv) << path;
+    EXPECT_EQ(api_csv->status, 200) << path << " " << api_csv->body;
+    const RunResult cli_csv = RunEncore(args + " --format csv --store " + Quote(kDemo));
+    EXPECT_EQ(cli_csv.code, 0) << args << ": " << cli_csv.err;
+    EXPECT_GT(std::count(cli_csv.out.begin(), cli_csv.out.end(), '\n'), 1) << args;
+    EXPECT_EQ(cli_csv.out, api_csv->body) << args;
+  }
+  // A table that is not there is refused with the ones that are (exit 2).
+  const RunResult none = RunEncore("artist jungkook --format csv --table nope --store " + Quote(kDemo));
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("no table 'nope'"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("songs"), std::string::npos) << none.err;
   EXPECT_GE(list["compiled"].size(), 8u);
   EXPECT_EQ(list["kept"][0]["chart"], "spotify-weekly:global");
 }

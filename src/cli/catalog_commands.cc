@@ -45,9 +45,7 @@ void AddCatalogQuery(CLI::App& app, Action* action, const char* name, const char
   auto format = std::make_shared<std::string>("table");
   cmd->add_option(arg_name, *arg, arg_help)->required();
   cmd->add_option("--store", *store, "Store directory");
-  cmd->add_option("--format", *format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, format.get());
   cmd->callback([=] {
     *action = [=]() -> Status {
       const std::string dir = DefaultStoreDir(*store);

@@ -57,32 +57,42 @@ std::string Points(double v) {
 }
 
 void AddList(CLI::App* chart, Action* action) {
-  auto* cmd = chart->add_subcommand("list", "The charts in the chart history");
+  auto* cmd = chart->add_subcommand("list", "The charts: compiled, kept, store feeds, lists of No. 1s");
   auto store = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
   cmd->add_option("--store", *store, "Store directory");
+  AddViewFormat(cmd, format.get());
   cmd->callback([=] {
     *action = [=]() -> Status {
-      std::printf("compiled from the store's counts (methodologies built in):\n");
-      const Day today = std::numeric_limits<Day>::max();
-      for (const auto& m : BuiltinMethodologies()) {
-        std::string regions;
-        if (const auto* r = m.Get("regions", today))
-          for (const auto& x : *r) regions += (regions.empty() ? "" : " ") + x;
-        std::printf("  %-26s %-5s %-22s %s\n", m.name.c_str(), m.Word("period", today).c_str(),
-                    regions.c_str(), m.Word("title", today).c_str());
+      // The compiled charts as of the store's last day (else today's rules), and the kept ones.
+      Day on = std::numeric_limits<Day>::max();
+      {
+        StoreOptions o;
+        o.read_only = true;
+        o.create_if_missing = false;
+        auto counts = OpenStore(DefaultStoreDir(*store), o);
+        if (counts.ok() && !(*counts)->Days().empty()) on = (*counts)->Days().back();
       }
       auto history = OpenHistory(*store, false);
-      if (!history.ok()) {
-        std::printf("published (encore chart import): none\n");
-      } else {
-        ENCORE_ASSIGN_OR_RETURN(auto all, (*history)->Charts());
-        std::printf("published (encore chart import):%s\n", all.empty() ? " none" : "");
-        for (const auto& c : all) {
-          std::printf("  %-24s %8s editions  %s..%s  %10s entries\n", c.chart.c_str(),
-                      Thousands(static_cast<int64_t>(c.editions)).c_str(),
-                      FormatDate(c.first).c_str(), FormatDate(c.last).c_str(),
-                      Thousands(static_cast<int64_t>(c.entries)).c_str());
-        }
+      ENCORE_ASSIGN_OR_RETURN(json view,
+                              views::ChartListJson(on, history.ok() ? history->get() : nullptr));
+      if (*format == "json") {
+        std::cout << view.dump(1) << "\n";
+        return Status::Ok();
+      }
+      std::printf("compiled from the store's counts (methodologies built in):\n");
+      for (const auto& m : view["compiled"]) {
+        std::string regions;
+        for (const auto& x : m["regions"]) regions += (regions.empty() ? "" : " ") + x.get<std::string>();
+        std::printf("  %-26s %-5s %-22s %s\n", m["chart"].get<std::string>().c_str(),
+                    m["period"].get<std::string>().c_str(), regions.c_str(),
+                    m["title"].get<std::string>().c_str());
+      }
+      std::printf("published (encore chart import):%s\n", view["kept"].empty() ? " none" : "");
+      for (const auto& c : view["kept"]) {
+        std::printf("  %-24s %8s editions  %s..%s  %10s entries\n", c["chart"].get<std::string>().c_str(),
+                    Thousands(c["editions"].get<int64_t>()).c_str(), c["first"].get<std::string>().c_str(),
+                    c["last"].get<std::string>().c_str(), Thousands(c["entries"].get<int64_t>()).c_str());
       }
       // Store feed snapshots and lists of No. 1s, where imported.
       auto feeds = OpenStoreFeeds(DefaultStoreDir(*store), false);
@@ -303,9 +313,7 @@ void AddVerify(CLI::App* chart, Action* action) {
       ->capture_default_str();
   cmd->add_flag("--weeks-as-streak", a->streak,
                 "Check the printed weeks as a streak (reset on re-entry), not cumulative");
-  cmd->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, &a->format);
   cmd->callback([=] {
     *action = [=]() -> Status {
       const auto t0 = std::chrono::steady_clock::now();
@@ -507,9 +515,7 @@ void AddRun(CLI::App* chart, Action* action) {
                   "A catalog track: the chart songs matched to any version of its song");
   cmd->add_option("--chart", a->chart, "One chart (default: every chart)");
   cmd->add_option("--store", a->store, "Store directory");
-  cmd->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, &a->format);
   cmd->callback([=] {
     *action = [=]() -> Status {
       if (a->query.empty() + a->artist.empty() + a->track.empty() != 2)
@@ -952,9 +958,7 @@ void AddChart(CLI::App& app, Action* action) {
   chart->add_option("--date", a->date, "Chart date YYYY-MM-DD (default: the latest)");
   chart->add_option("--top", a->top, "Entries shown")->capture_default_str();
   chart->add_option("--store", a->store, "Store directory");
-  chart->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(chart, &a->format);
   AddChartImport(chart, action);
   AddChartStreams(chart, action);
   AddList(chart, action);

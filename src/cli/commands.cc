@@ -157,6 +157,28 @@ void PrintSummary(const FileOutcome& f, bool have_catalog) {
 
 Status PartialFailure(std::string message) { return Status::DataError("partial:" + message); }
 
+CsvOfView& CsvOfViewAsked() {
+  static CsvOfView asked;
+  return asked;
+}
+
+void AddViewFormat(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--format", *format, "table, json or csv (the table of the JSON)")
+      ->transform(CLI::Validator(
+          [](std::string& v) {
+            if (v == "csv") {
+              CsvOfViewAsked().wanted = true;
+              v = "json";  // the command prints its view; main() gives its table
+            }
+            return std::string();
+          },
+          ""))
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd->add_option("--table", CsvOfViewAsked().table,
+                  "With --format csv: which table of the JSON view (default: its main one)");
+}
+
 // "plays.csv.zst" -> "plays": where the world's daily totals and sales go beside the plays.
 std::string WorldOutStem(const std::string& out) {
   std::string stem = StripCompressionExtension(out == "-" ? std::string("world") : out);

@@ -67,6 +67,17 @@ Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, 
 void AddServe(CLI::App& app, Action* action);
 Status ServeStore(const server::ServeOptions& o, const std::string& banner);
 
+// `--format table|json|csv` and `--table NAME` for a command that prints a JSON view: csv is the
+// table of that view (views::TableCsv; `--table` names which, as the API's table=), which main()
+// makes of what the command prints as json, so that every such command gives CSV alike.
+void AddViewFormat(CLI::App* cmd, std::string* format);
+// Set while the command line is parsed when a command added by AddViewFormat was given --format csv.
+struct CsvOfView {
+  bool wanted = false;
+  std::string table;
+};
+CsvOfView& CsvOfViewAsked();
+
 // Exit status 1: the command finished but some input could not be read at all.
 Status PartialFailure(std::string message);
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 #include <exception>
+#include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "common/strings.h"
@@ -234,10 +236,29 @@ int main(int argc, char** argv) {
   // (`demo` ends by serving the dashboard.)
   if (!app.got_subcommand("serve") && !app.got_subcommand("demo")) KeepFreedMemory();
   encore::Status status;
+  // --format csv of a command's JSON view: what it prints as json, as the table of that view.
+  const encore::cli::CsvOfView csv = encore::cli::CsvOfViewAsked();
+  std::ostringstream printed;
+  std::streambuf* terminal = csv.wanted ? std::cout.rdbuf(printed.rdbuf()) : nullptr;
   try {
     status = action();
   } catch (const std::exception& e) {
     status = encore::Status::Internal(e.what());
+  }
+  if (terminal) {
+    std::cout.rdbuf(terminal);
+    if (!printed.str().empty()) {
+      const auto view = nlohmann::json::parse(printed.str(), nullptr, false);
+      auto table = view.is_discarded()
+                       ? encore::Result<std::string>(encore::Status::Internal(
+                             "this command's JSON could not be read back to give it as CSV"))
+                       : encore::views::TableCsv(view, csv.table);
+      if (table.ok()) {
+        std::cout << *table;
+      } else if (status.ok()) {
+        status = table.status();
+      }
+    }
   }
   if (!status.ok()) {
     encore::RemoveUnusedSideDirs();

@@ -39,9 +39,7 @@ void AddCommon(CLI::App* cmd, Common* c, bool csv = false) {
         ->check(CLI::IsMember({"table", "json", "csv"}))
         ->capture_default_str();
   } else {
-    cmd->add_option("--format", c->format, "table or json")
-        ->check(CLI::IsMember({"table", "json"}))
-        ->capture_default_str();
+    AddViewFormat(cmd, &c->format);
   }
   cmd->add_option("--credit", c->credit, "Credits that count for an artist: any, primary, featured")
       ->check(CLI::IsMember({"any", "primary", "featured"}))
@@ -760,9 +758,7 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                   "Instead: when songs' running chart points (or units) reached each multiple of "
                   "this (1e6)");
   cmd->add_option("--store", a->c.store, "Store directory");
-  cmd->add_option("--format", a->c.format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, &a->c.format);
   auto* by_opt = cmd->get_option("--by");
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -1032,9 +1028,7 @@ void AddStoreTops(CLI::App* parent, Action* action) {
                   "Start of the window, ISO-8601 (default: the first snapshot listing the song)");
   cmd->add_option("--id", a->ids, "The store's id of the song (matched besides its name)");
   cmd->add_option("--store", a->store, "Store directory");
-  cmd->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, &a->format);
   cmd->callback([=] {
     *action = [=]() -> Status {
       StoreTopsOptions o;
@@ -1539,9 +1533,7 @@ void AddNews(CLI::App& app, Action* action) {
       ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release", "listeners"}));
   cmd->add_option("--limit", a->limit, "The last this many items found (news is kept in the order the updates found it)")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
-  cmd->add_option("--format", a->c.format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
+  AddViewFormat(cmd, &a->c.format);
   cmd->callback([=] {
     *action = [=]() -> Status {
       std::optional<Day> since;

@@ -147,6 +147,30 @@ Result<EmptyEdition> WhenEmpty(const ChartMethod& m, const CountStore& store, co
   return e;
 }
 
+Result<json> ChartListJson(Day on, ChartHistory* history) {
+  json compiled = json::array(), kept = json::array();
+  for (const ChartMethod& m : BuiltinMethodologies()) {
+    json regions = json::array();
+    if (const auto* r = m.Get("regions", on))
+      for (const auto& w : *r) regions.push_back(w);
+    compiled.push_back({{"chart", m.name},
+                        {"title", m.Word("title", on)},
+                        {"period", m.Word("period", on)},
+                        {"regions", regions}});
+  }
+  if (history) {
+    ENCORE_ASSIGN_OR_RETURN(auto list, history->Charts());
+    for (const auto& c : list) {
+      kept.push_back({{"chart", c.chart},
+                      {"editions", c.editions},
+                      {"entries", c.entries},
+                      {"first", FormatDate(c.first)},
+                      {"last", FormatDate(c.last)}});
+    }
+  }
+  return json{{"compiled", compiled}, {"kept", kept}};
+}
+
 json EntryJson(const ChartEntry& e, const RunStats* run) {
   json j = {{"position", e.position}, {"title", e.title}, {"artist", e.artist}};
   if (run) {

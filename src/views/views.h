@@ -39,6 +39,15 @@ json DateOrNull(std::optional<Day> d);
 // always says how much was left out.
 void PutPage(json* out, const std::string& key, const json& items, size_t offset, size_t limit);
 
+// The table of a view as CSV: `table` names it (a key of the view), else the first among the keys a
+// table goes by (entries, standings, rows, points, series, items, results, days, countries,
+// milestones), else the first array of objects, else the view itself when it is one; a series
+// given as columns ({"dates": [...], "streams": [...]}) becomes rows. A row per element, a column
+// per key (objects within a row flattened one level: `link.id`), rank, position, date and names
+// first; text cells led by ' where a spreadsheet would take them for a formula. An empty table
+// gives "". kInvalidArgument when the view holds no such table (naming the tables it has).
+Result<std::string> TableCsv(const json& view, const std::string& table = "");
+
 // ---------------------------------------------------------------------------------------------
 // Catalog (doc/catalog.md)
 
@@ -78,6 +87,10 @@ json EntryJson(const ChartEntry& e, const RunStats* run);
 // Errors: kNotFound when the history has no edition of `name` on or before the date.
 Result<json> KeptChartJson(ChartHistory& history, const Catalog& catalog, const std::string& name,
                            std::optional<Day> date);
+
+// The charts there are: {compiled: [{chart, title, period, regions}] (the built-in methodologies,
+// as of `on`), kept: [{chart, editions, entries, first, last}] (history: null for none)}.
+Result<json> ChartListJson(Day on, ChartHistory* history);
 
 // Compiled charts. The region asked for (`region`: a country code or name, GLOBAL; empty: the
 // methodology's first region).
