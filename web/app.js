@@ -20,6 +20,9 @@ function el(tag, attrs, ...children) {
     if (c === null || c === undefined) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
+  // A table scrolls within its panel when a phone is narrower than its columns; the page never
+  // scrolls sideways.
+  if (tag === 'table') return el('div', { class: 'table-wrap' }, e);
   return e;
 }
 
@@ -86,7 +89,144 @@ function newsList(items) {
     el('div', {}, n.text))));
 }
 
-function plotWidth(container) { return Math.max(320, (container.clientWidth || main.clientWidth) - 16); }
+function plotWidth(container) { return Math.max(240, (container.clientWidth || main.clientWidth) - 16); }
+
+// Every plot on the page follows the window's width.
+const plots = new Set();
+let resizeTimer = null;
+addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    for (const box of [...plots]) {
+      if (!box.isConnected || !box.plot) { plots.delete(box); continue; }
+      box.plot.setSize({ width: plotWidth(box), height: box.plot.height });
+    }
+  }, 100);
+});
+
+// ISO dates on a time axis, in UTC: years, months or days as the ticks' spacing wants.
+function isoTicks(u, splits) {
+  const ds = splits.map(s => new Date(s * 1000).toISOString());
+  if (ds.every(d => d.slice(5, 10) === '01-01')) return ds.map(d => d.slice(0, 4));
+  if (ds.every(d => d.slice(8, 10) === '01')) return ds.map(d => d.slice(0, 7));
+  return ds.map(d => d.slice(0, 10));
+}
+
+// A plot's data as a table: its text alternative, folded under the plot.
+function plotTable(testid, headers, rows) {
+  return el('details', { class: 'plot-table', 'data-testid': testid + '-table' },
+    el('summary', {}, `Data table (${num(rows.length)} rows)`),
+    el('table', {}, el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { class: i ? 'num' : '' }, h)))),
+      el('tbody', {}, rows.map(r => el('tr', {}, r.map((v, i) => el('td', { class: i ? 'num' : '' },
+        typeof v === 'number' ? num(v) : v ?? '–')))))));
+}
+
+// A plot as an image: PNG (what is drawn, on the page's background, with its legend) or SVG (the
+// axes, the lines and the legend drawn again as vectors).
+function plotPng(box, name) {
+  const u = box.plot, src = u.ctx.canvas, pad = 8 * devicePixelRatio, line = 18 * devicePixelRatio;
+  const labels = u.series.slice(1).filter(s => s.show !== false);
+  const c = document.createElement('canvas');
+  c.width = src.width + 2 * pad;
+  c.height = src.height + 2 * pad + line * labels.length;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#1e1e1e'; ctx.fillRect(0, 0, c.width, c.height);
+  ctx.drawImage(src, pad, pad);
+  ctx.font = `${12 * devicePixelRatio}px system-ui`;
+  labels.forEach((s, i) => {
+    const y = src.height + pad + line * (i + 0.8);
+    ctx.fillStyle = typeof s.stroke === 'function' ? s.stroke(u, i + 1) : s.stroke;
+    ctx.fillRect(pad, y - 9 * devicePixelRatio, 12 * devicePixelRatio, 4 * devicePixelRatio);
+    ctx.fillStyle = '#eaeaea'; ctx.fillText(s.label, pad + 18 * devicePixelRatio, y);
+  });
+  c.toBlob(b => download(URL.createObjectURL(b), name + '.png'), 'image/png');
+}
+
+function plotSvg(box, name) {
+  const u = box.plot, W = u.width, legend = u.series.slice(1).filter(s => s.show !== false);
+  const H = u.height + 20 * legend.length + 10;
+  const esc = s => String(s).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  const bb = { left: u.bbox.left / devicePixelRatio, top: u.bbox.top / devicePixelRatio,
+               width: u.bbox.width / devicePixelRatio, height: u.bbox.height / devicePixelRatio };
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11">`,
+               `<rect width="100%" height="100%" fill="#1e1e1e"/>`,
+               `<rect x="${bb.left}" y="${bb.top}" width="${bb.width}" height="${bb.height}" fill="none" stroke="#2a2a2a"/>`];
+  // The ticks uPlot chose, with its labels.
+  u.axes.forEach((a, ai) => {
+    const key = ai === 0 ? 'x' : (a.scale || 'y');
+    (a._splits || []).forEach((v, i) => {
+      const p = u.valToPos(v, key);
+      const label = a._values ? a._values[i] : v;
+      if (ai === 0) {
+        const x = bb.left + p;
+        out.push(`<line x1="${x}" y1="${bb.top}" x2="${x}" y2="${bb.top + bb.height}" stroke="#2a2a2a"/>`,
+                 `<text x="${x}" y="${bb.top + bb.height + 14}" fill="#a0a0a0" text-anchor="middle">${esc(label)}</text>`);
+      } else {
+        const y = bb.top + p;
+        out.push(`<line x1="${bb.left}" y1="${y}" x2="${bb.left + bb.width}" y2="${y}" stroke="#2a2a2a"/>`,
+                 `<text x="${bb.left - 6}" y="${y + 4}" fill="#a0a0a0" text-anchor="end">${esc(label)}</text>`);
+      }
+    });
+  });
+  u.series.forEach((s, si) => {
+    if (si === 0 || s.show === false) return;
+    const stroke = typeof s.stroke === 'function' ? s.stroke(u, si) : s.stroke;
+    let pts = [];
+    const flush = () => {
+      if (pts.length) out.push(`<polyline fill="none" stroke="${stroke}" stroke-width="2" points="${pts.join(' ')}"/>`);
+      pts = [];
+    };
+    u.data[si].forEach((v, i) => {
+      if (v === null || v === undefined) { flush(); return; }
+      pts.push(`${(bb.left + u.valToPos(u.data[0][i], 'x')).toFixed(1)},${(bb.top + u.valToPos(v, s.scale || 'y')).toFixed(1)}`);
+    });
+    flush();
+  });
+  legend.forEach((s, i) => {
+    const y = u.height + 14 + 20 * i;
+    const stroke = typeof s.stroke === 'function' ? s.stroke(u, i + 1) : s.stroke;
+    out.push(`<rect x="10" y="${y - 6}" width="12" height="4" fill="${stroke}"/>`,
+             `<text x="28" y="${y}" fill="#eaeaea">${esc(s.label)}</text>`);
+  });
+  out.push('</svg>');
+  download(URL.createObjectURL(new Blob([out.join('\n')], { type: 'image/svg+xml' })), name + '.svg');
+}
+
+function download(url, filename) {
+  const a = el('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// Draws a uPlot into box once the box is on the page: as wide as its panel and following the
+// window, dates in ISO form (UTC), the legend showing the last values rather than "--" until
+// hovered, with PNG and SVG downloads and the data as a table (the plot's text alternative).
+// Returns the box, its download links and the table, to be shown together.
+function drawPlot(box, opts, data, name, table) {
+  if (opts.scales && opts.scales.x && opts.scales.x.time) {
+    opts.tzDate = ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
+    opts.axes[0].values = isoTicks;
+  }
+  box.setAttribute('role', 'img');
+  box.setAttribute('aria-label', name + ': a plot; its data table follows');
+  // The legend shows the last values whenever the cursor is not on the plot.
+  const last = data[0].length - 1;
+  const atLast = u => { if (last >= 0 && u.cursor.idx == null) u.setLegend({ idx: last }); };
+  opts.hooks = opts.hooks || {};
+  opts.hooks.ready = [...(opts.hooks.ready || []), atLast];
+  opts.hooks.setCursor = [...(opts.hooks.setCursor || []), atLast];
+  requestAnimationFrame(() => {
+    opts.width = plotWidth(box);
+    box.plot = new uPlot(opts, data, box);
+    plots.add(box);
+  });
+  const stem = name.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const link = (label, f) => el('a', { href: '#', 'data-testid': 'plot-' + label.toLowerCase(),
+    onclick: ev => { ev.preventDefault(); if (box.plot) f(box, stem); } }, label);
+  return [box, el('p', { class: 'export', 'data-testid': 'plot-export' }, 'Download the plot ',
+                  link('PNG', plotPng), ' · ', link('SVG', plotSvg)), table];
+}
 
 // The all-time milestones worth marking: every one, or only the billions when there are more
 // than 20 (a long career has dozens).
@@ -95,8 +235,10 @@ function shownMilestones(ms) {
   return all.length > 20 ? all.filter(m => m.threshold % 1e9 === 0) : all;
 }
 
-// A cumulative-streams curve with the milestones marked (dashed lines labelled with the total).
-function cumulativePlot(series, milestones, testid) {
+// A cumulative-streams curve with the milestones marked: a dashed line from the axis up to the
+// point where the total was passed, labelled left of it (above the curve, where nothing else is
+// drawn; a label that would overlap one already drawn is left to the data table).
+function cumulativePlot(series, milestones, testid, name) {
   const box = el('div', { class: 'plot', 'data-testid': testid });
   if (!series || !series.dates.length) return el('p', { class: 'sub' }, 'No streams counted yet.');
   const xs = series.dates.map(secs);
@@ -105,59 +247,76 @@ function cumulativePlot(series, milestones, testid) {
     width: 800, height: 320,
     scales: { x: { time: true } },
     axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
-           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
-    series: [{}, { label: 'Streams (cumulative)', stroke: '#1db954', width: 2, fill: 'rgba(29,185,84,.12)',
-                   value: (u, v) => v === null ? '' : num(v) }],
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 60, values: (u, v) => v.map(short) }],
+    series: [{ label: 'Date', value: (u, v) => v === null ? '' : new Date(v * 1000).toISOString().slice(0, 10) },
+             { label: 'Streams (cumulative)', stroke: '#1db954', width: 2, fill: 'rgba(29,185,84,.12)',
+               value: (u, v) => v === null ? '' : num(v) }],
     hooks: { draw: [u => {
-      const ctx = u.ctx;
+      const ctx = u.ctx, px = devicePixelRatio;
       ctx.save();
-      ctx.setLineDash([4, 4]);
-      ctx.strokeStyle = '#d29922';
-      ctx.fillStyle = '#d29922';
-      ctx.font = `${11 * devicePixelRatio}px system-ui`;
+      ctx.font = `${11 * px}px system-ui`;
+      ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+      const drawn = [];
       for (const m of marks) {
         const x = u.valToPos(secs(m.date), 'x', true);
         const y = u.valToPos(m.threshold, 'y', true);
-        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-        ctx.beginPath(); ctx.arc(x, y, 3 * devicePixelRatio, 0, 2 * Math.PI); ctx.fill();
-        if (marks.length <= 12 || m.threshold % 1e9 === 0) ctx.fillText(short(m.threshold), x + 4, y - 4);
+        ctx.setLineDash([4 * px, 4 * px]);
+        ctx.strokeStyle = 'rgba(210,153,34,.6)';
+        ctx.beginPath(); ctx.moveTo(x, u.bbox.top + u.bbox.height); ctx.lineTo(x, y); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = '#d29922';
+        ctx.beginPath(); ctx.arc(x, y, 3 * px, 0, 2 * Math.PI); ctx.fill();
+        const text = short(m.threshold), w = ctx.measureText(text).width, h = 12 * px;
+        let lx = x - 6 * px - w;
+        if (lx < u.bbox.left) lx = x + 6 * px;
+        const box2 = { l: lx - 2 * px, r: lx + w + 2 * px, t: y - 4 * px - h, b: y - 2 * px };
+        if (drawn.some(d => d.l < box2.r && box2.l < d.r && d.t < box2.b && box2.t < d.b)) continue;
+        drawn.push(box2);
+        ctx.fillText(text, lx, y - 5 * px);
       }
       ctx.restore();
     }] },
   };
-  requestAnimationFrame(() => {
-    opts.width = plotWidth(box);
-    box.plot = new uPlot(opts, [xs, series.cumulative], box);
-  });
   box.dataset.points = String(xs.length);
   box.dataset.markers = String(marks.length);
-  return box;
+  const daily = series.streams || [];
+  return drawPlot(box, opts, [xs, series.cumulative], name || 'cumulative streams',
+    plotTable(testid, ['Date', 'Streams that day', 'Cumulative'],
+              series.dates.map((d, i) => [d, daily[i] ?? null, series.cumulative[i]])));
 }
 
-// A song's runs on the kept charts: position by date, No. 1 at the top.
+// A song's runs on the kept charts: position by date, No. 1 at the top (and always a tick), one
+// line per chart and title.
 function chartRunPlot(runs) {
   const box = el('div', { class: 'plot', 'data-testid': 'chart-run-plot' });
+  const byLabel = new Map();
+  for (const r of runs) {
+    const label = `${r.chart}: ${r.title}`;
+    const at = byLabel.get(label) || new Map();
+    for (const [d, p] of r.positions) at.set(d, at.has(d) ? Math.min(at.get(d), p) : p);
+    byLabel.set(label, at);
+  }
+  const labels = [...byLabel.keys()];
   const dates = [...new Set(runs.flatMap(r => r.positions.map(p => p[0])))].sort();
   const xs = dates.map(secs);
-  const data = [xs];
-  for (const r of runs) {
-    const at = new Map(r.positions);
-    data.push(dates.map(d => at.has(d) ? at.get(d) : null));
-  }
+  const data = [xs, ...labels.map(l => dates.map(d => byLabel.get(l).has(d) ? byLabel.get(l).get(d) : null))];
+  const top = Math.max(10, ...data.slice(1).flat().filter(v => v !== null));
+  const step = top <= 10 ? 1 : top <= 50 ? 10 : top <= 100 ? 20 : 50;
   const opts = {
     width: 800, height: 260,
-    scales: { x: { time: true }, y: { dir: -1, range: (u, min, max) => [1, Math.max(10, max)] } },
+    scales: { x: { time: true }, y: { dir: -1, range: () => [1, top] } },
     axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
-           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: 'Position' }],
-    series: [{}, ...runs.map((r, i) => ({ label: `${r.chart}: ${r.title}`, stroke: COLORS[i % COLORS.length], width: 2,
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: 'Position', size: 50,
+             splits: () => [1, ...Array.from({ length: Math.floor(top / step) }, (_, i) => (i + 1) * step).filter(v => v > 1)],
+             values: (u, v) => v.map(p => (p === 1 ? 'No. 1' : String(p))) }],
+    series: [{ label: 'Date', value: (u, v) => v === null ? '' : new Date(v * 1000).toISOString().slice(0, 10) },
+             ...labels.map((l, i) => ({ label: l, stroke: COLORS[i % COLORS.length], width: 2,
                                         spanGaps: false, points: { show: true, size: 4 } }))],
   };
-  requestAnimationFrame(() => {
-    opts.width = plotWidth(box);
-    box.plot = new uPlot(opts, data, box);
-  });
   box.dataset.editions = String(xs.length);
-  return box;
+  box.dataset.lines = String(labels.length);
+  return drawPlot(box, opts, data, 'chart runs',
+    plotTable('chart-run-plot', ['Date', ...labels], dates.map((d, i) => [d, ...data.slice(1).map(s => s[i])])));
 }
 
 function card(label, value, testid) {
@@ -283,7 +442,7 @@ async function track(id) {
       card('Days counted', num(t.series.dates.length)),
       card('Milestones', num(t.milestones.filter(m => !m.year).length)),
       runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
-    el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot', t.title + ' cumulative streams'),
     exportLinks(path, 'series', 'daily streams'),
     el('h2', {}, 'Milestones'), milestoneTable(t.milestones), exportLinks(path, 'milestones', 'milestones'),
     forecastTable(t.forecast),
@@ -315,7 +474,7 @@ async function artist(id) {
     el('div', { class: 'cards' },
       card('Streams (credited)', num(a.entity ? a.entity.streams : a.streams), 'artist-streams'),
       card('Releases', num(a.releases.length)), card('Tracks', num(a.tracks.length))),
-    el('h2', {}, 'Cumulative streams'), cumulativePlot(a.series, a.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(a.series, a.milestones, 'cumulative-plot', a.name + ' cumulative streams'),
     el('h2', {}, 'Monthly listeners'), lc,
     el('div', { class: 'grid2' },
       el('div', {}, el('h2', {}, 'Tracks'), el('table', { 'data-testid': 'artist-tracks' },
@@ -333,7 +492,7 @@ async function release(id) {
   show(r.title, el('h1', { 'data-testid': 'release-title' }, r.title),
     el('div', { class: 'sub' }, `${r.type} by ${r.credit} · ${r.date}`),
     el('div', { class: 'cards' }, card('Streams', num(r.entity ? r.entity.streams : 0), 'release-streams')),
-    el('h2', {}, 'Cumulative streams'), cumulativePlot(r.series, r.milestones, 'cumulative-plot'),
+    el('h2', {}, 'Cumulative streams'), cumulativePlot(r.series, r.milestones, 'cumulative-plot', r.title + ' cumulative streams'),
     el('h2', {}, 'Tracks'), el('table', {}, el('tbody', {}, r.tracks.map((t, i) => el('tr', {},
       el('td', { class: 'pos' }, i + 1),
       el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(t.id) }, t.title)),
@@ -391,29 +550,53 @@ async function race(params) {
   const b = await api(path);
   const box = el('div', { class: 'plot', 'data-testid': 'race-plot' });
   const r = b.race;
+  let plot = null;
   if (r && r.series.length) {
     const opts = {
-      width: 800, height: 360, scales: { x: { time: false } },
+      width: 800, height: 360, scales: { x: { time: false } }, padding: [12, 130, 0, 0],
       axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, label: `Day of ${b.year}` },
-             { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
+             { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 60, values: (u, v) => v.map(short) }],
       series: [{ label: 'Day' }, ...r.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2,
                                                            value: (u, v) => v === null ? '' : num(v) }))],
       hooks: { draw: [u => {
+        const ctx = u.ctx, px = devicePixelRatio;
         const y = u.valToPos(b.n, 'y', true);
-        u.ctx.save(); u.ctx.setLineDash([6, 4]); u.ctx.strokeStyle = '#d29922';
-        u.ctx.beginPath(); u.ctx.moveTo(u.bbox.left, y); u.ctx.lineTo(u.bbox.left + u.bbox.width, y); u.ctx.stroke();
-        u.ctx.restore();
+        ctx.save(); ctx.setLineDash([6 * px, 4 * px]); ctx.strokeStyle = '#d29922';
+        ctx.beginPath(); ctx.moveTo(u.bbox.left, y); ctx.lineTo(u.bbox.left + u.bbox.width, y); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = '#d29922'; ctx.font = `${11 * px}px system-ui`;
+        ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+        ctx.fillText(short(b.n), u.bbox.left + 4 * px, y - 4 * px);
+        // Each line named at its end, labels pushed apart so that tied lines are all named.
+        const ends = [];
+        u.series.forEach((s, si) => {
+          if (si === 0 || s.show === false) return;
+          const vals = u.data[si];
+          let i = vals.length - 1;
+          while (i >= 0 && (vals[i] === null || vals[i] === undefined)) --i;
+          if (i < 0) return;
+          ends.push({ name: s.label, color: s.stroke, x: u.valToPos(u.data[0][i], 'x', true),
+                      y: u.valToPos(vals[i], 'y', true) });
+        });
+        ends.sort((a, b2) => a.y - b2.y);
+        const gap = 13 * px;
+        for (let k = 1; k < ends.length; ++k) ends[k].y = Math.max(ends[k].y, ends[k - 1].y + gap);
+        ctx.font = `${11 * px}px system-ui`;
+        for (const e of ends) {
+          ctx.fillStyle = typeof e.color === 'function' ? e.color(u) : e.color;
+          ctx.fillText(e.name.length > 18 ? e.name.slice(0, 17) + '…' : e.name, e.x + 5 * px, e.y + 4 * px);
+        }
+        ctx.restore();
       }] },
     };
-    requestAnimationFrame(() => {
-      opts.width = plotWidth(box);
-      box.plot = new uPlot(opts, [r.day_of_year, ...r.series.map(s => s.values)], box);
-    });
     box.dataset.series = String(r.series.length);
+    plot = drawPlot(box, opts, [r.day_of_year, ...r.series.map(s => s.values)], `race ${b.year}`,
+      plotTable('race-plot', ['Day of year', ...r.series.map(s => s.name)],
+                r.day_of_year.map((d, i) => [String(d), ...r.series.map(s => s.values[i])])));
   }
   show(b.title, el('h1', {}, 'Calendar-year races'), boardForm('race', { ...params, year: b.year, kind: b.kind }, true),
     el('h2', { 'data-testid': 'board-title' }, b.title),
-    r && r.series.length ? box : el('p', { class: 'sub' }, 'Nobody reached it in that year.'),
+    plot || el('p', { class: 'sub' }, 'Nobody reached it in that year.'),
     standingsTable(b.standings, 'day', 'Day of year'), exportLinks(path, 'standings', 'race-' + b.year));
   done('race');
 }
@@ -483,25 +666,18 @@ async function listenersCurve(kind, id) {
   const opts = {
     width: 800, height: 240, scales: { x: { time: true } },
     axes: [{ stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' } },
-           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 70, values: (u, v) => v.map(short) }],
-    series: [{}, { label: 'Monthly listeners (28 days)', stroke: '#3d8bfd', width: 2, value: (u, v) => v === null ? '' : num(v) }],
+           { stroke: '#a0a0a0', grid: { stroke: '#2a2a2a' }, size: 60, values: (u, v) => v.map(short) }],
+    series: [{ label: 'Date', value: (u, v) => v === null ? '' : new Date(v * 1000).toISOString().slice(0, 10) },
+             { label: 'Monthly listeners (28 days)', stroke: '#3d8bfd', width: 2, value: (u, v) => v === null ? '' : num(v) }],
   };
-  requestAnimationFrame(() => {
-    opts.width = plotWidth(plot);
-    plot.plot = new uPlot(opts, [xs, ys], plot);
-  });
   plot.dataset.points = String(xs.length);
   const last = l.points[l.points.length - 1];
   const peak = l.points.reduce((a, p) => (p.listeners > a.listeners ? p : a), l.points[0]);
   box.append(el('div', { class: 'cards' },
       card('Monthly listeners', num(last.listeners), 'monthly-listeners'),
       card('Peak (these 90 days)', num(peak.listeners) + ' on ' + peak.date)),
-    plot,
-    el('details', {}, el('summary', {}, 'The figures'),
-      el('table', { 'data-testid': 'listeners-table' }, el('thead', {}, el('tr', {}, el('th', {}, 'Window'),
-        el('th', { class: 'num' }, 'Listeners'))),
-        el('tbody', {}, l.points.slice().reverse().map(p => el('tr', {}, el('td', {}, `${p.from} – ${p.date}`),
-          el('td', { class: 'num' }, num(p.listeners))))))));
+    ...drawPlot(plot, opts, [xs, ys], 'monthly listeners',
+      plotTable('listeners', ['Window', 'Listeners'], l.points.slice().reverse().map(p => [`${p.from} – ${p.date}`, p.listeners]))));
   return box;
 }
 

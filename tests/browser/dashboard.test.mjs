@@ -268,6 +268,98 @@ test('an unknown track shows the API error', async () => {
   assert.ok((await page.textContent('[data-testid=error]')).includes("no track 'no-such-track'"));
 });
 
+// Every plot: its data as a table (the text alternative, as many rows as the API's points) and
+// downloads as PNG (an image of what is drawn) and SVG (its lines redrawn as vectors).
+test('plots: each has its data table and downloads as PNG and SVG', async () => {
+  const t = await apiJson('/tracks/jk-seven');
+  await open('#/track/jk-seven', 'track');
+  const table = page.locator('[data-testid=cumulative-plot-table] tbody tr');
+  assert.equal(await table.count(), t.series.dates.length);
+  const lastRow = await table.last().locator('td').allTextContents();
+  assert.equal(lastRow[0], t.series.dates.at(-1));
+  assert.equal(lastRow[2], new Intl.NumberFormat('en-US').format(t.series.cumulative.at(-1)));
+  assert.equal(await page.locator('[data-testid=chart-run-plot-table]').count(), 1);
+  // The legend shows the last values before anything is hovered (not "--").
+  const legend = await page.locator('[data-testid=cumulative-plot] .u-legend').textContent();
+  assert.ok(legend.includes(new Intl.NumberFormat('en-US').format(t.series.cumulative.at(-1))), legend);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=plot-png]').first().click()]);
+  assert.ok(png.suggestedFilename().endsWith('.png'), png.suggestedFilename());
+  const bytes = readFileSync(await png.path());
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]);  // "PNG"
+  const svg = await download('plot-svg');
+  assert.ok(svg.name.endsWith('.svg'), svg.name);
+  assert.ok(svg.text.startsWith('<svg') && svg.text.includes('<polyline') && svg.text.includes('Streams (cumulative)'));
+
+  const b = await apiJson('/records/race?year=2023&n=1e9&kind=artist&limit=10');
+  await open('#/records/race?year=2023&n=1e9&kind=artist', 'race');
+  const race = page.locator('[data-testid=race-plot-table]');
+  assert.equal(await race.locator('tbody tr').count(), b.race.day_of_year.length);
+  assert.equal(await race.locator('thead th').count(), 1 + b.race.series.length);
+
+  await open('#/artist/jungkook', 'artist');
+  assert.ok(await page.locator('[data-testid=listeners-table] tbody tr').count() > 0);
+});
+
+// A phone (390 px) and a laptop (1400 px): no view scrolls sideways, numbers are not cut, and the
+// plots follow the window's width.
+test('every view at 390 and 1400 px: nothing overflows the page', async () => {
+  const views = [['#/', 'home'], ['#/charts', 'charts'], ['#/chart/spotify-weekly?date=2023-07-20', 'chart'],
+    ['#/chart/spotify-daily', 'chart'], ['#/track/jk-seven', 'track'], ['#/artist/jungkook', 'artist'],
+    ['#/release/golden', 'release'], ['#/records/fastest?n=1e9', 'fastest'],
+    ['#/records/race?year=2023&n=1e9&kind=artist', 'race'], ['#/news', 'news'], ['#/listeners', 'listeners']];
+  for (const width of [390, 1400]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [hash, ready] of views) {
+      await open(hash, ready);
+      const over = await page.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        const out = [];
+        if (document.documentElement.scrollWidth > w) out.push('page ' + document.documentElement.scrollWidth);
+        // A number cell wider than its text: cut.
+        for (const td of document.querySelectorAll('td.num'))
+          if (td.scrollWidth > td.clientWidth + 1) out.push('cut ' + td.textContent);
+        for (const c of document.querySelectorAll('.plot canvas'))
+          if (c.getBoundingClientRect().right > w) out.push('plot ' + Math.round(c.getBoundingClientRect().right));
+        return out.slice(0, 5);
+      });
+      assert.deepEqual(over, [], `${hash} at ${width} px`);
+      if (width === 390) await shot('phone-' + ready + (hash.includes('daily') ? '-daily' : ''));
+    }
+  }
+  // A plot follows the window: narrower after a resize.
+  await open('#/track/jk-seven', 'track');
+  const wide = await page.locator('[data-testid=cumulative-plot] canvas').boundingBox();
+  await page.setViewportSize({ width: 500, height: 900 });
+  await page.waitForTimeout(400);
+  const narrow = await page.locator('[data-testid=cumulative-plot] canvas').boundingBox();
+  assert.ok(narrow.width < wide.width && narrow.x + narrow.width <= 500, `${wide.width} -> ${narrow.width}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+// The keyboard alone: Tab reaches the navigation and the search, Enter follows a link and submits.
+test('keyboard: navigation and search without a mouse', async () => {
+  await open('#/', 'home');
+  const seen = [];
+  for (let i = 0; i < 6 && seen.at(-1) !== 'Charts'; ++i) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => document.activeElement.textContent.trim()));
+  }
+  assert.equal(seen.at(-1), 'Charts', 'Tab reached: ' + JSON.stringify(seen));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-ready="charts"]');
+  await page.fill('#q', '');  // an earlier search left its words there
+  await page.focus('#q');
+  await page.keyboard.type('seven jung kook');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-ready="search"]');
+  // The first result is a link the keyboard reaches.
+  const first = page.locator('main a').first();
+  await first.focus();
+  assert.ok((await first.textContent()).toLowerCase().includes('seven'));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-ready]:not([data-ready="search"])');
+});
+
 test('nothing failed and nothing left loopback', () => {
   assert.deepEqual(consoleErrors.filter(e => !e.includes('404')), []);
   assert.deepEqual(outside, []);
