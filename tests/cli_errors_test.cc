@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace encore::test {
@@ -394,6 +396,25 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
       RunEncore("check 'rank(fastest_to(streams, 1e9, \"year = 2019\"), track \"Seven\") = 1'" + store);
   EXPECT_NE(claim.code, 0) << claim.out;
   EXPECT_TRUE(Has(claim.out + claim.err, "sets the period of records most")) << claim.out << claim.err;
+  // Options before a chart subcommand are refused, never dropped; a mistyped subcommand that is
+  // no chart either gets the subcommand meant.
+  const RunResult before = RunEncore("chart --date 2024-01-07 run --track jk-seven" + store);
+  EXPECT_EQ(before.code, 2);
+  EXPECT_TRUE(Has(before.err, "--date came before 'run': options go after the subcommand")) << before.err;
+  const RunResult lst = RunEncore("chart lst" + store);
+  EXPECT_EQ(lst.code, 2);
+  EXPECT_TRUE(Has(lst.err, "did you mean 'list'?")) << lst.err;
+  // An output format that is not known is refused with the known ones; csv is the JSON's table.
+  const RunResult xml = RunEncore("status --format xml" + store);
+  EXPECT_EQ(xml.code, 2);
+  EXPECT_TRUE(Has(xml.err, "xml not in {table,json,csv}")) << xml.err;
+  const RunResult status_json = RunEncore("status --format json" + store);
+  ASSERT_EQ(status_json.code, 0) << status_json.err;
+  const auto st = nlohmann::json::parse(status_json.out);
+  const RunResult status_csv = RunEncore("status --format csv" + store);
+  ASSERT_EQ(status_csv.code, 0) << status_csv.err;
+  EXPECT_EQ(std::count(status_csv.out.begin(), status_csv.out.end(), '\n'), 1 + st["sources"].size())
+      << status_csv.out;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

@@ -968,7 +968,23 @@ void AddChart(CLI::App& app, Action* action) {
   AddExplain(chart, action);
   AddCompile(chart, action);
   chart->callback([=] {
-    if (!chart->get_subcommands().empty()) return;
+    if (!chart->get_subcommands().empty()) {
+      // Options given before a subcommand are `chart NAME`'s, which is not what runs: refused,
+      // never dropped (`encore chart --store X run …` would read another store).
+      std::string given;
+      for (const CLI::Option* o : chart->get_options()) {
+        if (o->count() > 0 && o->get_name() != "--help")
+          given += (given.empty() ? "" : ", ") + o->get_name();
+      }
+      if (!given.empty()) {
+        const std::string sub = chart->get_subcommands().front()->get_name();
+        *action = [=]() -> Status {
+          return Status::InvalidArgument(given + " came before '" + sub + "': options go after the subcommand (encore chart " +
+                                         sub + " --help lists its own)");
+        };
+      }
+      return;
+    }
     *action = [=]() -> Status {
       if (a->name.empty())
         return Status::InvalidArgument("name a chart (encore chart list), or a subcommand");
@@ -978,7 +994,16 @@ void AddChart(CLI::App& app, Action* action) {
                                 a->format);
         return ShowCompiled(*m, a->store, a->date, a->country, a->top, a->format);
       }
-      return ShowChart(a->store, a->name, a->date, a->top, a->format);
+      Status shown = ShowChart(a->store, a->name, a->date, a->top, a->format);
+      // A subcommand mistyped ("chart lst") is not a chart either: say which was meant.
+      if (shown.code() == StatusCode::kNotFound) {
+        std::vector<std::string> subs;
+        for (const CLI::App* sub : chart->get_subcommands({})) subs.push_back(sub->get_name());
+        if (const std::string near = NearestWords(a->name, subs); !near.empty()) {
+          return Status::InvalidArgument(shown.message() + "; as a subcommand, did you mean " + near + "?");
+        }
+      }
+      return shown;
     };
   });
 }

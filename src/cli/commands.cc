@@ -881,11 +881,20 @@ void AddRejects(CLI::App& app, Action* action) {
 void AddStatus(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand("status", "What the store holds");
   auto store_flag = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
   cmd->add_option("--store", *store_flag, "Store directory");
+  AddViewFormat(cmd, format.get());
   cmd->callback([=] {
     *action = [=]() -> Status {
       const std::string dir = DefaultStoreDir(*store_flag);
       ENCORE_ASSIGN_OR_RETURN(auto store, OpenForReading(*store_flag));
+      if (*format == "json") {
+        // The API's status without what the server adds (catalog, charts, records).
+        std::string name = std::filesystem::path(dir).filename().string();
+        if (auto ep = ParseClickHouseUrl(store->Name()); ep.ok()) name = ep->database;
+        std::cout << views::StoreStatusJson(*store, name).dump(1) << "\n";
+        return Status::Ok();
+      }
       const StoreStats s = store->Stats();
       const auto days = store->Days();
       // A ClickHouse store by its URL (without its password), and where its side data is kept.

@@ -321,26 +321,6 @@ Result<ApiReply> Index() {
 
 Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({}));
-  const StoreStats st = s.store->Stats();
-  const auto days = s.store->Days();
-  json sources = json::array();
-  for (const auto& src : s.store->Sources()) {
-    sources.push_back(
-        {{"id", src.fingerprint.substr(0, 12)},
-         {"kind", src.kind},
-         // The file's name, not where it was on the machine that ingested it (the server's
-         // paths are no reader's business).
-         {"file", std::filesystem::path(src.path).filename().string()},
-         {"ingested_at", src.ingested_at},
-         {"generation", src.generation},
-         {"lines", src.summary.lines},
-         {"counted", src.summary.counted},
-         {"rejected", src.summary.rejected},
-         {"first_day",
-          src.summary.first_day >= 0 ? json(FormatDate(src.summary.first_day)) : json()},
-         {"last_day",
-          src.summary.last_day >= 0 ? json(FormatDate(src.summary.last_day)) : json()}});
-  }
   json charts = json::array();
   if (s.history) {
     std::lock_guard<std::mutex> lock(s.sqlite_mu);
@@ -351,36 +331,18 @@ Result<ApiReply> GetStatus(const Snapshot& s, const Params& p) {
   // The store by its last name: a directory's, or a ClickHouse store's database (never its hosts).
   std::string store_name = std::filesystem::path(s.dir).filename().string();
   if (auto ep = ParseClickHouseUrl(s.store->Name()); ep.ok()) store_name = ep->database;
-  r.body = {{"store", store_name},
-            {"generation", st.generation},
-            {"loaded_at",
-             std::chrono::duration_cast<std::chrono::seconds>(s.loaded.time_since_epoch()).count()},
-            {"rule",
-             {{"min_ms", s.store->rules().min_ms},
-              {"cap", s.store->rules().cap},
-              {"listeners", ListenersRule(s.store->rules())}}},
-            {"days",
-             {{"count", st.days},
-              {"open", st.open_days},
-              {"first", days.empty() ? json() : json(FormatDate(days.front()))},
-              {"last", days.empty() ? json() : json(FormatDate(days.back()))},
-              {"sealed_before", DateOrNull(s.store->sealed_before())}}},
-            {"streams", st.streams},
-            {"tracks", st.tracks},
-            {"services", s.store->services()},
-            {"bytes", st.bytes},
-            {"sources", sources},
-            {"catalog",
-             {{"artists", s.catalog.artists().size()},
-              {"releases", s.catalog.releases().size()},
-              {"tracks", s.catalog.tracks().size()}}},
-            {"charts", charts},
-            {"records",
-             {{"last_day", DateOrNull(s.state.last_day)},
-              {"kept", s.records_kept},
-              {"crossings", s.state.crossings.size()},
-              {"news", s.news.size()}}},
-            {"sales", s.sales != nullptr}};
+  r.body = views::StoreStatusJson(*s.store, store_name);
+  r.body["loaded_at"] =
+      std::chrono::duration_cast<std::chrono::seconds>(s.loaded.time_since_epoch()).count();
+  r.body["catalog"] = {{"artists", s.catalog.artists().size()},
+                       {"releases", s.catalog.releases().size()},
+                       {"tracks", s.catalog.tracks().size()}};
+  r.body["charts"] = charts;
+  r.body["records"] = {{"last_day", DateOrNull(s.state.last_day)},
+                       {"kept", s.records_kept},
+                       {"crossings", s.state.crossings.size()},
+                       {"news", s.news.size()}};
+  r.body["sales"] = s.sales != nullptr;
   return r;
 }
 

@@ -49,6 +49,16 @@ void PutPage(json* out, const std::string& key, const json& items, size_t offset
 Result<std::string> TableCsv(const json& view, const std::string& table = "");
 
 // ---------------------------------------------------------------------------------------------
+// The store (doc/formats/)
+
+// What a count store holds: {store (`name`), generation, rule {min_ms, cap, listeners}, days
+// {count, open, first, last, sealed_before}, streams, tracks, services, bytes, listeners
+// {histories, history_streams, set_days, users, entries, bytes}, sources [{id, kind, file (its
+// name, never the machine's path), ingested_at, generation, lines, counted, rejected, first_day,
+// last_day}]}.
+json StoreStatusJson(const CountStore& store, const std::string& name);
+
+// ---------------------------------------------------------------------------------------------
 // Catalog (doc/catalog.md)
 
 // A catalog artist (with its releases, tracks, featured-on tracks and songs) or track (with its
