@@ -166,8 +166,9 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
       free.push_back({&s, s.release < jan1});
     }
     // After the day the factor eases back towards 1 (half of it, in the exponent, every
-    // kEaseDays): a year's figure lifts the artist's tracks, it does not fix them for ever.
-    constexpr double kEaseDays = 120;
+    // kEaseDays): a year's figure lifts the artist's tracks, it does not fix them for ever. (At
+    // 120 days Jung Kook's 2024 passed 4 billion, which it did not: issue 18.)
+    constexpr double kEaseDays = 30;
     auto factor_on = [&](const Free& f, Day d, double x) {
       if (d > target) return std::pow(x, std::exp2(-static_cast<double>(d - target) / kEaseDays));
       return f.old ? std::pow(x, static_cast<double>(d - jan1 + 1) / span) : x;
