@@ -83,10 +83,17 @@ function movement(m) {
                       title: (up ? 'up ' : 'down ') + m.slice(1) }, (up ? '▲' : '▼') + m.slice(1));
 }
 
+// A news item links to the page of what it is about (an artist, a track, a release).
+function newsLink(entity) {
+  const at = (entity || '').indexOf(':');
+  const type = entity ? entity.slice(0, at) : '';
+  return ['artist', 'track', 'release'].includes(type) ? href({ type, id: entity.slice(at + 1) }) : null;
+}
+
 function newsList(items) {
   return el('ul', {}, items.map(n => el('li', { 'data-testid': 'news-item' },
     el('div', { class: 'when' }, el('span', { class: 'kind ' + n.kind }, n.kind), n.date),
-    el('div', {}, n.text))));
+    el('div', {}, newsLink(n.entity) ? el('a', { href: newsLink(n.entity) }, n.text) : n.text))));
 }
 
 function plotWidth(container) { return Math.max(240, (container.clientWidth || main.clientWidth) - 16); }
@@ -319,6 +326,14 @@ function chartRunPlot(runs) {
     plotTable('chart-run-plot', ['Date', ...labels], dates.map((d, i) => [d, ...data.slice(1).map(s => s[i])])));
 }
 
+// The day with the most streams, and its date.
+function peakDay(series) {
+  if (!series || !series.streams || !series.streams.length) return null;
+  let at = 0;
+  series.streams.forEach((v, i) => { if (v > series.streams[at]) at = i; });
+  return card('Peak day', num(series.streams[at]) + ' on ' + series.dates[at], 'peak-day');
+}
+
 function card(label, value, testid) {
   return el('div', { class: 'card' }, el('div', { class: 'label' }, label),
             el('div', { class: 'big', 'data-testid': testid }, value));
@@ -437,11 +452,17 @@ async function track(id) {
        t.release ? [' · ', el('a', { href: '#/release/' + encodeURIComponent(t.release.id) }, t.release.title),
                     ' · released ', t.release.date] : null,
        ' · ', (t.artists || []).map((a, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(a.id) }, a.name)])),
+    t.version_kind ? el('div', { class: 'sub' }, `song "${t.song}", version ${t.version_kind}` +
+                                                (t.version ? ` (${t.version})` : '')) : null,
     el('div', { class: 'cards' },
       card('Streams', num(t.series.total), 'track-streams'),
       card('Days counted', num(t.series.dates.length)),
+      peakDay(t.series),
       card('Milestones', num(t.milestones.filter(m => !m.year).length)),
       runs.length ? card('Best chart peak', '#' + Math.min(...runs.map(r => r.peak))) : null),
+    (t.other_versions || []).length ? [el('h2', {}, 'Other versions of the song'),
+      el('ul', { class: 'versions', 'data-testid': 'other-versions' }, t.other_versions.map(v =>
+        el('li', {}, el('a', { href: '#/track/' + encodeURIComponent(v.id) }, v.title))))] : null,
     el('h2', {}, 'Cumulative streams'), cumulativePlot(t.series, t.milestones, 'cumulative-plot', t.title + ' cumulative streams'),
     exportLinks(path, 'series', 'daily streams'),
     el('h2', {}, 'Milestones'), milestoneTable(t.milestones), exportLinks(path, 'milestones', 'milestones'),
@@ -470,7 +491,8 @@ async function artist(id) {
     el('h1', { 'data-testid': 'artist-name' }, a.name),
     el('div', { class: 'sub' }, `${a.kind} · ${a.country}${a.continent ? ' (' + a.continent + ')' : ''}`,
        a.member_of.length ? [' · member of ', a.member_of.map((g, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(g.id) }, g.name)])] : null,
-       a.members.length ? [' · members: ', a.members.map((m, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(m.id) }, m.name)])] : null),
+       a.members.length ? [' · members: ', a.members.map((m, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(m.id) }, m.name)])] : null,
+       (a.aliases || []).length ? [' · also known as ', a.aliases.join(', ')] : null),
     el('div', { class: 'cards' },
       card('Streams (credited)', num(a.entity ? a.entity.streams : a.streams), 'artist-streams'),
       card('Releases', num(a.releases.length)), card('Tracks', num(a.tracks.length))),
@@ -483,7 +505,15 @@ async function artist(id) {
       el('div', {}, el('h2', {}, 'Releases'), el('table', {}, el('tbody', {}, a.releases.map(r => el('tr', {},
         el('td', { class: 'title' }, el('a', { href: '#/release/' + encodeURIComponent(r.id) }, r.title)),
         el('td', {}, r.type), el('td', {}, r.date))))),
-        el('h2', {}, 'Milestones'), milestoneTable(a.milestones), forecastTable(a.forecast))));
+        el('h2', {}, 'Milestones'), milestoneTable(a.milestones), forecastTable(a.forecast))),
+    (a.songs || []).length ? [el('h2', {}, 'Songs, every version together'),
+      el('table', { 'data-testid': 'artist-songs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Song'),
+        el('th', { class: 'num' }, 'Versions'), el('th', { class: 'num' }, 'Streams'))),
+        el('tbody', {}, a.songs.slice().sort((x, y) => (y.streams || 0) - (x.streams || 0)).map(g => el('tr', {},
+          el('td', { class: 'title' }, el('a', { href: '#/track/' + encodeURIComponent(g.tracks[0]) }, g.song)),
+          el('td', { class: 'num' }, g.tracks.length), el('td', { class: 'num' }, num(g.streams)))))),
+      exportLinks('/artists/' + encodeURIComponent(id), 'songs', a.name + ' songs')] : null,
+    (a.news || []).length ? [el('h2', {}, 'News'), el('div', { class: 'news' }, newsList(a.news.slice(0, 10)))] : null);
   done('artist');
 }
 

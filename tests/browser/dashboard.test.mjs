@@ -338,6 +338,7 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
 
 // The keyboard alone: Tab reaches the navigation and the search, Enter follows a link and submits.
 test('keyboard: navigation and search without a mouse', async () => {
+  await page.goto('about:blank');  // a fresh load: the keyboard starts at the top of the page
   await open('#/', 'home');
   const seen = [];
   for (let i = 0; i < 6 && seen.at(-1) !== 'Charts'; ++i) {
@@ -358,6 +359,28 @@ test('keyboard: navigation and search without a mouse', async () => {
   assert.ok((await first.textContent()).toLowerCase().includes('seven'));
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-ready]:not([data-ready="search"])');
+});
+
+// What the API has, the pages show: a track's other versions and peak day, an artist's aliases,
+// songs (every version together) and news, each news item a link to what it is about.
+test('pages: versions, peak day, aliases, songs and linked news', async () => {
+  const t = await apiJson('/tracks/jk-seven');
+  await open('#/track/jk-seven', 'track');
+  assert.equal(await page.locator('[data-testid=other-versions] li').count(), t.other_versions.length);
+  assert.ok(t.other_versions.length > 0);
+  let at = 0;
+  t.series.streams.forEach((v, i) => { if (v > t.series.streams[at]) at = i; });
+  assert.ok((await page.textContent('[data-testid=peak-day]')).includes(t.series.dates[at]));
+  const a = await apiJson('/artists/jungkook');
+  await open('#/artist/jungkook', 'artist');
+  assert.equal(await page.locator('[data-testid=artist-songs] tbody tr').count(), a.songs.length);
+  assert.ok((await page.textContent('main')).includes(a.aliases[0]));
+  const item = page.locator('.news [data-testid=news-item] a').first();
+  assert.ok((await item.getAttribute('href')).startsWith('#/artist/jungkook'));
+  await open('#/news', 'news');
+  await page.locator('[data-testid=news-item] a').first().click();
+  await page.waitForSelector('body[data-ready]:not([data-ready="news"])');
+  assert.ok(['artist', 'track', 'release'].includes(await page.evaluate(() => document.body.dataset.ready)));
 });
 
 test('nothing failed and nothing left loopback', () => {
