@@ -318,6 +318,23 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
       }
     }
   }
+  // One view of a board (views::BoardJson): the CLI's JSON is the API's, less what the API adds
+  // (the race plot, the record's history, the year and date asked).
+  for (const auto& [path, args] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/records/fastest?n=1e9&limit=100", "records fastest 1e9 --top 100"},
+           {"/api/v1/records/race?year=2023&n=1e9&kind=artist&limit=100&where=" + Enc(where),
+            "records race 2023 1e9 --kind artist --top 100 --where " + Quote(where)},
+           {"/api/v1/records/first?n=1e9&year=2024&kind=artist&limit=5&where=" + Enc("country = KR and solo"),
+            "records first 1e9 --year 2024 --kind artist --top 5 --where 'country = KR and solo'"},
+           {"/api/v1/records/most?kind=artist&limit=7", "records most --kind artist --top 7"}}) {
+    auto [board_code, api_board] = s.Get(path);
+    ASSERT_EQ(board_code, 200) << path << api_board.dump();
+    for (const char* added : {"race", "history", "year", "as_of"}) api_board.erase(added);
+    const json cli_board = Cli(args);
+    EXPECT_EQ(api_board, cli_board) << path << "\nAPI: " << api_board.dump().substr(0, 1500)
+                                    << "\nCLI: " << cli_board.dump().substr(0, 1500);
+    EXPECT_FALSE(cli_board["standings"].empty()) << args;
+  }
   auto [c2, fastest] = s.Get("/api/v1/records/fastest?n=1e9&limit=100&history=1");
   ASSERT_EQ(c2, 200);
   const json cf = Cli("records fastest 1e9 --top 100");

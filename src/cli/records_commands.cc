@@ -172,16 +172,22 @@ json ChartStreamsJson(const Context& ctx) {
           {"totals", "at least: only the editions a track was on count"}};
 }
 
-// Prints standings as a table or JSON. `value` names the ranked column.
+// What a board is of: its N (none for most), kind and filter, for its JSON (views::BoardJson).
+struct BoardOf {
+  std::optional<int64_t> n;
+  EntityKind kind = EntityKind::kTrack;
+  const Filter* filter = nullptr;
+};
+
+// Prints standings as a table or as the board's JSON view (the API's, with what chart streams
+// add). `value` names the ranked column.
 void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t top,
-                    const std::string& value, const std::string& format, const std::string& title) {
+                    const std::string& value, const std::string& format, const std::string& title,
+                    const BoardOf& of) {
   const RecordsUniverse& u = ctx.state.universe;
   if (format == "json") {
-    json rows = json::array();
-    for (const Standing& x : s) rows.push_back(StandingJson(u, x, value));
-    // The paging fields say how many places --top left out (as the API's).
-    json out = {{"title", title}};
-    views::PutPage(&out, "standings", rows, 0, top);
+    static const Filter kNone;
+    json out = views::BoardJson(u, title, of.n, of.kind, of.filter ? *of.filter : kNone, s, value, 0, top);
     if (ctx.chart) out["chart_streams"] = ChartStreamsJson(ctx);
     std::cout << out.dump(2) << "\n";
     return;
@@ -268,8 +274,8 @@ void AddFastest(CLI::App* parent, Action* action) {
       const RecordsUniverse& u = b.ctx->state.universe;
       const auto board = FastestTo(u, b.crossings, b.first_day, b.kind, b.n, b.filter, as_of);
       PrintStandings(*b.ctx, board, a->b.top, "days", a->b.c.format,
-                     "Fastest " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
-                         " " + b.ctx->Unit() + b.Of());
+                     views::BoardTitle(views::BoardKind::kFastest, b.kind, b.n, 0, b.ctx->Unit(), b.filter),
+                     {b.n, b.kind, &b.filter});
       if (a->history && a->b.c.format == "table") {
         std::printf("\nThe record's history:\n");
         for (const Reign& r : FastestHistory(board)) {
@@ -300,8 +306,8 @@ void AddRace(CLI::App* parent, Action* action) {
       const auto board =
           YearRace(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
       PrintStandings(*b.ctx, board, a->b.top, "day", a->b.c.format,
-                     "Race to " + Thousands(b.n) + " " + b.ctx->Unit() + " within " +
-                         std::to_string(a->year) + b.Of());
+                     views::BoardTitle(views::BoardKind::kRace, b.kind, b.n, a->year, b.ctx->Unit(), b.filter),
+                     {b.n, b.kind, &b.filter});
       return Status::Ok();
     };
   });
@@ -331,15 +337,10 @@ void AddMost(CLI::App* parent, Action* action) {
         ENCORE_RETURN_IF_ERROR(ScanStore(*ctx->store, ctx->settings, f.from, f.to, &scan));
         totals = scan.totals();
       }
-      const auto board = MostStreamed(ctx->state.universe, totals, kind, f, a->top);
-      std::string period = "all time";
-      if (f.from || f.to) {
-        period = (f.from ? FormatDate(*f.from) : "") + ".." + (f.to ? FormatDate(*f.to) : "");
-      }
+      const auto board = MostStreamed(ctx->state.universe, totals, kind, f, ctx->state.universe.size());
       PrintStandings(*ctx, board, a->top, "streams", a->c.format,
-                     "Most streamed " + std::string(EntityKindName(kind)) + "s" +
-                         (ctx->chart ? " (chart streams)" : "") + ", " + period +
-                         (f.text().empty() ? "" : " (" + f.text() + ")"));
+                     views::BoardTitle(views::BoardKind::kMost, kind, 0, 0, ctx->Unit(), f),
+                     {std::nullopt, kind, &f});
       return Status::Ok();
     };
   });
@@ -365,10 +366,10 @@ void AddFirst(CLI::App* parent, Action* action) {
         for (Standing& s : board) s.value = 0;
       }
       PrintStandings(*b.ctx, board, a->b.top, a->year ? "day" : "-", a->b.c.format,
-                     "First " + std::string(EntityKindName(b.kind)) + "s to " + Thousands(b.n) +
-                         " " + b.ctx->Unit() +
-                         (a->year ? " within " + std::to_string(a->year) : "") + b.Of() +
-                         ": rank 1 holds the record; later ones show who followed");
+                     views::BoardTitle(views::BoardKind::kFirst, b.kind, b.n, a->year, b.ctx->Unit(), b.filter),
+                     {b.n, b.kind, &b.filter});
+      if (a->b.c.format == "table")
+        std::printf("   (rank 1 holds the record; later ones show who followed)\n");
       return Status::Ok();
     };
   });

@@ -124,31 +124,8 @@ void PutPage(json* out, const std::string& key, const json& items, const Page& p
 using views::DateOrNull;
 using views::Number;
 
-// Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"}.
-json LinkOf(const RecordsUniverse& u, uint32_t e) {
-  const Entity d = u.Describe(e);
-  switch (d.kind) {
-    case EntityKind::kTrack:
-      return {{"type", "track"}, {"id", d.track ? d.track->id : d.id}};
-    case EntityKind::kSong:
-      return d.track ? json{{"type", "track"}, {"id", d.track->id}} : json();
-    case EntityKind::kRelease:
-      return {{"type", "release"}, {"id", d.id}};
-    case EntityKind::kArtist:
-      return {{"type", "artist"}, {"id", d.id}};
-  }
-  return json();
-}
+using views::LinkOf;
 
-json Standings(const RecordsUniverse& u, const std::vector<Standing>& s, const std::string& value) {
-  json rows = json::array();
-  for (const auto& x : s) {
-    json j = views::StandingJson(u, x, value);
-    j["link"] = LinkOf(u, x.entity);
-    rows.push_back(std::move(j));
-  }
-  return rows;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Entities: their store tracks, daily series and milestones
@@ -613,17 +590,11 @@ Result<Board> GetBoard(const Params& p, const std::string& kind, size_t limit) {
   return b;
 }
 
-json BoardHead(const std::string& title, const Board& b) {
-  return {{"title", title + (b.filter.text().empty() ? "" : " (" + b.filter.text() + ")")},
-          {"n", b.n},
-          {"kind", EntityKindName(b.kind)},
-          {"where", b.filter.text()}};
-}
-
-std::string Plural(EntityKind k) { return std::string(EntityKindName(k)) + "s"; }
-std::string Capital(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-  return s;
+// A leaderboard as the CLI prints it (views::BoardJson), cut to the page asked for.
+json BoardReply(const RecordsUniverse& u, views::BoardKind kind, const Board& b, int year,
+                const std::vector<Standing>& board, const std::string& value) {
+  return views::BoardJson(u, views::BoardTitle(kind, b.kind, b.n, year, "streams", b.filter), b.n,
+                          b.kind, b.filter, board, value, b.page.offset, b.page.limit);
 }
 
 Result<ApiReply> Fastest(const Snapshot& s, const Params& p) {
@@ -637,9 +608,8 @@ Result<ApiReply> Fastest(const Snapshot& s, const Params& p) {
   const RecordsUniverse& u = s.state.universe;
   const auto board = FastestTo(u, crossings, first_day, b.kind, b.n, b.filter, as_of);
   ApiReply r;
-  r.body = BoardHead("Fastest " + Plural(b.kind) + " to " + ShortNumber(b.n) + " streams", b);
+  r.body = BoardReply(u, views::BoardKind::kFastest, b, 0, board, "days");
   r.body["as_of"] = DateOrNull(as_of);
-  PutPage(&r.body, "standings", Standings(u, board, "days"), b.page);
   if (history) {
     json reigns = json::array();
     for (const Reign& g : FastestHistory(board)) {
@@ -704,11 +674,8 @@ Result<ApiReply> Race(const Snapshot& s, const Params& p) {
   const RecordsUniverse& u = s.state.universe;
   const auto board = YearRace(u, crossings, b.kind, static_cast<int>(year), b.n, b.filter, as_of);
   ApiReply r;
-  r.body = BoardHead(Capital(Plural(b.kind)) + " to " + ShortNumber(b.n) + " streams in " +
-                         std::to_string(year) + " (day of the year)",
-                     b);
+  r.body = BoardReply(u, views::BoardKind::kRace, b, static_cast<int>(year), board, "day");
   r.body["year"] = year;
-  PutPage(&r.body, "standings", Standings(u, board, "day"), b.page);
   if (with_series) {
     std::vector<uint32_t> shown;
     for (size_t i = b.page.offset;
@@ -736,12 +703,9 @@ Result<ApiReply> First(const Snapshot& s, const Params& p) {
     for (Standing& x : board) x.value = 0;
   }
   ApiReply r;
-  r.body = BoardHead("First " + Plural(b.kind) + " to " + ShortNumber(b.n) + " streams" +
-                         (year ? " in " + std::to_string(year) : std::string()),
-                     b);
-  r.body["year"] = year ? json(year) : json();
   // Within a year the value is the day of the year; all time, the crossing date says it all.
-  PutPage(&r.body, "standings", Standings(u, board, year ? "day" : "-"), b.page);
+  r.body = BoardReply(u, views::BoardKind::kFirst, b, static_cast<int>(year), board, year ? "day" : "-");
+  r.body["year"] = year ? json(year) : json();
   return r;
 }
 
@@ -760,12 +724,9 @@ Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   }
   const auto board = MostStreamed(u, totals, kind, filter, u.size());
   ApiReply r;
-  r.body = {{"title", "Most streamed " + Plural(kind) +
-                          (filter.text().empty() ? "" : " (" + filter.text() + ")")},
-            {"kind", EntityKindName(kind)},
-            {"where", filter.text()},
-            {"as_of", DateOrNull(s.state.last_day)}};
-  PutPage(&r.body, "standings", Standings(u, board, "streams"), page);
+  r.body = views::BoardJson(u, views::BoardTitle(views::BoardKind::kMost, kind, 0, 0, "streams", filter),
+                            std::nullopt, kind, filter, board, "streams", page.offset, page.limit);
+  r.body["as_of"] = DateOrNull(s.state.last_day);
   return r;
 }
 
@@ -833,7 +794,7 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
   ApiReply r;
   r.body = ListenerScope(lp);
   r.body["title"] = std::string(lp.window == ListenerWindow::k28Days ? "Monthly listeners" : "Listeners") +
-                    " of " + Plural(kind) + (lp.country.empty() ? "" : " in " + lp.country) +
+                    " of " + std::string(EntityKindName(kind)) + "s" + (lp.country.empty() ? "" : " in " + lp.country) +
                     (where.text().empty() ? "" : " (" + where.text() + ")");
   r.body["kind"] = EntityKindName(kind);
   r.body["where"] = where.text();

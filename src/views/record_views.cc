@@ -1,4 +1,5 @@
 // The records views: a news item, a leaderboard place (views/views.h).
+#include "records/news.h"
 #include "views/views.h"
 
 namespace encore::views {
@@ -20,6 +21,70 @@ json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string
   if (s.from) r["from"] = FormatDate(*s.from);
   if (s.reached) r["reached"] = s.reached;
   return r;
+}
+
+json LinkOf(const RecordsUniverse& u, uint32_t e) {
+  const Entity d = u.Describe(e);
+  switch (d.kind) {
+    case EntityKind::kTrack:
+      return {{"type", "track"}, {"id", d.track ? d.track->id : d.id}};
+    case EntityKind::kSong:
+      return d.track ? json{{"type", "track"}, {"id", d.track->id}} : json();
+    case EntityKind::kRelease:
+      return {{"type", "release"}, {"id", d.id}};
+    case EntityKind::kArtist:
+      return {{"type", "artist"}, {"id", d.id}};
+  }
+  return json();
+}
+
+std::string BoardTitle(BoardKind board, EntityKind kind, int64_t n, int year, const std::string& unit,
+                       const Filter& filter) {
+  const std::string plural = std::string(EntityKindName(kind)) + "s";
+  std::string title;
+  switch (board) {
+    case BoardKind::kFastest:
+      title = "Fastest " + plural + " to " + ShortNumber(n) + " " + unit;
+      break;
+    case BoardKind::kRace: {
+      std::string capital = plural;
+      capital[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capital[0])));
+      title = capital + " to " + ShortNumber(n) + " " + unit + " in " + std::to_string(year) +
+              " (day of the year)";
+      break;
+    }
+    case BoardKind::kFirst:
+      title = "First " + plural + " to " + ShortNumber(n) + " " + unit +
+              (year ? " in " + std::to_string(year) : std::string());
+      break;
+    case BoardKind::kMost: {
+      std::string period = "all time";
+      if (filter.from || filter.to) {
+        period = (filter.from ? FormatDate(*filter.from) : "") + ".." +
+                 (filter.to ? FormatDate(*filter.to) : "");
+      }
+      title = "Most streamed " + plural + (unit == "streams" ? "" : " (" + unit + ")") + ", " + period;
+      break;
+    }
+  }
+  return title + (filter.text().empty() ? "" : " (" + filter.text() + ")");
+}
+
+json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional<int64_t> n,
+               EntityKind kind, const Filter& filter, const std::vector<Standing>& standings,
+               const std::string& value, size_t offset, size_t limit) {
+  json rows = json::array();
+  for (const Standing& x : standings) {
+    json j = StandingJson(u, x, value);
+    j["link"] = LinkOf(u, x.entity);
+    rows.push_back(std::move(j));
+  }
+  json out = {{"title", title},
+              {"kind", EntityKindName(kind)},
+              {"n", n ? json(*n) : json()},
+              {"where", filter.text()}};
+  PutPage(&out, "standings", rows, offset, limit);
+  return out;
 }
 
 }  // namespace encore::views

@@ -82,6 +82,22 @@ json ResolutionJson(const std::string& query, const Resolution& r);
 json NewsJson(const NewsItem& n);
 // A leaderboard place; `value` names the ranked column ("days", "streams").
 json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value);
+// Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"} (null for a song no
+// catalog track stands for).
+json LinkOf(const RecordsUniverse& u, uint32_t e);
+
+// A leaderboard, as `encore records fastest|race|first|most` print it and /api/v1/records/…
+// answers: {title, kind, n (null for most), where, standings: [StandingJson with its link],
+// total, offset, limit, next_offset}. The title, one wording: "Fastest tracks to 1B streams",
+// "Artists to 1B streams in 2023 (day of the year)", "First artists to 1B streams in 2024",
+// "Most streamed tracks, 2024-01-01..2024-12-31", each with the filter in brackets; `unit` is
+// "streams" or "chart streams".
+enum class BoardKind { kFastest, kRace, kFirst, kMost };
+std::string BoardTitle(BoardKind board, EntityKind kind, int64_t n, int year, const std::string& unit,
+                       const Filter& filter);
+json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional<int64_t> n,
+               EntityKind kind, const Filter& filter, const std::vector<Standing>& standings,
+               const std::string& value, size_t offset, size_t limit);
 
 // ---------------------------------------------------------------------------------------------
 // Charts (doc/charts.md)
