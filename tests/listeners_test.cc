@@ -444,7 +444,8 @@ TEST_F(ListenersTest, ListenerNewsIsEachArtistsFirstDayAtEachMilestone) {
     EXPECT_EQ(r.code, 0) << r.err;
     std::set<std::vector<std::string>> got;
     size_t items = 0;
-    for (const auto& x : json::parse(r.out)) {
+    const json feed = json::parse(r.out);
+    for (const auto& x : feed.at("items")) {
       std::string id = x["entity"].get<std::string>();
       EXPECT_EQ(id.rfind("artist:", 0), 0u) << id;
       got.insert({id.substr(7), std::to_string(x["threshold"].get<int64_t>()), x["date"].get<std::string>()});

@@ -505,7 +505,7 @@ TEST(RecordsCli, ReleaseNewsFollowsTheCatalog) {
   const RunResult up = RunEncore("ingest --no-progress " + Quote(dir / "more.csv") + store);
   ASSERT_EQ(up.code, 0) << up.err;
   n = RunEncore("news --kind release --format json" + store);
-  const json items = json::parse(n.out);
+  const json items = json::parse(n.out).at("items");
   std::map<std::string, std::string> text;  // entity -> text
   for (const auto& i : items) {
     EXPECT_FALSE(text.count(i.at("entity"))) << "one item per release: " << n.out;

@@ -1502,10 +1502,8 @@ void AddListeners(CLI::App& app, Action* action) { AddListenersCommand(app, acti
 
 Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, size_t limit) {
   const size_t from = items.size() > limit ? items.size() - limit : 0;
-  if (format == "json") {
-    json rows = json::array();
-    for (size_t i = from; i < items.size(); ++i) rows.push_back(NewsJson(items[i]));
-    std::cout << rows.dump(2) << "\n";
+  if (format == "json") {  // the API's feed: newest first, with the paging fields
+    std::cout << views::NewsListJson(items, 0, limit).dump(2) << "\n";
     return Status::Ok();
   }
   for (size_t i = from; i < items.size(); ++i) {

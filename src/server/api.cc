@@ -858,15 +858,15 @@ Result<ApiReply> News(const Snapshot& s, const Params& p) {
   if (!kind.empty() && !kKinds.count(kind))
     return Status::InvalidArgument(
         "kind must be milestone, record, year, first, withdrawn, release or listeners");
-  json items = json::array();
-  for (auto it = s.news.rbegin(); it != s.news.rend(); ++it) {
-    if (since && it->day < *since) continue;
-    if (!kind.empty() && it->kind != kind) continue;
-    if (!entity.empty() && it->entity != entity) continue;
-    items.push_back(views::NewsJson(*it));
+  std::vector<NewsItem> items;
+  for (const NewsItem& n : s.news) {
+    if (since && n.day < *since) continue;
+    if (!kind.empty() && n.kind != kind) continue;
+    if (!entity.empty() && n.entity != entity) continue;
+    items.push_back(n);
   }
   ApiReply r;
-  PutPage(&r.body, "items", items, page);
+  r.body = views::NewsListJson(items, page.offset, page.limit);
   return r;
 }
 

@@ -13,6 +13,14 @@ json NewsJson(const NewsItem& n) {
   return j;
 }
 
+json NewsListJson(const std::vector<NewsItem>& items, size_t offset, size_t limit) {
+  json all = json::array();
+  for (auto it = items.rbegin(); it != items.rend(); ++it) all.push_back(NewsJson(*it));
+  json out = json::object();
+  PutPage(&out, "items", all, offset, limit);
+  return out;
+}
+
 json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value) {
   const Entity e = u.Describe(s.entity);
   json r = {{"rank", s.rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id}, {"name", e.name},

@@ -80,6 +80,9 @@ json ResolutionJson(const std::string& query, const Resolution& r);
 
 // A news item.
 json NewsJson(const NewsItem& n);
+// A news feed (`items` in the order found, oldest first): {items (newest first), total, offset,
+// limit, next_offset}.
+json NewsListJson(const std::vector<NewsItem>& items, size_t offset, size_t limit);
 // A leaderboard place; `value` names the ranked column ("days", "streams").
 json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value);
 // Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"} (null for a song no
