@@ -400,7 +400,7 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   // no chart either gets the subcommand meant.
   const RunResult before = RunEncore("chart --date 2024-01-07 run --track jk-seven" + store);
   EXPECT_EQ(before.code, 2);
-  EXPECT_TRUE(Has(before.err, "--date came before 'run': options go after the subcommand")) << before.err;
+  EXPECT_TRUE(Has(before.err, "--date came before 'run': a chart's name and options go after the subcommand")) << before.err;
   const RunResult lst = RunEncore("chart lst" + store);
   EXPECT_EQ(lst.code, 2);
   EXPECT_TRUE(Has(lst.err, "did you mean 'list'?")) << lst.err;
@@ -415,6 +415,19 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   ASSERT_EQ(status_csv.code, 0) << status_csv.err;
   EXPECT_EQ(std::count(status_csv.out.begin(), status_csv.out.end(), '\n'), 1 + st["sources"].size())
       << status_csv.out;
+  // A chart name mistyped gets the nearest chart, kept or compiled; --table wants --format csv;
+  // --top counts from 1.
+  const RunResult wekly = RunEncore("chart spotify-wekly" + store);
+  EXPECT_EQ(wekly.code, 4);
+  EXPECT_TRUE(Has(wekly.err, "no chart 'spotify-wekly' (did you mean 'spotify-weekly'?)")) << wekly.err;
+  const RunResult table = RunEncore("artist jungkook --table songs" + store);
+  EXPECT_EQ(table.code, 2);
+  EXPECT_TRUE(Has(table.err, "give --format csv too")) << table.err;
+  const RunResult top0 = RunEncore("records most --top 0" + store);
+  EXPECT_EQ(top0.code, 2);
+  EXPECT_TRUE(Has(top0.err, "not in range 1")) << top0.err;
+  const RunResult not_table = RunEncore("status --format csv --table rule" + store);
+  EXPECT_EQ(not_table.code, 2);
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

@@ -189,6 +189,17 @@ function plotSvg(box, name) {
     });
     flush();
   });
+  // What the plot draws on top (milestones, N, names at line ends), and the axes' titles.
+  for (const x of box.svgExtras || []) {
+    if (x.line) out.push(`<line x1="${x.line[0]}" y1="${x.line[1]}" x2="${x.line[2]}" y2="${x.line[3]}" stroke="${x.color}"${x.dash ? ' stroke-dasharray="4 4"' : ''}/>`);
+    if (x.dot) out.push(`<circle cx="${x.dot[0]}" cy="${x.dot[1]}" r="3" fill="${x.color}"/>`);
+    if (x.text) out.push(`<text x="${x.at[0]}" y="${x.at[1]}" fill="${x.color}">${esc(x.text)}</text>`);
+  }
+  u.axes.forEach((a, ai) => {
+    if (!a.label) return;
+    if (ai === 0) out.push(`<text x="${bb.left + bb.width / 2}" y="${bb.top + bb.height + 32}" fill="#a0a0a0" text-anchor="middle">${esc(a.label)}</text>`);
+    else out.push(`<text x="12" y="${bb.top + bb.height / 2}" fill="#a0a0a0" text-anchor="middle" transform="rotate(-90 12 ${bb.top + bb.height / 2})">${esc(a.label)}</text>`);
+  });
   legend.forEach((s, i) => {
     const y = u.height + 14 + 20 * i;
     const stroke = typeof s.stroke === 'function' ? s.stroke(u, i + 1) : s.stroke;
@@ -214,6 +225,8 @@ function drawPlot(box, opts, data, name, table) {
   if (opts.scales && opts.scales.x && opts.scales.x.time) {
     opts.tzDate = ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
     opts.axes[0].values = isoTicks;
+    opts.axes[0].space = 90;  // an ISO date is about 65 px wide: never two run together
+    if (!opts.padding) opts.padding = [12, 36, 0, 0];  // room for the last date's second half
   }
   box.setAttribute('role', 'img');
   box.setAttribute('aria-label', name + ': a plot; its data table follows');
@@ -263,7 +276,23 @@ function cumulativePlot(series, milestones, testid, name) {
       ctx.save();
       ctx.font = `${11 * px}px system-ui`;
       ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
-      const drawn = [];
+      // The markers and dashed lines first, so that each label can keep clear of all of them.
+      const pts = marks.map(m => ({ x: u.valToPos(secs(m.date), 'x', true), y: u.valToPos(m.threshold, 'y', true) }));
+      const lines = pts.map(p => ({ x: p.x, top: p.y }));
+      const marked = pts.map(p => ({ l: p.x - 4 * px, r: p.x + 4 * px, t: p.y - 4 * px, b: p.y + 4 * px }));
+      const drawn = [...marked];
+      const extras = [];  // what the SVG download draws again (canvas px / devicePixelRatio)
+      // The curve's highest point (smallest y on the canvas) over [l, r].
+      const cum = u.data[1], xsAll = u.data[0];
+      const curveTop = (l, r) => {
+        let top = Infinity;
+        for (let i = 0; i < xsAll.length; ++i) {
+          const cx = u.valToPos(xsAll[i], 'x', true);
+          if (cx < l - 2 * px || cx > r + 2 * px || cum[i] === null) continue;
+          top = Math.min(top, u.valToPos(cum[i], 'y', true));
+        }
+        return top;
+      };
       for (const m of marks) {
         const x = u.valToPos(secs(m.date), 'x', true);
         const y = u.valToPos(m.threshold, 'y', true);
@@ -274,13 +303,23 @@ function cumulativePlot(series, milestones, testid, name) {
         ctx.fillStyle = '#d29922';
         ctx.beginPath(); ctx.arc(x, y, 3 * px, 0, 2 * Math.PI); ctx.fill();
         const text = short(m.threshold), w = ctx.measureText(text).width, h = 12 * px;
-        let lx = x - 6 * px - w;
-        if (lx < u.bbox.left) lx = x + 6 * px;
-        const box2 = { l: lx - 2 * px, r: lx + w + 2 * px, t: y - 4 * px - h, b: y - 2 * px };
-        if (drawn.some(d => d.l < box2.r && box2.l < d.r && d.t < box2.b && box2.t < d.b)) continue;
-        drawn.push(box2);
-        ctx.fillText(text, lx, y - 5 * px);
+        // Where the label may go: left of the point and above it (above the curve, which rises
+        // to the point), else centred above the point; never over a label, a marker, a dashed
+        // line or the curve; else it is left to the data table.
+        const spot = [[x - 6 * px - w, y - 5 * px], [x - w / 2, y - 9 * px]].map(([lx, by]) =>
+          ({ l: lx - 2 * px, r: lx + w + 2 * px, t: by - h, b: by + 2 * px, lx, by })).find(c =>
+          c.l >= u.bbox.left && c.t >= u.bbox.top && c.r <= u.bbox.left + u.bbox.width &&
+          !drawn.some(d => d.l < c.r && c.l < d.r && d.t < c.b && c.t < d.b) &&
+          !lines.some(l => l.x > c.l && l.x < c.r && l.top < c.b) &&
+          curveTop(c.l, c.r) > c.b);
+        extras.push({ line: [x / px, u.bbox.top / px + u.bbox.height / px, x / px, y / px], color: '#d29922', dash: true },
+                    { dot: [x / px, y / px], color: '#d29922' });
+        if (!spot) continue;
+        drawn.push(spot);
+        ctx.fillText(text, spot.lx, spot.by);
+        extras.push({ text, at: [spot.lx / px, spot.by / px], color: '#d29922' });
       }
+      box.svgExtras = extras;
       ctx.restore();
     }] },
   };
@@ -294,19 +333,16 @@ function cumulativePlot(series, milestones, testid, name) {
 
 // A song's runs on the kept charts: position by date, No. 1 at the top (and always a tick), one
 // line per chart and title.
-function chartRunPlot(runs) {
+function chartRunPlot(runs, name) {
   const box = el('div', { class: 'plot', 'data-testid': 'chart-run-plot' });
-  const byLabel = new Map();
-  for (const r of runs) {
-    const label = `${r.chart}: ${r.title}`;
-    const at = byLabel.get(label) || new Map();
-    for (const [d, p] of r.positions) at.set(d, at.has(d) ? Math.min(at.get(d), p) : p);
-    byLabel.set(label, at);
-  }
-  const labels = [...byLabel.keys()];
+  // One line per run; runs of one chart and title (a single and its album's track) told apart by
+  // their debut.
+  const base = runs.map(r => `${r.chart}: ${r.title}`);
+  const labels = runs.map((r, i) => base.filter(b => b === base[i]).length > 1
+    ? `${base[i]} (debut ${r.debut.date})` : base[i]);
   const dates = [...new Set(runs.flatMap(r => r.positions.map(p => p[0])))].sort();
   const xs = dates.map(secs);
-  const data = [xs, ...labels.map(l => dates.map(d => byLabel.get(l).has(d) ? byLabel.get(l).get(d) : null))];
+  const data = [xs, ...runs.map(r => { const at = new Map(r.positions); return dates.map(d => at.has(d) ? at.get(d) : null); })];
   const top = Math.max(10, ...data.slice(1).flat().filter(v => v !== null));
   const step = top <= 10 ? 1 : top <= 50 ? 10 : top <= 100 ? 20 : 50;
   const opts = {
@@ -322,7 +358,7 @@ function chartRunPlot(runs) {
   };
   box.dataset.editions = String(xs.length);
   box.dataset.lines = String(labels.length);
-  return drawPlot(box, opts, data, 'chart runs',
+  return drawPlot(box, opts, data, (name ? name + ' ' : '') + 'chart runs',
     plotTable('chart-run-plot', ['Date', ...labels], dates.map((d, i) => [d, ...data.slice(1).map(s => s[i])])));
 }
 
@@ -405,7 +441,26 @@ async function charts() {
 async function chart(name, params) {
   const path = '/charts/' + encodeURIComponent(name) + qs({ date: params.date,
     region: params.region || params.country, hour: params.hour, limit: 200 });
-  const c = await api(path);
+  let c;
+  try {
+    c = await api(path);
+  } catch (e) {
+    // An hourly store chart wants its hour (and country): a form, not an error page.
+    if (!/hourly store chart/.test(e.message)) throw e;
+    const f = el('form', { class: 'toolbar', 'data-testid': 'hour-form' },
+      el('label', { for: 'ch' }, 'hour (UTC)'),
+      el('input', { id: 'ch', name: 'hour', value: params.hour || '', size: 13, placeholder: '2023-07-14T04' }),
+      el('label', { for: 'cr' }, 'country'),
+      el('input', { id: 'cr', name: 'region', value: params.region || 'US', size: 4 }),
+      el('button', { type: 'submit' }, 'Show'));
+    f.addEventListener('submit', ev => {
+      ev.preventDefault();
+      location.hash = '#/chart/' + encodeURIComponent(name) + qs(Object.fromEntries(new FormData(f)));
+    });
+    show(name, el('h1', {}, name), el('p', { class: 'sub' }, e.message), f);
+    done('chart');
+    return;
+  }
   const go = over => '#/chart/' + encodeURIComponent(name) + qs({ ...params, ...over });
   const nav = el('div', { class: 'toolbar' },
     el('a', { class: 'button', 'data-testid': 'previous', href: c.previous ? go(c.hour ? { hour: c.previous } : { date: c.previous }) : null },
@@ -429,7 +484,7 @@ async function chart(name, params) {
       el('td', { class: 'num' }, num(e.value)),
       el('td', { class: 'num' }, e.last_week ?? '–'),
       el('td', { class: 'num' }, e.peak ?? ''),
-      el('td', { class: 'num' }, e.weeks ?? '')))));
+      el('td', { class: 'num' }, num(e.weeks))))));
   // The API's notes (eligibility, an edition with nothing in its region and where its streams
   // end), above the table; an empty edition says so.
   const notes = (c.notes || []).length
@@ -468,7 +523,7 @@ async function track(id) {
     el('h2', {}, 'Milestones'), milestoneTable(t.milestones), exportLinks(path, 'milestones', 'milestones'),
     forecastTable(t.forecast),
     el('h2', {}, 'Monthly listeners'), lc,
-    runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs),
+    runs.length ? [el('h2', {}, 'Chart runs'), chartRunPlot(runs, t.title),
       el('table', { 'data-testid': 'chart-runs' }, el('thead', {}, el('tr', {}, el('th', {}, 'Chart'),
         el('th', {}, 'Debut'), el('th', { class: 'num' }, 'Peak'), el('th', { class: 'num' }, 'Weeks (days)'),
         el('th', { class: 'num' }, 'At No. 1'))),
@@ -612,10 +667,15 @@ async function race(params) {
         const gap = 13 * px;
         for (let k = 1; k < ends.length; ++k) ends[k].y = Math.max(ends[k].y, ends[k - 1].y + gap);
         ctx.font = `${11 * px}px system-ui`;
+        const extras = [{ line: [u.bbox.left / px, y / px, (u.bbox.left + u.bbox.width) / px, y / px], color: '#d29922', dash: true },
+                        { text: short(b.n), at: [u.bbox.left / px + 4, y / px - 4], color: '#d29922' }];
         for (const e of ends) {
           ctx.fillStyle = typeof e.color === 'function' ? e.color(u) : e.color;
-          ctx.fillText(e.name.length > 18 ? e.name.slice(0, 17) + '…' : e.name, e.x + 5 * px, e.y + 4 * px);
+          const name = e.name.length > 18 ? e.name.slice(0, 17) + '…' : e.name;
+          ctx.fillText(name, e.x + 5 * px, e.y + 4 * px);
+          extras.push({ text: name, at: [e.x / px + 5, e.y / px + 4], color: ctx.fillStyle });
         }
+        box.svgExtras = extras;
         ctx.restore();
       }] },
     };
@@ -706,7 +766,7 @@ async function listenersCurve(kind, id) {
   box.append(el('div', { class: 'cards' },
       card('Monthly listeners', num(last.listeners), 'monthly-listeners'),
       card('Peak (these 90 days)', num(peak.listeners) + ' on ' + peak.date)),
-    ...drawPlot(plot, opts, [xs, ys], 'monthly listeners',
+    ...drawPlot(plot, opts, [xs, ys], (l.name || id) + ' monthly listeners',
       plotTable('listeners', ['Window', 'Listeners'], l.points.slice().reverse().map(p => [`${p.from} – ${p.date}`, p.listeners]))));
   return box;
 }

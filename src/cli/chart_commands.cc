@@ -42,8 +42,14 @@ Result<ChartSummary> FindChart(ChartHistory& h, const std::string& name) {
     if (c.chart == name) return c;
     known += (known.empty() ? "" : ", ") + c.chart;
   }
-  return Status::NotFound("no chart '" + name + "' in the chart history (charts: " +
-                          (known.empty() ? "none; encore chart import" : known) + ")");
+  // The charts compiled from the counts are charts too: a name near one of them is offered.
+  std::vector<std::string> names;
+  for (const auto& c : charts) names.push_back(c.chart);
+  for (const ChartMethod& m : BuiltinMethodologies()) names.push_back(m.name);
+  return Status::NotFound("no chart '" + name + "'" + DidYouMean(name, names) +
+                          "; kept in the chart history: " +
+                          (known.empty() ? "none (encore chart import)" : known) +
+                          "; compiled from the counts: encore chart list");
 }
 
 std::string Opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
@@ -64,6 +70,8 @@ void AddList(CLI::App* chart, Action* action) {
   AddViewFormat(cmd, format.get());
   cmd->callback([=] {
     *action = [=]() -> Status {
+      if (!std::filesystem::exists(DefaultStoreDir(*store)))
+        return Status::NotFound("no encore store at " + DefaultStoreDir(*store));
       // The compiled charts as of the store's last day (else today's rules), and the kept ones.
       Day on = std::numeric_limits<Day>::max();
       {
@@ -487,7 +495,15 @@ void PrintChartView(json view, size_t top, const std::string& format, const std:
 // `encore chart NAME --date D`: the kept edition on D (or the last one before it).
 Status ShowChart(const std::string& store, const std::string& name, const std::string& date_flag,
                  size_t top, const std::string& format) {
-  ENCORE_ASSIGN_OR_RETURN(auto history, OpenHistory(store, false));
+  auto opened = OpenHistory(store, false);
+  if (!opened.ok() && opened.status().code() == StatusCode::kNotFound) {
+    std::vector<std::string> names;
+    for (const ChartMethod& m : BuiltinMethodologies()) names.push_back(m.name);
+    return Status::NotFound("no chart '" + name + "'" + DidYouMean(name, names) +
+                            "; the store keeps no published charts (encore chart import); "
+                            "compiled from the counts: encore chart list");
+  }
+  ENCORE_ASSIGN_OR_RETURN(auto history, std::move(opened));
   ENCORE_ASSIGN_OR_RETURN(ChartSummary c, FindChart(*history, name));
   ENCORE_ASSIGN_OR_RETURN(const auto date, OptionalDate("--date", date_flag));
   ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(DefaultStoreDir(store)));
@@ -703,7 +719,7 @@ Status ShowStoreChart(const ChartMethod& m, const std::string& store_flag,
     std::sort(countries.begin(), countries.end());
     countries.erase(std::unique(countries.begin(), countries.end()), countries.end());
   } else {
-    countries.push_back(country.empty() ? "US" : country);
+    countries.push_back(views::StoreChartCountry(country));
   }
   json out = json::array();
   std::map<std::string, std::vector<std::string>> number_ones;  // item -> countries
@@ -730,7 +746,7 @@ Status ShowStoreChart(const ChartMethod& m, const std::string& store_flag,
     if (format == "json") {
       for (const auto& [song, cs] : list)
         out.push_back({{"item", song}, {"title", titles[song]}, {"countries", cs}});
-      std::cout << json{{"chart", m.name}, {"hour", date_flag}, {"number_ones", out}}.dump(1)
+      std::cout << json{{"chart", m.name}, {"hour", FormatTimestamp(*ts - *ts % 3600)}, {"number_ones", out}}.dump(1)
                 << "\n";
       return Status::Ok();
     }
@@ -863,8 +879,15 @@ void AddCompile(CLI::App* chart, Action* action) {
       const std::string catalog_digest = catalog ? catalog->Digest() : "";
       Day first, last;
       if (!a->from.empty() || !a->to.empty()) {
-        ENCORE_ASSIGN_OR_RETURN(first,
-                                CompiledDateFlag(*m, *ctx.store, a->from.empty() ? "--to" : "--from", a->from.empty() ? a->to : a->from));
+        if (!a->from.empty()) {
+          // The first chart dated on or after --from (the one before it counts days before it).
+          ENCORE_ASSIGN_OR_RETURN(const Day from, ParseDateFlag("--from", a->from));
+          Day d = ChartDateOnOrBefore(*m, from);
+          if (d < from) d = NextChartDate(*m, d);
+          ENCORE_ASSIGN_OR_RETURN(first, views::CompiledDate(*m, *ctx.store, d));
+        } else {
+          ENCORE_ASSIGN_OR_RETURN(first, CompiledDateFlag(*m, *ctx.store, "--to", a->to));
+        }
         ENCORE_ASSIGN_OR_RETURN(last,
                                 CompiledDateFlag(*m, *ctx.store, a->to.empty() ? "--from" : "--to", a->to.empty() ? a->from : a->to));
       } else {
@@ -956,7 +979,7 @@ void AddChart(CLI::App& app, Action* action) {
       "--region,--country", a->country,
       "Region of a compiled chart: a country code, GLOBAL (default: the chart's first)");
   chart->add_option("--date", a->date, "Chart date YYYY-MM-DD (default: the latest)");
-  chart->add_option("--top", a->top, "Entries shown")->capture_default_str();
+  chart->add_option("--top", a->top, "Entries shown")->capture_default_str()->check(CLI::Range(1, 1000000000));
   chart->add_option("--store", a->store, "Store directory");
   AddViewFormat(chart, &a->format);
   AddChartImport(chart, action);
@@ -973,13 +996,17 @@ void AddChart(CLI::App& app, Action* action) {
       // never dropped (`encore chart --store X run …` would read another store).
       std::string given;
       for (const CLI::Option* o : chart->get_options()) {
-        if (o->count() > 0 && o->get_name() != "--help")
-          given += (given.empty() ? "" : ", ") + o->get_name();
+        if (o->count() == 0 || o->get_name() == "--help") continue;
+        // A positional by its value ("'spotify-weekly' came before 'run'"), an option by name.
+        given += (given.empty() ? "" : ", ") +
+                 (o->get_lnames().empty() && !o->results().empty() ? "'" + o->results()[0] + "'"
+                                                                    : o->get_name());
       }
       if (!given.empty()) {
         const std::string sub = chart->get_subcommands().front()->get_name();
         *action = [=]() -> Status {
-          return Status::InvalidArgument(given + " came before '" + sub + "': options go after the subcommand (encore chart " +
+          return Status::InvalidArgument(given + " came before '" + sub +
+                                         "': a chart's name and options go after the subcommand (encore chart " +
                                          sub + " --help lists its own)");
         };
       }

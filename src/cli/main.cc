@@ -238,6 +238,11 @@ int main(int argc, char** argv) {
   encore::Status status;
   // --format csv of a command's JSON view: what it prints as json, as the table of that view.
   const encore::cli::CsvOfView csv = encore::cli::CsvOfViewAsked();
+  if (!csv.table.empty() && !csv.wanted) {
+    std::fprintf(stderr, "encore: --table %s names a table of the CSV: give --format csv too\n",
+                 encore::Printable(csv.table).c_str());
+    return 2;
+  }
   std::ostringstream printed;
   std::streambuf* terminal = csv.wanted ? std::cout.rdbuf(printed.rdbuf()) : nullptr;
   try {

@@ -177,6 +177,7 @@ struct BoardOf {
   std::optional<int64_t> n;
   EntityKind kind = EntityKind::kTrack;
   const Filter* filter = nullptr;
+  json more = json::object();  // what the board adds (as_of, year, history), as the API's
 };
 
 // Prints standings as a table or as the board's JSON view (the API's, with what chart streams
@@ -188,6 +189,7 @@ void PrintStandings(const Context& ctx, const std::vector<Standing>& s, size_t t
   if (format == "json") {
     static const Filter kNone;
     json out = views::BoardJson(u, title, of.n, of.kind, of.filter ? *of.filter : kNone, s, value, 0, top);
+    out.update(of.more);
     if (ctx.chart) out["chart_streams"] = ChartStreamsJson(ctx);
     std::cout << out.dump(2) << "\n";
     return;
@@ -222,7 +224,7 @@ struct BoardArgs {
 void AddBoardOptions(CLI::App* cmd, BoardArgs* b, const char* example) {
   cmd->add_option("--kind", b->kind, "track, song, release or artist")->capture_default_str();
   cmd->add_option("--where", b->c.where, std::string("A filter (doc/records.md): ") + example);
-  cmd->add_option("--top", b->top, "Places shown")->capture_default_str();
+  cmd->add_option("--top", b->top, "Places shown")->capture_default_str()->check(CLI::Range(1, 1000000000));
   AddCommon(cmd, &b->c);
 }
 
@@ -275,7 +277,10 @@ void AddFastest(CLI::App* parent, Action* action) {
       const auto board = FastestTo(u, b.crossings, b.first_day, b.kind, b.n, b.filter, as_of);
       PrintStandings(*b.ctx, board, a->b.top, "days", a->b.c.format,
                      views::BoardTitle(views::BoardKind::kFastest, b.kind, b.n, 0, b.ctx->Unit(), b.filter),
-                     {b.n, b.kind, &b.filter});
+                     {b.n, b.kind, &b.filter,
+                      a->history ? json{{"as_of", views::DateOrNull(as_of)},
+                                        {"history", views::ReignsJson(u, FastestHistory(board))}}
+                                 : json{{"as_of", views::DateOrNull(as_of)}}});
       if (a->history && a->b.c.format == "table") {
         std::printf("\nThe record's history:\n");
         for (const Reign& r : FastestHistory(board)) {
@@ -307,7 +312,7 @@ void AddRace(CLI::App* parent, Action* action) {
           YearRace(b.ctx->state.universe, b.crossings, b.kind, a->year, b.n, b.filter);
       PrintStandings(*b.ctx, board, a->b.top, "day", a->b.c.format,
                      views::BoardTitle(views::BoardKind::kRace, b.kind, b.n, a->year, b.ctx->Unit(), b.filter),
-                     {b.n, b.kind, &b.filter});
+                     {b.n, b.kind, &b.filter, json{{"year", a->year}}});
       return Status::Ok();
     };
   });
@@ -324,7 +329,7 @@ void AddMost(CLI::App* parent, Action* action) {
   auto a = std::make_shared<Args>();
   cmd->add_option("--kind", a->kind, "track, song, release or artist")->capture_default_str();
   cmd->add_option("--where", a->c.where, "A filter, with the period: \"year = 2024 and solo\"");
-  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str()->check(CLI::Range(1, 1000000000));
   AddCommon(cmd, &a->c);
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -340,7 +345,7 @@ void AddMost(CLI::App* parent, Action* action) {
       const auto board = MostStreamed(ctx->state.universe, totals, kind, f, ctx->state.universe.size());
       PrintStandings(*ctx, board, a->top, "streams", a->c.format,
                      views::BoardTitle(views::BoardKind::kMost, kind, 0, 0, ctx->Unit(), f),
-                     {std::nullopt, kind, &f});
+                     {std::nullopt, kind, &f, json{{"as_of", views::DateOrNull(ctx->state.last_day)}}});
       return Status::Ok();
     };
   });
@@ -367,7 +372,7 @@ void AddFirst(CLI::App* parent, Action* action) {
       }
       PrintStandings(*b.ctx, board, a->b.top, a->year ? "day" : "-", a->b.c.format,
                      views::BoardTitle(views::BoardKind::kFirst, b.kind, b.n, a->year, b.ctx->Unit(), b.filter),
-                     {b.n, b.kind, &b.filter});
+                     {b.n, b.kind, &b.filter, json{{"year", a->year ? json(a->year) : json()}}});
       if (a->b.c.format == "table")
         std::printf("   (rank 1 holds the record; later ones show who followed)\n");
       return Status::Ok();
@@ -754,7 +759,7 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                       "the chart), in order: the record and its history")
           ->check(CLI::Range(1, 100000));
   cmd->add_option("--where", a->c.where, "With --first: a filter over artists (doc/records.md)");
-  cmd->add_option("--top", a->top, "Places shown")->capture_default_str();
+  cmd->add_option("--top", a->top, "Places shown")->capture_default_str()->check(CLI::Range(1, 1000000000));
   cmd->add_option("--milestones", a->milestones,
                   "Instead: when songs' running chart points (or units) reached each multiple of "
                   "this (1e6)");
@@ -1308,6 +1313,18 @@ void AddListenersCommand(CLI::App& app, Action* action) {
                             {"standings", rows}}
                                .dump(2)
                         << "\n";
+          return Status::Ok();
+        }
+        if (a->c.format == "csv") {
+          std::printf("rank,kind,id,name,date\n");
+          size_t rank = 0;
+          for (size_t i = 0; i < order.size(); ++i) {
+            if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
+            const Entity e = u.Describe(order[i].second);
+            std::printf("%zu,%s,%s,%s,%s\n", rank, EntityKindName(e.kind),
+                        SpreadsheetCsvField(e.id).c_str(), SpreadsheetCsvField(e.name).c_str(),
+                        FormatDate(order[i].first).c_str());
+          }
           return Status::Ok();
         }
         std::printf("The first %ss to %s %s, %s%s (to %s)\n", std::string(EntityKindName(kind)).c_str(),

@@ -353,10 +353,13 @@ Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, con
   if (!s.sales) return Status::NotFound(m.name + " is compiled from sales: the store has none");
   const auto hour = p.Get("hour");
   // region= as every chart takes it (country= too, its first name).
-  const auto country = p.Get("region") ? p.Get("region") : p.Get("country");
-  if (!hour || !country) {
+  // region= (a code in any case or a name; US when not given), as every chart takes it (country=
+  // too, its first name).
+  const auto asked = p.Get("region") ? p.Get("region") : p.Get("country");
+  const std::optional<std::string> country = views::StoreChartCountry(asked ? *asked : "");
+  if (!hour) {
     return Status::InvalidArgument(
-        m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH and region");
+        m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH (UTC) and region (default US)");
   }
   auto ts = ParseTimestamp(*hour + (hour->size() == 13 ? ":00:00Z" : ""));
   if (!ts) return Status::InvalidArgument("hour must be YYYY-MM-DDTHH (UTC), not '" + *hour + "'");
@@ -610,18 +613,7 @@ Result<ApiReply> Fastest(const Snapshot& s, const Params& p) {
   ApiReply r;
   r.body = BoardReply(u, views::BoardKind::kFastest, b, 0, board, "days");
   r.body["as_of"] = DateOrNull(as_of);
-  if (history) {
-    json reigns = json::array();
-    for (const Reign& g : FastestHistory(board)) {
-      reigns.push_back({{"id", u.Describe(g.entity).id},
-                        {"name", u.Describe(g.entity).name},
-                        {"link", LinkOf(u, g.entity)},
-                        {"days", g.value},
-                        {"from", FormatDate(g.from)},
-                        {"to", DateOrNull(g.to)}});
-    }
-    r.body["history"] = reigns;
-  }
+  if (history) r.body["history"] = views::ReignsJson(u, FastestHistory(board));
   return r;
 }
 

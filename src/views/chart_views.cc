@@ -305,6 +305,12 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
       {"entries", entries}};
 }
 
+std::string StoreChartCountry(const std::string& asked) {
+  if (asked.empty()) return "US";
+  if (auto code = CountryOfText(asked)) return CountryName(*code);
+  return asked;
+}
+
 json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::string& country,
                     int64_t hour_ts) {
   json entries = json::array();
@@ -314,6 +320,12 @@ json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::str
     row["track"] = c.points[j].tracks.empty() ? json() : json(c.points[j].tracks[0]);
     entries.push_back(std::move(row));
   }
+  json notes = c.notes;
+  if (entries.empty()) {
+    notes.push_back("no sales are counted in " + country + " in the " +
+                    std::to_string(static_cast<int64_t>(m.Number("window", c.date, 24))) +
+                    " hours to " + FormatTimestamp(hour_ts));
+  }
   return json{{"chart", m.name},
               {"source", "compiled"},
               {"title", m.Word("title", c.date)},
@@ -322,7 +334,7 @@ json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::str
               {"value_name", "units"},
               {"previous", FormatTimestamp(hour_ts - 3600).substr(0, 13)},
               {"next", FormatTimestamp(hour_ts + 3600).substr(0, 13)},
-              {"notes", c.notes},
+              {"notes", notes},
               {"entries", entries}};
 }
 

@@ -24,7 +24,8 @@ json NewsListJson(const std::vector<NewsItem>& items, size_t offset, size_t limi
 json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value) {
   const Entity e = u.Describe(s.entity);
   json r = {{"rank", s.rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id}, {"name", e.name},
-            {value, s.value}, {"evidence", s.evidence}};
+            {"evidence", s.evidence}};
+  if (value != "-" && !value.empty()) r[value] = s.value;
   if (s.day) r["date"] = FormatDate(s.day);
   if (s.from) r["from"] = FormatDate(*s.from);
   if (s.reached) r["reached"] = s.reached;
@@ -44,6 +45,20 @@ json LinkOf(const RecordsUniverse& u, uint32_t e) {
       return {{"type", "artist"}, {"id", d.id}};
   }
   return json();
+}
+
+json ReignsJson(const RecordsUniverse& u, const std::vector<Reign>& reigns) {
+  json out = json::array();
+  for (const Reign& g : reigns) {
+    const Entity e = u.Describe(g.entity);
+    out.push_back({{"id", e.id},
+                   {"name", e.name},
+                   {"link", LinkOf(u, g.entity)},
+                   {"days", g.value},
+                   {"from", FormatDate(g.from)},
+                   {"to", DateOrNull(g.to)}});
+  }
+  return out;
 }
 
 std::string BoardTitle(BoardKind board, EntityKind kind, int64_t n, int year, const std::string& unit,

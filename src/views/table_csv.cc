@@ -59,7 +59,8 @@ std::optional<json> RowsOfColumns(const json& v) {
 // first. kInvalidArgument when there is no such table.
 Result<std::string> TableCsv(const json& body, const std::string& table_name) {
   static const char* kTables[] = {"entries", "standings", "rows",      "points",     "series", "items",
-                                  "results", "days",      "countries", "milestones", "tracks"};
+                                  "results", "days",      "countries", "milestones", "tracks",
+                                  "sources"};
   auto as_table = [](const json& v) -> std::optional<json> {
     if (v.is_array() && !v.empty() &&
         std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_object(); })) {
@@ -86,8 +87,9 @@ Result<std::string> TableCsv(const json& body, const std::string& table_name) {
     }
     table = as_table(body.at(table_name));
     if (!table) {
-      if (body.at(table_name).is_array()) return std::string();  // empty: nothing to give
-      return Status::InvalidArgument("'" + table_name + "' is not a table");
+      // An empty list: nothing to give; a list of values or one value: not a table.
+      if (body.at(table_name).is_array() && body.at(table_name).empty()) return std::string();
+      return Status::InvalidArgument("'" + table_name + "' is not a table (a table is a list of rows)");
     }
   }
   for (const char* k : kTables) {

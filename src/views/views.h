@@ -83,7 +83,8 @@ json NewsJson(const NewsItem& n);
 // A news feed (`items` in the order found, oldest first): {items (newest first), total, offset,
 // limit, next_offset}.
 json NewsListJson(const std::vector<NewsItem>& items, size_t offset, size_t limit);
-// A leaderboard place; `value` names the ranked column ("days", "streams").
+// A leaderboard place; `value` names the ranked column ("days", "streams"; "-": none, the rank
+// says it all).
 json StandingJson(const RecordsUniverse& u, const Standing& s, const std::string& value);
 // Where the dashboard shows an entity: {"type": "track", "id": "jk-seven"} (null for a song no
 // catalog track stands for).
@@ -96,6 +97,8 @@ json LinkOf(const RecordsUniverse& u, uint32_t e);
 // "Most streamed tracks, 2024-01-01..2024-12-31", each with the filter in brackets; `unit` is
 // "streams" or "chart streams".
 enum class BoardKind { kFastest, kRace, kFirst, kMost };
+// The fastest-to-N record's history: [{id, name, link, days, from, to (null: holds it now)}].
+json ReignsJson(const RecordsUniverse& u, const std::vector<Reign>& reigns);
 std::string BoardTitle(BoardKind board, EntityKind kind, int64_t n, int year, const std::string& unit,
                        const Filter& filter);
 json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional<int64_t> n,
@@ -158,9 +161,12 @@ using CompileEdition = std::function<Result<const CompiledChart*>(Day date, cons
 Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
                                std::optional<Day> date, const std::string& region,
                                const CompileEdition& compile, Day* period_end = nullptr);
+// The country an hourly store chart is asked for: a code in any case or a name ("kr", "South
+// Korea"); empty: US.
+std::string StoreChartCountry(const std::string& asked);
 // An hourly store chart (an iTunes-style chart from sales, `encore chart NAME --date HOUR`):
 // {chart, source: "compiled", title, region, hour, value_name: "units", previous, next, notes,
-// entries}.
+// entries}; an empty one says that no sales are counted there in its hours.
 json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::string& country,
                     int64_t hour_ts);
 
