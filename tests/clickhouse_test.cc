@@ -338,25 +338,32 @@ TEST_F(ClickHouseStoreTest, ListenersEqualTheClustersUniqExact) {
         ASSERT_EQ(board.code, 0) << board.err;
         std::istringstream rows(board.out);
         std::string line;
-        std::getline(rows, line);  // rank,kind,id,name,listeners,before,...
+        std::getline(rows, line);  // the header names the columns (rank, name, id, ..., listeners, ...)
+        std::map<std::string, size_t> col;
+        {
+          std::stringstream cells(line);
+          size_t i = 0;
+          for (std::string c; std::getline(cells, c, ',');) col[c] = i++;
+        }
+        ASSERT_TRUE(col.count("id") && col.count("listeners") && col.count("before") && col.count("name")) << line;
         int n = 0;
         while (std::getline(rows, line)) {
           std::vector<std::string> f;
           std::stringstream cells(line);
           for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
-          ASSERT_GE(f.size(), 6u) << line;
-          const std::string id = sql("SELECT id FROM encore.tracks WHERE name = '" + f[2] + "' AND " + committed);
-          ASSERT_FALSE(id.empty()) << f[2];
+          ASSERT_EQ(f.size(), col.size()) << line;  // (no name here holds a comma)
+          const std::string id = sql("SELECT id FROM encore.tracks WHERE name = '" + f[col["id"]] + "' AND " + committed);
+          ASSERT_FALSE(id.empty()) << f[col["id"]];
           // The window ending on the board's day, and the one ending the day before.
-          for (const auto& [end, want] : {std::pair{"toDate('" + date + "')", f[4]},
-                                          std::pair{"toDate('" + date + "') - 1", f[5]}}) {
+          for (const auto& [end, want] : {std::pair{"toDate('" + date + "')", f[col["listeners"]]},
+                                          std::pair{"toDate('" + date + "') - 1", f[col["before"]]}}) {
             std::string where = " WHERE day BETWEEN " + end + " - " + std::to_string(days - 1) + " AND " + end +
                                 " AND bitAnd(bitShiftRight(cell, 10), 4294967295) = " + id + " AND " + committed;
             if (!country.empty()) where += " AND bitAnd(cell, 1023) = " + std::to_string(*ParseCountry(country, false));
             const std::string got =
                 sql("SELECT uniqExact(bitShiftRight(cell, 42), user) FROM (SELECT cell, user FROM encore.plays" + where +
                     " UNION ALL SELECT cell, user FROM encore.listeners" + where + ")");
-            EXPECT_EQ(got, want) << f[3] << " " << window << " " << end << " " << country;
+            EXPECT_EQ(got, want) << f[col["name"]] << " " << window << " " << end << " " << country;
             ++compared;
           }
           ++n;

@@ -325,7 +325,10 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
             "records race 2023 1e9 --kind artist --top 100 --where " + Quote(where)},
            {"/api/v1/records/first?n=1e9&year=2024&kind=artist&limit=5&where=" + Enc("country = KR and solo"),
             "records first 1e9 --year 2024 --kind artist --top 5 --where 'country = KR and solo'"},
-           {"/api/v1/records/most?kind=artist&limit=7", "records most --kind artist --top 7"}}) {
+           {"/api/v1/records/most?kind=artist&limit=7", "records most --kind artist --top 7"},
+           {"/api/v1/listeners?kind=artist&limit=20", "listeners --kind artist --top 20"},
+           {"/api/v1/listeners?kind=track&window=7d&country=KR&limit=5",
+            "listeners --kind track --window 7d --country KR --top 5"}}) {
     auto [board_code, api_board] = s.Get(path);
     ASSERT_EQ(board_code, 200) << path << api_board.dump();
     api_board.erase("race");

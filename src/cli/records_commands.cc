@@ -1419,47 +1419,16 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       }
       const size_t total = shown.size();
       if (shown.size() > a->top) shown.resize(a->top);
-      if (a->c.format == "json") {
-        json rows = json::array();
-        size_t rank = 0;
-        for (const auto* s : shown) {
-          const Entity e = u.Describe(s->entity);
-          rows.push_back({{"rank", ++rank},
-                          {"kind", EntityKindName(e.kind)},
-                          {"id", e.id},
-                          {"name", e.name},
-                          {"listeners", s->listeners},
-                          {"before", s->before},
-                          {"change", static_cast<int64_t>(s->listeners) -
-                                         static_cast<int64_t>(s->before)},
-                          {"peak", s->peak},
-                          {"peak_date", FormatDate(s->peak_day)}});
-        }
-        std::cout << json{{"window", ListenerWindowName(*window)},
-                          {"date", FormatDate(board.day)},
-                          {"from", FormatDate(board.from)},
-                          {"kind", EntityKindName(kind)},
-                          {"country", filter.country ? json(CountryName(*filter.country)) : json()},
-                          {"service", filter.service ? json(service) : json()},
-                          {"where", a->where},
-                          {"days_without_sets", board.days_without_sets},
-                          {"entities", total},
-                          {"standings", rows}}
-                             .dump(2)
-                      << "\n";
-        return Status::Ok();
-      }
-      if (a->c.format == "csv") {
-        std::printf("rank,kind,id,name,listeners,before,change,peak,peak_date\n");
-        size_t rank = 0;
-        for (const auto* s : shown) {
-          const Entity e = u.Describe(s->entity);
-          std::printf("%zu,%s,%s,%s,%llu,%llu,%lld,%llu,%s\n", ++rank,
-                      std::string(EntityKindName(e.kind)).c_str(), CsvField(e.id).c_str(),
-                      SpreadsheetCsvField(e.name).c_str(), static_cast<unsigned long long>(s->listeners),
-                      static_cast<unsigned long long>(s->before),
-                      static_cast<long long>(s->listeners) - static_cast<long long>(s->before),
-                      static_cast<unsigned long long>(s->peak), FormatDate(s->peak_day).c_str());
+      if (a->c.format != "table") {
+        // The API's board (views::ListenerBoardJson), as JSON or its table as CSV.
+        const json view = views::ListenerBoardJson(
+            u, board, kind, *window, filter.country ? CountryName(*filter.country) : "",
+            filter.service ? service : "", where, *last, 0, a->top);
+        if (a->c.format == "json") {
+          std::cout << view.dump(2) << "\n";
+        } else {
+          ENCORE_ASSIGN_OR_RETURN(const std::string csv, views::TableCsv(view));
+          std::cout << csv;
         }
         return Status::Ok();
       }

@@ -767,34 +767,9 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
   const RecordsUniverse& u = s.state.universe;
   ENCORE_ASSIGN_OR_RETURN(ListenerBoardResult board,
                           ListenerBoard(*s.store, u, kind, day, lp.window, lp.filter, true));
-  json rows = json::array();
-  size_t rank = 0;
-  for (const auto& x : board.standings) {
-    if (!where.Matches(u, x.entity)) continue;
-    const Entity e = u.Describe(x.entity);
-    rows.push_back({{"rank", ++rank},
-                    {"kind", EntityKindName(e.kind)},
-                    {"id", e.id},
-                    {"name", e.name},
-                    {"link", LinkOf(u, x.entity)},
-                    {"listeners", x.listeners},
-                    {"before", x.before},
-                    {"change", static_cast<int64_t>(x.listeners) - static_cast<int64_t>(x.before)},
-                    {"peak", x.peak},
-                    {"peak_date", FormatDate(x.peak_day)}});
-  }
   ApiReply r;
-  r.body = ListenerScope(lp);
-  r.body["title"] = std::string(lp.window == ListenerWindow::k28Days ? "Monthly listeners" : "Listeners") +
-                    " of " + std::string(EntityKindName(kind)) + "s" + (lp.country.empty() ? "" : " in " + lp.country) +
-                    (where.text().empty() ? "" : " (" + where.text() + ")");
-  r.body["kind"] = EntityKindName(kind);
-  r.body["where"] = where.text();
-  r.body["date"] = FormatDate(board.day);
-  r.body["from"] = FormatDate(board.from);
-  r.body["last_date"] = FormatDate(*last);
-  r.body["days_without_sets"] = board.days_without_sets;
-  PutPage(&r.body, "standings", rows, page);
+  r.body = views::ListenerBoardJson(u, board, kind, lp.window, lp.country, lp.service, where, *last,
+                                    page.offset, page.limit);
   return r;
 }
 

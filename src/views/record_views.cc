@@ -47,6 +47,41 @@ json LinkOf(const RecordsUniverse& u, uint32_t e) {
   return json();
 }
 
+json ListenerBoardJson(const RecordsUniverse& u, const ListenerBoardResult& board, EntityKind kind,
+                       ListenerWindow window, const std::string& country, const std::string& service,
+                       const Filter& where, Day last_date, size_t offset, size_t limit) {
+  json rows = json::array();
+  size_t rank = 0;
+  for (const auto& x : board.standings) {
+    if (!where.Matches(u, x.entity)) continue;
+    const Entity e = u.Describe(x.entity);
+    rows.push_back({{"rank", ++rank},
+                    {"kind", EntityKindName(e.kind)},
+                    {"id", e.id},
+                    {"name", e.name},
+                    {"link", LinkOf(u, x.entity)},
+                    {"listeners", x.listeners},
+                    {"before", x.before},
+                    {"change", static_cast<int64_t>(x.listeners) - static_cast<int64_t>(x.before)},
+                    {"peak", x.peak},
+                    {"peak_date", FormatDate(x.peak_day)}});
+  }
+  json out = {{"window", ListenerWindowName(window)},
+              {"country", country.empty() ? json() : json(country)},
+              {"service", service.empty() ? json() : json(service)},
+              {"title", std::string(window == ListenerWindow::k28Days ? "Monthly listeners" : "Listeners") +
+                            " of " + std::string(EntityKindName(kind)) + "s" + (country.empty() ? "" : " in " + country) +
+                            (where.text().empty() ? "" : " (" + where.text() + ")")},
+              {"kind", EntityKindName(kind)},
+              {"where", where.text()},
+              {"date", FormatDate(board.day)},
+              {"from", FormatDate(board.from)},
+              {"last_date", FormatDate(last_date)},
+              {"days_without_sets", board.days_without_sets}};
+  PutPage(&out, "standings", rows, offset, limit);
+  return out;
+}
+
 json ReignsJson(const RecordsUniverse& u, const std::vector<Reign>& reigns) {
   json out = json::array();
   for (const Reign& g : reigns) {

@@ -105,6 +105,14 @@ json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional
                EntityKind kind, const Filter& filter, const std::vector<Standing>& standings,
                const std::string& value, size_t offset, size_t limit);
 
+// A listener board (`encore listeners`, GET /api/v1/listeners): {window, country, service, title,
+// kind, where, date, from, last_date (the last day with listeners), days_without_sets,
+// standings: [{rank, kind, id, name, link, listeners, before, change, peak, peak_date}], total,
+// offset, limit, next_offset}; `country` and `service` empty for all of them.
+json ListenerBoardJson(const RecordsUniverse& u, const ListenerBoardResult& board, EntityKind kind,
+                       ListenerWindow window, const std::string& country, const std::string& service,
+                       const Filter& where, Day last_date, size_t offset, size_t limit);
+
 // ---------------------------------------------------------------------------------------------
 // Charts (doc/charts.md)
 
