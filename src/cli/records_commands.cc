@@ -1321,7 +1321,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           for (size_t i = 0; i < order.size(); ++i) {
             if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
             const Entity e = u.Describe(order[i].second);
-            std::printf("%zu,%s,%s,%s,%s\n", rank, EntityKindName(e.kind),
+            std::printf("%zu,%s,%s,%s,%s\n", rank, std::string(EntityKindName(e.kind)).c_str(),
                         SpreadsheetCsvField(e.id).c_str(), SpreadsheetCsvField(e.name).c_str(),
                         FormatDate(order[i].first).c_str());
           }
