@@ -428,6 +428,11 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   EXPECT_TRUE(Has(top0.err, "not in range 1")) << top0.err;
   const RunResult not_table = RunEncore("status --format csv --table rule" + store);
   EXPECT_EQ(not_table.code, 2);
+  // An empty table says so on standard error (with why, where the view says).
+  const RunResult empty = RunEncore("news --kind withdrawn --format csv" + store);
+  EXPECT_EQ(empty.code, 0) << empty.err;
+  EXPECT_TRUE(empty.out.empty()) << empty.out;
+  EXPECT_TRUE(Has(empty.err, "the table is empty")) << empty.err;
   // --help still exits 0.
   EXPECT_EQ(RunEncore("status --help").code, 0);
 }

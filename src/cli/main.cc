@@ -260,6 +260,15 @@ int main(int argc, char** argv) {
                        : encore::views::TableCsv(view, csv.table);
       if (table.ok()) {
         std::cout << *table;
+        // An empty table says so, and why where the view says (its notes), on standard error.
+        if (table->empty() && status.ok()) {
+          std::string why;
+          if (view.is_object() && view.contains("notes") && view["notes"].is_array()) {
+            for (const auto& n : view["notes"])
+              if (n.is_string()) why += "; " + n.get<std::string>();
+          }
+          std::fprintf(stderr, "encore: the table is empty%s\n", encore::Printable(why).c_str());
+        }
       } else if (status.ok()) {
         status = table.status();
       }
