@@ -236,9 +236,6 @@ struct Board {
   Filter filter;
   std::vector<Crossing> crossings;
   std::vector<Day> first_day;
-  std::string Of() const {  // "(solo and country = KR)" or ""
-    return filter.text().empty() ? "" : " (" + filter.text() + ")";
-  }
 };
 
 Result<Board> OpenBoard(const BoardArgs& a) {

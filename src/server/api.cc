@@ -356,7 +356,7 @@ Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, con
   // region= (a code in any case or a name; US when not given), as every chart takes it (country=
   // too, its first name).
   const auto asked = p.Get("region") ? p.Get("region") : p.Get("country");
-  const std::optional<std::string> country = views::StoreChartCountry(asked ? *asked : "");
+  const std::string country = views::StoreChartCountry(asked ? *asked : "");
   if (!hour) {
     return Status::InvalidArgument(
         m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH (UTC) and region (default US)");
@@ -368,10 +368,10 @@ Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, con
   {
     std::lock_guard<std::mutex> lock(s.sqlite_mu);
     ENCORE_ASSIGN_OR_RETURN(c,
-                            CompileStoreChart(*s.sales, s.catalog_or_null(), m, hour_ts, *country));
+                            CompileStoreChart(*s.sales, s.catalog_or_null(), m, hour_ts, country));
   }
   ApiReply r;
-  r.body = views::StoreChartJson(m, c, *country, hour_ts);
+  r.body = views::StoreChartJson(m, c, country, hour_ts);
   const json entries = std::move(r.body["entries"]);
   PutPage(&r.body, "entries", entries, page);
   return r;
