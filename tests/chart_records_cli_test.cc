@@ -115,7 +115,12 @@ TEST(ChartRecordsCli, TheHot100sRecordsAgreeWithPythonOverTheRawFile) {
   r = RunEncore("check --format json --file " + Quote(claims) + " --store " +
                 Quote(store));
   EXPECT_EQ(r.code, 2) << r.err;  // one claim does not parse
-  const json rows = json::parse(r.out);
+  const json checked = json::parse(r.out);
+  EXPECT_EQ(checked["total"], 6);
+  EXPECT_EQ(checked["hold"], 3);
+  EXPECT_EQ(checked["do_not_hold"], 1);
+  EXPECT_EQ(checked["errors"], 2);
+  const json& rows = checked["claims"];
   ASSERT_EQ(rows.size(), 6u) << r.out;
   EXPECT_EQ(rows[0]["holds"], true) << rows[0];
   EXPECT_EQ(rows[1]["holds"], true) << rows[1];

@@ -54,7 +54,7 @@ TEST(ChartReview, ClaimsOnLowerBoundsVersionsAndClaimFiles) {
             "weeks_on_chart(t, song \"Otto - Other\") = 1 #1 debut\n");
   r = RunEncore("check --format json --file " + Quote(dir / "claims.txt") + store);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  const auto rows = nlohmann::json::parse(r.out);
+  const auto rows = nlohmann::json::parse(r.out)["claims"];
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1]["where"], (dir / "claims.txt") + ":3");
   // Options that mean nothing are refused.

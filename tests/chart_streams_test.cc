@@ -54,7 +54,7 @@ std::map<std::string, int64_t> Totals(const std::string& store) {
 int64_t WeekFigure(const std::string& store, const std::string& track, const std::string& date) {
   const Json j = RunJson("streams --chart-streams --track " + Quote(track) + " --from " + date +
                          " --to " + date + " --format json --store " + Quote(store));
-  return j.size() == 1 ? j[0]["streams"].get<int64_t>() : -1;
+  return j["streams"].size() == 1 ? j["streams"][0].get<int64_t>() : -1;
 }
 
 std::string WeekFile(const std::string& dir, const std::string& name,
@@ -207,16 +207,16 @@ TEST(ChartStreams, NeverLateDailyApartAndPlaysApart) {
   // Daily chart streams are a service of their own.
   Json j = RunJson("streams --service spotify_charts_daily --track " + Quote(a) +
                    " --format json --store " + Quote(store));
-  ASSERT_EQ(j.size(), 1u);
-  EXPECT_EQ(j[0]["streams"], 150);
+  ASSERT_EQ(j["streams"].size(), 1u);
+  EXPECT_EQ(j["streams"][0], 150);
   j = RunJson("streams --service spotify_charts_weekly --country US --track " + Quote(a) +
               " --format json --store " + Quote(store));
-  ASSERT_EQ(j.size(), 1u);
-  EXPECT_EQ(j[0]["streams"], 400);
+  ASSERT_EQ(j["streams"].size(), 1u);
+  EXPECT_EQ(j["streams"][0], 400);
   // Without a service: the plays only, never chart streams added to them.
   j = RunJson("streams --track " + Quote(a) + " --format json --store " + Quote(store));
-  ASSERT_EQ(j.size(), 1u);
-  EXPECT_EQ(j[0]["streams"], 7);
+  ASSERT_EQ(j["streams"].size(), 1u);
+  EXPECT_EQ(j["streams"][0], 7);
   j = RunJson("records most --format json --store " + Quote(store));
   ASSERT_EQ(j["standings"].size(), 1u);
   EXPECT_EQ(j["standings"][0]["streams"], 7);

@@ -184,7 +184,7 @@ TEST(ExactlyOnce, ReingestIsANoOpUnderAnyNameOrCompression) {
   }
   EXPECT_TRUE(Has(RunEncore("status --store " + Quote(dir / "s")).out, "sources 1"));
   EXPECT_EQ(RunEncore("streams --format csv --track t --store " + Quote(dir / "s")).out,
-            "date,streams,premium,free,unknown\n2024-01-10,1,0,1,0\n");
+            "date,streams,premium,free,unknown,cumulative\n2024-01-10,1,0,1,0,1\n");
 }
 
 }  // namespace encore::test
@@ -428,6 +428,13 @@ TEST(CliErrors, MistypedCommandsOptionsAndValuesGetTheNearestKnown) {
   EXPECT_TRUE(Has(top0.err, "not in range 1")) << top0.err;
   const RunResult not_table = RunEncore("status --format csv --table rule" + store);
   EXPECT_EQ(not_table.code, 2);
+  // A region that names no country is refused, not charted empty (ZZ is "unknown").
+  for (const char* region : {"ZZ", "XX", "Narnia"}) {
+    const RunResult r = RunEncore(std::string("chart spotify-weekly --date 2024-03-07 --region ") + region + store);
+    EXPECT_EQ(r.code, 2) << region << r.out;
+    EXPECT_TRUE(Has(r.err, "no region '")) << r.err;
+  }
+  EXPECT_EQ(RunEncore("chart spotify-weekly --date 2024-03-07 --region 'south korea'" + store).code, 0);
   // An empty table says so on standard error (with why, where the view says).
   const RunResult empty = RunEncore("news --kind withdrawn --format csv" + store);
   EXPECT_EQ(empty.code, 0) << empty.err;
@@ -481,7 +488,7 @@ TEST(Cli, StreamsTakeANameAndTheRunningTotalCountsFromTheFirstDay) {
   // What is left out is said; a format the command does not write is refused, nothing written.
   const RunResult news = RunEncore("news --limit 1" + store);
   ASSERT_EQ(news.code, 0) << news.err;
-  EXPECT_TRUE(Has(news.out, "(the last 1 of ")) << news.out;
+  EXPECT_TRUE(Has(news.out, "(the latest 1 of ")) << news.out;
   const RunResult parquet = RunEncore("export daily --out " + Quote(dir / "x.parquet") + store);
   EXPECT_EQ(parquet.code, 2);
   EXPECT_TRUE(Has(parquet.err, "encore export writes CSV")) << parquet.err;

@@ -2,6 +2,8 @@
 // ingested in shuffled order by the encore binary; every daily count is checked against SQLite
 // SQL over the same lines, and every corrupted line must be found again among the rejects.
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -286,7 +288,9 @@ TEST(EndToEnd, StreamsQueryMatchesTheExport) {
             "2024-01-02,1000,0,0,1000,1157\n");
   const RunResult us =
       RunEncore("streams --store " + Quote(dir / "s") + " --track song --country US --format json");
-  EXPECT_NE(us.out.find("\"streams\": 10"), std::string::npos);
+  const auto us_view = nlohmann::json::parse(us.out);
+  EXPECT_EQ(us_view["streams"], nlohmann::json::array({150, 10})) << us.out;
+  EXPECT_EQ(us_view["country"], "US");
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track nope").code, 4);
 
   // Counts are kept per service: plays of two services, one cap each.
@@ -302,11 +306,12 @@ TEST(EndToEnd, StreamsQueryMatchesTheExport) {
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") +
                       " --track song --from 2024-01-05 --service apple_music --format csv")
                 .out,
-            "date,streams,premium,free,unknown\n2024-01-05,1,0,1,0\n");
+            "date,streams,premium,free,unknown,cumulative\n2024-01-05,1,0,1,0,1\n");
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") +
                       " --track song --from 2024-01-05 --format csv")
                 .out,
-            "date,streams,premium,free,unknown\n2024-01-05,3,0,3,0\n");
+            // The running total counts from the first day, not from --from: 1,157 before.
+            "date,streams,premium,free,unknown,cumulative\n2024-01-05,3,0,3,0,1160\n");
   EXPECT_EQ(RunEncore("streams --store " + Quote(dir / "s") + " --track song --service tidal").code,
             4);
 }
@@ -330,7 +335,7 @@ TEST(EndToEnd, StreamingHistoryCountsOneListener) {
   EXPECT_NE(r.out.find("bad_timestamp 1"), std::string::npos) << r.out;
   const RunResult s =
       RunEncore("streams --store " + Quote(dir / "s") + " --track spotify:track:abc --format csv");
-  EXPECT_EQ(s.out, "date,streams,premium,free,unknown\n2023-05-01,1,1,0,0\n");
+  EXPECT_EQ(s.out, "date,streams,premium,free,unknown,cumulative\n2023-05-01,1,1,0,0,1\n");
 }
 
 }  // namespace encore::test

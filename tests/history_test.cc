@@ -932,7 +932,7 @@ TEST(HistoryCases, TsIsWhenTheStreamEnded) {
             (Daily{{"2023-03-01,US,spotify:track:0yLdNVWF3Srea0uzk55zFn,premium,spotify", 1}}));
   const RunResult s = RunEncore("streams --store " + Quote(dir / "s") +
                                 " --track spotify:track:0yLdNVWF3Srea0uzk55zFn --format csv");
-  EXPECT_EQ(s.out, "date,streams,premium,free,unknown\n2023-03-01,1,1,0,0\n");
+  EXPECT_EQ(s.out, "date,streams,premium,free,unknown,cumulative\n2023-03-01,1,1,0,0,1\n");
 }
 
 TEST(HistoryCases, AccountDataIsTakenIn) {
@@ -1556,7 +1556,7 @@ TEST(HistoryFormats, AppleMusicPlayActivity) {
   EXPECT_TRUE(TerminalSafe(RunEncore("rejects --store " + Quote(dir / "s")).out));
   const RunResult tyler = RunEncore("streams --store " + Quote(dir / "s") +
                                     " --track apple:1463409338 --format csv");
-  EXPECT_EQ(tyler.out, "date,streams,premium,free,unknown\n2023-06-10,1,1,0,0\n");
+  EXPECT_EQ(tyler.out, "date,streams,premium,free,unknown,cumulative\n2023-06-10,1,1,0,0,1\n");
 }
 
 TEST(HistoryFormats, LastfmScrobblesCsv) {

@@ -418,9 +418,9 @@ TEST(RecordsCli, ForecastBacktestsKeepTheirMeasuredErrors) {
                       Quote(dir / "d.csv"))
                 .code,
             0);
-  ASSERT_EQ(RunEncore("catalog import " + Quote(std::string(ENCORE_SOURCE_DIR) + "/catalog/demo") +
-                      " --store " + Quote(demo))
-                .code,
+  // The catalog the simulation wrote: the world's, and its market's songs by unranked acts
+  // (which cross no milestone, so the cases are the world's).
+  ASSERT_EQ(RunEncore("catalog import " + Quote(dir / "d-catalog") + " --store " + Quote(demo)).code,
             0);
   ASSERT_EQ(RunEncore("ingest --no-progress " + Quote(dir / "d.csv") + " " + Quote(dir / "d-daily.csv") +
                       " --store " + Quote(demo))
@@ -480,7 +480,9 @@ TEST(RecordsCli, ReleaseNewsFollowsTheCatalog) {
     std::filesystem::create_directories(c);
     WriteText(c + "/artists.csv",
               "artist_id,name,kind,country,aliases,member_of,persona_of,tags,begin\n"
-              "a,Alpha,person,KR,,,,k-pop,\nb,Beta,person,KR,,,,k-pop,\n");
+              // Beta's career began 2024-01-01 (its start is in the catalog: a debut); Alpha's
+              // is unknown (its first release held is only the first in the catalog).
+              "a,Alpha,person,KR,,,,k-pop,\nb,Beta,person,KR,,,,k-pop,2024-01-01\n");
     WriteText(c + "/releases.csv", "release_id,title,type,date,artists\n" + releases);
     WriteText(c + "/tracks.csv", "track_id,isrc,title,release_id,duration_ms,primary,featured\n"
                                  "t1,,One,r1,200000,a,\nt2,,Two,r2,200000,b,a\n");
@@ -498,6 +500,8 @@ TEST(RecordsCli, ReleaseNewsFollowsTheCatalog) {
   RunResult n = RunEncore("news --kind release" + store);
   EXPECT_TRUE(Has(n.out, "Two by Beta is out (single, 2024-02-10): Beta's debut single; the first "
                          "collaboration of Alpha and Beta")) << n.out;
+  EXPECT_TRUE(Has(n.out, "One by Alpha is out (single, 2024-02-05): Alpha's first single in the "
+                         "catalog\n")) << n.out;
   // Two re-dated, and an earlier release of Beta's added.
   const std::string v2 = catalog("v2", "r1,One,single,2024-02-05,a\nr2,Two,single,2024-02-12,b\n"
                                        "r0,Zero,single,2024-02-01,b\n");

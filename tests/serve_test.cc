@@ -214,11 +214,14 @@ TEST(Serve, TrackSeriesAndMilestonesAgreeWithSqlite) {
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
-  std::string want_csv = "date,cumulative,streams\n";
-  for (const auto& row : sql.Query("SELECT date, SUM(SUM(streams)) OVER (ORDER BY date), "
-                                   "SUM(streams) FROM daily WHERE track = 'jk-seven' GROUP BY "
-                                   "date ORDER BY date")) {
-    want_csv += row[0] + "," + row[1] + "," + row[2] + "\n";
+  std::string want_csv = "date,streams,premium,free,unknown,cumulative\n";
+  for (const auto& row : sql.Query(
+           "SELECT date, SUM(streams), SUM(CASE WHEN tier = 'premium' THEN streams ELSE 0 END), "
+           "SUM(CASE WHEN tier = 'free' THEN streams ELSE 0 END), "
+           "SUM(CASE WHEN COALESCE(tier, '') NOT IN ('premium', 'free') THEN streams ELSE 0 END), "
+           "SUM(SUM(streams)) OVER (ORDER BY date) FROM daily WHERE track = 'jk-seven' "
+           "GROUP BY date ORDER BY date")) {
+    want_csv += row[0] + "," + row[1] + "," + row[2] + "," + row[3] + "," + row[4] + "," + row[5] + "\n";
   }
   EXPECT_EQ(csv->body, want_csv);
   auto runs = c.Get("/api/v1/tracks/jk-seven?format=csv&table=chart_runs");
@@ -290,6 +293,162 @@ TEST(Serve, FrameAncestorsSetWhoMayEmbed) {
     EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
     EXPECT_TRUE(Has(r.err, "frame-ancestors")) << r.err;
   }
+}
+
+// The demo's charts have a market-sized long tail (issue 18): every weekly global edition holds
+// 200 songs, its No. 1 and No. 200 in the range of Spotify's global weekly chart (about 45M-100M
+// and 5M-7M streams a week), each edition the top 200 of the daily totals summed in SQLite; the
+// market's songs (unranked acts) are charted but make no records or news; Seven debuts at No. 1
+// (as it did, 20 July 2023) and no song of the world's holds No. 1 for 44 weeks.
+TEST(Serve, DemoChartsHaveAMarketSizedTail) {
+  Sql sql;
+  LoadDaily(&sql);
+  Served s({"--store", kDemo});
+  for (const char* date : {"2020-12-24", "2021-07-22", "2022-06-16", "2023-07-20", "2024-06-13",
+                           "2024-12-26"}) {
+    SCOPED_TRACE(date);
+    auto [code, chart] = s.Get(std::string("/api/v1/charts/spotify-weekly?limit=200&date=") + date);
+    ASSERT_EQ(code, 200) << chart.dump().substr(0, 300);
+    const json& e = chart["entries"];
+    ASSERT_EQ(e.size(), 200u);
+    EXPECT_GT(e[0]["value"].get<int64_t>(), 35'000'000);
+    EXPECT_LT(e[0]["value"].get<int64_t>(), 110'000'000);
+    EXPECT_GT(e[199]["value"].get<int64_t>(), 3'000'000);
+    EXPECT_LT(e[199]["value"].get<int64_t>(), 9'000'000);
+    // The week Friday..Thursday ending on the chart date, summed by SQLite.
+    const auto top = sql.Query(std::string("SELECT track, SUM(streams) AS n FROM daily WHERE date "
+                                           "BETWEEN date('") + date + "', '-6 days') AND '" + date +
+                               "' GROUP BY track ORDER BY n DESC LIMIT 200");
+    ASSERT_EQ(top.size(), 200u);
+    for (size_t i = 0; i < 200; ++i) {
+      EXPECT_EQ(std::to_string(e[i]["value"].get<int64_t>()), top[i][1]) << "No. " << i + 1;
+    }
+    EXPECT_TRUE(e[0]["in_catalog"]);
+  }
+  auto [c2, debut] = s.Get("/api/v1/charts/spotify-weekly?limit=1&date=2023-07-20");
+  ASSERT_EQ(c2, 200);
+  EXPECT_EQ(debut["entries"][0]["track"], "jk-seven");
+  EXPECT_EQ(debut["entries"][0]["movement"], "NEW");
+  // No records or news of the market's songs; its acts' releases make no news either.
+  auto [c3, news] = s.Get("/api/v1/news?limit=1000");
+  ASSERT_EQ(c3, 200) << news.dump();
+  EXPECT_LE(news["total"].get<size_t>(), 1000u);
+  EXPECT_EQ(news.dump().find("Market "), std::string::npos);
+  const json most = Cli("records most --top 1000");
+  EXPECT_EQ(most.dump().find("Market Song"), std::string::npos);
+  EXPECT_FALSE(most["standings"].empty());
+  // A market song is counted and totalled, but crosses no milestone and says why.
+  auto [c6, last] = s.Get("/api/v1/charts/spotify-weekly?limit=1&date=2024-12-26");
+  ASSERT_EQ(c6, 200);
+  const std::string market = last["entries"][0]["track"];  // the market's No. 1 at the end
+  ASSERT_EQ(market.rfind("mkt-", 0), 0u) << market;
+  auto [c4, song] = s.Get("/api/v1/tracks/" + market);
+  ASSERT_EQ(c4, 200) << song.dump().substr(0, 300);
+  EXPECT_TRUE(song["entity"]["unranked"]);
+  EXPECT_EQ(song["entity"]["streams"], song["series"]["total"]);
+  EXPECT_GT(song["series"]["total"].get<int64_t>(), 100'000'000);
+  EXPECT_TRUE(song["milestones"].empty());
+  EXPECT_TRUE(song["news"].empty());
+  auto [c5, seven] = s.Get("/api/v1/tracks/jk-seven");
+  ASSERT_EQ(c5, 200);
+  EXPECT_FALSE(seven["entity"]["unranked"]);
+  // The world's songs share No. 1 with the market's: none holds it for 44 weeks.
+  const json feats = Cli("records charts spotify-weekly:global --top 5");
+  ASSERT_FALSE(feats["songs"].empty());
+  EXPECT_LT(feats["songs"][0]["value"].get<int64_t>(), 44) << feats.dump().substr(0, 400);
+  // A member named with their group in a title ("feat. Jung Kook of BTS") is the member: one
+  // artist, counted once.
+  const json together = Cli("records charts spotify-weekly:global --by simultaneous --top 1000");
+  EXPECT_EQ(together.dump().find(" of BTS"), std::string::npos);
+  // The market's songs are charted, but their acts take no chart record either.
+  for (const char* by : {"weeks-at-1", "debut", "climb", "simultaneous", "number-ones"}) {
+    const json board = Cli(std::string("records charts spotify-weekly:global --top 1000 --by ") + by);
+    EXPECT_EQ(board.dump().find("Market "), std::string::npos) << by;
+  }
+  EXPECT_EQ(RunEncore("records charts spotify-weekly:global --first 1 --store " + Quote(kDemo))
+                .out.find("Market "),
+            std::string::npos);
+}
+
+// One view of an entity's streams, milestones and forecast, and of a claim: the CLI's JSON is
+// what the API's track and artist pages and /check hold.
+TEST(Serve, EntityViewsAgreeWithTheCli) {
+  Served s({"--store", kDemo});
+  auto [code, track] = s.Get("/api/v1/tracks/jk-seven?from=2024-06-01");
+  ASSERT_EQ(code, 200) << track.dump().substr(0, 500);
+  // The running total counts from the first day, not from `from`, in both.
+  const json series = Cli("streams --track jk-seven --from 2024-06-01");
+  EXPECT_EQ(track["series"], series);
+  EXPECT_GT(series["before"].get<int64_t>(), 1'000'000'000);
+  EXPECT_EQ(series["cumulative"][0].get<int64_t>(),
+            series["before"].get<int64_t>() + series["streams"][0].get<int64_t>());
+  const json milestones = Cli("records milestones jk-seven");
+  EXPECT_EQ(track["milestones"], milestones["milestones"]);
+  EXPECT_EQ(milestones["entity"], "track:jk-seven");
+  EXPECT_FALSE(milestones["milestones"].empty());
+  EXPECT_EQ(track["forecast"], Cli("records forecast jk-seven"));
+  auto [artist_code, artist] = s.Get("/api/v1/artists/jungkook");
+  ASSERT_EQ(artist_code, 200);
+  EXPECT_EQ(artist["milestones"], Cli("records milestones jungkook --kind artist")["milestones"]);
+  EXPECT_EQ(artist["forecast"], Cli("records forecast jungkook --kind artist"));
+  const std::string claim = "days_to(streams, 1e9, track \"Seven\") = 108";
+  auto [check_code, check] = s.Get("/api/v1/check?claim=" + Enc(claim));
+  ASSERT_EQ(check_code, 200) << check.dump();
+  json cli = Cli("check " + Quote(claim));
+  ASSERT_EQ(cli["claims"].size(), 1u);
+  EXPECT_EQ(cli["hold"], 1);
+  cli["claims"][0].erase("where");
+  EXPECT_EQ(check, cli["claims"][0]);
+  // The pages of a track, a release and an artist: the CLI's JSON is the API's, and so is the
+  // CSV of each (the daily series, by default).
+  for (const auto& [path, args] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/tracks/jk-seven", "track jk-seven"},
+           {"/api/v1/releases/golden", "release golden"},
+           {"/api/v1/artists/jungkook", "artist jungkook"}}) {
+    auto [page_code, page] = s.Get(path);
+    ASSERT_EQ(page_code, 200) << path;
+    EXPECT_EQ(page, Cli(args)) << path;
+    auto api_csv = s.Client().Get(path + "?format=csv");
+    ASSERT_TRUE(api_csv);
+    EXPECT_EQ(api_csv->body, RunEncore(args + " --format csv --store " + Quote(kDemo)).out) << path;
+    EXPECT_EQ(api_csv->body.substr(0, 13), "date,streams,") << path;
+  }
+  // Chart records and a store launch: one view each.
+  auto [cr_code, records] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&by=weeks-at-1&limit=5");
+  ASSERT_EQ(cr_code, 200) << records.dump();
+  EXPECT_EQ(records, Cli("records charts spotify-weekly:global --by weeks-at-1 --top 5"));
+  EXPECT_EQ(records["songs"].size(), 5u);
+  auto [sf_code, launch] = s.Get("/api/v1/records/store?track=jk-seven&within=2.5&countries=100");
+  ASSERT_EQ(sf_code, 200) << launch.dump();
+  EXPECT_EQ(launch, Cli("records store jk-seven --within 2.5 --countries 100"));
+  EXPECT_EQ(launch["countries_within"], 100);  // "No. 1 on iTunes in 100 countries within 2.5 hours"
+  // A country is taken as people type it, in the CLI as in the API; a typo is refused.
+  auto [kr_code, kr] = s.Get("/api/v1/tracks/jk-seven?country=kr");
+  ASSERT_EQ(kr_code, 200) << kr.dump().substr(0, 300);
+  EXPECT_EQ(kr["series"]["country"], "KR");
+  EXPECT_EQ(kr["series"], Cli("streams --track jk-seven --country 'south korea'"));
+  EXPECT_EQ(s.Get("/api/v1/tracks/jk-seven?country=Narnia").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/tracks/jk-seven?from=2024-02-01&to=2024-01-01").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/news?entity=track:nope").first, 404);
+  EXPECT_EQ(s.Get("/api/v1/news?entity=jungkook").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/news?entity=artist:jungkook").first, 200);
+  // Hours of charts fewer than the window counted, or a launch within an hour: refused by both.
+  for (const auto& [query, args] : std::vector<std::pair<std::string, std::string>>{
+           {"within=2.5&hours=1", "--within 2.5 --hours 1"},
+           {"launch=2023-07-14T04:59:59Z", "--launch 2023-07-14T04:59:59Z"},
+           {"countries=0", "--countries 0"}}) {
+    auto [refused, why] = s.Get("/api/v1/records/store?track=jk-seven&" + query);
+    EXPECT_EQ(refused, 400) << query << why.dump();
+    EXPECT_EQ(RunEncore("records store jk-seven " + args + " --store " + Quote(kDemo)).code, 2) << args;
+  }
+  auto [bad_by, bb] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&by=wekks");
+  EXPECT_EQ(bad_by, 400);
+  EXPECT_NE(bb.dump().find("weeks-at-1"), std::string::npos) << bb.dump();
+  // The CSV of a view is its table, in the CLI as in the API.
+  auto csv = s.Client().Get("/api/v1/tracks/jk-seven?from=2024-06-01&format=csv&table=milestones");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->body, RunEncore("records milestones jk-seven --format csv --store " + Quote(kDemo)).out);
+  EXPECT_EQ(csv->body.substr(0, 30), "date,counted,threshold,days,ye");
 }
 
 TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {

@@ -388,6 +388,14 @@ function milestoneTable(ms) {
       el('td', { class: 'num' }, num(m.after)))))));
 }
 
+// An unranked act's entity (doc/catalog.md, "Unranked acts") says why it has no records.
+function unrankedNote(entity) {
+  return entity && entity.unranked
+    ? el('p', { class: 'sub', 'data-testid': 'unranked' },
+         'An unranked act (tagged unranked in the catalog): counted and charted, kept out of the records and the news.')
+    : null;
+}
+
 // The next milestones as the forecast expects them (doc/records.md, "Forecasts"), or nothing.
 function forecastTable(f) {
   if (!f) return null;
@@ -509,6 +517,7 @@ async function track(id) {
        ' · ', (t.artists || []).map((a, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(a.id) }, a.name)])),
     t.version_kind ? el('div', { class: 'sub' }, `song "${t.song}", version ${t.version_kind}` +
                                                 (t.version ? ` (${t.version})` : '')) : null,
+    unrankedNote(t.entity),
     el('div', { class: 'cards' },
       card('Streams', num(t.series.total), 'track-streams'),
       card('Days counted', num(t.series.dates.length)),
@@ -548,6 +557,7 @@ async function artist(id) {
        a.member_of.length ? [' · member of ', a.member_of.map((g, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(g.id) }, g.name)])] : null,
        a.members.length ? [' · members: ', a.members.map((m, i) => [i ? ', ' : '', el('a', { href: '#/artist/' + encodeURIComponent(m.id) }, m.name)])] : null,
        (a.aliases || []).length ? [' · also known as ', a.aliases.join(', ')] : null),
+    unrankedNote(a.entity),
     el('div', { class: 'cards' },
       card('Streams (credited)', num(a.entity ? a.entity.streams : a.streams), 'artist-streams'),
       card('Releases', num(a.releases.length)), card('Tracks', num(a.tracks.length))),
@@ -627,6 +637,125 @@ async function fastest(params) {
         el('td', { class: 'title' }, el('a', { href: href(h.link) }, h.name)), el('td', { class: 'num' }, h.days + ' days'),
         el('td', {}, `${h.from} – ${h.to || 'now'}`)))))] : null);
   done('fastest');
+}
+
+// Every record board there is: the streams' boards, and per kept chart its chart records.
+async function records() {
+  const c = await api('/charts');
+  const board = (hash, label, what) => el('tr', {}, el('td', { class: 'title' }, el('a', { href: hash }, label)),
+                                          el('td', { class: 'artist' }, what));
+  show('Records', el('h1', {}, 'Records'),
+    el('table', { 'data-testid': 'record-boards' }, el('tbody', {},
+      board('#/records/fastest', 'Fastest to N streams', 'days from release to 1 billion, 1.4 billion, any N'),
+      board('#/records/race', 'Calendar-year races', 'the day of the year each act reached N within a year'),
+      board('#/records/first?year=2024&kind=artist', 'First to N in a year', 'who got there first, with a filter: solo and country = KR'),
+      board('#/records/most', 'Most streamed', 'all time or in a period (year = 2024)'),
+      board('#/records/store?track=jk-seven', 'Store launches', 'countries at No. 1 within hours of a launch'))),
+    el('h2', {}, 'Chart records'),
+    c.kept.length ? el('table', { 'data-testid': 'chart-record-charts' }, el('tbody', {}, c.kept.map(k => el('tr', {},
+      el('td', { class: 'title' }, el('a', { href: '#/records/charts' + qs({ chart: k.chart }) }, k.chart)),
+      el('td', {}, `${num(k.editions)} editions`), el('td', {}, `${k.first} .. ${k.last}`)))))
+      : el('p', { class: 'sub' }, 'No chart is kept: encore chart import keeps published charts, chart compile the compiled ones.'));
+  done('records');
+}
+
+async function first(params) {
+  const path = '/records/first' + qs({ n: params.n || '1e9', year: params.year, kind: params.kind || 'artist',
+                                       where: params.where, limit: 25 });
+  const b = await api(path);
+  show(b.title, el('h1', {}, 'First to N'), boardForm('first', { ...params, kind: b.kind }, true),
+    el('h2', { 'data-testid': 'board-title' }, b.title),
+    b.standings.length ? standingsTable(b.standings, b.year ? 'day' : 'reached', b.year ? 'Day of year' : 'Streams')
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, 'None got there: try a lower N, another year or a wider filter.'),
+    exportLinks(path, 'standings', 'first' + (b.year ? '-' + b.year : '')));
+  done('first');
+}
+
+async function most(params) {
+  const path = '/records/most' + qs({ kind: params.kind, where: params.where, limit: 50 });
+  const b = await api(path);
+  const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
+    el('label', {}, 'of'),
+    el('select', { name: 'kind', 'aria-label': 'kind' }, ['track', 'song', 'release', 'artist'].map(k =>
+      el('option', { value: k, selected: (params.kind || 'track') === k ? '' : null }, k + 's'))),
+    el('label', {}, 'where'), el('input', { name: 'where', value: params.where || '', size: 28,
+                                            placeholder: 'year = 2024 and country = KR' }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/records/most' + qs(Object.fromEntries(new FormData(f)));
+  });
+  show(b.title, el('h1', {}, 'Most streamed'), f, el('h2', { 'data-testid': 'board-title' }, b.title),
+    standingsTable(b.standings, 'streams', 'Streams'), exportLinks(path, 'standings', 'most'));
+  done('most');
+}
+
+// A chart's records (weeks at No. 1, debuts, climbs; artists' No. 1s) over its kept editions.
+async function chartRecords(params) {
+  const kinds = ['weeks-at-1', 'consecutive-at-1', 'weeks', 'debut', 'peak', 'climb', 'climb-to-1',
+                 'simultaneous', 'number-ones'];
+  const path = '/records/charts' + qs({ chart: params.chart, by: params.by || 'weeks-at-1', artist: params.artist, limit: 50 });
+  const b = await api(path);
+  const rows = b.songs || b.artists;
+  const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
+    el('input', { type: 'hidden', name: 'chart', value: b.chart }),
+    el('label', {}, 'by'), el('select', { name: 'by', 'aria-label': 'by' }, kinds.map(k =>
+      el('option', { value: k, selected: b.by === k ? '' : null }, k))),
+    el('label', {}, 'artist'), el('input', { name: 'artist', value: params.artist || '', size: 18 }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/records/charts' + qs(Object.fromEntries(new FormData(f)));
+  });
+  show(b.title, el('h1', {}, 'Chart records'), f, el('h2', { 'data-testid': 'board-title' }, b.title),
+    el('table', { 'data-testid': 'standings' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, b.songs ? 'Song' : 'Artist'),
+        el('th', { class: 'num' }, 'Value'), el('th', {}, 'Date'), el('th', {}, 'Evidence'))),
+      el('tbody', {}, rows.map((x, i) => el('tr', { 'data-testid': 'standing' },
+        el('td', { class: 'pos' }, x.rank + ((rows[i - 1] && rows[i - 1].rank === x.rank) || (rows[i + 1] && rows[i + 1].rank === x.rank) ? '=' : '')),
+        el('td', { class: 'title' }, b.songs ? [x.title, el('div', { class: 'artist' }, x.artist)] : x.artist),
+        el('td', { class: 'num' }, (x.at_least ? '≥ ' : '') + num(x.value)), el('td', {}, x.date),
+        el('td', { class: 'artist' }, x.evidence))))),
+    b.next_offset ? el('p', { class: 'sub' }, `${rows.length} of ${num(b.total)}: the CSV has them all.`) : null,
+    exportLinks(path.replace('limit=50', 'limit=1000'), b.songs ? 'songs' : 'artists', 'chart-records'));
+  done('chart-records');
+}
+
+// A launch on an hourly store chart: countries at No. 1 within T hours, and the hour each got there.
+async function storeLaunch(params) {
+  const path = '/records/store' + qs({ track: params.track || 'jk-seven', within: params.within || '2.5',
+                                       countries: params.countries || '100' });
+  const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
+    el('label', {}, 'track'), el('input', { name: 'track', value: params.track || 'jk-seven', size: 14 }),
+    el('label', {}, 'within hours'), el('input', { name: 'within', value: params.within || '2.5', size: 4 }),
+    el('label', {}, 'countries'), el('input', { name: 'countries', value: params.countries || '100', size: 4 }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/records/store' + qs(Object.fromEntries(new FormData(f)));
+  });
+  let l;
+  try {
+    l = await api(path);
+  } catch (e) {
+    show('Store launches', el('h1', {}, 'Store launches'), f,
+         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('store');
+    return;
+  }
+  const hours = l.seconds_to_countries === null ? null : l.seconds_to_countries / 3600;
+  show(l.name, el('h1', {}, 'Store launches'), f,
+    el('h2', { 'data-testid': 'board-title' }, `${l.name} on ${l.chart}, launched ${l.launch}`),
+    el('div', { class: 'cards' },
+      card(`No. 1 within ${l.within_hours} hours`, num(l.countries_within) + ' countries', 'countries-within'),
+      card(`Time to ${l.countries} countries`, hours === null ? `not within ${l.hours} hours` : `${hours} hours`, 'time-to')),
+    el('table', { 'data-testid': 'tops' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Country'), el('th', {}, 'First hour at No. 1 (UTC, from)'),
+                                   el('th', { class: 'num' }, 'Hours after launch'))),
+      el('tbody', {}, l.tops.map(t => el('tr', {}, el('td', {}, t.country), el('td', {}, t.hour),
+        el('td', { class: 'num' }, num(t.after_seconds / 3600)))))),
+    exportLinks(path, 'tops', 'store-' + l.track));
+  done('store');
 }
 
 async function race(params) {
@@ -808,7 +937,7 @@ async function route() {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   delete document.body.dataset.ready;
   for (const a of document.querySelectorAll('header nav a'))
-    a.classList.toggle('active', a.dataset.nav === (parts[0] === 'records' ? parts[1] : parts[0]));
+    a.classList.toggle('active', a.dataset.nav === (parts[0] === 'records' ? parts[1] || 'records' : parts[0]));
   main.replaceChildren(el('p', { class: 'loading' }, 'Loading…'));
   try {
     if (parts.length === 0) await home();
@@ -819,6 +948,11 @@ async function route() {
     else if (parts[0] === 'release' && parts[1]) await release(parts[1]);
     else if (parts[0] === 'records' && parts[1] === 'fastest') await fastest(params);
     else if (parts[0] === 'records' && parts[1] === 'race') await race(params);
+    else if (parts[0] === 'records' && parts[1] === 'first') await first(params);
+    else if (parts[0] === 'records' && parts[1] === 'most') await most(params);
+    else if (parts[0] === 'records' && parts[1] === 'charts') await chartRecords(params);
+    else if (parts[0] === 'records' && parts[1] === 'store') await storeLaunch(params);
+    else if (parts[0] === 'records' && !parts[1]) await records();
     else if (parts[0] === 'news') await news(params);
     else if (parts[0] === 'listeners') await listeners(params);
     else if (parts[0] === 'search') await search(params);

@@ -36,6 +36,14 @@ struct Artist {
   std::string persona_of;  // for a project: the person's id
   std::vector<std::string> tags;
   std::optional<Day> begin;
+
+  // Tagged `unranked` (doc/catalog.md, "Unranked acts"): the act's songs are charted but kept out
+  // of the records and the news (a simulated market, filler).
+  bool unranked() const {
+    for (const auto& t : tags)
+      if (t == "unranked") return true;
+    return false;
+  }
 };
 
 enum class ReleaseType { kSingle, kEp, kAlbum };
@@ -130,6 +138,9 @@ class Catalog {
                       std::string_view separator = ", ") const;
   // A track's credit as charts print it: "Jung Kook feat. Latto".
   std::string CreditOf(const Track& t) const;
+  // Whether artists (a track's primary, a release's) are all unranked acts (Artist::unranked);
+  // false for none.
+  bool AllUnranked(const std::vector<std::string>& artist_ids) const;
   // The key every version of the track's song shares (SongKey of its primary artists' names and
   // its title): what "all versions combined" groups by.
   std::string SongKeyOf(const Track& t) const;

@@ -85,6 +85,13 @@ class RecordsUniverse {
   uint32_t TrackEntity(uint32_t store_track) const { return track_entity_[store_track]; }
   const uint32_t* ExtrasBegin(uint32_t t) const { return extras_.data() + extras_at_[t]; }
   const uint32_t* ExtrasEnd(uint32_t t) const { return extras_.data() + extras_at_[t + 1]; }
+  // An entity kept out of the records (doc/catalog.md, "Unranked acts"): every store track that
+  // counts for it is by unranked acts (its catalog track's primary artists all tagged
+  // `unranked`: a simulated market, filler). Its streams are totalled, but it crosses no
+  // milestone and takes no place on a board, so it makes no news; charts still rank it.
+  bool Unranked(uint32_t entity) const {
+    return entity < unranked_.size() && unranked_[entity] == 1;
+  }
   // An entity by kind and id; nullopt when there is none.
   std::optional<uint32_t> Find(EntityKind kind, std::string_view id) const;
   // A key that names the entity while the store's tracks and the catalog's ids stay: "track#12"
@@ -104,6 +111,7 @@ class RecordsUniverse {
   std::vector<uint32_t> extras_at_;          // per store track, +1
   std::vector<uint32_t> extras_;             // songs, releases, artists
   std::vector<const Track*> catalog_track_;  // per store track (null: unknown)
+  std::vector<char> unranked_;  // per entity: 0 no store track, 1 only unranked ones, 2 others (empty: none is)
   std::vector<std::string_view> keys_;  // per catalog entity: song key, release or artist id (the catalog's)
   std::vector<const void*> objects_;         // per catalog entity: Track*, Release*, Artist*
   std::vector<std::optional<Day>> day0_;     // per catalog entity: its earliest release
@@ -521,7 +529,8 @@ struct Watch {
 };
 const std::vector<Watch>& DefaultWatches();
 
-// The news kept, in order of finding; items with day >= since when given.
+// The news kept, in date order (a day's items in the order found: an ingest of older data may
+// find news dated before what an earlier one found); items with day >= since when given.
 Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::optional<Day> since);
 
 }  // namespace encore

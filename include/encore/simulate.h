@@ -109,8 +109,18 @@ struct LaunchStory {
   int window = 24;             // the store chart's window in hours
 };
 
+// A song of the rest of the market (the demo world's long tail, sim/world.h DemoMarket): its
+// daily streams rise over its first days to 1.15 times `level`, ease to 0.7 times it over `life`
+// days, then halve every 3 weeks for 90 days, with a weekly swing (Fridays up).
+struct MarketTrack {
+  std::string id;
+  Day release = 0;
+  double level = 0;  // streams a day
+  int life = 0;      // days
+};
 struct WorldDailyOptions {
   std::vector<WorldTrack> world;
+  std::vector<MarketTrack> market;  // written from the world's first release day on
   Day to = DayFromCivil(2024, 12, 31);  // Default: through 2024 (from the first release).
   std::vector<TrackStory> tracks;
   std::vector<ArtistStory> artists;

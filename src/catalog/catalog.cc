@@ -498,6 +498,14 @@ std::string Catalog::NamesOf(const std::vector<std::string>& artist_ids,
   return out;
 }
 
+bool Catalog::AllUnranked(const std::vector<std::string>& artist_ids) const {
+  return !artist_ids.empty() &&
+         std::all_of(artist_ids.begin(), artist_ids.end(), [this](const std::string& id) {
+           const Artist* a = ArtistById(id);
+           return a && a->unranked();
+         });
+}
+
 std::string Catalog::CreditOf(const Track& t) const {
   return NamesOf(t.primary) + (t.featured.empty() ? "" : " feat. " + NamesOf(t.featured));
 }

@@ -9,7 +9,10 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "encore/catalog.h"
+#include "encore/chart_streams.h"
+#include "encore/charts.h"
 #include "encore/query.h"
+#include "encore/records.h"
 #include "encore/store.h"
 
 namespace encore::cli {
@@ -54,6 +57,60 @@ void AddCatalogQuery(CLI::App& app, Action* action, const char* name, const char
       return body({*arg, dir, c, counts.get(), *format == "json"});
     };
   });
+}
+
+// What the pages of a track, a release and an artist read besides the counts (views::PageContext),
+// as the API reads them: the catalog with its chart links, the records brought up to date (in
+// memory when the store cannot be written), the news and the kept charts.
+struct PageData {
+  Catalog catalog;
+  RecordsSettings settings;
+  RecordsState state;
+  std::vector<NewsItem> news;
+  std::unique_ptr<ChartHistory> history;
+
+  views::PageContext Context(const CountStore& store) const {
+    views::PageContext c;
+    c.catalog = &catalog;
+    c.store = &store;
+    c.state = &state;
+    c.settings = &settings;
+    c.news = &news;
+    c.history = history.get();
+    return c;
+  }
+};
+
+Result<std::unique_ptr<PageData>> LoadPageData(const std::string& dir, const CountStore& store) {
+  auto d = std::make_unique<PageData>();  // not moved after this: the records refer to its catalog
+  ENCORE_ASSIGN_OR_RETURN(d->catalog, LoadStoredCatalog(dir));
+  (void)AddChartTrackLinks(dir, &d->catalog);
+  auto up = UpdateRecords(dir, store, &d->catalog, d->settings);
+  if (up.ok()) {
+    d->state = std::move(up->state);
+  } else {
+    ENCORE_ASSIGN_OR_RETURN(d->state, ComputeRecords(store, &d->catalog, d->settings));
+  }
+  ENCORE_ASSIGN_OR_RETURN(d->news, ReadNews(dir, std::nullopt));
+  auto history = OpenChartHistory(dir, false);
+  if (history.ok()) d->history = std::move(*history);
+  return d;
+}
+
+// Prints the page of each entity found, as the API gives it (one object, or a list for
+// several), when the store holds counts; false without a store (the catalog's view is all there
+// is, and the caller prints it).
+using PageView = Result<json> (*)(const views::PageContext&, const std::string&, const StreamsQuery&);
+Result<bool> PrintPages(const QueryContext& q, const std::vector<std::string>& ids, PageView page) {
+  if (!q.counts) return false;
+  ENCORE_ASSIGN_OR_RETURN(auto data, LoadPageData(q.dir, *q.counts));
+  json out = json::array();
+  for (const auto& id : ids) {
+    ENCORE_ASSIGN_OR_RETURN(json j, page(data->Context(*q.counts), id, StreamsQuery{}));
+    out.push_back(std::move(j));
+  }
+  std::cout << (out.size() == 1 ? out[0] : out).dump(1) << "\n";
+  return true;
 }
 
 }  // namespace
@@ -180,6 +237,11 @@ void AddArtist(CLI::App& app, Action* action) {
           return Status::InvalidArgument("'" + q.arg + "' names several artists:" + ids +
                                          "; give an id");
         }
+        // With counts: the API's page (GET /api/v1/artists/{id}).
+        if (q.json) {
+          ENCORE_ASSIGN_OR_RETURN(const bool printed, PrintPages(q, {found[0]->id}, views::ArtistPageJson));
+          if (printed) return Status::Ok();
+        }
         return PrintArtist(c, *found[0], q.counts, q.json);
       });
 }
@@ -246,6 +308,13 @@ void AddTrack(CLI::App& app, Action* action) {
         const auto found = FindTracks(c, q.arg);
         if (found.empty())
           return Status::NotFound("no track '" + q.arg + "' in the catalog of " + q.dir);
+        // With counts: the API's page of each (GET /api/v1/tracks/{id}).
+        if (q.json) {
+          std::vector<std::string> ids;
+          for (const Track* t : found) ids.push_back(t->id);
+          ENCORE_ASSIGN_OR_RETURN(const bool printed, PrintPages(q, ids, views::TrackPageJson));
+          if (printed) return Status::Ok();
+        }
         json out = json::array();
         for (const Track* t : found) {
           ENCORE_ASSIGN_OR_RETURN(json j, TrackJson(c, *t, q.counts));
@@ -305,6 +374,13 @@ void AddRelease(CLI::App& app, Action* action) {
         }
         if (found.empty())
           return Status::NotFound("no release '" + q.arg + "' in the catalog of " + q.dir);
+        // With counts: the API's page of each (GET /api/v1/releases/{id}).
+        if (q.json) {
+          std::vector<std::string> ids;
+          for (const Release* r : found) ids.push_back(r->id);
+          ENCORE_ASSIGN_OR_RETURN(const bool printed, PrintPages(q, ids, views::ReleasePageJson));
+          if (printed) return Status::Ok();
+        }
         json out = json::array();
         for (const Release* r : found) {
           json tracks = json::array();

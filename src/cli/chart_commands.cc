@@ -719,7 +719,8 @@ Status ShowStoreChart(const ChartMethod& m, const std::string& store_flag,
     std::sort(countries.begin(), countries.end());
     countries.erase(std::unique(countries.begin(), countries.end()), countries.end());
   } else {
-    countries.push_back(views::StoreChartCountry(country));
+    ENCORE_ASSIGN_OR_RETURN(std::string one, views::StoreChartCountry(country));
+    countries.push_back(std::move(one));
   }
   json out = json::array();
   std::map<std::string, std::vector<std::string>> number_ones;  // item -> countries
@@ -779,7 +780,7 @@ void AddExplain(CLI::App* chart, Action* action) {
       if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
       ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
       ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDateFlag(*m, *ctx.store, "--date", a->date));
-      std::string region = views::RegionOf(*m, date, a->country);
+      ENCORE_ASSIGN_OR_RETURN(std::string region, views::RegionOf(*m, date, a->country));
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
       ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
                                                             true, ctx.sales.get()));
@@ -789,7 +790,7 @@ void AddExplain(CLI::App* chart, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(const views::EmptyEdition e, views::WhenEmpty(*m, *ctx.store, region, c.from, c.to, false));
         if (e.instead) {
           date = *e.instead;
-          region = views::RegionOf(*m, date, a->country);
+          ENCORE_ASSIGN_OR_RETURN(region, views::RegionOf(*m, date, a->country));
           ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
         }
       }

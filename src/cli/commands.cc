@@ -212,7 +212,8 @@ void AddSimulate(CLI::App& app, Action* action) {
   auto world = std::make_shared<std::string>();
   cmd->add_option("--world", *world,
                   "Also play a catalog's tracks: demo (the demo world) or a catalog directory; "
-                  "with its stories.csv, also write the world's daily totals and launch sales");
+                  "with its stories.csv, also write the world's daily totals and launch sales "
+                  "(demo: and its catalog with the market's songs, OUT-catalog/)");
   auto daily_out = std::make_shared<std::string>();
   auto sales_out = std::make_shared<std::string>();
   auto daily_to = std::make_shared<std::string>("2024-12-31");
@@ -272,6 +273,7 @@ void AddSimulate(CLI::App& app, Action* action) {
         if (!stories.tracks.empty() || !stories.artists.empty() || !stories.launches.empty()) {
           WorldDailyOptions wo;
           wo.world = o->world;
+          wo.market = WorldMarket(*world);
           ENCORE_ASSIGN_OR_RETURN(wo.to, ParseDateFlag("--daily-to", *daily_to));
           wo.tracks = stories.tracks;
           wo.artists = stories.artists;
@@ -286,6 +288,16 @@ void AddSimulate(CLI::App& app, Action* action) {
                        FormatDate(wr.from).c_str(), FormatDate(wr.to).c_str(), wo.daily_out.c_str(),
                        Thousands(static_cast<int64_t>(wr.sales_rows)).c_str(),
                        wo.sales_out.c_str());
+          if (!wo.market.empty()) {
+            // The daily totals name the market's songs too: the catalog that knows them (and
+            // marks their acts unranked) goes beside them, for `encore catalog import`.
+            const std::string catalog_dir = stem + "-catalog";
+            ENCORE_RETURN_IF_ERROR(WriteDemoCatalog(catalog_dir));
+            std::fprintf(stderr, "wrote the world's catalog, %s market songs by unranked acts "
+                         "included, to %s/ (encore catalog import %s)\n",
+                         Thousands(static_cast<int64_t>(wo.market.size())).c_str(),
+                         catalog_dir.c_str(), catalog_dir.c_str());
+          }
         }
       }
       ENCORE_ASSIGN_OR_RETURN(SimulateReport r, Simulate(*o));
@@ -618,8 +630,9 @@ void AddStreams(CLI::App& app, Action* action) {
                 "a row per week, dated by its last day");
   cmd->add_option("--from", a->from, "First day, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day, YYYY-MM-DD");
-  cmd->add_flag("--cumulative", a->cumulative, "Add the running total (since the first day)");
-  cmd->add_option("--format", a->format, "table, csv or json")
+  cmd->add_flag("--cumulative", a->cumulative,
+                "Show the running total (since the first day; json and csv always have it)");
+  cmd->add_option("--format", a->format, "table, csv or json (the API's `series`)")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("--store", a->store, "Store directory");
@@ -678,80 +691,40 @@ void AddStreams(CLI::App& app, Action* action) {
           }
         }
       }
-      std::vector<DailyStreams> rows;
-      int64_t running = 0;
+      std::vector<uint32_t> tracks;
       for (const std::string& name : names) {
-        StreamsQuery one = q;
-        one.track = name;
-        ENCORE_ASSIGN_OR_RETURN(auto some, QueryStreams(*store, one));
-        std::map<Day, DailyStreams> by_day;
-        for (auto* list : {&rows, &some}) {
-          for (const DailyStreams& r : *list) {
-            auto [it, added] = by_day.emplace(r.day, r);
-            if (added) continue;
-            it->second.streams += r.streams;
-            it->second.premium += r.premium;
-            it->second.free += r.free;
-            it->second.unknown += r.unknown;
-          }
-        }
-        rows.clear();
-        for (auto& [d, r] : by_day) rows.push_back(r);
-        // The running total counts from the first day, not from --from.
-        if (a->cumulative && q.from) {
-          one.from.reset();
-          one.to = *q.from - 1;
-          ENCORE_ASSIGN_OR_RETURN(auto before, QueryStreams(*store, one));
-          for (const DailyStreams& r : before) running += r.streams;
-        }
+        const auto t = store->FindTrack(name);
+        if (!t) return Status::NotFound("no streams counted for track '" + name + "'");
+        tracks.push_back(*t);
       }
+      ENCORE_ASSIGN_OR_RETURN(const nlohmann::json view, views::StreamSeriesJson(*store, tracks, q, true));
       if (a->format == "json") {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& r : rows) {
-          running += r.streams;
-          nlohmann::json j = {{"date", FormatDate(r.day)},
-                              {"streams", r.streams},
-                              {"premium", r.premium},
-                              {"free", r.free},
-                              {"unknown", r.unknown}};
-          if (r.span > 1) {
-            j["week_ending"] = FormatDate(r.day);
-            j["span_days"] = r.span;
-          }
-          if (a->cumulative) j["cumulative"] = running;
-          if (a->cumulative && chart) j["cumulative_is_lower_bound"] = true;
-          out.push_back(j);
-        }
-        std::cout << out.dump(1) << "\n";
-      } else if (a->format == "csv") {
-        std::printf("date,streams,premium,free,unknown%s\n", a->cumulative ? ",cumulative" : "");
-        for (const auto& r : rows) {
-          running += r.streams;
-          std::printf("%s,%lld,%lld,%lld,%lld", FormatDate(r.day).c_str(),
-                      static_cast<long long>(r.streams), static_cast<long long>(r.premium),
-                      static_cast<long long>(r.free), static_cast<long long>(r.unknown));
-          if (a->cumulative) std::printf(",%lld", static_cast<long long>(running));
-          std::printf("\n");
-        }
-      } else {
-        if (chart) {
-          std::printf("%s: the streams printed on the chart%s; a track's total is at least the "
-                      "sum (only the editions it was on count)\n",
-                      q.service->c_str(),
-                      weekly ? ", a row per Friday-Thursday week dated by its Thursday" : "");
-        }
-        std::printf("%-10s %14s %14s %14s%s\n", weekly ? "week end" : "date", "streams",
-                    "premium", "free", a->cumulative ? "     cumulative" : "");
-        for (const auto& r : rows) {
-          running += r.streams;
-          std::printf("%-10s %14s %14s %14s", FormatDate(r.day).c_str(),
-                      Thousands(r.streams).c_str(), Thousands(r.premium).c_str(),
-                      Thousands(r.free).c_str());
-          if (a->cumulative) std::printf(" %14s", Thousands(running).c_str());
-          std::printf("\n");
-        }
-        if (rows.empty()) std::printf("(no streams in this period)\n");
+        std::cout << view.dump(1) << "\n";
+        return Status::Ok();
       }
+      if (a->format == "csv") {
+        ENCORE_ASSIGN_OR_RETURN(const std::string csv, views::TableCsv(view));
+        std::cout << csv;
+        return Status::Ok();
+      }
+      if (chart) {
+        std::printf("%s: the streams printed on the chart%s; a track's total is at least the "
+                    "sum (only the editions it was on count)\n",
+                    q.service->c_str(),
+                    weekly ? ", a row per Friday-Thursday week dated by its Thursday" : "");
+      }
+      std::printf("%-10s %14s %14s %14s%s\n", weekly ? "week end" : "date", "streams", "premium",
+                  "free", a->cumulative ? "     cumulative" : "");
+      const auto& dates = view["dates"];
+      for (size_t i = 0; i < dates.size(); ++i) {
+        std::printf("%-10s %14s %14s %14s", dates[i].get<std::string>().c_str(),
+                    Thousands(view["streams"][i].get<int64_t>()).c_str(),
+                    Thousands(view["premium"][i].get<int64_t>()).c_str(),
+                    Thousands(view["free"][i].get<int64_t>()).c_str());
+        if (a->cumulative) std::printf(" %14s", Thousands(view["cumulative"][i].get<int64_t>()).c_str());
+        std::printf("\n");
+      }
+      if (dates.empty()) std::printf("(no streams in this period)\n");
       return Status::Ok();
     };
   });

@@ -2,6 +2,7 @@
 // lines), and print what was counted.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -44,6 +45,7 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
   ENCORE_ASSIGN_OR_RETURN(WorldStories stories, LoadStories("demo", catalog));
   WorldDailyOptions wo;
   wo.world = WorldTracks(catalog);
+  wo.market = WorldMarket("demo");
   wo.tracks = stories.tracks;
   wo.artists = stories.artists;
   wo.launches = stories.launches;
@@ -129,7 +131,14 @@ Status DemoRecords(const std::string& dir, const std::filesystem::path& input,
     std::stable_sort(feats.begin(), feats.end(), [](const ChartFeat& x, const ChartFeat& y) {
       return x.weeks_at_1 > y.weeks_at_1;
     });
-    std::printf("   %zu weekly charts; most weeks at No. 1:\n", series.size());
+    // The market's songs (unranked acts, sim/world.h DemoMarket) fill the chart; the stories are
+    // the world's own songs.
+    std::erase_if(feats, [&](const ChartFeat& f) {
+      const auto acts = catalog.FindArtists(f.artist);
+      return !acts.empty() && acts[0]->unranked();
+    });
+    std::printf("   %zu weekly charts (the world's songs among the market's); most weeks at No. 1:\n",
+                series.size());
     for (size_t i = 0; i < feats.size() && i < 4; ++i) {
       std::printf("   %-44.44s debuted No. %d (%s), peak %d, %d weeks, %d at No. 1\n",
                   (feats[i].title + " - " + feats[i].artist).c_str(), feats[i].debut,
@@ -359,14 +368,17 @@ void AddDemo(CLI::App& app, Action* action) {
                   Thousands(st.streams).c_str(), Thousands(static_cast<int64_t>(st.tracks)).c_str(),
                   Bytes(static_cast<double>(st.bytes)).c_str());
       ENCORE_RETURN_IF_ERROR(DemoRecords(a->store, input, catalog, store.get()));
-      std::printf("\n   try: build/release/src/encore streams --store %s --track %s --country US\n",
+      // The binary that runs (not a build directory it may not be in).
+      std::error_code self_ec;
+      std::string self = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
+      if (self_ec || self.empty()) self = "encore";
+      const char* bin = self.c_str();
+      std::printf("\n   try: %s streams --store %s --track %s --country US\n", bin,
                   a->store.c_str(), top.empty() ? "QZENC2000000" : top[0].track.c_str());
-      std::printf(
-          "        build/release/src/encore export daily --store %s --from 2024-01-31 | head\n",
-          a->store.c_str());
-      std::printf("        build/release/src/encore news --store %s --since 2023-07-01\n",
+      std::printf("        %s export daily --store %s --from 2024-01-31 | head\n", bin,
                   a->store.c_str());
-      std::printf("        build/release/src/encore records fastest 1e9 --history --store %s\n",
+      std::printf("        %s news --store %s --since 2023-07-01\n", bin, a->store.c_str());
+      std::printf("        %s records fastest 1e9 --history --store %s\n", bin,
                   a->store.c_str());
       if (a->no_serve) return Status::Ok();
       // The whole product: the dashboard over the demo store, until Ctrl-C.

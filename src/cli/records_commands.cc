@@ -457,7 +457,7 @@ Status ListAllMilestones(const Context& ctx, EntityKind kind, const MilestoneFil
                         {"counted", counted},
                         {"threshold", x.threshold},
                         {"date", date},
-                        {x.year ? "day_of_year" : "days_since_release", days},
+                        {x.year ? "day_of_year" : "days", days},
                         {"before", x.before},
                         {"after", x.after}};
       std::printf("%s\n  %s", rows ? "," : "", row.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
@@ -506,60 +506,42 @@ void AddMilestones(CLI::App* parent, Action* action) {
           (!a->f.where.empty() || !a->f.counted.empty() || !a->f.threshold.empty()))
         return Status::InvalidArgument(
             "--where, --counted and --threshold list every entity's milestones: give no NAME");
-      if (!a->name.empty() && a->c.format == "csv")
-        return Status::InvalidArgument("--format csv lists every entity's milestones: give no NAME");
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c));
       if (a->name.empty()) return ListAllMilestones(*ctx, kind, a->f, a->c.format);
       const RecordsUniverse& u = ctx->state.universe;
       ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
-      const Entity ent = u.Describe(e);
-      const Day first_day = ctx->state.first_day[e];
-      const Day day0 = ent.released.value_or(first_day);  // -1: never counted, no date
-      json rows = json::array();
-      if (a->c.format == "table") {
-        std::printf("%s: %s%s %s to %s; day 0 %s (%s)%s\n", ent.name.c_str(),
-                    ctx->chart ? "at least " : "", Thousands(ctx->state.totals[e]).c_str(),
-                    ctx->Unit().c_str(),
-                    ctx->state.last_day ? FormatDate(*ctx->state.last_day).c_str() : "-",
-                    day0 >= 0 ? FormatDate(day0).c_str() : "-",
-                    ent.released    ? "release"
-                    : ctx->span > 1 ? "the first day of its first chart week"
-                                    : "first counted day",
-                    ctx->Caveat().c_str());
-        std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold",
-                    ctx->span > 1 ? "week end" : "date", ctx->span > 1 ? "days<=" : "days",
-                    "before", "after");
-      }
-      for (const Crossing& x : ctx->state.crossings) {
-        if (x.entity != e) continue;
-        const std::string counted = x.year ? std::to_string(x.year) : "all";
-        const int64_t days = x.year ? x.day - DayFromCivil(x.year, 1, 1) + 1 : x.day - day0;
-        if (a->c.format == "json") {
-          rows.push_back({{"counted", counted},
-                          {"threshold", x.threshold},
-                          {"date", FormatDate(x.day)},
-                          {x.year ? "day_of_year" : "days_since_release", days},
-                          {"before", x.before},
-                          {"after", x.after}});
-          if (x.span > 1) {
-            rows.back()["week_ending"] = FormatDate(x.day);
-            rows.back()["earliest"] = FormatDate(x.day - (x.span - 1));
-          }
-        } else {
-          std::printf("   %-8s %15s  %-10s %6lld  %15s %15s\n", counted.c_str(),
-                      Thousands(x.threshold).c_str(), FormatDate(x.day).c_str(),
-                      static_cast<long long>(days), Thousands(x.before).c_str(),
-                      Thousands(x.after).c_str());
-        }
+      json view = views::MilestonesJson(ctx->state, e);
+      if (ctx->chart) view["chart_streams"] = ChartStreamsJson(*ctx);
+      if (a->c.format == "csv") {
+        ENCORE_ASSIGN_OR_RETURN(const std::string csv, views::TableCsv(view, "milestones"));
+        std::cout << csv;
+        return Status::Ok();
       }
       if (a->c.format == "json") {
-        json out = {{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
-                    {"name", ent.name},
-                    {"total", ctx->state.totals[e]},
-                    {"day0", day0 >= 0 ? FormatDate(day0) : ""},
-                    {"milestones", rows}};
-        if (ctx->chart) out["chart_streams"] = ChartStreamsJson(*ctx);
-        std::cout << out.dump(2) << "\n";
+        std::cout << view.dump(2) << "\n";
+        return Status::Ok();
+      }
+      const Entity ent = u.Describe(e);
+      std::printf("%s: %s%s %s to %s; day 0 %s (%s)%s\n", ent.name.c_str(),
+                  ctx->chart ? "at least " : "", Thousands(ctx->state.totals[e]).c_str(),
+                  ctx->Unit().c_str(),
+                  ctx->state.last_day ? FormatDate(*ctx->state.last_day).c_str() : "-",
+                  view["day0"].is_null() ? "-" : view["day0"].get<std::string>().c_str(),
+                  ent.released    ? "release"
+                  : ctx->span > 1 ? "the first day of its first chart week"
+                                  : "first counted day",
+                  ctx->Caveat().c_str());
+      std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", "counted", "threshold",
+                  ctx->span > 1 ? "week end" : "date", ctx->span > 1 ? "days<=" : "days", "before",
+                  "after");
+      for (const json& m : view["milestones"]) {
+        const json& days = m.contains("day_of_year") ? m["day_of_year"] : m.value("days", json());
+        std::printf("   %-8s %15s  %-10s %6s  %15s %15s\n", m["counted"].get<std::string>().c_str(),
+                    Thousands(m["threshold"].get<int64_t>()).c_str(),
+                    m["date"].get<std::string>().c_str(),
+                    days.is_null() ? "-" : std::to_string(days.get<int64_t>()).c_str(),
+                    Thousands(m["before"].get<int64_t>()).c_str(),
+                    Thousands(m["after"].get<int64_t>()).c_str());
       }
       return Status::Ok();
     };
@@ -690,26 +672,7 @@ void AddForecast(CLI::App* parent, Action* action) {
       const int64_t total = ef.total;
       auto date = [](const std::optional<Day>& d) { return d ? FormatDate(*d) : std::string(); };
       if (a->c.format == "json") {
-        json next = json::array();
-        for (const auto& x : f.next) {
-          next.push_back({{"threshold", x.threshold},
-                          {"expected", x.expected ? json(date(x.expected)) : json()},
-                          {"earliest", x.earliest ? json(date(x.earliest)) : json()},
-                          {"latest", x.latest ? json(date(x.latest)) : json()}});
-        }
-        json weekday = json::array();
-        for (double w : model->weekday) weekday.push_back(std::round(w * 1000) / 1000);
-        std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
-                          {"name", ent.name},
-                          {"as_of", FormatDate(as_of)},
-                          {"total", total},
-                          {"streams_a_day", std::llround(model->level)},
-                          {"weekly_change", std::round(model->weekly_change * 10000) / 10000},
-                          {"weekday_factors", weekday},
-                          {"days_used", model->days_used},
-                          {"next", next}}
-                         .dump(2)
-                  << "\n";
+        std::cout << views::ForecastJson(u, e, as_of, total, f).dump(2) << "\n";
         return Status::Ok();
       }
       std::printf("%s: %s streams to %s; pace %s a day, %+.1f %% a week (fitted over %d days)%s\n",
@@ -839,37 +802,29 @@ void AddChartFeats(CLI::App* parent, Action* action) {
       const ChartRecordKind kind = *ParseChartRecordKind(a->by);
       ENCORE_ASSIGN_OR_RETURN(auto places, ChartRecords(*history, a->chart, kind, o));
       const bool artists = IsArtistRecord(kind);
-      json rows = json::array();
-      if (a->c.format == "table") {
-        std::printf("%s: %zu %s, by %s%s\n   %4s  %-58s %8s  %-10s  %s\n", a->chart.c_str(),
-                    places.size(), artists ? "artists" : "songs", a->by.c_str(),
-                    a->artist.empty() ? "" : (" (" + a->artist + ")").c_str(), "rank",
-                    artists ? "artist" : "song", "value", "when", "evidence");
+      if (a->c.format == "json") {
+        std::cout << views::ChartRecordsJson(a->chart, a->by, a->artist, artists, places, 0, a->top)
+                         .dump(2)
+                  << "\n";
+        return Status::Ok();
       }
+      std::printf("%s: %zu %s, by %s%s\n   %4s  %-58s %8s  %-10s  %s\n", a->chart.c_str(),
+                  places.size(), artists ? "artists" : "songs", a->by.c_str(),
+                  a->artist.empty() ? "" : (" (" + a->artist + ")").c_str(), "rank",
+                  artists ? "artist" : "song", "value", "when", "evidence");
       for (size_t i = 0; i < places.size() && i < a->top; ++i) {
         const ChartRecordPlace& p = places[i];
         const bool tied = (i > 0 && places[i - 1].rank == p.rank) ||
                           (i + 1 < places.size() && places[i + 1].rank == p.rank);
-        if (a->c.format == "json") {
-          json row = {
-              {"rank", p.rank},         {"artist", p.artist},         {"value", p.value},
-              {"at_least", p.at_least}, {"date", FormatDate(p.date)}, {"evidence", p.evidence}};
-          if (!artists) row["title"] = p.title;
-          rows.push_back(std::move(row));
-        } else {
-          const std::string who = artists ? p.artist : p.artist + " - " + p.title;
-          std::printf("   %3d%s  %-58.58s %8s  %-10s  %s\n", p.rank, tied ? "=" : " ",
-                      Printable(who).c_str(),
-                      ((p.at_least ? ">=" : "") + std::to_string(p.value)).c_str(),
-                      FormatDate(p.date).c_str(), Printable(p.evidence).c_str());
-        }
+        const std::string who = artists ? p.artist : p.artist + " - " + p.title;
+        std::printf("   %3d%s  %-58.58s %8s  %-10s  %s\n", p.rank, tied ? "=" : " ",
+                    Printable(who).c_str(),
+                    ((p.at_least ? ">=" : "") + std::to_string(p.value)).c_str(),
+                    FormatDate(p.date).c_str(), Printable(p.evidence).c_str());
       }
-      if (a->c.format == "json")
-        std::cout << json({{"chart", a->chart},
-                           {"by", a->by},
-                           {artists ? "artists" : "songs", rows}})
-                         .dump(2)
-                  << "\n";
+      if (places.size() > a->top) {
+        std::printf("(%zu of %zu: --top %zu shows them all)\n", a->top, places.size(), places.size());
+      }
       return Status::Ok();
     };
   });
@@ -891,11 +846,16 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
                   "launch, ranked");
   cmd->add_option("--chart", a->chart, "An hourly store methodology")->capture_default_str();
   cmd->add_option("--within", a->within, "Count countries at No. 1 within this many hours")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 240.0));
   cmd->add_option("--countries", a->countries, "Time to this many countries")
-      ->capture_default_str();
-  cmd->add_option("--hours", a->hours, "Hours of charts checked")->capture_default_str();
-  cmd->add_option("--launch", a->launch, "Launch time (default: the hour of the first sale)");
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  auto* hours_opt = cmd->add_option("--hours", a->hours, "Hours of charts checked (at least --within)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 240));
+  cmd->add_option("--launch", a->launch,
+                  "Launch time, the start of an hour (default: the hour of the first sale)");
   AddCommon(cmd, &a->c);
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -905,11 +865,24 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
       if (!a->launch.empty()) {
         launch = ParseTimestamp(a->launch);
         if (!launch) return Status::InvalidArgument("--launch must be an ISO-8601 timestamp");
+        if (*launch % 3600 != 0) {
+          return Status::InvalidArgument("--launch must be the start of an hour (the hourly "
+                                         "charts' hours): " + FormatTimestamp(*launch - *launch % 3600) +
+                                         ", not " + a->launch);
+        }
+      }
+      // The charts checked cover the window counted (issue 18: --hours 1 with --within 2.5
+      // printed the countries of 3 hours as "within 1 hours").
+      const int hours =
+          hours_opt->count() ? a->hours : std::max(a->hours, static_cast<int>(std::ceil(a->within)));
+      if (hours < a->within) {
+        return Status::InvalidArgument("--hours " + std::to_string(hours) +
+                                       " checks fewer hours than --within counts: give at least " +
+                                       std::to_string(static_cast<int>(std::ceil(a->within))));
       }
       ENCORE_ASSIGN_OR_RETURN(auto ctx, Open(a->c, true));
       if (!ctx->sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
       const RecordsUniverse& u = ctx->state.universe;
-      const int hours = std::max(a->hours, static_cast<int>(std::ceil(a->within)));
       const auto within_s = static_cast<int64_t>(a->within * 3600);
       if (a->track.empty()) {
         // The leaderboard: every catalog track with store sales around its release.
@@ -959,34 +932,20 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
       const size_t within = feat.CountWithin(within_s);
       const auto time_to = feat.TimeTo(a->countries);
       if (a->c.format == "json") {
-        json tops = json::array();
-        for (const auto& t : feat.tops) {
-          tops.push_back({{"country", t.country},
-                          {"hour", FormatTimestamp(t.hour_ts)},
-                          {"after_seconds", t.after}});
-        }
-        std::cout << json({{"track", ent.id},
-                           {"name", ent.name},
-                           {"launch", FormatTimestamp(feat.launch)},
-                           {"within_hours", a->within},
-                           {"countries_within", within},
-                           {"countries", a->countries},
-                           {"seconds_to_countries", time_to ? json(*time_to) : json(nullptr)},
-                           {"tops", tops}})
-                         .dump(2)
+        std::cout << views::StoreFeatJson(ent, m->name, feat, a->within, a->countries, hours).dump(2)
                   << "\n";
         return Status::Ok();
       }
       std::printf("%s on %s, launched %s (the hour of its first sale)\n", ent.name.c_str(),
                   m->name.c_str(), FormatTimestamp(feat.launch).c_str());
       std::printf("   No. 1 in %zu countries within %g hours; in %zu countries within %d hours\n",
-                  within, a->within, feat.tops.size(), a->hours);
+                  within, a->within, feat.tops.size(), hours);
       if (time_to) {
         std::printf("   %zu countries reached in %.2g hours (the chart of the hour ending %s)\n",
                     a->countries, static_cast<double>(*time_to) / 3600.0,
                     FormatTimestamp(feat.launch + *time_to).c_str());
       } else {
-        std::printf("   fewer than %zu countries within %d hours\n", a->countries, a->hours);
+        std::printf("   fewer than %zu countries within %d hours\n", a->countries, hours);
       }
       std::map<int64_t, std::vector<std::string>> by_hour;
       for (const auto& t : feat.tops) by_hour[t.after].push_back(t.country);
@@ -1359,21 +1318,11 @@ void AddListenersCommand(CLI::App& app, Action* action) {
         ENCORE_ASSIGN_OR_RETURN(auto points,
                                 EntityListeners(store, u, e, from, to, *window, filter));
         if (a->c.format == "json") {
-          json pts = json::array();
-          for (const auto& p : points) {
-            pts.push_back({{"date", FormatDate(p.day)},
-                           {"from", FormatDate(p.from)},
-                           {"listeners", p.listeners},
-                           {"days_without_sets", p.days_without_sets}});
-          }
-          std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
-                            {"name", ent.name},
-                            {"window", ListenerWindowName(*window)},
-                            {"country", filter.country ? json(CountryName(*filter.country)) : json()},
-                            {"service", filter.service ? json(service) : json()},
-                            {"points", pts}}
-                               .dump(2)
-                        << "\n";
+          std::cout << views::ListenerSeriesJson(u, e, *window,
+                                                 filter.country ? CountryName(*filter.country) : "",
+                                                 filter.service ? service : "", points)
+                           .dump(2)
+                    << "\n";
           return Status::Ok();
         }
         if (a->c.format == "csv") {
@@ -1495,7 +1444,7 @@ Status PrintNews(const std::vector<NewsItem>& items, const std::string& format, 
   }
   // Nothing left out in silence (issue 18).
   if (from > 0) {
-    std::printf("(the last %zu of %zu items found: --limit %zu shows them all)\n", items.size() - from,
+    std::printf("(the latest %zu of %zu items: --limit %zu shows them all)\n", items.size() - from,
                 items.size(), items.size());
   }
   return Status::Ok();
@@ -1513,7 +1462,7 @@ void AddNews(CLI::App& app, Action* action) {
   cmd->add_option("--since", a->since, "Only what happened on or after this date");
   cmd->add_option("--kind", a->kind, "Only milestone, record, year, first, withdrawn, release or listeners")
       ->check(CLI::IsMember({"milestone", "record", "year", "first", "withdrawn", "release", "listeners"}));
-  cmd->add_option("--limit", a->limit, "The last this many items found (news is kept in the order the updates found it)")->capture_default_str();
+  cmd->add_option("--limit", a->limit, "The latest this many items, by date")->capture_default_str();
   cmd->add_option("--store", a->c.store, "Store directory");
   AddViewFormat(cmd, &a->c.format);
   cmd->callback([=] {
@@ -1600,10 +1549,7 @@ void AddCheck(CLI::App& app, Action* action) {
           const bool bound = r.status().message().rfind("cannot tell", 0) == 0;
           ++(parse ? unparsed : bound ? undecided : unanswered);
           if (a->c.format == "json") {
-            rows.push_back({{"claim", std::string(Trim(claim))},
-                            {"where", where},
-                            {"holds", nullptr},
-                            {"error", r.status().message()}});
+            rows.push_back(views::ClaimErrorJson(std::string(Trim(claim)), where, r.status()));
           } else {
             std::printf("%-5s %s\n      %s: %s\n", "ERROR", Printable(Trim(claim)).c_str(),
                         Printable(where).c_str(), Printable(r.status().message()).c_str());
@@ -1612,18 +1558,14 @@ void AddCheck(CLI::App& app, Action* action) {
         }
         if (!r->holds) ++false_claims;
         if (a->c.format == "json") {
-          rows.push_back({{"claim", r->claim},
-                          {"where", where},
-                          {"holds", r->holds},
-                          {"actual", r->actual},
-                          {"evidence", r->evidence}});
+          rows.push_back(views::ClaimJson(*r, where));
         } else {
           std::printf("%-5s %s\n      actual: %s\n      evidence: %s\n",
                       r->holds ? "TRUE" : "FALSE", Printable(r->claim).c_str(),
                       Printable(r->actual).c_str(), Printable(r->evidence).c_str());
         }
       }
-      if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+      if (a->c.format == "json") std::cout << views::ClaimsJson(rows).dump(2) << "\n";
       const std::string of = " of " + std::to_string(claims.size()) + " claims";
       if (unparsed) {
         return Status::InvalidArgument(

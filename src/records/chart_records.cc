@@ -24,8 +24,25 @@ std::vector<std::pair<std::string, std::string>> CreditedArtists(const ChartEntr
                                                                   const Catalog* catalog) {
   const Credit c = catalog ? SplitCredit(e.artist, catalog->KnownNames()) : SplitCredit(e.artist);
   std::vector<std::pair<std::string, std::string>> out;
-  auto add = [&](const std::string& name) {
+  auto add = [&](std::string name) {
+    // "Jung Kook of BTS" (a title's "feat. Jung Kook of BTS") is Jung Kook: a member named with
+    // their group is the member.
+    if (catalog) {
+      const size_t of = name.rfind(" of ");
+      if (of != std::string::npos && catalog->FindArtists(name).empty()) {
+        const auto groups = catalog->FindArtists(name.substr(of + 4));
+        if (groups.size() == 1 && groups[0]->kind == ArtistKind::kGroup) name.resize(of);
+      }
+    }
+    // One catalog artist is one key, whatever name the chart gives them.
     std::string key = NormalizeName(name);
+    if (catalog) {
+      const auto found = catalog->FindArtists(name);
+      if (found.size() == 1) {
+        key = "id:" + found[0]->id;
+        name = found[0]->name;
+      }
+    }
     if (key.empty()) return;
     for (const auto& [k, n] : out)
       if (k == key) return;
@@ -68,8 +85,27 @@ void Rank(std::vector<ChartRecordPlace>* places) {
   }
 }
 
+// Leaves out the places of unranked acts (doc/catalog.md, "Unranked acts": charted, but no
+// records): a song whose primary artists, as the chart credits them, are all the catalog's
+// unranked artists; an artist place of one.
+void DropUnranked(const Catalog* cat, std::vector<ChartRecordPlace>* places) {
+  if (!cat) return;
+  const auto known = cat->KnownNames();
+  auto unranked_name = [&](const std::string& name) {
+    const auto found = cat->FindArtists(name);
+    return !found.empty() && std::all_of(found.begin(), found.end(),
+                                         [](const Artist* a) { return a->unranked(); });
+  };
+  std::erase_if(*places, [&](const ChartRecordPlace& p) {
+    if (p.song.rfind("artist:", 0) == 0) return unranked_name(p.artist);
+    const auto names = SplitCredit(p.artist, known).primary;
+    return !names.empty() && std::all_of(names.begin(), names.end(), unranked_name);
+  });
+}
+
 // Artist places, most first; on equal values the earlier, then by name; ranked.
-std::vector<ChartRecordPlace> RankArtists(std::vector<ChartRecordPlace> out) {
+std::vector<ChartRecordPlace> RankArtists(std::vector<ChartRecordPlace> out, const Catalog* cat) {
+  DropUnranked(cat, &out);
   std::sort(out.begin(), out.end(), [](const ChartRecordPlace& a, const ChartRecordPlace& b) {
     return a.value != b.value ? a.value > b.value
            : a.date != b.date ? a.date < b.date
@@ -148,7 +184,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
       }
     }
     for (auto& [key, p] : best) out.push_back(std::move(p));
-    return RankArtists(std::move(out));
+    return RankArtists(std::move(out), cat);
   }
 
   const std::vector<ChartRun> song_runs = SongRuns(editions, runs);
@@ -179,7 +215,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
       }
     }
     for (auto& [key, p] : by_artist) out.push_back(std::move(p));
-    return RankArtists(std::move(out));
+    return RankArtists(std::move(out), cat);
   }
 
   // Song records: one place per song (the biggest climb: its biggest one).
@@ -276,6 +312,7 @@ std::vector<ChartRecordPlace> ChartRecordsOver(const std::vector<ChartEdition>& 
     }
     out.push_back(std::move(p));
   }
+  DropUnranked(cat, &out);
   const bool low_first = kind == ChartRecordKind::kDebut || kind == ChartRecordKind::kPeak;
   std::sort(out.begin(), out.end(), [&](const ChartRecordPlace& a, const ChartRecordPlace& b) {
     if (a.value != b.value) return low_first ? a.value < b.value : a.value > b.value;
@@ -306,7 +343,7 @@ Result<std::vector<ChartFirst>> ChartFirsts(ChartHistory& history, const std::st
       if (e.position > position) continue;
       for (const std::string& name : SplitCredit(e.artist, known).primary) {
         for (const Artist* a : cat->FindArtists(name)) {
-          if (seen.count(a)) continue;
+          if (seen.count(a) || a->unranked()) continue;  // unranked acts: no records
           const auto ent = universe.Find(EntityKind::kArtist, a->id);
           if (!ent || !filter.Matches(universe, *ent)) continue;
           seen.insert(a);

@@ -111,7 +111,7 @@ std::vector<Standing> MostStreamed(const RecordsUniverse& u, const std::vector<i
                                    EntityKind kind, const Filter& filter, size_t limit) {
   std::vector<uint32_t> order;
   for (uint32_t e = 0; e < totals.size() && e < u.size(); ++e) {
-    if (u.kind(e) == kind && totals[e] > 0) order.push_back(e);
+    if (u.kind(e) == kind && totals[e] > 0 && !u.Unranked(e)) order.push_back(e);
   }
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     return totals[a] != totals[b] ? totals[a] > totals[b] : a < b;

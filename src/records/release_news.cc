@@ -74,8 +74,10 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
     }
   }
   std::vector<const Release*> releases;
+  // Unranked acts' releases (RecordsUniverse::Unranked) make no news.
   for (const Release& r : c.releases()) {
-    if (r.date >= from && r.date <= to && !done.count("release:" + r.id)) releases.push_back(&r);
+    if (r.date >= from && r.date <= to && !done.count("release:" + r.id) && !c.AllUnranked(r.artists))
+      releases.push_back(&r);
   }
   std::stable_sort(releases.begin(), releases.end(),
                    [](const Release* x, const Release* y) { return x->date < y->date; });
@@ -94,16 +96,25 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
         if (p->date < r->date) before.push_back(p);
       }
       json evidence = {{"artist", id}, {"releases_before", before.size()}};
+      // The catalog holds the start of the artist's career when it knows when it began (`begin`)
+      // and holds a release within a year of it, or when the artist is a group's member (a solo
+      // career the catalog follows from its first solo release): only then is a first release or
+      // album a debut. Otherwise (Miley Cyrus, or the persona Agust D, in the demo catalog: no
+      // `begin`) the first one held is only the first in the catalog (issue 18: "Flowers … Miley
+      // Cyrus' debut single" was false).
+      const bool start_held =
+          a && (!a->member_of.empty() ||
+                (a->begin && !by_artist[id].empty() && by_artist[id].front()->date - *a->begin <= 365));
       if (before.empty()) {
-        // A debut as far as the catalog knows. A member of a group on a release of their own
-        // makes a solo debut; an artist whose career began more than a year before (the
-        // catalog's `begin`) had releases the catalog does not hold.
+        // A member of a group on a release of their own makes a solo debut.
         const bool member = a && !a->member_of.empty();
-        if (a && a->begin && r->date - *a->begin > 365 && !(member && solo)) {
-          context.push_back(Possessive(name) + " first " + Noun(*r) + " in the catalog (active since " +
-                            FormatDate(*a->begin) + ")");
+        if (member && solo) {
+          context.push_back(Possessive(name) + " solo debut " + Noun(*r));
+        } else if (start_held) {
+          context.push_back(Possessive(name) + " debut " + Noun(*r));
         } else {
-          context.push_back(Possessive(name) + (member && solo ? " solo debut " : " debut ") + Noun(*r));
+          context.push_back(Possessive(name) + " first " + Noun(*r) + " in the catalog" +
+                            (a && a->begin ? " (active since " + FormatDate(*a->begin) + ")" : ""));
         }
         artists.push_back(evidence);
         continue;
@@ -119,8 +130,8 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
             std::none_of(before.begin(), before.end(), [&](const Release* q) {
               return q->type == ReleaseType::kAlbum && q->date < p->date;
             });
-        return std::string(debut_album ? "the debut album " : "the " + Noun(*p) + " ") + p->title +
-               " (" + FormatDate(p->date) + ")";
+        return std::string(debut_album && start_held ? "the debut album " : "the " + Noun(*p) + " ") +
+               p->title + " (" + FormatDate(p->date) + ")";
       };
       if (r->type == ReleaseType::kAlbum) {
         const Release* last_album = nullptr;
@@ -128,7 +139,7 @@ std::vector<NewsItem> ReleaseNews(const Catalog& c, const std::set<std::string>&
           if (p->type == ReleaseType::kAlbum) last_album = p;
         }
         if (!last_album) {
-          context.push_back(Possessive(name) + " debut album");
+          context.push_back(Possessive(name) + (start_held ? " debut album" : " first album in the catalog"));
         } else {
           // Whole calendar years between the two dates (an anniversary counts).
           int y1, y2;

@@ -142,13 +142,15 @@ void StreamScan::Restore(std::vector<int64_t> totals, std::vector<int64_t> year_
 }
 
 void StreamScan::Cross(uint32_t e, Day day, int64_t v) {
+  // An unranked entity's thresholds pass unrecorded (RecordsUniverse::Unranked).
+  const bool kept = !u_->Unranked(e);
   // All-time thresholds.
   while (cum_[e] >= next_[e]) {
-    crossings_.push_back({e, 0, next_[e], day, cum_[e] - v, cum_[e], span_});
+    if (kept) crossings_.push_back({e, 0, next_[e], day, cum_[e] - v, cum_[e], span_});
     next_[e] = NextAfter(next_[e]);
   }
   while (ycum_[e] >= ynext_[e]) {
-    crossings_.push_back({e, year_, ynext_[e], day, ycum_[e] - v, ycum_[e], span_});
+    if (kept) crossings_.push_back({e, year_, ynext_[e], day, ycum_[e] - v, ycum_[e], span_});
     ynext_[e] = NextAfter(ynext_[e]);
   }
 }

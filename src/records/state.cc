@@ -469,7 +469,7 @@ Result<std::vector<NewsItem>> ReadNews(const std::string& store_dir, std::option
   SqliteStmt st(
       db.get(),
       "SELECT seq, day, kind, entity, text, evidence, generation, threshold, year FROM news "
-      "WHERE day >= ? ORDER BY seq");
+      "WHERE day >= ? ORDER BY day, seq");
   st.Bind(1, static_cast<int64_t>(since.value_or(INT32_MIN)));
   while (st.Step() == SQLITE_ROW) {
     NewsItem n;

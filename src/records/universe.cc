@@ -108,6 +108,7 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
 
   constexpr uint32_t kNone = UINT32_MAX;
   std::vector<uint32_t> first_store_id(tracks.size(), kNone);  // per catalog track
+  std::vector<char> unranked_track(n, 0);                      // per store track
   std::vector<uint32_t> extras;
   std::vector<const Artist*> credited;
   for (uint32_t t = 0; t < n; ++t) {
@@ -116,6 +117,7 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
     if (!ct) continue;
     const auto index = static_cast<size_t>(ct - tracks.data());
     u.catalog_track_[t] = ct;
+    unranked_track[t] = catalog->AllUnranked(ct->primary);
     if (first_store_id[index] == kNone) first_store_id[index] = t;
     u.track_entity_[t] = first_store_id[index];
     extras.clear();
@@ -153,6 +155,18 @@ RecordsUniverse RecordsUniverse::Build(const std::vector<std::string>& store_tra
     u.extras_.insert(u.extras_.end(), extras.begin(), extras.end());
   }
   u.extras_at_[n] = static_cast<uint32_t>(u.extras_.size());
+  // An entity is unranked when every store track that counts for it is.
+  if (std::find(unranked_track.begin(), unranked_track.end(), 1) != unranked_track.end()) {
+    u.unranked_.assign(entities, 0);
+    auto mark = [&](uint32_t e, char by) {
+      if (by == 2 || u.unranked_[e] == 0) u.unranked_[e] = by;  // a ranked track settles it
+    };
+    for (uint32_t t = 0; t < n; ++t) {
+      const char by = unranked_track[t] ? 1 : 2;
+      mark(u.track_entity_[t], by);
+      for (const uint32_t* x = u.ExtrasBegin(t); x != u.ExtrasEnd(t); ++x) mark(*x, by);
+    }
+  }
   return u;
 }
 

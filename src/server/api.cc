@@ -130,151 +130,28 @@ using views::LinkOf;
 // ---------------------------------------------------------------------------------------------
 // Entities: their store tracks, daily series and milestones
 
-// The store tracks whose streams count for entity e.
-std::vector<uint32_t> StoreTracksOf(const RecordsUniverse& u, uint32_t e) {
-  std::vector<uint32_t> out;
-  for (uint32_t t = 0; t < u.store_tracks(); ++t) {
-    if (u.TrackEntity(t) == e || std::find(u.ExtrasBegin(t), u.ExtrasEnd(t), e) != u.ExtrasEnd(t))
-      out.push_back(t);
-  }
-  return out;
+// What the pages of a track, a release and an artist read (views::PageContext); the chart
+// history is read under sqlite_mu.
+views::PageContext PageOf(const Snapshot& s) {
+  views::PageContext c;
+  c.catalog = &s.catalog;
+  c.store = s.store.get();
+  c.state = &s.state;
+  c.settings = &s.settings;
+  c.news = &s.news;
+  c.history = s.history.get();
+  c.history_mu = &s.sqlite_mu;
+  return c;
 }
 
-// Daily streams summed over store tracks, with the running total, as columns.
-Result<json> Series(const Snapshot& s, const std::vector<uint32_t>& tracks, const Params& p) {
+// The daily series a page asks for: country, service, from, to.
+Result<StreamsQuery> SeriesQuery(const Params& p) {
   StreamsQuery q;
   if (auto c = p.Get("country")) q.country = *c;
   if (auto v = p.Get("service")) q.service = *v;
   ENCORE_ASSIGN_OR_RETURN(q.from, p.Date("from"));
   ENCORE_ASSIGN_OR_RETURN(q.to, p.Date("to"));
-  std::map<Day, int64_t> days;
-  if (tracks.size() > 1 && !q.country) {
-    // Many tracks (a release, an artist): each day read once, as the records read it.
-    std::vector<uint32_t> want = tracks;
-    std::sort(want.begin(), want.end());
-    for (Day d : s.store->Days()) {
-      if ((q.from && d < *q.from) || (q.to && d > *q.to)) continue;
-      ENCORE_ASSIGN_OR_RETURN(const DayTotals t, ReadDayTotals(*s.store, d, q.service));
-      int64_t sum = 0;
-      for (size_t i = 0, j = 0; i < t.tracks.size() && j < want.size();) {
-        if (t.tracks[i] < want[j]) {
-          ++i;
-        } else if (want[j] < t.tracks[i]) {
-          ++j;
-        } else {
-          sum += t.streams[i++];
-          ++j;
-        }
-      }
-      if (sum) days[d] += sum;
-    }
-  } else {
-    for (uint32_t t : tracks) {
-      q.track = s.store->tracks()[t];
-      ENCORE_ASSIGN_OR_RETURN(auto rows, QueryStreams(*s.store, q));
-      for (const auto& r : rows) days[r.day] += r.streams;
-    }
-  }
-  json dates = json::array(), daily = json::array(), cumulative = json::array();
-  int64_t cum = 0;
-  for (const auto& [d, v] : days) {
-    cum += v;
-    dates.push_back(FormatDate(d));
-    daily.push_back(v);
-    cumulative.push_back(cum);
-  }
-  return json{{"dates", dates},
-              {"streams", daily},
-              {"cumulative", cumulative},
-              {"total", cum},
-              {"country", q.country ? json(*q.country) : json("worldwide")},
-              {"service", q.service ? json(*q.service) : json("all")}};
-}
-
-// Every threshold the entity crossed (all time, and within calendar years), in date order.
-json Milestones(const Snapshot& s, uint32_t e) {
-  const RecordsUniverse& u = s.state.universe;
-  const Entity d = u.Describe(e);
-  std::optional<Day> day0 = d.released;
-  if (!day0 && e < s.state.first_day.size() && s.state.first_day[e] >= 0)
-    day0 = s.state.first_day[e];
-  json out = json::array();
-  for (const Crossing& c : s.state.crossings) {
-    if (c.entity != e) continue;
-    json j = {{"threshold", c.threshold},
-              {"date", FormatDate(c.day)},
-              {"before", c.before},
-              {"after", c.after}};
-    if (c.year) {
-      j["year"] = c.year;
-      j["day_of_year"] = c.day - DayFromCivil(c.year, 1, 1) + 1;
-    } else if (day0) {
-      j["days"] = c.day - *day0;
-    }
-    out.push_back(std::move(j));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    return a["date"].get<std::string>() < b["date"].get<std::string>();
-  });
-  return out;
-}
-
-json NewsOf(const Snapshot& s, const std::string& key) {
-  json out = json::array();
-  for (auto it = s.news.rbegin(); it != s.news.rend(); ++it)
-    if (it->entity == key) out.push_back(views::NewsJson(*it));
-  return out;
-}
-
-// The entity's next three milestones as `records forecast` gives them (doc/records.md,
-// "Forecasts"), from the last counted day; null when it has too few days of streams.
-Result<json> ForecastOf(const Snapshot& s, uint32_t e) {
-  if (!s.state.last_day || e >= s.state.totals.size()) return json();
-  const Day as_of = *s.state.last_day;
-  ENCORE_ASSIGN_OR_RETURN(EntityForecast ef, ForecastEntity(*s.store, s.state, e, as_of, s.settings.service,
-                                                            {}, s.settings.step, 3));
-  if (!ef.forecast) return json();
-  const Forecast& f = *ef.forecast;
-  const ForecastModel* m = &f.model;
-  json next = json::array();
-  for (const auto& x : f.next) {
-    next.push_back({{"threshold", x.threshold},
-                    {"expected", DateOrNull(x.expected)},
-                    {"earliest", DateOrNull(x.earliest)},
-                    {"latest", DateOrNull(x.latest)}});
-  }
-  return json{{"as_of", FormatDate(as_of)},
-              {"streams_a_day", std::llround(m->level)},
-              {"weekly_change", std::round(m->weekly_change * 10000) / 10000},
-              {"next", next}};
-}
-
-json EntitySummary(const Snapshot& s, uint32_t e) {
-  const RecordsUniverse& u = s.state.universe;
-  const Entity d = u.Describe(e);
-  return {{"kind", EntityKindName(d.kind)},
-          {"id", d.id},
-          {"name", d.name},
-          {"noun", d.noun},
-          {"released", DateOrNull(d.released)},
-          {"streams", e < s.state.totals.size() ? s.state.totals[e] : 0},
-          {"first_counted", e < s.state.first_day.size() && s.state.first_day[e] >= 0
-                                ? json(FormatDate(s.state.first_day[e]))
-                                : json()},
-          {"link", LinkOf(u, e)}};
-}
-
-// The runs of a catalog track's song (every version) on each chart kept in the chart history:
-// what `encore chart run --track ID --format json` gives.
-Result<json> ChartRuns(const Snapshot& s, const Track* t) {
-  if (!s.history || !t) return json::array();
-  std::lock_guard<std::mutex> lock(s.sqlite_mu);
-  ENCORE_ASSIGN_OR_RETURN(const auto keys, views::ChartSongsOfTrack(*s.history, s.catalog, *t));
-  ENCORE_ASSIGN_OR_RETURN(const auto charts, s.history->Charts());
-  std::vector<std::string> names;
-  for (const auto& c : charts) names.push_back(c.chart);
-  return views::ChartRunsJson(*s.history, names,
-                            [&](const ChartEntry& e) { return keys.count(e.song) > 0; });
+  return q;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +166,8 @@ Result<ApiReply> Index() {
              {"GET /api/v1/status", "GET /api/v1/charts", "GET /api/v1/charts/{chart}",
               "GET /api/v1/tracks/{id}", "GET /api/v1/releases/{id}", "GET /api/v1/artists/{id}",
               "GET /api/v1/records/fastest", "GET /api/v1/records/race",
-              "GET /api/v1/records/first", "GET /api/v1/records/most", "GET /api/v1/listeners",
+              "GET /api/v1/records/first", "GET /api/v1/records/most",
+              "GET /api/v1/records/charts", "GET /api/v1/records/store", "GET /api/v1/listeners",
               "GET /api/v1/listeners/{kind}/{id}", "GET /api/v1/news",
               "GET /api/v1/check", "GET /api/v1/resolve", "GET /api/v1/search",
               "POST /api/v1/ingest (with a token)", "PUT /api/v1/catalog (with a token)"}}};
@@ -352,11 +230,10 @@ Result<ApiReply> CompiledStoreChart(const Snapshot& s, const ChartMethod& m, con
   ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 200));
   if (!s.sales) return Status::NotFound(m.name + " is compiled from sales: the store has none");
   const auto hour = p.Get("hour");
-  // region= as every chart takes it (country= too, its first name).
   // region= (a code in any case or a name; US when not given), as every chart takes it (country=
   // too, its first name).
   const auto asked = p.Get("region") ? p.Get("region") : p.Get("country");
-  const std::string country = views::StoreChartCountry(asked ? *asked : "");
+  ENCORE_ASSIGN_OR_RETURN(const std::string country, views::StoreChartCountry(asked ? *asked : ""));
   if (!hour) {
     return Status::InvalidArgument(
         m.name + " is an hourly store chart: give hour=YYYY-MM-DDTHH (UTC) and region (default US)");
@@ -440,139 +317,29 @@ Result<ApiReply> GetChart(const Snapshot& s, const std::string& name, const Para
   return Status::NotFound("no chart '" + name + "': GET /api/v1/charts lists them");
 }
 
-// A track by catalog id or ISRC, or by a store track id the catalog does not know.
-// The records' total of an entity; nullopt when it was never counted.
-std::optional<int64_t> TotalOf(const Snapshot& s, EntityKind kind, const std::string& id) {
-  auto e = s.state.universe.Find(kind, id);
-  if (!e || *e >= s.state.totals.size() || s.state.first_day[*e] < 0) return std::nullopt;
-  return s.state.totals[*e];
-}
-
+// A track by catalog id or ISRC, or by a store track id the catalog does not know; a release; an
+// artist by id or name (views::TrackPageJson and the others).
 Result<ApiReply> GetTrack(const Snapshot& s, const std::string& id, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
-  const RecordsUniverse& u = s.state.universe;
-  const Track* t = s.catalog.TrackById(id);
-  std::vector<uint32_t> tracks;
-  if (t) {
-    for (const std::string* x : {&t->id, &t->isrc}) {
-      if (x->empty()) continue;
-      if (auto st = s.store->FindTrack(*x);
-          st && std::find(tracks.begin(), tracks.end(), *st) == tracks.end())
-        tracks.push_back(*st);
-    }
-  } else if (auto st = s.store->FindTrack(id)) {
-    tracks.push_back(*st);
-  } else {
-    return Status::NotFound("no track '" + id + "' in the catalog or the store");
-  }
+  ENCORE_ASSIGN_OR_RETURN(const StreamsQuery q, SeriesQuery(p));
   ApiReply r;
-  if (t) {
-    ENCORE_ASSIGN_OR_RETURN(r.body, views::TrackJson(s.catalog, *t, nullptr));
-    // All-time streams from the records' totals, as the artist's (the CLI asks the store).
-    if (auto n = TotalOf(s, EntityKind::kTrack, t->id)) r.body["streams"] = *n;
-    r.body["credit"] = s.catalog.CreditOf(*t);
-    json artists = json::array();
-    for (const auto* list : {&t->primary, &t->featured}) {
-      for (const auto& a : *list) {
-        const Artist* x = s.catalog.ArtistById(a);
-        artists.push_back({{"id", a}, {"name", x ? x->name : a}});
-      }
-    }
-    r.body["artists"] = artists;
-  } else {
-    r.body = {{"id", id}, {"title", id}, {"credit", ""}};
-  }
-  ENCORE_ASSIGN_OR_RETURN(r.body["series"], Series(s, tracks, p));
-  json milestones = json::array(), news = json::array();
-  r.body["forecast"] = nullptr;  // no streams: no forecast
-  if (!tracks.empty() && tracks[0] < u.store_tracks()) {
-    const uint32_t e = u.TrackEntity(tracks[0]);
-    r.body["entity"] = EntitySummary(s, e);
-    ENCORE_ASSIGN_OR_RETURN(r.body["forecast"], ForecastOf(s, e));
-    milestones = Milestones(s, e);
-    news = NewsOf(s, "track:" + u.Describe(e).id);
-    // The song (every version) and the release it counts for.
-    for (const uint32_t* x = u.ExtrasBegin(tracks[0]); x != u.ExtrasEnd(tracks[0]); ++x) {
-      if (u.kind(*x) == EntityKind::kSong) r.body["song_entity"] = EntitySummary(s, *x);
-    }
-  }
-  r.body["milestones"] = milestones;
-  r.body["news"] = news;
-  ENCORE_ASSIGN_OR_RETURN(r.body["chart_runs"], ChartRuns(s, t));
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::TrackPageJson(PageOf(s), id, q));
   return r;
-}
-
-// What a release's and an artist's page add: the entity's totals, milestones, daily series (every
-// store track that counts for it) and news.
-Status AddEntityParts(const Snapshot& s, EntityKind kind, const std::string& id, const Params& p,
-                      json* body) {
-  json milestones = json::array();
-  (*body)["forecast"] = nullptr;
-  if (auto e = s.state.universe.Find(kind, id)) {
-    (*body)["entity"] = EntitySummary(s, *e);
-    ENCORE_ASSIGN_OR_RETURN((*body)["forecast"], ForecastOf(s, *e));
-    milestones = Milestones(s, *e);
-    ENCORE_ASSIGN_OR_RETURN((*body)["series"], Series(s, StoreTracksOf(s.state.universe, *e), p));
-    (*body)["news"] = NewsOf(s, std::string(EntityKindName(kind)) + ":" + id);
-  }
-  (*body)["milestones"] = milestones;
-  return Status::Ok();
 }
 
 Result<ApiReply> GetRelease(const Snapshot& s, const std::string& id, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
-  const Release* rel = s.catalog.ReleaseById(id);
-  if (!rel) return Status::NotFound("no release '" + id + "' in the catalog");
-  json tracks = json::array();
-  for (const auto& t : s.catalog.tracks()) {
-    if (t.release_id != rel->id) continue;
-    ENCORE_ASSIGN_OR_RETURN(json tj, views::TrackJson(s.catalog, t, nullptr));
-    // Its streams: the records' total (no query per track).
-    if (auto n = TotalOf(s, EntityKind::kTrack, t.id)) tj["streams"] = *n;
-    tracks.push_back(std::move(tj));
-  }
+  ENCORE_ASSIGN_OR_RETURN(const StreamsQuery q, SeriesQuery(p));
   ApiReply r;
-  r.body = {{"id", rel->id},
-            {"title", rel->title},
-            {"type", ReleaseTypeName(rel->type)},
-            {"date", FormatDate(rel->date)},
-            {"artists", rel->artists},
-            {"credit", s.catalog.NamesOf(rel->artists)},
-            {"tracks", tracks}};
-  ENCORE_RETURN_IF_ERROR(AddEntityParts(s, EntityKind::kRelease, rel->id, p, &r.body));
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::ReleasePageJson(PageOf(s), id, q));
   return r;
 }
 
 Result<ApiReply> GetArtist(const Snapshot& s, const std::string& id, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"country", "service", "from", "to"}));
-  const Artist* a = s.catalog.ArtistById(id);
-  if (!a) {
-    const auto found = s.catalog.FindArtists(id);
-    if (found.size() == 1) a = found[0];
-    if (found.size() > 1)
-      return Status::InvalidArgument("'" + id + "' names " + std::to_string(found.size()) +
-                                     " artists: use an id");
-  }
-  if (!a) return Status::NotFound("no artist '" + id + "' in the catalog");
+  ENCORE_ASSIGN_OR_RETURN(const StreamsQuery q, SeriesQuery(p));
   ApiReply r;
-  // Without the count store: the streams come from the records' totals (one read of the store
-  // for them all, instead of a query per track).
-  ENCORE_ASSIGN_OR_RETURN(r.body, views::ArtistJson(s.catalog, *a, nullptr));
-  int64_t primary = 0;
-  for (const char* key : {"tracks", "featured_on"}) {
-    for (auto& t : r.body[key]) {
-      if (auto n = TotalOf(s, EntityKind::kTrack, t["id"].get<std::string>())) {
-        t["streams"] = *n;
-        if (key == std::string("tracks")) primary += *n;
-      }
-    }
-  }
-  r.body["streams"] = primary;
-  for (auto& song : r.body["songs"]) {
-    if (auto n = TotalOf(s, EntityKind::kSong, song["key"].get<std::string>()))
-      song["streams"] = *n;
-  }
-  ENCORE_RETURN_IF_ERROR(AddEntityParts(s, EntityKind::kArtist, a->id, p, &r.body));
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::ArtistPageJson(PageOf(s), id, q));
   return r;
 }
 
@@ -701,6 +468,90 @@ Result<ApiReply> First(const Snapshot& s, const Params& p) {
   return r;
 }
 
+// GET /api/v1/records/charts?chart=…&by=…: a chart record's board over a kept chart's editions
+// (`encore records charts CHART --by KIND --format json`).
+Result<ApiReply> ChartRecordsReply(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"chart", "by", "artist", "credit", "limit", "offset"}));
+  const std::string chart = p.Str("chart");
+  if (chart.empty()) {
+    return Status::InvalidArgument(
+        "give a kept chart: ?chart=spotify-weekly:global (GET /api/v1/charts lists them)");
+  }
+  const std::string by = p.Str("by", "weeks-at-1");
+  const auto kind = ParseChartRecordKind(by);
+  if (!kind) {
+    return Status::InvalidArgument(
+        "by must be weeks-at-1, consecutive-at-1, weeks, debut, peak, climb, climb-to-1 (songs), "
+        "simultaneous or number-ones (artists), not '" + by + "'");
+  }
+  const std::string credit = p.Str("credit", "any");
+  if (credit != "any" && credit != "primary" && credit != "featured")
+    return Status::InvalidArgument("credit must be any, primary or featured, not '" + credit + "'");
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
+  if (!s.history) return Status::NotFound("the store keeps no charts (encore chart import)");
+  ChartRecordOptions o;
+  o.catalog = s.catalog_or_null();
+  o.artist = p.Str("artist");
+  o.credit = credit == "primary"    ? CreditRole::kPrimary
+             : credit == "featured" ? CreditRole::kFeatured
+                                    : CreditRole::kAny;
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);
+  ENCORE_ASSIGN_OR_RETURN(const auto places, ChartRecords(*s.history, chart, *kind, o));
+  ApiReply r;
+  r.body = views::ChartRecordsJson(chart, by, o.artist, IsArtistRecord(*kind), places, page.offset,
+                                   page.limit);
+  return r;
+}
+
+// GET /api/v1/records/store?track=…: a launch on an hourly store chart, countries at No. 1 within
+// T hours and the time to K of them (`encore records store TRACK --format json`).
+Result<ApiReply> StoreFeatReply(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"track", "chart", "within", "countries", "hours", "launch"}));
+  const std::string track = p.Str("track");
+  if (track.empty()) return Status::InvalidArgument("give a track: ?track=jk-seven");
+  const std::string chart = p.Str("chart", "itunes-style");
+  const ChartMethod* m = FindMethodology(chart);
+  if (!m || m->Word("period", 0) != "hour") {
+    return Status::NotFound("no hourly store chart '" + chart + "' (itunes-style is one)");
+  }
+  const std::string within_text = p.Str("within", "24");
+  char* end = nullptr;
+  const double within = std::strtod(within_text.c_str(), &end);
+  if (within_text.empty() || *end || !(within > 0 && within <= 240)) {
+    return Status::InvalidArgument("within must be hours from 0 to 240 (2.5), not '" +
+                                   within_text + "'");
+  }
+  ENCORE_ASSIGN_OR_RETURN(const int64_t countries, p.Int("countries", 100, 1, 1000));
+  ENCORE_ASSIGN_OR_RETURN(const int64_t hours_asked, p.Int("hours", 24, 1, 240));
+  std::optional<int64_t> launch;
+  if (auto l = p.Get("launch")) {
+    launch = ParseTimestamp(*l);
+    if (!launch) return Status::InvalidArgument("launch must be an ISO-8601 timestamp, not '" + *l + "'");
+    if (*launch % 3600 != 0) {
+      return Status::InvalidArgument("launch must be the start of an hour (the hourly charts' hours): " +
+                                     FormatTimestamp(*launch - *launch % 3600) + ", not " + *l);
+    }
+  }
+  if (!s.sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
+  const RecordsUniverse& u = s.state.universe;
+  ENCORE_ASSIGN_OR_RETURN(const uint32_t e, FindEntity(u, EntityKind::kTrack, track));
+  const Entity ent = u.Describe(e);
+  // The charts checked cover the window counted: hours= less than within= is refused.
+  const int hours = p.Get("hours") ? static_cast<int>(hours_asked)
+                                   : std::max(static_cast<int>(hours_asked), static_cast<int>(std::ceil(within)));
+  if (hours < within) {
+    return Status::InvalidArgument("hours=" + std::to_string(hours) +
+                                   " checks fewer hours than within= counts: give at least " +
+                                   std::to_string(static_cast<int>(std::ceil(within))));
+  }
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);
+  ENCORE_ASSIGN_OR_RETURN(const StoreFeat feat, StoreNumberOnes(*s.sales, s.catalog_or_null(), *m,
+                                                                ent.id, launch, hours));
+  ApiReply r;
+  r.body = views::StoreFeatJson(ent, m->name, feat, within, static_cast<size_t>(countries), hours);
+  return r;
+}
+
 Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"kind", "where", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("track"));
@@ -738,12 +589,6 @@ Result<ListenerParams> GetListenerParams(const Snapshot& s, const Params& p) {
   lp.service = p.Str("service");
   ENCORE_ASSIGN_OR_RETURN(lp.filter, MakeListenerFilter(*s.store, lp.country, lp.service));
   return lp;
-}
-
-json ListenerScope(const ListenerParams& lp) {
-  return {{"window", ListenerWindowName(lp.window)},
-          {"country", lp.country.empty() ? json() : json(lp.country)},
-          {"service", lp.service.empty() ? json() : json(lp.service)}};
 }
 
 // GET /api/v1/listeners: every entity of a kind by listeners in the window ending on a day (the
@@ -787,17 +632,12 @@ Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name
   ENCORE_ASSIGN_OR_RETURN(auto from, p.Date("from"));
   ENCORE_ASSIGN_OR_RETURN(auto to, p.Date("to"));
   ApiReply r;
-  const Entity ent = u.Describe(e);
-  r.body = ListenerScope(lp);
-  r.body["entity"] = std::string(EntityKindName(*kind)) + ":" + ent.id;
-  r.body["name"] = ent.name;
-  r.body["link"] = LinkOf(u, e);
-  r.body["points"] = json::array();
   if (!last) {  // no listeners: an empty series, and why
-    r.body["note"] =
+    r.body = views::ListenerSeriesJson(
+        u, e, lp.window, lp.country, lp.service, {},
         "the store holds no listeners: they come from raw plays and listening histories (daily "
         "totals and chart streams carry no users; plays ingested before the store kept listener "
-        "sets have none)";
+        "sets have none)");
     return r;
   }
   ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(*s.store));
@@ -806,12 +646,7 @@ Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name
   if (start > end) return Status::InvalidArgument("from is after to");
   if (end - start > 3660) return Status::InvalidArgument("a series spans at most 3,660 days");
   ENCORE_ASSIGN_OR_RETURN(auto points, EntityListeners(*s.store, u, e, start, end, lp.window, lp.filter));
-  for (const auto& x : points) {
-    r.body["points"].push_back({{"date", FormatDate(x.day)},
-                                {"from", FormatDate(x.from)},
-                                {"listeners", x.listeners},
-                                {"days_without_sets", x.days_without_sets}});
-  }
+  r.body = views::ListenerSeriesJson(u, e, lp.window, lp.country, lp.service, points);
   return r;
 }
 
@@ -825,6 +660,21 @@ Result<ApiReply> News(const Snapshot& s, const Params& p) {
   if (!kind.empty() && !kKinds.count(kind))
     return Status::InvalidArgument(
         "kind must be milestone, record, year, first, withdrawn, release or listeners");
+  if (!entity.empty()) {
+    // KIND:ID of an entity the records know (a typo must not read as "no news").
+    const size_t colon = entity.find(':');
+    const auto ekind = colon == std::string::npos ? std::nullopt
+                                                   : ParseEntityKind(entity.substr(0, colon));
+    if (!ekind) {
+      return Status::InvalidArgument("entity is KIND:ID (track:jk-seven, artist:jungkook), not '" +
+                                     entity + "'");
+    }
+    if (!s.state.universe.Find(*ekind, entity.substr(colon + 1)) &&
+        !(*ekind == EntityKind::kRelease && s.catalog.ReleaseById(entity.substr(colon + 1)))) {
+      return Status::NotFound("no " + std::string(EntityKindName(*ekind)) + " '" +
+                              entity.substr(colon + 1) + "' in the records");
+    }
+  }
   std::vector<NewsItem> items;
   for (const NewsItem& n : s.news) {
     if (since && n.day < *since) continue;
@@ -859,7 +709,7 @@ Result<ApiReply> Check(const Snapshot& s, const ApiRequest& req, const Params& p
   std::lock_guard<std::mutex> lock(s.sqlite_mu);
   ENCORE_ASSIGN_OR_RETURN(const ClaimResult c, CheckClaim(claim, ctx));
   ApiReply r;
-  r.body = {{"claim", c.claim}, {"holds", c.holds}, {"actual", c.actual}, {"evidence", c.evidence}};
+  r.body = views::ClaimJson(c);
   return r;
 }
 
@@ -871,7 +721,7 @@ Result<ApiReply> ResolveName(const Snapshot& s, const Params& p) {
   if (p.Get("kind")) {
     ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("track"));
     ENCORE_ASSIGN_OR_RETURN(const uint32_t e, FindEntity(s.state.universe, kind, q));
-    r.body = {{"query", q}, {"entity", EntitySummary(s, e)}};
+    r.body = {{"query", q}, {"entity", views::EntitySummaryJson(PageOf(s), e)}};
     return r;
   }
   r.body = views::ResolutionJson(q, Resolve(s.catalog, q));
@@ -954,7 +804,7 @@ Result<ApiReply> Search(const Snapshot& s, const Params& p) {
   auto add = [&](std::optional<Hit> h, EntityKind kind, const std::string& id, const std::string& name,
                  const std::string& detail) {
     if (!h) return;
-    h->streams = TotalOf(s, kind, id).value_or(0);
+    h->streams = views::EntityTotal(PageOf(s), kind, id).value_or(0);
     h->j = {{"type", EntityKindName(kind)},
             {"id", id},
             {"name", name},
@@ -1093,6 +943,8 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
       if (id == "race") return Race(s, p);
       if (id == "first") return First(s, p);
       if (id == "most") return Most(s, p);
+      if (id == "charts") return ChartRecordsReply(s, p);
+      if (id == "store") return StoreFeatReply(s, p);
     }
   }
   return Status::NotFound("no such endpoint: " + r.path + " (GET /api/v1 lists them)");

@@ -407,7 +407,8 @@ struct Server::Impl {
     }
     auto out = std::make_shared<CachedResponse>();
     out->status = reply->status;
-    out->body = reply->text.empty() ? Dump(reply->body) : std::move(reply->text);
+    // A CSV answer is its text, an empty table too (never the JSON under a CSV type).
+    out->body = reply->content_type.empty() ? Dump(reply->body) : std::move(reply->text);
     out->content_type = reply->content_type;
     out->etag = EtagOf(out->body);
     out->cache_control = reply->cache_control;

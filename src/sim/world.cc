@@ -1,11 +1,13 @@
 // The worlds `encore simulate --world` and `encore demo` play (sim/world.h).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "catalog/names.h"
 #include "common/byte_source.h"
@@ -15,15 +17,86 @@
 
 namespace encore {
 
+const std::vector<MarketSong>& DemoMarket() {
+  static const std::vector<MarketSong> songs = [] {
+    constexpr int kSlots = 200, kActs = 300;
+    const Day from = DayFromCivil(2020, 5, 22), to = DayFromCivil(2024, 12, 31);
+    uint64_t state = 0x5DEECE66Dull;
+    auto next = [&state] {  // splitmix64
+      uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      return z ^ (z >> 31);
+    };
+    auto uniform = [&next](int lo, int hi) { return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1)); };
+    std::vector<MarketSong> out;
+    // Each slot of the market is held by one song after another; the first began before the data.
+    for (int slot = 1; slot <= kSlots; ++slot) {
+      const double level = 7e6 * std::pow(static_cast<double>(slot), -0.42);
+      Day start = from - uniform(0, 240);
+      while (start <= to) {
+        const size_t n = out.size() + 1;
+        char id[32], title[48], act[32], act_name[48];
+        const int a = static_cast<int>((n * 7919) % kActs) + 1;
+        std::snprintf(id, sizeof id, "mkt-%04zu", n);
+        std::snprintf(title, sizeof title, "Market Song %04zu", n);
+        std::snprintf(act, sizeof act, "mkt-act-%03d", a);
+        std::snprintf(act_name, sizeof act_name, "Market Act %03d", a);
+        MarketSong s;
+        s.track.id = id;
+        s.track.release = start;
+        s.track.level = level * (0.85 + 0.3 * static_cast<double>(next() % 1000) / 1000.0);
+        // The biggest hold for less time: a No. 1 lasts weeks, not a year.
+        s.track.life = static_cast<int>(uniform(90, 330) * std::min(1.0, std::sqrt(slot / 8.0)));
+        s.title = title;
+        s.act_id = act;
+        s.act_name = act_name;
+        start += s.track.life;
+        out.push_back(std::move(s));
+      }
+    }
+    return out;
+  }();
+  return songs;
+}
+
+std::vector<MarketTrack> WorldMarket(const std::string& world) {
+  std::vector<MarketTrack> out;
+  if (world != "demo") return out;
+  for (const MarketSong& s : DemoMarket()) out.push_back(s.track);
+  return out;
+}
+
 Status WriteDemoCatalog(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  for (const auto& [name, text] :
-       {std::pair{"artists.csv", kDemoArtists}, std::pair{"releases.csv", kDemoReleases},
-        std::pair{"tracks.csv", kDemoTracks}, std::pair{"stories.csv", kDemoStories}}) {
+  // The market's acts, singles and songs after the world's own rows.
+  std::string acts, singles, songs;
+  std::set<std::string> seen;
+  for (const MarketSong& s : DemoMarket()) {
+    // Acts from the markets that fill the global chart, the US most.
+    static const char* kCountries[] = {"US", "US", "US", "US", "GB", "GB", "CA", "AU", "DE", "FR",
+                                       "BR", "MX", "ES", "CO", "PR", "JP", "IN", "NG", "SE", "IT"};
+    if (seen.insert(s.act_id).second) {
+      acts += s.act_id + "," + s.act_name + ",group," +
+              kCountries[std::stoul(s.act_id.substr(8)) % std::size(kCountries)] +
+              ",,,,unranked,\n";
+    }
+    singles += s.track.id + "," + s.title + ",single," + FormatDate(s.track.release) + "," +
+               s.act_id + "\n";
+    songs += s.track.id + ",," + s.title + "," + s.track.id + ",180000," + s.act_id + ",\n";
+  }
+  for (const auto& [name, text, more] :
+       {std::tuple{"artists.csv", kDemoArtists, &acts}, std::tuple{"releases.csv", kDemoReleases, &singles},
+        std::tuple{"tracks.csv", kDemoTracks, &songs},
+        std::tuple{"stories.csv", kDemoStories, static_cast<std::string*>(nullptr)}}) {
     const std::string path = dir + "/" + name;
     std::ofstream f(path, std::ios::binary);
     f << text;
+    if (more && !more->empty()) {
+      if (std::string_view(text).empty() || std::string_view(text).back() != '\n') f << "\n";
+      f << *more;
+    }
     f.close();
     if (!f) return Status::IoError("cannot write " + path);
   }
@@ -58,6 +131,9 @@ std::vector<WorldTrack> WorldTracks(const Catalog& c) {
   std::set<std::string> songs;
   int rank = 0;
   for (const Track& t : c.tracks()) {
+    // Unranked acts' songs (the demo's market, DemoMarket) are written on their own, not played
+    // by popularity.
+    if (c.AllUnranked(t.primary)) continue;
     const ParsedTitle title = ParseTitle(t.title);
     const bool original =
         title.kind == VersionKind::kOriginal || title.kind == VersionKind::kExplicit;

@@ -32,4 +32,18 @@ Result<WorldStories> LoadStories(const std::string& world, const Catalog& c);
 // Writes the demo world's catalog files (and its stories.csv) into dir.
 Status WriteDemoCatalog(const std::string& dir);
 
+// The rest of the market in the demo world, so that its charts have a market-sized long tail and
+// plausible positions (issue 18): 200 songs at a time, the k-th biggest about 7,000,000 * k^-0.42
+// streams a day (about 49M a week at No. 1 and 5.5M at No. 200, the range of Spotify's global
+// weekly chart in 2023), each easing over 90 to 330 days (the biggest over fewer) and then fading. Generic names ("Market
+// Song 0042" by "Market Act 017"); the acts are tagged `unranked`, so that the records and the
+// news leave them out and the demo's stories stay what the public figures say. Deterministic.
+struct MarketSong {
+  MarketTrack track;
+  std::string title, act_id, act_name;
+};
+const std::vector<MarketSong>& DemoMarket();
+// The market songs of a world: the demo's (DemoMarket), none for any other.
+std::vector<MarketTrack> WorldMarket(const std::string& world);
+
 }  // namespace encore

@@ -35,6 +35,20 @@ double Shape(int k, double peak, uint64_t seed) {
   return peak * (0.35 + 0.65 * std::exp(-k / 25.0)) * std::exp(-k / 1200.0) * wobble;
 }
 
+// A market song's streams on day d (MarketTrack): 0 before its release and 90 days after its
+// life.
+int64_t MarketStreams(const MarketTrack& m, Day d, size_t n) {
+  const int k = d - m.release;
+  if (k < 0 || k > m.life + 90) return 0;
+  // From 1.15 times the level at its peak to 0.7 at the end of its life: fresh songs overtake.
+  const double within = 1.15 * std::exp(-0.5 * std::min(k, m.life) / static_cast<double>(m.life));
+  double f = k < 6 ? (0.4 + 0.1 * k) * within : within;
+  if (k > m.life) f *= std::exp2(-static_cast<double>(k - m.life) / 21.0);
+  const double wobble = 1.0 + 0.05 * std::sin(2 * M_PI * (d + 0.75) / 7.0) +
+                        0.02 * std::sin(static_cast<double>(k) * 0.37 + static_cast<double>(n % 11));
+  return std::llround(m.level * f * wobble);
+}
+
 struct Series {
   Day release = 0;
   std::vector<double> v;  // by day since release, through options.to
@@ -207,6 +221,12 @@ Result<WorldDailyReport> SimulateWorldDaily(const WorldDailyOptions& o) {
       const auto v = static_cast<int64_t>(std::llround(s.v[static_cast<size_t>(d - s.release)]));
       if (v <= 0) continue;
       buf += date + ",GLOBAL," + w.id + "," + std::to_string(v) + ",\n";
+      ++report.rows;
+    }
+    for (size_t i = 0; i < o.market.size(); ++i) {
+      const int64_t v = MarketStreams(o.market[i], d, i);
+      if (v <= 0) continue;
+      buf += date + ",GLOBAL," + o.market[i].id + "," + std::to_string(v) + ",\n";
       ++report.rows;
     }
     if (buf.size() > (1u << 20)) {

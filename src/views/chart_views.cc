@@ -80,16 +80,27 @@ Result<json> ChartRunsJson(ChartHistory& history, const std::vector<std::string>
 }
 
 // The region a compiled chart is asked for: --country, else the methodology's first region.
-std::string RegionOf(const ChartMethod& m, Day date, const std::string& country) {
+Result<std::string> RegionOf(const ChartMethod& m, Day date, const std::string& country) {
   if (!country.empty()) {
-    if (country == "GLOBAL" || country == "global") return "global";
-    if (country == "global-excl-us") return country;
-    if (auto code = CountryOfText(country)) return CountryName(*code);  // "kr", "South Korea"
-    return country;
+    std::string lower = country;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "global" || lower == "worldwide") return std::string("global");
+    if (lower == "global-excl-us") return lower;
+    if (auto code = CountryOfText(country); code && CountryName(*code) != "ZZ") {
+      return CountryName(*code);  // "kr", "South Korea"
+    }
+    // A region the methodology names (a methodology of one's own may have others).
+    if (const auto* regions = m.Get("regions", date)) {
+      for (const auto& r : *regions)
+        if (r != "countries" && r == country) return country;
+    }
+    return Status::InvalidArgument("no region '" + country +
+                                   "': give a country (a code such as KR, or a name such as South "
+                                   "Korea), GLOBAL or global-excl-us");
   }
   const auto* regions = m.Get("regions", date);
-  if (!regions || regions->empty() || (*regions)[0] == "countries") return "global";
-  return (*regions)[0];
+  if (!regions || regions->empty() || (*regions)[0] == "countries") return std::string("global");
+  return std::string((*regions)[0]);
 }
 
 Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, std::optional<Day> date) {
@@ -239,7 +250,7 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
                                std::optional<Day> date_asked, const std::string& region_asked,
                                const CompileEdition& compile, Day* period_end) {
   ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, store, date_asked));
-  std::string region = RegionOf(m, date, region_asked);
+  ENCORE_ASSIGN_OR_RETURN(std::string region, RegionOf(m, date, region_asked));
   ENCORE_ASSIGN_OR_RETURN(const CompiledChart* found, compile(date, region));
   // An empty edition says where its region's streams end; without a date, the latest edition
   // with streams in the region is given instead.
@@ -249,7 +260,7 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
                             WhenEmpty(m, store, region, found->from, found->to, date_asked.has_value()));
     if (e.instead) {
       date = *e.instead;
-      region = RegionOf(m, date, region_asked);
+      ENCORE_ASSIGN_OR_RETURN(region, RegionOf(m, date, region_asked));
       ENCORE_ASSIGN_OR_RETURN(found, compile(date, region));
     }
     empty_note = e.note;
@@ -305,10 +316,12 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
       {"entries", entries}};
 }
 
-std::string StoreChartCountry(const std::string& asked) {
-  if (asked.empty()) return "US";
-  if (auto code = CountryOfText(asked)) return CountryName(*code);
-  return asked;
+Result<std::string> StoreChartCountry(const std::string& asked) {
+  if (asked.empty()) return std::string("US");
+  if (auto code = CountryOfText(asked); code && CountryName(*code) != "ZZ") return CountryName(*code);
+  return Status::InvalidArgument("no country '" + asked +
+                                 "': an hourly store chart is a country's (a code such as KR, or a "
+                                 "name such as South Korea)");
 }
 
 json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::string& country,

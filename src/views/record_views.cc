@@ -1,4 +1,7 @@
-// The records views: a news item, a leaderboard place (views/views.h).
+// The records views: a news item, a leaderboard place, milestones, a forecast (views/views.h).
+#include <algorithm>
+#include <cmath>
+
 #include "records/news.h"
 #include "views/views.h"
 
@@ -142,6 +145,154 @@ json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional
               {"n", n ? json(*n) : json()},
               {"where", filter.text()}};
   PutPage(&out, "standings", rows, offset, limit);
+  return out;
+}
+
+json MilestonesJson(const RecordsState& state, uint32_t e) {
+  const RecordsUniverse& u = state.universe;
+  const Entity d = u.Describe(e);
+  std::optional<Day> day0 = d.released;
+  if (!day0 && e < state.first_day.size() && state.first_day[e] >= 0) day0 = state.first_day[e];
+  json rows = json::array();
+  for (const Crossing& c : state.crossings) {
+    if (c.entity != e) continue;
+    json j = {{"counted", c.year ? std::to_string(c.year) : "all"},
+              {"threshold", c.threshold},
+              {"date", FormatDate(c.day)}};
+    if (c.year) {
+      j["year"] = c.year;
+      j["day_of_year"] = c.day - DayFromCivil(c.year, 1, 1) + 1;
+    } else if (day0) {
+      j["days"] = c.day - *day0;
+    }
+    j["before"] = c.before;
+    j["after"] = c.after;
+    if (c.span > 1) {
+      j["week_ending"] = FormatDate(c.day);
+      j["earliest"] = FormatDate(c.day - (c.span - 1));
+    }
+    rows.push_back(std::move(j));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    return a["date"].get<std::string>() < b["date"].get<std::string>();
+  });
+  return {{"entity", std::string(EntityKindName(d.kind)) + ":" + d.id},
+          {"name", d.name},
+          {"total", e < state.totals.size() ? state.totals[e] : 0},
+          {"day0", DateOrNull(day0)},
+          {"milestones", std::move(rows)}};
+}
+
+json ForecastJson(const RecordsUniverse& u, uint32_t e, Day as_of, int64_t total, const Forecast& f) {
+  const Entity d = u.Describe(e);
+  json next = json::array();
+  for (const auto& x : f.next) {
+    next.push_back({{"threshold", x.threshold},
+                    {"expected", DateOrNull(x.expected)},
+                    {"earliest", DateOrNull(x.earliest)},
+                    {"latest", DateOrNull(x.latest)}});
+  }
+  json weekday = json::array();
+  for (double w : f.model.weekday) weekday.push_back(std::round(w * 1000) / 1000);
+  return {{"entity", std::string(EntityKindName(d.kind)) + ":" + d.id},
+          {"name", d.name},
+          {"as_of", FormatDate(as_of)},
+          {"total", total},
+          {"streams_a_day", std::llround(f.model.level)},
+          {"weekly_change", std::round(f.model.weekly_change * 10000) / 10000},
+          {"weekday_factors", std::move(weekday)},
+          {"days_used", f.model.days_used},
+          {"next", std::move(next)}};
+}
+
+json ClaimJson(const ClaimResult& c, const std::string& where) {
+  json j = {{"claim", c.claim}};
+  if (!where.empty()) j["where"] = where;
+  j["holds"] = c.holds;
+  j["actual"] = c.actual;
+  j["evidence"] = c.evidence;
+  return j;
+}
+
+json ClaimErrorJson(const std::string& claim, const std::string& where, const Status& error) {
+  return {{"claim", claim}, {"where", where}, {"holds", nullptr}, {"error", error.message()}};
+}
+
+json ClaimsJson(const json& claims) {
+  size_t hold = 0, fail = 0, errors = 0;
+  for (const json& c : claims) {
+    if (c["holds"].is_null()) {
+      ++errors;
+    } else {
+      ++(c["holds"].get<bool>() ? hold : fail);
+    }
+  }
+  return {{"claims", claims},
+          {"total", claims.size()},
+          {"hold", hold},
+          {"do_not_hold", fail},
+          {"errors", errors}};
+}
+
+json ChartRecordsJson(const std::string& chart, const std::string& by, const std::string& artist,
+                      bool artists, const std::vector<ChartRecordPlace>& places, size_t offset,
+                      size_t limit) {
+  json rows = json::array();
+  for (const ChartRecordPlace& p : places) {
+    json row = {{"rank", p.rank},         {"artist", p.artist},         {"value", p.value},
+                {"at_least", p.at_least}, {"date", FormatDate(p.date)}, {"evidence", p.evidence}};
+    if (!artists) row["title"] = p.title;
+    rows.push_back(std::move(row));
+  }
+  json out = {{"chart", chart},
+              {"by", by},
+              {"artist", artist},
+              {"title", (artists ? "Artists on " : "Songs on ") + chart + ", by " + by +
+                            (artist.empty() ? "" : " (" + artist + ")")}};
+  PutPage(&out, artists ? "artists" : "songs", rows, offset, limit);
+  return out;
+}
+
+json StoreFeatJson(const Entity& track, const std::string& chart, const StoreFeat& feat,
+                   double within_hours, size_t countries, int hours) {
+  json tops = json::array();
+  for (const auto& t : feat.tops) {
+    tops.push_back({{"country", t.country},
+                    {"hour", FormatTimestamp(t.hour_ts)},
+                    {"after_seconds", t.after}});
+  }
+  const auto time_to = feat.TimeTo(countries);
+  return {{"track", track.id},
+          {"name", track.name},
+          {"chart", chart},
+          {"launch", FormatTimestamp(feat.launch)},
+          {"within_hours", within_hours},
+          {"countries_within", feat.CountWithin(static_cast<int64_t>(within_hours * 3600))},
+          {"countries", countries},
+          {"seconds_to_countries", time_to ? json(*time_to) : json(nullptr)},
+          {"hours", hours},
+          {"tops", std::move(tops)}};
+}
+
+json ListenerSeriesJson(const RecordsUniverse& u, uint32_t e, ListenerWindow window,
+                        const std::string& country, const std::string& service,
+                        const std::vector<ListenerPoint>& points, const std::string& note) {
+  const Entity ent = u.Describe(e);
+  json pts = json::array();
+  for (const auto& p : points) {
+    pts.push_back({{"date", FormatDate(p.day)},
+                   {"from", FormatDate(p.from)},
+                   {"listeners", p.listeners},
+                   {"days_without_sets", p.days_without_sets}});
+  }
+  json out = {{"window", ListenerWindowName(window)},
+              {"country", country.empty() ? json() : json(country)},
+              {"service", service.empty() ? json() : json(service)},
+              {"entity", std::string(EntityKindName(ent.kind)) + ":" + ent.id},
+              {"name", ent.name},
+              {"link", LinkOf(u, e)},
+              {"points", std::move(pts)}};
+  if (!note.empty()) out["note"] = note;
   return out;
 }
 

@@ -61,6 +61,11 @@ Result<std::string> TableCsv(const json& body, const std::string& table_name) {
   static const char* kTables[] = {"entries", "standings", "rows",      "points",     "series", "items",
                                   "results", "days",      "countries", "milestones", "tracks",
                                   "sources"};
+  // An empty list, or a series (columns) without a day: a table with no rows.
+  auto empty_table = [](const json& v) {
+    if (v.is_array()) return v.empty();
+    return v.is_object() && v.contains("dates") && v["dates"].is_array() && v["dates"].empty();
+  };
   auto as_table = [](const json& v) -> std::optional<json> {
     if (v.is_array() && !v.empty() &&
         std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_object(); })) {
@@ -88,16 +93,21 @@ Result<std::string> TableCsv(const json& body, const std::string& table_name) {
     table = as_table(body.at(table_name));
     if (!table) {
       // An empty list: nothing to give; a list of values or one value: not a table.
-      if (body.at(table_name).is_array() && body.at(table_name).empty()) return std::string();
+      if (empty_table(body.at(table_name))) return std::string();
       return Status::InvalidArgument("'" + table_name + "' is not a table (a table is a list of rows)");
     }
   }
   for (const char* k : kTables) {
     if (table || !body.is_object() || !body.contains(k)) continue;
+    if (empty_table(body.at(k))) return std::string();  // the main table, with no rows
     table = as_table(body.at(k));
   }
   for (auto it = body.begin(); !table && body.is_object() && it != body.end(); ++it) {
     table = as_table(it.value());
+  }
+  if (!table && body.is_object() && body.contains("dates")) {  // the view is a series
+    table = RowsOfColumns(body);
+    if (!table) return std::string();
   }
   if (!table) {
     for (const char* k : kTables) {  // an empty table: nothing to give
@@ -125,7 +135,12 @@ Result<std::string> TableCsv(const json& body, const std::string& table_name) {
     }
     rows.push_back(std::move(cells));
   }
-  static const char* kFirst[] = {"rank", "position", "date", "name", "title", "artist", "id"};
+  // Then the order of a series (streams, its tiers; cumulative after any other column) and of
+  // milestones (date, counted, threshold, days, before, after).
+  static const char* kFirst[] = {"rank",   "position", "date",    "counted",   "threshold",
+                                 "name",   "title",    "artist",  "id",        "streams",
+                                 "premium", "free",    "unknown", "days",      "year",
+                                 "day_of_year", "before", "after"};
   std::stable_sort(columns.begin(), columns.end(), [](const std::string& a, const std::string& b) {
     auto at = [](const std::string& c) {
       const auto* it = std::find(std::begin(kFirst), std::end(kFirst), c);

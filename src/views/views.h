@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -18,6 +19,7 @@
 #include "encore/charts.h"
 #include "encore/compile.h"
 #include "encore/methodology.h"
+#include "encore/query.h"
 #include "encore/records.h"
 #include "encore/status.h"
 #include "encore/store.h"
@@ -75,13 +77,53 @@ std::vector<const Track*> FindTracks(const Catalog& c, const std::string& name);
 // A query and its resolution to a catalog song and version (`encore resolve`).
 json ResolutionJson(const std::string& query, const Resolution& r);
 
+// Daily streams (`encore streams`, the `series` of a track, release or artist in the API): the
+// streams of store `tracks` summed (a catalog track counted under its id and its ISRC; a release's
+// or artist's tracks), by the rule of QueryStreams (`q.track` unused): {country ("worldwide" or
+// the code), service ("all" or its name), from, to (null: open), span_days (7 for weekly chart
+// streams, each row a week dated by its last day; else 1), before (streams before `from`), total
+// (from..to), dates, streams, cumulative (the running total since the first day, `before`
+// included), and `by_tier` (a track's; a release's or artist's are summed without) premium, free,
+// unknown} as columns, a day a row, days without streams left out. Errors: the store's.
+Result<json> StreamSeriesJson(const CountStore& store, std::vector<uint32_t> tracks,
+                              const StreamsQuery& q, bool by_tier);
+
+// The pages of a track, a release and an artist (`encore track|release|artist --format json`,
+// GET /api/v1/tracks|releases|artists/{id}): the catalog's view (TrackJson, ArtistJson) with the
+// streams of the records' totals, and `series` (StreamSeriesJson of `q`), `entity` (the records'
+// entity: EntitySummaryJson), `milestones`, `forecast` (null: too few days), `news`, and for a
+// track `song_entity` (every version) and `chart_runs` (every kept chart). A track id may be a
+// catalog id, an ISRC or a store track id the catalog does not know; an artist, a name too.
+// Errors: kNotFound for none; kInvalidArgument for a name of several artists; the store's.
+// `history` may be null (no charts kept); `history_mu`, when set, is held while it is read (a
+// history shared by threads: SQLite).
+struct PageContext {
+  const Catalog* catalog = nullptr;
+  const CountStore* store = nullptr;
+  const RecordsState* state = nullptr;  // up to date
+  const RecordsSettings* settings = nullptr;
+  const std::vector<NewsItem>* news = nullptr;  // ReadNews
+  ChartHistory* history = nullptr;
+  std::mutex* history_mu = nullptr;
+};
+Result<json> TrackPageJson(const PageContext& c, const std::string& id, const StreamsQuery& q);
+Result<json> ReleasePageJson(const PageContext& c, const std::string& id, const StreamsQuery& q);
+Result<json> ArtistPageJson(const PageContext& c, const std::string& id, const StreamsQuery& q);
+// An entity as the pages and search name it: {kind, id, name, noun, released, streams (the
+// records' total), first_counted, link, unranked}.
+json EntitySummaryJson(const PageContext& c, uint32_t e);
+// The records' total of an entity by kind and id; nullopt when it was never counted.
+std::optional<int64_t> EntityTotal(const PageContext& c, EntityKind kind, const std::string& id);
+// The store tracks whose streams count for entity e.
+std::vector<uint32_t> StoreTracksOf(const RecordsUniverse& u, uint32_t e);
+
 // ---------------------------------------------------------------------------------------------
 // Records (doc/records.md)
 
 // A news item.
 json NewsJson(const NewsItem& n);
-// A news feed (`items` in the order found, oldest first): {items (newest first), total, offset,
-// limit, next_offset}.
+// A news feed (`items` oldest first, as ReadNews gives them: by date): {items (newest first),
+// total, offset, limit, next_offset}.
 json NewsListJson(const std::vector<NewsItem>& items, size_t offset, size_t limit);
 // A leaderboard place; `value` names the ranked column ("days", "streams"; "-": none, the rank
 // says it all).
@@ -105,6 +147,45 @@ json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional
                EntityKind kind, const Filter& filter, const std::vector<Standing>& standings,
                const std::string& value, size_t offset, size_t limit);
 
+// An entity's milestones (`encore records milestones NAME`, the `milestones` of a track, release or
+// artist in the API): {entity ("track:<id>"), name, total, day0 (its release date, else its first
+// counted day; null for neither), milestones: [{counted ("all", or the calendar year as text),
+// threshold, date, before, after, and for an all-time crossing `days` (from day0; absent without
+// one), for a year's `year` and `day_of_year` (1 January is day 1); a crossing a weekly figure
+// dates (`span` > 1 days) also `week_ending` (= date) and `earliest`}] in date order}. Rule:
+// doc/records.md, "Milestones".
+json MilestonesJson(const RecordsState& state, uint32_t e);
+
+// An entity's forecast (`encore records forecast NAME`, the `forecast` of an entity in the API):
+// {entity, name, as_of, total, streams_a_day, weekly_change (a factor, 4 decimals),
+// weekday_factors (Monday first, 3 decimals), days_used, next: [{threshold, expected, earliest,
+// latest (null: not on pace within 10 years)}]}. Rule: doc/records.md, "Forecasts".
+json ForecastJson(const RecordsUniverse& u, uint32_t e, Day as_of, int64_t total, const Forecast& f);
+
+// A checked claim (`encore check`, GET /api/v1/check): {claim (as the checker reads it), holds,
+// actual (the value found), evidence (what it rests on)}; `where` (an argument or file:line) added
+// when given. ClaimErrorJson: a claim that could not be checked, {claim, where, holds: null,
+// error}. ClaimsJson: the CLI's list, {claims, total, hold, do_not_hold, errors}.
+json ClaimJson(const ClaimResult& c, const std::string& where = "");
+json ClaimErrorJson(const std::string& claim, const std::string& where, const Status& error);
+json ClaimsJson(const json& claims);
+
+// A chart record's board (`encore records charts CHART --by KIND`, GET /api/v1/records/charts):
+// {chart, by, artist (the filter; "" for none), title, songs | artists (an artist record): [{rank,
+// artist, title (songs), value, at_least (more may lie before the data), date, evidence}], total,
+// offset, limit, next_offset}. Rule: doc/charts.md, "Chart records".
+json ChartRecordsJson(const std::string& chart, const std::string& by, const std::string& artist,
+                      bool artists, const std::vector<ChartRecordPlace>& places, size_t offset,
+                      size_t limit);
+
+// A launch on an hourly store chart (`encore records store TRACK`, GET /api/v1/records/store):
+// {track, name, chart, launch (ISO-8601 UTC), within_hours, countries_within (countries at No. 1
+// within that many hours), countries, seconds_to_countries (null: fewer within `hours`), hours,
+// tops: [{country, hour (the chart's hour start), after_seconds}]}. Rule: doc/records.md, "Store
+// charts".
+json StoreFeatJson(const Entity& track, const std::string& chart, const StoreFeat& feat,
+                   double within_hours, size_t countries, int hours);
+
 // A listener board (`encore listeners`, GET /api/v1/listeners): {window, country, service, title,
 // kind, where, date, from, last_date (the last day with listeners), days_without_sets,
 // standings: [{rank, kind, id, name, link, listeners, before, change, peak, peak_date}], total,
@@ -112,6 +193,14 @@ json BoardJson(const RecordsUniverse& u, const std::string& title, std::optional
 json ListenerBoardJson(const RecordsUniverse& u, const ListenerBoardResult& board, EntityKind kind,
                        ListenerWindow window, const std::string& country, const std::string& service,
                        const Filter& where, Day last_date, size_t offset, size_t limit);
+
+// An entity's listeners in the window ending on each day (`encore listeners NAME --format json`,
+// GET /api/v1/listeners/{kind}/{id}): {window, country, service (null: all), entity, name, link,
+// points: [{date, from (the window's first day), listeners, days_without_sets}]}; `note` (why
+// the series is empty) when given.
+json ListenerSeriesJson(const RecordsUniverse& u, uint32_t e, ListenerWindow window,
+                        const std::string& country, const std::string& service,
+                        const std::vector<ListenerPoint>& points, const std::string& note = "");
 
 // ---------------------------------------------------------------------------------------------
 // Charts (doc/charts.md)
@@ -134,7 +223,8 @@ Result<json> ChartListJson(Day on, ChartHistory* history);
 
 // Compiled charts. The region asked for (`region`: a country code or name, GLOBAL; empty: the
 // methodology's first region).
-std::string RegionOf(const ChartMethod& m, Day date, const std::string& region);
+// kInvalidArgument for a region that is none of these (ZZ, a typo), naming what is taken.
+Result<std::string> RegionOf(const ChartMethod& m, Day date, const std::string& region);
 // The chart date `date` means: the chart dated on or before it; nullopt: the latest chart whose
 // whole period is counted. kNotFound when the store has no counts for it.
 Result<Day> CompiledDate(const ChartMethod& m, const CountStore& store, std::optional<Day> date);
@@ -170,8 +260,8 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
                                std::optional<Day> date, const std::string& region,
                                const CompileEdition& compile, Day* period_end = nullptr);
 // The country an hourly store chart is asked for: a code in any case or a name ("kr", "South
-// Korea"); empty: US.
-std::string StoreChartCountry(const std::string& asked);
+// Korea"); empty: US. kInvalidArgument for one that names no country.
+Result<std::string> StoreChartCountry(const std::string& asked);
 // An hourly store chart (an iTunes-style chart from sales, `encore chart NAME --date HOUR`):
 // {chart, source: "compiled", title, region, hour, value_name: "units", previous, next, notes,
 // entries}; an empty one says that no sales are counted there in its hours.

@@ -158,6 +158,41 @@ test('records: the calendar-year race plot', async () => {
   await shot('race');
 });
 
+test('records: firsts, most streamed, chart records and a store launch, each as the API has it', async () => {
+  await open('#/records', 'records');
+  const kept = await apiJson('/charts');
+  assert.equal(await page.locator('[data-testid=chart-record-charts] tr').count(), kept.kept.length);
+  assert.ok(await page.locator('[data-testid=record-boards] a').count() >= 5);
+
+  const where = 'solo and country = KR';
+  const f = await apiJson('/records/first?n=1e9&year=2024&kind=artist&limit=25&where=' + encodeURIComponent(where));
+  await open('#/records/first?n=1e9&year=2024&kind=artist&where=' + encodeURIComponent(where), 'first');
+  assert.deepEqual(await page.locator('[data-testid=standing] td.title').allTextContents(), f.standings.map(x => x.name));
+  assert.equal(f.standings[0].name, 'Jung Kook');  // "the first Korean solo artist to 1 billion in 2024"
+
+  const m = await apiJson('/records/most?limit=50');
+  await open('#/records/most', 'most');
+  assert.deepEqual(await page.locator('[data-testid=standing] td.title').allTextContents(), m.standings.map(x => x.name));
+
+  const c = await apiJson('/records/charts?chart=spotify-weekly%3Aglobal&by=weeks-at-1&limit=50');
+  await open('#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records');
+  const rows = page.locator('[data-testid=standing]');
+  assert.equal(await rows.count(), c.songs.length);
+  assert.ok((await rows.first().textContent()).includes(c.songs[0].title));
+  await page.selectOption('[data-testid=board-form] select[name=by]', 'debut');
+  await page.click('[data-testid=board-form] button');
+  await page.waitForFunction(() => document.body.dataset.ready === 'chart-records' && location.hash.includes('by=debut'));
+  assert.ok((await page.locator('[data-testid=board-title]').textContent()).includes('debut'));
+
+  const l = await apiJson('/records/store?track=jk-seven&within=2.5&countries=100');
+  await open('#/records/store?track=jk-seven', 'store');
+  assert.ok((await page.locator('[data-testid=countries-within]').textContent()).includes(String(l.countries_within)));
+  assert.equal(await page.locator('[data-testid=tops] tbody tr').count(), l.tops.length);
+  await open('#/records/store?track=no-such-track', 'store');
+  assert.ok((await page.locator('[data-testid=error]').textContent()).length > 0);
+  await shot('chart-records');
+});
+
 test('news feed', async () => {
   const n = await apiJson('/news?limit=100');
   await open('#/news', 'news');
@@ -250,10 +285,10 @@ test('export: a chart, a track\'s daily streams and a board download as CSV and 
   const t = await apiJson('/tracks/jk-seven');
   await open('#/track/jk-seven', 'track');
   const daily = parseCsv((await download('export-csv', 0)).text);
-  assert.deepEqual(daily[0], ['date', 'cumulative', 'streams']);
+  assert.deepEqual(daily[0], ['date', 'streams', 'premium', 'free', 'unknown', 'cumulative']);
   assert.equal(daily.length - 1, t.series.dates.length);
-  assert.deepEqual(daily.slice(1, 4).map(r => [r[0], Number(r[2])]),
-                   t.series.dates.slice(0, 3).map((d, i) => [d, t.series.streams[i]]));
+  assert.deepEqual(daily.slice(1, 4).map(r => [r[0], Number(r[1]), Number(r[5])]),
+                   t.series.dates.slice(0, 3).map((d, i) => [d, t.series.streams[i], t.series.cumulative[i]]));
 
   const b = await apiJson('/records/fastest?n=1e9&history=1&limit=25');
   await open('#/records/fastest?n=1e9', 'fastest');
@@ -306,7 +341,9 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
   const views = [['#/', 'home'], ['#/charts', 'charts'], ['#/chart/spotify-weekly?date=2023-07-20', 'chart'],
     ['#/chart/spotify-daily', 'chart'], ['#/track/jk-seven', 'track'], ['#/artist/jungkook', 'artist'],
     ['#/release/golden', 'release'], ['#/records/fastest?n=1e9', 'fastest'],
-    ['#/records/race?year=2023&n=1e9&kind=artist', 'race'], ['#/news', 'news'], ['#/listeners', 'listeners']];
+    ['#/records/race?year=2023&n=1e9&kind=artist', 'race'], ['#/news', 'news'], ['#/listeners', 'listeners'],
+    ['#/records', 'records'], ['#/records/first?year=2024&kind=artist', 'first'], ['#/records/most', 'most'],
+    ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
