@@ -418,6 +418,33 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
   ASSERT_EQ(cr_code, 200) << records.dump();
   EXPECT_EQ(records, Cli("records charts spotify-weekly:global --by weeks-at-1 --top 5"));
   EXPECT_EQ(records["songs"].size(), 5u);
+  // The chart's firsts and its running-points milestones, and their refusals: the same in both.
+  auto [fi_code, firsts] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&first=1&limit=4");
+  ASSERT_EQ(fi_code, 200) << firsts.dump();
+  EXPECT_EQ(firsts, Cli("records charts spotify-weekly:global --first 1 --top 4"));
+  EXPECT_EQ(firsts["firsts"][0]["place"], 1);
+  auto [mi_code, ms] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&milestones=1e9&limit=3");
+  ASSERT_EQ(mi_code, 200) << ms.dump();
+  EXPECT_EQ(ms, Cli("records charts spotify-weekly:global --milestones 1e9 --top 3"));
+  EXPECT_EQ(ms["milestones"].size(), 3u);
+  EXPECT_GT(ms["total"].get<size_t>(), 3u);
+  for (const auto& [query, args] : std::vector<std::pair<std::string, std::string>>{
+           {"artist=Jung%20Kok", "--artist 'Jung Kok'"},
+           {"first=1&by=peak", "--first 1 --by peak"},
+           {"first=1&artist=BTS", "--first 1 --artist BTS"},
+           {"where=solo", "--where solo"},
+           {"milestones=0", "--milestones 0"}}) {
+    auto [refused, why] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&" + query);
+    EXPECT_GE(refused, 400) << query << why.dump();
+    const RunResult r = RunEncore("records charts spotify-weekly:global " + args + " --store " + Quote(kDemo));
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_FALSE(r.err.empty()) << args;
+  }
+  auto [typo, near] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&artist=Jung%20Kok");
+  EXPECT_EQ(typo, 404);
+  EXPECT_NE(near.dump().find("did you mean 'Jung Kook'"), std::string::npos) << near.dump();
+  // A parameter given twice is refused, not settled by taking one.
+  EXPECT_EQ(s.Get("/api/v1/records/charts?chart=spotify-weekly:global&by=peak&by=weeks").first, 400);
   auto [sf_code, launch] = s.Get("/api/v1/records/store?track=jk-seven&within=2.5&countries=100");
   ASSERT_EQ(sf_code, 200) << launch.dump();
   EXPECT_EQ(launch, Cli("records store jk-seven --within 2.5 --countries 100"));

@@ -690,34 +690,91 @@ async function most(params) {
   done('most');
 }
 
-// A chart's records (weeks at No. 1, debuts, climbs; artists' No. 1s) over its kept editions.
+// A chart's records (weeks at No. 1, debuts, climbs; artists' No. 1s) over its kept editions; or
+// the first acts (matching a filter) to reach a position; or when songs' running points reached
+// each multiple of a step.
 async function chartRecords(params) {
   const kinds = ['weeks-at-1', 'consecutive-at-1', 'weeks', 'debut', 'peak', 'climb', 'climb-to-1',
                  'simultaneous', 'number-ones'];
-  const path = '/records/charts' + qs({ chart: params.chart, by: params.by || 'weeks-at-1', artist: params.artist, limit: 50 });
-  const b = await api(path);
-  const rows = b.songs || b.artists;
+  const mode = params.first ? 'first' : params.milestones ? 'milestones' : 'record';
+  const path = '/records/charts' + qs(mode === 'first' ? { chart: params.chart, first: params.first, where: params.where, limit: 50 }
+    : mode === 'milestones' ? { chart: params.chart, milestones: params.milestones, limit: 50 }
+    : { chart: params.chart, by: params.by || 'weeks-at-1', artist: params.artist, limit: 50 });
   const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
-    el('input', { type: 'hidden', name: 'chart', value: b.chart }),
-    el('label', {}, 'by'), el('select', { name: 'by', 'aria-label': 'by' }, kinds.map(k =>
-      el('option', { value: k, selected: b.by === k ? '' : null }, k))),
-    el('label', {}, 'artist'), el('input', { name: 'artist', value: params.artist || '', size: 18 }),
+    el('input', { type: 'hidden', name: 'chart', value: params.chart || '' }),
+    el('label', { for: 'cr-mode' }, 'show'),
+    el('select', { id: 'cr-mode', name: 'mode' },
+      [['record', 'a record'], ['first', 'the first to No. N'], ['milestones', 'running-points milestones']].map(([v, t]) =>
+        el('option', { value: v, selected: mode === v ? '' : null }, t))),
+    mode === 'record' ? [
+      el('label', { for: 'cr-by' }, 'by'), el('select', { id: 'cr-by', name: 'by' }, kinds.map(k =>
+        el('option', { value: k, selected: (params.by || 'weeks-at-1') === k ? '' : null }, k))),
+      el('label', { for: 'cr-artist' }, 'artist'), el('input', { id: 'cr-artist', name: 'artist', value: params.artist || '', size: 18 })]
+    : mode === 'first' ? [
+      el('label', { for: 'cr-first' }, 'No.'), el('input', { id: 'cr-first', name: 'first', value: params.first || '1', size: 3 }),
+      el('label', { for: 'cr-where' }, 'where'), el('input', { id: 'cr-where', name: 'where', value: params.where || '', size: 22,
+                                                                placeholder: 'solo and country = KR' })]
+    : [el('label', { for: 'cr-step' }, 'every'), el('input', { id: 'cr-step', name: 'milestones', value: params.milestones || '1e9', size: 6 })],
     el('button', { type: 'submit' }, 'Show'));
-  f.addEventListener('submit', ev => {
-    ev.preventDefault();
-    location.hash = '#/records/charts' + qs(Object.fromEntries(new FormData(f)));
-  });
-  show(b.title, el('h1', {}, 'Chart records'), f, el('h2', { 'data-testid': 'board-title' }, b.title),
-    el('table', { 'data-testid': 'standings' },
+  const go = () => {
+    const v = Object.fromEntries(new FormData(f));
+    const m = v.mode;
+    delete v.mode;
+    if (m !== mode) {  // a new kind of answer: its defaults
+      location.hash = '#/records/charts' + qs({ chart: v.chart, first: m === 'first' ? '1' : undefined,
+                                                milestones: m === 'milestones' ? '1e9' : undefined });
+      return;
+    }
+    location.hash = '#/records/charts' + qs(v);
+  };
+  f.addEventListener('submit', ev => { ev.preventDefault(); go(); });
+  f.querySelector('#cr-mode').addEventListener('change', go);
+  let b;
+  try {
+    b = await api(path);
+  } catch (e) {
+    show('Chart records', el('h1', {}, 'Chart records'), f,
+         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('chart-records');
+    return;
+  }
+  const more = (rows, what) => b.next_offset ? el('p', { class: 'sub' }, `${rows.length} of ${num(b.total)} ${what}: the CSV has them all.`) : null;
+  let body;
+  if (mode === 'first') {
+    body = [b.firsts.length ? el('table', { 'data-testid': 'standings' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Order'), el('th', {}, 'Artist'), el('th', {}, 'Date'),
+        el('th', { class: 'num' }, 'Position'), el('th', {}, 'Song'))),
+      el('tbody', {}, b.firsts.map(x => el('tr', { 'data-testid': 'standing' },
+        el('td', { class: 'pos' }, x.place), el('td', { class: 'title' }, x.artist), el('td', {}, x.date),
+        el('td', { class: 'num' }, 'No. ' + x.position),
+        el('td', { class: 'title' }, [x.title, el('div', { class: 'artist' }, x.credit)])))))
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, `No act${b.where ? ' matching the filter' : ''} reached No. ${b.position}: try a lower position or a wider filter.`),
+      more(b.firsts, 'acts'), exportLinks(path.replace('limit=50', 'limit=1000'), 'firsts', 'chart-firsts')];
+  } else if (mode === 'milestones') {
+    body = [b.milestones.length ? el('table', { 'data-testid': 'standings' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Date'), el('th', {}, 'Song'), el('th', { class: 'num' }, 'Milestone'),
+        el('th', { class: 'num' }, 'Week'), el('th', { class: 'num' }, 'Running total'))),
+      el('tbody', {}, b.milestones.map(x => el('tr', { 'data-testid': 'standing' },
+        el('td', {}, x.date), el('td', { class: 'title' }, [x.title, el('div', { class: 'artist' }, x.artist)]),
+        el('td', { class: 'num' }, num(x.threshold)), el('td', { class: 'num' }, num(x.weeks)),
+        el('td', { class: 'num' }, num(x.total))))))
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, `No song's running points reached ${num(b.step)}: try a smaller step.`),
+      more(b.milestones, 'milestones'), exportLinks(path.replace('limit=50', 'limit=1000'), 'milestones', 'chart-milestones')];
+  } else {
+    const rows = b.songs || b.artists;
+    body = [rows.length ? el('table', { 'data-testid': 'standings' },
       el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, b.songs ? 'Song' : 'Artist'),
         el('th', { class: 'num' }, 'Value'), el('th', {}, 'Date'), el('th', {}, 'Evidence'))),
       el('tbody', {}, rows.map((x, i) => el('tr', { 'data-testid': 'standing' },
         el('td', { class: 'pos' }, x.rank + ((rows[i - 1] && rows[i - 1].rank === x.rank) || (rows[i + 1] && rows[i + 1].rank === x.rank) ? '=' : '')),
         el('td', { class: 'title' }, b.songs ? [x.title, el('div', { class: 'artist' }, x.artist)] : x.artist),
         el('td', { class: 'num' }, (x.at_least ? '≥ ' : '') + num(x.value)), el('td', {}, x.date),
-        el('td', { class: 'artist' }, x.evidence))))),
-    b.next_offset ? el('p', { class: 'sub' }, `${rows.length} of ${num(b.total)}: the CSV has them all.`) : null,
-    exportLinks(path.replace('limit=50', 'limit=1000'), b.songs ? 'songs' : 'artists', 'chart-records'));
+        el('td', { class: 'artist' }, x.evidence)))))
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, 'No entry holds this record' + (b.artist ? ' in the credit asked: try credit any or another record.' : '.')),
+      more(rows, b.songs ? 'songs' : 'artists'),
+      exportLinks(path.replace('limit=50', 'limit=1000'), b.songs ? 'songs' : 'artists', 'chart-records')];
+  }
+  show(b.title, el('h1', {}, 'Chart records'), f, el('h2', { 'data-testid': 'board-title' }, b.title), body);
   done('chart-records');
 }
 

@@ -719,7 +719,9 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                       "the chart), in order: the record and its history")
           ->check(CLI::Range(1, 100000));
   cmd->add_option("--where", a->c.where, "With --first: a filter over artists (doc/records.md)");
-  cmd->add_option("--top", a->top, "Places shown")->capture_default_str()->check(CLI::Range(1, 1000000000));
+  auto* top_opt = cmd->add_option("--top", a->top, "Places shown (with --milestones: all unless given)")
+                      ->capture_default_str()
+                      ->check(CLI::Range(1, 1000000000));
   cmd->add_option("--milestones", a->milestones,
                   "Instead: when songs' running chart points (or units) reached each multiple of "
                   "this (1e6)");
@@ -730,30 +732,31 @@ void AddChartFeats(CLI::App* parent, Action* action) {
     *action = [=]() -> Status {
       if (first_opt->count() && (by_opt->count() || !a->milestones.empty()))
         return Status::InvalidArgument("--first answers on its own: not with --by or --milestones");
+      if ((first_opt->count() || !a->milestones.empty()) && !a->artist.empty())
+        return Status::InvalidArgument(
+            "--artist filters a record board (--by): --first takes --where, --milestones no filter");
+      if (!first_opt->count() && !a->c.where.empty())
+        return Status::InvalidArgument("--where filters --first's acts: a record board (--by) takes --artist");
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->c.store), false));
       if (!a->milestones.empty()) {
         ENCORE_ASSIGN_OR_RETURN(int64_t step, CountArg("--milestones", a->milestones));
         ENCORE_ASSIGN_OR_RETURN(auto ms, ChartMetricMilestones(*history, a->chart, step));
-        json rows = json::array();
-        if (a->c.format == "table") {
-          std::printf("%s: running points (or units) of each song, every %s\n", a->chart.c_str(),
-                      Thousands(step).c_str());
+        // Every milestone unless --top limits them.
+        const size_t limit = top_opt->count() ? a->top : ms.size();
+        const json view = views::ChartMilestonesJson(a->chart, step, ms, 0, limit);
+        if (a->c.format == "json") {
+          std::cout << view.dump(2) << "\n";
+          return Status::Ok();
         }
-        for (const MetricMilestone& m : ms) {
-          if (a->c.format == "json") {
-            rows.push_back({{"title", m.title},
-                            {"artist", m.artist},
-                            {"threshold", m.threshold},
-                            {"date", FormatDate(m.date)},
-                            {"weeks", m.weeks},
-                            {"total", m.total}});
-          } else {
-            std::printf("   %-10s %-52.52s %14s  week %d\n", FormatDate(m.date).c_str(),
-                        (m.artist + " - " + m.title).c_str(), Thousands(m.threshold).c_str(),
-                        m.weeks);
-          }
+        std::printf("%s\n", view["title"].get<std::string>().c_str());
+        if (ms.empty()) std::printf("   (none: no song's running total reached %s)\n", Thousands(step).c_str());
+        for (const json& m : view["milestones"]) {
+          std::printf("   %-10s %-52.52s %14s  week %d\n", m["date"].get<std::string>().c_str(),
+                      Printable(m["artist"].get<std::string>() + " - " + m["title"].get<std::string>()).c_str(),
+                      Thousands(m["threshold"].get<int64_t>()).c_str(), m["weeks"].get<int>());
         }
-        if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+        if (ms.size() > limit)
+          std::printf("(%zu of %zu: --top %zu shows them all)\n", limit, ms.size(), ms.size());
         return Status::Ok();
       }
       const std::string dir = DefaultStoreDir(a->c.store);
@@ -765,32 +768,20 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         const RecordsUniverse u =
             RecordsUniverse::Build(no_store_tracks, &catalog, RecordsSettings{});
         ENCORE_ASSIGN_OR_RETURN(auto firsts, ChartFirsts(*history, a->chart, a->first, filter, u));
+        const json view = views::ChartFirstsJson(a->chart, a->first, a->c.where, firsts, 0, a->top);
         if (a->c.format == "json") {
-          json rows = json::array();
-          for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
-            rows.push_back({{"place", i + 1},
-                            {"artist", firsts[i].artist},
-                            {"title", firsts[i].title},
-                            {"credit", firsts[i].credit},
-                            {"date", FormatDate(firsts[i].date)},
-                            {"position", firsts[i].position}});
-          std::cout << json({{"chart", a->chart},
-                             {"position", a->first},
-                             {"where", a->c.where},
-                             {"firsts", rows}})
-                           .dump(2)
-                    << "\n";
+          std::cout << view.dump(2) << "\n";
           return Status::Ok();
         }
-        std::printf(
-            "%s: the first acts%s to reach No. %d (lead credits), in order\n", a->chart.c_str(),
-            a->c.where.empty() ? "" : (" matching \"" + a->c.where + "\"").c_str(), a->first);
+        std::printf("%s\n", view["title"].get<std::string>().c_str());
         if (firsts.empty()) std::printf("   (none)\n");
-        for (size_t i = 0; i < firsts.size() && i < a->top; ++i)
-          std::printf("   %3zu  %-10s  %-24.24s No. %-3d %s - %s\n", i + 1,
-                      FormatDate(firsts[i].date).c_str(), Printable(firsts[i].artist).c_str(),
-                      firsts[i].position, Printable(firsts[i].credit).c_str(),
-                      Printable(firsts[i].title).c_str());
+        for (const json& f : view["firsts"])
+          std::printf("   %3zu  %-10s  %-24.24s No. %-3d %s - %s\n", f["place"].get<size_t>(),
+                      f["date"].get<std::string>().c_str(), Printable(f["artist"].get<std::string>()).c_str(),
+                      f["position"].get<int>(), Printable(f["credit"].get<std::string>()).c_str(),
+                      Printable(f["title"].get<std::string>()).c_str());
+        if (firsts.size() > a->top)
+          std::printf("(%zu of %zu: --top %zu shows them all)\n", a->top, firsts.size(), firsts.size());
         return Status::Ok();
       }
       ChartRecordOptions o;

@@ -4,6 +4,7 @@
 // acts of a kind to reach a position.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -144,6 +145,22 @@ Result<std::vector<ChartRecordPlace>> ChartRecords(ChartHistory& history,
   ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(chart));
   if (stored.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
   const auto editions = RepairEditions(LinkIdentities(std::move(stored)), nullptr);
+  if (!options.artist.empty()) {
+    // An artist the chart never credits is a mistake (a typo, another chart), not an empty board.
+    const std::string want = NormalizeName(options.artist);
+    for (const ChartEdition& ed : editions)
+      for (const ChartEntry& e : ed.entries)
+        if (Credits(e, want, CreditRole::kAny, options.catalog))
+          return ChartRecordsOver(editions, ComputeRuns(editions), kind, options);
+    std::set<std::string> seen;
+    std::vector<std::string> names;
+    for (const ChartEdition& ed : editions)
+      for (const ChartEntry& e : ed.entries)
+        for (const auto& [key, name] : CreditedArtists(e, CreditRole::kAny, options.catalog))
+          if (seen.insert(key).second) names.push_back(name);
+    return Status::NotFound("no entry of " + chart + " credits '" + options.artist + "'" +
+                            DidYouMean(options.artist, names));
+  }
   return ChartRecordsOver(editions, ComputeRuns(editions), kind, options);
 }
 

@@ -471,11 +471,43 @@ Result<ApiReply> First(const Snapshot& s, const Params& p) {
 // GET /api/v1/records/charts?chart=…&by=…: a chart record's board over a kept chart's editions
 // (`encore records charts CHART --by KIND --format json`).
 Result<ApiReply> ChartRecordsReply(const Snapshot& s, const Params& p) {
-  ENCORE_RETURN_IF_ERROR(p.Only({"chart", "by", "artist", "credit", "limit", "offset"}));
+  ENCORE_RETURN_IF_ERROR(p.Only({"chart", "by", "artist", "credit", "first", "where", "milestones",
+                                 "limit", "offset"}));
   const std::string chart = p.Str("chart");
   if (chart.empty()) {
     return Status::InvalidArgument(
         "give a kept chart: ?chart=spotify-weekly:global (GET /api/v1/charts lists them)");
+  }
+  const bool first = p.Get("first").has_value(), milestones = p.Get("milestones").has_value();
+  if (first + milestones + p.Get("by").has_value() > 1)
+    return Status::InvalidArgument("give one of by=, first= and milestones=");
+  if ((first || milestones) && (p.Get("artist") || p.Get("credit")))
+    return Status::InvalidArgument("artist= and credit= filter a record board (by=): first= takes where=");
+  if (!first && p.Get("where"))
+    return Status::InvalidArgument("where= filters first='s acts: a record board (by=) takes artist=");
+  if (milestones) {
+    ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 50));
+    ENCORE_ASSIGN_OR_RETURN(const int64_t step, p.Count("milestones", ""));
+    if (!s.history) return Status::NotFound("the store keeps no charts (encore chart import)");
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(const auto ms, ChartMetricMilestones(*s.history, chart, step));
+    ApiReply r;
+    r.body = views::ChartMilestonesJson(chart, step, ms, page.offset, page.limit);
+    return r;
+  }
+  if (first) {
+    ENCORE_ASSIGN_OR_RETURN(const int64_t position, p.Int("first", 1, 1, 100000));
+    ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(p.Str("where")));
+    ENCORE_RETURN_IF_ERROR(filter.RefusePeriod("the chart's firsts", "they count no period"));
+    ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
+    if (!s.history) return Status::NotFound("the store keeps no charts (encore chart import)");
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(const auto firsts, ChartFirsts(*s.history, chart, static_cast<int>(position),
+                                                           filter, s.state.universe));
+    ApiReply r;
+    r.body = views::ChartFirstsJson(chart, static_cast<int>(position), p.Str("where"), firsts,
+                                    page.offset, page.limit);
+    return r;
   }
   const std::string by = p.Str("by", "weeks-at-1");
   const auto kind = ParseChartRecordKind(by);
@@ -955,6 +987,13 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
 // format=json (the default) or format=csv (the answer's table; `table` names which), for every
 // read endpoint.
 Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
+  // A parameter given twice is a mistake to name, not one to settle by taking either.
+  for (auto it = r.params.begin(); it != r.params.end(); it = r.params.upper_bound(it->first)) {
+    if (r.params.count(it->first) > 1) {
+      return Status::InvalidArgument("parameter '" + Printable(it->first) +
+                                     "' is given more than once: give it once");
+    }
+  }
   auto f = r.params.find("format");
   if (f == r.params.end()) return HandleReadJson(s, r);
   if (f->second != "json" && f->second != "csv") {

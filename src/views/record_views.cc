@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/strings.h"
 #include "records/news.h"
 #include "views/views.h"
 
@@ -250,6 +251,46 @@ json ChartRecordsJson(const std::string& chart, const std::string& by, const std
               {"title", (artists ? "Artists on " : "Songs on ") + chart + ", by " + by +
                             (artist.empty() ? "" : " (" + artist + ")")}};
   PutPage(&out, artists ? "artists" : "songs", rows, offset, limit);
+  return out;
+}
+
+json ChartFirstsJson(const std::string& chart, int position, const std::string& where,
+                     const std::vector<ChartFirst>& firsts, size_t offset, size_t limit) {
+  json rows = json::array();
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    rows.push_back({{"place", i + 1},
+                    {"artist", firsts[i].artist},
+                    {"title", firsts[i].title},
+                    {"credit", firsts[i].credit},
+                    {"date", FormatDate(firsts[i].date)},
+                    {"position", firsts[i].position}});
+  }
+  json out = {{"chart", chart},
+              {"position", position},
+              {"where", where},
+              {"title", "The first acts" + (where.empty() ? "" : " matching \"" + where + "\"") +
+                            " to reach No. " + std::to_string(position) + " on " + chart +
+                            " (lead credits), in order"}};
+  PutPage(&out, "firsts", rows, offset, limit);
+  return out;
+}
+
+json ChartMilestonesJson(const std::string& chart, int64_t step,
+                         const std::vector<MetricMilestone>& ms, size_t offset, size_t limit) {
+  json rows = json::array();
+  for (const MetricMilestone& m : ms) {
+    rows.push_back({{"date", FormatDate(m.date)},
+                    {"artist", m.artist},
+                    {"title", m.title},
+                    {"threshold", m.threshold},
+                    {"weeks", m.weeks},
+                    {"total", m.total}});
+  }
+  json out = {{"chart", chart},
+              {"step", step},
+              {"title", "Running points (or units) of each song on " + chart + ", every " +
+                            Thousands(step)}};
+  PutPage(&out, "milestones", rows, offset, limit);
   return out;
 }
 

@@ -178,6 +178,20 @@ json ChartRecordsJson(const std::string& chart, const std::string& by, const std
                       bool artists, const std::vector<ChartRecordPlace>& places, size_t offset,
                       size_t limit);
 
+// The first acts matching a filter to reach a position on a chart (`encore records charts CHART
+// --first N`, GET /api/v1/records/charts?first=N): {chart, position, where, title, firsts: [{place
+// (the order of arrival), artist (the catalog artist), title, credit (the entry as printed), date,
+// position}], total, offset, limit, next_offset}. Rule: doc/charts.md, "Chart records".
+json ChartFirstsJson(const std::string& chart, int position, const std::string& where,
+                     const std::vector<ChartFirst>& firsts, size_t offset, size_t limit);
+
+// When songs' running chart points (or album units) reached each multiple of `step` (`encore
+// records charts CHART --milestones STEP`, GET /api/v1/records/charts?milestones=STEP): {chart,
+// step, title, milestones: [{date, artist, title, threshold, weeks (editions since its first; the
+// first: 1), total}], total (milestones), offset, limit, next_offset}, in date order.
+json ChartMilestonesJson(const std::string& chart, int64_t step,
+                         const std::vector<MetricMilestone>& ms, size_t offset, size_t limit);
+
 // A launch on an hourly store chart (`encore records store TRACK`, GET /api/v1/records/store):
 // {track, name, chart, launch (ISO-8601 UTC), within_hours, countries_within (countries at No. 1
 // within that many hours), countries, seconds_to_countries (null: fewer within `hours`), hours,

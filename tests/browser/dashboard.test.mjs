@@ -183,6 +183,20 @@ test('records: firsts, most streamed, chart records and a store launch, each as 
   await page.click('[data-testid=board-form] button');
   await page.waitForFunction(() => document.body.dataset.ready === 'chart-records' && location.hash.includes('by=debut'));
   assert.ok((await page.locator('[data-testid=board-title]').textContent()).includes('debut'));
+  // The same page answers the chart's firsts and its running-points milestones, as the API does.
+  await page.selectOption('[data-testid=board-form] select[name=mode]', 'first');
+  await page.waitForFunction(() => document.body.dataset.ready === 'chart-records' && location.hash.includes('first=1'));
+  const fi = await apiJson('/records/charts?chart=spotify-weekly%3Aglobal&first=1&limit=50');
+  assert.deepEqual(await page.locator('[data-testid=standing] td.title:nth-child(2)').allTextContents(), fi.firsts.map(x => x.artist));
+  assert.equal(await page.locator('[data-testid=board-title]').textContent(), fi.title);
+  const mi = await apiJson('/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9&limit=50');
+  await open('#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records');
+  assert.equal(await page.locator('[data-testid=standing]').count(), mi.milestones.length);
+  assert.ok(mi.milestones.length > 0);
+  // A mistyped artist keeps the form and says what is near.
+  await open('#/records/charts?chart=spotify-weekly%3Aglobal&artist=Jung%20Kok', 'chart-records');
+  assert.match(await page.locator('[data-testid=error]').textContent(), /did you mean 'Jung Kook'/);
+  assert.equal(await page.locator('[data-testid=board-form]').count(), 1);
 
   const l = await apiJson('/records/store?track=jk-seven&within=2.5&countries=100');
   await open('#/records/store?track=jk-seven', 'store');
@@ -343,7 +357,9 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
     ['#/release/golden', 'release'], ['#/records/fastest?n=1e9', 'fastest'],
     ['#/records/race?year=2023&n=1e9&kind=artist', 'race'], ['#/news', 'news'], ['#/listeners', 'listeners'],
     ['#/records', 'records'], ['#/records/first?year=2024&kind=artist', 'first'], ['#/records/most', 'most'],
-    ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store']];
+    ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store'],
+    ['#/records/charts?chart=spotify-weekly%3Aglobal&first=1', 'chart-records'],
+    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
