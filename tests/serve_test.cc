@@ -449,6 +449,16 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
   ASSERT_EQ(sf_code, 200) << launch.dump();
   EXPECT_EQ(launch, Cli("records store jk-seven --within 2.5 --countries 100"));
   EXPECT_EQ(launch["countries_within"], 100);  // "No. 1 on iTunes in 100 countries within 2.5 hours"
+  // Without a track: the board of every catalog track's launch, the same in both.
+  auto [lb_code, board] = s.Get("/api/v1/records/store?within=2.5&countries=100&limit=5");
+  ASSERT_EQ(lb_code, 200) << board.dump();
+  EXPECT_EQ(board, Cli("records store --within 2.5 --countries 100 --top 5"));
+  ASSERT_FALSE(board["launches"].empty());
+  EXPECT_EQ(board["launches"][0]["track"], "jk-seven");
+  EXPECT_EQ(board["launches"][0]["countries_within"], launch["countries_within"]);
+  EXPECT_EQ(s.Get("/api/v1/records/store?launch=2023-07-14T04:00:00Z").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/records/store?track=jk-seven&limit=3").first, 400);
+  EXPECT_EQ(RunEncore("records store jk-seven --top 3 --store " + Quote(kDemo)).code, 2);
   // A country is taken as people type it, in the CLI as in the API; a typo is refused.
   auto [kr_code, kr] = s.Get("/api/v1/tracks/jk-seven?country=kr");
   ASSERT_EQ(kr_code, 200) << kr.dump().substr(0, 300);

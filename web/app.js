@@ -650,7 +650,7 @@ async function records() {
       board('#/records/race', 'Calendar-year races', 'the day of the year each act reached N within a year'),
       board('#/records/first?year=2024&kind=artist', 'First to N in a year', 'who got there first, with a filter: solo and country = KR'),
       board('#/records/most', 'Most streamed', 'all time or in a period (year = 2024)'),
-      board('#/records/store?track=jk-seven', 'Store launches', 'countries at No. 1 within hours of a launch'))),
+      board('#/records/store', 'Store launches', 'countries at No. 1 within hours of a launch'))),
     el('h2', {}, 'Chart records'),
     c.kept.length ? el('table', { 'data-testid': 'chart-record-charts' }, el('tbody', {}, c.kept.map(k => el('tr', {},
       el('td', { class: 'title' }, el('a', { href: '#/records/charts' + qs({ chart: k.chart }) }, k.chart)),
@@ -778,14 +778,17 @@ async function chartRecords(params) {
   done('chart-records');
 }
 
-// A launch on an hourly store chart: countries at No. 1 within T hours, and the hour each got there.
+// A launch on an hourly store chart: countries at No. 1 within T hours, and the hour each got there;
+// without a track, the board of every catalog track's launch.
 async function storeLaunch(params) {
-  const path = '/records/store' + qs({ track: params.track || 'jk-seven', within: params.within || '2.5',
-                                       countries: params.countries || '100' });
+  const within = params.within || '2.5', countries = params.countries || '100';
+  const path = '/records/store' + qs(params.track ? { track: params.track, within, countries }
+                                                  : { within, countries, limit: 50 });
   const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
-    el('label', {}, 'track'), el('input', { name: 'track', value: params.track || 'jk-seven', size: 14 }),
-    el('label', {}, 'within hours'), el('input', { name: 'within', value: params.within || '2.5', size: 4 }),
-    el('label', {}, 'countries'), el('input', { name: 'countries', value: params.countries || '100', size: 4 }),
+    el('label', { for: 'sl-track' }, 'track'),
+    el('input', { id: 'sl-track', name: 'track', value: params.track || '', size: 14, placeholder: 'all launches' }),
+    el('label', { for: 'sl-within' }, 'within hours'), el('input', { id: 'sl-within', name: 'within', value: within, size: 4 }),
+    el('label', { for: 'sl-countries' }, 'countries'), el('input', { id: 'sl-countries', name: 'countries', value: countries, size: 4 }),
     el('button', { type: 'submit' }, 'Show'));
   f.addEventListener('submit', ev => {
     ev.preventDefault();
@@ -797,6 +800,23 @@ async function storeLaunch(params) {
   } catch (e) {
     show('Store launches', el('h1', {}, 'Store launches'), f,
          el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('store');
+    return;
+  }
+  if (!params.track) {
+    const hrs = s => s === null ? `not within ${l.hours} h` : num(s / 3600) + ' h';
+    show('Store launches', el('h1', {}, 'Store launches'), f, el('h2', { 'data-testid': 'board-title' }, l.title),
+      l.launches.length ? el('table', { 'data-testid': 'standings' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, 'Track'), el('th', {}, 'Launch (UTC)'),
+          el('th', { class: 'num' }, `No. 1 within ${l.within_hours} h`), el('th', { class: 'num' }, `Time to ${l.countries}`))),
+        el('tbody', {}, l.launches.map(x => el('tr', { 'data-testid': 'standing' },
+          el('td', { class: 'pos' }, x.rank),
+          el('td', { class: 'title' }, el('a', { href: '#/records/store' + qs({ track: x.track, within, countries }) }, x.name || x.track)),
+          el('td', {}, x.launch), el('td', { class: 'num' }, num(x.countries_within)),
+          el('td', { class: 'num' }, hrs(x.seconds_to_countries))))))
+        : el('p', { class: 'sub', 'data-testid': 'empty' }, 'No catalog track with store sales around its release topped a country: ingest sales (encore ingest sales.csv) and a catalog with release dates.'),
+      l.next_offset ? el('p', { class: 'sub' }, `${l.launches.length} of ${num(l.total)}: the CSV has them all.`) : null,
+      exportLinks(path.replace('limit=50', 'limit=1000'), 'launches', 'store-launches'));
     done('store');
     return;
   }

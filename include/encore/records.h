@@ -567,6 +567,13 @@ struct StoreFeat {
 Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
                                   const std::string& track, std::optional<int64_t> launch,
                                   int hours);
+// The launch board: every catalog track with store sales around its release (StoreNumberOnes
+// with its own launch) that topped a country, by countries at No. 1 within `within` seconds (most
+// first), then by the time to `countries` of them (soonest first; never: last). Each hour's sales
+// are read once for all tracks.
+Result<std::vector<StoreFeat>> StoreLaunches(SalesData& sales, const Catalog& catalog,
+                                             const ChartMethod& m, int hours, int64_t within,
+                                             size_t countries);
 
 // A song's run on a chart, over every edition kept (imported or compiled): debut, peak, weeks on
 // the chart and at No. 1 (carried in where the data starts after the song did).

@@ -828,7 +828,7 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
     Common c;
     std::string track, chart = "itunes-style", launch;
     double within = 24;
-    size_t countries = 100;
+    size_t countries = 100, top = 10;
     int hours = 24;
   };
   auto a = std::make_shared<Args>();
@@ -847,6 +847,9 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
       ->check(CLI::Range(1, 240));
   cmd->add_option("--launch", a->launch,
                   "Launch time, the start of an hour (default: the hour of the first sale)");
+  auto* top_opt = cmd->add_option("--top", a->top, "Without TRACK: places on the board")
+                      ->capture_default_str()
+                      ->check(CLI::Range(1, 1000000000));
   AddCommon(cmd, &a->c);
   cmd->callback([=] {
     *action = [=]() -> Status {
@@ -876,46 +879,41 @@ void AddStoreFeat(CLI::App* parent, Action* action) {
       const RecordsUniverse& u = ctx->state.universe;
       const auto within_s = static_cast<int64_t>(a->within * 3600);
       if (a->track.empty()) {
-        // The leaderboard: every catalog track with store sales around its release.
-        struct Place {
-          const Track* t;
-          StoreFeat feat;
+        // The launch board: every catalog track with store sales around its release.
+        auto hours_of = [](int64_t seconds) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%g", static_cast<double>(seconds) / 3600.0);
+          return std::string(buf);
         };
-        std::vector<Place> places;
-        for (const Track& t : ctx->catalog.tracks()) {
-          auto feat = StoreNumberOnes(*ctx->sales, &ctx->catalog, *m, t.id, std::nullopt, hours);
-          if (feat.ok() && !feat->tops.empty()) places.push_back({&t, std::move(*feat)});
+        if (!a->launch.empty())
+          return Status::InvalidArgument("--launch goes with a TRACK: the board finds each track's own");
+        ENCORE_ASSIGN_OR_RETURN(auto launches, StoreLaunches(*ctx->sales, ctx->catalog, *m, hours,
+                                                             within_s, a->countries));
+        const json view = views::StoreLaunchesJson(u, ctx->catalog, m->name, a->within, a->countries,
+                                                   hours, launches, 0, a->top);
+        if (a->c.format == "json") {
+          std::cout << view.dump(2) << "\n";
+          return Status::Ok();
         }
-        std::stable_sort(places.begin(), places.end(), [&](const Place& x, const Place& y) {
-          const size_t cx = x.feat.CountWithin(within_s), cy = y.feat.CountWithin(within_s);
-          if (cx != cy) return cx > cy;
-          return x.feat.TimeTo(a->countries).value_or(INT64_MAX) <
-                 y.feat.TimeTo(a->countries).value_or(INT64_MAX);
-        });
-        json rows = json::array();
-        if (a->c.format == "table") {
-          std::printf("Launches on %s: countries at No. 1 within %g hours, time to %zu\n",
-                      m->name.c_str(), a->within, a->countries);
+        std::printf("%s\n", view["title"].get<std::string>().c_str());
+        if (launches.empty())
+          std::printf("   (none: no catalog track with sales around its release topped a country)\n");
+        for (const json& l : view["launches"]) {
+          const std::string name = l["name"].is_string() ? l["name"].get<std::string>() : l["track"].get<std::string>();
+          std::printf("   %3zu  %-44.44s %s  %4zu countries  %s\n", l["rank"].get<size_t>(),
+                      Printable(name).c_str(), l["launch"].get<std::string>().c_str(),
+                      l["countries_within"].get<size_t>(),
+                      l["seconds_to_countries"].is_null()
+                          ? ""
+                          : ("to " + std::to_string(a->countries) + ": " +
+                             hours_of(l["seconds_to_countries"].get<int64_t>()) + " h").c_str());
         }
-        for (const Place& p : places) {
-          const auto t = p.feat.TimeTo(a->countries);
-          if (a->c.format == "json") {
-            rows.push_back({{"track", p.t->id},
-                            {"launch", FormatTimestamp(p.feat.launch)},
-                            {"countries_within", p.feat.CountWithin(within_s)},
-                            {"seconds_to_countries", t ? json(*t) : json(nullptr)}});
-          } else {
-            std::printf(
-                "   %-44.44s %s  %4zu countries  %s\n", (p.t->title + " (" + p.t->id + ")").c_str(),
-                FormatTimestamp(p.feat.launch).c_str(), p.feat.CountWithin(within_s),
-                t ? ("to " + std::to_string(a->countries) + ": " + std::to_string(*t / 3600) + " h")
-                        .c_str()
-                  : "");
-          }
-        }
-        if (a->c.format == "json") std::cout << rows.dump(2) << "\n";
+        if (launches.size() > a->top)
+          std::printf("(%zu of %zu: --top %zu shows them all)\n", a->top, launches.size(), launches.size());
         return Status::Ok();
       }
+      if (top_opt->count())
+        return Status::InvalidArgument("--top sizes the board of every launch: not with a TRACK");
       ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, EntityKind::kTrack, a->track));
       const Entity ent = u.Describe(e);
       ENCORE_ASSIGN_OR_RETURN(

@@ -168,29 +168,40 @@ std::optional<int64_t> StoreFeat::TimeTo(size_t countries) const {
   return tops[countries - 1].after;
 }
 
-Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
-                                  const std::string& track, std::optional<int64_t> launch,
-                                  int hours) {
-  StoreFeat out;
-  out.track = track;
+namespace {
+
+// The tracks sold in each hour, read once per hour however many launches look at it.
+using HourSales = std::map<int64_t, std::map<std::string, int64_t>>;
+
+// The first hour with a sale of `track` at `store`, from the day before its release to 2 days
+// after: its launch. kNotFound when it sold nothing then.
+Result<int64_t> FindLaunch(SalesData& sales, const Catalog* catalog, const std::string& store,
+                           const std::string& track, HourSales* cache) {
+  const Track* t = catalog ? catalog->TrackById(track) : nullptr;
+  const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
+  if (!r) {
+    return Status::InvalidArgument("the catalog has no release date for " + track +
+                                   ": give the launch time");
+  }
+  const int64_t from = static_cast<int64_t>(r->date - 1) * 86400;
+  for (int64_t h = from; h < from + 4 * 86400; h += 3600) {
+    auto it = cache->find(h);
+    if (it == cache->end()) {
+      ENCORE_ASSIGN_OR_RETURN(auto u, sales.Units(h, h + 3599, "track", "", store));
+      it = cache->emplace(h, std::move(u)).first;
+    }
+    if (it->second.count(track)) return h;
+  }
+  return Status::NotFound("no store sales of " + track + " around its release");
+}
+
+Result<StoreFeat> NumberOnesFrom(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
+                                 const std::string& track, int64_t launch, int hours) {
   const auto* stores = m.Get("stores", 0);
   const std::string store = stores && stores->size() == 1 ? (*stores)[0] : "";
-  if (!launch) {
-    // The first hour with a sale of the track, from the day before its release to 2 days after.
-    const Track* t = catalog ? catalog->TrackById(track) : nullptr;
-    const Release* r = t ? catalog->ReleaseById(t->release_id) : nullptr;
-    if (!r) {
-      return Status::InvalidArgument("the catalog has no release date for " + track +
-                                     ": give the launch time");
-    }
-    const int64_t from = static_cast<int64_t>(r->date - 1) * 86400;
-    for (int64_t h = from; h < from + 4 * 86400 && !launch; h += 3600) {
-      ENCORE_ASSIGN_OR_RETURN(auto u, sales.Units(h, h + 3599, "track", "", store));
-      if (u.count(track)) launch = h;
-    }
-    if (!launch) return Status::NotFound("no store sales of " + track + " around its release");
-  }
-  out.launch = *launch - ((*launch % 3600) + 3600) % 3600;
+  StoreFeat out;
+  out.track = track;
+  out.launch = launch - ((launch % 3600) + 3600) % 3600;
   ENCORE_ASSIGN_OR_RETURN(auto countries,
                           sales.Countries(out.launch, out.launch + hours * 3600LL - 1, store));
   for (const std::string& country : countries) {
@@ -205,6 +216,49 @@ Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, cons
   }
   std::sort(out.tops.begin(), out.tops.end(), [](const StoreTop& a, const StoreTop& b) {
     return a.after != b.after ? a.after < b.after : a.country < b.country;
+  });
+  return out;
+}
+
+std::string StoreOf(const ChartMethod& m) {
+  const auto* stores = m.Get("stores", 0);
+  return stores && stores->size() == 1 ? (*stores)[0] : "";
+}
+
+}  // namespace
+
+Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
+                                  const std::string& track, std::optional<int64_t> launch,
+                                  int hours) {
+  if (!launch) {
+    HourSales cache;
+    ENCORE_ASSIGN_OR_RETURN(launch, FindLaunch(sales, catalog, StoreOf(m), track, &cache));
+  }
+  return NumberOnesFrom(sales, catalog, m, track, *launch, hours);
+}
+
+Result<std::vector<StoreFeat>> StoreLaunches(SalesData& sales, const Catalog& catalog,
+                                             const ChartMethod& m, int hours, int64_t within,
+                                             size_t countries) {
+  HourSales cache;
+  const std::string store = StoreOf(m);
+  std::vector<StoreFeat> out;
+  for (const Track& t : catalog.tracks()) {
+    auto launch = FindLaunch(sales, &catalog, store, t.id, &cache);
+    if (!launch.ok()) {
+      // A track without a release date, or unsold then, has no launch; a failed read fails all.
+      if (launch.status().code() == StatusCode::kNotFound ||
+          launch.status().code() == StatusCode::kInvalidArgument)
+        continue;
+      return launch.status();
+    }
+    ENCORE_ASSIGN_OR_RETURN(StoreFeat feat, NumberOnesFrom(sales, &catalog, m, t.id, *launch, hours));
+    if (!feat.tops.empty()) out.push_back(std::move(feat));
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const StoreFeat& x, const StoreFeat& y) {
+    const size_t cx = x.CountWithin(within), cy = y.CountWithin(within);
+    if (cx != cy) return cx > cy;
+    return x.TimeTo(countries).value_or(INT64_MAX) < y.TimeTo(countries).value_or(INT64_MAX);
   });
   return out;
 }

@@ -538,9 +538,14 @@ Result<ApiReply> ChartRecordsReply(const Snapshot& s, const Params& p) {
 // GET /api/v1/records/store?track=…: a launch on an hourly store chart, countries at No. 1 within
 // T hours and the time to K of them (`encore records store TRACK --format json`).
 Result<ApiReply> StoreFeatReply(const Snapshot& s, const Params& p) {
-  ENCORE_RETURN_IF_ERROR(p.Only({"track", "chart", "within", "countries", "hours", "launch"}));
+  ENCORE_RETURN_IF_ERROR(
+      p.Only({"track", "chart", "within", "countries", "hours", "launch", "limit", "offset"}));
   const std::string track = p.Str("track");
-  if (track.empty()) return Status::InvalidArgument("give a track: ?track=jk-seven");
+  if (track.empty() && p.Get("launch"))
+    return Status::InvalidArgument("launch= goes with track=: the board finds each track's own");
+  if (!track.empty() && (p.Get("limit") || p.Get("offset")))
+    return Status::InvalidArgument("limit= and offset= page the board of every launch: not with track=");
+  ENCORE_ASSIGN_OR_RETURN(const Page page, GetPage(p, 10));
   const std::string chart = p.Str("chart", "itunes-style");
   const ChartMethod* m = FindMethodology(chart);
   if (!m || m->Word("period", 0) != "hour") {
@@ -564,10 +569,6 @@ Result<ApiReply> StoreFeatReply(const Snapshot& s, const Params& p) {
                                      FormatTimestamp(*launch - *launch % 3600) + ", not " + *l);
     }
   }
-  if (!s.sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
-  const RecordsUniverse& u = s.state.universe;
-  ENCORE_ASSIGN_OR_RETURN(const uint32_t e, FindEntity(u, EntityKind::kTrack, track));
-  const Entity ent = u.Describe(e);
   // The charts checked cover the window counted: hours= less than within= is refused.
   const int hours = p.Get("hours") ? static_cast<int>(hours_asked)
                                    : std::max(static_cast<int>(hours_asked), static_cast<int>(std::ceil(within)));
@@ -576,6 +577,22 @@ Result<ApiReply> StoreFeatReply(const Snapshot& s, const Params& p) {
                                    " checks fewer hours than within= counts: give at least " +
                                    std::to_string(static_cast<int>(std::ceil(within))));
   }
+  if (!s.sales) return Status::NotFound("the store has no sales (encore ingest sales.csv)");
+  const RecordsUniverse& u = s.state.universe;
+  if (track.empty()) {
+    if (!s.catalog_or_null())
+      return Status::NotFound("the board of launches needs a catalog (encore catalog import)");
+    std::lock_guard<std::mutex> lock(s.sqlite_mu);
+    ENCORE_ASSIGN_OR_RETURN(const auto launches,
+                            StoreLaunches(*s.sales, s.catalog, *m, hours, static_cast<int64_t>(within * 3600),
+                                          static_cast<size_t>(countries)));
+    ApiReply r;
+    r.body = views::StoreLaunchesJson(u, s.catalog, m->name, within, static_cast<size_t>(countries),
+                                      hours, launches, page.offset, page.limit);
+    return r;
+  }
+  ENCORE_ASSIGN_OR_RETURN(const uint32_t e, FindEntity(u, EntityKind::kTrack, track));
+  const Entity ent = u.Describe(e);
   std::lock_guard<std::mutex> lock(s.sqlite_mu);
   ENCORE_ASSIGN_OR_RETURN(const StoreFeat feat, StoreNumberOnes(*s.sales, s.catalog_or_null(), *m,
                                                                 ent.id, launch, hours));

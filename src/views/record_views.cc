@@ -315,6 +315,41 @@ json StoreFeatJson(const Entity& track, const std::string& chart, const StoreFea
           {"tops", std::move(tops)}};
 }
 
+json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const std::string& chart,
+                       double within_hours, size_t countries, int hours,
+                       const std::vector<StoreFeat>& launches, size_t offset, size_t limit) {
+  const auto within = static_cast<int64_t>(within_hours * 3600);
+  json rows = json::array();
+  for (size_t i = 0; i < launches.size(); ++i) {
+    const StoreFeat& f = launches[i];
+    json name, link;
+    if (auto e = u.Find(EntityKind::kTrack, f.track)) {
+      name = u.Describe(*e).name;
+      link = LinkOf(u, *e);
+    } else if (const Track* t = catalog.TrackById(f.track)) {
+      name = t->title;
+    }
+    const auto time_to = f.TimeTo(countries);
+    rows.push_back({{"rank", i + 1},
+                    {"track", f.track},
+                    {"name", name},
+                    {"link", link},
+                    {"launch", FormatTimestamp(f.launch)},
+                    {"countries_within", f.CountWithin(within)},
+                    {"seconds_to_countries", time_to ? json(*time_to) : json(nullptr)}});
+  }
+  char w[32];
+  std::snprintf(w, sizeof w, "%g", within_hours);
+  json out = {{"chart", chart},
+              {"within_hours", within_hours},
+              {"countries", countries},
+              {"hours", hours},
+              {"title", "Launches on " + chart + ": countries at No. 1 within " + w +
+                            " hours, then the time to " + std::to_string(countries)}};
+  PutPage(&out, "launches", rows, offset, limit);
+  return out;
+}
+
 json ListenerSeriesJson(const RecordsUniverse& u, uint32_t e, ListenerWindow window,
                         const std::string& country, const std::string& service,
                         const std::vector<ListenerPoint>& points, const std::string& note) {

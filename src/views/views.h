@@ -200,6 +200,15 @@ json ChartMilestonesJson(const std::string& chart, int64_t step,
 json StoreFeatJson(const Entity& track, const std::string& chart, const StoreFeat& feat,
                    double within_hours, size_t countries, int hours);
 
+// The launch board of an hourly store chart (`encore records store` without a track, GET
+// /api/v1/records/store without track=; records::StoreLaunches): {chart, within_hours,
+// countries, hours, title, launches: [{rank, track, name, link (null: no streams kept), launch,
+// countries_within, seconds_to_countries (null: fewer within `hours`)}], total, offset, limit,
+// next_offset}. Rule: doc/records.md, "Store charts".
+json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const std::string& chart,
+                       double within_hours, size_t countries, int hours,
+                       const std::vector<StoreFeat>& launches, size_t offset, size_t limit);
+
 // A listener board (`encore listeners`, GET /api/v1/listeners): {window, country, service, title,
 // kind, where, date, from, last_date (the last day with listeners), days_without_sets,
 // standings: [{rank, kind, id, name, link, listeners, before, change, peak, peak_date}], total,

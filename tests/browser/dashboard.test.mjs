@@ -202,6 +202,14 @@ test('records: firsts, most streamed, chart records and a store launch, each as 
   await open('#/records/store?track=jk-seven', 'store');
   assert.ok((await page.locator('[data-testid=countries-within]').textContent()).includes(String(l.countries_within)));
   assert.equal(await page.locator('[data-testid=tops] tbody tr').count(), l.tops.length);
+  // Without a track: the board of every launch, each linked to its own.
+  const lb = await apiJson('/records/store?within=2.5&countries=100&limit=50');
+  await open('#/records/store', 'store');
+  assert.deepEqual(await page.locator('[data-testid=standing] td.title').allTextContents(), lb.launches.map(x => x.name));
+  assert.ok(lb.launches.length >= 1);
+  await page.locator('[data-testid=standing] td.title a').first().click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'store' && location.hash.includes('track='));
+  assert.ok(await page.locator('[data-testid=tops]').count() === 1);
   await open('#/records/store?track=no-such-track', 'store');
   assert.ok((await page.locator('[data-testid=error]').textContent()).length > 0);
   await shot('chart-records');
@@ -359,7 +367,7 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
     ['#/records', 'records'], ['#/records/first?year=2024&kind=artist', 'first'], ['#/records/most', 'most'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal&first=1', 'chart-records'],
-    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records']];
+    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
