@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "served.h"
 #include "shared_data.h"
 #include "test_util.h"
 
@@ -214,6 +215,20 @@ TEST(StoreFeedsCli, CountriesAtNo1WithinHoursAgreesWithPython) {
   EXPECT_EQ(apple["countries_within"], apple_want["countries_within"]);
   EXPECT_EQ(apple["countries_within"], 1);
   EXPECT_EQ(apple["countries_at_no1"], 2);
+  // The API answers the same question with the same view.
+  {
+    Served s({"--store", dir / "store"});
+    auto [code, body] = s.Get("/api/v1/records/store-tops?song=Jung%20Kook%20-%20Seven&within=2.5h");
+    ASSERT_EQ(code, 200) << body.dump();
+    EXPECT_EQ(body, got);
+    auto [apple_code, apple_body] =
+        s.Get("/api/v1/records/store-tops?song=Jung%20Kook%20-%20Seven&store_name=apple-music");
+    EXPECT_EQ(apple_code, 200);
+    EXPECT_EQ(apple_body, apple);
+    EXPECT_EQ(s.Get("/api/v1/records/store-tops?song=Nobody%20-%20Nothing").first, 404);
+    EXPECT_EQ(s.Get("/api/v1/records/store-tops?song=Jung%20Kook%20-%20Seven&within=soon").first, 400);
+    EXPECT_EQ(s.Get("/api/v1/records/store-tops").first, 400);
+  }
   r = RunEncore("records store-tops \"Nobody - Nothing\"" + store);
   EXPECT_EQ(r.code, 4) << r.err;
   EXPECT_EQ(RunEncore("records store-tops \"Jung Kook - Seven\" --within soon" + store).code, 2);

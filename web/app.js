@@ -650,7 +650,8 @@ async function records() {
       board('#/records/race', 'Calendar-year races', 'the day of the year each act reached N within a year'),
       board('#/records/first?year=2024&kind=artist', 'First to N in a year', 'who got there first, with a filter: solo and country = KR'),
       board('#/records/most', 'Most streamed', 'all time or in a period (year = 2024)'),
-      board('#/records/store', 'Store launches', 'countries at No. 1 within hours of a launch'))),
+      board('#/records/store', 'Store launches', 'countries at No. 1 within hours of a launch'),
+      board('#/records/store-tops', 'Store feeds', 'No. 1 in N countries within T hours, from the stores\' own snapshots'))),
     el('h2', {}, 'Chart records'),
     c.kept.length ? el('table', { 'data-testid': 'chart-record-charts' }, el('tbody', {}, c.kept.map(k => el('tr', {},
       el('td', { class: 'title' }, el('a', { href: '#/records/charts' + qs({ chart: k.chart }) }, k.chart)),
@@ -776,6 +777,53 @@ async function chartRecords(params) {
   }
   show(b.title, el('h1', {}, 'Chart records'), f, el('h2', { 'data-testid': 'board-title' }, b.title), body);
   done('chart-records');
+}
+
+// No. 1 in N countries within T from the stores' own feed snapshots (as kworb counts it): each
+// country's first snapshot with the song at No. 1, and the snapshot before it.
+async function storeTops(params) {
+  const song = params.song || 'Jung Kook - Seven', within = params.within || '2.5h';
+  const storeName = params.store_name || 'itunes';
+  const path = '/records/store-tops' + qs({ song, within, store_name: storeName });
+  const f = el('form', { class: 'toolbar', 'data-testid': 'board-form' },
+    el('label', { for: 'st-song' }, 'song'), el('input', { id: 'st-song', name: 'song', value: song, size: 22 }),
+    el('label', { for: 'st-store' }, 'store'), el('select', { id: 'st-store', name: 'store_name' },
+      ['itunes', 'apple-music'].map(v => el('option', { value: v, selected: storeName === v ? '' : null }, v))),
+    el('label', { for: 'st-within' }, 'within'), el('input', { id: 'st-within', name: 'within', value: within, size: 5 }),
+    el('button', { type: 'submit' }, 'Show'));
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/records/store-tops' + qs(Object.fromEntries(new FormData(f)));
+  });
+  let t;
+  try {
+    t = await api(path);
+  } catch (e) {
+    show('Store feeds', el('h1', {}, 'No. 1 in the stores\' feeds'), f,
+         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('store-tops');
+    return;
+  }
+  const hm = s => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+  show(t.song, el('h1', {}, 'No. 1 in the stores\' feeds'), f,
+    el('h2', { 'data-testid': 'board-title' }, `${t.song} on ${t.store} ${t.kind}, from ${t.start}`),
+    el('p', { class: 'sub' }, `Start: ${t.start_from}. As the feeds print it: ${t.names.join('; ')}.`),
+    el('div', { class: 'cards' },
+      card(`No. 1 within ${within}`, num(t.countries_within) + ' countries', 'countries-within'),
+      card('No. 1 at all', num(t.countries_at_no1) + ' countries', 'countries-at-no1'),
+      card('Seen within the window', `${num(t.countries_seen)} countries, ${num(t.snapshots_seen)} snapshots`, 'seen')),
+    t.tops.length ? el('table', { 'data-testid': 'tops' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Country'), el('th', {}, 'First No. 1 snapshot (UTC)'),
+        el('th', { class: 'num' }, 'After (h:mm)'), el('th', {}, 'The snapshot before'), el('th', {}, 'As printed'))),
+      el('tbody', {}, t.tops.map(x => el('tr', { class: x.within ? null : 'muted' },
+        el('td', {}, x.country + (x.tied ? ' =' : '')), el('td', {}, x.snapshot),
+        el('td', { class: 'num' }, hm(x.after_seconds) + (x.within ? '' : ' (after)')),
+        el('td', {}, x.before ? `${x.before.snapshot}: ${x.before.position ? 'No. ' + x.before.position : 'not listed'}` : 'none since the start'),
+        el('td', { class: 'artist' }, x.as_printed)))))
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, 'No country\'s snapshot had it at No. 1: try a longer window or the other store.'),
+    t.countries_not_seen.length ? el('p', { class: 'sub' }, `No snapshot within the window: ${t.countries_not_seen.join(' ')}.`) : null,
+    exportLinks(path, 'tops', 'store-tops'));
+  done('store-tops');
 }
 
 // A launch on an hourly store chart: countries at No. 1 within T hours, and the hour each got there;
@@ -1029,6 +1077,7 @@ async function route() {
     else if (parts[0] === 'records' && parts[1] === 'most') await most(params);
     else if (parts[0] === 'records' && parts[1] === 'charts') await chartRecords(params);
     else if (parts[0] === 'records' && parts[1] === 'store') await storeLaunch(params);
+    else if (parts[0] === 'records' && parts[1] === 'store-tops') await storeTops(params);
     else if (parts[0] === 'records' && !parts[1]) await records();
     else if (parts[0] === 'news') await news(params);
     else if (parts[0] === 'listeners') await listeners(params);

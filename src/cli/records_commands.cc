@@ -1003,45 +1003,7 @@ void AddStoreTops(CLI::App* parent, Action* action) {
                (i + 1 < r.tops.size() && r.tops[i + 1].after == r.tops[i].after);
       };
       if (a->format == "json") {
-        json tops = json::array();
-        for (size_t i = 0; i < r.tops.size(); ++i) {
-          const CountryTop& t = r.tops[i];
-          json j = {{"country", t.country},
-                    {"snapshot", FormatTimestamp(t.taken)},
-                    {"after_seconds", t.after},
-                    {"within", t.after <= r.within},
-                    {"tied", tied(i)},
-                    {"time_from", t.taken_from},
-                    {"file", t.path},
-                    {"as_printed", t.artist + " - " + t.title},
-                    {"id", t.id}};
-          if (t.before) {
-            j["before"] = {
-                {"snapshot", FormatTimestamp(t.before)},
-                {"position", t.before_position ? json(t.before_position) : json(nullptr)},
-                {"no1", t.before_top}};
-          } else {
-            j["before"] = nullptr;
-          }
-          tops.push_back(std::move(j));
-        }
-        std::cout << json({{"song", r.query},
-                           {"store", o.store},
-                           {"kind", o.kind},
-                           {"song_keys", r.songs},
-                           {"ids", r.ids},
-                           {"names", r.names},
-                           {"start", FormatTimestamp(r.start)},
-                           {"start_from", r.start_from},
-                           {"within_seconds", r.within},
-                           {"countries_within", n},
-                           {"countries_at_no1", r.tops.size()},
-                           {"countries_seen", r.countries_seen},
-                           {"snapshots_seen", r.snapshots_seen},
-                           {"countries_not_seen", r.not_seen},
-                           {"tops", tops}})
-                         .dump(2)
-                  << "\n";
+        std::cout << views::StoreTopsJson(r, o).dump(2) << "\n";
         return Status::Ok();
       }
       std::printf("%s on %s %s: No. 1 in %zu %s within %s of %s\n", r.query.c_str(),

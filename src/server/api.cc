@@ -167,7 +167,8 @@ Result<ApiReply> Index() {
               "GET /api/v1/tracks/{id}", "GET /api/v1/releases/{id}", "GET /api/v1/artists/{id}",
               "GET /api/v1/records/fastest", "GET /api/v1/records/race",
               "GET /api/v1/records/first", "GET /api/v1/records/most",
-              "GET /api/v1/records/charts", "GET /api/v1/records/store", "GET /api/v1/listeners",
+              "GET /api/v1/records/charts", "GET /api/v1/records/store",
+              "GET /api/v1/records/store-tops", "GET /api/v1/listeners",
               "GET /api/v1/listeners/{kind}/{id}", "GET /api/v1/news",
               "GET /api/v1/check", "GET /api/v1/resolve", "GET /api/v1/search",
               "POST /api/v1/ingest (with a token)", "PUT /api/v1/catalog (with a token)"}}};
@@ -601,6 +602,41 @@ Result<ApiReply> StoreFeatReply(const Snapshot& s, const Params& p) {
   return r;
 }
 
+// GET /api/v1/records/store-tops?song=…: No. 1 in N countries within T from the stores' feed
+// snapshots (`encore records store-tops SONG --format json`).
+Result<ApiReply> StoreTopsReply(const Snapshot& s, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"song", "store_name", "kind", "within", "from", "ids"}));
+  const std::string song = p.Str("song");
+  if (song.empty()) return Status::InvalidArgument("give a song: ?song=Jung%20Kook%20-%20Seven");
+  StoreTopsOptions o;
+  o.store = p.Str("store_name", "itunes");
+  if (o.store != "itunes" && o.store != "apple-music")
+    return Status::InvalidArgument("store_name must be itunes or apple-music, not '" + o.store + "'");
+  o.kind = p.Str("kind", "songs");
+  if (o.kind != "songs" && o.kind != "albums")
+    return Status::InvalidArgument("kind must be songs or albums, not '" + o.kind + "'");
+  const std::string within = p.Str("within", "2.5h");
+  const auto w = ParseHours(within);
+  if (!w) return Status::InvalidArgument("within must be a time (2.5h, 90m, 2h30m), not '" + within + "'");
+  o.within = *w;
+  if (auto f = p.Get("from")) {
+    o.from = ParseTimestamp(*f);
+    if (!o.from) return Status::InvalidArgument("from must be an ISO-8601 timestamp, not '" + *f + "'");
+  }
+  const std::string ids = p.Str("ids");  // comma-separated
+  for (size_t at = 0; at <= ids.size();) {
+    const size_t comma = std::min(ids.find(',', at), ids.size());
+    if (comma > at) o.ids.push_back(ids.substr(at, comma - at));
+    at = comma + 1;
+  }
+  if (!s.feeds) return Status::NotFound("the store has no feed snapshots (encore chart import FEEDS)");
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);
+  ENCORE_ASSIGN_OR_RETURN(const StoreTopsResult r, StoreTops(*s.feeds, s.catalog_or_null(), song, o));
+  ApiReply reply;
+  reply.body = views::StoreTopsJson(r, o);
+  return reply;
+}
+
 Result<ApiReply> Most(const Snapshot& s, const Params& p) {
   ENCORE_RETURN_IF_ERROR(p.Only({"kind", "where", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("track"));
@@ -994,6 +1030,7 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
       if (id == "most") return Most(s, p);
       if (id == "charts") return ChartRecordsReply(s, p);
       if (id == "store") return StoreFeatReply(s, p);
+      if (id == "store-tops") return StoreTopsReply(s, p);
     }
   }
   return Status::NotFound("no such endpoint: " + r.path + " (GET /api/v1 lists them)");
@@ -1035,7 +1072,8 @@ std::string StoreStamp(const std::string& dir) {
   std::string stamp;
   // Not records.sqlite: loading a snapshot writes it, and it follows from the others.
   for (const char* f : {"MANIFEST", "catalog.sqlite", "charts.sqlite", "sales.sqlite",
-                        "catalog.sqlite-wal", "charts.sqlite-wal", "sales.sqlite-wal"}) {
+                        "feeds.sqlite", "catalog.sqlite-wal", "charts.sqlite-wal",
+                        "sales.sqlite-wal", "feeds.sqlite-wal"}) {
     struct stat st {};
     if (::stat((dir + "/" + f).c_str(), &st) != 0) {
       stamp += "-;";
@@ -1074,6 +1112,9 @@ Result<std::shared_ptr<Snapshot>> LoadSnapshot(const std::string& dir) {
   auto history = OpenChartHistory(dir, false);
   if (history.ok()) s->history = std::move(*history);
   ENCORE_ASSIGN_OR_RETURN(s->sales, OpenSalesData(dir));
+  if (std::filesystem::exists(dir + "/feeds.sqlite")) {
+    ENCORE_ASSIGN_OR_RETURN(s->feeds, OpenStoreFeeds(dir, false));
+  }
   return s;
 }
 

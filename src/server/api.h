@@ -21,6 +21,7 @@
 #include "encore/sales.h"
 #include "encore/status.h"
 #include "encore/store.h"
+#include "encore/store_feeds.h"
 
 namespace encore::server {
 
@@ -67,6 +68,7 @@ struct Snapshot {
   // SQLite-backed; used under sqlite_mu (null: the store has none).
   std::unique_ptr<ChartHistory> history;
   std::unique_ptr<SalesData> sales;
+  std::unique_ptr<StoreFeeds> feeds;  // null: no feed snapshots imported
   mutable std::mutex sqlite_mu;
 
   // Compiled chart series (every chart of a methodology and region up to the latest whose period

@@ -350,6 +350,49 @@ json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const s
   return out;
 }
 
+json StoreTopsJson(const StoreTopsResult& r, const StoreTopsOptions& o) {
+  auto tied = [&](size_t i) {
+    return (i > 0 && r.tops[i - 1].after == r.tops[i].after) ||
+           (i + 1 < r.tops.size() && r.tops[i + 1].after == r.tops[i].after);
+  };
+  json tops = json::array();
+  for (size_t i = 0; i < r.tops.size(); ++i) {
+    const CountryTop& t = r.tops[i];
+    json j = {{"country", t.country},
+              {"snapshot", FormatTimestamp(t.taken)},
+              {"after_seconds", t.after},
+              {"within", t.after <= r.within},
+              {"tied", tied(i)},
+              {"time_from", t.taken_from},
+              {"file", t.path},
+              {"as_printed", t.artist + " - " + t.title},
+              {"id", t.id}};
+    if (t.before) {
+      j["before"] = {{"snapshot", FormatTimestamp(t.before)},
+                     {"position", t.before_position ? json(t.before_position) : json(nullptr)},
+                     {"no1", t.before_top}};
+    } else {
+      j["before"] = nullptr;
+    }
+    tops.push_back(std::move(j));
+  }
+  return {{"song", r.query},
+          {"store", o.store},
+          {"kind", o.kind},
+          {"song_keys", r.songs},
+          {"ids", r.ids},
+          {"names", r.names},
+          {"start", FormatTimestamp(r.start)},
+          {"start_from", r.start_from},
+          {"within_seconds", r.within},
+          {"countries_within", r.CountWithin(r.within)},
+          {"countries_at_no1", r.tops.size()},
+          {"countries_seen", r.countries_seen},
+          {"snapshots_seen", r.snapshots_seen},
+          {"countries_not_seen", r.not_seen},
+          {"tops", std::move(tops)}};
+}
+
 json ListenerSeriesJson(const RecordsUniverse& u, uint32_t e, ListenerWindow window,
                         const std::string& country, const std::string& service,
                         const std::vector<ListenerPoint>& points, const std::string& note) {

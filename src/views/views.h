@@ -23,6 +23,7 @@
 #include "encore/records.h"
 #include "encore/status.h"
 #include "encore/store.h"
+#include "encore/store_feeds.h"
 
 namespace encore::views {
 
@@ -208,6 +209,15 @@ json StoreFeatJson(const Entity& track, const std::string& chart, const StoreFea
 json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const std::string& chart,
                        double within_hours, size_t countries, int hours,
                        const std::vector<StoreFeat>& launches, size_t offset, size_t limit);
+
+// No. 1 in N countries within T from the stores' own feed snapshots (`encore records store-tops
+// SONG`, GET /api/v1/records/store-tops; records::StoreTops): {song (as asked), store, kind,
+// song_keys, ids, names (as the feeds print it), start, start_from (how the start was told),
+// within_seconds, countries_within, countries_at_no1, countries_seen, snapshots_seen,
+// countries_not_seen, tops: [{country, snapshot, after_seconds, within, tied (another country
+// at the same time), time_from, file, as_printed, id, before: {snapshot, position (null: not
+// listed), no1} | null}]}. Rule: doc/records.md, "Store feed snapshots".
+json StoreTopsJson(const StoreTopsResult& r, const StoreTopsOptions& o);
 
 // A listener board (`encore listeners`, GET /api/v1/listeners): {window, country, service, title,
 // kind, where, date, from, last_date (the last day with listeners), days_without_sets,

@@ -210,6 +210,10 @@ test('records: firsts, most streamed, chart records and a store launch, each as 
   await page.locator('[data-testid=standing] td.title a').first().click();
   await page.waitForFunction(() => document.body.dataset.ready === 'store' && location.hash.includes('track='));
   assert.ok(await page.locator('[data-testid=tops]').count() === 1);
+  // The stores' feed snapshots: the demo has none, and the page says what to import.
+  await open('#/records/store-tops', 'store-tops');
+  assert.match(await page.locator('[data-testid=error]').textContent(), /chart import FEEDS/);
+  assert.equal(await page.locator('[data-testid=board-form]').count(), 1);
   await open('#/records/store?track=no-such-track', 'store');
   assert.ok((await page.locator('[data-testid=error]').textContent()).length > 0);
   await shot('chart-records');
@@ -367,7 +371,7 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
     ['#/records', 'records'], ['#/records/first?year=2024&kind=artist', 'first'], ['#/records/most', 'most'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal&first=1', 'chart-records'],
-    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store']];
+    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store'], ['#/records/store-tops', 'store-tops']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
