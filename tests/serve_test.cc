@@ -443,6 +443,17 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
   auto [typo, near] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&artist=Jung%20Kok");
   EXPECT_EQ(typo, 404);
   EXPECT_NE(near.dump().find("did you mean 'Jung Kook'"), std::string::npos) << near.dump();
+  // Why a track has its place on a compiled chart: one view, and the same refusals.
+  auto [ex_code, ex] = s.Get("/api/v1/charts/hot-100-style/explain?track=jk-seven");
+  ASSERT_EQ(ex_code, 200) << ex.dump();
+  EXPECT_EQ(ex, Cli("chart explain hot-100-style --track jk-seven"));
+  EXPECT_FALSE(ex["components"].empty());
+  EXPECT_EQ(ex["tracks"][0], "jk-seven");
+  EXPECT_EQ(s.Get("/api/v1/charts/itunes-style/explain?track=jk-seven").first, 400);
+  EXPECT_EQ(RunEncore("chart explain itunes-style --track jk-seven --store " + Quote(kDemo)).code, 2);
+  EXPECT_EQ(s.Get("/api/v1/charts/hot-100-style/explain?track=nothing-at-all").first, 404);
+  EXPECT_EQ(RunEncore("chart explain hot-100-style --track nothing-at-all --store " + Quote(kDemo)).code, 4);
+  EXPECT_EQ(s.Get("/api/v1/charts/hot-100-style/explain?track=jk-seven&region=ZZ").first, 400);
   // A parameter given twice is refused, not settled by taking one.
   EXPECT_EQ(s.Get("/api/v1/records/charts?chart=spotify-weekly:global&by=peak&by=weeks").first, 400);
   auto [sf_code, launch] = s.Get("/api/v1/records/store?track=jk-seven&within=2.5&countries=100");

@@ -479,6 +479,8 @@ async function chart(name, params) {
     c.region ? el('span', { class: 'sub' }, 'region ' + c.region) : null,
     c.period ? el('span', { class: 'sub' }, `counts ${c.period[0]} .. ${c.period[1]}`) : null);
   const valueName = c.value_name || 'value';
+  // A compiled chart's points link to their explanation (GET /charts/NAME/explain).
+  const explainable = c.source === 'compiled' && c.date && !c.hour;
   const table = el('table', { 'data-testid': 'chart-table' },
     el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, ''), el('th', {}, 'Title'),
       el('th', { class: 'num' }, valueName), el('th', { class: 'num' }, c.run_unit === 'days' ? 'Yesterday' : 'Last week'),
@@ -489,7 +491,10 @@ async function chart(name, params) {
       el('td', { class: 'title' },
          e.track ? el('a', { href: '#/track/' + encodeURIComponent(e.track) }, e.title) : e.title,
          el('div', { class: 'artist' }, e.artist || (e.in_catalog === false ? 'not in the catalog' : ''))),
-      el('td', { class: 'num' }, num(e.value)),
+      el('td', { class: 'num' }, explainable
+        ? el('a', { href: '#/explain/' + encodeURIComponent(name) + qs({ track: e.track || (e.tracks && e.tracks[0]) || e.title, date: c.date, region: c.region }),
+                    title: 'why this place: the points by component', 'aria-label': `why No. ${e.position}: ${num(e.value)} ${valueName}` }, num(e.value))
+        : num(e.value)),
       el('td', { class: 'num' }, e.last_week ?? '–'),
       el('td', { class: 'num' }, e.peak ?? ''),
       el('td', { class: 'num' }, num(e.weeks))))));
@@ -502,6 +507,41 @@ async function chart(name, params) {
                                    : el('p', { class: 'sub', 'data-testid': 'chart-empty' }, 'No entries in this edition.'),
        c.total > c.entries.length ? el('p', { class: 'sub' }, `${c.entries.length} of ${c.total}`) : null);
   done('chart');
+}
+
+// Why a track has its place on a compiled chart: its points by component, the entries around it.
+async function explain(name, params) {
+  const path = '/charts/' + encodeURIComponent(name) + '/explain' + qs({ track: params.track, date: params.date, region: params.region });
+  let x;
+  try {
+    x = await api(path);
+  } catch (e) {
+    show('Why this place', el('h1', {}, 'Why this place'), el('div', { class: 'error', 'data-testid': 'error' }, e.message),
+         el('p', {}, el('a', { href: '#/chart/' + encodeURIComponent(name) + qs({ date: params.date, region: params.region }) }, 'Back to the chart')));
+    done('explain');
+    return;
+  }
+  const back = '#/chart/' + encodeURIComponent(name) + qs({ date: x.date, region: x.region });
+  show(`${x.title} on ${name}`, el('h1', { 'data-testid': 'explain-title' }, `${x.title}: No. ${x.position}`),
+    el('div', { class: 'sub' }, x.artist || 'not in the catalog', ' · ', el('a', { href: back }, `${name}, ${x.region}, dated ${x.date}`),
+       ` · counting ${x.period[0]} .. ${x.period[1]}`),
+    el('div', { class: 'cards' },
+      card('Position', 'No. ' + x.position + (x.in_top ? '' : ` (outside the top ${x.size})`), 'explain-position'),
+      card(x.value_name, num(Math.round(x.points * 100) / 100), 'explain-points'),
+      card('Streams counted', `${num(x.premium)} premium · ${num(x.free)} free` + (x.unknown ? ` · ${num(x.unknown)} unknown` : ''), 'explain-streams')),
+    el('h2', {}, 'Points by component'),
+    el('table', { 'data-testid': 'components' }, el('tbody', {}, x.components.map(l => el('tr', {}, el('td', {}, l.line))))),
+    el('p', { class: 'sub' }, 'Tracks counted: ' + (x.tracks.length ? x.tracks.join(', ') : 'none (the points are the components above)')),
+    el('h2', {}, 'Around it'),
+    el('table', { 'data-testid': 'neighbours' },
+      el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Title'), el('th', { class: 'num' }, x.value_name))),
+      el('tbody', {}, x.neighbours.map(n => el('tr', {}, el('td', { class: 'pos' }, n.position),
+        el('td', { class: 'title' }, n.title, el('div', { class: 'artist' }, n.artist)),
+        el('td', { class: 'num' }, num(Math.round(n.points * 100) / 100)))))),
+    el('p', { class: 'sub' }, 'Ties: ' + x.ties + '.'),
+    x.notes.length ? el('ul', { class: 'notes' }, x.notes.map(n => el('li', {}, 'rule: ' + n))) : null,
+    exportLinks(path, 'components', 'explain-' + name));
+  done('explain');
 }
 
 async function track(id) {
@@ -1068,6 +1108,7 @@ async function route() {
     if (parts.length === 0) await home();
     else if (parts[0] === 'charts') await charts();
     else if (parts[0] === 'chart' && parts[1]) await chart(parts[1], params);
+    else if (parts[0] === 'explain' && parts[1]) await explain(parts[1], params);
     else if (parts[0] === 'track' && parts[1]) await track(parts[1]);
     else if (parts[0] === 'artist' && parts[1]) await artist(parts[1]);
     else if (parts[0] === 'release' && parts[1]) await release(parts[1]);

@@ -766,7 +766,7 @@ void AddExplain(CLI::App* chart, Action* action) {
   auto* cmd = chart->add_subcommand(
       "explain", "Why a track has its place on a compiled chart: points by component and rule");
   struct Args {
-    std::string name, date, track, country, store;
+    std::string name, date, track, country, store, format = "table";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("name", a->name, "A compiled chart (encore chart list)")->required();
@@ -774,84 +774,42 @@ void AddExplain(CLI::App* chart, Action* action) {
   cmd->add_option("--track", a->track, "Store track id, catalog track id or title")->required();
   cmd->add_option("--region,--country", a->country, "Region: a country code or GLOBAL (the API's region=)");
   cmd->add_option("--store", a->store, "Store directory");
+  AddViewFormat(cmd, &a->format);
   cmd->callback([=] {
     *action = [=]() -> Status {
       const ChartMethod* m = FindMethodology(a->name);
       if (!m) return Status::NotFound("no compiled chart '" + a->name + "' (encore chart list)");
       ENCORE_ASSIGN_OR_RETURN(CompiledContext ctx, OpenCounts(a->store));
-      ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDateFlag(*m, *ctx.store, "--date", a->date));
-      ENCORE_ASSIGN_OR_RETURN(std::string region, views::RegionOf(*m, date, a->country));
+      ENCORE_ASSIGN_OR_RETURN(const auto date, OptionalDate("--date", a->date));
       const Catalog* catalog = ctx.catalog.artists().empty() ? nullptr : &ctx.catalog;
-      ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(*ctx.store, catalog, *m, date, region,
-                                                            true, ctx.sales.get()));
-      // Without --date, an edition after the region's streams end is passed over for the latest
-      // that has any (as `chart NAME` does).
-      if (c.edition.entries.empty() && a->date.empty()) {
-        ENCORE_ASSIGN_OR_RETURN(const views::EmptyEdition e, views::WhenEmpty(*m, *ctx.store, region, c.from, c.to, false));
-        if (e.instead) {
-          date = *e.instead;
-          ENCORE_ASSIGN_OR_RETURN(region, views::RegionOf(*m, date, a->country));
-          ENCORE_ASSIGN_OR_RETURN(c, CompileChart(*ctx.store, catalog, *m, date, region, true, ctx.sales.get()));
-        }
-      }
-      const size_t size = static_cast<size_t>(m->Number("size", date, 100));
-      // The track as the catalog knows it (any name it takes: `streams --track`): its ids, and
-      // its song (base title) and primary artists, which an entry counted from sales alone,
-      // without store tracks, is known by.
-      std::set<std::string> ids = {a->track};
-      std::vector<std::pair<std::string, std::string>> songs;  // (base title, primary artists)
-      if (catalog) {
-        for (const Track* t : FindTracks(*catalog, a->track)) {
-          ids.insert(t->id);
-          if (!t->isrc.empty()) ids.insert(t->isrc);
-          songs.emplace_back(NormalizeName(ParseTitle(t->title).base),
-                             NormalizeName(catalog->NamesOf(t->primary, " & ")));
-        }
-      }
-      std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(), region.c_str(),
-                  FormatDate(date).c_str(), FormatDate(c.from).c_str(), FormatDate(c.to).c_str());
-      for (size_t j = 0; j < c.edition.entries.size(); ++j) {
-        const ChartEntry& e = c.edition.entries[j];
-        const auto& tracks = c.points[j].tracks;
-        bool hit = NormalizeName(e.title) == NormalizeName(a->track);
-        for (const auto& id : tracks) hit |= ids.count(id) > 0;
-        const std::string base = NormalizeName(ParseTitle(e.title).base);
-        const std::string artist = NormalizeName(e.artist);
-        for (const auto& [song, primary] : songs) {
-          hit |= tracks.empty() && song == base && !primary.empty() &&
-                 artist.find(primary) != std::string::npos;
-        }
-        if (!hit) continue;
-        std::printf("%s by %s: No. %d%s with %s %s\n", e.title.c_str(),
-                    e.artist.empty() ? "(not in the catalog)" : e.artist.c_str(), e.position,
-                    j < size ? "" : (" (outside the top " + std::to_string(size) + ")").c_str(),
-                    Points(c.points[j].points).c_str(),
-                    m->Word("unit", date, "track") == "album" ? "units" : "points");
-        std::printf("  tracks counted: ");
-        for (size_t k = 0; k < tracks.size(); ++k)
-          std::printf("%s%s", k ? ", " : "", tracks[k].c_str());
-        std::printf("%s\n", tracks.empty() ? "none (no streams: the points are the lines below)" : "");
-        for (const auto& line : c.points[j].lines) std::printf("  %s\n", line.c_str());
-        if (j > 0) {
-          std::printf("  No. %d above it has %s\n", c.edition.entries[j - 1].position,
-                      Points(c.points[j - 1].points).c_str());
-        }
-        if (j + 1 < c.edition.entries.size()) {
-          std::printf("  No. %d below it has %s\n", c.edition.entries[j + 1].position,
-                      Points(c.points[j + 1].points).c_str());
-        }
-        std::printf(
-            "  ties: more points first; on equal points more premium streams, then the "
-            "identity\n");
-        for (const auto& n : c.notes) std::printf("  rule: %s\n", n.c_str());
+      ENCORE_ASSIGN_OR_RETURN(const json x, views::ChartExplainJson(*ctx.store, catalog, ctx.sales.get(), *m,
+                                                                    date, a->country, a->track));
+      if (a->format == "json") {
+        std::cout << x.dump(2) << "\n";
         return Status::Ok();
       }
-      ENCORE_ASSIGN_OR_RETURN(const views::RegionEnd end, views::EndOfRegion(*m, *ctx.store, region));
-      return Status::NotFound("'" + a->track + "' has no streams counted for " + m->name + " " +
-                              region + " dated " + FormatDate(date) +
-                              (end.last ? " (the last day with streams " + end.where + " is " +
-                                              FormatDate(*end.last) + ")"
-                                        : std::string()));
+      const std::string unit = x["value_name"].get<std::string>();
+      std::printf("%s, %s, dated %s, counting %s..%s\n", m->name.c_str(),
+                  x["region"].get<std::string>().c_str(), x["date"].get<std::string>().c_str(),
+                  x["period"][0].get<std::string>().c_str(), x["period"][1].get<std::string>().c_str());
+      const std::string artist = x["artist"].get<std::string>();
+      std::printf("%s by %s: No. %d%s with %s %s\n", Printable(x["title"].get<std::string>()).c_str(),
+                  artist.empty() ? "(not in the catalog)" : Printable(artist).c_str(),
+                  x["position"].get<int>(),
+                  x["in_top"].get<bool>() ? "" : (" (outside the top " + std::to_string(x["size"].get<size_t>()) + ")").c_str(),
+                  Points(x["points"].get<double>()).c_str(), unit.c_str());
+      std::string tracks;
+      for (const auto& t : x["tracks"]) tracks += (tracks.empty() ? "" : ", ") + t.get<std::string>();
+      std::printf("  tracks counted: %s\n",
+                  tracks.empty() ? "none (no streams: the points are the lines below)" : tracks.c_str());
+      for (const auto& l : x["components"]) std::printf("  %s\n", l["line"].get<std::string>().c_str());
+      for (const auto& n : x["neighbours"]) {
+        std::printf("  No. %d %s it has %s\n", n["position"].get<int>(),
+                    n["relation"].get<std::string>().c_str(), Points(n["points"].get<double>()).c_str());
+      }
+      std::printf("  ties: %s\n", x["ties"].get<std::string>().c_str());
+      for (const auto& n : x["notes"]) std::printf("  rule: %s\n", n.get<std::string>().c_str());
+      return Status::Ok();
     };
   });
 }

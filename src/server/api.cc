@@ -168,7 +168,7 @@ Result<ApiReply> Index() {
               "GET /api/v1/records/fastest", "GET /api/v1/records/race",
               "GET /api/v1/records/first", "GET /api/v1/records/most",
               "GET /api/v1/records/charts", "GET /api/v1/records/store",
-              "GET /api/v1/records/store-tops", "GET /api/v1/listeners",
+              "GET /api/v1/records/store-tops", "GET /api/v1/charts/{name}/explain", "GET /api/v1/listeners",
               "GET /api/v1/listeners/{kind}/{id}", "GET /api/v1/news",
               "GET /api/v1/check", "GET /api/v1/resolve", "GET /api/v1/search",
               "POST /api/v1/ingest (with a token)", "PUT /api/v1/catalog (with a token)"}}};
@@ -316,6 +316,23 @@ Result<ApiReply> GetChart(const Snapshot& s, const std::string& name, const Para
   }
   if (const ChartMethod* m = FindMethodology(name)) return CompiledChartReply(s, *m, p);
   return Status::NotFound("no chart '" + name + "': GET /api/v1/charts lists them");
+}
+
+// GET /api/v1/charts/NAME/explain?track=…: why a track has its place on a compiled chart
+// (`encore chart explain NAME --track T --format json`).
+Result<ApiReply> ExplainChart(const Snapshot& s, const std::string& name, const Params& p) {
+  ENCORE_RETURN_IF_ERROR(p.Only({"track", "date", "region"}));
+  const ChartMethod* m = FindMethodology(name);
+  if (!m) {
+    return Status::NotFound("no compiled chart '" + name +
+                            "' (a kept chart's points are as published: GET /api/v1/charts lists them)");
+  }
+  ENCORE_ASSIGN_OR_RETURN(const auto date, p.Date("date"));
+  std::lock_guard<std::mutex> lock(s.sqlite_mu);  // sales
+  ApiReply r;
+  ENCORE_ASSIGN_OR_RETURN(r.body, views::ChartExplainJson(*s.store, s.catalog_or_null(), s.sales.get(), *m,
+                                                          date, p.Str("region"), p.Str("track")));
+  return r;
 }
 
 // A track by catalog id or ISRC, or by a store track id the catalog does not know; a release; an
@@ -1017,6 +1034,7 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
     if (what == "listeners") return ListenersBoard(s, p);
   }
   if (parts.size() == 5 && what == "listeners") return ListenersSeries(s, parts[3], parts[4], p);
+  if (parts.size() == 5 && what == "charts" && parts[4] == "explain") return ExplainChart(s, parts[3], p);
   if (parts.size() == 4) {
     const std::string& id = parts[3];
     if (what == "charts") return GetChart(s, id, p);

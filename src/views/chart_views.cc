@@ -1,5 +1,6 @@
 // The chart views: an edition of a kept or a compiled chart, a song's chart runs (views/views.h).
 #include <algorithm>
+#include <set>
 
 #include "catalog/names.h"
 #include "encore/keys.h"
@@ -349,6 +350,96 @@ json StoreChartJson(const ChartMethod& m, const CompiledChart& c, const std::str
               {"next", FormatTimestamp(hour_ts + 3600).substr(0, 13)},
               {"notes", notes},
               {"entries", entries}};
+}
+
+Result<json> ChartExplainJson(const CountStore& store, const Catalog* catalog, SalesData* sales,
+                              const ChartMethod& m, std::optional<Day> date_asked,
+                              const std::string& region_asked, const std::string& track) {
+  if (track.empty()) return Status::InvalidArgument("name the track to explain (an id or a title)");
+  if (m.Word("period", 0) == "hour") {
+    return Status::InvalidArgument(m.name + " is an hourly store chart, ranked by units sold: its "
+                                   "hour's chart shows them (encore chart " + m.name + " --date HOUR)");
+  }
+  ENCORE_ASSIGN_OR_RETURN(Day date, CompiledDate(m, store, date_asked));
+  ENCORE_ASSIGN_OR_RETURN(std::string region, RegionOf(m, date, region_asked));
+  ENCORE_ASSIGN_OR_RETURN(CompiledChart c, CompileChart(store, catalog, m, date, region, true, sales));
+  // Without a date, an edition after the region's streams end is passed over for the latest that
+  // has any (as the chart itself is).
+  if (c.edition.entries.empty() && !date_asked) {
+    ENCORE_ASSIGN_OR_RETURN(const EmptyEdition e, WhenEmpty(m, store, region, c.from, c.to, false));
+    if (e.instead) {
+      date = *e.instead;
+      ENCORE_ASSIGN_OR_RETURN(region, RegionOf(m, date, region_asked));
+      ENCORE_ASSIGN_OR_RETURN(c, CompileChart(store, catalog, m, date, region, true, sales));
+    }
+  }
+  const size_t size = static_cast<size_t>(m.Number("size", date, 100));
+  // The track as the catalog knows it (any name it takes): its ids, and its song (base title)
+  // and primary artists, which an entry counted from sales alone, without store tracks, is known by.
+  std::set<std::string> ids = {track};
+  std::vector<std::pair<std::string, std::string>> songs;  // (base title, primary artists)
+  if (catalog) {
+    for (const Track* t : FindTracks(*catalog, track)) {
+      ids.insert(t->id);
+      if (!t->isrc.empty()) ids.insert(t->isrc);
+      songs.emplace_back(NormalizeName(ParseTitle(t->title).base),
+                         NormalizeName(catalog->NamesOf(t->primary, " & ")));
+    }
+  }
+  const std::string unit = m.Word("unit", date, "track") == "album" ? "units" : "points";
+  for (size_t j = 0; j < c.edition.entries.size(); ++j) {
+    const ChartEntry& e = c.edition.entries[j];
+    const PointsBreakdown& b = c.points[j];
+    bool hit = NormalizeName(e.title) == NormalizeName(track);
+    for (const auto& id : b.tracks) hit |= ids.count(id) > 0;
+    const std::string base = NormalizeName(ParseTitle(e.title).base);
+    const std::string artist = NormalizeName(e.artist);
+    for (const auto& [song, primary] : songs) {
+      hit |= b.tracks.empty() && song == base && !primary.empty() &&
+             artist.find(primary) != std::string::npos;
+    }
+    if (!hit) continue;
+    json components = json::array();
+    for (const auto& line : b.lines) components.push_back({{"line", line}});
+    json neighbours = json::array();
+    auto neighbour = [&](size_t k, const char* relation) {
+      const ChartEntry& n = c.edition.entries[k];
+      neighbours.push_back({{"relation", relation},
+                            {"position", n.position},
+                            {"title", n.title},
+                            {"artist", n.artist},
+                            {"points", c.points[k].points}});
+    };
+    if (j > 0) neighbour(j - 1, "above");
+    if (j + 1 < c.edition.entries.size()) neighbour(j + 1, "below");
+    return json{{"chart", m.name},
+                {"region", region},
+                {"date", FormatDate(date)},
+                {"period", {FormatDate(c.from), FormatDate(c.to)}},
+                {"track", track},
+                {"position", e.position},
+                {"title", e.title},
+                {"artist", e.artist},
+                {"size", size},
+                {"in_top", j < size},
+                {"value_name", unit},
+                {"points", b.points},
+                {"stream_points", b.stream_points},
+                {"premium", b.premium},
+                {"free", b.free},
+                {"unknown", b.unknown},
+                {"tracks", b.tracks},
+                {"components", std::move(components)},
+                {"neighbours", std::move(neighbours)},
+                {"ties", "more points first; on equal points more premium streams, then the identity"},
+                {"notes", c.notes}};
+  }
+  ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, store, region));
+  return Status::NotFound("'" + track + "' has no streams counted for " + m.name + " " + region +
+                          " dated " + FormatDate(date) +
+                          (end.last ? " (the last day with streams " + end.where + " is " +
+                                          FormatDate(*end.last) + ")"
+                                    : std::string()));
 }
 
 }  // namespace encore::views

@@ -292,6 +292,20 @@ using CompileEdition = std::function<Result<const CompiledChart*>(Day date, cons
 Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, const ChartMethod& m,
                                std::optional<Day> date, const std::string& region,
                                const CompileEdition& compile, Day* period_end = nullptr);
+// Why a track has its place on a compiled chart (`encore chart explain NAME --track T`, GET
+// /api/v1/charts/NAME/explain?track=T): `date` and `region` as CompiledChartJson takes them (no
+// date: the latest edition, or the latest with streams in the region). The chart is compiled
+// whole (every entry with streams, not only the chart's size), so a track outside the top is
+// explained too. {chart, region, date, period: [from, to], track (as asked), position, title,
+// artist, size, in_top, value_name ("points" or "units"), points, stream_points, premium, free,
+// unknown, tracks (the store tracks combined), components: [{line}] (each component with its
+// weight, doc/charts.md), neighbours: [{relation: "above"|"below", position, title, artist,
+// points}], ties (the tie rule), notes (rules applied)}. kNotFound naming the last day with
+// streams when the track has none counted there.
+Result<json> ChartExplainJson(const CountStore& store, const Catalog* catalog, SalesData* sales,
+                              const ChartMethod& m, std::optional<Day> date,
+                              const std::string& region, const std::string& track);
+
 // The country an hourly store chart is asked for: a code in any case or a name ("kr", "South
 // Korea"); empty: US. kInvalidArgument for one that names no country.
 Result<std::string> StoreChartCountry(const std::string& asked);

@@ -219,6 +219,23 @@ test('records: firsts, most streamed, chart records and a store launch, each as 
   await shot('chart-records');
 });
 
+test('explain: a compiled chart\'s points link to their components', async () => {
+  await open('#/chart/hot-100-style', 'chart');
+  const link = page.locator('[data-testid=chart-row] td.num a').first();
+  const href = await link.getAttribute('href');
+  await link.click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'explain');
+  const q = new URLSearchParams(href.split('?')[1]);
+  const x = await apiJson('/charts/hot-100-style/explain?' + q.toString());
+  assert.equal(await page.locator('[data-testid=explain-title]').textContent(), `${x.title}: No. ${x.position}`);
+  assert.equal(x.position, 1);
+  assert.equal(await page.locator('[data-testid=components] tr').count(), x.components.length);
+  assert.ok(x.components.length > 0);
+  await open('#/explain/hot-100-style?track=no-such-song', 'explain');
+  assert.ok((await page.locator('[data-testid=error]').textContent()).includes('no streams counted'));
+  await shot('explain');
+});
+
 test('news feed', async () => {
   const n = await apiJson('/news?limit=100');
   await open('#/news', 'news');
@@ -371,7 +388,8 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
     ['#/records', 'records'], ['#/records/first?year=2024&kind=artist', 'first'], ['#/records/most', 'most'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal&first=1', 'chart-records'],
-    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store'], ['#/records/store-tops', 'store-tops']];
+    ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store'], ['#/records/store-tops', 'store-tops'],
+    ['#/explain/hot-100-style?track=jk-seven', 'explain']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
