@@ -535,7 +535,8 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
            {"/api/v1/records/most?kind=artist&limit=7", "records most --kind artist --top 7"},
            {"/api/v1/listeners?kind=artist&limit=20", "listeners --kind artist --top 20"},
            {"/api/v1/listeners?kind=track&window=7d&country=KR&limit=5",
-            "listeners --kind track --window 7d --country KR --top 5"}}) {
+            "listeners --kind track --window 7d --country KR --top 5"},
+           {"/api/v1/listeners?kind=artist&reached=100&limit=6", "listeners --kind artist --reached 100 --top 6"}}) {
     auto [board_code, api_board] = s.Get(path);
     ASSERT_EQ(board_code, 200) << path << api_board.dump();
     api_board.erase("race");
@@ -544,6 +545,13 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
                                     << "\nCLI: " << cli_board.dump().substr(0, 1500);
     EXPECT_FALSE(cli_board["standings"].empty()) << args;
   }
+  // An entity's listener milestones: one view too.
+  auto [lm_code, lm] = s.Get("/api/v1/listeners/artist/jungkook?milestones=100");
+  ASSERT_EQ(lm_code, 200) << lm.dump();
+  EXPECT_EQ(lm, Cli("listeners jungkook --milestones 100"));
+  EXPECT_FALSE(lm["milestones"].empty());
+  EXPECT_EQ(s.Get("/api/v1/listeners/artist/jungkook?milestones=100&from=2024-01-01").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/listeners?reached=lots").first, 400);
   auto [c2, fastest] = s.Get("/api/v1/records/fastest?n=1e9&limit=100&history=1");
   ASSERT_EQ(c2, 200);
   const json cf = Cli("records fastest 1e9 --top 100");

@@ -1000,6 +1000,8 @@ function listenersForm(params) {
     el('label', { for: 'ld' }, 'to'), el('input', { id: 'ld', name: 'date', value: params.date || '', size: 10, placeholder: 'last day' }),
     el('label', { for: 'lx' }, 'where'), el('input', { id: 'lx', name: 'where', value: params.where || '', size: 24,
                                                       placeholder: 'solo and tag = k-pop' }),
+    el('label', { for: 'lr' }, 'first to'), el('input', { id: 'lr', name: 'reached', value: params.reached || '', size: 6,
+                                                          placeholder: '10M' }),
     el('button', { type: 'submit' }, 'Show'));
   f.addEventListener('submit', ev => {
     ev.preventDefault();
@@ -1008,7 +1010,34 @@ function listenersForm(params) {
   return f;
 }
 
+// The first entities to N listeners in the window, earliest first (GET /listeners?reached=N).
+async function listenerFirsts(params) {
+  const path = '/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
+                                   date: params.date, where: params.where, reached: params.reached, limit: 100 });
+  let b;
+  try {
+    b = await api(path);
+  } catch (e) {
+    show('Listeners', el('h1', {}, 'Listeners'), listenersForm(params), el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done('listeners');
+    return;
+  }
+  show(b.title, el('h1', {}, 'Listeners'), listenersForm(params),
+    el('h2', { 'data-testid': 'board-title' }, `${b.title}, to ${b.as_of}`),
+    b.standings.length ? el('table', { 'data-testid': 'listeners-board' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Rank'), el('th', {}, 'Name'), el('th', {}, 'Reached on'))),
+      el('tbody', {}, b.standings.map(x => el('tr', { 'data-testid': 'standing' },
+        el('td', { class: 'pos' }, x.rank),
+        el('td', { class: 'title' }, x.link ? el('a', { href: href(x.link) }, x.name) : x.name),
+        el('td', {}, x.date)))))
+      : el('p', { class: 'sub', 'data-testid': 'empty' }, 'Nobody reached it yet: try a lower figure, a wider window or filter.'),
+    exportLinks(path, 'standings', 'listeners-first-' + b.reached),
+    b.total > b.standings.length ? el('p', { class: 'sub' }, `${num(b.total - b.standings.length)} more not shown.`) : null);
+  done('listeners');
+}
+
 async function listeners(params) {
+  if (params.reached) return listenerFirsts(params);
   const path = '/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
                                    date: params.date, where: params.where, limit: 100 });
   const b = await api(path);

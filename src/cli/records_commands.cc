@@ -1135,116 +1135,60 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       if (a->name.empty() && !a->milestones.empty()) {
         return Status::InvalidArgument("--milestones is for NAME's series; the board takes --reached");
       }
+      const std::string country_name = filter.country ? CountryName(*filter.country) : "";
+      const std::string service_name = filter.service ? service : "";
+      // JSON as the API's; CSV the table of that JSON.
+      auto print_view = [&](const json& view) -> Status {
+        if (a->c.format == "json") {
+          std::cout << view.dump(2) << "\n";
+        } else {
+          ENCORE_ASSIGN_OR_RETURN(const std::string csv, views::TableCsv(view));
+          std::cout << csv;
+        }
+        return Status::Ok();
+      };
       if (!a->milestones.empty()) {
         // Every day from the first with listeners: the first on which each multiple was reached.
         ENCORE_ASSIGN_OR_RETURN(const int64_t step, CountArg("--milestones", a->milestones));
         ENCORE_ASSIGN_OR_RETURN(uint32_t e, FindEntity(u, kind, a->name));
-        ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
         Day to = *last;
         if (!a->to.empty()) {
           ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
         }
         if (!a->from.empty()) return Status::InvalidArgument("--milestones counts from the first day with listeners: no --from");
-        std::vector<uint64_t> thresholds;
-        ENCORE_ASSIGN_OR_RETURN(auto points,
-                                EntityListeners(store, u, e, std::min(*first, to), to, *window, filter));
-        uint64_t peak = 0;
-        for (const auto& p : points) peak = std::max(peak, p.listeners);
-        for (uint64_t t = static_cast<uint64_t>(step); t <= peak && thresholds.size() < 10000;
-             t += static_cast<uint64_t>(step)) {
-          thresholds.push_back(t);
-        }
-        std::vector<std::pair<uint64_t, Day>> reached;
-        size_t k = 0;
-        for (const auto& p : points) {
-          while (k < thresholds.size() && p.listeners >= thresholds[k]) reached.emplace_back(thresholds[k++], p.day);
-        }
-        const Entity ent = u.Describe(e);
-        if (a->c.format == "json") {
-          json ms = json::array();
-          for (const auto& [t, d] : reached) ms.push_back({{"threshold", t}, {"date", FormatDate(d)}});
-          std::cout << json{{"entity", std::string(EntityKindName(kind)) + ":" + ent.id},
-                            {"name", ent.name},
-                            {"window", ListenerWindowName(*window)},
-                            {"peak", peak},
-                            {"milestones", ms}}
-                               .dump(2)
-                        << "\n";
-          return Status::Ok();
-        }
-        if (a->c.format == "csv") {
-          std::printf("threshold,date\n");
-          for (const auto& [t, d] : reached) {
-            std::printf("%llu,%s\n", static_cast<unsigned long long>(t), FormatDate(d).c_str());
-          }
-          return Status::Ok();
-        }
+        ENCORE_ASSIGN_OR_RETURN(const json view, views::ListenerMilestonesJson(store, u, e, *window, filter,
+                                                                               country_name, service_name, step, to));
+        if (a->c.format != "table") return print_view(view);
         std::printf("%s: %s, %s: the first day at each multiple of %s (peak %s)\n",
-                    Printable(ent.name).c_str(), what.c_str(), where_text.c_str(),
-                    Thousands(step).c_str(), Thousands(static_cast<int64_t>(peak)).c_str());
-        for (const auto& [t, d] : reached) {
-          std::printf("  %14s  %s\n", Thousands(static_cast<int64_t>(t)).c_str(), FormatDate(d).c_str());
+                    Printable(view["name"].get<std::string>()).c_str(), what.c_str(), where_text.c_str(),
+                    Thousands(step).c_str(), Thousands(view["peak"].get<int64_t>()).c_str());
+        for (const json& m : view["milestones"]) {
+          std::printf("  %14s  %s\n", Thousands(m["threshold"].get<int64_t>()).c_str(),
+                      m["date"].get<std::string>().c_str());
         }
-        if (reached.empty()) std::printf("  (none reached yet)\n");
+        if (view["milestones"].empty()) std::printf("  (none reached yet)\n");
         return Status::Ok();
       }
       if (!a->reached.empty()) {
         // Who first had N listeners in the window: each entity's first day, earliest first.
         ENCORE_ASSIGN_OR_RETURN(const int64_t n, CountArg("--reached", a->reached));
-        ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(store));
         Day day = *last;
         if (!a->date.empty()) {
           ENCORE_ASSIGN_OR_RETURN(day, ParseDateFlag("--date", a->date));
         }
-        ENCORE_ASSIGN_OR_RETURN(auto crossings,
-                                ListenerMilestones(store, u, kind, std::min(*first, day), day, *window,
-                                                   filter, {static_cast<uint64_t>(n)}));
-        std::vector<std::pair<Day, uint32_t>> order;
-        for (const auto& c : crossings) {
-          if (where.Matches(u, c.entity)) order.emplace_back(c.reached[0].second, c.entity);
+        ENCORE_ASSIGN_OR_RETURN(const json view,
+                                views::ListenerFirstsJson(store, u, kind, *window, filter, country_name,
+                                                          service_name, where, n, day, 0, a->top));
+        if (a->c.format != "table") return print_view(view);
+        std::printf("%s, %s (to %s)\n", view["title"].get<std::string>().c_str(), where_text.c_str(),
+                    FormatDate(day).c_str());
+        for (const json& x : view["standings"]) {
+          std::printf("%5zu  %s  %s\n", x["rank"].get<size_t>(), x["date"].get<std::string>().c_str(),
+                      Printable(x["name"].get<std::string>()).c_str());
         }
-        std::sort(order.begin(), order.end());
-        const size_t total = order.size();
-        if (order.size() > a->top) order.resize(a->top);
-        if (a->c.format == "json") {
-          json rows = json::array();
-          size_t rank = 0;
-          for (size_t i = 0; i < order.size(); ++i) {
-            if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
-            const Entity e = u.Describe(order[i].second);
-            rows.push_back({{"rank", rank}, {"kind", EntityKindName(e.kind)}, {"id", e.id},
-                            {"name", e.name}, {"date", FormatDate(order[i].first)}});
-          }
-          std::cout << json{{"window", ListenerWindowName(*window)}, {"reached", n},
-                            {"where", a->where}, {"as_of", FormatDate(day)}, {"entities", total},
-                            {"standings", rows}}
-                               .dump(2)
-                        << "\n";
-          return Status::Ok();
-        }
-        if (a->c.format == "csv") {
-          std::printf("rank,kind,id,name,date\n");
-          size_t rank = 0;
-          for (size_t i = 0; i < order.size(); ++i) {
-            if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
-            const Entity e = u.Describe(order[i].second);
-            std::printf("%zu,%s,%s,%s,%s\n", rank, std::string(EntityKindName(e.kind)).c_str(),
-                        SpreadsheetCsvField(e.id).c_str(), SpreadsheetCsvField(e.name).c_str(),
-                        FormatDate(order[i].first).c_str());
-          }
-          return Status::Ok();
-        }
-        std::printf("The first %ss to %s %s, %s%s (to %s)\n", std::string(EntityKindName(kind)).c_str(),
-                    Thousands(n).c_str(), what.c_str(), where_text.c_str(),
-                    a->where.empty() ? "" : (", where " + a->where).c_str(), FormatDate(day).c_str());
-        size_t rank = 0;
-        for (size_t i = 0; i < order.size(); ++i) {
-          if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
-          std::printf("%5zu  %s  %s\n", rank, FormatDate(order[i].first).c_str(),
-                      Printable(u.Describe(order[i].second).name).c_str());
-        }
-        if (order.empty()) std::printf("  (nobody yet)\n");
-        if (total > order.size()) std::printf("(%zu more: --top %zu shows them all)\n", total - order.size(), total);
+        const size_t total = view["total"].get<size_t>();
+        if (total == 0) std::printf("  (nobody yet)\n");
+        if (total > a->top) std::printf("(%zu more: --top %zu shows them all)\n", total - a->top, total);
         return Status::Ok();
       }
       if (!a->name.empty()) {

@@ -696,7 +696,8 @@ Result<ListenerParams> GetListenerParams(const Snapshot& s, const Params& p) {
 // GET /api/v1/listeners: every entity of a kind by listeners in the window ending on a day (the
 // last with listeners by default), with the day before's figure and the peak.
 Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
-  ENCORE_RETURN_IF_ERROR(p.Only({"kind", "window", "date", "country", "service", "where", "limit", "offset"}));
+  ENCORE_RETURN_IF_ERROR(
+      p.Only({"kind", "window", "date", "country", "service", "where", "reached", "limit", "offset"}));
   ENCORE_ASSIGN_OR_RETURN(const EntityKind kind, p.Kind("artist"));
   ENCORE_ASSIGN_OR_RETURN(const ListenerParams lp, GetListenerParams(s, p));
   ENCORE_ASSIGN_OR_RETURN(const Filter where, Filter::Parse(p.Str("where")));
@@ -712,6 +713,14 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
   }
   const Day day = date.value_or(*last);
   const RecordsUniverse& u = s.state.universe;
+  if (p.Get("reached")) {  // the first to N listeners, up to `date`
+    ENCORE_ASSIGN_OR_RETURN(const int64_t n, p.Count("reached", ""));
+    ApiReply r;
+    ENCORE_ASSIGN_OR_RETURN(r.body, views::ListenerFirstsJson(*s.store, u, kind, lp.window, lp.filter,
+                                                              lp.country, lp.service, where, n, day,
+                                                              page.offset, page.limit));
+    return r;
+  }
   ENCORE_ASSIGN_OR_RETURN(ListenerBoardResult board,
                           ListenerBoard(*s.store, u, kind, day, lp.window, lp.filter, true));
   ApiReply r;
@@ -724,7 +733,7 @@ Result<ApiReply> ListenersBoard(const Snapshot& s, const Params& p) {
 // from..to (default: the 90 days to the last with listeners).
 Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name,
                                  const std::string& id, const Params& p) {
-  ENCORE_RETURN_IF_ERROR(p.Only({"window", "from", "to", "country", "service"}));
+  ENCORE_RETURN_IF_ERROR(p.Only({"window", "from", "to", "country", "service", "milestones"}));
   auto kind = ParseEntityKind(kind_name);
   if (!kind) return Status::NotFound("no such endpoint: listeners of a '" + kind_name + "' (track, song, release or artist)");
   ENCORE_ASSIGN_OR_RETURN(const ListenerParams lp, GetListenerParams(s, p));
@@ -740,6 +749,14 @@ Result<ApiReply> ListenersSeries(const Snapshot& s, const std::string& kind_name
         "the store holds no listeners: they come from raw plays and listening histories (daily "
         "totals and chart streams carry no users; plays ingested before the store kept listener "
         "sets have none)");
+    return r;
+  }
+  if (p.Get("milestones")) {  // the first day at each multiple, from the first with listeners
+    if (from) return Status::InvalidArgument("milestones= counts from the first day with listeners: no from=");
+    ENCORE_ASSIGN_OR_RETURN(const int64_t step, p.Count("milestones", ""));
+    ENCORE_ASSIGN_OR_RETURN(r.body, views::ListenerMilestonesJson(*s.store, u, e, lp.window, lp.filter,
+                                                                  lp.country, lp.service, step,
+                                                                  to.value_or(*last)));
     return r;
   }
   ENCORE_ASSIGN_OR_RETURN(std::optional<Day> first, FirstListenerDay(*s.store));

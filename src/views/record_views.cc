@@ -86,6 +86,84 @@ json ListenerBoardJson(const RecordsUniverse& u, const ListenerBoardResult& boar
   return out;
 }
 
+Result<json> ListenerMilestonesJson(const CountStore& store, const RecordsUniverse& u, uint32_t e,
+                                    ListenerWindow window, const ListenerFilter& filter,
+                                    const std::string& country, const std::string& service,
+                                    int64_t step, Day to) {
+  if (step <= 0) return Status::InvalidArgument("a milestone step is a positive count");
+  ENCORE_ASSIGN_OR_RETURN(const std::optional<Day> first, FirstListenerDay(store));
+  if (!first) return Status::NotFound("the store holds no listeners");
+  ENCORE_ASSIGN_OR_RETURN(const auto points,
+                          EntityListeners(store, u, e, std::min(*first, to), to, window, filter));
+  uint64_t peak = 0;
+  for (const auto& p : points) peak = std::max(peak, p.listeners);
+  json ms = json::array();
+  uint64_t next = static_cast<uint64_t>(step);
+  for (const auto& p : points) {
+    while (next <= p.listeners && ms.size() < 10000) {
+      ms.push_back({{"threshold", next}, {"date", FormatDate(p.day)}});
+      next += static_cast<uint64_t>(step);
+    }
+  }
+  const Entity ent = u.Describe(e);
+  return json{{"entity", std::string(EntityKindName(ent.kind)) + ":" + ent.id},
+              {"name", ent.name},
+              {"link", LinkOf(u, e)},
+              {"window", ListenerWindowName(window)},
+              {"country", country.empty() ? json() : json(country)},
+              {"service", service.empty() ? json() : json(service)},
+              {"step", step},
+              {"to", FormatDate(to)},
+              {"peak", peak},
+              {"milestones", std::move(ms)}};
+}
+
+Result<json> ListenerFirstsJson(const CountStore& store, const RecordsUniverse& u, EntityKind kind,
+                                ListenerWindow window, const ListenerFilter& filter,
+                                const std::string& country, const std::string& service,
+                                const Filter& where, int64_t n, Day as_of, size_t offset,
+                                size_t limit) {
+  if (n <= 0) return Status::InvalidArgument("a listener count is positive");
+  ENCORE_ASSIGN_OR_RETURN(const std::optional<Day> first, FirstListenerDay(store));
+  if (!first) return Status::NotFound("the store holds no listeners");
+  ENCORE_ASSIGN_OR_RETURN(auto crossings,
+                          ListenerMilestones(store, u, kind, std::min(*first, as_of), as_of, window,
+                                             filter, {static_cast<uint64_t>(n)}));
+  std::vector<std::pair<Day, uint32_t>> order;
+  for (const auto& c : crossings) {
+    if (!c.reached.empty() && where.Matches(u, c.entity)) order.emplace_back(c.reached[0].second, c.entity);
+  }
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return u.Describe(a.second).name < u.Describe(b.second).name;
+  });
+  json rows = json::array();
+  size_t rank = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i == 0 || order[i].first != order[i - 1].first) rank = i + 1;
+    const Entity e = u.Describe(order[i].second);
+    rows.push_back({{"rank", rank},
+                    {"kind", EntityKindName(e.kind)},
+                    {"id", e.id},
+                    {"name", e.name},
+                    {"link", LinkOf(u, order[i].second)},
+                    {"date", FormatDate(order[i].first)}});
+  }
+  json out = {{"window", ListenerWindowName(window)},
+              {"country", country.empty() ? json() : json(country)},
+              {"service", service.empty() ? json() : json(service)},
+              {"kind", EntityKindName(kind)},
+              {"reached", n},
+              {"where", where.text()},
+              {"as_of", FormatDate(as_of)},
+              {"title", "The first " + std::string(EntityKindName(kind)) + "s to " + Thousands(n) + " " +
+                            (window == ListenerWindow::k28Days ? "monthly listeners" : "listeners") +
+                            (country.empty() ? "" : " in " + country) +
+                            (where.text().empty() ? "" : " (" + where.text() + ")")}};
+  PutPage(&out, "standings", rows, offset, limit);
+  return out;
+}
+
 json ReignsJson(const RecordsUniverse& u, const std::vector<Reign>& reigns) {
   json out = json::array();
   for (const Reign& g : reigns) {

@@ -219,6 +219,26 @@ json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const s
 // listed), no1} | null}]}. Rule: doc/records.md, "Store feed snapshots".
 json StoreTopsJson(const StoreTopsResult& r, const StoreTopsOptions& o);
 
+// An entity's listener milestones (`encore listeners NAME --milestones STEP`, GET
+// /api/v1/listeners/{kind}/{id}?milestones=STEP): the first day on which its listeners in the
+// window reached each multiple of `step`, every day from the first with listeners to `to`:
+// {entity, name, link, window, country, service, step, to, peak, milestones: [{threshold,
+// date}]}. Rule: doc/records.md, "Listeners".
+Result<json> ListenerMilestonesJson(const CountStore& store, const RecordsUniverse& u, uint32_t e,
+                                    ListenerWindow window, const ListenerFilter& filter,
+                                    const std::string& country, const std::string& service,
+                                    int64_t step, Day to);
+
+// The first entities of a kind (matching `where`) to N listeners in the window (`encore listeners
+// --reached N`, GET /api/v1/listeners?reached=N), earliest first, ties sharing a rank: {window,
+// country, service, kind, reached, where, as_of, title, standings: [{rank, kind, id, name, link,
+// date}], total, offset, limit, next_offset}.
+Result<json> ListenerFirstsJson(const CountStore& store, const RecordsUniverse& u, EntityKind kind,
+                                ListenerWindow window, const ListenerFilter& filter,
+                                const std::string& country, const std::string& service,
+                                const Filter& where, int64_t n, Day as_of, size_t offset,
+                                size_t limit);
+
 // A listener board (`encore listeners`, GET /api/v1/listeners): {window, country, service, title,
 // kind, where, date, from, last_date (the last day with listeners), days_without_sets,
 // standings: [{rank, kind, id, name, link, listeners, before, change, peak, peak_date}], total,

@@ -271,6 +271,13 @@ test('listeners: the monthly listeners board with change and peak', async () => 
   assert.equal(first[4], b.standings[0].peak.toLocaleString('en-US'));
   assert.equal(first[5], b.standings[0].peak_date);
   await shot('listeners');
+  // The first to N listeners, from the same form.
+  await page.fill('[data-testid=listeners-form] input[name=reached]', '100');
+  await page.click('[data-testid=listeners-form] button');
+  await page.waitForFunction(() => document.body.dataset.ready === 'listeners' && location.hash.includes('reached=100'));
+  const r = await apiJson('/listeners?reached=100&limit=100');
+  assert.deepEqual(await page.locator('[data-testid=standing] td.title').allTextContents(), r.standings.map(x => x.name));
+  assert.ok(r.standings.length > 0);
 });
 
 test('search, then follow a result', async () => {
@@ -389,7 +396,7 @@ test('every view at 390 and 1400 px: nothing overflows the page', async () => {
     ['#/records/charts?chart=spotify-weekly%3Aglobal', 'chart-records'], ['#/records/store?track=jk-seven', 'store'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal&first=1', 'chart-records'],
     ['#/records/charts?chart=spotify-weekly%3Aglobal&milestones=1e9', 'chart-records'], ['#/records/store', 'store'], ['#/records/store-tops', 'store-tops'],
-    ['#/explain/hot-100-style?track=jk-seven', 'explain']];
+    ['#/explain/hot-100-style?track=jk-seven', 'explain'], ['#/listeners?reached=100', 'listeners']];
   for (const width of [390, 1400]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [hash, ready] of views) {
