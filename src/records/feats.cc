@@ -173,6 +173,12 @@ namespace {
 // The tracks sold in each hour, read once per hour however many launches look at it.
 using HourSales = std::map<int64_t, std::map<std::string, int64_t>>;
 
+// The store a methodology counts ("" for all of them).
+std::string StoreOf(const ChartMethod& m) {
+  const auto* stores = m.Get("stores", 0);
+  return stores && stores->size() == 1 ? (*stores)[0] : "";
+}
+
 // The first hour with a sale of `track` at `store`, from the day before its release to 2 days
 // after: its launch. kNotFound when it sold nothing then.
 Result<int64_t> FindLaunch(SalesData& sales, const Catalog* catalog, const std::string& store,
@@ -197,8 +203,7 @@ Result<int64_t> FindLaunch(SalesData& sales, const Catalog* catalog, const std::
 
 Result<StoreFeat> NumberOnesFrom(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
                                  const std::string& track, int64_t launch, int hours) {
-  const auto* stores = m.Get("stores", 0);
-  const std::string store = stores && stores->size() == 1 ? (*stores)[0] : "";
+  const std::string store = StoreOf(m);
   StoreFeat out;
   out.track = track;
   out.launch = launch - ((launch % 3600) + 3600) % 3600;
@@ -220,11 +225,6 @@ Result<StoreFeat> NumberOnesFrom(SalesData& sales, const Catalog* catalog, const
   return out;
 }
 
-std::string StoreOf(const ChartMethod& m) {
-  const auto* stores = m.Get("stores", 0);
-  return stores && stores->size() == 1 ? (*stores)[0] : "";
-}
-
 }  // namespace
 
 Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, const ChartMethod& m,
@@ -240,10 +240,21 @@ Result<StoreFeat> StoreNumberOnes(SalesData& sales, const Catalog* catalog, cons
 Result<std::vector<StoreFeat>> StoreLaunches(SalesData& sales, const Catalog& catalog,
                                              const ChartMethod& m, int hours, int64_t within,
                                              size_t countries) {
+  // Tracks by release date, so that the hours read stay those of the releases at hand: the
+  // cache holds the 4 days around one release date at most.
+  std::vector<std::pair<Day, const Track*>> by_date;
+  for (const Track& t : catalog.tracks()) {
+    const Release* r = catalog.ReleaseById(t.release_id);
+    if (r) by_date.emplace_back(r->date, &t);
+  }
+  std::stable_sort(by_date.begin(), by_date.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   HourSales cache;
   const std::string store = StoreOf(m);
   std::vector<StoreFeat> out;
-  for (const Track& t : catalog.tracks()) {
+  for (const auto& [date, track] : by_date) {
+    const Track& t = *track;
+    cache.erase(cache.begin(), cache.lower_bound(static_cast<int64_t>(date - 1) * 86400));
     auto launch = FindLaunch(sales, &catalog, store, t.id, &cache);
     if (!launch.ok()) {
       // A track without a release date, or unsold then, has no launch; a failed read fails all.
