@@ -423,6 +423,18 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
   ASSERT_EQ(fi_code, 200) << firsts.dump();
   EXPECT_EQ(firsts, Cli("records charts spotify-weekly:global --first 1 --top 4"));
   EXPECT_EQ(firsts["firsts"][0]["place"], 1);
+  EXPECT_EQ(firsts["firsts"][1]["place"], 1);  // The Kid LAROI and Justin Bieber, with Stay
+  EXPECT_EQ(firsts["firsts"][2]["place"], 3);
+  EXPECT_EQ(s.Get("/api/v1/records/charts?chart=spotify-weekly:global&first=201").first, 400);
+  // A step too small for the chart's totals is refused before it takes the memory.
+  EXPECT_EQ(s.Get("/api/v1/records/charts?chart=spotify-weekly:global&milestones=1000").first, 400);
+  EXPECT_EQ(RunEncore("records charts spotify-weekly:global --milestones 1 --store " + Quote(kDemo)).code, 2);
+  // Songs on the data's first edition were charted before it: their milestones say so.
+  const json carried = Cli("records charts spotify-weekly:global --milestones 1e9 --top 1000");
+  for (const json& m : carried["milestones"]) {
+    EXPECT_TRUE(m.contains("carried_in"));
+    EXPECT_EQ(m["artist"].get<std::string>().find("Market Act"), std::string::npos) << m.dump();
+  }
   auto [mi_code, ms] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&milestones=1e9&limit=3");
   ASSERT_EQ(mi_code, 200) << ms.dump();
   EXPECT_EQ(ms, Cli("records charts spotify-weekly:global --milestones 1e9 --top 3"));
@@ -433,7 +445,10 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
            {"first=1&by=peak", "--first 1 --by peak"},
            {"first=1&artist=BTS", "--first 1 --artist BTS"},
            {"where=solo", "--where solo"},
-           {"milestones=0", "--milestones 0"}}) {
+           {"milestones=0", "--milestones 0"},
+           {"first=1&credit=primary", "--first 1 --credit primary"},
+           {"milestones=1e9&credit=any", "--milestones 1e9 --credit any"},
+           {"milestones=", "--milestones ''"}}) {
     auto [refused, why] = s.Get("/api/v1/records/charts?chart=spotify-weekly:global&" + query);
     EXPECT_GE(refused, 400) << query << why.dump();
     const RunResult r = RunEncore("records charts spotify-weekly:global " + args + " --store " + Quote(kDemo));
@@ -451,7 +466,13 @@ TEST(Serve, EntityViewsAgreeWithTheCli) {
   EXPECT_EQ(ex["tracks"][0], "jk-seven");
   EXPECT_EQ(s.Get("/api/v1/charts/itunes-style/explain?track=jk-seven").first, 400);
   EXPECT_EQ(RunEncore("chart explain itunes-style --track jk-seven --store " + Quote(kDemo)).code, 2);
-  EXPECT_EQ(s.Get("/api/v1/charts/hot-100-style/explain?track=nothing-at-all").first, 404);
+  auto [unknown_code, unknown] = s.Get("/api/v1/charts/hot-100-style/explain?track=nothing-at-all");
+  EXPECT_EQ(unknown_code, 404);
+  EXPECT_NE(unknown.dump().find("no track 'nothing-at-all' in the catalog"), std::string::npos) << unknown.dump();
+  // Large figures are written out, never in scientific notation.
+  auto [big_code, big] = s.Get("/api/v1/charts/spotify-weekly/explain?track=jk-seven&date=2023-07-20");
+  ASSERT_EQ(big_code, 200) << big.dump();
+  EXPECT_EQ(big.dump().find("e+0"), std::string::npos) << big.dump();
   EXPECT_EQ(RunEncore("chart explain hot-100-style --track nothing-at-all --store " + Quote(kDemo)).code, 4);
   EXPECT_EQ(s.Get("/api/v1/charts/hot-100-style/explain?track=jk-seven&region=ZZ").first, 400);
   // A parameter given twice is refused, not settled by taking one.
@@ -552,6 +573,12 @@ TEST(Serve, LeaderboardsAgreeWithTheCliAndTheRacePlotWithTheRanks) {
   EXPECT_FALSE(lm["milestones"].empty());
   EXPECT_EQ(s.Get("/api/v1/listeners/artist/jungkook?milestones=100&from=2024-01-01").first, 400);
   EXPECT_EQ(s.Get("/api/v1/listeners?reached=lots").first, 400);
+  EXPECT_EQ(s.Get("/api/v1/listeners?reached=1.5").first, 400);  // not quietly 2
+  auto [kr_code, kr_firsts] = s.Get("/api/v1/listeners?reached=10&country=kr&limit=3");
+  ASSERT_EQ(kr_code, 200) << kr_firsts.dump();
+  EXPECT_EQ(kr_firsts["country"], "KR");
+  EXPECT_EQ(kr_firsts, Cli("listeners --reached 10 --country 'South Korea' --top 3"));
+  EXPECT_EQ(s.Get("/api/v1/records/charts?chart=spotify-weekly:global&artist=%00BTS").first, 400);
   auto [c2, fastest] = s.Get("/api/v1/records/fastest?n=1e9&limit=100&history=1");
   ASSERT_EQ(c2, 200);
   const json cf = Cli("records fastest 1e9 --top 100");

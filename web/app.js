@@ -26,6 +26,14 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// "50 of 120 songs: the CSV has them all", true of a download of up to 1,000 rows (the API's
+// largest page); past that it says how to page the rest.
+function moreNote(shown, total, what) {
+  if (total <= shown) return null;
+  return el('p', { class: 'sub', 'data-testid': 'more' }, `${num(shown)} of ${num(total)}${what ? ' ' + what : ''}: ` +
+    (total <= 1000 ? 'the CSV has them all.' : 'the CSV has the first 1,000; the API pages the rest (offset=).'));
+}
+
 function num(v) { return v === null || v === undefined ? '' : fmt.format(v); }
 function short(n) {
   if (n >= 1e9) return (n / 1e9).toFixed(n % 1e9 ? 2 : 0).replace(/\.?0+$/, '') + 'B';
@@ -737,6 +745,16 @@ async function most(params) {
 async function chartRecords(params) {
   const kinds = ['weeks-at-1', 'consecutive-at-1', 'weeks', 'debut', 'peak', 'climb', 'climb-to-1',
                  'simultaneous', 'number-ones'];
+  if (!params.chart) {  // which chart: the kept ones
+    const c = await api('/charts');
+    show('Chart records', el('h1', {}, 'Chart records'),
+      c.kept.length ? [el('p', { class: 'sub' }, 'Choose a kept chart:'),
+        el('ul', { 'data-testid': 'chart-picker' }, c.kept.map(k => el('li', {},
+          el('a', { href: '#/records/charts' + qs({ chart: k.chart }) }, k.chart), ` (${num(k.editions)} editions)`)))]
+        : el('p', { class: 'sub', 'data-testid': 'empty' }, 'No chart is kept: encore chart import keeps published charts, chart compile the compiled ones.'));
+    done('chart-records');
+    return;
+  }
   const mode = params.first ? 'first' : params.milestones ? 'milestones' : 'record';
   const path = '/records/charts' + qs(mode === 'first' ? { chart: params.chart, first: params.first, where: params.where, limit: 50 }
     : mode === 'milestones' ? { chart: params.chart, milestones: params.milestones, limit: 50 }
@@ -779,7 +797,7 @@ async function chartRecords(params) {
     done('chart-records');
     return;
   }
-  const more = (rows, what) => b.next_offset ? el('p', { class: 'sub' }, `${rows.length} of ${num(b.total)} ${what}: the CSV has them all.`) : null;
+  const more = (rows, what) => moreNote(rows.length, b.total, what);
   let body;
   if (mode === 'first') {
     body = [b.firsts.length ? el('table', { 'data-testid': 'standings' },
@@ -796,10 +814,13 @@ async function chartRecords(params) {
       el('thead', {}, el('tr', {}, el('th', {}, 'Date'), el('th', {}, 'Song'), el('th', { class: 'num' }, 'Milestone'),
         el('th', { class: 'num' }, 'Week'), el('th', { class: 'num' }, 'Running total'))),
       el('tbody', {}, b.milestones.map(x => el('tr', { 'data-testid': 'standing' },
-        el('td', {}, x.date), el('td', { class: 'title' }, [x.title, el('div', { class: 'artist' }, x.artist)]),
+        el('td', { title: x.carried_in ? 'on the chart before the data starts: reached on or before this date' : null },
+           (x.carried_in ? '≤ ' : '') + x.date),
+        el('td', { class: 'title' }, [x.title, el('div', { class: 'artist' }, x.artist)]),
         el('td', { class: 'num' }, num(x.threshold)), el('td', { class: 'num' }, num(x.weeks)),
         el('td', { class: 'num' }, num(x.total))))))
       : el('p', { class: 'sub', 'data-testid': 'empty' }, `No song's running points reached ${num(b.step)}: try a smaller step.`),
+      b.milestones.some(x => x.carried_in) ? el('p', { class: 'sub' }, '≤: the song was on the chart before the data starts; its total is at least this, reached on or before the date.') : null,
       more(b.milestones, 'milestones'), exportLinks(path.replace('limit=50', 'limit=1000'), 'milestones', 'chart-milestones')];
   } else {
     const rows = b.songs || b.artists;
@@ -903,7 +924,7 @@ async function storeLaunch(params) {
           el('td', {}, x.launch), el('td', { class: 'num' }, num(x.countries_within)),
           el('td', { class: 'num' }, hrs(x.seconds_to_countries))))))
         : el('p', { class: 'sub', 'data-testid': 'empty' }, 'No catalog track with store sales around its release topped a country: ingest sales (encore ingest sales.csv) and a catalog with release dates.'),
-      l.next_offset ? el('p', { class: 'sub' }, `${l.launches.length} of ${num(l.total)}: the CSV has them all.`) : null,
+      moreNote(l.launches.length, l.total, 'launches'),
       exportLinks(path.replace('limit=50', 'limit=1000'), 'launches', 'store-launches'));
     done('store');
     return;

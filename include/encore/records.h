@@ -649,16 +649,26 @@ Result<std::vector<ChartFirst>> ChartFirsts(ChartHistory& history, const std::st
 
 // Milestones of chart points or album units: the running total of an entry's metric (points,
 // units or streams as the chart kept them) over a chart's editions, and the edition on which it
-// reached each multiple of `step`, with the weeks since the song's debut on the chart.
+// reached each multiple of `step`, with the weeks since the song's debut on the chart. A song on
+// the data's first edition was charted before it: its totals are at least the ones given, and
+// its milestones are reached on or before their dates (`carried_in`). With a catalog, songs of
+// unranked acts (doc/catalog.md) are left out. kInvalidArgument when the step would give more than
+// kMaxChartMilestones (a step too small for the chart's totals).
+inline constexpr size_t kMaxChartMilestones = 100000;
 struct MetricMilestone {
   std::string title, artist;
   int64_t threshold = 0;
   Day date = 0;
   int weeks = 0;  // editions since its first (its first edition: 1)
   int64_t total = 0;
+  bool carried_in = false;  // on the chart before the data: reached on or before `date`
 };
 Result<std::vector<MetricMilestone>> ChartMetricMilestones(ChartHistory& history,
-                                                           const std::string& chart, int64_t step);
+                                                           const std::string& chart, int64_t step,
+                                                           const Catalog* catalog = nullptr);
+// Whether a credit as a chart prints it names only unranked acts as its primary artists
+// (doc/catalog.md, "Unranked acts": charted, but in no record).
+bool UnrankedCredit(const Catalog& catalog, const std::string& credit);
 
 }  // namespace encore
 

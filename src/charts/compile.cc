@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -34,9 +35,17 @@ int ChartDateOffset(const ChartMethod& m, Day date) {
 
 bool Weekly(const ChartMethod& m, Day date) { return m.Word("period", date, "day") == "week"; }
 
+// A weight or points in an explanation line: whole numbers with thousands separators
+// (89,748,171), fractions to at most 6 significant digits (0.333333, 23.3333), never in
+// scientific notation.
 std::string Num(double v) {
-  char buf[32];
+  if (std::fabs(v) >= 1e6 || v == std::floor(v)) {
+    const auto whole = static_cast<int64_t>(std::llround(v));
+    return (whole < 0 ? "-" : "") + Thousands(whole < 0 ? -whole : whole);
+  }
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (std::strchr(buf, 'e')) std::snprintf(buf, sizeof buf, "%.10f", v);  // below 1e-4
   return buf;
 }
 

@@ -709,10 +709,10 @@ void AddChartFeats(CLI::App* parent, Action* action) {
                              "climb-to-1", "simultaneous", "number-ones"}))
       ->capture_default_str();
   cmd->add_option("--artist", a->artist, "Only this artist's songs (or artist record)");
-  cmd->add_option("--credit", a->c.credit,
-                  "Credits that count for an artist: any, primary (lead), featured")
-      ->check(CLI::IsMember({"any", "primary", "featured"}))
-      ->capture_default_str();
+  auto* credit_opt = cmd->add_option("--credit", a->c.credit,
+                                     "Credits that count for an artist: any, primary (lead), featured")
+                         ->check(CLI::IsMember({"any", "primary", "featured"}))
+                         ->capture_default_str();
   auto* first_opt =
       cmd->add_option("--first", a->first,
                       "Instead: the first acts matching --where to reach this position (1: to top "
@@ -722,27 +722,32 @@ void AddChartFeats(CLI::App* parent, Action* action) {
   auto* top_opt = cmd->add_option("--top", a->top, "Places shown (with --milestones: all unless given)")
                       ->capture_default_str()
                       ->check(CLI::Range(1, 1000000000));
-  cmd->add_option("--milestones", a->milestones,
-                  "Instead: when songs' running chart points (or units) reached each multiple of "
-                  "this (1e6)");
+  auto* milestones_opt = cmd->add_option(
+      "--milestones", a->milestones,
+      "Instead: when songs' running chart points (or units) reached each multiple of this (1e6)");
   cmd->add_option("--store", a->c.store, "Store directory");
   AddViewFormat(cmd, &a->c.format);
   auto* by_opt = cmd->get_option("--by");
   cmd->callback([=] {
     *action = [=]() -> Status {
-      if (first_opt->count() && (by_opt->count() || !a->milestones.empty()))
+      if (first_opt->count() && (by_opt->count() || milestones_opt->count()))
         return Status::InvalidArgument("--first answers on its own: not with --by or --milestones");
-      if ((first_opt->count() || !a->milestones.empty()) && !a->artist.empty())
+      if (milestones_opt->count() && by_opt->count())
+        return Status::InvalidArgument("--milestones answers on its own: not with --by");
+      if ((first_opt->count() || milestones_opt->count()) && (!a->artist.empty() || credit_opt->count()))
         return Status::InvalidArgument(
-            "--artist filters a record board (--by): --first takes --where, --milestones no filter");
+            "--artist and --credit filter a record board (--by): --first takes --where; --milestones, no filter");
       if (!first_opt->count() && !a->c.where.empty())
         return Status::InvalidArgument("--where filters --first's acts: a record board (--by) takes --artist");
       ENCORE_ASSIGN_OR_RETURN(auto history, OpenChartHistory(DefaultStoreDir(a->c.store), false));
-      if (!a->milestones.empty()) {
+      const std::string dir = DefaultStoreDir(a->c.store);
+      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
+      if (milestones_opt->count()) {
         ENCORE_ASSIGN_OR_RETURN(int64_t step, CountArg("--milestones", a->milestones));
-        ENCORE_ASSIGN_OR_RETURN(auto ms, ChartMetricMilestones(*history, a->chart, step));
-        // Every milestone unless --top limits them.
-        const size_t limit = top_opt->count() ? a->top : ms.size();
+        ENCORE_ASSIGN_OR_RETURN(auto ms, ChartMetricMilestones(*history, a->chart, step,
+                                                               catalog.artists().empty() ? nullptr : &catalog));
+        // 50 unless --top says otherwise, as the API's limit.
+        const size_t limit = top_opt->count() ? a->top : 50;
         const json view = views::ChartMilestonesJson(a->chart, step, ms, 0, limit);
         if (a->c.format == "json") {
           std::cout << view.dump(2) << "\n";
@@ -751,16 +756,17 @@ void AddChartFeats(CLI::App* parent, Action* action) {
         std::printf("%s\n", view["title"].get<std::string>().c_str());
         if (ms.empty()) std::printf("   (none: no song's running total reached %s)\n", Thousands(step).c_str());
         for (const json& m : view["milestones"]) {
-          std::printf("   %-10s %-52.52s %14s  week %d\n", m["date"].get<std::string>().c_str(),
+          std::printf("   %s%-10s %-52.52s %14s  week %d\n", m["carried_in"].get<bool>() ? "<=" : "  ",
+                      m["date"].get<std::string>().c_str(),
                       Printable(m["artist"].get<std::string>() + " - " + m["title"].get<std::string>()).c_str(),
                       Thousands(m["threshold"].get<int64_t>()).c_str(), m["weeks"].get<int>());
         }
         if (ms.size() > limit)
           std::printf("(%zu of %zu: --top %zu shows them all)\n", limit, ms.size(), ms.size());
+        if (std::any_of(ms.begin(), ms.end(), [](const MetricMilestone& x) { return x.carried_in; }))
+          std::printf("<= on the chart before the data starts: reached on or before that date\n");
         return Status::Ok();
       }
-      const std::string dir = DefaultStoreDir(a->c.store);
-      ENCORE_ASSIGN_OR_RETURN(const Catalog catalog, LoadStoredCatalog(dir));
       if (a->first > 0) {
         ENCORE_ASSIGN_OR_RETURN(const Filter filter, Filter::Parse(a->c.where));
         ENCORE_RETURN_IF_ERROR(filter.RefusePeriod("the chart's firsts", "they count no period"));
@@ -985,7 +991,8 @@ void AddStoreTops(CLI::App* parent, Action* action) {
       StoreTopsOptions o;
       o.store = a->store_name;
       o.kind = a->kind;
-      o.ids = a->ids;
+      for (const std::string& id : a->ids)
+        if (!Trim(id).empty()) o.ids.emplace_back(Trim(id));
       const auto within = ParseHours(a->within);
       if (!within) return Status::InvalidArgument("--within must be a time: 2.5h, 90m, 2h30m");
       o.within = *within;
@@ -1073,7 +1080,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
   cmd->add_option("--to", a->to, "NAME's series to this day (default: the last day with listeners)");
   cmd->add_option("--country", a->country, "Only streams in this country (ISO code; default: worldwide)");
   cmd->add_option("--where", a->where, "The board's entities by attribute: \"solo and tag = k-pop\"");
-  cmd->add_option("--top", a->top, "Places on the board")->capture_default_str()->check(
+  auto* top_opt = cmd->add_option("--top", a->top, "Places on the board")->capture_default_str()->check(
       CLI::Range(size_t{1}, size_t{100'000'000}));
   cmd->add_option("--milestones", a->milestones,
                   "With NAME: the first day its listeners reached each multiple of this (1e6, 10M)");
@@ -1156,6 +1163,7 @@ void AddListenersCommand(CLI::App& app, Action* action) {
           ENCORE_ASSIGN_OR_RETURN(to, ParseDateFlag("--to", a->to));
         }
         if (!a->from.empty()) return Status::InvalidArgument("--milestones counts from the first day with listeners: no --from");
+        if (top_opt->count()) return Status::InvalidArgument("--top sizes a board: NAME's milestones are all given");
         ENCORE_ASSIGN_OR_RETURN(const json view, views::ListenerMilestonesJson(store, u, e, *window, filter,
                                                                                country_name, service_name, step, to));
         if (a->c.format != "table") return print_view(view);
@@ -1180,7 +1188,9 @@ void AddListenersCommand(CLI::App& app, Action* action) {
                                 views::ListenerFirstsJson(store, u, kind, *window, filter, country_name,
                                                           service_name, where, n, day, 0, a->top));
         if (a->c.format != "table") return print_view(view);
-        std::printf("%s, %s (to %s)\n", view["title"].get<std::string>().c_str(), where_text.c_str(),
+        std::printf("%s%s (to %s)\n", view["title"].get<std::string>().c_str(),
+                    filter.country ? (filter.service ? (", " + service).c_str() : "")
+                                   : (", " + where_text).c_str(),
                     FormatDate(day).c_str());
         for (const json& x : view["standings"]) {
           std::printf("%5zu  %s  %s\n", x["rank"].get<size_t>(), x["date"].get<std::string>().c_str(),

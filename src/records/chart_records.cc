@@ -89,18 +89,17 @@ void Rank(std::vector<ChartRecordPlace>* places) {
 // Leaves out the places of unranked acts (doc/catalog.md, "Unranked acts": charted, but no
 // records): a song whose primary artists, as the chart credits them, are all the catalog's
 // unranked artists; an artist place of one.
+bool UnrankedName(const Catalog& cat, const std::string& name) {
+  const auto found = cat.FindArtists(name);
+  return !found.empty() &&
+         std::all_of(found.begin(), found.end(), [](const Artist* a) { return a->unranked(); });
+}
+
 void DropUnranked(const Catalog* cat, std::vector<ChartRecordPlace>* places) {
   if (!cat) return;
-  const auto known = cat->KnownNames();
-  auto unranked_name = [&](const std::string& name) {
-    const auto found = cat->FindArtists(name);
-    return !found.empty() && std::all_of(found.begin(), found.end(),
-                                         [](const Artist* a) { return a->unranked(); });
-  };
   std::erase_if(*places, [&](const ChartRecordPlace& p) {
-    if (p.song.rfind("artist:", 0) == 0) return unranked_name(p.artist);
-    const auto names = SplitCredit(p.artist, known).primary;
-    return !names.empty() && std::all_of(names.begin(), names.end(), unranked_name);
+    if (p.song.rfind("artist:", 0) == 0) return UnrankedName(*cat, p.artist);
+    return UnrankedCredit(*cat, p.artist);
   });
 }
 
@@ -117,6 +116,13 @@ std::vector<ChartRecordPlace> RankArtists(std::vector<ChartRecordPlace> out, con
 }
 
 }  // namespace
+
+bool UnrankedCredit(const Catalog& catalog, const std::string& credit) {
+  const auto names = SplitCredit(credit, catalog.KnownNames()).primary;
+  return !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
+    return UnrankedName(catalog, n);
+  });
+}
 
 std::optional<ChartRecordKind> ParseChartRecordKind(std::string_view name) {
   static const std::pair<const char*, ChartRecordKind> kKinds[] = {
@@ -352,6 +358,13 @@ Result<std::vector<ChartFirst>> ChartFirsts(ChartHistory& history, const std::st
   ENCORE_ASSIGN_OR_RETURN(auto stored, history.Editions(chart));
   if (stored.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
   const auto editions = RepairEditions(LinkIdentities(std::move(stored)), nullptr);
+  int places = 0;
+  for (const ChartEdition& ed : editions)
+    for (const ChartEntry& e : ed.entries) places = std::max(places, e.position);
+  if (position > places) {
+    return Status::InvalidArgument(chart + " has " + std::to_string(places) + " places: No. " +
+                                   std::to_string(position) + " is beyond it");
+  }
   std::vector<ChartFirst> out;
   std::unordered_set<const Artist*> seen;
   const auto known = cat->KnownNames();

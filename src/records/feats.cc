@@ -38,12 +38,18 @@ std::optional<int64_t> ParseCount(std::string_view s) {
   }
   if (scale != 1) t.pop_back();
   if (auto i = ParseInt64(t); i && scale == 1) return *i >= 0 ? i : std::nullopt;
+  // Decimal digits, a point and an exponent only: strtod would also take hex (0x10), inf and nan.
+  if (t.empty() || !std::all_of(t.begin(), t.end(), [](char c) {
+        return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+      }))
+    return std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
-  if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v < 0) return std::nullopt;
-  const double n = std::round(v * scale);
-  if (n > 9e18) return std::nullopt;
-  return static_cast<int64_t>(n);
+  if (end != t.c_str() + t.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  const double n = v * scale, whole = std::round(n);
+  // A count is whole: 1.4B is (within the product's rounding), 1.5 is not (it was taken as 2).
+  if (whole > 9e18 || std::fabs(n - whole) > 1e-9 * std::max(1.0, n)) return std::nullopt;
+  return static_cast<int64_t>(whole);
 }
 
 namespace {
@@ -304,7 +310,8 @@ Result<std::vector<ChartFeat>> ChartFeats(ChartHistory& history, const std::stri
 }
 
 Result<std::vector<MetricMilestone>> ChartMetricMilestones(ChartHistory& history,
-                                                           const std::string& chart, int64_t step) {
+                                                           const std::string& chart, int64_t step,
+                                                           const Catalog* catalog) {
   if (step <= 0) return Status::InvalidArgument("the step must be positive");
   ENCORE_ASSIGN_OR_RETURN(auto editions, history.Editions(chart));
   if (editions.empty()) return Status::NotFound("no editions of chart '" + chart + "'");
@@ -312,20 +319,36 @@ Result<std::vector<MetricMilestone>> ChartMetricMilestones(ChartHistory& history
   struct Running {
     int64_t total = 0;
     int weeks = 0;
+    bool carried_in = false, unranked = false;
   };
   std::map<std::string, Running> by_song;
   std::vector<MetricMilestone> out;
   bool any_metric = false;
-  for (const ChartEdition& ed : editions) {
+  int64_t largest = 0;
+  for (size_t i = 0; i < editions.size(); ++i) {
+    const ChartEdition& ed = editions[i];
     for (const ChartEntry& e : ed.entries) {
-      Running& r = by_song[e.song];
+      auto [it, fresh] = by_song.try_emplace(e.song);
+      Running& r = it->second;
+      if (fresh) {
+        r.carried_in = i == 0;
+        r.unranked = catalog && UnrankedCredit(*catalog, e.artist);
+      }
       ++r.weeks;
       if (!e.metric) continue;
       any_metric = true;
       const int64_t before = r.total;
       r.total += *e.metric;
+      largest = std::max(largest, r.total);
+      if (r.unranked) continue;
       for (int64_t t = (before / step + 1) * step; t <= r.total; t += step) {
-        out.push_back({e.title, e.artist, t, ed.date, r.weeks, r.total});
+        if (out.size() == kMaxChartMilestones) {
+          return Status::InvalidArgument(
+              "a step of " + Thousands(step) + " gives more than " + Thousands(kMaxChartMilestones) +
+              " milestones on " + chart + " (running totals reach " + Thousands(largest) +
+              " by " + FormatDate(ed.date) + "): give a larger step");
+        }
+        out.push_back({e.title, e.artist, t, ed.date, r.weeks, r.total, r.carried_in});
       }
     }
   }

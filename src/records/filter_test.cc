@@ -68,6 +68,15 @@ TEST(Records, CountsAndWords) {
   EXPECT_FALSE(ParseCount("-5"));
   EXPECT_FALSE(ParseCount("ten"));
   EXPECT_FALSE(ParseCount("1e30"));
+  // Whole decimal counts only: no hex, no fraction quietly rounded.
+  EXPECT_FALSE(ParseCount("0x10"));
+  EXPECT_FALSE(ParseCount("0x1p4"));
+  EXPECT_FALSE(ParseCount("1.5"));
+  EXPECT_FALSE(ParseCount("2.5e0"));
+  EXPECT_FALSE(ParseCount("inf"));
+  EXPECT_EQ(ParseCount("1.1B"), 1'100'000'000);
+  EXPECT_EQ(ParseCount("2.5K"), 2'500);
+  EXPECT_EQ(ParseCount("3.11e9"), 3'110'000'000);
   EXPECT_EQ(ShortNumber(1'400'000'000), "1.4 billion");
   EXPECT_EQ(ShortNumber(1'000'000'000), "1 billion");
   EXPECT_EQ(ShortNumber(300'000'000), "300 million");

@@ -60,6 +60,22 @@ std::vector<std::string> SongKeysOf(const Catalog* catalog, const std::string& q
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
   const size_t dash = query.find(" - ");
+  if (dash == std::string::npos && catalog) {
+    // A title (or a track id or ISRC) alone: the catalog's song of that name, when one song has
+    // it, as "Artist - Title".
+    const std::string want = NormalizeName(ParseTitle(query).base);
+    std::set<std::string> songs;
+    const Track* hit = nullptr;
+    for (const Track& t : catalog->tracks()) {
+      if (t.id == query || (!t.isrc.empty() && t.isrc == query) ||
+          NormalizeName(ParseTitle(t.title).base) == want) {
+        songs.insert(catalog->SongKeyOf(t));
+        if (!hit) hit = &t;
+      }
+    }
+    if (songs.size() == 1 && !hit->primary.empty())
+      return SongKeysOf(catalog, catalog->NamesOf(hit->primary, " & ") + " - " + hit->title);
+  }
   if (catalog && !catalog->tracks().empty()) {
     const Resolution r = Resolve(*catalog, query);
     if (r.match || !r.versions.empty()) {

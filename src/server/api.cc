@@ -499,8 +499,10 @@ Result<ApiReply> ChartRecordsReply(const Snapshot& s, const Params& p) {
   const bool first = p.Get("first").has_value(), milestones = p.Get("milestones").has_value();
   if (first + milestones + p.Get("by").has_value() > 1)
     return Status::InvalidArgument("give one of by=, first= and milestones=");
-  if ((first || milestones) && (p.Get("artist") || p.Get("credit")))
-    return Status::InvalidArgument("artist= and credit= filter a record board (by=): first= takes where=");
+  if ((first || milestones) && (p.Get("artist") || p.Get("credit"))) {
+    return Status::InvalidArgument(std::string("artist= and credit= filter a record board (by=): ") +
+                                   (first ? "first= takes where=" : "milestones= takes no filter"));
+  }
   if (!first && p.Get("where"))
     return Status::InvalidArgument("where= filters first='s acts: a record board (by=) takes artist=");
   if (milestones) {
@@ -508,7 +510,7 @@ Result<ApiReply> ChartRecordsReply(const Snapshot& s, const Params& p) {
     ENCORE_ASSIGN_OR_RETURN(const int64_t step, p.Count("milestones", ""));
     if (!s.history) return Status::NotFound("the store keeps no charts (encore chart import)");
     std::lock_guard<std::mutex> lock(s.sqlite_mu);
-    ENCORE_ASSIGN_OR_RETURN(const auto ms, ChartMetricMilestones(*s.history, chart, step));
+    ENCORE_ASSIGN_OR_RETURN(const auto ms, ChartMetricMilestones(*s.history, chart, step, s.catalog_or_null()));
     ApiReply r;
     r.body = views::ChartMilestonesJson(chart, step, ms, page.offset, page.limit);
     return r;
@@ -643,7 +645,8 @@ Result<ApiReply> StoreTopsReply(const Snapshot& s, const Params& p) {
   const std::string ids = p.Str("ids");  // comma-separated
   for (size_t at = 0; at <= ids.size();) {
     const size_t comma = std::min(ids.find(',', at), ids.size());
-    if (comma > at) o.ids.push_back(ids.substr(at, comma - at));
+    const std::string id(Trim(std::string_view(ids).substr(at, comma - at)));
+    if (!id.empty()) o.ids.push_back(id);
     at = comma + 1;
   }
   if (!s.feeds) return Status::NotFound("the store has no feed snapshots (encore chart import FEEDS)");
@@ -690,6 +693,8 @@ Result<ListenerParams> GetListenerParams(const Snapshot& s, const Params& p) {
   lp.country = p.Str("country");
   lp.service = p.Str("service");
   ENCORE_ASSIGN_OR_RETURN(lp.filter, MakeListenerFilter(*s.store, lp.country, lp.service));
+  // The country as the CLI names it ("kr", "South Korea": KR).
+  lp.country = lp.filter.country ? CountryName(*lp.filter.country) : "";
   return lp;
 }
 
@@ -1076,12 +1081,17 @@ Result<ApiReply> HandleReadJson(const Snapshot& s, const ApiRequest& r) {
 // format=json (the default) or format=csv (the answer's table; `table` names which), for every
 // read endpoint.
 Result<ApiReply> HandleRead(const Snapshot& s, const ApiRequest& r) {
-  // A parameter given twice is a mistake to name, not one to settle by taking either.
+  // A parameter given twice is a mistake to name, not one to settle by taking either; a control
+  // character (a NUL, a newline) is in no name, date or filter.
   for (auto it = r.params.begin(); it != r.params.end(); it = r.params.upper_bound(it->first)) {
     if (r.params.count(it->first) > 1) {
       return Status::InvalidArgument("parameter '" + Printable(it->first) +
                                      "' is given more than once: give it once");
     }
+  }
+  for (const auto& [k, v] : r.params) {
+    if (std::any_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+      return Status::InvalidArgument("parameter '" + Printable(k) + "' holds a control character");
   }
   auto f = r.params.find("format");
   if (f == r.params.end()) return HandleReadJson(s, r);

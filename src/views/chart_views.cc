@@ -3,6 +3,7 @@
 #include <set>
 
 #include "catalog/names.h"
+#include "common/strings.h"
 #include "encore/keys.h"
 #include "encore/query.h"
 #include "views/views.h"
@@ -378,8 +379,9 @@ Result<json> ChartExplainJson(const CountStore& store, const Catalog* catalog, S
   // and primary artists, which an entry counted from sales alone, without store tracks, is known by.
   std::set<std::string> ids = {track};
   std::vector<std::pair<std::string, std::string>> songs;  // (base title, primary artists)
+  const std::vector<const Track*> found = catalog ? FindTracks(*catalog, track) : std::vector<const Track*>{};
   if (catalog) {
-    for (const Track* t : FindTracks(*catalog, track)) {
+    for (const Track* t : found) {
       ids.insert(t->id);
       if (!t->isrc.empty()) ids.insert(t->isrc);
       songs.emplace_back(NormalizeName(ParseTitle(t->title).base),
@@ -412,11 +414,17 @@ Result<json> ChartExplainJson(const CountStore& store, const Catalog* catalog, S
     };
     if (j > 0) neighbour(j - 1, "above");
     if (j + 1 < c.edition.entries.size()) neighbour(j + 1, "below");
+    // The track's id: the catalog track counted (or the one the name means), else the store's.
+    std::string id = b.tracks.empty() ? track : b.tracks[0];
+    if (!found.empty()) id = found[0]->id;
+    for (const Track* t : found)
+      if (std::find(b.tracks.begin(), b.tracks.end(), t->id) != b.tracks.end()) id = t->id;
     return json{{"chart", m.name},
                 {"region", region},
                 {"date", FormatDate(date)},
                 {"period", {FormatDate(c.from), FormatDate(c.to)}},
-                {"track", track},
+                {"track", id},
+                {"asked", track},
                 {"position", e.position},
                 {"title", e.title},
                 {"artist", e.artist},
@@ -433,6 +441,14 @@ Result<json> ChartExplainJson(const CountStore& store, const Catalog* catalog, S
                 {"neighbours", std::move(neighbours)},
                 {"ties", "more points first; on equal points more premium streams, then the identity"},
                 {"notes", c.notes}};
+  }
+  if (catalog && found.empty()) {
+    // A name the catalog does not know (a typo, an artist): say so, with the titles near it.
+    std::vector<std::string> titles;
+    for (const Track& t : catalog->tracks()) titles.push_back(t.title);
+    return Status::NotFound("no track '" + track + "' in the catalog, and no entry of " + m.name +
+                            " " + region + " dated " + FormatDate(date) + " by that name or id" +
+                            DidYouMean(track, titles));
   }
   ENCORE_ASSIGN_OR_RETURN(const RegionEnd end, EndOfRegion(m, store, region));
   return Status::NotFound("'" + track + "' has no streams counted for " + m.name + " " + region +

@@ -1,6 +1,7 @@
 // The records views: a news item, a leaderboard place, milestones, a forecast (views/views.h).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "common/strings.h"
 #include "records/news.h"
@@ -335,8 +336,11 @@ json ChartRecordsJson(const std::string& chart, const std::string& by, const std
 json ChartFirstsJson(const std::string& chart, int position, const std::string& where,
                      const std::vector<ChartFirst>& firsts, size_t offset, size_t limit) {
   json rows = json::array();
+  size_t place = 0;
   for (size_t i = 0; i < firsts.size(); ++i) {
-    rows.push_back({{"place", i + 1},
+    // Acts that got there on the same edition (co-leads of one song) share their place.
+    if (i == 0 || firsts[i].date != firsts[i - 1].date) place = i + 1;
+    rows.push_back({{"place", place},
                     {"artist", firsts[i].artist},
                     {"title", firsts[i].title},
                     {"credit", firsts[i].credit},
@@ -362,7 +366,8 @@ json ChartMilestonesJson(const std::string& chart, int64_t step,
                     {"title", m.title},
                     {"threshold", m.threshold},
                     {"weeks", m.weeks},
-                    {"total", m.total}});
+                    {"total", m.total},
+                    {"carried_in", m.carried_in}});
   }
   json out = {{"chart", chart},
               {"step", step},
@@ -442,7 +447,7 @@ json StoreTopsJson(const StoreTopsResult& r, const StoreTopsOptions& o) {
               {"within", t.after <= r.within},
               {"tied", tied(i)},
               {"time_from", t.taken_from},
-              {"file", t.path},
+              {"file", std::filesystem::path(t.path).filename().string()},  // not the machine's paths
               {"as_printed", t.artist + " - " + t.title},
               {"id", t.id}};
     if (t.before) {

@@ -181,8 +181,9 @@ json ChartRecordsJson(const std::string& chart, const std::string& by, const std
 
 // The first acts matching a filter to reach a position on a chart (`encore records charts CHART
 // --first N`, GET /api/v1/records/charts?first=N): {chart, position, where, title, firsts: [{place
-// (the order of arrival), artist (the catalog artist), title, credit (the entry as printed), date,
-// position}], total, offset, limit, next_offset}. Rule: doc/charts.md, "Chart records".
+// (the order of arrival; acts of one edition share it), artist (the catalog artist), title,
+// credit (the entry as printed), date, position}], total, offset, limit, next_offset}. Rule:
+// doc/charts.md, "Chart records". kInvalidArgument (in ChartFirsts) past the chart's places.
 json ChartFirstsJson(const std::string& chart, int position, const std::string& where,
                      const std::vector<ChartFirst>& firsts, size_t offset, size_t limit);
 
@@ -215,7 +216,7 @@ json StoreLaunchesJson(const RecordsUniverse& u, const Catalog& catalog, const s
 // song_keys, ids, names (as the feeds print it), start, start_from (how the start was told),
 // within_seconds, countries_within, countries_at_no1, countries_seen, snapshots_seen,
 // countries_not_seen, tops: [{country, snapshot, after_seconds, within, tied (another country
-// at the same time), time_from, file, as_printed, id, before: {snapshot, position (null: not
+// at the same time), time_from, file (its name), as_printed, id, before: {snapshot, position (null: not
 // listed), no1} | null}]}. Rule: doc/records.md, "Store feed snapshots".
 json StoreTopsJson(const StoreTopsResult& r, const StoreTopsOptions& o);
 
@@ -316,7 +317,8 @@ Result<json> CompiledChartJson(const CountStore& store, const Catalog* catalog, 
 // /api/v1/charts/NAME/explain?track=T): `date` and `region` as CompiledChartJson takes them (no
 // date: the latest edition, or the latest with streams in the region). The chart is compiled
 // whole (every entry with streams, not only the chart's size), so a track outside the top is
-// explained too. {chart, region, date, period: [from, to], track (as asked), position, title,
+// explained too. {chart, region, date, period: [from, to], track (the catalog track's id, else the
+// store's), asked (the name given), position, title,
 // artist, size, in_top, value_name ("points" or "units"), points, stream_points, premium, free,
 // unknown, tracks (the store tracks combined), components: [{line}] (each component with its
 // weight, doc/charts.md), neighbours: [{relation: "above"|"below", position, title, artist,

@@ -232,7 +232,7 @@ test('explain: a compiled chart\'s points link to their components', async () =>
   assert.equal(await page.locator('[data-testid=components] tr').count(), x.components.length);
   assert.ok(x.components.length > 0);
   await open('#/explain/hot-100-style?track=no-such-song', 'explain');
-  assert.ok((await page.locator('[data-testid=error]').textContent()).includes('no streams counted'));
+  assert.ok((await page.locator('[data-testid=error]').textContent()).includes("no track 'no-such-song' in the catalog"));
   await shot('explain');
 });
 
