@@ -26,6 +26,27 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// A form whose submit opens `base` with its fields as the query.
+function submitsTo(f, base) {
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = base + qs(Object.fromEntries(new FormData(f)));
+  });
+  return f;
+}
+
+// The API's answer, or null after showing its error under the page's heading and form (which
+// stay, so that a bad value can be corrected); `ready` marks the page done either way.
+async function apiOrError(path, title, ready, ...above) {
+  try {
+    return await api(path);
+  } catch (e) {
+    show(title, el('h1', {}, title), above, el('div', { class: 'error', 'data-testid': 'error' }, e.message));
+    done(ready);
+    return null;
+  }
+}
+
 // "50 of 120 songs: the CSV has them all", true of a download of up to 1,000 rows (the API's
 // largest page); past that it says how to page the rest.
 function moreNote(shown, total, what) {
@@ -730,10 +751,7 @@ async function most(params) {
     el('label', {}, 'where'), el('input', { name: 'where', value: params.where || '', size: 28,
                                             placeholder: 'year = 2024 and country = KR' }),
     el('button', { type: 'submit' }, 'Show'));
-  f.addEventListener('submit', ev => {
-    ev.preventDefault();
-    location.hash = '#/records/most' + qs(Object.fromEntries(new FormData(f)));
-  });
+  submitsTo(f, '#/records/most');
   show(b.title, el('h1', {}, 'Most streamed'), f, el('h2', { 'data-testid': 'board-title' }, b.title),
     standingsTable(b.standings, 'streams', 'Streams'), exportLinks(path, 'standings', 'most'));
   done('most');
@@ -788,15 +806,8 @@ async function chartRecords(params) {
   };
   f.addEventListener('submit', ev => { ev.preventDefault(); go(); });
   f.querySelector('#cr-mode').addEventListener('change', go);
-  let b;
-  try {
-    b = await api(path);
-  } catch (e) {
-    show('Chart records', el('h1', {}, 'Chart records'), f,
-         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
-    done('chart-records');
-    return;
-  }
+  const b = await apiOrError(path, 'Chart records', 'chart-records', f);
+  if (!b) return;
   const more = (rows, what) => moreNote(rows.length, b.total, what);
   let body;
   if (mode === 'first') {
@@ -852,19 +863,9 @@ async function storeTops(params) {
       ['itunes', 'apple-music'].map(v => el('option', { value: v, selected: storeName === v ? '' : null }, v))),
     el('label', { for: 'st-within' }, 'within'), el('input', { id: 'st-within', name: 'within', value: within, size: 5 }),
     el('button', { type: 'submit' }, 'Show'));
-  f.addEventListener('submit', ev => {
-    ev.preventDefault();
-    location.hash = '#/records/store-tops' + qs(Object.fromEntries(new FormData(f)));
-  });
-  let t;
-  try {
-    t = await api(path);
-  } catch (e) {
-    show('Store feeds', el('h1', {}, 'No. 1 in the stores\' feeds'), f,
-         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
-    done('store-tops');
-    return;
-  }
+  submitsTo(f, '#/records/store-tops');
+  const t = await apiOrError(path, 'No. 1 in the stores\' feeds', 'store-tops', f);
+  if (!t) return;
   const hm = s => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
   show(t.song, el('h1', {}, 'No. 1 in the stores\' feeds'), f,
     el('h2', { 'data-testid': 'board-title' }, `${t.song} on ${t.store} ${t.kind}, from ${t.start}`),
@@ -899,19 +900,9 @@ async function storeLaunch(params) {
     el('label', { for: 'sl-within' }, 'within hours'), el('input', { id: 'sl-within', name: 'within', value: within, size: 4 }),
     el('label', { for: 'sl-countries' }, 'countries'), el('input', { id: 'sl-countries', name: 'countries', value: countries, size: 4 }),
     el('button', { type: 'submit' }, 'Show'));
-  f.addEventListener('submit', ev => {
-    ev.preventDefault();
-    location.hash = '#/records/store' + qs(Object.fromEntries(new FormData(f)));
-  });
-  let l;
-  try {
-    l = await api(path);
-  } catch (e) {
-    show('Store launches', el('h1', {}, 'Store launches'), f,
-         el('div', { class: 'error', 'data-testid': 'error' }, e.message));
-    done('store');
-    return;
-  }
+  submitsTo(f, '#/records/store');
+  const l = await apiOrError(path, 'Store launches', 'store', f);
+  if (!l) return;
   if (!params.track) {
     const hrs = s => s === null ? `not within ${l.hours} h` : num(s / 3600) + ' h';
     show('Store launches', el('h1', {}, 'Store launches'), f, el('h2', { 'data-testid': 'board-title' }, l.title),
@@ -1024,10 +1015,7 @@ function listenersForm(params) {
     el('label', { for: 'lr' }, 'first to'), el('input', { id: 'lr', name: 'reached', value: params.reached || '', size: 6,
                                                           placeholder: '10M' }),
     el('button', { type: 'submit' }, 'Show'));
-  f.addEventListener('submit', ev => {
-    ev.preventDefault();
-    location.hash = '#/listeners' + qs(Object.fromEntries(new FormData(f)));
-  });
+  submitsTo(f, '#/listeners');
   return f;
 }
 
@@ -1035,14 +1023,8 @@ function listenersForm(params) {
 async function listenerFirsts(params) {
   const path = '/listeners' + qs({ kind: params.kind, window: params.window, country: params.country,
                                    date: params.date, where: params.where, reached: params.reached, limit: 100 });
-  let b;
-  try {
-    b = await api(path);
-  } catch (e) {
-    show('Listeners', el('h1', {}, 'Listeners'), listenersForm(params), el('div', { class: 'error', 'data-testid': 'error' }, e.message));
-    done('listeners');
-    return;
-  }
+  const b = await apiOrError(path, 'Listeners', 'listeners', listenersForm(params));
+  if (!b) return;
   show(b.title, el('h1', {}, 'Listeners'), listenersForm(params),
     el('h2', { 'data-testid': 'board-title' }, `${b.title}, to ${b.as_of}`),
     b.standings.length ? el('table', { 'data-testid': 'listeners-board' },

@@ -1272,16 +1272,8 @@ void AddListenersCommand(CLI::App& app, Action* action) {
       if (shown.size() > a->top) shown.resize(a->top);
       if (a->c.format != "table") {
         // The API's board (views::ListenerBoardJson), as JSON or its table as CSV.
-        const json view = views::ListenerBoardJson(
-            u, board, kind, *window, filter.country ? CountryName(*filter.country) : "",
-            filter.service ? service : "", where, *last, 0, a->top);
-        if (a->c.format == "json") {
-          std::cout << view.dump(2) << "\n";
-        } else {
-          ENCORE_ASSIGN_OR_RETURN(const std::string csv, views::TableCsv(view));
-          std::cout << csv;
-        }
-        return Status::Ok();
+        return print_view(views::ListenerBoardJson(u, board, kind, *window, country_name, service_name,
+                                                   where, *last, 0, a->top));
       }
       const std::string span = board.day == board.from
                                    ? "on " + FormatDate(board.day)
